@@ -1,0 +1,94 @@
+//! The command line: arguments (clap), and one small module per subcommand. With no
+//! subcommand the interactive workbench opens.
+
+mod rules_cmd;
+mod screen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::rules::{self, RuleSet};
+
+#[derive(Debug, Parser)]
+#[command(name = "ree-screen", version, about = "Screen a transaction against China's October 2025 rare-earth export controls")]
+pub struct Cli {
+    /// Use this rules file instead of the embedded rule set.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
+    /// Where the history and the draft live (default: the platform data directory;
+    /// also REE_SCREEN_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Draw borders with plain ASCII (+ - |) instead of box-drawing characters.
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
+    /// Plain line mode: numbered prompts, no full-screen UI (also TERM=dumb or ACCESSIBLE=1).
+    #[arg(long, global = true)]
+    pub plain: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Screen one transaction without the interactive form.
+    Screen(screen::ScreenArgs),
+    /// List the measures and their status on a date, or check a rules file.
+    Rules(rules_cmd::RulesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Exit status for a usage error (bad option value), as clap uses.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Parse a `YYYY-MM-DD` date argument.
+pub fn date_arg(text: &str) -> Result<Date, String> {
+    crate::screening::parse_date(text)
+}
+
+/// Today's local date. `REE_SCREEN_TODAY` pins it, so tests and reproductions of an old
+/// screening session see a fixed "today".
+pub fn today() -> Date {
+    if let Some(date) = std::env::var("REE_SCREEN_TODAY").ok().and_then(|t| date_arg(&t).ok()) {
+        return date;
+    }
+    jiff::ZonedDateTime::now().date()
+}
+
+/// The rule set in use: the `--rules` file if given, else the embedded one.
+pub fn load_rules(path: Option<&PathBuf>) -> Result<RuleSet, rules::RulesError> {
+    match path {
+        Some(p) => rules::load_file(p),
+        None => rules::embedded(),
+    }
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match &cli.command {
+        Some(Command::Screen(args)) => screen::run(&cli, args),
+        Some(Command::Rules(args)) => rules_cmd::run(&cli, args),
+        None => {
+            eprintln!("ree-screen: the interactive workbench is not built yet; use `ree-screen screen --help`");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Print an error the way every subcommand does, and give the exit status.
+pub fn fail(message: impl std::fmt::Display, status: u8) -> ExitCode {
+    eprintln!("ree-screen: {message}");
+    ExitCode::from(status)
+}

@@ -1,0 +1,133 @@
+//! `ree-screen rules`: the measures and their status on a date, or `--check FILE` to validate
+//! a rules file before using it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{Cli, Format, date_arg, fail, load_rules, today};
+use crate::engine::{ClauseStatus, clause_status};
+use crate::rules::{self, RuleSet};
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Status on this date, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = date_arg)]
+    pub date: Option<Date>,
+    /// Validate this rules file and report the first problem.
+    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Serialize)]
+struct ArticleStatus {
+    clause: String,
+    article: String,
+    #[serde(flatten)]
+    status: ClauseStatus,
+    status_text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct MeasureStatus {
+    id: String,
+    name: String,
+    title: String,
+    published: Date,
+    effective: Date,
+    verified_until: Date,
+    articles: Vec<ArticleStatus>,
+}
+
+/// Each measure's clauses, grouped where they share a status, on `date`.
+fn statuses(rules: &RuleSet, date: Date) -> Vec<MeasureStatus> {
+    rules
+        .measures
+        .iter()
+        .map(|m| MeasureStatus {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            title: m.title.clone(),
+            published: m.published,
+            effective: m.effective,
+            verified_until: m.verified_until,
+            articles: rules
+                .clauses
+                .iter()
+                .filter(|c| c.measure == m.id)
+                .map(|c| {
+                    let status = clause_status(rules, m, c, date);
+                    ArticleStatus {
+                        clause: c.id.clone(),
+                        article: c.article.clone(),
+                        status_text: status.describe(),
+                        status,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+pub fn run(cli: &Cli, args: &RulesArgs) -> ExitCode {
+    if let Some(path) = &args.check {
+        return match rules::load_file(path) {
+            Ok(r) => {
+                println!(
+                    "{}: valid rule set {} version {} ({} measures, {} clauses, {} rules)",
+                    path.display(),
+                    r.id,
+                    r.version,
+                    r.measures.len(),
+                    r.clauses.len(),
+                    r.rules.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e, 1),
+        };
+    }
+    let rules = match load_rules(cli.rules.as_ref()) {
+        Ok(r) => r,
+        Err(e) => return fail(e, 1),
+    };
+    let date = args.date.unwrap_or_else(today);
+    let measures = statuses(&rules, date);
+    match args.format {
+        Format::Json => {
+            let out = serde_json::json!({
+                "date": date,
+                "rule_set": rules.info(),
+                "measures": measures,
+            });
+            println!("{out:#}");
+        }
+        Format::Text => {
+            println!(
+                "Rule set {} version {} (reviewed {}); status on {date}:",
+                rules.id, rules.version, rules.reviewed
+            );
+            for m in &measures {
+                println!();
+                println!("{} - {}", m.name, m.title);
+                println!("  published {}, effective {}, sources confirm status until {}", m.published, m.effective, m.verified_until);
+                let mut shown: Vec<(String, Vec<&str>)> = Vec::new();
+                for a in &m.articles {
+                    match shown.iter_mut().find(|(s, _)| *s == a.status_text) {
+                        Some((_, arts)) => arts.push(&a.article),
+                        None => shown.push((a.status_text.clone(), vec![&a.article])),
+                    }
+                }
+                for (status, articles) in shown {
+                    println!("  {}: {status}", articles.join(", "));
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
