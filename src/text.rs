@@ -23,7 +23,11 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let needed = if line.is_empty() { word.width() } else { line.width() + 1 + word.width() };
+        let needed = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
         if needed > width && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }
@@ -51,7 +55,7 @@ mod tests {
 
     #[test]
     fn wrap_respects_display_width() {
-        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("aaa bbb ccc", 8), vec!["aaa bbb", "ccc"]);
         // Each CJK character is two cells wide.
         assert_eq!(wrap("深圳 稀土 公司", 9), vec!["深圳 稀土", "公司"]);
         assert_eq!(wrap("", 10), vec![""]);

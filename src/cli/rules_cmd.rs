@@ -28,6 +28,7 @@ pub struct RulesArgs {
 struct ArticleStatus {
     clause: String,
     article: String,
+    effective: Date,
     #[serde(flatten)]
     status: ClauseStatus,
     status_text: String,
@@ -64,7 +65,8 @@ fn statuses(rules: &RuleSet, date: Date) -> Vec<MeasureStatus> {
                     let status = clause_status(rules, m, c, date);
                     ArticleStatus {
                         clause: c.id.clone(),
-                        article: c.article.clone(),
+                        article: c.cited_as(),
+                        effective: c.effective.unwrap_or(m.effective),
                         status_text: status.describe(),
                         status,
                     }
@@ -115,16 +117,28 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> ExitCode {
             for m in &measures {
                 println!();
                 println!("{} - {}", m.name, m.title);
-                println!("  published {}, effective {}, sources confirm status until {}", m.published, m.effective, m.verified_until);
-                let mut shown: Vec<(String, Vec<&str>)> = Vec::new();
+                println!(
+                    "  published {}, effective {}, sources confirm status until {}",
+                    m.published, m.effective, m.verified_until
+                );
+                // Articles that share a start date and a status print as one line.
+                let mut shown: Vec<(Date, &str, Vec<&str>)> = Vec::new();
                 for a in &m.articles {
-                    match shown.iter_mut().find(|(s, _)| *s == a.status_text) {
-                        Some((_, arts)) => arts.push(&a.article),
-                        None => shown.push((a.status_text.clone(), vec![&a.article])),
+                    match shown
+                        .iter_mut()
+                        .find(|(e, s, _)| *e == a.effective && *s == a.status_text)
+                    {
+                        Some((_, _, arts)) => arts.push(&a.article),
+                        None => shown.push((a.effective, &a.status_text, vec![&a.article])),
                     }
                 }
-                for (status, articles) in shown {
-                    println!("  {}: {status}", articles.join(", "));
+                for (effective, status, articles) in shown {
+                    let start = if effective == m.effective {
+                        String::new()
+                    } else {
+                        format!(" (effective {effective})")
+                    };
+                    println!("  {}{start}: {status}", articles.join(", "));
                 }
             }
         }

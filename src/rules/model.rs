@@ -181,6 +181,16 @@ pub struct Clause {
 }
 
 /// What a screening leads to, least to most severe (the derived order is the severity).
+impl Clause {
+    /// The article with its control code where it has one, e.g. "Art. 1 (1E902.a)".
+    pub fn cited_as(&self) -> String {
+        match &self.code {
+            Some(code) => format!("{} ({code})", self.article),
+            None => self.article.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {

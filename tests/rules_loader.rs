@@ -1,0 +1,204 @@
+//! The rules loader refuses malformed or inconsistent files with an error naming the file,
+//! the line and column, the JSON path and what is wrong; and the embedded rule set is sound
+//! and traces every source to the regulation facts it was built from.
+
+use ree_screen::rules::{EMBEDDED_TEXT, Grade, RulesError, parse};
+
+/// Replace the first occurrence of `from` (which must exist) and parse the result.
+fn parse_edited(from: &str, to: &str) -> (RulesError, usize) {
+    let at = EMBEDDED_TEXT
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} not in the rule set"));
+    let line = EMBEDDED_TEXT[..at].matches('\n').count() + 1;
+    let text = EMBEDDED_TEXT.replacen(from, to, 1);
+    let err = parse("edited.json", &text).expect_err("edited rule set must be refused");
+    (err, line)
+}
+
+#[test]
+fn embedded_rule_set_is_valid() {
+    let rules = ree_screen::rules::embedded().expect("valid");
+    assert_eq!(rules.id, "cn-rare-earth-2025");
+    assert!(rules.rules.len() >= 20);
+}
+
+#[test]
+fn bad_json_names_file_line_and_column() {
+    let err =
+        parse("broken.json", "{\n  \"id\": \"x\",\n  \"version\": \n}").expect_err("bad JSON");
+    assert_eq!(err.file, "broken.json");
+    assert_eq!(err.line, Some(4));
+    assert!(err.to_string().starts_with("broken.json:4:"), "{err}");
+}
+
+#[test]
+fn unknown_field_names_its_path() {
+    let (err, _) = parse_edited("\"verify\": true", "\"verfy\": true");
+    assert!(err.message.contains("unknown field `verfy`"), "{err}");
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.starts_with("clauses[")),
+        "{err}"
+    );
+    assert!(err.line.is_some());
+}
+
+#[test]
+fn bad_date_is_refused_with_its_path() {
+    let (err, line) = parse_edited(
+        "\"published\": \"2025-04-04\"",
+        "\"published\": \"2025-04-31\"",
+    );
+    assert_eq!(err.line, Some(line), "{err}");
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.ends_with("published")),
+        "{err}"
+    );
+}
+
+#[test]
+fn rule_citing_a_missing_clause_is_refused() {
+    let (err, line) = parse_edited(
+        "\"clauses\": [\"no62-art1-b\"",
+        "\"clauses\": [\"no62-art9\"",
+    );
+    assert!(
+        err.message.contains("missing clause \"no62-art9\""),
+        "{err}"
+    );
+    assert_eq!(err.line, Some(line), "{err}");
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.starts_with("rules[") && p.ends_with(".clauses[0]")),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_option_id_in_a_rule_is_refused_with_the_valid_values() {
+    let (err, line) = parse_edited(
+        "\"origin\": [\"foreign_chinese_content\"]",
+        "\"origin\": [\"chinese_content\"]",
+    );
+    assert!(
+        err.message
+            .contains("unknown origin option \"chinese_content\""),
+        "{err}"
+    );
+    assert!(
+        err.message.contains("foreign_chinese_content"),
+        "lists valid values: {err}"
+    );
+    assert_eq!(err.line, Some(line));
+}
+
+#[test]
+fn rules_may_not_name_unknown() {
+    let (err, _) = parse_edited(
+        "\"origin\": [\"foreign_chinese_content\"]",
+        "\"origin\": [\"unknown\"]",
+    );
+    assert!(err.message.contains("must not name \"unknown\""), "{err}");
+}
+
+#[test]
+fn inverted_suspension_window_is_refused() {
+    let (err, line) = parse_edited("\"until\": \"2026-11-10\"", "\"until\": \"2025-11-06\"");
+    assert!(err.message.contains("inverted"), "{err}");
+    assert_eq!(err.line, Some(line));
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.ends_with("suspensions[0].until")),
+        "{err}"
+    );
+}
+
+#[test]
+fn overlapping_suspension_windows_are_refused() {
+    let last = "\"by\": \"no70-suspension\"\n    }";
+    let (err, _) = parse_edited(
+        last,
+        &format!(
+            "{last}, {{\"from\": \"2026-01-01\", \"until\": \"2026-12-31\", \"by\": \"no70-suspension\"}}"
+        ),
+    );
+    assert!(err.message.contains("overlaps"), "{err}");
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.ends_with("suspensions[1].from")),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_ids_and_missing_unknown_option_are_refused() {
+    let (err, _) = parse_edited("\"id\": \"no61-art3\"", "\"id\": \"no61-art2\"");
+    assert!(
+        err.message.contains("duplicate clause id \"no61-art2\""),
+        "{err}"
+    );
+    let (err, _) = parse_edited(
+        "\"id\": \"unknown\",\n     \"label\": \"Not known yet\",\n     \"help\": \"Not known yet: the result will be provisional, the worst case over every stage.\"",
+        "\"id\": \"dunno\",\n     \"label\": \"Not known yet\",\n     \"help\": \"x\"",
+    );
+    assert!(
+        err.message.contains("must offer the option \"unknown\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_file_is_a_clear_error() {
+    let err = ree_screen::rules::load_file(std::path::Path::new("/nonexistent/rules.json"))
+        .expect_err("missing");
+    assert!(err.to_string().contains("/nonexistent/rules.json"));
+    assert!(err.message.contains("cannot read"));
+}
+
+#[test]
+fn every_clause_and_measure_cites_a_source() {
+    let rules = ree_screen::rules::embedded().expect("valid");
+    for c in &rules.clauses {
+        assert!(!c.sources.is_empty(), "{}", c.id);
+        // A fact that rests only on machine extractions must carry the verify flag.
+        if c.sources.iter().any(|s| s.grade == Grade::X) {
+            assert!(
+                c.verify,
+                "{} cites an [X] source but is not marked verify",
+                c.id
+            );
+        }
+    }
+    assert!(rules.measures.iter().all(|m| !m.sources.is_empty()));
+}
+
+/// Every source URL must appear in the regulation facts the rule set was built from
+/// (`../shared/regulation.md`, which sits beside the repository in development and CI).
+#[test]
+fn every_source_traces_to_the_regulation_facts() {
+    let facts_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/regulation.md");
+    let Ok(facts) = std::fs::read_to_string(facts_path) else {
+        eprintln!("skipped: {facts_path} is not present in this checkout");
+        return;
+    };
+    let rules = ree_screen::rules::embedded().expect("valid");
+    let sources = rules
+        .clauses
+        .iter()
+        .flat_map(|c| c.sources.iter())
+        .chain(rules.measures.iter().flat_map(|m| m.sources.iter()));
+    for s in sources {
+        let bare = s.url.trim_start_matches("https://");
+        let traced = facts.contains(bare)
+            || bare.strip_prefix("github.com/").is_some_and(|repo| {
+                facts.contains(&repo[..repo.find("/tree/").unwrap_or(repo.len())])
+            });
+        assert!(traced, "source {} is not in regulation.md", s.url);
+    }
+}
