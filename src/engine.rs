@@ -73,6 +73,10 @@ pub enum ClauseStatus {
     Unverified {
         verified_until: Date,
     },
+    /// A fixed-term measure past its last day. Whether it was extended is not known.
+    Expired {
+        until: Date,
+    },
 }
 
 impl ClauseStatus {
@@ -90,6 +94,7 @@ impl ClauseStatus {
             ClauseStatus::NotYetEffective { .. } => "not_yet_effective",
             ClauseStatus::Suspended { .. } => "suspended",
             ClauseStatus::Unverified { .. } => "unverified",
+            ClauseStatus::Expired { .. } => "expired",
         }
     }
 
@@ -106,6 +111,9 @@ impl ClauseStatus {
                     "unverified: no source confirms its status after {verified_until}; applied as in force"
                 )
             }
+            ClauseStatus::Expired { until } => format!(
+                "expired after {until} by its own terms (unverified: no source says whether it was extended)"
+            ),
         }
     }
 }
@@ -183,6 +191,11 @@ pub fn clause_status(
     } else {
         ClauseStatus::InForce { since: effective }
     };
+    if let Some(until) = measure.in_force_until
+        && date > until
+    {
+        return ClauseStatus::Expired { until };
+    }
     // Past the last confirmed day nothing is known: apply the text as written, flagged.
     if date > measure.verified_until && date >= effective {
         return ClauseStatus::Unverified {

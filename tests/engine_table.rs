@@ -489,3 +489,24 @@ fn every_fired_clause_is_listed_once_and_in_rule_set_order() {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
 }
+
+#[test]
+fn the_suspension_itself_expires_after_its_last_day() {
+    let rules = rules();
+    let no70 = rules.measure("mofcom-gac-2025-70").expect("No. 70");
+    let clause = rules.clause("no70-suspension").expect("operative text");
+    let on = |date| ree_screen::engine::clause_status(&rules, no70, clause, d(date));
+    assert_eq!(
+        on("2026-11-10"),
+        ClauseStatus::InForce {
+            since: d("2025-11-07")
+        }
+    );
+    assert_eq!(
+        on("2026-11-11"),
+        ClauseStatus::Expired {
+            until: d("2026-11-10")
+        }
+    );
+    assert!(!on("2026-11-11").applies());
+}

@@ -224,6 +224,14 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
                 ),
             ));
         }
+        if let Some(until) = m.in_force_until
+            && until < m.effective
+        {
+            return Err(issue(
+                at("in_force_until"),
+                format!("in_force_until {until} is before effective {}", m.effective),
+            ));
+        }
         if m.verified_until < m.published {
             return Err(issue(
                 at("verified_until"),

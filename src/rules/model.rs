@@ -110,6 +110,9 @@ pub struct Measure {
     pub title: String,
     pub published: Date,
     pub effective: Date,
+    /// The last day of a measure that runs for a fixed term (No. 70's suspension).
+    #[serde(default)]
+    pub in_force_until: Option<Date>,
     #[serde(default)]
     pub suspensions: Vec<Suspension>,
     /// The last day for which a public source confirms the measure's status. Past it the
