@@ -202,3 +202,22 @@ fn every_source_traces_to_the_regulation_facts() {
         assert!(traced, "source {} is not in regulation.md", s.url);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever a damaged rules file holds, loading it returns an error (or a valid rule set),
+    /// never a panic.
+    #[test]
+    fn damaged_files_never_panic(at in 0usize..EMBEDDED_TEXT.len(), cut in 0usize..40, junk in "[\\[\\]{}\":, a-z0-9-]{0,6}") {
+        let bytes = EMBEDDED_TEXT.as_bytes();
+        let end = (at + cut).min(bytes.len());
+        let mut damaged = bytes[..at].to_vec();
+        damaged.extend_from_slice(junk.as_bytes());
+        damaged.extend_from_slice(&bytes[end..]);
+        let text = String::from_utf8_lossy(&damaged);
+        if let Err(e) = parse("damaged.json", &text) {
+            proptest::prop_assert!(e.to_string().starts_with("damaged.json"));
+        }
+    }
+}
