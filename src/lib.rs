@@ -14,3 +14,6 @@ pub mod report;
 pub mod screening;
 pub mod text;
 pub mod paths;
+pub mod batch;
+pub mod plain;
+pub mod settings;
