@@ -199,8 +199,18 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
     }
 
     fn wrapped(&mut self, indent: &str, text: &str) -> io::Result<()> {
-        for line in wrap(text, WIDTH - indent.len()) {
-            writeln!(self.out, "{indent}{line}")?;
+        self.hanging(indent, indent.len(), text)
+    }
+
+    /// Wrap `text` after `first` on the first line, with later lines indented by `indent`
+    /// spaces, so a numbered option's continuation lines sit under its text.
+    fn hanging(&mut self, first: &str, indent: usize, text: &str) -> io::Result<()> {
+        for (i, line) in wrap(text, WIDTH - indent).iter().enumerate() {
+            if i == 0 {
+                writeln!(self.out, "{first}{line}")?;
+            } else {
+                writeln!(self.out, "{:indent$}{line}", "")?;
+            }
         }
         Ok(())
     }
@@ -228,9 +238,11 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         writeln!(self.out, "\nQuestion {number} of 3: {}", question.title)?;
         self.wrapped("", &question.description)?;
         for (i, option) in question.options.iter().enumerate() {
-            self.wrapped(
-                "   ",
-                &format!("{}. {}: {}", i + 1, option.label, option.help),
+            let number = format!("{:>4}. ", i + 1);
+            self.hanging(
+                &number,
+                number.len(),
+                &format!("{}: {}", option.label, option.help),
             )?;
         }
         let keep = current

@@ -11,6 +11,7 @@ use jiff::civil::Date;
 
 use super::{Cli, EXIT_USAGE, date_arg, fail, save_screenings, today};
 use crate::batch::{BatchFormat, ResultWriter, RowReader, RowResult, Screener, Summary};
+use crate::screening::Screening;
 use crate::settings::Settings;
 
 /// Exit status when at least one row could not be screened.
@@ -112,7 +113,7 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> ExitCode {
         args.date.unwrap_or_else(today),
         settings.new_details(),
     );
-    let (results, screenings, ignored) = match screen_all(reader, &mut screener, !args.no_save) {
+    let mut screened = match screen_all(reader, &mut screener, !args.no_save) {
         Ok(screened) => screened,
         Err(e) => {
             return fail(
@@ -121,38 +122,14 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> ExitCode {
             );
         }
     };
-    if !ignored.is_empty() {
+    if !screened.ignored.is_empty() {
         eprintln!(
             "ree-screen: ignored columns not used by batch: {}",
-            ignored.join(", ")
+            screened.ignored.join(", ")
         );
     }
-
-    let mut results = results;
-    let saved = if screenings.is_empty() {
-        Ok(())
-    } else {
-        save_screenings(
-            cli,
-            &screenings
-                .iter()
-                .map(|(_, s)| s.clone())
-                .collect::<Vec<_>>(),
-        )
-        .and_then(|ids| {
-            if ids.len() != screenings.len() {
-                return Err(format!(
-                    "the history returned {} record ids for {} records",
-                    ids.len(),
-                    screenings.len()
-                ));
-            }
-            for ((index, _), id) in screenings.iter().zip(ids) {
-                results[*index].record_id = Some(id);
-            }
-            Ok(())
-        })
-    };
+    let saved = save(cli, &mut screened);
+    let results = screened.results;
 
     let mut summary = Summary::default();
     let written = results
@@ -181,13 +158,36 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> ExitCode {
     }
 }
 
-/// Everything `screen_all` produced: one result per row, the screenings to save (with the
-/// index of their result) and the input columns that were ignored.
-type Screened = (
-    Vec<RowResult>,
-    Vec<(usize, crate::screening::Screening)>,
-    Vec<String>,
-);
+/// What `screen_all` produced.
+struct Screened {
+    /// One result per input row, in input order.
+    results: Vec<RowResult>,
+    /// The screenings to save (empty with `--no-save`) ...
+    screenings: Vec<Screening>,
+    /// ... and for each, the index of its result.
+    result_index: Vec<usize>,
+    /// Input columns that are not batch columns.
+    ignored: Vec<String>,
+}
+
+/// Save every screening in one append and put the record ids into the results.
+fn save(cli: &Cli, screened: &mut Screened) -> Result<(), String> {
+    if screened.screenings.is_empty() {
+        return Ok(());
+    }
+    let ids = save_screenings(cli, &screened.screenings)?;
+    if ids.len() != screened.screenings.len() {
+        return Err(format!(
+            "the history returned {} record ids for {} records",
+            ids.len(),
+            screened.screenings.len()
+        ));
+    }
+    for (index, id) in screened.result_index.iter().zip(ids) {
+        screened.results[*index].record_id = Some(id);
+    }
+    Ok(())
+}
 
 /// Screen every row, echoing the first row errors and, on a terminal, a progress count.
 fn screen_all<R: Read>(
@@ -198,6 +198,7 @@ fn screen_all<R: Read>(
     let progress = io::stderr().is_terminal();
     let mut results = Vec::new();
     let mut screenings = Vec::new();
+    let mut result_index = Vec::new();
     let mut errors = 0;
     for record in reader.by_ref() {
         let record = record?;
@@ -210,7 +211,8 @@ fn screen_all<R: Read>(
             Ok(screening) => {
                 let result = RowResult::screened(record.row, &screening);
                 if keep {
-                    screenings.push((results.len(), screening));
+                    result_index.push(results.len());
+                    screenings.push(screening);
                 }
                 result
             }
@@ -241,9 +243,10 @@ fn screen_all<R: Read>(
             errors - ERRORS_ON_STDERR
         );
     }
-    Ok((
+    Ok(Screened {
         results,
         screenings,
-        reader.ignored_columns.into_iter().collect(),
-    ))
+        result_index,
+        ignored: reader.ignored_columns.into_iter().collect(),
+    })
 }
