@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::engine::{Answers, Determination, determine};
 use crate::rules::{Outcome, QuestionId, RuleSet};
-use crate::screening::{Details, Field, Screening, parse_date, validate_field};
+use crate::screening::{Details, Field, parse_date, validate_field};
 use crate::text::sanitize;
 
 /// The file formats a batch reads and writes.
@@ -400,8 +400,9 @@ impl<'r> Screener<'r> {
         }
     }
 
-    /// Validate and screen one row; the first problem found is the error.
-    pub fn screen(&mut self, fields: &Fields) -> Result<Screening, RowError> {
+    /// Validate and screen one row; the first problem found is the error. The determination
+    /// is borrowed from the cache: clone it only to keep it (a `Screening` to save).
+    pub fn screen(&mut self, fields: &Fields) -> Result<(&Determination, Details), RowError> {
         let mut answers = Answers::new("", "", "");
         for column in [Column::Stage, Column::Origin, Column::Recipient] {
             let Some(q) = column.question() else { continue };
@@ -438,12 +439,8 @@ impl<'r> Screener<'r> {
         let determination = self
             .cache
             .entry((answers, date))
-            .or_insert_with_key(|(answers, date)| determine(self.rules, answers, *date))
-            .clone();
-        Ok(Screening {
-            determination,
-            details,
-        })
+            .or_insert_with_key(|(answers, date)| determine(self.rules, answers, *date));
+        Ok((determination, details))
     }
 }
 
@@ -464,11 +461,10 @@ pub struct RowResult {
 }
 
 impl RowResult {
-    pub fn screened(row: u64, screening: &Screening) -> RowResult {
-        let d = &screening.determination;
+    pub fn screened(row: u64, d: &Determination, details: &Details) -> RowResult {
         RowResult {
             row,
-            reference: sanitize(&screening.details.reference),
+            reference: sanitize(&details.reference),
             outcome: Some(d.outcome),
             provisional: Some(d.provisional),
             clauses_applying: d
@@ -620,6 +616,7 @@ impl fmt::Display for Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screening::Screening;
 
     fn records(format: BatchFormat, input: &str) -> Vec<Record> {
         RowReader::new(input.as_bytes(), format)
@@ -739,7 +736,12 @@ mod tests {
         for (column, value) in fields {
             row.set(*column, value.to_string());
         }
-        screener.screen(&row)
+        screener
+            .screen(&row)
+            .map(|(determination, details)| Screening {
+                determination: determination.clone(),
+                details,
+            })
     }
 
     #[test]
@@ -810,7 +812,7 @@ mod tests {
             Date::constant(2025, 11, 20),
             Details::default(),
         );
-        let mut good = RowResult::screened(1, &screening);
+        let mut good = RowResult::screened(1, &screening.determination, &screening.details);
         good.record_id = Some("r-1".into());
         assert!(!good.clauses_listed.is_empty());
         let record = Record {

@@ -202,17 +202,19 @@ fn screen_all<R: Read>(
     let mut errors = 0;
     for record in reader.by_ref() {
         let record = record?;
-        let screened = record
-            .fields
-            .as_ref()
-            .map_err(Clone::clone)
-            .and_then(|f| screener.screen(f));
+        let screened = match &record.fields {
+            Ok(fields) => screener.screen(fields),
+            Err(error) => Err(error.clone()),
+        };
         let result = match screened {
-            Ok(screening) => {
-                let result = RowResult::screened(record.row, &screening);
+            Ok((determination, details)) => {
+                let result = RowResult::screened(record.row, determination, &details);
                 if keep {
                     result_index.push(results.len());
-                    screenings.push(screening);
+                    screenings.push(Screening {
+                        determination: determination.clone(),
+                        details,
+                    });
                 }
                 result
             }
