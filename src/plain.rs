@@ -12,7 +12,7 @@ use crate::engine::Answers;
 use crate::report;
 use crate::rules::{AnswerOption, Question, QuestionId, RuleSet};
 use crate::screening::{Details, Field, Screening, parse_date, validate_field};
-use crate::settings::Settings;
+use crate::settings;
 use crate::text::{sanitize, wrap};
 
 /// Width the prompts wrap at: fits an 80-column console.
@@ -39,12 +39,8 @@ fn wanted(flag: bool, term: Option<&str>, accessible: Option<&str>, terminal: bo
 /// Run one screening in plain mode on stdin/stdout, print the report and save the record.
 /// Exit status 1 (nothing saved) when input ends early or the record cannot be saved.
 pub fn run(cli: &Cli) -> ExitCode {
-    let settings = match Settings::load() {
-        Ok(settings) => settings,
-        Err(e) => return fail(e, 1),
-    };
-    let rules = match settings.rule_set(cli.rules.as_ref()) {
-        Ok(rules) => rules,
+    let (settings, rules) = match settings::load_with_rules(cli.rules.as_ref()) {
+        Ok(loaded) => loaded,
         Err(e) => return fail(e, 1),
     };
     let mut prompter = Prompter::new(io::stdin().lock(), io::stdout().lock());

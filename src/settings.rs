@@ -31,6 +31,14 @@ pub fn path() -> Result<PathBuf, SettingsError> {
         .map_err(SettingsError::NoConfigDir)
 }
 
+/// The settings and the rule set they select (`--rules` first), as every front end starts.
+/// Either file being broken is an error to show, never a reason to fall back silently.
+pub fn load_with_rules(rules_flag: Option<&PathBuf>) -> Result<(Settings, RuleSet), String> {
+    let settings = Settings::load().map_err(|e| e.to_string())?;
+    let rules = settings.rule_set(rules_flag).map_err(|e| e.to_string())?;
+    Ok((settings, rules))
+}
+
 /// The settings in effect. `Default` is what applies when there is no settings file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {

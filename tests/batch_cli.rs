@@ -1,9 +1,20 @@
 //! `ree-screen batch` end to end: good and bad rows, row numbers, exit status, summary.
 
+use std::ffi::OsStr;
+use std::path::PathBuf;
+
 use assert_cmd::Command;
+use serde_json::Value;
 
 struct Env {
     dir: tempfile::TempDir,
+}
+
+/// Exit status and output of one run of the binary.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
 }
 
 impl Env {
@@ -13,24 +24,30 @@ impl Env {
         }
     }
 
-    fn file(&self, name: &str, content: &str) -> std::path::PathBuf {
+    fn file(&self, name: &str, content: &str) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, content).expect("write input");
         path
     }
 
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
-        cmd.env("REE_SCREEN_TODAY", "2025-11-20")
+    /// `ree-screen batch ARGS` with `stdin`, a pinned today and private data and settings.
+    fn batch(&self, args: &[&dyn AsRef<OsStr>], stdin: &str) -> Run {
+        let output = Command::cargo_bin("ree-screen")
+            .expect("binary")
+            .env("REE_SCREEN_TODAY", "2025-11-20")
             .env("REE_SCREEN_DATA_DIR", self.dir.path().join("data"))
             .env("REE_SCREEN_CONFIG", self.dir.path().join("settings.toml"))
-            .arg("batch");
-        cmd
+            .arg("batch")
+            .args(args.iter().map(|a| a.as_ref()))
+            .write_stdin(stdin)
+            .output()
+            .expect("run");
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+        }
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("utf-8 output")
 }
 
 fn csv_rows(out: &str) -> Vec<csv::StringRecord> {
@@ -38,6 +55,12 @@ fn csv_rows(out: &str) -> Vec<csv::StringRecord> {
         .records()
         .collect::<Result<_, _>>()
         .expect("valid CSV output")
+}
+
+fn json_rows(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
 }
 
 const MIXED: &str = "reference,counterparty,destination,stage,origin,recipient,date,notes
@@ -52,76 +75,56 @@ PO-5,ACME,DE,none,no_chinese_nexus,civil,2025-11-20,
 fn bad_rows_are_reported_by_number_and_field_and_do_not_stop_the_rest() {
     let env = Env::new();
     let input = env.file("orders.csv", &MIXED.replace("\"PO-4", "PO-4"));
-    let output = env
-        .cmd()
-        .arg(&input)
-        .arg("--no-save")
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(3));
-    let stdout = text(&output.stdout);
-    let stderr = text(&output.stderr);
-
-    assert!(stdout.starts_with(
-        "row,reference,outcome,provisional,clauses_applying,clauses_listed,record_id,error\n"
-    ));
-    let rows = csv_rows(&stdout);
+    let run = env.batch(&[&input, &"--no-save"], "");
+    assert_eq!(run.code, Some(3));
+    let header =
+        "row,reference,outcome,provisional,clauses_applying,clauses_listed,record_id,error\n";
+    assert!(run.stdout.starts_with(header), "{}", run.stdout);
+    let rows = csv_rows(&run.stdout);
     assert_eq!(rows.len(), 5, "one result per input row");
-    let row = |n: usize, column: usize| rows[n].get(column).unwrap_or_default().to_string();
+    let cell = |n: usize, column: usize| rows[n].get(column).unwrap_or_default();
     assert_eq!(
-        (row(0, 0), row(0, 1), row(0, 2)),
-        ("1".into(), "PO-1".into(), "license_required".into())
+        [cell(0, 0), cell(0, 1), cell(0, 2)],
+        ["1", "PO-1", "license_required"]
     );
-    assert_eq!(row(0, 6), "", "no record id with --no-save");
+    assert_eq!(cell(0, 6), "", "no record id with --no-save");
+    let stage_error = "line 3: stage: unknown value 'minning'; valid values are mining, ";
+    assert!(cell(1, 7).starts_with(stage_error), "{}", cell(1, 7));
+    assert_eq!(cell(1, 1), "PO-2");
     assert!(
-        row(1, 7).starts_with("line 3: stage: unknown value 'minning'; valid values are mining, "),
+        cell(2, 7).starts_with("line 4: date: \"20/11/2025\" is not a date"),
         "{}",
-        row(1, 7)
-    );
-    assert_eq!(row(1, 1), "PO-2");
-    assert!(
-        row(2, 7).starts_with("line 4: date: \"20/11/2025\" is not a date"),
-        "{}",
-        row(2, 7)
+        cell(2, 7)
     );
     assert!(
-        row(3, 7).contains("the row has 9 fields, the header 8"),
+        cell(3, 7).contains("the row has 9 fields, the header 8"),
         "{}",
-        row(3, 7)
+        cell(3, 7)
     );
-    assert_eq!(
-        (row(4, 0), row(4, 2)),
-        ("5".into(), "no_license_required".into())
-    );
+    assert_eq!([cell(4, 0), cell(4, 2)], ["5", "no_license_required"]);
 
-    assert!(
-        stderr.contains("row 2, line 3: stage: unknown value 'minning'"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("Screened 2 of 5 rows (0 provisional)."),
-        "{stderr}"
-    );
-    assert!(stderr.contains("1  [ !] license_required\n"), "{stderr}");
-    assert!(stderr.contains("1  [ok] no_license_required\n"), "{stderr}");
-    assert!(
-        stderr.contains("Rows with errors: 3 (rows 2, 3, 4)"),
-        "{stderr}"
-    );
+    for expected in [
+        "row 2, line 3: stage: unknown value 'minning'",
+        "Screened 2 of 5 rows (0 provisional).",
+        "1  [ !] license_required\n",
+        "1  [ok] no_license_required\n",
+        "Rows with errors: 3 (rows 2, 3, 4)",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected:?} not in:\n{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
 fn an_unclosed_quote_is_one_bad_row_that_says_so() {
     let env = Env::new();
     let input = env.file("orders.csv", MIXED);
-    let output = env
-        .cmd()
-        .arg(&input)
-        .arg("--no-save")
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(3));
-    let rows = csv_rows(&text(&output.stdout));
+    let run = env.batch(&[&input, &"--no-save"], "");
+    assert_eq!(run.code, Some(3));
+    let rows = csv_rows(&run.stdout);
     assert_eq!(rows.len(), 4);
     let error = rows[3].get(7).unwrap_or_default();
     assert!(
@@ -138,53 +141,34 @@ fn row_date_wins_over_the_date_option_which_wins_over_today() {
         "{\"reference\":\"undated\",\"stage\":\"mining\",\"origin\":\"china\",\"recipient\":\"civil\"}\n\
          {\"reference\":\"dated\",\"stage\":\"mining\",\"origin\":\"china\",\"recipient\":\"civil\",\"date\":\"2025-11-20\"}\n",
     );
-    let output = env
-        .cmd()
-        .arg(&input)
-        .args(["--no-save", "--date", "2025-10-15"])
-        .output()
-        .expect("run");
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let results: Vec<serde_json::Value> = text(&output.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
-    let applying = |i: usize| {
-        results[i]["clauses_applying"]
+    let has = |row: &Value, list: &str| {
+        row[list]
             .as_array()
-            .cloned()
-            .unwrap_or_default()
+            .is_some_and(|a| a.contains(&"no62-art1-a".into()))
     };
+
+    let run = env.batch(&[&input, &"--no-save", &"--date", &"2025-10-15"], "");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows = json_rows(&run.stdout);
     // No. 62 Art. 1 applied on 15 October and was suspended on 20 November.
     assert!(
-        applying(0).contains(&"no62-art1-a".into()),
+        has(&rows[0], "clauses_applying"),
         "--date used for the undated row"
     );
     assert!(
-        !applying(1).contains(&"no62-art1-a".into()),
+        !has(&rows[1], "clauses_applying"),
         "the row's own date wins"
     );
     assert!(
-        results[1]["clauses_listed"]
-            .as_array()
-            .is_some_and(|l| l.contains(&"no62-art1-a".into()))
+        has(&rows[1], "clauses_listed"),
+        "suspended clauses are still listed"
     );
-    assert_eq!(results[0]["record_id"], serde_json::Value::Null);
+    assert_eq!(rows[0]["record_id"], Value::Null);
 
-    let today = env
-        .cmd()
-        .arg(&input)
-        .arg("--no-save")
-        .output()
-        .expect("run");
-    let first: serde_json::Value =
-        serde_json::from_str(text(&today.stdout).lines().next().unwrap_or_default())
-            .expect("JSON line");
+    let rows = json_rows(&env.batch(&[&input, &"--no-save"], "").stdout);
     assert!(
-        !first["clauses_applying"]
-            .as_array()
-            .is_some_and(|a| a.contains(&"no62-art1-a".into())),
-        "today is 2025-11-20"
+        !has(&rows[0], "clauses_applying"),
+        "today (2025-11-20) without --date"
     );
 }
 
@@ -192,16 +176,18 @@ fn row_date_wins_over_the_date_option_which_wins_over_today() {
 fn all_good_rows_exit_0_and_output_can_go_to_a_file_or_come_from_stdin() {
     let env = Env::new();
     let out = env.dir.path().join("results.csv");
-    let output = env
-        .cmd()
-        .args(["-", "--format", "csv", "--no-save", "-o"])
-        .arg(&out)
-        .write_stdin("stage,origin,recipient,reference\nunknown,china,civil,P1\nnone,no_chinese_nexus,civil,P2\n")
-        .output()
-        .expect("run");
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(output.stdout.is_empty(), "results went to the file");
-    assert!(text(&output.stderr).contains("No rows with errors."));
+    let stdin = "stage,origin,recipient,reference\nunknown,china,civil,P1\nnone,no_chinese_nexus,civil,P2\n";
+    let run = env.batch(
+        &[&"-", &"--format", &"csv", &"--no-save", &"-o", &out],
+        stdin,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "results went to the file");
+    assert!(
+        run.stderr.contains("No rows with errors."),
+        "{}",
+        run.stderr
+    );
     let rows = csv_rows(&std::fs::read_to_string(&out).expect("results"));
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].get(3), Some("true"), "unknown stage is provisional");
@@ -214,22 +200,18 @@ fn saving_either_fills_record_ids_or_fails_loudly() {
         "orders.csv",
         "stage,origin,recipient\nnone,china,civil\nmining,china,civil\n",
     );
-    let output = env.cmd().arg(&input).output().expect("run");
-    let rows = csv_rows(&text(&output.stdout));
+    let run = env.batch(&[&input], "");
+    let rows = csv_rows(&run.stdout);
     assert_eq!(rows.len(), 2, "results are written either way");
-    if output.status.success() {
+    if run.code == Some(0) {
         assert!(
             rows.iter()
                 .all(|r| !r.get(6).unwrap_or_default().is_empty()),
             "every row has a record id"
         );
     } else {
-        assert_eq!(output.status.code(), Some(1));
-        assert!(
-            text(&output.stderr).contains("NOT SAVED"),
-            "{}",
-            text(&output.stderr)
-        );
+        assert_eq!(run.code, Some(1));
+        assert!(run.stderr.contains("NOT SAVED"), "{}", run.stderr);
     }
 }
 
@@ -237,29 +219,31 @@ fn saving_either_fills_record_ids_or_fails_loudly() {
 fn unusable_input_is_refused_before_screening() {
     let env = Env::new();
     let txt = env.file("orders.txt", "stage,origin,recipient\n");
-    let output = env.cmd().arg(&txt).output().expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("pass --format csv or --format jsonl"));
-
-    let no_header = env.file("orders.csv", "mining,china,civil\n");
-    let output = env.cmd().arg(&no_header).output().expect("run");
-    assert_eq!(output.status.code(), Some(1));
+    let run = env.batch(&[&txt], "");
+    assert_eq!(run.code, Some(2));
     assert!(
-        text(&output.stderr).contains("the CSV header row has no stage, origin, recipient column")
+        run.stderr.contains("pass --format csv or --format jsonl"),
+        "{}",
+        run.stderr
     );
 
-    let input = env.file("same.csv", "stage,origin,recipient\nnone,china,civil\n");
-    let output = env
-        .cmd()
-        .arg(&input)
-        .arg("-o")
-        .arg(&input)
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2));
+    let no_header = env.file("orders.csv", "mining,china,civil\n");
+    let run = env.batch(&[&no_header], "");
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("the CSV header row has no stage, origin, recipient column"),
+        "{}",
+        run.stderr
+    );
+
+    let content = "stage,origin,recipient\nnone,china,civil\n";
+    let input = env.file("same.csv", content);
+    assert_eq!(env.batch(&[&input, &"-o", &input], "").code, Some(2));
     assert_eq!(
         std::fs::read_to_string(&input).expect("read"),
-        "stage,origin,recipient\nnone,china,civil\n"
+        content,
+        "input not truncated"
     );
 }
 
@@ -270,12 +254,12 @@ fn extra_columns_are_ignored_by_name() {
         "orders.csv",
         "stage,origin,recipient,amount\nnone,china,civil,100\n",
     );
-    let output = env
-        .cmd()
-        .arg(&input)
-        .arg("--no-save")
-        .output()
-        .expect("run");
-    assert!(output.status.success());
-    assert!(text(&output.stderr).contains("ignored columns not used by batch: amount"));
+    let run = env.batch(&[&input, &"--no-save"], "");
+    assert_eq!(run.code, Some(0));
+    assert!(
+        run.stderr
+            .contains("ignored columns not used by batch: amount"),
+        "{}",
+        run.stderr
+    );
 }

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use super::{Cli, EXIT_USAGE, date_arg, fail, save_screenings, today};
 use crate::batch::{BatchFormat, ResultWriter, RowReader, RowResult, Screener, Summary};
 use crate::screening::Screening;
-use crate::settings::Settings;
+use crate::settings;
 
 /// Exit status when at least one row could not be screened.
 pub const EXIT_ROW_ERRORS: u8 = 3;
@@ -56,12 +56,8 @@ fn same_file(input: &Path, output: &Path) -> bool {
 }
 
 pub fn run(cli: &Cli, args: &BatchArgs) -> ExitCode {
-    let settings = match Settings::load() {
-        Ok(settings) => settings,
-        Err(e) => return fail(e, 1),
-    };
-    let rules = match settings.rule_set(cli.rules.as_ref()) {
-        Ok(rules) => rules,
+    let (settings, rules) = match settings::load_with_rules(cli.rules.as_ref()) {
+        Ok(loaded) => loaded,
         Err(e) => return fail(e, 1),
     };
     let Some(format) = args.format.or_else(|| BatchFormat::infer(&args.file)) else {
