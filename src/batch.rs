@@ -604,9 +604,14 @@ impl fmt::Display for Summary {
         }
         let listed: Vec<String> = self.failed.iter().take(20).map(u64::to_string).collect();
         let more = if self.failed.len() > 20 { ", ..." } else { "" };
+        let rows = if self.failed.len() == 1 {
+            "row"
+        } else {
+            "rows"
+        };
         writeln!(
             f,
-            "Rows with errors: {} (rows {}{more}); see the error column.",
+            "Rows with errors: {} ({rows} {}{more}); see the error column.",
             self.failed.len(),
             listed.join(", ")
         )
@@ -874,7 +879,7 @@ mod tests {
         let text = summary.to_string();
         assert_eq!(
             text,
-            "Screened 3 of 4 rows (1 provisional).\n        2  [XX] prohibited\n        1  [ok] no_license_required\nRows with errors: 1 (rows 3); see the error column.\n"
+            "Screened 3 of 4 rows (1 provisional).\n        2  [XX] prohibited\n        1  [ok] no_license_required\nRows with errors: 1 (row 3); see the error column.\n"
         );
     }
 }
