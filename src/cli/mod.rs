@@ -1,6 +1,8 @@
 //! The command line: arguments (clap), and one small module per subcommand. With no
 //! subcommand the interactive workbench opens.
 
+mod batch_cmd;
+mod config_cmd;
 mod rules_cmd;
 mod screen;
 
@@ -46,6 +48,10 @@ pub enum Command {
     Screen(screen::ScreenArgs),
     /// List the measures and their status on a date, or check a rules file.
     Rules(rules_cmd::RulesArgs),
+    /// Screen many transactions from a CSV or JSON-lines file.
+    Batch(batch_cmd::BatchArgs),
+    /// Show where the settings file is and the settings in effect.
+    Config(config_cmd::ConfigArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -87,6 +93,9 @@ pub fn run(cli: Cli) -> ExitCode {
     match &cli.command {
         Some(Command::Screen(args)) => screen::run(&cli, args),
         Some(Command::Rules(args)) => rules_cmd::run(&cli, args),
+        Some(Command::Batch(args)) => batch_cmd::run(&cli, args),
+        Some(Command::Config(args)) => config_cmd::run(args),
+        None if crate::plain::should_use(&cli) => crate::plain::run(&cli),
         None => {
             eprintln!(
                 "ree-screen: the interactive workbench is not built yet; use `ree-screen screen --help`"
