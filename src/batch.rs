@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use clap::ValueEnum;
 use jiff::civil::Date;
@@ -385,7 +386,7 @@ pub struct Screener<'r> {
     rules: &'r RuleSet,
     default_date: Date,
     defaults: Details,
-    cache: HashMap<(Answers, Date), Determination>,
+    cache: HashMap<(Answers, Date), Arc<Determination>>,
 }
 
 impl<'r> Screener<'r> {
@@ -402,7 +403,7 @@ impl<'r> Screener<'r> {
 
     /// Validate and screen one row; the first problem found is the error. The determination
     /// is borrowed from the cache: clone it only to keep it (a `Screening` to save).
-    pub fn screen(&mut self, fields: &Fields) -> Result<(&Determination, Details), RowError> {
+    pub fn screen(&mut self, fields: &Fields) -> Result<(&Arc<Determination>, Details), RowError> {
         let mut answers = Answers::new("", "", "");
         for column in [Column::Stage, Column::Origin, Column::Recipient] {
             let Some(q) = column.question() else { continue };
@@ -439,7 +440,7 @@ impl<'r> Screener<'r> {
         let determination = self
             .cache
             .entry((answers, date))
-            .or_insert_with_key(|(answers, date)| determine(self.rules, answers, *date));
+            .or_insert_with_key(|(answers, date)| Arc::new(determine(self.rules, answers, *date)));
         Ok((determination, details))
     }
 }

@@ -1,6 +1,8 @@
 //! One screening as an officer files it: the answers, the date and the record fields, and the
 //! validation each field needs. Shared by the command line, the form and plain mode.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -144,17 +146,18 @@ pub fn validate_answers(rules: &RuleSet, answers: &Answers) -> Result<(), String
 }
 
 /// A finished screening: what was asked, what was decided, and the record fields.
+/// The determination is shared, so a batch of rows with the same answers holds it once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Screening {
     #[serde(flatten)]
-    pub determination: Determination,
+    pub determination: Arc<Determination>,
     pub details: Details,
 }
 
 impl Screening {
     pub fn run(rules: &RuleSet, answers: &Answers, date: Date, details: Details) -> Screening {
         Screening {
-            determination: determine(rules, answers, date),
+            determination: Arc::new(determine(rules, answers, date)),
             details,
         }
     }
