@@ -14,3 +14,4 @@ pub mod report;
 pub mod screening;
 pub mod text;
 pub mod paths;
+pub mod tui;

@@ -80,10 +80,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match &cli.command {
         Some(Command::Screen(args)) => screen::run(&cli, args),
         Some(Command::Rules(args)) => rules_cmd::run(&cli, args),
-        None => {
-            eprintln!("ree-screen: the interactive workbench is not built yet; use `ree-screen screen --help`");
-            ExitCode::from(1)
-        }
+        None => crate::tui::run(&cli),
     }
 }
 
