@@ -51,6 +51,8 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        // Through ratatui first, so its own Drop does not show the cursor again afterwards.
+        let _ = self.terminal.show_cursor();
         if let Err(e) = restore() {
             eprintln!("ree-screen: could not fully restore the terminal: {e}");
         }
