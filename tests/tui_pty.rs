@@ -19,7 +19,11 @@ fn exit_status(pty: &mut Pty) -> WaitStatus {
             pty.drain();
             return status;
         }
-        assert!(Instant::now() < deadline, "ree-screen did not exit; screen:\n{}", pty.contents());
+        assert!(
+            Instant::now() < deadline,
+            "ree-screen did not exit; screen:\n{}",
+            pty.contents()
+        );
         pty.settle(Duration::from_millis(20), Duration::from_millis(100));
     }
 }
@@ -43,7 +47,10 @@ fn screens_a_case_with_keys_only_and_restores_the_terminal() {
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
     let screen = pty.contents();
-    assert!(screen.contains("OUTCOME: [!!] Licence denied in principle"), "{screen}");
+    assert!(
+        screen.contains("OUTCOME: [!!] Licence denied in principle"),
+        "{screen}"
+    );
     assert!(screen.contains("Clauses that fired"), "{screen}");
     assert!(screen.contains("Not saved yet"), "{screen}");
 
@@ -53,13 +60,24 @@ fn screens_a_case_with_keys_only_and_restores_the_terminal() {
     let status = exit_status(&mut pty);
     assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
     let output = &pty.output;
-    assert!(output.ends_with(b"\x1b[?1049l"), "alternate screen left last: {:?}", tail(output));
+    assert!(
+        output.ends_with(b"\x1b[?1049l"),
+        "alternate screen left last: {:?}",
+        tail(output)
+    );
     let shown = find_last(output, b"\x1b[?25h");
     let hidden = find_last(output, b"\x1b[?25l");
     assert!(shown.is_some() && shown > hidden, "cursor shown at the end");
-    assert!(find_last(output, b"\x1b[?1000h").is_none(), "the mouse is never captured");
-    assert!(find_last(output, b"\x1b[?2026h").is_some(), "frames use synchronized output");
-    let draft = std::fs::read_to_string(data.path().join("draft.json")).expect("quitting keeps the draft");
+    assert!(
+        find_last(output, b"\x1b[?1000h").is_none(),
+        "the mouse is never captured"
+    );
+    assert!(
+        find_last(output, b"\x1b[?2026h").is_some(),
+        "frames use synchronized output"
+    );
+    let draft =
+        std::fs::read_to_string(data.path().join("draft.json")).expect("quitting keeps the draft");
     assert!(draft.contains("PO-77"), "{draft}");
 }
 
@@ -71,13 +89,19 @@ fn hang_up_keeps_the_draft_and_exits() {
     pty.send(&format!("4{ENTER}"));
     pty.wait_for("Step 2 of 5");
     let pid = pty.session.get_process().pid().to_string();
-    let killed = std::process::Command::new("kill").args(["-HUP", &pid]).status().expect("kill");
+    let killed = std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .expect("kill");
     assert!(killed.success());
     let status = exit_status(&mut pty);
     assert!(matches!(status, WaitStatus::Exited(_, 129)), "{status:?}");
     assert!(pty.output.ends_with(b"\x1b[?1049l"));
     let draft = std::fs::read_to_string(data.path().join("draft.json")).expect("draft kept");
-    assert!(draft.contains("\"stage\": \"magnet_manufacturing\""), "{draft}");
+    assert!(
+        draft.contains("\"stage\": \"magnet_manufacturing\""),
+        "{draft}"
+    );
 
     let mut again = Pty::spawn(data.path(), &[]);
     again.wait_for("Resume draft?");
@@ -85,7 +109,10 @@ fn hang_up_keeps_the_draft_and_exits() {
     again.wait_for("Step 2 of 5");
     again.send("\x03");
     let status = exit_status(&mut again);
-    assert!(matches!(status, WaitStatus::Exited(_, 0)), "Ctrl-C quits: {status:?}");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "Ctrl-C quits: {status:?}"
+    );
 }
 
 fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {

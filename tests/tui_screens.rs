@@ -2,25 +2,18 @@
 
 mod tui_support;
 
+use ree_screen::screening::Details;
 use ree_screen::tui::action::Action;
+use ree_screen::tui::app::Step;
 use ree_screen::tui::app::{Overlay, Pending};
 use ree_screen::tui::draft::Draft;
-use ree_screen::tui::app::Step;
-use ree_screen::screening::Details;
-use tui_support::{app, apply, render, type_text};
+use tui_support::{answer, app, apply, at_result, render, type_text};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn snap(name: &str, app: &mut ree_screen::tui::app::App) {
     for (w, h) in SIZES {
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(app, w, h));
-    }
-}
-
-/// Answer the three questions with 1-based option numbers.
-fn answer(app: &mut ree_screen::tui::app::App, picks: [u8; 3]) {
-    for pick in picks {
-        apply(app, [Action::Jump(pick), Action::Next]);
     }
 }
 
@@ -70,7 +63,10 @@ fn details_form_with_wide_characters() {
 fn details_form_validation_error() {
     let mut app = app();
     answer(&mut app, [7, 1, 2]);
-    apply(&mut app, [Action::Edit(ree_screen::tui::action::Edit::Clear)]);
+    apply(
+        &mut app,
+        [Action::Edit(ree_screen::tui::action::Edit::Clear)],
+    );
     type_text(&mut app, "2025-02-30");
     apply(&mut app, [Action::NextField]);
     snap("details_invalid_date", &mut app);
@@ -81,7 +77,10 @@ fn details_form_scrolls_long_values() {
     let mut app = app();
     answer(&mut app, [7, 1, 2]);
     apply(&mut app, [Action::NextField, Action::NextField]);
-    type_text(&mut app, &"深圳稀土有限公司 Shenzhen Rare Earth Trading ".repeat(3));
+    type_text(
+        &mut app,
+        &"深圳稀土有限公司 Shenzhen Rare Earth Trading ".repeat(3),
+    );
     snap("details_long_value", &mut app);
 }
 
@@ -109,7 +108,10 @@ fn determination() {
 fn long_provisional_determination_scrolled() {
     let mut app = app();
     answer(&mut app, [8, 5, 8]);
-    apply(&mut app, [Action::Edit(ree_screen::tui::action::Edit::Clear)]);
+    apply(
+        &mut app,
+        [Action::Edit(ree_screen::tui::action::Edit::Clear)],
+    );
     type_text(&mut app, "2026-12-01");
     apply(&mut app, (0..6).map(|_| Action::Next));
     apply(&mut app, [Action::Next]);
@@ -123,12 +125,19 @@ fn long_provisional_determination_scrolled() {
 
 #[test]
 fn saved_and_failed_status() {
-    let mut app = app();
-    answer(&mut app, [7, 4, 7]);
-    apply(&mut app, (0..7).map(|_| Action::Next));
-    apply(&mut app, [Action::Save, Action::Saved(Err("history is locked by another process".into()))]);
+    let mut app = at_result([7, 4, 7]);
+    apply(
+        &mut app,
+        [
+            Action::Save,
+            Action::Saved(Err("history is locked by another process".into())),
+        ],
+    );
     insta::assert_snapshot!("save_failed_80x24", render(&mut app, 80, 24));
-    apply(&mut app, [Action::Save, Action::Saved(Ok("r-000042".into()))]);
+    apply(
+        &mut app,
+        [Action::Save, Action::Saved(Ok("r-000042".into()))],
+    );
     insta::assert_snapshot!("saved_80x24", render(&mut app, 80, 24));
 }
 
@@ -145,9 +154,7 @@ fn help_overlays() {
 
 #[test]
 fn confirm_quit_overlay() {
-    let mut app = app();
-    answer(&mut app, [7, 1, 2]);
-    apply(&mut app, (0..7).map(|_| Action::Next));
+    let mut app = at_result([7, 1, 2]);
     apply(&mut app, [Action::Quit]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Pending::Quit)));
     snap("confirm_quit", &mut app);
@@ -162,7 +169,11 @@ fn resume_overlay() {
         origin: Some("china".into()),
         recipient: None,
         date: "2025-10-20".into(),
-        details: Details { reference: "PO-7\u{1b}[2J".into(), counterparty: "深圳稀土有限公司".into(), ..Details::default() },
+        details: Details {
+            reference: "PO-7\u{1b}[2J".into(),
+            counterparty: "深圳稀土有限公司".into(),
+            ..Details::default()
+        },
     })));
     snap("resume_draft", &mut app);
 }

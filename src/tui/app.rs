@@ -27,7 +27,13 @@ pub enum Step {
 
 impl Step {
     /// The numbered steps shown as "Step N of 5".
-    pub const NUMBERED: [Step; 5] = [Step::Stage, Step::Origin, Step::Recipient, Step::Details, Step::Review];
+    pub const NUMBERED: [Step; 5] = [
+        Step::Stage,
+        Step::Origin,
+        Step::Recipient,
+        Step::Details,
+        Step::Review,
+    ];
 
     pub fn question(self) -> Option<QuestionId> {
         match self {
@@ -40,7 +46,10 @@ impl Step {
 
     /// 1-based position among the numbered steps; None for the result.
     pub fn number(self) -> Option<usize> {
-        Step::NUMBERED.iter().position(|s| *s == self).map(|i| i + 1)
+        Step::NUMBERED
+            .iter()
+            .position(|s| *s == self)
+            .map(|i| i + 1)
     }
 
     pub fn previous(self) -> Option<Step> {
@@ -213,7 +222,11 @@ impl App {
     /// The draft to keep, or None when there is nothing worth keeping (nothing entered yet,
     /// or the determination is already in the history).
     pub fn draft(&self) -> Option<Draft> {
-        if let Some(Outcome { saved: SaveState::Saved(_), .. }) = &self.outcome {
+        if let Some(Outcome {
+            saved: SaveState::Saved(_),
+            ..
+        }) = &self.outcome
+        {
             return None;
         }
         let details = self.details();
@@ -226,7 +239,11 @@ impl App {
         }
         let [stage, origin, recipient] = self.answers.clone();
         Some(Draft {
-            step: if self.step == Step::Result { Step::Review } else { self.step },
+            step: if self.step == Step::Result {
+                Step::Review
+            } else {
+                self.step
+            },
             stage,
             origin,
             recipient,
@@ -241,7 +258,9 @@ impl App {
         let chosen = [&draft.stage, &draft.origin, &draft.recipient];
         for (i, (q, answer)) in QuestionId::ALL.into_iter().zip(chosen).enumerate() {
             let question = self.rules.questions.get(q);
-            let position = answer.as_deref().and_then(|id| question.options.iter().position(|o| o.id == id));
+            let position = answer
+                .as_deref()
+                .and_then(|id| question.options.iter().position(|o| o.id == id));
             self.answers[i] = position.map(|p| question.options[p].id.clone());
             self.highlight[i] = position.unwrap_or(0);
         }
@@ -260,7 +279,9 @@ impl App {
 
     /// Whether quitting now would drop a determination that is not in the history.
     pub fn unsaved_determination(&self) -> bool {
-        self.outcome.as_ref().is_some_and(|o| !matches!(o.saved, SaveState::Saved(_)))
+        self.outcome
+            .as_ref()
+            .is_some_and(|o| !matches!(o.saved, SaveState::Saved(_)))
     }
 }
 
@@ -270,7 +291,13 @@ pub fn field_index(field: Field) -> usize {
 
 /// Empty record fields with the date set to today.
 fn fresh_inputs(today: Date) -> [Input; 6] {
-    Field::ALL.map(|f| if f == Field::Date { Input::new(today.to_string()) } else { Input::default() })
+    Field::ALL.map(|f| {
+        if f == Field::Date {
+            Input::new(today.to_string())
+        } else {
+            Input::default()
+        }
+    })
 }
 
 /// Index of a question in `App::answers` and `App::highlight`.

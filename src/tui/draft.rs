@@ -33,7 +33,8 @@ pub fn path(dir: &Path) -> PathBuf {
 /// it holds counterparty names.
 pub fn save(dir: &Path, draft: &Draft) -> Result<(), String> {
     create_private_dir(dir)?;
-    let json = serde_json::to_vec_pretty(draft).map_err(|e| format!("cannot encode the draft: {e}"))?;
+    let json =
+        serde_json::to_vec_pretty(draft).map_err(|e| format!("cannot encode the draft: {e}"))?;
     let tmp = dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
     let write = || -> std::io::Result<()> {
         let mut file = private_file(&tmp)?;
@@ -51,9 +52,12 @@ pub fn save(dir: &Path, draft: &Draft) -> Result<(), String> {
 pub fn load(dir: &Path) -> Result<Option<Draft>, String> {
     let file = path(dir);
     match fs::read(&file) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| format!("the draft {} is unreadable ({e}); it will be replaced", file.display())),
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            format!(
+                "the draft {} is unreadable ({e}); it will be replaced",
+                file.display()
+            )
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("cannot read the draft {}: {e}", file.display())),
     }
@@ -63,7 +67,10 @@ pub fn remove(dir: &Path) -> Result<(), String> {
     match fs::remove_file(path(dir)) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot remove the draft {}: {e}", path(dir).display())),
+        Err(e) => Err(format!(
+            "cannot remove the draft {}: {e}",
+            path(dir).display()
+        )),
     }
 }
 
@@ -79,18 +86,28 @@ fn create_private_dir(dir: &Path) -> Result<(), String> {
 
 #[cfg(not(unix))]
 fn create_private_dir(dir: &Path) -> Result<(), String> {
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))
+    fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))
 }
 
 #[cfg(unix)]
 fn private_file(path: &Path) -> std::io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
 }
 
 #[cfg(not(unix))]
 fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create(true).truncate(true).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
 }
 
 #[cfg(test)]
@@ -104,7 +121,10 @@ mod tests {
             origin: None,
             recipient: None,
             date: "2025-10-2".into(),
-            details: Details { counterparty: "深圳稀土有限公司".into(), ..Details::default() },
+            details: Details {
+                counterparty: "深圳稀土有限公司".into(),
+                ..Details::default()
+            },
         }
     }
 

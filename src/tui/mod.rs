@@ -21,7 +21,7 @@ use crossterm::event::{self, Event, KeyEventKind};
 use crate::cli::{Cli, fail, load_rules, save_screenings, today};
 use action::Action;
 use app::{App, Overlay};
-use terminal::{Guard, Wake, Waiter};
+use terminal::{Guard, Waiter, Wake};
 use theme::Theme;
 use update::{Effect, update};
 
@@ -36,7 +36,10 @@ pub fn run(cli: &Cli) -> ExitCode {
         Err(e) => return fail(e, 1),
     };
     if !std::io::stdout().is_terminal() {
-        return fail("the workbench needs a terminal; use `ree-screen screen` for scripts", 1);
+        return fail(
+            "the workbench needs a terminal; use `ree-screen screen` for scripts",
+            1,
+        );
     }
     let mut app = App::new(rules, today(), Theme::from_env(cli.ascii));
     let data_dir = match crate::paths::data_dir(cli.data_dir.as_deref()) {
@@ -118,8 +121,11 @@ impl Runtime<'_> {
     fn perform(&self, effect: Effect) -> Option<Action> {
         match effect {
             Effect::Save(screening) => Some(Action::Saved(
-                save_screenings(self.cli, std::slice::from_ref(&*screening))
-                    .and_then(|ids| ids.into_iter().next().ok_or_else(|| "the history returned no record id".to_string())),
+                save_screenings(self.cli, std::slice::from_ref(&*screening)).and_then(|ids| {
+                    ids.into_iter()
+                        .next()
+                        .ok_or_else(|| "the history returned no record id".to_string())
+                }),
             )),
             Effect::SaveDraft(draft) => self.with_dir(|dir| draft::save(dir, &draft)),
             Effect::DiscardDraft => self.with_dir(draft::remove),
@@ -150,7 +156,9 @@ impl Runtime<'_> {
 /// pastes as text, resizes as sizes.
 fn to_action(app: &App, event: Event) -> Option<Action> {
     match event {
-        Event::Key(key) if key.kind == KeyEventKind::Press => app.keys.action_for(app.context(), &key),
+        Event::Key(key) if key.kind == KeyEventKind::Press => {
+            app.keys.action_for(app.context(), &key)
+        }
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -22,7 +24,12 @@ pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 /// so a restored terminal's output ends with `ESC [ ? 1049 l`.
 pub fn restore() -> io::Result<()> {
     let raw = disable_raw_mode();
-    let screen = execute!(io::stdout(), DisableBracketedPaste, cursor::Show, LeaveAlternateScreen);
+    let screen = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        cursor::Show,
+        LeaveAlternateScreen
+    );
     raw.and(screen)
 }
 
@@ -119,7 +126,12 @@ impl Waiter {
         for signal in [SIGTERM, SIGHUP, SIGWINCH] {
             signal_hook::low_level::pipe::register(signal, wake_write.try_clone()?)?;
         }
-        Ok(Waiter { tty, wake_read, terminate, hang_up })
+        Ok(Waiter {
+            tty,
+            wake_read,
+            terminate,
+            hang_up,
+        })
     }
 
     /// Wait for the next thing to do. Crossterm's own reader loops forever on EOF/EIO, so a
@@ -170,8 +182,14 @@ impl Waiter {
 
 /// Draw one frame inside synchronized output, so slow links never show half a frame.
 pub fn draw(terminal: &mut Tui, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-    crossterm::queue!(terminal.backend_mut(), crossterm::terminal::BeginSynchronizedUpdate)?;
+    crossterm::queue!(
+        terminal.backend_mut(),
+        crossterm::terminal::BeginSynchronizedUpdate
+    )?;
     terminal.draw(render)?;
-    execute!(terminal.backend_mut(), crossterm::terminal::EndSynchronizedUpdate)?;
+    execute!(
+        terminal.backend_mut(),
+        crossterm::terminal::EndSynchronizedUpdate
+    )?;
     terminal.backend_mut().flush()
 }

@@ -31,7 +31,10 @@ impl Theme {
     /// non-empty `NO_COLOR` turns colours off.
     pub fn from_env(ascii_flag: bool) -> Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme { no_color, ascii: ascii_flag || !locale_is_utf8(|name| std::env::var(name).ok()) }
+        Theme {
+            no_color,
+            ascii: ascii_flag || !locale_is_utf8(|name| std::env::var(name).ok()),
+        }
     }
 
     fn fg(self, color: Color) -> Style {
@@ -39,7 +42,11 @@ impl Theme {
     }
 
     pub fn border(self) -> border::Set<'static> {
-        if self.ascii { ASCII_BORDER } else { border::PLAIN }
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            border::PLAIN
+        }
     }
 
     pub fn title(self) -> Style {
@@ -52,7 +59,8 @@ impl Theme {
 
     /// The highlighted row of a list: reverse video, so it shows without colour too.
     pub fn highlight(self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
 
     pub fn muted(self) -> Style {
@@ -107,27 +115,48 @@ mod tests {
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn locale_detection_follows_precedence() {
         assert!(locale_is_utf8(env(&[("LANG", "en_US.UTF-8")])));
         assert!(locale_is_utf8(env(&[("LC_ALL", "C.utf8"), ("LANG", "C")])));
-        assert!(!locale_is_utf8(env(&[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")])));
+        assert!(!locale_is_utf8(env(&[
+            ("LC_ALL", "C"),
+            ("LANG", "en_US.UTF-8")
+        ])));
         assert!(!locale_is_utf8(env(&[("LC_CTYPE", "POSIX")])));
         assert!(!locale_is_utf8(env(&[])));
-        assert!(locale_is_utf8(env(&[("LC_ALL", ""), ("LANG", "de_DE.UTF-8")])));
+        assert!(locale_is_utf8(env(&[
+            ("LC_ALL", ""),
+            ("LANG", "de_DE.UTF-8")
+        ])));
     }
 
     #[test]
     fn no_color_resets_colours_but_keeps_modifiers() {
-        let plain = Theme { no_color: true, ascii: true };
+        let plain = Theme {
+            no_color: true,
+            ascii: true,
+        };
         let style = plain.highlight();
         assert_eq!(style.fg, Some(Color::Reset));
-        assert!(style.add_modifier.contains(Modifier::REVERSED | Modifier::BOLD));
+        assert!(
+            style
+                .add_modifier
+                .contains(Modifier::REVERSED | Modifier::BOLD)
+        );
         assert_eq!(plain.border().top_left, "+");
-        let coloured = Theme { no_color: false, ascii: false };
+        let coloured = Theme {
+            no_color: false,
+            ascii: false,
+        };
         assert_eq!(coloured.error().fg, Some(Color::LightRed));
         assert_eq!(coloured.border().top_left, "┌");
     }

@@ -101,7 +101,10 @@ fn go_to(app: &mut App, step: Step) -> Option<Effect> {
     if let Some(q) = step.question() {
         let i = question_position(q);
         let question = app.rules.questions.get(q);
-        if let Some(p) = app.answers[i].as_deref().and_then(|id| question.options.iter().position(|o| o.id == id)) {
+        if let Some(p) = app.answers[i]
+            .as_deref()
+            .and_then(|id| question.options.iter().position(|o| o.id == id))
+        {
             app.highlight[i] = p;
         }
     }
@@ -124,9 +127,18 @@ fn on_list(app: &mut App, action: Action) -> Option<Effect> {
         Action::Top => *highlight = 0,
         Action::Bottom => *highlight = last,
         Action::Jump(n) if (1..=count).contains(&usize::from(n)) => *highlight = usize::from(n) - 1,
-        Action::Jump(n) => app.notice = Some(format!("There is no option {n}: choose 1 to {count}")),
+        Action::Jump(n) => {
+            app.notice = Some(format!("There is no option {n}: choose 1 to {count}"))
+        }
         Action::Next => {
-            let id = app.rules.questions.get(q).options.get(*highlight)?.id.clone();
+            let id = app
+                .rules
+                .questions
+                .get(q)
+                .options
+                .get(*highlight)?
+                .id
+                .clone();
             app.answers[i] = Some(id);
             return go_to(app, app.step.next());
         }
@@ -157,12 +169,16 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
             app.focus = (app.focus + Field::ALL.len() - 1) % Field::ALL.len();
         }
         Action::Next if app.focus + 1 < Field::ALL.len() => {
-            if check(app, field) {
-                app.focus += 1;
-            }
+            // Enter leaves a field only when it is valid.
+            let valid = check(app, field);
+            app.focus += usize::from(valid);
         }
         Action::Next => {
-            let first_error = Field::ALL.into_iter().filter(|f| !check(app, *f)).map(field_index).min();
+            let first_error = Field::ALL
+                .into_iter()
+                .filter(|f| !check(app, *f))
+                .map(field_index)
+                .min();
             match first_error {
                 Some(i) => app.focus = i,
                 None => return go_to(app, Step::Review),
@@ -190,14 +206,20 @@ fn request(edit: Edit) -> InputRequest {
 /// the terminal as an escape), and text past the field's limit is refused with a message.
 fn insert(app: &mut App, field: Field, text: &str) {
     let input: &mut Input = &mut app.inputs[app.focus];
-    let room = field.max_chars().saturating_sub(input.value().chars().count());
+    let room = field
+        .max_chars()
+        .saturating_sub(input.value().chars().count());
     let mut chars = text.chars().map(|c| if c.is_control() { ' ' } else { c });
     for c in chars.by_ref().take(room) {
         input.handle(InputRequest::InsertChar(c));
     }
-    app.errors[app.focus] = chars
-        .next()
-        .map(|_| format!("{} takes at most {} characters", field.label(), field.max_chars()));
+    app.errors[app.focus] = chars.next().map(|_| {
+        format!(
+            "{} takes at most {} characters",
+            field.label(),
+            field.max_chars()
+        )
+    });
 }
 
 /// Validate one field, record its message, and say whether it is valid.
@@ -211,7 +233,10 @@ fn check(app: &mut App, field: Field) -> bool {
 
 fn on_review(app: &mut App, action: Action) -> Option<Effect> {
     match action {
-        Action::Jump(n) => Step::NUMBERED.get(usize::from(n).checked_sub(1)?).copied().and_then(|s| go_to(app, s)),
+        Action::Jump(n) => Step::NUMBERED
+            .get(usize::from(n).checked_sub(1)?)
+            .copied()
+            .and_then(|s| go_to(app, s)),
         Action::Back => go_to(app, Step::Details),
         Action::Next => {
             let date = match parse_date(app.input(Field::Date).value()) {
@@ -224,7 +249,11 @@ fn on_review(app: &mut App, action: Action) -> Option<Effect> {
             };
             let screening = Screening::run(&app.rules, &app.engine_answers(), date, app.details());
             let report = report::text(&app.rules, &screening);
-            app.outcome = Some(Outcome { screening, report, saved: SaveState::Unsaved });
+            app.outcome = Some(Outcome {
+                screening,
+                report,
+                saved: SaveState::Unsaved,
+            });
             app.scroll = 0;
             go_to(app, Step::Result)
         }

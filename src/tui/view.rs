@@ -45,7 +45,9 @@ pub fn view(app: &App, frame: &mut Frame) {
     let areas = areas(area);
     header(app, frame, areas.header);
     match app.step {
-        Step::Stage | Step::Origin | Step::Recipient => screens::list::render(app, frame, areas.body),
+        Step::Stage | Step::Origin | Step::Recipient => {
+            screens::list::render(app, frame, areas.body)
+        }
         Step::Details => screens::form::render(app, frame, areas.body),
         Step::Review => screens::review::render(app, frame, areas.body),
         Step::Result => screens::result::render(app, frame, areas.body),
@@ -54,7 +56,9 @@ pub fn view(app: &App, frame: &mut Frame) {
     key_bar(app, frame, areas.footer);
     match &app.overlay {
         Some(Overlay::Help) => screens::help::render(app, frame, area),
-        Some(Overlay::Confirm(_) | Overlay::Resume(_)) => screens::confirm::render(app, frame, area),
+        Some(Overlay::Confirm(_) | Overlay::Resume(_)) => {
+            screens::confirm::render(app, frame, area)
+        }
         None => {}
     }
 }
@@ -62,7 +66,11 @@ pub fn view(app: &App, frame: &mut Frame) {
 fn header(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme;
     let step = match app.step.number() {
-        Some(n) => format!("Step {n} of {} - {}", Step::NUMBERED.len(), app.step.title(&app.rules)),
+        Some(n) => format!(
+            "Step {n} of {} - {}",
+            Step::NUMBERED.len(),
+            app.step.title(&app.rules)
+        ),
         None => format!("Result - {}", app.step.title(&app.rules)),
     };
     let line = Line::from(vec![
@@ -75,12 +83,18 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
 
 fn status(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme;
-    let saved = app.outcome.as_ref().filter(|_| app.step == Step::Result).map(|o| &o.saved);
+    let saved = app
+        .outcome
+        .as_ref()
+        .filter(|_| app.step == Step::Result)
+        .map(|o| &o.saved);
     let line = match (&app.notice, saved) {
         (Some(notice), _) => Line::styled(format!(" {}", sanitize(notice)), t.warning()),
         (None, Some(SaveState::Unsaved)) => Line::styled(" Not saved yet", t.warning()),
         (None, Some(SaveState::Saving)) => Line::styled(" Saving...", t.muted()),
-        (None, Some(SaveState::Saved(id))) => Line::styled(format!(" Saved as {}", sanitize(id)), t.success()),
+        (None, Some(SaveState::Saved(id))) => {
+            Line::styled(format!(" Saved as {}", sanitize(id)), t.success())
+        }
         (None, Some(SaveState::Failed(message))) => {
             Line::styled(format!(" Not saved: {}", sanitize(message)), t.error())
         }

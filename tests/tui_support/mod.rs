@@ -20,7 +20,14 @@ pub const TODAY: &str = "2025-10-20";
 
 pub fn app() -> App {
     let rules = ree_screen::rules::embedded().expect("embedded rules load");
-    App::new(rules, TODAY.parse().expect("date"), Theme { no_color: false, ascii: false })
+    App::new(
+        rules,
+        TODAY.parse().expect("date"),
+        Theme {
+            no_color: false,
+            ascii: false,
+        },
+    )
 }
 
 /// Apply actions in order and return the effects they asked for.
@@ -60,7 +67,11 @@ impl Pty {
             command.env(key, value);
         }
         let session = Session::spawn(command).expect("spawn ree-screen in a pty");
-        Pty { session, output: Vec::new(), screen: vt100::Parser::default() }
+        Pty {
+            session,
+            output: Vec::new(),
+            screen: vt100::Parser::default(),
+        }
     }
 
     /// Read what the program writes until it has been quiet for `quiet`, or `limit` passes.
@@ -77,7 +88,9 @@ impl Pty {
                     fresh.extend_from_slice(&buf[..n]);
                     last = Instant::now();
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(2)),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(2))
+                }
                 Err(_) => break,
             }
         }
@@ -116,4 +129,20 @@ impl Pty {
         self.screen.process(&rest);
         self.output.extend_from_slice(&rest);
     }
+}
+
+/// Answer the three questions with 1-based option numbers (8, 5, 8 is unknown everywhere).
+pub fn answer(app: &mut App, picks: [u8; 3]) {
+    for pick in picks {
+        apply(app, [Action::Jump(pick), Action::Next]);
+    }
+}
+
+/// A fresh app answered with `picks`, the record fields left as they are, at the result.
+pub fn at_result(picks: [u8; 3]) -> App {
+    let mut app = app();
+    answer(&mut app, picks);
+    apply(&mut app, (0..7).map(|_| Action::Next));
+    assert_eq!(app.step, ree_screen::tui::app::Step::Result);
+    app
 }

@@ -34,14 +34,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let input = &app.inputs[i];
         let marker = if focused { ">" } else { " " };
         let label = Span::styled(
-            format!("{marker} {:<width$}", field.label(), width = usize::from(LABEL_WIDTH - 2)),
+            format!(
+                "{marker} {:<width$}",
+                field.label(),
+                width = usize::from(LABEL_WIDTH - 2)
+            ),
             if focused { t.heading() } else { t.muted() },
         );
         let scroll = input.visual_scroll(usize::from(input_width.saturating_sub(1)));
         let shown = visible(input, scroll, usize::from(input_width));
         let padding = " ".repeat(usize::from(input_width).saturating_sub(shown.1));
-        let value = Span::styled(format!("{}{padding}", shown.0), if focused { t.input() } else { Default::default() });
-        frame.render_widget(Paragraph::new(Line::from(vec![label, Span::raw(" "), value])), row);
+        let value = Span::styled(
+            format!("{}{padding}", shown.0),
+            if focused {
+                t.input()
+            } else {
+                Default::default()
+            },
+        );
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![label, Span::raw(" "), value])),
+            row,
+        );
 
         if focused && app.overlay.is_none() {
             let caret = (input.visual_cursor().saturating_sub(scroll)) as u16;
@@ -63,7 +77,11 @@ fn hint(field: Field, input: &Input) -> String {
     let pad = " ".repeat(usize::from(LABEL_WIDTH + 1));
     match field {
         Field::Date => format!("{pad}YYYY-MM-DD; the rules are applied as on this date"),
-        _ => format!("{pad}{} of {} characters", input.value().chars().count(), field.max_chars()),
+        _ => format!(
+            "{pad}{} of {} characters",
+            input.value().chars().count(),
+            field.max_chars()
+        ),
     }
 }
 

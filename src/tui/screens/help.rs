@@ -32,7 +32,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = rows
         .into_iter()
         .map(|(keys, help)| {
-            Line::from(vec![Span::styled(format!("{keys:<key_width$}  "), t.key()), Span::raw(help)])
+            Line::from(vec![
+                Span::styled(format!("{keys:<key_width$}  "), t.key()),
+                Span::raw(help),
+            ])
         })
         .collect();
     let width = area.width.min(76);
@@ -40,7 +43,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, popup);
     let title = format!("Keys: {}", app.step.title(&app.rules));
     frame.render_widget(
-        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }).block(block(t, &title)),
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .block(block(t, &title)),
         popup,
     );
 }

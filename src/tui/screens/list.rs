@@ -23,7 +23,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let side = area.width >= SIDE_BY_SIDE;
     let list_width = if side { area.width / 2 } else { area.width };
-    let description = wrap(&question.description, usize::from(list_width.saturating_sub(2)));
+    let description = wrap(
+        &question.description,
+        usize::from(list_width.saturating_sub(2)),
+    );
     let list_height = (description.len() + 1 + question.options.len() + 2) as u16;
     let [list_area, help_area] = if side {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
@@ -31,7 +34,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(list_height), Constraint::Min(0)]).areas(area)
     };
 
-    let mut lines: Vec<Line> = description.into_iter().map(|l| Line::styled(l, t.muted())).collect();
+    let mut lines: Vec<Line> = description
+        .into_iter()
+        .map(|l| Line::styled(l, t.muted()))
+        .collect();
     lines.push(Line::default());
     for (n, option) in question.options.iter().enumerate() {
         let marker = if n == highlight { ">" } else { " " };
@@ -40,21 +46,38 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             spans.push(Span::raw(" (chosen)"));
         }
         let line = Line::from(spans);
-        lines.push(if n == highlight { line.style(t.highlight()) } else { line });
+        lines.push(if n == highlight {
+            line.style(t.highlight())
+        } else {
+            line
+        });
     }
-    frame.render_widget(Paragraph::new(Text::from(lines)).block(block(t, &question.title)), list_area);
+    frame.render_widget(
+        Paragraph::new(Text::from(lines)).block(block(t, &question.title)),
+        list_area,
+    );
 
-    let Some(option) = question.options.get(highlight) else { return };
+    let Some(option) = question.options.get(highlight) else {
+        return;
+    };
     let mut help = vec![Line::raw(option.help.clone())];
     if let Some(example) = &option.example {
-        help.push(Line::from(vec![Span::styled("Example: ", t.heading()), Span::raw(example.clone())]));
+        help.push(Line::from(vec![
+            Span::styled("Example: ", t.heading()),
+            Span::raw(example.clone()),
+        ]));
     }
     if let Some(reference) = &option.reference {
-        help.push(Line::from(vec![Span::styled("Relates to: ", t.heading()), Span::raw(reference.clone())]));
+        help.push(Line::from(vec![
+            Span::styled("Relates to: ", t.heading()),
+            Span::raw(reference.clone()),
+        ]));
     }
     let title = format!("{}. {}", highlight + 1, option.label);
     frame.render_widget(
-        Paragraph::new(Text::from(help)).wrap(Wrap { trim: true }).block(block(t, &title)),
+        Paragraph::new(Text::from(help))
+            .wrap(Wrap { trim: true })
+            .block(block(t, &title)),
         help_area,
     );
 }

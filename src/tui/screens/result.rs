@@ -31,7 +31,9 @@ pub fn max_scroll(app: &App) -> u16 {
 
 /// The report's lines wrapped to `width`, each with its style. Long lines keep their indent.
 pub fn lines(app: &App, width: u16) -> Vec<(String, Style)> {
-    let Some(outcome) = &app.outcome else { return Vec::new() };
+    let Some(outcome) = &app.outcome else {
+        return Vec::new();
+    };
     let t = app.theme;
     let width = usize::from(width.max(1));
     let mut out = Vec::new();
@@ -39,7 +41,10 @@ pub fn lines(app: &App, width: u16) -> Vec<(String, Style)> {
         let body = line.trim_start();
         let style = if n == 0 {
             t.outcome(outcome.screening.determination.outcome)
-        } else if ["PROVISIONAL", "UNVERIFIED", "VERIFY", "Would be"].iter().any(|p| body.starts_with(p)) {
+        } else if ["PROVISIONAL", "UNVERIFIED", "VERIFY", "Would be"]
+            .iter()
+            .any(|p| body.starts_with(p))
+        {
             t.warning()
         } else if body.starts_with("Clauses that fired") || body == "Why:" {
             t.heading()

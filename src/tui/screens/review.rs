@@ -21,8 +21,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let question = app.rules.questions.get(q);
         let id = answer.as_deref().unwrap_or(UNKNOWN);
         provisional |= id == UNKNOWN;
-        let label = question.option(id).map_or_else(|| sanitize(id), |o| o.label.clone());
-        let label = if answer.is_none() { format!("{label} (not answered)") } else { label };
+        let label = question
+            .option(id)
+            .map_or_else(|| sanitize(id), |o| o.label.clone());
+        let label = if answer.is_none() {
+            format!("{label} (not answered)")
+        } else {
+            label
+        };
         lines.push(numbered(app, n + 1, &question.title, label));
     }
     let details = app.details();
@@ -30,7 +36,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         app,
         4,
         &Step::Details.title(&app.rules),
-        format!("{} {}", Field::Date.label(), sanitize(app.input(Field::Date).value())),
+        format!(
+            "{} {}",
+            Field::Date.label(),
+            sanitize(app.input(Field::Date).value())
+        ),
     ));
     for (label, value) in details_lines(&details) {
         lines.push(Line::raw(format!("     {label}: {value}")));
@@ -42,9 +52,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.warning(),
         ));
     }
-    lines.push(Line::raw("Screening applies the rule set as on the screening date."));
+    lines.push(Line::raw(
+        "Screening applies the rule set as on the screening date.",
+    ));
     frame.render_widget(
-        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }).block(block(t, "Review")),
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .block(block(t, "Review")),
         area,
     );
 }

@@ -12,5 +12,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         "Terminal too small: need at least {MIN_WIDTH}x{MIN_HEIGHT}, now {}x{}. Enlarge the window; Ctrl-C quits.",
         area.width, area.height
     );
-    frame.render_widget(Paragraph::new(message).style(app.theme.warning()).wrap(Wrap { trim: true }), area);
+    frame.render_widget(
+        Paragraph::new(message)
+            .style(app.theme.warning())
+            .wrap(Wrap { trim: true }),
+        area,
+    );
 }
