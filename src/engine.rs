@@ -5,9 +5,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{
-    Clause, Measure, Outcome, QuestionId, Rule, RuleSet, RuleSetInfo, Source, UNKNOWN,
-};
+use crate::rules::{Clause, Measure, Outcome, QuestionId, Rule, RuleSet, RuleSetInfo, Source, UNKNOWN};
 
 /// The officer's three answers, as option ids of the rule set's questions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,10 +43,7 @@ impl Answers {
 
     /// Every answer left as `unknown`.
     pub fn missing(&self) -> Vec<QuestionId> {
-        QuestionId::ALL
-            .into_iter()
-            .filter(|q| self.get(*q) == UNKNOWN)
-            .collect()
+        QuestionId::ALL.into_iter().filter(|q| self.get(*q) == UNKNOWN).collect()
     }
 }
 
@@ -56,32 +51,18 @@ impl Answers {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ClauseStatus {
-    InForce {
-        since: Date,
-    },
-    NotYetEffective {
-        from: Date,
-    },
+    InForce { since: Date },
+    NotYetEffective { from: Date },
     /// Suspended through `until` (inclusive) by the clause `by`.
-    Suspended {
-        from: Date,
-        until: Date,
-        by: String,
-        by_name: String,
-    },
+    Suspended { from: Date, until: Date, by: String, by_name: String },
     /// The date lies past the last day a source confirms; applied as written.
-    Unverified {
-        verified_until: Date,
-    },
+    Unverified { verified_until: Date },
 }
 
 impl ClauseStatus {
     /// Whether the clause binds on the date. Unverified ones are applied: the conservative reading.
     pub fn applies(&self) -> bool {
-        matches!(
-            self,
-            ClauseStatus::InForce { .. } | ClauseStatus::Unverified { .. }
-        )
+        matches!(self, ClauseStatus::InForce { .. } | ClauseStatus::Unverified { .. })
     }
 
     pub fn id(&self) -> &'static str {
@@ -98,13 +79,9 @@ impl ClauseStatus {
         match self {
             ClauseStatus::InForce { since } => format!("in force since {since}"),
             ClauseStatus::NotYetEffective { from } => format!("not yet effective (from {from})"),
-            ClauseStatus::Suspended { until, by_name, .. } => {
-                format!("suspended until {until} by {by_name}")
-            }
+            ClauseStatus::Suspended { until, by_name, .. } => format!("suspended until {until} by {by_name}"),
             ClauseStatus::Unverified { verified_until } => {
-                format!(
-                    "unverified: no source confirms its status after {verified_until}; applied as in force"
-                )
+                format!("unverified: no source confirms its status after {verified_until}; applied as in force")
             }
         }
     }
@@ -171,12 +148,7 @@ pub struct Determination {
 }
 
 /// The status of a clause of `measure` on `date`.
-pub fn clause_status(
-    rules: &RuleSet,
-    measure: &Measure,
-    clause: &Clause,
-    date: Date,
-) -> ClauseStatus {
+pub fn clause_status(rules: &RuleSet, measure: &Measure, clause: &Clause, date: Date) -> ClauseStatus {
     let effective = clause.effective.unwrap_or(measure.effective);
     let as_written = if date < effective {
         ClauseStatus::NotYetEffective { from: effective }
@@ -190,18 +162,10 @@ pub fn clause_status(
         };
     }
     // A suspension wins over a later start: a limb suspended before it took effect never did.
-    if let Some(s) = measure
-        .suspensions
-        .iter()
-        .find(|s| s.from <= date && date <= s.until)
-    {
+    if let Some(s) = measure.suspensions.iter().find(|s| s.from <= date && date <= s.until) {
         let by_name = rules
             .clause(&s.by)
-            .and_then(|c| {
-                rules
-                    .measure(&c.measure)
-                    .map(|m| format!("{} {}", m.name, c.article))
-            })
+            .and_then(|c| rules.measure(&c.measure).map(|m| format!("{} {}", m.name, c.article)))
             .unwrap_or_else(|| s.by.clone());
         return ClauseStatus::Suspended {
             from: s.from,
@@ -225,22 +189,14 @@ fn rule_applies(rules: &RuleSet, rule: &Rule, date: Date) -> bool {
     rule.clauses.iter().all(|id| {
         rules
             .clause(id)
-            .and_then(|c| {
-                rules
-                    .measure(&c.measure)
-                    .map(|m| clause_status(rules, m, c, date).applies())
-            })
+            .and_then(|c| rules.measure(&c.measure).map(|m| clause_status(rules, m, c, date).applies()))
             .unwrap_or(false)
     })
 }
 
 /// Outcome of one fully known set of answers: (binding outcome, outcome if nothing were
 /// suspended or pending, the rules that fired).
-fn evaluate<'r>(
-    rules: &'r RuleSet,
-    answers: &Answers,
-    date: Date,
-) -> (Outcome, Outcome, Vec<(&'r Rule, bool)>) {
+fn evaluate<'r>(rules: &'r RuleSet, answers: &Answers, date: Date) -> (Outcome, Outcome, Vec<(&'r Rule, bool)>) {
     let fired: Vec<(&Rule, bool)> = rules
         .rules
         .iter()
@@ -253,11 +209,7 @@ fn evaluate<'r>(
         .map(|(r, _)| r.outcome)
         .max()
         .unwrap_or(Outcome::NoLicenseRequired);
-    let would_be = fired
-        .iter()
-        .map(|(r, _)| r.outcome)
-        .max()
-        .unwrap_or(Outcome::NoLicenseRequired);
+    let would_be = fired.iter().map(|(r, _)| r.outcome).max().unwrap_or(Outcome::NoLicenseRequired);
     (binding, would_be, fired)
 }
 
@@ -266,12 +218,7 @@ fn expand(rules: &RuleSet, answers: &Answers) -> Vec<Answers> {
     let choices = |q: QuestionId| -> Vec<String> {
         let given = answers.get(q);
         if given == UNKNOWN {
-            rules
-                .questions
-                .get(q)
-                .known_option_ids()
-                .map(str::to_string)
-                .collect()
+            rules.questions.get(q).known_option_ids().map(str::to_string).collect()
         } else {
             vec![given.to_string()]
         }
@@ -297,11 +244,7 @@ fn because(rules: &RuleSet, rule: &Rule, given: &Answers, assumed: &Answers) -> 
         .filter(|q| rule.when.get(*q).is_some())
         .map(|q| {
             let value = assumed.get(q);
-            let label = rules
-                .questions
-                .get(q)
-                .option(value)
-                .map_or(value, |o| o.label.as_str());
+            let label = rules.questions.get(q).option(value).map_or(value, |o| o.label.as_str());
             if given.get(q) == UNKNOWN {
                 format!("{} = {label} (assumed: answer unknown)", q.key())
             } else {
@@ -320,10 +263,7 @@ fn because(rules: &RuleSet, rule: &Rule, given: &Answers, assumed: &Answers) -> 
 /// result than any answer it stands for.
 pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determination {
     let candidates = expand(rules, answers);
-    let evaluated: Vec<_> = candidates
-        .iter()
-        .map(|a| (a, evaluate(rules, a, date)))
-        .collect();
+    let evaluated: Vec<_> = candidates.iter().map(|a| (a, evaluate(rules, a, date))).collect();
     let worst = evaluated
         .iter()
         .map(|(_, (binding, would_be, _))| (*binding, *would_be))
@@ -385,11 +325,7 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
                 outcome: *outcome,
                 verify: clause.verify,
                 note: clause.note.clone(),
-                source: clause
-                    .sources
-                    .first()
-                    .map(|s| s.url.clone())
-                    .unwrap_or_default(),
+                source: clause.sources.first().map(|s| s.url.clone()).unwrap_or_default(),
                 sources: clause.sources.clone(),
             })
         })
@@ -409,9 +345,7 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
         missing,
         date,
         answers: answers.clone(),
-        unverified: clauses
-            .iter()
-            .any(|c| matches!(c.status, ClauseStatus::Unverified { .. }))
+        unverified: clauses.iter().any(|c| matches!(c.status, ClauseStatus::Unverified { .. }))
             || (clauses.is_empty() && rules.measures.iter().any(|m| date > m.verified_until)),
         verify: clauses.iter().any(|c| c.verify),
         clauses,

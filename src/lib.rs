@@ -10,8 +10,8 @@ pub mod rules;
 
 pub use engine::{Answers, Determination, determine};
 pub mod cli;
-pub mod paths;
 pub mod report;
 pub mod screening;
 pub mod text;
+pub mod paths;
 pub mod tui;

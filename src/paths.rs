@@ -22,9 +22,7 @@ pub fn data_dir(flag: Option<&Path>) -> Result<PathBuf, String> {
     }
     project_dirs()
         .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            format!("no home directory found: pass --data-dir DIR or set {DATA_DIR_ENV}")
-        })
+        .ok_or_else(|| format!("no home directory found: pass --data-dir DIR or set {DATA_DIR_ENV}"))
 }
 
 /// The platform config directory, where the settings file lives.

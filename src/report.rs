@@ -14,11 +14,7 @@ const WIDTH: usize = 78;
 /// Label of an answer, falling back to its id when the rule set no longer has it.
 pub fn answer_label(rules: &RuleSet, q: QuestionId, answers: &Answers) -> String {
     let id = answers.get(q);
-    rules
-        .questions
-        .get(q)
-        .option(id)
-        .map_or_else(|| sanitize(id), |o| o.label.clone())
+    rules.questions.get(q).option(id).map_or_else(|| sanitize(id), |o| o.label.clone())
 }
 
 /// "Provisional: recipient, origin unknown" style explanation, or None.
@@ -80,20 +76,11 @@ pub fn text(rules: &RuleSet, screening: &Screening) -> String {
         );
     }
     if d.verify {
-        push_wrapped(
-            &mut out,
-            "",
-            "VERIFY: some clauses rest on facts marked for verification (see below)",
-        );
+        push_wrapped(&mut out, "", "VERIFY: some clauses rest on facts marked for verification (see below)");
     }
     let _ = writeln!(out, "Date: {}", d.date);
     for q in QuestionId::ALL {
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            rules.questions.get(q).title,
-            answer_label(rules, q, &d.answers)
-        );
+        let _ = writeln!(out, "{}: {}", rules.questions.get(q).title, answer_label(rules, q, &d.answers));
     }
     for (label, value) in details_lines(&screening.details) {
         push_wrapped(&mut out, "", &format!("{label}: {value}"));
@@ -111,42 +98,20 @@ pub fn text(rules: &RuleSet, screening: &Screening) -> String {
         let _ = writeln!(out, "Clauses that fired ({}):", d.clauses.len());
     }
     for (i, c) in d.clauses.iter().enumerate() {
-        let code = c
-            .code
-            .as_deref()
-            .map(|code| format!(" ({code})"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{:>2}. {}, {}{}",
-            i + 1,
-            c.measure_name,
-            c.article,
-            code
-        );
-        let counts = if c.applies {
-            "counts"
-        } else {
-            "does not count on this date"
-        };
+        let code = c.code.as_deref().map(|code| format!(" ({code})")).unwrap_or_default();
+        let _ = writeln!(out, "{:>2}. {}, {}{}", i + 1, c.measure_name, c.article, code);
+        let counts = if c.applies { "counts" } else { "does not count on this date" };
         push_wrapped(
             &mut out,
             "    ",
-            &format!(
-                "Status: {} ({counts}); leads to: {}",
-                c.status_text,
-                c.outcome.label()
-            ),
+            &format!("Status: {} ({counts}); leads to: {}", c.status_text, c.outcome.label()),
         );
         push_wrapped(&mut out, "    ", &c.text);
         if let Some(note) = &c.note {
             push_wrapped(&mut out, "    ", &format!("Note: {note}"));
         }
         if c.verify {
-            let _ = writeln!(
-                out,
-                "    VERIFY: this clause rests on facts not yet confirmed"
-            );
+            let _ = writeln!(out, "    VERIFY: this clause rests on facts not yet confirmed");
         }
         for s in &c.sources {
             let _ = writeln!(out, "    Source: {} ({})", s.url, s.grade.describe());
@@ -155,27 +120,14 @@ pub fn text(rules: &RuleSet, screening: &Screening) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "Why:");
     if d.trace.is_empty() {
-        push_wrapped(
-            &mut out,
-            "  ",
-            "- No rule fires for these answers, so none of these measures requires a licence.",
-        );
+        push_wrapped(&mut out, "  ", "- No rule fires for these answers, so none of these measures requires a licence.");
     }
     for step in &d.trace {
-        let counts = if step.applies {
-            ""
-        } else {
-            " (suspended or not yet effective: does not count)"
-        };
+        let counts = if step.applies { "" } else { " (suspended or not yet effective: does not count)" };
         push_wrapped(
             &mut out,
             "  ",
-            &format!(
-                "- {} -> {}{counts}: {}",
-                step.because,
-                step.outcome.label(),
-                step.why
-            ),
+            &format!("- {} -> {}{counts}: {}", step.because, step.outcome.label(), step.why),
         );
     }
     let _ = writeln!(out);

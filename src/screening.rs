@@ -94,17 +94,9 @@ impl Field {
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let text = text.trim();
     let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !shaped {
-        return Err(format!(
-            "\"{text}\" is not a date: use YYYY-MM-DD, e.g. 2025-11-07"
-        ));
+        return Err(format!("\"{text}\" is not a date: use YYYY-MM-DD, e.g. 2025-11-07"));
     }
     text.parse::<Date>()
         .map_err(|_| format!("{text} is not a real calendar date"))
@@ -114,11 +106,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 pub fn validate_field(field: Field, value: &str) -> Result<(), String> {
     let count = value.chars().count();
     if count > field.max_chars() {
-        return Err(format!(
-            "{} is {count} characters; at most {} allowed",
-            field.label(),
-            field.max_chars()
-        ));
+        return Err(format!("{} is {count} characters; at most {} allowed", field.label(), field.max_chars()));
     }
     if field == Field::Date {
         parse_date(value)?;

@@ -23,11 +23,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let needed = if line.is_empty() {
-            word.width()
-        } else {
-            line.width() + 1 + word.width()
-        };
+        let needed = if line.is_empty() { word.width() } else { line.width() + 1 + word.width() };
         if needed > width && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }

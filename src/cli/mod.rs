@@ -13,11 +13,7 @@ use jiff::civil::Date;
 use crate::rules::{self, RuleSet};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "ree-screen",
-    version,
-    about = "Screen a transaction against China's October 2025 rare-earth export controls"
-)]
+#[command(name = "ree-screen", version, about = "Screen a transaction against China's October 2025 rare-earth export controls")]
 pub struct Cli {
     /// Use this rules file instead of the embedded rule set.
     #[arg(long, global = true, value_name = "FILE")]
@@ -66,10 +62,7 @@ pub fn date_arg(text: &str) -> Result<Date, String> {
 /// Today's local date. `REE_SCREEN_TODAY` pins it, so tests and reproductions of an old
 /// screening session see a fixed "today".
 pub fn today() -> Date {
-    if let Some(date) = std::env::var("REE_SCREEN_TODAY")
-        .ok()
-        .and_then(|t| date_arg(&t).ok())
-    {
+    if let Some(date) = std::env::var("REE_SCREEN_TODAY").ok().and_then(|t| date_arg(&t).ok()) {
         return date;
     }
     jiff::ZonedDateTime::now().date()
@@ -93,10 +86,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// Save screenings to the history in one locked append and return their record ids, in
 /// order. The one seam every front end (form, plain mode, `screen`, `batch`) saves through.
-pub fn save_screenings(
-    cli: &Cli,
-    screenings: &[crate::screening::Screening],
-) -> Result<Vec<String>, String> {
+pub fn save_screenings(cli: &Cli, screenings: &[crate::screening::Screening]) -> Result<Vec<String>, String> {
     let _ = (cli, screenings);
     Err("the history store is not built yet; nothing was saved".to_string())
 }

@@ -115,10 +115,7 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> ExitCode {
             for m in &measures {
                 println!();
                 println!("{} - {}", m.name, m.title);
-                println!(
-                    "  published {}, effective {}, sources confirm status until {}",
-                    m.published, m.effective, m.verified_until
-                );
+                println!("  published {}, effective {}, sources confirm status until {}", m.published, m.effective, m.verified_until);
                 let mut shown: Vec<(String, Vec<&str>)> = Vec::new();
                 for a in &m.articles {
                     match shown.iter_mut().find(|(s, _)| *s == a.status_text) {

@@ -70,12 +70,7 @@ pub fn parse(name: &str, text: &str) -> Result<RuleSet, RulesError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let path = (path != "." && !path.is_empty()).then_some(path);
-        syntax_error(
-            inner.line(),
-            inner.column(),
-            path,
-            strip_position(&inner.to_string()),
-        )
+        syntax_error(inner.line(), inner.column(), path, strip_position(&inner.to_string()))
     })?;
     de.end()
         .map_err(|e| syntax_error(e.line(), e.column(), None, strip_position(&e.to_string())))?;
@@ -169,112 +164,51 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
         let question = rules.questions.get(q);
         let base = vec![key("questions"), key(q.key()), key("options")];
         check_unique(question.option_ids(), &base, "option")?;
-        if let Some((i, o)) = question.options.iter().enumerate().find(|(_, o)| {
-            !o.id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        }) {
+        if let Some((i, o)) = question
+            .options
+            .iter()
+            .enumerate()
+            .find(|(_, o)| !o.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+        {
             let at = [base.as_slice(), &[Seg::Index(i), key("id")]].concat();
-            return Err(issue(
-                at,
-                format!(
-                    "option id \"{}\" must be lower-case letters, digits and _",
-                    o.id
-                ),
-            ));
+            return Err(issue(at, format!("option id \"{}\" must be lower-case letters, digits and _", o.id)));
         }
         if question.option(UNKNOWN).is_none() {
-            return Err(issue(
-                base,
-                format!("question {} must offer the option \"{UNKNOWN}\"", q.key()),
-            ));
+            return Err(issue(base, format!("question {} must offer the option \"{UNKNOWN}\"", q.key())));
         }
         if question.known_option_ids().next().is_none() {
-            return Err(issue(
-                base,
-                format!("question {} has no option besides \"{UNKNOWN}\"", q.key()),
-            ));
+            return Err(issue(base, format!("question {} has no option besides \"{UNKNOWN}\"", q.key())));
         }
     }
 
-    check_unique(
-        rules.measures.iter().map(|m| m.id.as_str()),
-        &[key("measures")],
-        "measure",
-    )?;
-    check_unique(
-        rules.clauses.iter().map(|c| c.id.as_str()),
-        &[key("clauses")],
-        "clause",
-    )?;
-    check_unique(
-        rules.rules.iter().map(|r| r.id.as_str()),
-        &[key("rules")],
-        "rule",
-    )?;
+    check_unique(rules.measures.iter().map(|m| m.id.as_str()), &[key("measures")], "measure")?;
+    check_unique(rules.clauses.iter().map(|c| c.id.as_str()), &[key("clauses")], "clause")?;
+    check_unique(rules.rules.iter().map(|r| r.id.as_str()), &[key("rules")], "rule")?;
 
     for (i, m) in rules.measures.iter().enumerate() {
         let at = |field: &str| vec![key("measures"), Seg::Index(i), key(field)];
         if m.effective < m.published {
-            return Err(issue(
-                at("effective"),
-                format!(
-                    "effective {} is before published {}",
-                    m.effective, m.published
-                ),
-            ));
+            return Err(issue(at("effective"), format!("effective {} is before published {}", m.effective, m.published)));
         }
         if m.verified_until < m.published {
-            return Err(issue(
-                at("verified_until"),
-                format!(
-                    "verified_until {} is before published {}",
-                    m.verified_until, m.published
-                ),
-            ));
+            return Err(issue(at("verified_until"), format!("verified_until {} is before published {}", m.verified_until, m.published)));
         }
         if m.sources.is_empty() {
-            return Err(issue(
-                at("sources"),
-                format!("measure \"{}\" cites no source", m.id),
-            ));
+            return Err(issue(at("sources"), format!("measure \"{}\" cites no source", m.id)));
         }
         for (j, s) in m.suspensions.iter().enumerate() {
-            let sat = |field: &str| {
-                vec![
-                    key("measures"),
-                    Seg::Index(i),
-                    key("suspensions"),
-                    Seg::Index(j),
-                    key(field),
-                ]
-            };
+            let sat = |field: &str| vec![key("measures"), Seg::Index(i), key("suspensions"), Seg::Index(j), key(field)];
             if s.until < s.from {
-                return Err(issue(
-                    sat("until"),
-                    format!(
-                        "suspension window is inverted: until {} is before from {}",
-                        s.until, s.from
-                    ),
-                ));
+                return Err(issue(sat("until"), format!("suspension window is inverted: until {} is before from {}", s.until, s.from)));
             }
             if rules.clause(&s.by).is_none() {
-                return Err(issue(
-                    sat("by"),
-                    format!("suspension cites missing clause \"{}\"", s.by),
-                ));
+                return Err(issue(sat("by"), format!("suspension cites missing clause \"{}\"", s.by)));
             }
-            if let Some(other) = m.suspensions[..j]
-                .iter()
-                .find(|o| o.from <= s.until && s.from <= o.until)
-            {
-                return Err(issue(
-                    sat("from"),
-                    format!(
-                        "suspension {}..{} overlaps the earlier window {}..{}",
-                        s.from, s.until, other.from, other.until
-                    ),
-                ));
+            if let Some(other) = m.suspensions[..j].iter().find(|o| o.from <= s.until && s.from <= o.until) {
+                return Err(issue(sat("from"), format!(
+                    "suspension {}..{} overlaps the earlier window {}..{}",
+                    s.from, s.until, other.from, other.until
+                )));
             }
         }
     }
@@ -282,91 +216,50 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
     for (i, c) in rules.clauses.iter().enumerate() {
         let at = |field: &str| vec![key("clauses"), Seg::Index(i), key(field)];
         let Some(measure) = rules.measure(&c.measure) else {
-            return Err(issue(
-                at("measure"),
-                format!(
-                    "clause \"{}\" cites missing measure \"{}\"",
-                    c.id, c.measure
-                ),
-            ));
+            return Err(issue(at("measure"), format!("clause \"{}\" cites missing measure \"{}\"", c.id, c.measure)));
         };
         if c.sources.is_empty() {
-            return Err(issue(
-                at("sources"),
-                format!("clause \"{}\" cites no source", c.id),
-            ));
+            return Err(issue(at("sources"), format!("clause \"{}\" cites no source", c.id)));
         }
         if c.text.trim().is_empty() {
-            return Err(issue(
-                at("text"),
-                format!("clause \"{}\" has no text", c.id),
-            ));
+            return Err(issue(at("text"), format!("clause \"{}\" has no text", c.id)));
         }
         if let Some(effective) = c.effective
             && effective < measure.published
         {
-            return Err(issue(
-                at("effective"),
-                format!(
-                    "effective {effective} is before the measure was published ({})",
-                    measure.published
-                ),
-            ));
+            return Err(issue(at("effective"), format!("effective {effective} is before the measure was published ({})", measure.published)));
         }
     }
 
     for (i, r) in rules.rules.iter().enumerate() {
         let at = |field: &str| vec![key("rules"), Seg::Index(i), key(field)];
         if r.clauses.is_empty() {
-            return Err(issue(
-                at("clauses"),
-                format!("rule \"{}\" cites no clause", r.id),
-            ));
+            return Err(issue(at("clauses"), format!("rule \"{}\" cites no clause", r.id)));
         }
         for (j, c) in r.clauses.iter().enumerate() {
             if rules.clause(c).is_none() {
                 let mut p = at("clauses");
                 p.push(Seg::Index(j));
-                return Err(issue(
-                    p,
-                    format!("rule \"{}\" cites missing clause \"{c}\"", r.id),
-                ));
+                return Err(issue(p, format!("rule \"{}\" cites missing clause \"{c}\"", r.id)));
             }
         }
         for q in QuestionId::ALL {
-            let Some(values) = r.when.get(q) else {
-                continue;
-            };
+            let Some(values) = r.when.get(q) else { continue };
             let mut p = at("when");
             p.push(key(q.key()));
             if values.is_empty() {
-                return Err(issue(
-                    p,
-                    "empty list never matches; leave the field out to match any answer",
-                ));
+                return Err(issue(p, "empty list never matches; leave the field out to match any answer"));
             }
             let question = rules.questions.get(q);
             for (j, v) in values.iter().enumerate() {
                 let mut vp = p.clone();
                 vp.push(Seg::Index(j));
                 if v == UNKNOWN {
-                    return Err(issue(
-                        vp,
-                        format!(
-                            "rules must not name \"{UNKNOWN}\": the engine expands it to every option"
-                        ),
-                    ));
+                    return Err(issue(vp, format!("rules must not name \"{UNKNOWN}\": the engine expands it to every option")));
                 }
                 if question.option(v).is_none() {
                     let valid: Vec<&str> = question.known_option_ids().collect();
-                    return Err(issue(
-                        vp,
-                        format!(
-                            "unknown {} option \"{v}\" (valid: {})",
-                            q.key(),
-                            valid.join(", ")
-                        ),
-                    ));
+                    return Err(issue(vp, format!("unknown {} option \"{v}\" (valid: {})", q.key(), valid.join(", "))));
                 }
             }
         }
@@ -427,10 +320,7 @@ impl Walker<'_> {
                 self.string();
             }
             _ => {
-                while self
-                    .peek()
-                    .is_some_and(|b| !matches!(b, b',' | b']' | b'}') && !b.is_ascii_whitespace())
-                {
+                while self.peek().is_some_and(|b| !matches!(b, b',' | b']' | b'}') && !b.is_ascii_whitespace()) {
                     self.at += 1;
                 }
             }
