@@ -15,5 +15,6 @@ pub mod rules;
 pub mod screening;
 pub mod settings;
 pub mod text;
+pub mod tui;
 
 pub use engine::{Answers, Determination, determine};

@@ -96,12 +96,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Batch(args)) => batch_cmd::run(&cli, args),
         Some(Command::Config(args)) => config_cmd::run(args),
         None if crate::plain::should_use(&cli) => crate::plain::run(&cli),
-        None => {
-            eprintln!(
-                "ree-screen: the interactive workbench is not built yet; use `ree-screen screen --help`"
-            );
-            ExitCode::from(1)
-        }
+        None => crate::tui::run(&cli),
     }
 }
 

@@ -1,0 +1,45 @@
+//! Everything that can happen to the workbench, as plain values: keys mapped to commands,
+//! terminal resizes and the outcomes of the effects the runtime carried out.
+
+/// An edit of the focused text field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Left,
+    Right,
+    Start,
+    End,
+    DeleteBack,
+    DeleteForward,
+    Clear,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// A digit key: highlight option N of a list, or change step N from the review.
+    Jump(u8),
+    Next,
+    Back,
+    NextField,
+    PrevField,
+    Edit(Edit),
+    Type(char),
+    Paste(String),
+    Help,
+    CloseOverlay,
+    Quit,
+    Yes,
+    No,
+    Save,
+    New,
+    Resize(u16, u16),
+    /// The runtime tried to save the screening: the record id or the error.
+    Saved(Result<String, String>),
+    /// The runtime could not write or remove the draft.
+    DraftFailed(String),
+}

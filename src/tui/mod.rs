@@ -1,0 +1,166 @@
+//! The interactive workbench: a ratatui form that walks an officer through one screening
+//! (stage, origin, recipient, record details, review) to the determination. Elm-shaped: one
+//! `App`, `Action`s, a pure `update` and a `view`; this module is the runtime at the edge.
+
+pub mod action;
+pub mod app;
+pub mod draft;
+pub mod keys;
+pub mod screens;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crossterm::event::{self, Event, KeyEventKind};
+
+use crate::cli::{Cli, fail, load_rules, save_screenings, today};
+use action::Action;
+use app::{App, Overlay};
+use terminal::{Guard, Waiter, Wake};
+use theme::Theme;
+use update::{Effect, update};
+
+/// Exit statuses for a terminal that went away, as a shell reports death by that signal.
+const EXIT_HANGUP: u8 = 129;
+const EXIT_TERMINATED: u8 = 143;
+
+/// Open the workbench and run it until the officer quits or the terminal goes away.
+pub fn run(cli: &Cli) -> ExitCode {
+    let rules = match load_rules(cli.rules.as_ref()) {
+        Ok(rules) => rules,
+        Err(e) => return fail(e, 1),
+    };
+    if !std::io::stdout().is_terminal() {
+        return fail(
+            "the workbench needs a terminal; use `ree-screen screen` for scripts",
+            1,
+        );
+    }
+    let mut app = App::new(rules, today(), Theme::from_env(cli.ascii));
+    let data_dir = match crate::paths::data_dir(cli.data_dir.as_deref()) {
+        Ok(dir) => Some(dir),
+        Err(message) => {
+            app.notice = Some(format!("Drafts are not kept: {message}"));
+            None
+        }
+    };
+    if let Some(dir) = &data_dir {
+        match draft::load(dir) {
+            Ok(Some(draft)) => app.overlay = Some(Overlay::Resume(Box::new(draft))),
+            Ok(None) => {}
+            Err(message) => app.notice = Some(message),
+        }
+    }
+    let mut waiter = match Waiter::new() {
+        Ok(waiter) => waiter,
+        Err(e) => return fail(format!("cannot watch the terminal: {e}"), 1),
+    };
+    let mut guard = match Guard::start() {
+        Ok(guard) => guard,
+        Err(e) => return fail(format!("cannot set up the terminal: {e}"), 1),
+    };
+    let runtime = Runtime { cli, data_dir };
+    let status = runtime.event_loop(&mut app, &mut guard, &mut waiter);
+    drop(guard);
+    status
+}
+
+struct Runtime<'a> {
+    cli: &'a Cli,
+    data_dir: Option<PathBuf>,
+}
+
+impl Runtime<'_> {
+    fn event_loop(&self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> ExitCode {
+        let terminal = &mut guard.terminal;
+        loop {
+            // A resize may arrive before crossterm watches SIGWINCH; the size is checked each time.
+            if let Ok(size) = terminal.size()
+                && (size.width, size.height) != app.size
+            {
+                update(app, Action::Resize(size.width, size.height));
+            }
+            if let Err(e) = terminal::draw(terminal, |frame| view::view(app, frame)) {
+                self.keep_draft(app);
+                return fail(format!("cannot draw: {e}"), 1);
+            }
+            match waiter.wait() {
+                Wake::Input => {}
+                Wake::Terminate => return self.leave(app, EXIT_TERMINATED),
+                Wake::HangUp => return self.leave(app, EXIT_HANGUP),
+            }
+            // Handle everything already queued, then draw once.
+            loop {
+                match event::poll(std::time::Duration::ZERO) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(_) => return self.leave(app, EXIT_HANGUP),
+                }
+                let action = match event::read() {
+                    Ok(event) => to_action(app, event),
+                    Err(_) => return self.leave(app, EXIT_HANGUP),
+                };
+                let mut next = action;
+                while let Some(action) = next.take() {
+                    match update(app, action) {
+                        Some(Effect::Quit) => return self.leave(app, 0),
+                        Some(effect) => next = self.perform(effect),
+                        None => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Carry out an effect; its outcome comes back as the next action.
+    fn perform(&self, effect: Effect) -> Option<Action> {
+        match effect {
+            Effect::Save(screening) => Some(Action::Saved(
+                save_screenings(self.cli, std::slice::from_ref(&*screening)).and_then(|ids| {
+                    ids.into_iter()
+                        .next()
+                        .ok_or_else(|| "the history returned no record id".to_string())
+                }),
+            )),
+            Effect::SaveDraft(draft) => self.with_dir(|dir| draft::save(dir, &draft)),
+            Effect::DiscardDraft => self.with_dir(draft::remove),
+            Effect::Quit => None,
+        }
+    }
+
+    fn with_dir(&self, act: impl FnOnce(&Path) -> Result<(), String>) -> Option<Action> {
+        let dir = self.data_dir.as_deref()?;
+        act(dir).err().map(Action::DraftFailed)
+    }
+
+    /// Keep what the officer entered so the next start offers it; a saved screening needs
+    /// no draft.
+    fn keep_draft(&self, app: &App) {
+        if let Some(draft) = app.draft() {
+            let _ = self.with_dir(|dir| draft::save(dir, &draft));
+        }
+    }
+
+    fn leave(&self, app: &App, status: u8) -> ExitCode {
+        self.keep_draft(app);
+        ExitCode::from(status)
+    }
+}
+
+/// Key presses through the command table (releases and repeats of other kinds are ignored),
+/// pastes as text, resizes as sizes.
+fn to_action(app: &App, event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => {
+            app.keys.action_for(app.context(), &key)
+        }
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}

@@ -1,0 +1,195 @@
+//! The terminal at the edge: raw mode and the alternate screen behind an RAII guard, a panic
+//! hook that restores the terminal before the message prints, and a wait for input that also
+//! wakes on SIGTERM, SIGHUP and SIGWINCH and reports a hung-up terminal instead of spinning.
+
+use std::io::{self, Read, Stdout, Write};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::net::UnixStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use rustix::event::{PollFd, PollFlags, poll};
+use signal_hook::consts::{SIGHUP, SIGTERM, SIGWINCH};
+
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Undo every mode we set; safe to call more than once. The alternate screen is left last,
+/// so a restored terminal's output ends with `ESC [ ? 1049 l`.
+pub fn restore() -> io::Result<()> {
+    let raw = disable_raw_mode();
+    let screen = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        cursor::Show,
+        LeaveAlternateScreen
+    );
+    raw.and(screen)
+}
+
+/// Owns the terminal while the workbench runs; dropping it restores the terminal.
+pub struct Guard {
+    pub terminal: Tui,
+}
+
+impl Guard {
+    /// Raw mode, the alternate screen and bracketed paste (so a pasted line is text, not a
+    /// series of Enter presses). The mouse is never captured: copying from the terminal works.
+    pub fn start() -> io::Result<Guard> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let entered = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+            .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
+        match entered {
+            Ok(terminal) => Ok(Guard { terminal }),
+            Err(e) => {
+                let _ = restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        // Through ratatui first, so its own Drop does not show the cursor again afterwards.
+        let _ = self.terminal.show_cursor();
+        if let Err(e) = restore() {
+            eprintln!("ree-screen: could not fully restore the terminal: {e}");
+        }
+    }
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = restore();
+        previous(info);
+    }));
+}
+
+/// Why the wait for input ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wake {
+    /// Input (or a resize) is ready for crossterm to read.
+    Input,
+    /// SIGTERM: save the draft and exit.
+    Terminate,
+    /// SIGHUP, or the terminal hung up (EOF/EIO): save the draft and exit.
+    HangUp,
+}
+
+/// Blocks until input, a signal or a hang-up, with no timeout: an idle workbench uses no CPU
+/// and writes nothing.
+pub struct Waiter {
+    tty: TtyHandle,
+    wake_read: UnixStream,
+    terminate: Arc<AtomicBool>,
+    hang_up: Arc<AtomicBool>,
+}
+
+/// The terminal crossterm reads from: stdin when it is a terminal, else /dev/tty.
+enum TtyHandle {
+    Stdin(io::Stdin),
+    Dev(std::fs::File),
+}
+
+impl TtyHandle {
+    fn fd(&self) -> BorrowedFd<'_> {
+        match self {
+            TtyHandle::Stdin(s) => s.as_fd(),
+            TtyHandle::Dev(f) => f.as_fd(),
+        }
+    }
+}
+
+impl Waiter {
+    pub fn new() -> io::Result<Waiter> {
+        use std::io::IsTerminal;
+        let tty = if io::stdin().is_terminal() {
+            TtyHandle::Stdin(io::stdin())
+        } else {
+            TtyHandle::Dev(std::fs::File::open("/dev/tty")?)
+        };
+        let (wake_read, wake_write) = UnixStream::pair()?;
+        wake_read.set_nonblocking(true)?;
+        let terminate = Arc::new(AtomicBool::new(false));
+        let hang_up = Arc::new(AtomicBool::new(false));
+        signal_hook::flag::register(SIGTERM, Arc::clone(&terminate))?;
+        signal_hook::flag::register(SIGHUP, Arc::clone(&hang_up))?;
+        for signal in [SIGTERM, SIGHUP, SIGWINCH] {
+            signal_hook::low_level::pipe::register(signal, wake_write.try_clone()?)?;
+        }
+        Ok(Waiter {
+            tty,
+            wake_read,
+            terminate,
+            hang_up,
+        })
+    }
+
+    /// Wait for the next thing to do. Crossterm's own reader loops forever on EOF/EIO, so a
+    /// hung-up terminal (POLLHUP/POLLERR) is caught here before crossterm reads.
+    pub fn wait(&mut self) -> Wake {
+        loop {
+            if let Some(signal) = self.signalled() {
+                return signal;
+            }
+            let tty_fd = self.tty.fd();
+            let mut fds = [
+                PollFd::new(&tty_fd, PollFlags::IN),
+                PollFd::new(&self.wake_read, PollFlags::IN),
+            ];
+            match poll(&mut fds, None) {
+                Ok(_) => {}
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(_) => return Wake::HangUp,
+            }
+            let tty = fds[0].revents();
+            let woken = !fds[1].revents().is_empty();
+            if woken {
+                let mut sink = [0u8; 64];
+                while matches!(self.wake_read.read(&mut sink), Ok(n) if n > 0) {}
+            }
+            if let Some(signal) = self.signalled() {
+                return signal;
+            }
+            if tty.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+                return Wake::HangUp;
+            }
+            if tty.contains(PollFlags::IN) || woken {
+                return Wake::Input;
+            }
+        }
+    }
+
+    fn signalled(&self) -> Option<Wake> {
+        if self.hang_up.load(Ordering::Relaxed) {
+            Some(Wake::HangUp)
+        } else if self.terminate.load(Ordering::Relaxed) {
+            Some(Wake::Terminate)
+        } else {
+            None
+        }
+    }
+}
+
+/// Draw one frame inside synchronized output, so slow links never show half a frame.
+pub fn draw(terminal: &mut Tui, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+    crossterm::queue!(
+        terminal.backend_mut(),
+        crossterm::terminal::BeginSynchronizedUpdate
+    )?;
+    terminal.draw(render)?;
+    execute!(
+        terminal.backend_mut(),
+        crossterm::terminal::EndSynchronizedUpdate
+    )?;
+    terminal.backend_mut().flush()
+}

@@ -1,0 +1,155 @@
+//! Drawing: `view(&App, &mut Frame)` lays out the header (step indicator), the current
+//! screen, a status line and the key bar, then any overlay. Every rect is clamped to the
+//! frame, and below the minimum size only the too-small message is drawn.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::app::{App, Overlay, SaveState, Step};
+use super::keys::bar_words;
+use super::screens;
+use super::theme::Theme;
+use crate::text::sanitize;
+
+/// Smallest terminal the workbench draws in; below it, it says so.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// The fixed regions of every screen.
+pub struct Areas {
+    pub header: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+pub fn areas(area: Rect) -> Areas {
+    let row = |y: u16, height: u16| Rect::new(area.x, y, area.width, height).intersection(area);
+    let body_height = area.height.saturating_sub(3);
+    Areas {
+        header: row(area.y, 1),
+        body: row(area.y.saturating_add(1), body_height),
+        status: row(area.y.saturating_add(1 + body_height), 1),
+        footer: row(area.y.saturating_add(2 + body_height), 1),
+    }
+}
+
+pub fn view(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        screens::too_small::render(app, frame, area);
+        return;
+    }
+    let areas = areas(area);
+    header(app, frame, areas.header);
+    match app.step {
+        Step::Stage | Step::Origin | Step::Recipient => {
+            screens::list::render(app, frame, areas.body)
+        }
+        Step::Details => screens::form::render(app, frame, areas.body),
+        Step::Review => screens::review::render(app, frame, areas.body),
+        Step::Result => screens::result::render(app, frame, areas.body),
+    }
+    status(app, frame, areas.status);
+    key_bar(app, frame, areas.footer);
+    match &app.overlay {
+        Some(Overlay::Help) => screens::help::render(app, frame, area),
+        Some(Overlay::Confirm(_) | Overlay::Resume(_)) => {
+            screens::confirm::render(app, frame, area)
+        }
+        None => {}
+    }
+}
+
+fn header(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme;
+    let step = match app.step.number() {
+        Some(n) => format!(
+            "Step {n} of {} - {}",
+            Step::NUMBERED.len(),
+            app.step.title(&app.rules)
+        ),
+        None => format!("Result - {}", app.step.title(&app.rules)),
+    };
+    let line = Line::from(vec![
+        Span::styled(" ree-screen ", t.title()),
+        Span::raw("| "),
+        Span::styled(step, t.heading()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn status(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme;
+    let saved = app
+        .outcome
+        .as_ref()
+        .filter(|_| app.step == Step::Result)
+        .map(|o| &o.saved);
+    let line = match (&app.notice, saved) {
+        (Some(notice), _) => Line::styled(format!(" {}", sanitize(notice)), t.warning()),
+        (None, Some(SaveState::Unsaved)) => Line::styled(" Not saved yet", t.warning()),
+        (None, Some(SaveState::Saving)) => Line::styled(" Saving...", t.muted()),
+        (None, Some(SaveState::Saved(id))) => {
+            Line::styled(format!(" Saved as {}", sanitize(id)), t.success())
+        }
+        (None, Some(SaveState::Failed(message))) => {
+            Line::styled(format!(" Not saved: {}", sanitize(message)), t.error())
+        }
+        (None, None) => Line::default(),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keys that matter now, from the command table. Neighbours with the same label merge
+/// ("Up/Down move").
+fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme;
+    let context = app.context();
+    let mut entries: Vec<(String, &str)> = Vec::new();
+    for (command, keys) in app.keys.commands(context) {
+        let Some(label) = command.bar else { continue };
+        let first = bar_words(&keys);
+        match entries.last_mut() {
+            Some((words, last)) if *last == label => {
+                words.push('/');
+                words.push_str(&first);
+            }
+            _ => entries.push((first, label)),
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (words, label) in entries {
+        spans.push(Span::styled(words, t.key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A bordered block in the theme's border set.
+pub fn block(theme: Theme, title: &str) -> Block<'static> {
+    Block::bordered()
+        .border_set(theme.border())
+        .title(Span::styled(format!(" {title} "), theme.heading()))
+}
+
+/// Rows `lines` take when wrapped inside a bordered popup `width` cells wide, borders included.
+pub fn popup_height(lines: &[Line], width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2).max(1));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    u16::try_from(rows + 2).unwrap_or(u16::MAX)
+}
+
+/// A centred rect of at most `width` x `height`, never larger than `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
