@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod cli;
 pub mod engine;
+pub mod history;
 pub mod paths;
 pub mod plain;
 pub mod report;

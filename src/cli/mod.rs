@@ -3,6 +3,7 @@
 
 mod batch_cmd;
 mod config_cmd;
+mod history_cmd;
 mod rules_cmd;
 mod screen;
 
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
+use crate::history::{History, NewRecord};
 use crate::rules::{self, RuleSet};
 
 #[derive(Debug, Parser)]
@@ -52,6 +54,9 @@ pub enum Command {
     Batch(batch_cmd::BatchArgs),
     /// Show where the settings file is and the settings in effect.
     Config(config_cmd::ConfigArgs),
+    /// Review, verify, re-screen and export the screening history.
+    #[command(subcommand)]
+    History(history_cmd::HistoryCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -95,6 +100,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Rules(args)) => rules_cmd::run(&cli, args),
         Some(Command::Batch(args)) => batch_cmd::run(&cli, args),
         Some(Command::Config(args)) => config_cmd::run(args),
+        Some(Command::History(command)) => history_cmd::run(&cli, command),
         None if crate::plain::should_use(&cli) => crate::plain::run(&cli),
         None => crate::tui::run(&cli),
     }
@@ -106,8 +112,17 @@ pub fn save_screenings(
     cli: &Cli,
     screenings: &[crate::screening::Screening],
 ) -> Result<Vec<String>, String> {
-    let _ = (cli, screenings);
-    Err("the history store is not built yet; nothing was saved".to_string())
+    let history = open_history(cli)?;
+    let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
+    history
+        .append(&new)
+        .map(|records| records.into_iter().map(|r| r.id).collect())
+        .map_err(|e| format!("not saved: {e}"))
+}
+
+/// The history in the data directory chosen by `--data-dir`, the environment or the platform.
+pub fn open_history(cli: &Cli) -> Result<History, String> {
+    crate::paths::data_dir(cli.data_dir.as_deref()).map(History::new)
 }
 
 /// Print an error the way every subcommand does, and give the exit status.

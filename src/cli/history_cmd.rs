@@ -1,0 +1,450 @@
+//! `ree-screen history ...`: list, show, export, verify, re-screen and override records, and
+//! print where the history lives. Bad lines are always reported on stderr, never dropped
+//! silently.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{Cli, EXIT_USAGE, Format, date_arg, fail, open_history, today};
+use crate::history::{self, History, NewRecord, Query, RecordKind, Scan, Stored, Summary, export};
+use crate::report;
+use crate::rules::Outcome;
+use crate::text::sanitize;
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// List records, newest first.
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Show one record exactly as it was decided.
+    Show {
+        /// The record id (or an unambiguous start of it).
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Export records as CSV, JSON or a Markdown report.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Check every line and the hash chain; exit 0 only when intact.
+    Verify,
+    /// Print the history file's path.
+    Path,
+    /// Screen a record's answers again under the current rules and show what changed.
+    Rescreen {
+        id: String,
+        /// Screening date, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+        /// Show the changes without saving a new record.
+        #[arg(long)]
+        no_save: bool,
+    },
+    /// Record an officer's decision that replaces a record's outcome (a new record).
+    Override {
+        id: String,
+        /// The outcome decided: no_license_required, exempt, license_required, case_by_case,
+        /// denied_in_principle, prohibited.
+        #[arg(long)]
+        outcome: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+        /// Who decides the override (default: the original record's officer).
+        #[arg(long)]
+        officer: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only this outcome (e.g. denied_in_principle).
+    #[arg(long)]
+    outcome: Option<String>,
+    /// Screening dates from, YYYY-MM-DD.
+    #[arg(long, value_parser = date_arg)]
+    since: Option<Date>,
+    /// Screening dates until, YYYY-MM-DD.
+    #[arg(long, value_parser = date_arg)]
+    until: Option<Date>,
+    /// Text in reference, counterparty, destination, officer or notes.
+    #[arg(long)]
+    grep: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Md,
+}
+
+fn outcome_arg(text: &str) -> Result<Outcome, String> {
+    Outcome::from_id(text).ok_or_else(|| {
+        let valid: Vec<&str> = Outcome::ALL.iter().map(|o| o.id()).collect();
+        format!(
+            "invalid outcome '{text}': valid values are {}",
+            valid.join(", ")
+        )
+    })
+}
+
+impl FilterArgs {
+    fn query(&self) -> Result<Query, String> {
+        Ok(Query {
+            text: self.grep.clone().unwrap_or_default(),
+            outcome: self.outcome.as_deref().map(outcome_arg).transpose()?,
+            since: self.since,
+            until: self.until,
+        })
+    }
+}
+
+/// Read the whole history, reporting skipped lines on stderr.
+fn scan(history: &History) -> Result<Scan, String> {
+    let scan = history.scan().map_err(|e| e.to_string())?;
+    if !scan.bad.is_empty() {
+        eprintln!(
+            "ree-screen: {} line(s) of {} skipped (left unchanged in the file):",
+            scan.bad.len(),
+            history.path().display()
+        );
+        for bad in &scan.bad {
+            eprintln!("  line {}: {}", bad.line, bad.problem);
+        }
+    }
+    Ok(scan)
+}
+
+fn matching<'a>(scan: &'a Scan, query: &Query) -> Vec<&'a Stored> {
+    scan.records
+        .iter()
+        .rev()
+        .filter(|s| query.matches(&Summary::from_record(s.offset, &s.record)))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ListRow<'a> {
+    id: &'a str,
+    saved_at: String,
+    kind: RecordKind,
+    date: Date,
+    outcome: Outcome,
+    provisional: bool,
+    reference: &'a str,
+    counterparty: &'a str,
+    destination: &'a str,
+    officer: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    supersedes: Option<&'a str>,
+}
+
+pub fn run(cli: &Cli, command: &HistoryCommand) -> ExitCode {
+    let history = match open_history(cli) {
+        Ok(h) => h,
+        Err(e) => return fail(e, 1),
+    };
+    let result = match command {
+        HistoryCommand::Path => {
+            println!("{}", history.path().display());
+            Ok(ExitCode::SUCCESS)
+        }
+        HistoryCommand::List { filter, format } => list(&history, filter, *format),
+        HistoryCommand::Show { id, format } => show(cli, &history, id, *format),
+        HistoryCommand::Export {
+            format,
+            filter,
+            output,
+        } => export_cmd(cli, &history, *format, filter, output.as_ref()),
+        HistoryCommand::Verify => verify(&history),
+        HistoryCommand::Rescreen { id, date, no_save } => {
+            rescreen(cli, &history, id, *date, *no_save)
+        }
+        HistoryCommand::Override {
+            id,
+            outcome,
+            reason,
+            officer,
+        } => override_cmd(&history, id, outcome, reason, officer.as_deref()),
+    };
+    result.unwrap_or_else(|(message, status)| fail(message, status))
+}
+
+type CmdResult = Result<ExitCode, (String, u8)>;
+
+fn runtime(message: impl ToString) -> (String, u8) {
+    (message.to_string(), 1)
+}
+
+fn list(history: &History, filter: &FilterArgs, format: Format) -> CmdResult {
+    let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
+    let scan = scan(history).map_err(runtime)?;
+    let rows = matching(&scan, &query);
+    match format {
+        Format::Json => {
+            let rows: Vec<ListRow> = rows
+                .iter()
+                .map(|s| {
+                    let r = &s.record;
+                    let d = &r.screening.details;
+                    ListRow {
+                        id: &r.id,
+                        saved_at: r.saved_at.to_string(),
+                        kind: r.kind,
+                        date: r.screening.determination.date,
+                        outcome: r.effective_outcome(),
+                        provisional: r.screening.determination.provisional,
+                        reference: &d.reference,
+                        counterparty: &d.counterparty,
+                        destination: &d.destination,
+                        officer: &d.officer,
+                        supersedes: r.supersedes.as_deref(),
+                    }
+                })
+                .collect();
+            println!("{:#}", serde_json::json!(rows));
+        }
+        Format::Text => {
+            if rows.is_empty() {
+                println!("No records match.");
+            }
+            for s in rows {
+                let r = &s.record;
+                let d = &r.screening.details;
+                let outcome = r.effective_outcome();
+                println!(
+                    "{}  {}  {} {:<19}{}  {}  {}  {}{}",
+                    r.id,
+                    r.screening.determination.date,
+                    outcome.symbol(),
+                    outcome.id(),
+                    if r.screening.determination.provisional {
+                        " provisional"
+                    } else {
+                        ""
+                    },
+                    sanitize(&d.reference),
+                    sanitize(&d.counterparty),
+                    sanitize(&d.destination),
+                    match r.kind {
+                        RecordKind::Screening => String::new(),
+                        kind => format!(
+                            "  ({} of {})",
+                            kind.label(),
+                            r.supersedes.as_deref().unwrap_or("?")
+                        ),
+                    }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find(history: &History, id: &str) -> Result<Stored, (String, u8)> {
+    history.find(id).map_err(runtime)?.ok_or_else(|| {
+        (
+            format!(
+                "no record with id \"{}\" in {}",
+                sanitize(id),
+                history.path().display()
+            ),
+            1,
+        )
+    })
+}
+
+fn show(cli: &Cli, history: &History, id: &str, format: Format) -> CmdResult {
+    let stored = find(history, id)?;
+    let r = &stored.record;
+    match format {
+        Format::Json => println!(
+            "{:#}",
+            serde_json::json!({"hash": stored.hash, "record": r})
+        ),
+        Format::Text => {
+            println!(
+                "Record {} (line {}), saved {} by ree-screen {}",
+                r.id, stored.line, r.saved_at, r.program_version
+            );
+            println!("Kind: {}", r.kind.label());
+            if let Some(original) = &r.supersedes {
+                println!("Supersedes: {original}");
+            }
+            if let Some(outcome) = r.override_outcome {
+                println!("OFFICER OVERRIDE: {} {}", outcome.symbol(), outcome.label());
+            }
+            if let Some(reason) = &r.reason {
+                println!("Reason: {}", sanitize(reason));
+            }
+            println!("Hash: {}", stored.hash);
+            println!("As decided then:");
+            println!();
+            // Labels come from the current rules when they still know the option; the
+            // decision itself (outcome, clauses, statuses, texts) is the stored one.
+            let rules = super::load_rules(cli.rules.as_ref()).map_err(runtime)?;
+            print!("{}", report::text(&rules, &r.screening));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_cmd(
+    cli: &Cli,
+    history: &History,
+    format: ExportFormat,
+    filter: &FilterArgs,
+    output: Option<&PathBuf>,
+) -> CmdResult {
+    let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
+    let scan = scan(history).map_err(runtime)?;
+    let rows = matching(&scan, &query);
+    let provenance = export::Provenance {
+        path: history.path().display().to_string(),
+        head: scan.head().to_string(),
+        records: scan.records.len(),
+        exported: rows.len(),
+        exported_at: jiff::Timestamp::now(),
+    };
+    let mut buffer = Vec::new();
+    match format {
+        ExportFormat::Csv => export::csv(&mut buffer, &rows, &provenance),
+        ExportFormat::Json => export::json(&mut buffer, &rows, &provenance),
+        ExportFormat::Md => {
+            let rules = super::load_rules(cli.rules.as_ref()).map_err(runtime)?;
+            export::markdown(&mut buffer, &rules, &rows, &provenance)
+        }
+    }
+    .map_err(runtime)?;
+    match output {
+        Some(path) => std::fs::write(path, &buffer)
+            .map_err(|e| runtime(format!("{}: cannot write the export: {e}", path.display())))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&buffer).map_err(runtime)?;
+        }
+    }
+    eprintln!(
+        "ree-screen: exported {} of {} records; history head hash {}",
+        provenance.exported, provenance.records, provenance.head
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(history: &History) -> CmdResult {
+    let report = history.verify().map_err(runtime)?;
+    println!(
+        "{}: {} records, head hash {}",
+        history.path().display(),
+        report.records,
+        report.head
+    );
+    for bad in &report.bad {
+        println!("line {}: {}", bad.line, bad.problem);
+    }
+    match &report.first_break {
+        Some(b) => println!("CHAIN BROKEN at line {}: {}", b.line, b.message),
+        None if report.bad.is_empty() => {
+            println!("Intact: every line reads and the hash chain holds.")
+        }
+        None => println!(
+            "The chain holds across the good records, but {} line(s) are unreadable.",
+            report.bad.len()
+        ),
+    }
+    Ok(if report.intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn rescreen(
+    cli: &Cli,
+    history: &History,
+    id: &str,
+    date: Option<Date>,
+    no_save: bool,
+) -> CmdResult {
+    let stored = find(history, id)?;
+    let rules = super::load_rules(cli.rules.as_ref()).map_err(runtime)?;
+    let (screening, diff) = history::rescreen(&rules, &stored.record, date.unwrap_or_else(today));
+    println!(
+        "Re-screen of {} (screened {} on {}), now on {}:",
+        stored.record.id,
+        stored.record.saved_at,
+        stored.record.screening.determination.date,
+        screening.determination.date
+    );
+    print!("{}", history::diff_text(&diff));
+    if no_save {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let new = NewRecord {
+        screening: &screening,
+        kind: RecordKind::Rescreen,
+        supersedes: Some(stored.record.id.clone()),
+        reason: Some("re-screen".to_string()),
+        override_outcome: None,
+    };
+    let saved = history.append(&[new]).map_err(runtime)?;
+    for r in saved {
+        println!("Saved as {} to {}", r.id, history.path().display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn override_cmd(
+    history: &History,
+    id: &str,
+    outcome: &str,
+    reason: &str,
+    officer: Option<&str>,
+) -> CmdResult {
+    let outcome = outcome_arg(outcome).map_err(|m| (m, EXIT_USAGE))?;
+    if reason.trim().is_empty() {
+        return Err((
+            "an override needs a reason (--reason TEXT)".to_string(),
+            EXIT_USAGE,
+        ));
+    }
+    let stored = find(history, id)?;
+    let mut screening = stored.record.screening.clone();
+    if let Some(officer) = officer {
+        screening.details.officer = officer.to_string();
+    }
+    let new = NewRecord {
+        screening: &screening,
+        kind: RecordKind::Override,
+        supersedes: Some(stored.record.id.clone()),
+        reason: Some(reason.to_string()),
+        override_outcome: Some(outcome),
+    };
+    let saved = history.append(&[new]).map_err(runtime)?;
+    for r in saved {
+        println!(
+            "Override saved as {} (supersedes {}): {} {}",
+            r.id,
+            stored.record.id,
+            outcome.symbol(),
+            outcome.label()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
