@@ -258,17 +258,19 @@ impl History {
             }
             prev.clone_from(&stored.hash);
         }
-        if first_break.is_none()
-            && let Some(bad) = scan
-                .bad
-                .iter()
-                .find(|b| matches!(b.problem, LineProblem::HashMismatch { .. }))
-        {
-            first_break = Some(ChainBreak {
-                line: bad.line,
-                message: bad.problem.to_string(),
+        // An edited line fails its own hash; report it if it comes before the chain break.
+        let altered = scan
+            .bad
+            .iter()
+            .find(|b| matches!(b.problem, LineProblem::HashMismatch { .. }))
+            .map(|b| ChainBreak {
+                line: b.line,
+                message: b.problem.to_string(),
             });
-        }
+        let first_break = match (first_break, altered) {
+            (Some(chain), Some(edit)) => Some(if edit.line < chain.line { edit } else { chain }),
+            (chain, edit) => chain.or(edit),
+        };
         Ok(Verification {
             records: scan.records.len(),
             head: scan.head().to_string(),
