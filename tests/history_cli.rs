@@ -362,3 +362,23 @@ fn sigkill_while_saving_loses_at_most_that_write() {
     let list = stdout(ree(dir.path()).args(["history", "list"]));
     assert!(list.contains("BEFORE") && list.contains("AFTER"), "{list}");
 }
+
+#[test]
+fn a_malformed_settings_file_stops_history_commands_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = dir.path().join("settings.toml");
+    std::fs::write(&settings, "officer = \"J. Roe\"\nascii = maybe\n").expect("write");
+    let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
+    cmd.env("REE_SCREEN_CONFIG", &settings)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["history", "list"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("settings.toml"))
+        .stderr(predicate::str::contains("line 2"));
+    assert_eq!(
+        std::fs::read_to_string(&settings).expect("read"),
+        "officer = \"J. Roe\"\nascii = maybe\n"
+    );
+}

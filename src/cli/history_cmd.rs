@@ -132,10 +132,11 @@ fn scan(history: &History) -> Result<Scan, String> {
 }
 
 fn matching<'a>(scan: &'a Scan, query: &Query) -> Vec<&'a Stored> {
+    let prepared = query.prepare();
     scan.records
         .iter()
         .rev()
-        .filter(|s| query.matches(&Summary::from_record(s.offset, &s.record)))
+        .filter(|s| prepared.matches(&Summary::from_record(s.offset, &s.record)))
         .collect()
 }
 

@@ -95,6 +95,13 @@ pub fn load_rules(path: Option<&PathBuf>) -> Result<RuleSet, rules::RulesError> 
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    // A malformed settings file stops every command (except the one that shows where it is)
+    // rather than being half-applied or ignored.
+    if !matches!(cli.command, Some(Command::Config(_)))
+        && let Err(e) = crate::settings::Settings::load()
+    {
+        return fail(e, 1);
+    }
     match &cli.command {
         Some(Command::Screen(args)) => screen::run(&cli, args),
         Some(Command::Rules(args)) => rules_cmd::run(&cli, args),

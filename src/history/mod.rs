@@ -7,7 +7,7 @@ mod record;
 mod rescreen;
 mod store;
 
-pub use query::{Index, Query, SkippedLine, Summary};
+pub use query::{Index, PreparedQuery, Query, SkippedLine, Summary};
 pub use record::{
     GENESIS, LineProblem, Record, RecordKind, SCHEMA_VERSION, chain_hash, decode, encode,
 };

@@ -145,14 +145,39 @@ impl Query {
     }
 
     pub fn matches(&self, s: &Summary) -> bool {
-        self.outcome.is_none_or(|o| s.outcome == o)
-            && self.since.is_none_or(|d| s.date >= d)
-            && self.until.is_none_or(|d| s.date <= d)
-            && self
+        self.prepare().matches(s)
+    }
+
+    /// Lower-case the text once, for matching many summaries.
+    pub fn prepare(&self) -> PreparedQuery<'_> {
+        PreparedQuery {
+            query: self,
+            words: self
                 .text
                 .to_lowercase()
                 .split_whitespace()
-                .all(|word| s.haystack.contains(word))
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+}
+
+/// A query ready to match many summaries.
+pub struct PreparedQuery<'q> {
+    query: &'q Query,
+    words: Vec<String>,
+}
+
+impl PreparedQuery<'_> {
+    pub fn matches(&self, s: &Summary) -> bool {
+        let q = self.query;
+        q.outcome.is_none_or(|o| s.outcome == o)
+            && q.since.is_none_or(|d| s.date >= d)
+            && q.until.is_none_or(|d| s.date <= d)
+            && self
+                .words
+                .iter()
+                .all(|word| s.haystack.contains(word.as_str()))
     }
 }
 
@@ -225,10 +250,11 @@ impl Index {
         if query.is_empty() {
             return (0..self.summaries.len()).collect();
         }
+        let prepared = query.prepare();
         self.summaries
             .iter()
             .enumerate()
-            .filter(|(_, s)| query.matches(s))
+            .filter(|(_, s)| prepared.matches(s))
             .map(|(i, _)| i)
             .collect()
     }
