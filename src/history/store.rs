@@ -14,6 +14,9 @@ use crate::screening::Screening;
 
 pub const FILE_NAME: &str = "history.jsonl";
 
+/// Bytes of encoded lines gathered before a write, in a large batch.
+const WRITE_CHUNK: usize = 8 << 20;
+
 #[derive(Debug)]
 pub struct HistoryError {
     pub path: PathBuf,
@@ -189,6 +192,13 @@ impl History {
             out.push_str(&line);
             prev = hash;
             records.push(record);
+            // A large batch goes out in whole-line chunks under the same lock, so memory
+            // stays bounded; a single record is always one write.
+            if out.len() >= WRITE_CHUNK {
+                file.write_all(out.as_bytes())
+                    .map_err(|e| io_error(&path, "write to the history", &e))?;
+                out.clear();
+            }
         }
         file.write_all(out.as_bytes())
             .map_err(|e| io_error(&path, "write to the history", &e))?;
