@@ -120,7 +120,11 @@ fn torn_last_line_is_reported_kept_and_the_next_append_starts_fresh() {
         verification.first_break.is_none(),
         "the chain links the good records"
     );
-    assert!(!verification.intact(), "the torn line is still reported");
+    assert!(
+        verification.intact(),
+        "a torn write loses that write, not the history's integrity"
+    );
+    assert_eq!(verification.bad.len(), 1, "the torn line is still reported");
 }
 
 #[test]
@@ -416,4 +420,32 @@ fn csv_export_is_rfc4180_with_formulas_neutralised_and_the_head_stated() {
     );
     assert_eq!(get("history_head"), scan.head());
     assert_eq!(get("history_records"), "1");
+}
+
+#[test]
+fn a_newer_programs_record_stays_in_the_chain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let history = History::new(dir.path());
+    save(&history, &screening("PO-1", "civil", "2025-10-20"));
+    let head = history.verify().expect("verify").head;
+    // What a future schema might write: unknown to us, but correctly chained.
+    let body =
+        format!("{{\"schema\":2,\"id\":\"future\",\"new_field\":[1,2],\"prev\":\"{head}\"}}");
+    let hash = ree_screen::history::chain_hash(&head, body.as_bytes());
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(history.path())
+        .expect("open");
+    writeln!(f, "{{\"hash\":\"{hash}\",\"record\":{body}}}").expect("write");
+    drop(f);
+    save(&history, &screening("PO-3", "civil", "2025-10-20"));
+    let scan = history.scan().expect("scan");
+    assert_eq!(scan.records.len(), 2);
+    assert!(matches!(scan.bad[0].problem, LineProblem::NewerSchema(2)));
+    assert_eq!(
+        scan.records[1].record.prev, hash,
+        "our append links to the newer record"
+    );
+    let v = history.verify().expect("verify");
+    assert!(v.intact(), "{:?}", v.first_break);
 }

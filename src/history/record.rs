@@ -165,6 +165,19 @@ pub fn decode(line: &str) -> Result<(Record, String), LineProblem> {
     Ok((record, envelope.hash))
 }
 
+/// A line's place in the chain: its `prev` and its own hash, checked against its bytes.
+/// Works for records of any schema version, so a newer program's records keep the chain whole.
+pub fn decode_link(line: &str) -> Option<(String, String)> {
+    #[derive(Deserialize)]
+    struct Prev {
+        prev: String,
+    }
+    let envelope: RawEnvelope = serde_json::from_str(line).ok()?;
+    let prev: Prev = serde_json::from_str(envelope.record.get()).ok()?;
+    (chain_hash(&prev.prev, envelope.record.get().as_bytes()) == envelope.hash)
+        .then_some((prev.prev, envelope.hash))
+}
+
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),

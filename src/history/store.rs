@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use super::record::{GENESIS, LineProblem, Record, RecordKind, SCHEMA_VERSION, decode, encode};
+use super::record::{
+    GENESIS, LineProblem, Record, RecordKind, SCHEMA_VERSION, decode, decode_link, encode,
+};
 use crate::rules::Outcome;
 use crate::screening::Screening;
 
@@ -84,17 +86,26 @@ pub struct Stored {
     pub record: Record,
 }
 
-/// Every record in file order, and the lines that could not be used.
+/// A line that belongs to the hash chain (any schema version), in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub line: usize,
+    pub prev: String,
+    pub hash: String,
+}
+
+/// Every record in file order, the lines that could not be used, and the chain.
 #[derive(Debug, Default)]
 pub struct Scan {
     pub records: Vec<Stored>,
     pub bad: Vec<BadLine>,
+    pub links: Vec<Link>,
 }
 
 impl Scan {
-    /// The newest good record's hash: what an export states so a later truncation shows.
+    /// The newest chained line's hash: what an export states so a later truncation shows.
     pub fn head(&self) -> &str {
-        self.records.last().map_or(GENESIS, |s| s.hash.as_str())
+        self.links.last().map_or(GENESIS, |l| l.hash.as_str())
     }
 }
 
@@ -114,8 +125,11 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// No record was altered, removed, inserted or reordered. Unreadable lines (a torn write
+    /// after a crash, a foreign line) are reported but do not count: no record links to
+    /// them, and since the file is never rewritten one crash would otherwise fail forever.
     pub fn intact(&self) -> bool {
-        self.bad.is_empty() && self.first_break.is_none()
+        self.first_break.is_none()
     }
 }
 
@@ -232,6 +246,13 @@ impl History {
             let text = String::from_utf8_lossy(&buf);
             let text = text.trim_end_matches(['\n', '\r']);
             if !text.trim().is_empty() {
+                if let Some((prev, hash)) = decode_link(text) {
+                    scan.links.push(Link {
+                        line: line_no,
+                        prev,
+                        hash,
+                    });
+                }
                 match decode(text) {
                     Ok((record, hash)) => scan.records.push(Stored {
                         line: line_no,
@@ -255,18 +276,18 @@ impl History {
         let scan = self.scan()?;
         let mut prev = GENESIS.to_string();
         let mut first_break = None;
-        for stored in &scan.records {
-            if stored.record.prev != prev {
+        for link in &scan.links {
+            if link.prev != prev {
                 first_break = Some(ChainBreak {
-                    line: stored.line,
+                    line: link.line,
                     message: format!(
-                        "record {} links to {} but the record before it hashes to {}: a record was removed, inserted or reordered before this line",
-                        stored.record.id, stored.record.prev, prev
+                        "this record links to {} but the record before it hashes to {}: a record was removed, inserted or reordered before this line",
+                        link.prev, prev
                     ),
                 });
                 break;
             }
-            prev.clone_from(&stored.hash);
+            prev.clone_from(&link.hash);
         }
         // An edited line fails its own hash; report it if it comes before the chain break.
         let altered = scan
@@ -353,7 +374,7 @@ fn tail_state(file: &mut File) -> io::Result<(String, bool)> {
     let ends_with_newline = last[0] == b'\n';
     let mut lines = ReverseLines::new(file.try_clone()?)?;
     while let Some((_, line)) = lines.next_line()? {
-        if let Ok((_, hash)) = decode(&line) {
+        if let Some((_, hash)) = decode_link(&line) {
             return Ok((hash, ends_with_newline));
         }
     }
