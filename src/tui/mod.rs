@@ -18,9 +18,10 @@ use std::process::ExitCode;
 
 use crossterm::event::{self, Event, KeyEventKind};
 
-use crate::cli::{Cli, fail, load_rules, save_screenings, today};
+use crate::cli::{Cli, fail, save_screenings, today};
 use action::Action;
 use app::{App, Overlay};
+use keys::KeyMap;
 use terminal::{Guard, Waiter, Wake};
 use theme::Theme;
 use update::{Effect, update};
@@ -31,8 +32,13 @@ const EXIT_TERMINATED: u8 = 143;
 
 /// Open the workbench and run it until the officer quits or the terminal goes away.
 pub fn run(cli: &Cli) -> ExitCode {
-    let rules = match load_rules(cli.rules.as_ref()) {
-        Ok(rules) => rules,
+    // Settings first: a malformed file refuses to start before the terminal is touched.
+    let (settings, rules) = match crate::settings::load_with_rules(cli.rules.as_ref()) {
+        Ok(loaded) => loaded,
+        Err(e) => return fail(e, 1),
+    };
+    let keys = match KeyMap::with_overrides(&settings.keys) {
+        Ok(keys) => keys,
         Err(e) => return fail(e, 1),
     };
     if !std::io::stdout().is_terminal() {
@@ -41,7 +47,9 @@ pub fn run(cli: &Cli) -> ExitCode {
             1,
         );
     }
-    let mut app = App::new(rules, today(), Theme::from_env(cli.ascii));
+    let theme = Theme::from_env(settings.ascii(cli.ascii));
+    let mut app = App::new(rules, today(), theme).with_defaults(settings.new_details());
+    app.keys = keys;
     let data_dir = match crate::paths::data_dir(cli.data_dir.as_deref()) {
         Ok(dir) => Some(dir),
         Err(message) => {
