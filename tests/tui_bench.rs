@@ -67,12 +67,20 @@ fn frame_time_at_200x50() {
     };
     let mut terminal =
         Terminal::with_options(CrosstermBackend::new(std::io::sink()), options).expect("terminal");
-    terminal.draw(|f| view(&app, f)).expect("first draw");
+    terminal
+        .draw(|f| {
+            view(&app, f);
+        })
+        .expect("first draw");
     let iterations = 2000;
     let started = Instant::now();
     for i in 0..iterations {
         update(&mut app, if i % 2 == 0 { Action::Down } else { Action::Up });
-        terminal.draw(|f| view(&app, f)).expect("draw");
+        terminal
+            .draw(|f| {
+                view(&app, f);
+            })
+            .expect("draw");
     }
     let per_frame = started.elapsed() / iterations;
     println!(

@@ -85,15 +85,14 @@ struct Runtime<'a> {
 
 impl Runtime<'_> {
     fn event_loop(&self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> ExitCode {
-        let terminal = &mut guard.terminal;
         loop {
             // A resize may arrive before crossterm watches SIGWINCH; the size is checked each time.
-            if let Ok(size) = terminal.size()
+            if let Ok(size) = guard.terminal.size()
                 && (size.width, size.height) != app.size
             {
                 update(app, Action::Resize(size.width, size.height));
             }
-            if let Err(e) = terminal::draw(terminal, |frame| view::view(app, frame)) {
+            if let Err(e) = guard.draw(|frame| view::view(app, frame)) {
                 self.keep_draft(app);
                 return fail(format!("cannot draw: {e}"), 1);
             }
