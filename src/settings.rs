@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::rules::{RuleSet, RulesError};
 use crate::screening::{Details, Field, validate_field};
+use crate::tui::keys::{Key, bindable_names};
 
 /// Environment variable naming the settings file to use instead of the platform one (tests,
 /// shared machines).
@@ -51,8 +51,9 @@ pub struct Settings {
     /// Rules file used when `--rules` is not given; relative paths are resolved against the
     /// settings file's directory, so the file works from any working directory.
     pub rules: Option<PathBuf>,
-    /// Key overrides for the form, in `KeyCommand::ALL` order.
-    pub keys: Vec<(KeyCommand, KeySpec)>,
+    /// The officer's keys for form commands, by the command names of the form's key table
+    /// (`tui::keys::bindable_names`), in that table's order.
+    pub keys: Vec<(&'static str, Key)>,
     /// The file these settings came from, if one existed.
     pub source: Option<PathBuf>,
 }
@@ -98,32 +99,35 @@ impl Settings {
             }
         }
 
-        let mut keys: Vec<(KeyCommand, KeySpec)> = Vec::new();
+        let known = bindable_names();
+        let mut keys: Vec<(&'static str, Key)> = Vec::new();
         for (name, value) in raw.keys {
-            let command = KeyCommand::from_name(name.get_ref()).ok_or_else(|| {
-                invalid(
-                    Some(name.span()),
-                    format!(
-                        "unknown command '{}' in [keys]; known commands are {}",
-                        crate::text::sanitize(name.get_ref()),
-                        KeyCommand::ALL.map(KeyCommand::name).join(", ")
-                    ),
-                )
-            })?;
-            let key =
-                KeySpec::parse(value.get_ref()).map_err(|m| invalid(Some(value.span()), m))?;
+            let command = known
+                .iter()
+                .copied()
+                .find(|known| *known == name.get_ref())
+                .ok_or_else(|| {
+                    invalid(
+                        Some(name.span()),
+                        format!(
+                            "unknown command '{}' in [keys]; known commands are {}",
+                            crate::text::sanitize(name.get_ref()),
+                            known.join(", ")
+                        ),
+                    )
+                })?;
+            let key = Key::parse(value.get_ref()).map_err(|m| invalid(Some(value.span()), m))?;
             if let Some((other, _)) = keys.iter().find(|(_, k)| *k == key) {
                 return Err(invalid(
                     Some(value.span()),
                     format!(
-                        "{key} is already the key for '{}'; each command needs its own key",
-                        other.name()
+                        "{key} is already the key for '{other}'; each command needs its own key"
                     ),
                 ));
             }
             keys.push((command, key));
         }
-        keys.sort_by_key(|(command, _)| *command);
+        keys.sort_by_key(|(command, _)| known.iter().position(|k| k == command));
 
         let base = file.parent().unwrap_or(Path::new(""));
         Ok(Settings {
@@ -160,12 +164,9 @@ impl Settings {
         flag || self.ascii
     }
 
-    /// The officer's key for `command`, if the settings override it.
-    pub fn key(&self, command: KeyCommand) -> Option<KeySpec> {
-        self.keys
-            .iter()
-            .find(|(c, _)| *c == command)
-            .map(|(_, k)| *k)
+    /// The officer's key for the command `name`, if the settings give one.
+    pub fn key(&self, name: &str) -> Option<Key> {
+        self.keys.iter().find(|(c, _)| *c == name).map(|(_, k)| *k)
     }
 
     /// The effective settings as TOML, for `config show`. User text goes through
@@ -190,11 +191,7 @@ impl Settings {
             out.push_str("# no overrides\n");
         }
         for (command, key) in &self.keys {
-            out.push_str(&format!(
-                "{} = {}\n",
-                command.name(),
-                quote(&key.to_string())
-            ));
+            out.push_str(&format!("{command} = {}\n", quote(&key.to_string())));
         }
         out
     }
@@ -265,223 +262,6 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
-/// A form command whose key the officer may override, named as in the `[keys]` table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyCommand {
-    Next,
-    Back,
-    Up,
-    Down,
-    Help,
-    Quit,
-    Save,
-    New,
-    History,
-}
-
-impl KeyCommand {
-    pub const ALL: [KeyCommand; 9] = [
-        KeyCommand::Next,
-        KeyCommand::Back,
-        KeyCommand::Up,
-        KeyCommand::Down,
-        KeyCommand::Help,
-        KeyCommand::Quit,
-        KeyCommand::Save,
-        KeyCommand::New,
-        KeyCommand::History,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyCommand::Next => "next",
-            KeyCommand::Back => "back",
-            KeyCommand::Up => "up",
-            KeyCommand::Down => "down",
-            KeyCommand::Help => "help",
-            KeyCommand::Quit => "quit",
-            KeyCommand::Save => "save",
-            KeyCommand::New => "new",
-            KeyCommand::History => "history",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<KeyCommand> {
-        KeyCommand::ALL.into_iter().find(|c| c.name() == name)
-    }
-}
-
-/// A key without modifiers that has a name rather than a character.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NamedKey {
-    Esc,
-    Enter,
-    Tab,
-    BackTab,
-    Backspace,
-    Delete,
-    Insert,
-    Home,
-    End,
-    PageUp,
-    PageDown,
-    Up,
-    Down,
-    Left,
-    Right,
-}
-
-impl NamedKey {
-    const ALL: [NamedKey; 15] = [
-        NamedKey::Esc,
-        NamedKey::Enter,
-        NamedKey::Tab,
-        NamedKey::BackTab,
-        NamedKey::Backspace,
-        NamedKey::Delete,
-        NamedKey::Insert,
-        NamedKey::Home,
-        NamedKey::End,
-        NamedKey::PageUp,
-        NamedKey::PageDown,
-        NamedKey::Up,
-        NamedKey::Down,
-        NamedKey::Left,
-        NamedKey::Right,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            NamedKey::Esc => "Esc",
-            NamedKey::Enter => "Enter",
-            NamedKey::Tab => "Tab",
-            NamedKey::BackTab => "BackTab",
-            NamedKey::Backspace => "Backspace",
-            NamedKey::Delete => "Delete",
-            NamedKey::Insert => "Insert",
-            NamedKey::Home => "Home",
-            NamedKey::End => "End",
-            NamedKey::PageUp => "PageUp",
-            NamedKey::PageDown => "PageDown",
-            NamedKey::Up => "Up",
-            NamedKey::Down => "Down",
-            NamedKey::Left => "Left",
-            NamedKey::Right => "Right",
-        }
-    }
-
-    fn code(self) -> KeyCode {
-        match self {
-            NamedKey::Esc => KeyCode::Esc,
-            NamedKey::Enter => KeyCode::Enter,
-            NamedKey::Tab => KeyCode::Tab,
-            NamedKey::BackTab => KeyCode::BackTab,
-            NamedKey::Backspace => KeyCode::Backspace,
-            NamedKey::Delete => KeyCode::Delete,
-            NamedKey::Insert => KeyCode::Insert,
-            NamedKey::Home => KeyCode::Home,
-            NamedKey::End => KeyCode::End,
-            NamedKey::PageUp => KeyCode::PageUp,
-            NamedKey::PageDown => KeyCode::PageDown,
-            NamedKey::Up => KeyCode::Up,
-            NamedKey::Down => KeyCode::Down,
-            NamedKey::Left => KeyCode::Left,
-            NamedKey::Right => KeyCode::Right,
-        }
-    }
-}
-
-/// One key as the settings file names it: `h`, `Esc`, `F1`, `Ctrl-x`, `Alt-x`, `Space`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeySpec {
-    Char(char),
-    Named(NamedKey),
-    /// F1 to F12.
-    F(u8),
-    Ctrl(char),
-    Alt(char),
-}
-
-impl KeySpec {
-    /// Parse a key name; names are case-insensitive, a single character is taken as is.
-    pub fn parse(text: &str) -> Result<KeySpec, String> {
-        let shown = crate::text::sanitize(text);
-        let mut chars = text.chars();
-        if let (Some(c), None) = (chars.next(), chars.next()) {
-            return if c.is_control() || c == ' ' {
-                Err(format!(
-                    "'{shown}' is not a key name; write Space, Tab, Enter or Esc instead"
-                ))
-            } else {
-                Ok(KeySpec::Char(c))
-            };
-        }
-        let lower = text.to_ascii_lowercase();
-        if lower == "space" {
-            return Ok(KeySpec::Char(' '));
-        }
-        if let Some(named) = NamedKey::ALL
-            .into_iter()
-            .find(|n| n.name().eq_ignore_ascii_case(text))
-        {
-            return Ok(KeySpec::Named(named));
-        }
-        if let Some(number) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok())
-            && (1..=12).contains(&number)
-        {
-            return Ok(KeySpec::F(number));
-        }
-        for (prefix, make) in [
-            ("ctrl-", KeySpec::Ctrl as fn(char) -> KeySpec),
-            ("alt-", KeySpec::Alt),
-        ] {
-            if let Some(rest) = lower.strip_prefix(prefix) {
-                let mut rest = rest.chars();
-                return match (rest.next(), rest.next()) {
-                    (Some('c'), None) if prefix == "ctrl-" => {
-                        Err("Ctrl-c always quits and cannot be assigned to a command".to_string())
-                    }
-                    (Some(c), None) if c.is_ascii_alphanumeric() => Ok(make(c)),
-                    _ => Err(format!(
-                        "'{shown}': after {prefix} give one letter or digit, e.g. Ctrl-x"
-                    )),
-                };
-            }
-        }
-        Err(format!(
-            "'{shown}' is not a key: use one character (e.g. h), F1 to F12, Ctrl-x, Alt-x, Space or one of {}",
-            NamedKey::ALL.map(NamedKey::name).join(", ")
-        ))
-    }
-
-    /// Whether a terminal key press is this key. Shift is ignored for characters, because
-    /// terminals report `H` both with and without it.
-    pub fn matches(&self, event: &KeyEvent) -> bool {
-        let mods = event.modifiers - KeyModifiers::SHIFT;
-        match *self {
-            KeySpec::Char(c) => event.code == KeyCode::Char(c) && mods.is_empty(),
-            KeySpec::Named(named) => event.code == named.code() && mods.is_empty(),
-            KeySpec::F(n) => event.code == KeyCode::F(n) && mods.is_empty(),
-            KeySpec::Ctrl(c) => event.code == KeyCode::Char(c) && mods == KeyModifiers::CONTROL,
-            KeySpec::Alt(c) => event.code == KeyCode::Char(c) && mods == KeyModifiers::ALT,
-        }
-    }
-}
-
-/// Displays the key as the help line and the settings file write it.
-impl fmt::Display for KeySpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeySpec::Char(' ') => f.write_str("Space"),
-            KeySpec::Char(c) => write!(f, "{c}"),
-            KeySpec::Named(named) => f.write_str(named.name()),
-            KeySpec::F(n) => write!(f, "F{n}"),
-            KeySpec::Ctrl(c) => write!(f, "Ctrl-{c}"),
-            KeySpec::Alt(c) => write!(f, "Alt-{c}"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,10 +290,15 @@ mod tests {
             settings.rules,
             Some(PathBuf::from("/etc/ree/rules/custom.json"))
         );
-        assert_eq!(settings.key(KeyCommand::Back), Some(KeySpec::Char('h')));
-        assert_eq!(settings.key(KeyCommand::Help), Some(KeySpec::F(1)));
-        assert_eq!(settings.key(KeyCommand::Quit), Some(KeySpec::Ctrl('q')));
-        assert_eq!(settings.key(KeyCommand::Next), None);
+        assert_eq!(settings.key("back"), Key::parse("h").ok());
+        assert_eq!(settings.key("help"), Key::parse("F1").ok());
+        assert_eq!(settings.key("quit"), Key::parse("Ctrl-q").ok());
+        assert_eq!(settings.key("next"), None);
+        assert_eq!(
+            settings.keys.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            ["back", "help", "quit"],
+            "in the key table's order"
+        );
         let details = settings.new_details();
         assert_eq!(
             (details.officer.as_str(), details.destination.as_str()),
@@ -575,9 +360,15 @@ mod tests {
         let (at, message) = error_at("[keys]\nbak = \"h\"\n");
         assert_eq!(at, Some((2, 1)));
         assert!(message.contains("unknown command 'bak'"), "{message}");
+        let known = bindable_names().join(", ");
+        assert!(message.contains(&known), "{message}");
+        for name in ["next", "back", "help", "quit", "save", "new", "page-down"] {
+            assert!(known.contains(name), "{known}");
+        }
+        let (_, message) = error_at("[keys]\nhistory = \"H\"\n");
         assert!(
-            message.contains("next, back, up, down, help, quit, save, new, history"),
-            "{message}"
+            message.contains("unknown command 'history'"),
+            "only commands the form has: {message}"
         );
     }
 
@@ -602,53 +393,6 @@ mod tests {
         let (at, message) = error_at(&text);
         assert_eq!(at.map(|a| a.0), Some(2));
         assert!(message.contains("Officer is 200 characters"), "{message}");
-    }
-
-    #[test]
-    fn key_names_parse_case_insensitively_and_display_canonically() {
-        for (text, shown) in [
-            ("h", "h"),
-            ("esc", "Esc"),
-            ("ESC", "Esc"),
-            ("tab", "Tab"),
-            ("f12", "F12"),
-            ("Ctrl-X", "Ctrl-x"),
-            ("alt-1", "Alt-1"),
-            ("space", "Space"),
-            ("pagedown", "PageDown"),
-            ("é", "é"),
-        ] {
-            let key = KeySpec::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert_eq!(key.to_string(), shown);
-            assert_eq!(KeySpec::parse(shown), Ok(key), "{shown} round-trips");
-        }
-        for bad in [
-            "",
-            "f13",
-            "f0",
-            "ctrl-",
-            "ctrl-xy",
-            "Ctrl-\u{1b}",
-            " ",
-            "\u{1b}",
-            "hyper-x",
-        ] {
-            assert!(KeySpec::parse(bad).is_err(), "{bad:?} should be rejected");
-        }
-    }
-
-    #[test]
-    fn key_matches_terminal_events() {
-        let press = |code, mods| KeyEvent::new(code, mods);
-        assert!(KeySpec::Char('h').matches(&press(KeyCode::Char('h'), KeyModifiers::NONE)));
-        assert!(KeySpec::Char('H').matches(&press(KeyCode::Char('H'), KeyModifiers::SHIFT)));
-        assert!(!KeySpec::Char('h').matches(&press(KeyCode::Char('h'), KeyModifiers::CONTROL)));
-        assert!(KeySpec::Ctrl('x').matches(&press(KeyCode::Char('x'), KeyModifiers::CONTROL)));
-        assert!(!KeySpec::Ctrl('x').matches(&press(KeyCode::Char('x'), KeyModifiers::NONE)));
-        assert!(KeySpec::Alt('x').matches(&press(KeyCode::Char('x'), KeyModifiers::ALT)));
-        assert!(KeySpec::F(1).matches(&press(KeyCode::F(1), KeyModifiers::NONE)));
-        assert!(KeySpec::Named(NamedKey::Esc).matches(&press(KeyCode::Esc, KeyModifiers::NONE)));
-        assert!(!KeySpec::Named(NamedKey::Esc).matches(&press(KeyCode::Tab, KeyModifiers::NONE)));
     }
 
     #[test]

@@ -115,6 +115,30 @@ fn hang_up_keeps_the_draft_and_exits() {
     );
 }
 
+#[test]
+fn malformed_settings_refuse_to_start_before_the_terminal_is_touched() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let config = data.path().join("settings.toml");
+    std::fs::write(&config, "officer = \"J. Roe\"\nascii = yes\n").expect("write settings");
+    let config_path = config.display().to_string();
+    let mut pty = Pty::spawn(data.path(), &[("REE_SCREEN_CONFIG", config_path.as_str())]);
+    let status = exit_status(&mut pty);
+    assert!(matches!(status, WaitStatus::Exited(_, 1)), "{status:?}");
+    let output = String::from_utf8_lossy(&pty.output);
+    assert!(
+        output.contains(&format!("settings file {config_path}, line 2")),
+        "{output}"
+    );
+    assert!(
+        find_last(&pty.output, b"\x1b[?1049h").is_none(),
+        "no alternate screen: {output:?}"
+    );
+    assert!(
+        find_last(&pty.output, b"\x1b[").is_none(),
+        "no escape sequence at all"
+    );
+}
+
 fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }

@@ -188,3 +188,33 @@ fn too_small_and_tiny_sizes_never_panic() {
         render(&mut app, w, h);
     }
 }
+
+/// The help panel's fields start on the same row for every option, so moving the highlight
+/// rewrites only the words that differ.
+#[test]
+fn help_fields_keep_their_rows_across_options() {
+    let mut app = app();
+    let mut rows = Vec::new();
+    for option in 1..=8 {
+        apply(&mut app, [Action::Jump(option)]);
+        let screen = render(&mut app, 80, 24);
+        let row = |heading: &str| screen.lines().position(|l| l.contains(heading));
+        rows.push((row("│Example: "), row("│Relates to: ")));
+    }
+    assert_eq!(rows[0], (Some(17), Some(19)), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| *r == rows[0] || *r == (None, None)),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn character_count_shows_near_the_limit_only() {
+    let mut app = app();
+    answer(&mut app, [7, 1, 2]);
+    apply(&mut app, [Action::NextField]);
+    type_text(&mut app, &"x".repeat(107));
+    assert!(render(&mut app, 80, 24).contains("Up to 120 characters"));
+    type_text(&mut app, "x");
+    assert!(render(&mut app, 80, 24).contains("108 of 120 characters"));
+}

@@ -124,6 +124,9 @@ pub struct App {
     pub today: Date,
     pub theme: Theme,
     pub keys: KeyMap,
+    /// The record fields a new screening starts with (officer and destination from the
+    /// settings file).
+    pub defaults: Details,
     pub step: Step,
     /// The option id chosen for each question, in `QuestionId::ALL` order.
     pub answers: [Option<String>; 3],
@@ -149,10 +152,11 @@ impl App {
             today,
             theme,
             keys: KeyMap::default(),
+            defaults: Details::default(),
             step: Step::Stage,
             answers: Default::default(),
             highlight: [0; 3],
-            inputs: fresh_inputs(today),
+            inputs: fresh_inputs(today, &Details::default()),
             focus: 0,
             errors: Default::default(),
             outcome: None,
@@ -163,12 +167,19 @@ impl App {
         }
     }
 
-    /// Start a fresh screening; rules, theme, keys and size stay.
+    /// Prefill this and every later new screening with `defaults`.
+    pub fn with_defaults(mut self, defaults: Details) -> App {
+        self.inputs = fresh_inputs(self.today, &defaults);
+        self.defaults = defaults;
+        self
+    }
+
+    /// Start a fresh screening; rules, theme, keys, defaults and size stay.
     pub fn reset(&mut self) {
         self.step = Step::Stage;
         self.answers = Default::default();
         self.highlight = [0; 3];
-        self.inputs = fresh_inputs(self.today);
+        self.inputs = fresh_inputs(self.today, &self.defaults);
         self.focus = 0;
         self.errors = Default::default();
         self.outcome = None;
@@ -219,8 +230,8 @@ impl App {
         answers
     }
 
-    /// The draft to keep, or None when there is nothing worth keeping (nothing entered yet,
-    /// or the determination is already in the history).
+    /// The draft to keep, or None when there is nothing worth keeping (nothing entered beyond
+    /// the defaults, or the determination is already in the history).
     pub fn draft(&self) -> Option<Draft> {
         if let Some(Outcome {
             saved: SaveState::Saved(_),
@@ -232,7 +243,7 @@ impl App {
         let details = self.details();
         let date = self.input(Field::Date).value().to_string();
         let untouched = self.answers.iter().all(Option::is_none)
-            && details == Details::default()
+            && details == self.defaults
             && date == self.today.to_string();
         if untouched {
             return None;
@@ -289,14 +300,11 @@ pub fn field_index(field: Field) -> usize {
     Field::ALL.iter().position(|f| *f == field).unwrap_or(0)
 }
 
-/// Empty record fields with the date set to today.
-fn fresh_inputs(today: Date) -> [Input; 6] {
-    Field::ALL.map(|f| {
-        if f == Field::Date {
-            Input::new(today.to_string())
-        } else {
-            Input::default()
-        }
+/// Record fields for a new screening: the date set to today, the rest from `defaults`.
+fn fresh_inputs(today: Date, defaults: &Details) -> [Input; 6] {
+    Field::ALL.map(|f| match f.get(defaults) {
+        Some(value) => Input::new(sanitize(value)),
+        None => Input::new(today.to_string()),
     })
 }
 

@@ -2,6 +2,8 @@
 //! the screens it works on, its keys and its action; the key bar, the `?` overlay and the
 //! key-to-action mapping are all read from it, so help cannot drift from behaviour.
 
+use std::fmt;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, Edit};
@@ -17,119 +19,177 @@ pub enum Context {
     Confirm,
 }
 
-/// A key as bound in the table: a code and whether Ctrl is held (Shift is part of the code,
-/// e.g. `BackTab` or `'?'`).
+/// A modifier a key may be bound with. Shift is not one: it is part of the code (`BackTab`,
+/// `'?'`, `'H'`), because terminals report shifted characters inconsistently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modifier {
+    None,
+    Ctrl,
+    Alt,
+}
+
+/// One key, as the command table binds it, the settings file names it (`h`, `Ctrl-x`, `F1`,
+/// `PgDn`) and the key bar shows it. The one key type of the program: parsing, display and
+/// matching a terminal key press all live here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
+    /// For Ctrl the character is lower case, whatever the terminal reported.
     pub code: KeyCode,
-    pub ctrl: bool,
+    pub modifier: Modifier,
 }
+
+/// Keys with names, as shown (the first name of a code) and as accepted (any name, any case).
+const NAMED: [(&str, KeyCode); 19] = [
+    ("Space", KeyCode::Char(' ')),
+    ("Enter", KeyCode::Enter),
+    ("Esc", KeyCode::Esc),
+    ("Tab", KeyCode::Tab),
+    ("Shift-Tab", KeyCode::BackTab),
+    ("BackTab", KeyCode::BackTab),
+    ("Backspace", KeyCode::Backspace),
+    ("Delete", KeyCode::Delete),
+    ("Insert", KeyCode::Insert),
+    ("Home", KeyCode::Home),
+    ("End", KeyCode::End),
+    ("PgUp", KeyCode::PageUp),
+    ("PageUp", KeyCode::PageUp),
+    ("PgDn", KeyCode::PageDown),
+    ("PageDown", KeyCode::PageDown),
+    ("Up", KeyCode::Up),
+    ("Down", KeyCode::Down),
+    ("Left", KeyCode::Left),
+    ("Right", KeyCode::Right),
+];
 
 impl Key {
     const fn plain(code: KeyCode) -> Key {
-        Key { code, ctrl: false }
+        Key {
+            code,
+            modifier: Modifier::None,
+        }
     }
 
     const fn ch(c: char) -> Key {
-        Key {
-            code: KeyCode::Char(c),
-            ctrl: false,
-        }
+        Key::plain(KeyCode::Char(c))
     }
 
     const fn ctrl(c: char) -> Key {
         Key {
             code: KeyCode::Char(c),
-            ctrl: true,
+            modifier: Modifier::Ctrl,
         }
     }
 
+    /// Ctrl-C: always quits, so no command may be given it.
+    pub const QUIT: Key = Key::ctrl('c');
+
+    /// The key a terminal press stands for. Ctrl wins over Alt when both are held.
     pub fn from_event(event: &KeyEvent) -> Key {
-        let code = match event.code {
-            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => {
-                KeyCode::Char(c.to_ascii_lowercase())
-            }
-            code => code,
+        if event.modifiers.contains(KeyModifiers::CONTROL) {
+            let code = match event.code {
+                KeyCode::Char(c) => KeyCode::Char(c.to_ascii_lowercase()),
+                code => code,
+            };
+            return Key {
+                code,
+                modifier: Modifier::Ctrl,
+            };
+        }
+        let modifier = if event.modifiers.contains(KeyModifiers::ALT) {
+            Modifier::Alt
+        } else {
+            Modifier::None
         };
         Key {
-            code,
-            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            code: event.code,
+            modifier,
         }
     }
 
-    /// A printable key without Ctrl: in a text field it types instead of commanding.
+    /// Whether a terminal key press is this key.
+    pub fn matches(self, event: &KeyEvent) -> bool {
+        Key::from_event(event) == self
+    }
+
+    /// A printable key without modifiers: in a text field it types instead of commanding.
     fn types_text(self) -> bool {
-        !self.ctrl && matches!(self.code, KeyCode::Char(_))
+        self.modifier == Modifier::None && matches!(self.code, KeyCode::Char(_))
     }
 
-    /// The key in words, as a terminal user reads it ("Enter", "Shift-Tab", "Ctrl-C", "k").
-    pub fn words(self) -> String {
-        let base = match self.code {
-            KeyCode::Char(' ') => "Space".to_string(),
-            KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::BackTab => "Shift-Tab".into(),
-            KeyCode::Backspace => "Backspace".into(),
-            KeyCode::Delete => "Delete".into(),
-            KeyCode::Up => "Up".into(),
-            KeyCode::Down => "Down".into(),
-            KeyCode::Left => "Left".into(),
-            KeyCode::Right => "Right".into(),
-            KeyCode::Home => "Home".into(),
-            KeyCode::End => "End".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            KeyCode::F(n) => format!("F{n}"),
-            other => format!("{other:?}"),
-        };
-        if self.ctrl {
-            format!("Ctrl-{base}")
-        } else {
-            base
-        }
-    }
-
-    /// Parse a key as a settings file names it: "h", "Ctrl-u", "Enter", "PgDn", "F2".
+    /// Parse a key as a settings file names it: one character (`h`), a name (`Enter`, `PgDn`,
+    /// `Shift-Tab`, `Space`), `F1` to `F12`, `Ctrl-x` or `Alt-x`. Names are case-insensitive.
     pub fn parse(text: &str) -> Result<Key, String> {
-        let (ctrl, rest) = match text.get(..5) {
-            Some(prefix) if prefix.eq_ignore_ascii_case("ctrl-") => (true, &text[5..]),
-            _ => (false, text),
-        };
-        let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
-            _ => match rest.to_ascii_lowercase().as_str() {
-                "space" => KeyCode::Char(' '),
-                "enter" => KeyCode::Enter,
-                "esc" => KeyCode::Esc,
-                "tab" => KeyCode::Tab,
-                "shift-tab" => KeyCode::BackTab,
-                "backspace" => KeyCode::Backspace,
-                "delete" => KeyCode::Delete,
-                "up" => KeyCode::Up,
-                "down" => KeyCode::Down,
-                "left" => KeyCode::Left,
-                "right" => KeyCode::Right,
-                "home" => KeyCode::Home,
-                "end" => KeyCode::End,
-                "pgup" => KeyCode::PageUp,
-                "pgdn" => KeyCode::PageDown,
-                f if f.starts_with('f')
-                    && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
-                {
-                    KeyCode::F(f[1..].parse().unwrap_or(1))
-                }
-                _ => {
-                    return Err(format!(
-                        "unknown key \"{text}\": use a character, Ctrl-x, Enter, Esc, Tab, Up, PgDn, F1..."
-                    ));
-                }
-            },
-        };
-        Ok(Key { code, ctrl })
+        let shown = crate::text::sanitize(text);
+        let mut chars = text.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            return if c.is_control() || c == ' ' {
+                Err(format!(
+                    "'{shown}' is not a key name; write Space, Tab, Enter or Esc instead"
+                ))
+            } else {
+                Ok(Key::ch(c))
+            };
+        }
+        if let Some((_, code)) = NAMED.iter().find(|(n, _)| n.eq_ignore_ascii_case(text)) {
+            return Ok(Key::plain(*code));
+        }
+        let lower = text.to_ascii_lowercase();
+        if let Some(number) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok())
+            && (1..=12).contains(&number)
+        {
+            return Ok(Key::plain(KeyCode::F(number)));
+        }
+        for (prefix, modifier) in [("ctrl-", Modifier::Ctrl), ("alt-", Modifier::Alt)] {
+            if let Some(rest) = lower.strip_prefix(prefix) {
+                let mut rest = rest.chars();
+                let key = match (rest.next(), rest.next()) {
+                    (Some(c), None) if c.is_ascii_alphanumeric() => Key {
+                        code: KeyCode::Char(c),
+                        modifier,
+                    },
+                    _ => {
+                        return Err(format!(
+                            "'{shown}': after {} give one letter or digit, e.g. {}x",
+                            &text[..prefix.len()],
+                            &text[..prefix.len()]
+                        ));
+                    }
+                };
+                return if key == Key::QUIT {
+                    Err("Ctrl-c always quits and cannot be assigned to a command".to_string())
+                } else {
+                    Ok(key)
+                };
+            }
+        }
+        let names: Vec<&str> = NAMED.iter().map(|(n, _)| *n).collect();
+        Err(format!(
+            "'{shown}' is not a key: use one character (e.g. h), F1 to F12, Ctrl-x, Alt-x or one of {}",
+            names.join(", ")
+        ))
+    }
+}
+
+/// The key in words, as a terminal user reads it and a settings file may write it ("Enter",
+/// "Shift-Tab", "Ctrl-C", "k").
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.modifier {
+            Modifier::None => {}
+            Modifier::Ctrl => f.write_str("Ctrl-")?,
+            Modifier::Alt => f.write_str("Alt-")?,
+        }
+        if let Some((name, _)) = NAMED.iter().find(|(_, code)| *code == self.code) {
+            return f.write_str(name);
+        }
+        match self.code {
+            KeyCode::Char(c) if self.modifier == Modifier::Ctrl => {
+                write!(f, "{}", c.to_ascii_uppercase())
+            }
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
     }
 }
 
@@ -139,7 +199,11 @@ pub struct Command {
     /// Stable name for settings overrides, e.g. `back = "h"`.
     pub name: &'static str,
     pub contexts: &'static [Context],
+    /// The built-in keys.
     pub keys: Vec<Key>,
+    /// The officer's own key from the settings file: shown first, and it wins over any
+    /// built-in key of another command on the same screen.
+    pub custom: Option<Key>,
     pub action: Action,
     /// What the command does, for the help overlay.
     pub help: &'static str,
@@ -165,6 +229,7 @@ fn command(
         name,
         contexts,
         keys: keys.to_vec(),
+        custom: None,
         action,
         help,
         bar,
@@ -408,7 +473,62 @@ impl Default for KeyMap {
     }
 }
 
+impl Command {
+    /// Whether a settings file may give this command a key; the digit commands take their
+    /// number from the key itself, so they keep their digits.
+    fn bindable(&self) -> bool {
+        !matches!(self.action, Action::Jump(_))
+    }
+
+    /// The officer's key first, then the built-in ones.
+    fn all_keys(&self) -> impl Iterator<Item = Key> + '_ {
+        self.custom.into_iter().chain(self.keys.iter().copied())
+    }
+}
+
+/// The names a settings file may give keys to (`back = "h"`), in table order: the one list
+/// the settings file is checked against.
+pub fn bindable_names() -> Vec<&'static str> {
+    KeyMap::default()
+        .commands
+        .iter()
+        .filter(|c| c.bindable())
+        .map(|c| c.name)
+        .collect()
+}
+
 impl KeyMap {
+    /// The table with the officer's keys from the settings file applied.
+    pub fn with_overrides(overrides: &[(&str, Key)]) -> Result<KeyMap, String> {
+        let mut keys = KeyMap::default();
+        for (name, key) in overrides {
+            keys.bind(name, *key)?;
+        }
+        Ok(keys)
+    }
+
+    /// Give the command `name` the officer's `key`, as a settings file asks (`back = "h"`).
+    /// The built-in keys keep working unless another command's own key takes them, so Esc
+    /// still goes back; Ctrl-C cannot be given away and always quits.
+    pub fn bind(&mut self, name: &str, key: Key) -> Result<(), String> {
+        if key == Key::QUIT {
+            return Err("Ctrl-c always quits and cannot be assigned to a command".to_string());
+        }
+        let command = self
+            .commands
+            .iter_mut()
+            .find(|c| c.name == name && c.bindable())
+            .ok_or_else(|| {
+                format!(
+                    "unknown command '{}'; known commands are {}",
+                    crate::text::sanitize(name),
+                    bindable_names().join(", ")
+                )
+            })?;
+        command.custom = Some(key);
+        Ok(())
+    }
+
     /// The action a key press stands for in `context`. In the form, printable keys type.
     pub fn action_for(&self, context: Context, event: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(event);
@@ -428,13 +548,22 @@ impl KeyMap {
         }
     }
 
+    /// The command a key reaches: the officer's own keys first, then the table in order.
     fn command_for(&self, context: Context, key: Key) -> Option<&Command> {
+        if key == Key::QUIT {
+            return self.commands.iter().find(|c| c.action == Action::Quit);
+        }
         if context == Context::Form && key.types_text() {
             return None;
         }
-        self.commands
-            .iter()
-            .find(|c| c.contexts.contains(&context) && c.keys.contains(&key))
+        let live = || {
+            self.commands
+                .iter()
+                .filter(|c| c.contexts.contains(&context))
+        };
+        live()
+            .find(|c| c.custom == Some(key))
+            .or_else(|| live().find(|c| c.keys.contains(&key)))
     }
 
     /// The commands of a context with the keys that reach them there, in table order.
@@ -444,9 +573,7 @@ impl KeyMap {
             .filter(|c| c.contexts.contains(&context))
             .map(|c| {
                 let live = c
-                    .keys
-                    .iter()
-                    .copied()
+                    .all_keys()
                     .filter(|k| {
                         self.command_for(context, *k)
                             .is_some_and(|found| found.name == c.name)
@@ -457,39 +584,28 @@ impl KeyMap {
             .filter(|(_, keys): &(&Command, Vec<Key>)| !keys.is_empty())
             .collect()
     }
-
-    /// Replace the keys of the command `name`, as a settings file asks (`back = "h"`).
-    pub fn rebind(&mut self, name: &str, keys: &[&str]) -> Result<(), String> {
-        let parsed = keys
-            .iter()
-            .map(|k| Key::parse(k))
-            .collect::<Result<Vec<_>, _>>()?;
-        let command = self
-            .commands
-            .iter_mut()
-            .find(|c| c.name == name)
-            .ok_or_else(|| format!("unknown command \"{name}\" in key settings"))?;
-        command.keys = parsed;
-        Ok(())
-    }
 }
 
 /// Keys in words for the overlay, e.g. "Esc/b/Backspace"; a run of digits reads "1-9".
 pub fn keys_words(keys: &[Key]) -> String {
-    digit_range(keys)
-        .unwrap_or_else(|| keys.iter().map(|k| k.words()).collect::<Vec<_>>().join("/"))
+    digit_range(keys).unwrap_or_else(|| {
+        keys.iter()
+            .map(Key::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
+    })
 }
 
 /// The key bar names one key per command, or the digit range.
 pub fn bar_words(keys: &[Key]) -> String {
-    digit_range(keys).unwrap_or_else(|| keys.first().map(|k| k.words()).unwrap_or_default())
+    digit_range(keys).unwrap_or_else(|| keys.first().map(Key::to_string).unwrap_or_default())
 }
 
 fn digit_range(keys: &[Key]) -> Option<String> {
     let digits: Vec<char> = keys
         .iter()
         .filter_map(|k| match k.code {
-            KeyCode::Char(c) if !k.ctrl && c.is_ascii_digit() => Some(c),
+            KeyCode::Char(c) if k.modifier == Modifier::None && c.is_ascii_digit() => Some(c),
             _ => None,
         })
         .collect();
@@ -567,46 +683,133 @@ mod tests {
     }
 
     #[test]
-    fn rebinding_by_name_changes_behaviour_and_help_together() {
+    fn an_officer_key_comes_first_and_wins_over_built_in_keys() {
+        let h = Key::ch('h');
         let mut keys = KeyMap::default();
-        keys.rebind("back", &["h", "Esc"]).expect("valid keys");
+        keys.bind("back", h).expect("back is bindable");
+        keys.bind("save", Key::ch('j')).expect("save is bindable");
+        let key = |code| press(code);
         assert_eq!(
-            keys.action_for(Context::List, &press(KeyCode::Char('h'))),
+            keys.action_for(Context::List, &key(KeyCode::Char('h'))),
             Some(Action::Back)
         );
         assert_eq!(
-            keys.action_for(Context::List, &press(KeyCode::Char('b'))),
-            None
-        );
-        let list = keys.commands(Context::List);
-        let back = list
-            .iter()
-            .find(|(c, _)| c.name == "back")
-            .map(|(_, k)| keys_words(k));
-        assert_eq!(back.as_deref(), Some("h/Esc"));
-        assert!(
-            keys.rebind("fly", &["f"])
-                .unwrap_err()
-                .contains("unknown command")
-        );
-        assert!(
-            keys.rebind("back", &["Hyper-x"])
-                .unwrap_err()
-                .contains("unknown key")
+            keys.action_for(Context::List, &key(KeyCode::Esc)),
+            Some(Action::Back),
+            "the built-in keys still work"
         );
         assert_eq!(
-            Key::parse("Ctrl-U"),
-            Ok(Key {
-                code: KeyCode::Char('u'),
-                ctrl: true
-            })
+            keys.action_for(Context::Form, &key(KeyCode::Char('h'))),
+            Some(Action::Type('h')),
+            "a letter still types in a text field"
         );
         assert_eq!(
-            Key::parse("PgDn"),
-            Ok(Key {
-                code: KeyCode::PageDown,
-                ctrl: false
-            })
+            keys.action_for(Context::Result, &key(KeyCode::Char('j'))),
+            Some(Action::Save),
+            "the officer's key wins on the screens of its command"
         );
+        assert_eq!(
+            keys.action_for(Context::List, &key(KeyCode::Char('j'))),
+            Some(Action::Down),
+            "and nowhere else"
+        );
+        let words = |context, name| {
+            keys.commands(context)
+                .iter()
+                .find(|(c, _)| c.name == name)
+                .map(|(_, k)| keys_words(k))
+        };
+        assert_eq!(
+            words(Context::List, "back").as_deref(),
+            Some("h/Esc/b/Backspace")
+        );
+        assert_eq!(words(Context::Result, "down").as_deref(), Some("Down"));
+        assert_eq!(words(Context::Form, "back").as_deref(), Some("Esc"));
+    }
+
+    #[test]
+    fn ctrl_c_always_quits_and_digits_cannot_be_rebound() {
+        let mut keys = KeyMap::default();
+        keys.bind("quit", Key::ch('x')).expect("quit is bindable");
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert!(Key::QUIT.matches(&ctrl_c));
+        for context in [
+            Context::List,
+            Context::Form,
+            Context::Help,
+            Context::Confirm,
+        ] {
+            assert_eq!(keys.action_for(context, &ctrl_c), Some(Action::Quit));
+        }
+        assert!(
+            keys.bind("help", Key::QUIT)
+                .unwrap_err()
+                .contains("always quits")
+        );
+        assert!(
+            keys.bind("jump", Key::ch('x'))
+                .unwrap_err()
+                .contains("unknown command 'jump'")
+        );
+        assert!(!bindable_names().contains(&"change"));
+        for name in ["next", "back", "up", "down", "help", "quit", "save", "new"] {
+            assert!(bindable_names().contains(&name), "{name}");
+        }
+    }
+
+    #[test]
+    fn key_names_parse_case_insensitively_and_display_canonically() {
+        for (text, shown) in [
+            ("h", "h"),
+            ("H", "H"),
+            ("esc", "Esc"),
+            ("ENTER", "Enter"),
+            ("backtab", "Shift-Tab"),
+            ("f12", "F12"),
+            ("Ctrl-X", "Ctrl-X"),
+            ("ctrl-u", "Ctrl-U"),
+            ("alt-1", "Alt-1"),
+            ("space", "Space"),
+            ("pagedown", "PgDn"),
+            ("PgUp", "PgUp"),
+            ("é", "é"),
+        ] {
+            let key = Key::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(key.to_string(), shown);
+            assert_eq!(Key::parse(shown), Ok(key), "{shown} round-trips");
+        }
+        for bad in [
+            "",
+            "f13",
+            "f0",
+            "ctrl-",
+            "ctrl-xy",
+            "Ctrl-\u{1b}",
+            " ",
+            "\u{1b}",
+            "hyper-x",
+            "Ctrl-c",
+        ] {
+            assert!(Key::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn keys_match_terminal_presses() {
+        let event = |code, mods| KeyEvent::new(code, mods);
+        assert!(Key::ch('h').matches(&event(KeyCode::Char('h'), KeyModifiers::NONE)));
+        assert!(Key::ch('H').matches(&event(KeyCode::Char('H'), KeyModifiers::SHIFT)));
+        assert!(!Key::ch('h').matches(&event(KeyCode::Char('h'), KeyModifiers::CONTROL)));
+        assert!(Key::ctrl('x').matches(&event(KeyCode::Char('X'), KeyModifiers::CONTROL)));
+        assert!(!Key::ch('x').matches(&event(KeyCode::Char('x'), KeyModifiers::ALT)));
+        assert!(
+            Key::parse("Alt-x")
+                .expect("key")
+                .matches(&event(KeyCode::Char('x'), KeyModifiers::ALT))
+        );
+        assert!(
+            Key::plain(KeyCode::BackTab).matches(&event(KeyCode::BackTab, KeyModifiers::SHIFT))
+        );
+        assert!(Key::plain(KeyCode::F(1)).matches(&event(KeyCode::F(1), KeyModifiers::NONE)));
     }
 }

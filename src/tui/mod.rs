@@ -18,9 +18,10 @@ use std::process::ExitCode;
 
 use crossterm::event::{self, Event, KeyEventKind};
 
-use crate::cli::{Cli, fail, load_rules, save_screenings, today};
+use crate::cli::{Cli, fail, save_screenings, today};
 use action::Action;
 use app::{App, Overlay};
+use keys::KeyMap;
 use terminal::{Guard, Waiter, Wake};
 use theme::Theme;
 use update::{Effect, update};
@@ -31,8 +32,13 @@ const EXIT_TERMINATED: u8 = 143;
 
 /// Open the workbench and run it until the officer quits or the terminal goes away.
 pub fn run(cli: &Cli) -> ExitCode {
-    let rules = match load_rules(cli.rules.as_ref()) {
-        Ok(rules) => rules,
+    // Settings first: a malformed file refuses to start before the terminal is touched.
+    let (settings, rules) = match crate::settings::load_with_rules(cli.rules.as_ref()) {
+        Ok(loaded) => loaded,
+        Err(e) => return fail(e, 1),
+    };
+    let keys = match KeyMap::with_overrides(&settings.keys) {
+        Ok(keys) => keys,
         Err(e) => return fail(e, 1),
     };
     if !std::io::stdout().is_terminal() {
@@ -41,7 +47,9 @@ pub fn run(cli: &Cli) -> ExitCode {
             1,
         );
     }
-    let mut app = App::new(rules, today(), Theme::from_env(cli.ascii));
+    let theme = Theme::from_env(settings.ascii(cli.ascii));
+    let mut app = App::new(rules, today(), theme).with_defaults(settings.new_details());
+    app.keys = keys;
     let data_dir = match crate::paths::data_dir(cli.data_dir.as_deref()) {
         Ok(dir) => Some(dir),
         Err(message) => {
@@ -77,15 +85,14 @@ struct Runtime<'a> {
 
 impl Runtime<'_> {
     fn event_loop(&self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> ExitCode {
-        let terminal = &mut guard.terminal;
         loop {
             // A resize may arrive before crossterm watches SIGWINCH; the size is checked each time.
-            if let Ok(size) = terminal.size()
+            if let Ok(size) = guard.terminal.size()
                 && (size.width, size.height) != app.size
             {
                 update(app, Action::Resize(size.width, size.height));
             }
-            if let Err(e) = terminal::draw(terminal, |frame| view::view(app, frame)) {
+            if let Err(e) = guard.draw(|frame| view::view(app, frame)) {
                 self.keep_draft(app);
                 return fail(format!("cannot draw: {e}"), 1);
             }

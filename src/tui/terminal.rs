@@ -13,10 +13,14 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute};
-use ratatui::Terminal;
+use ratatui::backend::Backend;
 use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::{Buffer, Cell, CellDiffOption};
+use ratatui::layout::Position;
+use ratatui::{Frame, Terminal};
 use rustix::event::{PollFd, PollFlags, poll};
 use signal_hook::consts::{SIGHUP, SIGTERM, SIGWINCH};
+use unicode_width::UnicodeWidthStr;
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
@@ -36,6 +40,10 @@ pub fn restore() -> io::Result<()> {
 /// Owns the terminal while the workbench runs; dropping it restores the terminal.
 pub struct Guard {
     pub terminal: Tui,
+    /// Whether the cursor is showing, once a frame has set it.
+    cursor_visible: Option<bool>,
+    /// The frame on the screen, to diff the next one against.
+    last: Buffer,
 }
 
 impl Guard {
@@ -47,7 +55,11 @@ impl Guard {
         let entered = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
             .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
         match entered {
-            Ok(terminal) => Ok(Guard { terminal }),
+            Ok(terminal) => Ok(Guard {
+                terminal,
+                cursor_visible: None,
+                last: Buffer::default(),
+            }),
             Err(e) => {
                 let _ = restore();
                 Err(e)
@@ -180,16 +192,122 @@ impl Waiter {
     }
 }
 
-/// Draw one frame inside synchronized output, so slow links never show half a frame.
-pub fn draw(terminal: &mut Tui, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-    crossterm::queue!(
-        terminal.backend_mut(),
-        crossterm::terminal::BeginSynchronizedUpdate
-    )?;
-    terminal.draw(render)?;
-    execute!(
-        terminal.backend_mut(),
-        crossterm::terminal::EndSynchronizedUpdate
-    )?;
-    terminal.backend_mut().flush()
+impl Guard {
+    /// Draw one frame inside synchronized output, so slow links never show half a frame.
+    /// `render` returns where the caret is; the cursor is shown or hidden only when that
+    /// changes, so a key press sends no cursor bytes it does not need.
+    pub fn draw(&mut self, render: impl FnOnce(&mut Frame) -> Option<Position>) -> io::Result<()> {
+        let terminal = &mut self.terminal;
+        crossterm::queue!(
+            terminal.backend_mut(),
+            crossterm::terminal::BeginSynchronizedUpdate
+        )?;
+        terminal.autoresize()?;
+        let mut frame = terminal.get_frame();
+        let caret = render(&mut frame);
+        let next = terminal.current_buffer_mut().clone();
+        if self.last.area != next.area {
+            // A resize cleared the screen.
+            self.last = Buffer::empty(next.area);
+        }
+        terminal
+            .backend_mut()
+            .draw(bridged(&self.last, &next).into_iter())?;
+        self.last = next;
+        let visible = caret.is_some();
+        if self.cursor_visible != Some(visible) {
+            if visible {
+                terminal.show_cursor()?;
+            } else {
+                terminal.hide_cursor()?;
+            }
+            self.cursor_visible = Some(visible);
+        }
+        if let Some(position) = caret {
+            terminal.set_cursor_position(position)?;
+        }
+        // Keeps ratatui's own buffers in step (the diff above replaces its `flush`).
+        terminal.swap_buffers();
+        execute!(
+            terminal.backend_mut(),
+            crossterm::terminal::EndSynchronizedUpdate
+        )?;
+        Write::flush(terminal.backend_mut())
+    }
+}
+
+/// Longest run of unchanged cells rewritten rather than jumped over: a cursor move costs 6 to
+/// 8 bytes, a run of plain cells one byte each.
+const MAX_BRIDGE: u16 = 5;
+
+/// The cells to write to turn `last` into `next`: ratatui's diff, plus short runs of unchanged
+/// cells between two changes on a row when rewriting them is cheaper than moving the cursor
+/// (same style as the change before them, so no colour codes are needed, and single width,
+/// so no wide character is split).
+pub fn bridged<'a>(last: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
+    let plain = |cell: &Cell, like: &Cell| {
+        cell.symbol().width() == 1
+            && cell.diff_option == CellDiffOption::None
+            && cell.style() == like.style()
+    };
+    let mut out: Vec<(u16, u16, &Cell)> = Vec::new();
+    for (x, y, cell) in last.diff_iter(next) {
+        if let Some(&(px, py, before)) = out.last() {
+            let gap = px.saturating_add(1)..x;
+            if py == y
+                && !gap.is_empty()
+                && x - gap.start <= MAX_BRIDGE
+                && before.symbol().width() == 1
+                && gap.clone().all(|gx| plain(&next[(gx, y)], before))
+            {
+                out.extend(gap.map(|gx| (gx, y, &next[(gx, y)])));
+            }
+        }
+        out.push((x, y, cell));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    use super::*;
+
+    fn row(text: &str) -> Buffer {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 20, 1));
+        buffer.set_string(0, 0, text, Style::new());
+        buffer
+    }
+
+    fn written(last: &Buffer, next: &Buffer) -> Vec<u16> {
+        bridged(last, next).into_iter().map(|(x, _, _)| x).collect()
+    }
+
+    #[test]
+    fn short_unchanged_runs_between_changes_are_rewritten() {
+        let last = row("abcdefghijklmnop");
+        assert_eq!(written(&last, &row("aXcdeYghijklmnop")), [1, 2, 3, 4, 5]);
+        assert_eq!(
+            written(&last, &row("aXcdefghiYklmnop")),
+            [1, 9],
+            "a long run is jumped over"
+        );
+        let bold_d = |text| {
+            let mut buffer = row(text);
+            buffer[(3, 0)].set_style(Style::new().bold());
+            buffer
+        };
+        assert_eq!(
+            written(&bold_d("abcdefghijklmnop"), &bold_d("aXcdeYghijklmnop")),
+            [1, 5],
+            "a run in another style is jumped over"
+        );
+        assert_eq!(
+            written(&row("深cdefgh"), &row("圳cdXfgh")),
+            [0, 4],
+            "no run starts after a wide character"
+        );
+    }
 }

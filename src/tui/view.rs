@@ -3,7 +3,7 @@
 //! frame, and below the minimum size only the too-small message is drawn.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
@@ -36,19 +36,22 @@ pub fn areas(area: Rect) -> Areas {
     }
 }
 
-pub fn view(app: &App, frame: &mut Frame) {
+/// Draw the workbench; returns where the terminal cursor belongs (the caret of the text
+/// field being edited), also set on the frame.
+pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         screens::too_small::render(app, frame, area);
-        return;
+        return None;
     }
     let areas = areas(area);
     header(app, frame, areas.header);
+    let mut caret = None;
     match app.step {
         Step::Stage | Step::Origin | Step::Recipient => {
             screens::list::render(app, frame, areas.body)
         }
-        Step::Details => screens::form::render(app, frame, areas.body),
+        Step::Details => caret = screens::form::render(app, frame, areas.body),
         Step::Review => screens::review::render(app, frame, areas.body),
         Step::Result => screens::result::render(app, frame, areas.body),
     }
@@ -61,6 +64,11 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         None => {}
     }
+    let caret = caret.filter(|_| app.overlay.is_none());
+    if let Some(position) = caret {
+        frame.set_cursor_position(position);
+    }
+    caret
 }
 
 fn header(app: &App, frame: &mut Frame, area: Rect) {

@@ -43,7 +43,11 @@ pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
 pub fn render(app: &mut App, width: u16, height: u16) -> String {
     update(app, Action::Resize(width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|frame| view(app, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            view(app, frame);
+        })
+        .expect("draw");
     terminal.backend().to_string()
 }
 

@@ -16,12 +16,14 @@ use crate::tui::view::block;
 
 const LABEL_WIDTH: u16 = 18;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Draw the fields; returns the caret of the focused field when it is on screen.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
     let t = app.theme;
     let outer = block(t, "Record details");
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let input_width = inner.width.saturating_sub(LABEL_WIDTH + 1);
+    let mut caret = None;
 
     for (i, field) in Field::ALL.into_iter().enumerate() {
         let y = inner.y.saturating_add(i as u16 * 2);
@@ -57,12 +59,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             row,
         );
 
-        if focused && app.overlay.is_none() {
-            let caret = (input.visual_cursor().saturating_sub(scroll)) as u16;
-            let x = row.x.saturating_add(LABEL_WIDTH + 1).saturating_add(caret);
-            if x < row.right() {
-                frame.set_cursor_position(Position::new(x, row.y));
-            }
+        if focused {
+            let offset = (input.visual_cursor().saturating_sub(scroll)) as u16;
+            let x = row.x.saturating_add(LABEL_WIDTH + 1).saturating_add(offset);
+            caret = (x < row.right()).then_some(Position::new(x, row.y));
         }
         let note = match &app.errors[i] {
             Some(message) => Line::styled(format!("  ! {}", sanitize(message)), t.error()),
@@ -71,17 +71,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         frame.render_widget(Paragraph::new(note), note_row);
     }
+    caret
 }
 
+/// The line under the focused field. The character count shows only in the last tenth
+/// before the limit: a line that changes with every key press costs bytes on each one.
 fn hint(field: Field, input: &Input) -> String {
     let pad = " ".repeat(usize::from(LABEL_WIDTH + 1));
+    let max = field.max_chars();
+    let used = input.value().chars().count();
     match field {
         Field::Date => format!("{pad}YYYY-MM-DD; the rules are applied as on this date"),
-        _ => format!(
-            "{pad}{} of {} characters",
-            input.value().chars().count(),
-            field.max_chars()
-        ),
+        _ if max - used.min(max) <= max / 10 => format!("{pad}{used} of {max} characters"),
+        _ => format!("{pad}Up to {max} characters"),
     }
 }
 

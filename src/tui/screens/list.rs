@@ -4,8 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
+use crate::rules::{AnswerOption, Question};
 use crate::text::wrap;
 use crate::tui::app::{App, question_position};
 use crate::tui::view::block;
@@ -57,27 +58,60 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         list_area,
     );
 
+    help_panel(app, question, highlight, frame, help_area);
+}
+
+/// The help panel for the highlighted option: its help, example and reference. Each field
+/// starts on the same row for every option of the question (when the panel is tall enough),
+/// so moving the highlight rewrites only the words that differ, not text that merely moved.
+fn help_panel(app: &App, question: &Question, highlight: usize, frame: &mut Frame, area: Rect) {
+    let t = app.theme;
     let Some(option) = question.options.get(highlight) else {
         return;
     };
-    let mut help = vec![Line::raw(option.help.clone())];
-    if let Some(example) = &option.example {
-        help.push(Line::from(vec![
-            Span::styled("Example: ", t.heading()),
-            Span::raw(example.clone()),
-        ]));
+    let title = format!("Option {} of {}", highlight + 1, question.options.len());
+    let outer = block(t, &title);
+    let inner = outer.inner(area);
+    let width = usize::from(inner.width);
+    let fields = |o: &AnswerOption| {
+        [
+            wrap(&o.help, width),
+            field_lines(EXAMPLE, o.example.as_deref(), width),
+            field_lines(REFERENCE, o.reference.as_deref(), width),
+        ]
+    };
+    let mut slots = [0; 3];
+    for other in &question.options {
+        for (slot, lines) in slots.iter_mut().zip(fields(other)) {
+            *slot = (*slot).max(lines.len());
+        }
     }
-    if let Some(reference) = &option.reference {
-        help.push(Line::from(vec![
-            Span::styled("Relates to: ", t.heading()),
-            Span::raw(reference.clone()),
-        ]));
+    let fixed = slots.iter().sum::<usize>() <= usize::from(inner.height);
+    let mut lines: Vec<Line> = Vec::new();
+    let headings = [None, Some(EXAMPLE), Some(REFERENCE)];
+    for ((slot, field), heading) in slots.into_iter().zip(fields(option)).zip(headings) {
+        let used = field.len();
+        for (n, text) in field.into_iter().enumerate() {
+            let bold = heading.filter(|h| n == 0 && text.starts_with(h));
+            lines.push(match bold {
+                Some(heading) => Line::from(vec![
+                    Span::styled(heading, t.heading()),
+                    Span::raw(text[heading.len()..].to_string()),
+                ]),
+                None => Line::raw(text),
+            });
+        }
+        if fixed {
+            lines.extend((used..slot).map(|_| Line::default()));
+        }
     }
-    let title = format!("{}. {}", highlight + 1, option.label);
-    frame.render_widget(
-        Paragraph::new(Text::from(help))
-            .wrap(Wrap { trim: true })
-            .block(block(t, &title)),
-        help_area,
-    );
+    frame.render_widget(Paragraph::new(Text::from(lines)).block(outer), area);
+}
+
+const EXAMPLE: &str = "Example: ";
+const REFERENCE: &str = "Relates to: ";
+
+/// A help field wrapped to `width` after its heading; no lines when the option has none.
+fn field_lines(heading: &str, value: Option<&str>, width: usize) -> Vec<String> {
+    value.map_or_else(Vec::new, |v| wrap(&format!("{heading}{v}"), width))
 }
