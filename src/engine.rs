@@ -140,6 +140,8 @@ pub struct FiredClause {
     pub note: Option<String>,
     /// The primary source URL; all of them are in `sources`.
     pub source: String,
+    /// Every source; saved records keep only `source` (the rule set version names the rest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
 }
 

@@ -151,6 +151,9 @@ pub fn text(rules: &RuleSet, screening: &Screening) -> String {
         for s in &c.sources {
             let _ = writeln!(out, "    Source: {} ({})", s.url, s.grade.describe());
         }
+        if c.sources.is_empty() && !c.source.is_empty() {
+            let _ = writeln!(out, "    Source: {}", c.source);
+        }
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Why:");

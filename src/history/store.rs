@@ -6,11 +6,15 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use jiff::Timestamp;
 
 use super::record::{
     GENESIS, LineProblem, Record, RecordKind, SCHEMA_VERSION, decode, decode_link, encode,
 };
+use crate::engine::Determination;
 use crate::rules::Outcome;
 use crate::screening::Screening;
 
@@ -185,6 +189,7 @@ impl History {
             "\n".to_string()
         };
         let mut records = Vec::with_capacity(new.len());
+        let mut slim = SlimCache::default();
         let now = Timestamp::now();
         for entry in new {
             let record = Record {
@@ -196,7 +201,10 @@ impl History {
                 supersedes: entry.supersedes.clone(),
                 reason: entry.reason.clone(),
                 override_outcome: entry.override_outcome,
-                screening: entry.screening.clone(),
+                screening: Screening {
+                    determination: slim.stored(&entry.screening.determination),
+                    details: entry.screening.details.clone(),
+                },
                 prev: prev.clone(),
             };
             let (line, hash) = encode(&record).map_err(|e| HistoryError {
@@ -359,6 +367,29 @@ impl History {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_error(&path, "open the history", &e)),
         }
+    }
+}
+
+/// Stored copies of determinations, made once per distinct determination in a batch.
+/// A stored clause keeps its primary source only: the full list is in the rule set, named
+/// by id and version, and leaving it out makes a record about a quarter smaller.
+#[derive(Default)]
+struct SlimCache {
+    made: HashMap<*const Determination, Arc<Determination>>,
+}
+
+impl SlimCache {
+    fn stored(&mut self, full: &Arc<Determination>) -> Arc<Determination> {
+        self.made
+            .entry(Arc::as_ptr(full))
+            .or_insert_with(|| {
+                let mut slim = Determination::clone(full);
+                for clause in &mut slim.clauses {
+                    clause.sources.clear();
+                }
+                Arc::new(slim)
+            })
+            .clone()
     }
 }
 
