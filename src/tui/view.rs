@@ -43,16 +43,20 @@ pub fn view(app: &App, frame: &mut Frame) {
         return;
     }
     let areas = areas(area);
-    header(app, frame, areas.header);
-    match app.step {
-        Step::Stage | Step::Origin | Step::Recipient => {
-            screens::list::render(app, frame, areas.body)
+    if let Some(history) = &app.history {
+        screens::history_list::render_view(app, history, frame, &areas);
+    } else {
+        header(app, frame, areas.header);
+        match app.step {
+            Step::Stage | Step::Origin | Step::Recipient => {
+                screens::list::render(app, frame, areas.body)
+            }
+            Step::Details => screens::form::render(app, frame, areas.body),
+            Step::Review => screens::review::render(app, frame, areas.body),
+            Step::Result => screens::result::render(app, frame, areas.body),
         }
-        Step::Details => screens::form::render(app, frame, areas.body),
-        Step::Review => screens::review::render(app, frame, areas.body),
-        Step::Result => screens::result::render(app, frame, areas.body),
+        status(app, frame, areas.status);
     }
-    status(app, frame, areas.status);
     key_bar(app, frame, areas.footer);
     match &app.overlay {
         Some(Overlay::Help) => screens::help::render(app, frame, area),
