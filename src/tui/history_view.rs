@@ -670,10 +670,12 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
             }
             Action::Up => {
                 form.choice = form.choice.saturating_sub(1);
+                form.error = None;
                 None
             }
             Action::Down => {
                 form.choice = (form.choice + 1).min(Outcome::ALL.len() - 1);
+                form.error = None;
                 None
             }
             Action::Type(c) => {
@@ -698,6 +700,15 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                     return None;
                 }
                 let record = &record?.record;
+                let outcome = Outcome::ALL.get(form.choice).copied()?;
+                if outcome == record.effective_outcome() {
+                    form.error = Some(format!(
+                        "{} {} already stands: choose another outcome",
+                        outcome.symbol(),
+                        outcome.label()
+                    ));
+                    return None;
+                }
                 save(
                     &mut form.saved,
                     &mut app.notice,
@@ -706,7 +717,7 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                         kind: RecordKind::Override,
                         supersedes: record.id.clone(),
                         reason,
-                        override_outcome: Outcome::ALL.get(form.choice).copied(),
+                        override_outcome: Some(outcome),
                     },
                 )
             }

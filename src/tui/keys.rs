@@ -212,6 +212,15 @@ const ALL: &[Context] = &[
     HistoryDiff,
     HistoryOverride,
 ];
+/// The history view's screens.
+const HISTORY: &[Context] = &[
+    HistoryList,
+    HistoryFilter,
+    HistoryDetail,
+    HistoryDate,
+    HistoryDiff,
+    HistoryOverride,
+];
 /// Where a text field has focus.
 const TEXT: &[Context] = &[Form, HistoryFilter, HistoryDate, HistoryOverride];
 /// Where several text fields take turns.
@@ -467,7 +476,7 @@ impl Default for KeyMap {
                 &[Key::ch('o')],
                 Action::HistoryCommand(HistoryCommand::CycleOutcome),
                 "Show only one outcome; press again for the next, after the last for all",
-                Some("outcome"),
+                None,
             ),
             command(
                 "clear-filter",
@@ -499,7 +508,7 @@ impl Default for KeyMap {
                 &[Key::ch('d')],
                 Action::HistoryCommand(HistoryCommand::RescreenOn),
                 "Re-screen on a date you type",
-                Some("on date"),
+                None,
             ),
             command(
                 "override",
@@ -535,11 +544,19 @@ impl Default for KeyMap {
             ),
             command(
                 "history",
-                SCREENS,
+                &[List, Form, Review, ResultCtx],
                 &[Key::ch('H'), Key::ctrl('r')],
                 Action::History,
-                "Open the history of saved screenings (in the history: reload it)",
+                "Open the history of saved screenings (Esc comes back here)",
                 Some("history"),
+            ),
+            command(
+                "reload-history",
+                HISTORY,
+                &[Key::ch('H'), Key::ctrl('r')],
+                Action::History,
+                "Reload the history (shows records saved elsewhere since)",
+                None,
             ),
             command(
                 "help",

@@ -17,6 +17,7 @@ use crate::rules::Outcome;
 use crate::text::sanitize;
 use crate::tui::app::{App, SaveState};
 use crate::tui::history_view::{FilterField, HistoryView, Pane, Screen};
+use crate::tui::keys::{Context, bar_words};
 use crate::tui::screens::form::visible;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Areas, areas, block};
@@ -71,6 +72,14 @@ fn status(app: &App, view: &HistoryView) -> Line<'static> {
         Some(SaveState::Failed(message)) => {
             Line::styled(format!(" {} - try again", sanitize(message)), t.error())
         }
+        // The key bar has no room for it, so the detail names its key here.
+        None if view.context() == Context::HistoryDetail => Line::styled(
+            format!(
+                " {} re-screens on another date",
+                key_of(app, Context::HistoryDetail, "rescreen-on")
+            ),
+            t.muted(),
+        ),
         None if view.failure.is_some() => Line::styled(
             format!(
                 " Cannot read the history: {}",
@@ -86,6 +95,16 @@ fn status(app: &App, view: &HistoryView) -> Line<'static> {
     }
 }
 
+/// The key that reaches command `name` in `context`, in words, for hints the key bar has no
+/// room for ("?" when rebound away).
+fn key_of(app: &App, context: Context, name: &str) -> String {
+    app.keys
+        .commands(context)
+        .into_iter()
+        .find(|(c, _)| c.name == name)
+        .map_or_else(|| "?".into(), |(_, keys)| bar_words(&keys))
+}
+
 /// Rows of records a terminal of `size` shows at once.
 pub fn page_height(size: (u16, u16)) -> usize {
     let body = areas(Rect::new(0, 0, size.0, size.1)).body;
@@ -97,7 +116,7 @@ pub fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
@@ -191,7 +210,13 @@ fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(" Outcome: ", t.muted()),
+            Span::styled(
+                format!(
+                    " Outcome ({}): ",
+                    key_of(app, Context::HistoryList, "outcome-filter")
+                ),
+                t.muted(),
+            ),
             Span::styled(outcome, t.heading()),
             Span::raw(format!("   {counts}")),
         ])),
@@ -273,9 +298,6 @@ fn filter_bar(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) {
             frame,
         ));
         x = x.saturating_add(width);
-    }
-    if !editing {
-        spans.push(Span::styled("  (/ edits)", t.muted()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
