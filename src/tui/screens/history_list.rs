@@ -194,11 +194,12 @@ fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) {
         None => "any".into(),
     };
     let total = view.summaries.len();
+    let noun = if total == 1 { "record" } else { "records" };
     let counts = if view.query.is_empty() {
-        format!("{} records", grouped(total))
+        format!("{} {noun}", grouped(total))
     } else {
         format!(
-            "{} of {} records match",
+            "{} of {} {noun} match",
             grouped(view.matches.len()),
             grouped(total)
         )

@@ -35,7 +35,7 @@ pub fn render(app: &App, detail: &Detail, form: &OverrideForm, frame: &mut Frame
         ]));
     }
     lines.push(Line::styled(
-        "Saved as a new record that references this one; the record itself never changes.",
+        "Saved as a new record referring to this one; the record itself never changes.",
         t.muted(),
     ));
     lines.push(Line::default());
