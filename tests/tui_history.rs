@@ -130,6 +130,14 @@ fn opened(app: &mut App, history: &History) -> HistoryIo {
     io
 }
 
+/// The history view open on a history of every case.
+fn all_cases_open() -> (App, tempfile::TempDir, HistoryIo) {
+    let mut app = app();
+    let (dir, history) = saved_history(&app, &CASES);
+    let io = opened(&mut app, &history);
+    (app, dir, io)
+}
+
 fn references(app: &App) -> Vec<String> {
     let view = app.history.as_ref().expect("history open");
     view.matches
@@ -140,9 +148,7 @@ fn references(app: &App) -> Vec<String> {
 
 #[test]
 fn list_filtered_by_text_and_outcome() {
-    let mut app = app();
-    let (_dir, history) = saved_history(&app, &CASES);
-    let mut io = opened(&mut app, &history);
+    let (mut app, _dir, mut io) = all_cases_open();
     assert_eq!(
         references(&app),
         [
@@ -346,9 +352,7 @@ fn override_needs_a_reason_and_another_outcome() {
 
 #[test]
 fn filter_semantics() {
-    let mut app = app();
-    let (_dir, history) = saved_history(&app, &CASES);
-    let mut io = opened(&mut app, &history);
+    let (mut app, _dir, mut io) = all_cases_open();
     drive(
         &mut app,
         &mut io,
@@ -401,9 +405,7 @@ fn filter_semantics() {
 
 #[test]
 fn an_invalid_filter_date_is_reported_and_holds_enter() {
-    let mut app = app();
-    let (_dir, history) = saved_history(&app, &CASES);
-    let mut io = opened(&mut app, &history);
+    let (mut app, _dir, mut io) = all_cases_open();
     drive_all(
         &mut app,
         &mut io,
@@ -425,9 +427,7 @@ fn an_invalid_filter_date_is_reported_and_holds_enter() {
 
 #[test]
 fn navigation_moves_and_keeps_the_selection_across_filters() {
-    let mut app = app();
-    let (_dir, history) = saved_history(&app, &CASES);
-    let mut io = opened(&mut app, &history);
+    let (mut app, _dir, mut io) = all_cases_open();
     drive_all(
         &mut app,
         &mut io,

@@ -323,13 +323,19 @@ fn rows(app: &App, view: &HistoryView, inner: Rect) -> Vec<Line<'static>> {
     )];
     if view.matches.is_empty() {
         let message = if view.summaries.is_empty() && view.complete && view.failure.is_none() {
-            "No saved screenings yet. Save a determination with s and it appears here."
+            format!(
+                "No saved screenings yet. Save a determination with {} and it appears here.",
+                key_of(app, Context::Result, "save")
+            )
         } else if view.summaries.is_empty() && view.failure.is_some() {
-            "The history could not be read (see below)."
+            "The history could not be read (see below).".into()
         } else if !view.complete {
-            "No match among the records read so far; still reading."
+            "No match among the records read so far; still reading.".into()
         } else {
-            "No record matches the filter. Press c to clear it."
+            format!(
+                "No record matches the filter. Press {} to clear it.",
+                key_of(app, Context::HistoryList, "clear-filter")
+            )
         };
         lines.push(Line::styled(format!("  {message}"), t.muted()));
         return lines;
