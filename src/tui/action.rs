@@ -1,6 +1,8 @@
 //! Everything that can happen to the workbench, as plain values: keys mapped to commands,
 //! terminal resizes and the outcomes of the effects the runtime carried out.
 
+pub use super::history_view::{HistoryCommand, HistoryEvent};
+
 /// An edit of the focused text field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edit {
@@ -42,4 +44,10 @@ pub enum Action {
     Saved(Result<String, String>),
     /// The runtime could not write or remove the draft.
     DraftFailed(String),
+    /// Open the history view (inside it: reload it).
+    History,
+    /// A command that only the history view knows.
+    HistoryCommand(HistoryCommand),
+    /// What the runtime read from or saved to the history.
+    HistoryEvent(HistoryEvent),
 }

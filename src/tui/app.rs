@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use tui_input::Input;
 
 use super::draft::Draft;
+use super::history_view::HistoryView;
 use super::keys::{Context, KeyMap};
 use super::theme::Theme;
 use crate::engine::Answers;
@@ -143,6 +144,8 @@ pub struct App {
     pub notice: Option<String>,
     /// Terminal size, so `update` can clamp scrolling the way the view lays it out.
     pub size: (u16, u16),
+    /// The history view, open over the form (which stays as it was) until Esc.
+    pub history: Option<Box<HistoryView>>,
 }
 
 impl App {
@@ -164,6 +167,7 @@ impl App {
             overlay: None,
             notice: None,
             size: (80, 24),
+            history: None,
         }
     }
 
@@ -199,11 +203,22 @@ impl App {
 
     /// The context of the screen under any overlay (the help overlay lists its keys).
     pub fn screen_context(&self) -> Context {
+        if let Some(history) = &self.history {
+            return history.context();
+        }
         match self.step {
             Step::Stage | Step::Origin | Step::Recipient => Context::List,
             Step::Details => Context::Form,
             Step::Review => Context::Review,
             Step::Result => Context::Result,
+        }
+    }
+
+    /// The title of the screen under any overlay, for the help overlay.
+    pub fn screen_title(&self) -> String {
+        match &self.history {
+            Some(history) => history.title(),
+            None => self.step.title(&self.rules),
         }
     }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::{Action, Edit};
+use super::action::{Action, Edit, HistoryCommand};
 
 /// Which set of commands is live: one per kind of screen, plus the overlays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +17,31 @@ pub enum Context {
     Result,
     Help,
     Confirm,
+    /// The history's records, newest first.
+    HistoryList,
+    /// Typing into the history's filter bar.
+    HistoryFilter,
+    /// One stored record.
+    HistoryDetail,
+    /// Typing the date to re-screen a record on.
+    HistoryDate,
+    /// A re-screen beside the stored record.
+    HistoryDiff,
+    /// Choosing an override outcome and typing its reason.
+    HistoryOverride,
+}
+
+impl Context {
+    /// Whether a text field has focus, so printable keys type instead of commanding.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Context::Form
+                | Context::HistoryFilter
+                | Context::HistoryDate
+                | Context::HistoryOverride
+        )
+    }
 }
 
 /// A modifier a key may be bound with. Shift is not one: it is part of the code (`BackTab`,
@@ -211,11 +236,61 @@ pub struct Command {
     pub bar: Option<&'static str>,
 }
 
-use Context::{Confirm, Form, Help, List, Result as ResultCtx, Review};
+use Context::{
+    Confirm, Form, Help, HistoryDate, HistoryDetail, HistoryDiff, HistoryFilter, HistoryList,
+    HistoryOverride, List, Result as ResultCtx, Review,
+};
 
-const BROWSE: &[Context] = &[List, Review, ResultCtx];
-const SCREENS: &[Context] = &[List, Form, Review, ResultCtx];
-const ALL: &[Context] = &[List, Form, Review, ResultCtx, Help, Confirm];
+const BROWSE: &[Context] = &[
+    List,
+    Review,
+    ResultCtx,
+    HistoryList,
+    HistoryDetail,
+    HistoryDiff,
+    HistoryOverride,
+];
+const SCREENS: &[Context] = &[
+    List,
+    Form,
+    Review,
+    ResultCtx,
+    HistoryList,
+    HistoryFilter,
+    HistoryDetail,
+    HistoryDate,
+    HistoryDiff,
+    HistoryOverride,
+];
+const ALL: &[Context] = &[
+    List,
+    Form,
+    Review,
+    ResultCtx,
+    Help,
+    Confirm,
+    HistoryList,
+    HistoryFilter,
+    HistoryDetail,
+    HistoryDate,
+    HistoryDiff,
+    HistoryOverride,
+];
+/// The history view's screens.
+const HISTORY: &[Context] = &[
+    HistoryList,
+    HistoryFilter,
+    HistoryDetail,
+    HistoryDate,
+    HistoryDiff,
+    HistoryOverride,
+];
+/// Where a text field has focus.
+const TEXT: &[Context] = &[Form, HistoryFilter, HistoryDate, HistoryOverride];
+/// Where several text fields take turns.
+const FIELDS: &[Context] = &[Form, HistoryFilter];
+/// Where a long text scrolls by pages.
+const PAGED: &[Context] = &[ResultCtx, HistoryList, HistoryDetail, HistoryDiff];
 
 fn command(
     name: &'static str,
@@ -286,7 +361,7 @@ impl Default for KeyMap {
             ),
             command(
                 "prev-field",
-                &[Form],
+                FIELDS,
                 &[p(K::BackTab), p(K::Up)],
                 Action::PrevField,
                 "Previous field",
@@ -294,7 +369,7 @@ impl Default for KeyMap {
             ),
             command(
                 "next-field",
-                &[Form],
+                FIELDS,
                 &[p(K::Tab), p(K::Down)],
                 Action::NextField,
                 "Next field (checks this one)",
@@ -302,7 +377,7 @@ impl Default for KeyMap {
             ),
             command(
                 "cursor-left",
-                &[Form],
+                TEXT,
                 &[p(K::Left)],
                 Action::Edit(Edit::Left),
                 "Move the cursor left",
@@ -310,7 +385,7 @@ impl Default for KeyMap {
             ),
             command(
                 "cursor-right",
-                &[Form],
+                TEXT,
                 &[p(K::Right)],
                 Action::Edit(Edit::Right),
                 "Move the cursor right",
@@ -318,7 +393,7 @@ impl Default for KeyMap {
             ),
             command(
                 "line-start",
-                &[Form],
+                TEXT,
                 &[p(K::Home), Key::ctrl('a')],
                 Action::Edit(Edit::Start),
                 "Cursor to the start",
@@ -326,7 +401,7 @@ impl Default for KeyMap {
             ),
             command(
                 "line-end",
-                &[Form],
+                TEXT,
                 &[p(K::End), Key::ctrl('e')],
                 Action::Edit(Edit::End),
                 "Cursor to the end",
@@ -334,7 +409,7 @@ impl Default for KeyMap {
             ),
             command(
                 "delete-back",
-                &[Form],
+                TEXT,
                 &[p(K::Backspace)],
                 Action::Edit(Edit::DeleteBack),
                 "Delete before the cursor; on an empty field, back one step",
@@ -342,7 +417,7 @@ impl Default for KeyMap {
             ),
             command(
                 "delete-forward",
-                &[Form],
+                TEXT,
                 &[p(K::Delete)],
                 Action::Edit(Edit::DeleteForward),
                 "Delete at the cursor",
@@ -350,7 +425,7 @@ impl Default for KeyMap {
             ),
             command(
                 "clear",
-                &[Form],
+                TEXT,
                 &[Key::ctrl('u')],
                 Action::Edit(Edit::Clear),
                 "Clear the field",
@@ -374,7 +449,7 @@ impl Default for KeyMap {
             ),
             command(
                 "page-up",
-                &[ResultCtx],
+                PAGED,
                 &[p(K::PageUp)],
                 Action::PageUp,
                 "Scroll up a page",
@@ -382,7 +457,7 @@ impl Default for KeyMap {
             ),
             command(
                 "page-down",
-                &[ResultCtx],
+                PAGED,
                 &[p(K::PageDown), Key::ch(' ')],
                 Action::PageDown,
                 "Scroll down a page",
@@ -390,7 +465,7 @@ impl Default for KeyMap {
             ),
             command(
                 "top",
-                &[List, ResultCtx],
+                &[List, ResultCtx, HistoryList, HistoryDetail, HistoryDiff],
                 &[p(K::Home)],
                 Action::Top,
                 "Go to the top",
@@ -398,7 +473,7 @@ impl Default for KeyMap {
             ),
             command(
                 "bottom",
-                &[List, ResultCtx],
+                &[List, ResultCtx, HistoryList, HistoryDetail, HistoryDiff],
                 &[p(K::End)],
                 Action::Bottom,
                 "Go to the bottom",
@@ -430,7 +505,7 @@ impl Default for KeyMap {
             ),
             command(
                 "save",
-                &[ResultCtx],
+                &[ResultCtx, HistoryDiff],
                 &[Key::ch('s')],
                 Action::Save,
                 "Save the screening to the history",
@@ -445,12 +520,108 @@ impl Default for KeyMap {
                 Some("new"),
             ),
             command(
+                "open",
+                &[HistoryList],
+                &[p(K::Enter)],
+                Action::Next,
+                "Open the highlighted record",
+                Some("open"),
+            ),
+            command(
+                "filter",
+                &[HistoryList],
+                &[Key::ch('/')],
+                Action::HistoryCommand(HistoryCommand::Filter),
+                "Filter by text (reference, counterparty, destination, officer, notes) and dates",
+                Some("filter"),
+            ),
+            command(
+                "outcome-filter",
+                &[HistoryList],
+                &[Key::ch('o')],
+                Action::HistoryCommand(HistoryCommand::CycleOutcome),
+                "Show only one outcome; press again for the next, after the last for all",
+                None,
+            ),
+            command(
+                "clear-filter",
+                &[HistoryList],
+                &[Key::ch('c')],
+                Action::HistoryCommand(HistoryCommand::ClearFilter),
+                "Clear every filter",
+                None,
+            ),
+            command(
+                "apply-filter",
+                &[HistoryFilter],
+                &[p(K::Enter)],
+                Action::Next,
+                "Back to the list (the filter stays)",
+                Some("list"),
+            ),
+            command(
+                "rescreen",
+                &[HistoryDetail],
+                &[Key::ch('r')],
+                Action::HistoryCommand(HistoryCommand::Rescreen),
+                "Re-screen this record's answers under the current rules today",
+                Some("re-screen"),
+            ),
+            command(
+                "rescreen-on",
+                &[HistoryDetail, HistoryDiff],
+                &[Key::ch('d')],
+                Action::HistoryCommand(HistoryCommand::RescreenOn),
+                "Re-screen on a date you type",
+                None,
+            ),
+            command(
+                "override",
+                &[HistoryDetail],
+                &[Key::ch('x')],
+                Action::HistoryCommand(HistoryCommand::Override),
+                "Override the outcome, with a reason (saved as a new record)",
+                Some("override"),
+            ),
+            command(
+                "rescreen-date",
+                &[HistoryDate],
+                &[p(K::Enter)],
+                Action::Next,
+                "Re-screen on this date",
+                Some("re-screen"),
+            ),
+            command(
+                "save-override",
+                &[HistoryOverride],
+                &[p(K::Enter)],
+                Action::Next,
+                "Save the override as a new record (a reason is required)",
+                Some("save"),
+            ),
+            command(
                 "back",
                 SCREENS,
                 &[p(K::Esc), Key::ch('b'), p(K::Backspace)],
                 Action::Back,
                 "Back one step (answers are kept)",
                 Some("back"),
+            ),
+            command(
+                "history",
+                &[List, Form, Review, ResultCtx],
+                &[Key::ch('H'), Key::ctrl('r')],
+                Action::History,
+                "Open the history of saved screenings (Esc comes back here)",
+                Some("history"),
+            ),
+            command(
+                "reload-history",
+                HISTORY,
+                &[Key::ch('H'), Key::ctrl('r')],
+                Action::History,
+                "Reload the history (shows records saved elsewhere since)",
+                None,
             ),
             command(
                 "help",
@@ -541,9 +712,7 @@ impl KeyMap {
             });
         }
         match key.code {
-            KeyCode::Char(c) if context == Context::Form && key.types_text() => {
-                Some(Action::Type(c))
-            }
+            KeyCode::Char(c) if context.takes_text() && key.types_text() => Some(Action::Type(c)),
             _ => None,
         }
     }
@@ -553,7 +722,7 @@ impl KeyMap {
         if key == Key::QUIT {
             return self.commands.iter().find(|c| c.action == Action::Quit);
         }
-        if context == Context::Form && key.types_text() {
+        if context.takes_text() && key.types_text() {
             return None;
         }
         let live = || {

@@ -5,6 +5,8 @@
 pub mod action;
 pub mod app;
 pub mod draft;
+pub mod history_io;
+pub mod history_view;
 pub mod keys;
 pub mod screens;
 pub mod terminal;
@@ -18,9 +20,10 @@ use std::process::ExitCode;
 
 use crossterm::event::{self, Event, KeyEventKind};
 
-use crate::cli::{Cli, fail, save_screenings, today};
+use crate::cli::{Cli, fail, open_history, save_screenings, today};
 use action::Action;
 use app::{App, Overlay};
+use history_io::HistoryIo;
 use keys::KeyMap;
 use terminal::{Guard, Waiter, Wake};
 use theme::Theme;
@@ -72,7 +75,11 @@ pub fn run(cli: &Cli) -> ExitCode {
         Ok(guard) => guard,
         Err(e) => return fail(format!("cannot set up the terminal: {e}"), 1),
     };
-    let runtime = Runtime { cli, data_dir };
+    let mut runtime = Runtime {
+        cli,
+        data_dir,
+        history: HistoryIo::new(open_history(cli)),
+    };
     let status = runtime.event_loop(&mut app, &mut guard, &mut waiter);
     drop(guard);
     status
@@ -81,10 +88,11 @@ pub fn run(cli: &Cli) -> ExitCode {
 struct Runtime<'a> {
     cli: &'a Cli,
     data_dir: Option<PathBuf>,
+    history: HistoryIo,
 }
 
 impl Runtime<'_> {
-    fn event_loop(&self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> ExitCode {
+    fn event_loop(&mut self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> ExitCode {
         loop {
             // A resize may arrive before crossterm watches SIGWINCH; the size is checked each time.
             if let Ok(size) = guard.terminal.size()
@@ -96,7 +104,23 @@ impl Runtime<'_> {
                 self.keep_draft(app);
                 return fail(format!("cannot draw: {e}"), 1);
             }
-            match waiter.wait() {
+            // While the history loads, read a chunk whenever no key is waiting; otherwise
+            // block until something happens.
+            let wake = if self.history.wants_more() {
+                match waiter.ready() {
+                    Some(wake) => wake,
+                    None => {
+                        let more = self.history.load_more();
+                        if self.dispatch(app, more) {
+                            return self.leave(app, 0);
+                        }
+                        continue;
+                    }
+                }
+            } else {
+                waiter.wait()
+            };
+            match wake {
                 Wake::Input => {}
                 Wake::Terminate => return self.leave(app, EXIT_TERMINATED),
                 Wake::HangUp => return self.leave(app, EXIT_HANGUP),
@@ -112,20 +136,28 @@ impl Runtime<'_> {
                     Ok(event) => to_action(app, event),
                     Err(_) => return self.leave(app, EXIT_HANGUP),
                 };
-                let mut next = action;
-                while let Some(action) = next.take() {
-                    match update(app, action) {
-                        Some(Effect::Quit) => return self.leave(app, 0),
-                        Some(effect) => next = self.perform(effect),
-                        None => {}
-                    }
+                if self.dispatch(app, action) {
+                    return self.leave(app, 0);
                 }
             }
         }
     }
 
+    /// Update with an action and carry out the effects it leads to; true means quit.
+    fn dispatch(&mut self, app: &mut App, action: Option<Action>) -> bool {
+        let mut next = action;
+        while let Some(action) = next.take() {
+            match update(app, action) {
+                Some(Effect::Quit) => return true,
+                Some(effect) => next = self.perform(effect),
+                None => {}
+            }
+        }
+        false
+    }
+
     /// Carry out an effect; its outcome comes back as the next action.
-    fn perform(&self, effect: Effect) -> Option<Action> {
+    fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
             Effect::Save(screening) => Some(Action::Saved(
                 save_screenings(self.cli, std::slice::from_ref(&*screening)).and_then(|ids| {
@@ -136,6 +168,7 @@ impl Runtime<'_> {
             )),
             Effect::SaveDraft(draft) => self.with_dir(|dir| draft::save(dir, &draft)),
             Effect::DiscardDraft => self.with_dir(draft::remove),
+            Effect::History(effect) => self.history.perform(effect),
             Effect::Quit => None,
         }
     }

@@ -150,18 +150,36 @@ impl Waiter {
     /// hung-up terminal (POLLHUP/POLLERR) is caught here before crossterm reads.
     pub fn wait(&mut self) -> Wake {
         loop {
+            if let Some(wake) = self.wait_up_to(None) {
+                return wake;
+            }
+        }
+    }
+
+    /// What is ready now, without waiting: for work done between keys (loading the history).
+    pub fn ready(&mut self) -> Option<Wake> {
+        self.wait_up_to(Some(&rustix::event::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        }))
+    }
+
+    /// Wait at most `timeout` (None: for ever); None when it passed with nothing to do.
+    fn wait_up_to(&mut self, timeout: Option<&rustix::event::Timespec>) -> Option<Wake> {
+        loop {
             if let Some(signal) = self.signalled() {
-                return signal;
+                return Some(signal);
             }
             let tty_fd = self.tty.fd();
             let mut fds = [
                 PollFd::new(&tty_fd, PollFlags::IN),
                 PollFd::new(&self.wake_read, PollFlags::IN),
             ];
-            match poll(&mut fds, None) {
+            match poll(&mut fds, timeout) {
+                Ok(0) if timeout.is_some() => return None,
                 Ok(_) => {}
                 Err(rustix::io::Errno::INTR) => continue,
-                Err(_) => return Wake::HangUp,
+                Err(_) => return Some(Wake::HangUp),
             }
             let tty = fds[0].revents();
             let woken = !fds[1].revents().is_empty();
@@ -170,13 +188,16 @@ impl Waiter {
                 while matches!(self.wake_read.read(&mut sink), Ok(n) if n > 0) {}
             }
             if let Some(signal) = self.signalled() {
-                return signal;
+                return Some(signal);
             }
             if tty.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
-                return Wake::HangUp;
+                return Some(Wake::HangUp);
             }
             if tty.contains(PollFlags::IN) || woken {
-                return Wake::Input;
+                return Some(Wake::Input);
+            }
+            if timeout.is_some() {
+                return None;
             }
         }
     }

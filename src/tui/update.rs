@@ -7,6 +7,7 @@ use tui_input::{Input, InputRequest};
 use super::action::{Action, Edit};
 use super::app::{App, Outcome, Overlay, Pending, SaveState, Step, field_index, question_position};
 use super::draft::Draft;
+use super::history_view::{self, HistoryEffect};
 use super::screens::result;
 use crate::report;
 use crate::screening::{Field, Screening, parse_date, validate_field};
@@ -18,6 +19,8 @@ pub enum Effect {
     Save(Box<Screening>),
     SaveDraft(Box<Draft>),
     DiscardDraft,
+    /// Read from or save to the history, for the history view.
+    History(HistoryEffect),
     Quit,
 }
 
@@ -33,6 +36,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             app.notice = Some(message);
             return None;
         }
+        Action::HistoryEvent(event) => return history_view::on_event(app, event),
         _ => {}
     }
     if let Some(overlay) = app.overlay.take() {
@@ -45,6 +49,8 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             None
         }
         Action::Quit => ask_before(app, Pending::Quit),
+        _ if app.history.is_some() => history_view::update(app, action),
+        Action::History => history_view::open(app),
         _ => match app.step {
             Step::Stage | Step::Origin | Step::Recipient => on_list(app, action),
             Step::Details => on_form(app, action),
@@ -190,7 +196,7 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
     None
 }
 
-fn request(edit: Edit) -> InputRequest {
+pub(super) fn request(edit: Edit) -> InputRequest {
     match edit {
         Edit::Left => InputRequest::GoToPrevChar,
         Edit::Right => InputRequest::GoToNextChar,

@@ -45,17 +45,21 @@ pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
         return None;
     }
     let areas = areas(area);
-    header(app, frame, areas.header);
     let mut caret = None;
-    match app.step {
-        Step::Stage | Step::Origin | Step::Recipient => {
-            screens::list::render(app, frame, areas.body)
+    if let Some(history) = &app.history {
+        caret = screens::history_list::render_view(app, history, frame, &areas);
+    } else {
+        header(app, frame, areas.header);
+        match app.step {
+            Step::Stage | Step::Origin | Step::Recipient => {
+                screens::list::render(app, frame, areas.body)
+            }
+            Step::Details => caret = screens::form::render(app, frame, areas.body),
+            Step::Review => screens::review::render(app, frame, areas.body),
+            Step::Result => screens::result::render(app, frame, areas.body),
         }
-        Step::Details => caret = screens::form::render(app, frame, areas.body),
-        Step::Review => screens::review::render(app, frame, areas.body),
-        Step::Result => screens::result::render(app, frame, areas.body),
+        status(app, frame, areas.status);
     }
-    status(app, frame, areas.status);
     key_bar(app, frame, areas.footer);
     match &app.overlay {
         Some(Overlay::Help) => screens::help::render(app, frame, area),

@@ -89,7 +89,7 @@ fn hint(field: Field, input: &Input) -> String {
 
 /// The part of the value that fits `width` cells from display column `scroll`, sanitised,
 /// with its width. A double-width character cut by the edge is left out rather than split.
-fn visible(input: &Input, scroll: usize, width: usize) -> (String, usize) {
+pub fn visible(input: &Input, scroll: usize, width: usize) -> (String, usize) {
     let value = sanitize(input.value());
     let mut column = 0;
     let mut used = 0;

@@ -18,7 +18,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .into_iter()
         .map(|(command, keys)| (keys_words(&keys), command.help))
         .collect();
-    if app.screen_context() == Context::Form {
+    if app.screen_context().takes_text() {
         rows.push(("other keys".into(), "Type into the field"));
     }
     rows.extend(
@@ -41,7 +41,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let width = area.width.min(76);
     let popup = centered(area, width, popup_height(&lines, width));
     frame.render_widget(Clear, popup);
-    let title = format!("Keys: {}", app.step.title(&app.rules));
+    let title = format!("Keys: {}", app.screen_title());
     frame.render_widget(
         Paragraph::new(Text::from(lines))
             .wrap(Wrap { trim: false })

@@ -3,7 +3,11 @@
 pub mod confirm;
 pub mod form;
 pub mod help;
+pub mod history_detail;
+pub mod history_list;
 pub mod list;
+pub mod override_form;
+pub mod rescreen_diff;
 pub mod result;
 pub mod review;
 pub mod too_small;
