@@ -259,7 +259,7 @@ impl HistoryView {
         self.query = query;
         if narrows {
             let summaries = &self.summaries;
-            let query = &self.query;
+            let query = self.query.prepare();
             self.matches.retain(|i| query.matches(&summaries[*i]));
         } else {
             self.matches = self.filter_from(0);
@@ -273,8 +273,9 @@ impl HistoryView {
     /// Positions from `start` on that match the query.
     fn filter_from(&self, start: usize) -> Vec<usize> {
         let all = self.query.is_empty();
+        let query = self.query.prepare();
         (start..self.summaries.len())
-            .filter(|i| all || self.query.matches(&self.summaries[*i]))
+            .filter(|i| all || query.matches(&self.summaries[*i]))
             .collect()
     }
 
