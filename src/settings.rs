@@ -365,7 +365,10 @@ mod tests {
         for name in ["next", "back", "help", "quit", "save", "new", "page-down"] {
             assert!(known.contains(name), "{known}");
         }
-        assert!(known.contains("history"), "the history view's key can be rebound: {known}");
+        assert!(
+            known.contains("history"),
+            "the history view's key can be rebound: {known}"
+        );
         let (_, message) = error_at("[keys]\nprint = \"p\"\n");
         assert!(
             message.contains("unknown command 'print'"),

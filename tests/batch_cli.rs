@@ -3,18 +3,14 @@
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
+mod cli_support;
+
 use assert_cmd::Command;
+use cli_support::Run;
 use serde_json::Value;
 
 struct Env {
     dir: tempfile::TempDir,
-}
-
-/// Exit status and output of one run of the binary.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
 }
 
 impl Env {
@@ -32,21 +28,16 @@ impl Env {
 
     /// `ree-screen batch ARGS` with `stdin`, a pinned today and private data and settings.
     fn batch(&self, args: &[&dyn AsRef<OsStr>], stdin: &str) -> Run {
-        let output = Command::cargo_bin("ree-screen")
-            .expect("binary")
-            .env("REE_SCREEN_TODAY", "2025-11-20")
-            .env("REE_SCREEN_DATA_DIR", self.dir.path().join("data"))
-            .env("REE_SCREEN_CONFIG", self.dir.path().join("settings.toml"))
-            .arg("batch")
-            .args(args.iter().map(|a| a.as_ref()))
-            .write_stdin(stdin)
-            .output()
-            .expect("run");
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
-            stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
-        }
+        Run::of(
+            Command::cargo_bin("ree-screen")
+                .expect("binary")
+                .env("REE_SCREEN_TODAY", "2025-11-20")
+                .env("REE_SCREEN_DATA_DIR", self.dir.path().join("data"))
+                .env("REE_SCREEN_CONFIG", self.dir.path().join("settings.toml"))
+                .arg("batch")
+                .args(args.iter().map(|a| a.as_ref()))
+                .write_stdin(stdin),
+        )
     }
 }
 

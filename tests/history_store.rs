@@ -407,13 +407,7 @@ fn csv_export_is_rfc4180_with_formulas_neutralised_and_the_head_stated() {
     save(&history, &s);
     let scan = history.scan().expect("scan");
     let rows: Vec<_> = scan.records.iter().collect();
-    let provenance = export::Provenance {
-        path: history.path().display().to_string(),
-        head: scan.head().to_string(),
-        records: scan.records.len(),
-        exported: rows.len(),
-        exported_at: jiff::Timestamp::now(),
-    };
+    let provenance = export::Provenance::of(&history, &scan, rows.len());
     let mut out = Vec::new();
     export::csv(&mut out, &rows, &provenance).expect("csv");
     let mut reader = csv::Reader::from_reader(out.as_slice());

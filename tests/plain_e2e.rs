@@ -1,7 +1,10 @@
 //! Plain line mode end to end: answers piped into the real binary, as a screen-reader user
 //! or a script would drive it.
 
+mod cli_support;
+
 use assert_cmd::Command;
+use cli_support::Run;
 use jiff::civil::Date;
 use ree_screen::engine::Answers;
 use ree_screen::report;
@@ -9,13 +12,6 @@ use ree_screen::screening::{Details, Screening};
 
 struct Env {
     dir: tempfile::TempDir,
-}
-
-/// Exit status and output of one run of the binary.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
 }
 
 impl Env {
@@ -35,22 +31,17 @@ impl Env {
 
     /// `ree-screen ARGS` fed `stdin`, on a terminal type that would not trigger plain mode.
     fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let output = Command::cargo_bin("ree-screen")
-            .expect("binary")
-            .env("REE_SCREEN_TODAY", "2025-11-20")
-            .env("REE_SCREEN_DATA_DIR", self.data_dir())
-            .env("REE_SCREEN_CONFIG", self.dir.path().join("settings.toml"))
-            .env_remove("ACCESSIBLE")
-            .env("TERM", "xterm")
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .expect("run");
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
-            stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
-        }
+        Run::of(
+            Command::cargo_bin("ree-screen")
+                .expect("binary")
+                .env("REE_SCREEN_TODAY", "2025-11-20")
+                .env("REE_SCREEN_DATA_DIR", self.data_dir())
+                .env("REE_SCREEN_CONFIG", self.dir.path().join("settings.toml"))
+                .env_remove("ACCESSIBLE")
+                .env("TERM", "xterm")
+                .args(args)
+                .write_stdin(stdin),
+        )
     }
 }
 

@@ -3,29 +3,20 @@
 use std::ffi::OsStr;
 use std::path::Path;
 
-use assert_cmd::Command;
+mod cli_support;
 
-/// Exit status and output of one run of the binary.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
+use assert_cmd::Command;
+use cli_support::Run;
 
 /// `ree-screen ARGS` with `config` as the settings file.
 fn run(config: &Path, args: &[&dyn AsRef<OsStr>]) -> Run {
-    let output = Command::cargo_bin("ree-screen")
-        .expect("binary")
-        .env("REE_SCREEN_CONFIG", config)
-        .env("REE_SCREEN_TODAY", "2025-11-20")
-        .args(args.iter().map(|a| a.as_ref()))
-        .output()
-        .expect("run");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
-    }
+    Run::of(
+        Command::cargo_bin("ree-screen")
+            .expect("binary")
+            .env("REE_SCREEN_CONFIG", config)
+            .env("REE_SCREEN_TODAY", "2025-11-20")
+            .args(args.iter().map(|a| a.as_ref())),
+    )
 }
 
 #[test]

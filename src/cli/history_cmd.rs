@@ -316,13 +316,7 @@ fn export_cmd(
     let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
     let scan = scan(history).map_err(runtime)?;
     let rows = matching(&scan, &query);
-    let provenance = export::Provenance {
-        path: history.path().display().to_string(),
-        head: scan.head().to_string(),
-        records: scan.records.len(),
-        exported: rows.len(),
-        exported_at: jiff::Timestamp::now(),
-    };
+    let provenance = export::Provenance::of(history, &scan, rows.len());
     let mut buffer = Vec::new();
     match format {
         ExportFormat::Csv => export::csv(&mut buffer, &rows, &provenance),

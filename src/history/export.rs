@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::record::Record;
-use super::store::Stored;
+use super::store::{History, Scan, Stored};
 use crate::report;
 use crate::rules::RuleSet;
 use crate::text::sanitize;
@@ -23,6 +23,19 @@ pub struct Provenance {
     /// Records in this export.
     pub exported: usize,
     pub exported_at: jiff::Timestamp,
+}
+
+impl Provenance {
+    /// What an export of `exported` records out of the scanned history states, as of now.
+    pub fn of(history: &History, scan: &Scan, exported: usize) -> Provenance {
+        Provenance {
+            path: history.path().display().to_string(),
+            head: scan.head().to_string(),
+            records: scan.records.len(),
+            exported,
+            exported_at: jiff::Timestamp::now(),
+        }
+    }
 }
 
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe.
