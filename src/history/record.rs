@@ -102,7 +102,45 @@ pub fn chain_hash(prev: &str, record_bytes: &[u8]) -> String {
 
 /// Serialise a record as one history line (with its trailing newline) and return its hash.
 pub fn encode(record: &Record) -> Result<(String, String), serde_json::Error> {
-    let body = serde_json::to_string(record)?;
+    let screening = serde_json::value::to_raw_value(&record.screening)?;
+    encode_with(record, &screening)
+}
+
+/// `encode` with the screening already serialised, so a batch serialises each distinct
+/// determination once. The bytes are the same as `encode`'s.
+pub(crate) fn encode_with(
+    record: &Record,
+    screening: &RawValue,
+) -> Result<(String, String), serde_json::Error> {
+    /// `Record`'s fields in `Record`'s order, with the screening as raw JSON.
+    #[derive(Serialize)]
+    struct Written<'a> {
+        schema: u32,
+        id: &'a str,
+        saved_at: Timestamp,
+        program_version: &'a str,
+        kind: RecordKind,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        supersedes: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        override_outcome: Option<Outcome>,
+        screening: &'a RawValue,
+        prev: &'a str,
+    }
+    let body = serde_json::to_string(&Written {
+        schema: record.schema,
+        id: &record.id,
+        saved_at: record.saved_at,
+        program_version: &record.program_version,
+        kind: record.kind,
+        supersedes: record.supersedes.as_deref(),
+        reason: record.reason.as_deref(),
+        override_outcome: record.override_outcome,
+        screening,
+        prev: &record.prev,
+    })?;
     let hash = chain_hash(&record.prev, body.as_bytes());
     let raw = RawValue::from_string(body)?;
     let mut line = serde_json::to_string(&Envelope {
@@ -111,6 +149,16 @@ pub fn encode(record: &Record) -> Result<(String, String), serde_json::Error> {
     })?;
     line.push('\n');
     Ok((line, hash))
+}
+
+/// A screening serialised from its determination's JSON (the object without its closing
+/// brace, computed once per determination) and its record fields.
+pub(crate) fn splice_screening(
+    determination_open: &str,
+    details: &crate::screening::Details,
+) -> Result<Box<RawValue>, serde_json::Error> {
+    let details = serde_json::to_string(details)?;
+    RawValue::from_string(format!("{determination_open},\"details\":{details}}}"))
 }
 
 /// What is wrong with a line that cannot be used.
@@ -182,5 +230,50 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Answers;
+    use crate::screening::{Details, Screening};
+
+    #[test]
+    fn a_spliced_screening_writes_the_same_bytes() {
+        let rules = crate::rules::embedded().expect("rules");
+        let details = Details {
+            reference: "PO-\"1\"".into(),
+            counterparty: "深圳稀土有限公司".into(),
+            ..Details::default()
+        };
+        let date = "2025-10-20".parse().expect("date");
+        let screening = Screening::run(
+            &rules,
+            &Answers::new("unknown", "china", "civil"),
+            date,
+            details,
+        );
+        let record = Record {
+            schema: SCHEMA_VERSION,
+            id: "x".into(),
+            saved_at: Timestamp::UNIX_EPOCH,
+            program_version: "0".into(),
+            kind: RecordKind::Override,
+            supersedes: Some("y".into()),
+            reason: Some("because".into()),
+            override_outcome: Some(Outcome::Exempt),
+            screening: screening.clone(),
+            prev: GENESIS.into(),
+        };
+        let mut open = serde_json::to_string(&*screening.determination).expect("json");
+        open.pop();
+        let spliced = splice_screening(&open, &screening.details).expect("splice");
+        assert_eq!(
+            encode_with(&record, &spliced).expect("spliced"),
+            encode(&record).expect("plain")
+        );
+        let (line, _) = encode(&record).expect("plain");
+        assert_eq!(decode(line.trim_end()).expect("decodes").0, record);
     }
 }

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::record::{
-    GENESIS, LineProblem, Record, RecordKind, SCHEMA_VERSION, decode, decode_link, encode,
+    GENESIS, LineProblem, Record, RecordKind, SCHEMA_VERSION, decode, decode_link, encode_with,
+    splice_screening,
 };
 use crate::engine::Determination;
 use crate::rules::Outcome;
@@ -189,9 +190,14 @@ impl History {
             "\n".to_string()
         };
         let mut records = Vec::with_capacity(new.len());
-        let mut slim = SlimCache::default();
+        let mut slim = SlimCache {
+            path: &path,
+            made: HashMap::new(),
+        };
         let now = Timestamp::now();
         for entry in new {
+            let (determination, determination_open) =
+                slim.stored(&entry.screening.determination)?;
             let record = Record {
                 schema: SCHEMA_VERSION,
                 id: new_id(now),
@@ -202,15 +208,14 @@ impl History {
                 reason: entry.reason.clone(),
                 override_outcome: entry.override_outcome,
                 screening: Screening {
-                    determination: slim.stored(&entry.screening.determination),
+                    determination,
                     details: entry.screening.details.clone(),
                 },
                 prev: prev.clone(),
             };
-            let (line, hash) = encode(&record).map_err(|e| HistoryError {
-                path: path.clone(),
-                message: format!("cannot encode a record: {e}"),
-            })?;
+            let (line, hash) = splice_screening(&determination_open, &record.screening.details)
+                .and_then(|screening| encode_with(&record, &screening))
+                .map_err(|e| encode_error(&path, &e))?;
             out.push_str(&line);
             prev = hash;
             records.push(record);
@@ -370,26 +375,39 @@ impl History {
     }
 }
 
-/// Stored copies of determinations, made once per distinct determination in a batch.
-/// A stored clause keeps its primary source only: the full list is in the rule set, named
-/// by id and version, and leaving it out makes a record about a quarter smaller.
-#[derive(Default)]
-struct SlimCache {
-    made: HashMap<*const Determination, Arc<Determination>>,
+/// Stored copies of determinations and their JSON, made once per distinct determination in
+/// a batch. A stored clause keeps its primary source only: the full list is in the rule set,
+/// named by id and version, and leaving it out makes a record about a quarter smaller.
+struct SlimCache<'p> {
+    path: &'p Path,
+    made: HashMap<*const Determination, (Arc<Determination>, Arc<str>)>,
 }
 
-impl SlimCache {
-    fn stored(&mut self, full: &Arc<Determination>) -> Arc<Determination> {
-        self.made
-            .entry(Arc::as_ptr(full))
-            .or_insert_with(|| {
-                let mut slim = Determination::clone(full);
-                for clause in &mut slim.clauses {
-                    clause.sources.clear();
-                }
-                Arc::new(slim)
-            })
-            .clone()
+impl SlimCache<'_> {
+    /// The stored determination and its JSON object without the closing brace.
+    fn stored(
+        &mut self,
+        full: &Arc<Determination>,
+    ) -> Result<(Arc<Determination>, Arc<str>), HistoryError> {
+        if let Some((slim, open)) = self.made.get(&Arc::as_ptr(full)) {
+            return Ok((slim.clone(), open.clone()));
+        }
+        let mut slim = Determination::clone(full);
+        for clause in &mut slim.clauses {
+            clause.sources.clear();
+        }
+        let mut open = serde_json::to_string(&slim).map_err(|e| encode_error(self.path, &e))?;
+        open.pop();
+        let made = (Arc::new(slim), Arc::<str>::from(open));
+        self.made.insert(Arc::as_ptr(full), made.clone());
+        Ok(made)
+    }
+}
+
+fn encode_error(path: &Path, e: &serde_json::Error) -> HistoryError {
+    HistoryError {
+        path: path.to_path_buf(),
+        message: format!("cannot encode a record: {e}"),
     }
 }
 
