@@ -73,13 +73,6 @@ impl Record {
     }
 }
 
-/// How a line is written.
-#[derive(Serialize)]
-struct Envelope<'a> {
-    hash: &'a str,
-    record: &'a RawValue,
-}
-
 /// How a line is read: the record's bytes are kept exactly as written, for the hash.
 #[derive(Deserialize)]
 pub(crate) struct RawEnvelope<'a> {
@@ -102,19 +95,20 @@ pub fn chain_hash(prev: &str, record_bytes: &[u8]) -> String {
 
 /// Serialise a record as one history line (with its trailing newline) and return its hash.
 pub fn encode(record: &Record) -> Result<(String, String), serde_json::Error> {
-    let screening = serde_json::value::to_raw_value(&record.screening)?;
+    let screening = serde_json::to_string(&record.screening)?;
     encode_with(record, &screening)
 }
 
 /// `encode` with the screening already serialised, so a batch serialises each distinct
-/// determination once. The bytes are the same as `encode`'s.
+/// determination once. The line is assembled as text (no re-parsing of the screening's
+/// JSON); the bytes are the same as serde's output for the envelope.
 pub(crate) fn encode_with(
     record: &Record,
-    screening: &RawValue,
+    screening: &str,
 ) -> Result<(String, String), serde_json::Error> {
-    /// `Record`'s fields in `Record`'s order, with the screening as raw JSON.
+    /// `Record`'s fields before the screening, in `Record`'s order.
     #[derive(Serialize)]
-    struct Written<'a> {
+    struct Head<'a> {
         schema: u32,
         id: &'a str,
         saved_at: Timestamp,
@@ -126,10 +120,8 @@ pub(crate) fn encode_with(
         reason: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         override_outcome: Option<Outcome>,
-        screening: &'a RawValue,
-        prev: &'a str,
     }
-    let body = serde_json::to_string(&Written {
+    let mut body = serde_json::to_string(&Head {
         schema: record.schema,
         id: &record.id,
         saved_at: record.saved_at,
@@ -138,16 +130,15 @@ pub(crate) fn encode_with(
         supersedes: record.supersedes.as_deref(),
         reason: record.reason.as_deref(),
         override_outcome: record.override_outcome,
-        screening,
-        prev: &record.prev,
     })?;
+    body.pop(); // the closing brace
+    body.push_str(",\"screening\":");
+    body.push_str(screening);
+    body.push_str(",\"prev\":");
+    body.push_str(&serde_json::to_string(&record.prev)?);
+    body.push('}');
     let hash = chain_hash(&record.prev, body.as_bytes());
-    let raw = RawValue::from_string(body)?;
-    let mut line = serde_json::to_string(&Envelope {
-        hash: &hash,
-        record: &raw,
-    })?;
-    line.push('\n');
+    let line = format!("{{\"hash\":\"{hash}\",\"record\":{body}}}\n");
     Ok((line, hash))
 }
 
@@ -156,9 +147,9 @@ pub(crate) fn encode_with(
 pub(crate) fn splice_screening(
     determination_open: &str,
     details: &crate::screening::Details,
-) -> Result<Box<RawValue>, serde_json::Error> {
+) -> Result<String, serde_json::Error> {
     let details = serde_json::to_string(details)?;
-    RawValue::from_string(format!("{determination_open},\"details\":{details}}}"))
+    Ok(format!("{determination_open},\"details\":{details}}}"))
 }
 
 /// What is wrong with a line that cannot be used.
