@@ -136,16 +136,14 @@ fn list_filters_and_json() {
         ));
 }
 
-#[test]
-fn several_processes_saving_at_once_lose_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
+/// `writers` processes at once, each saving `each` screenings through the real binary.
+fn save_from_processes(data: &std::path::Path, writers: usize, each: usize) {
     let bin = assert_cmd::cargo::cargo_bin("ree-screen");
-    let writers: Vec<_> = (0..4)
+    let threads: Vec<_> = (0..writers)
         .map(|w| {
-            let bin = bin.clone();
-            let data = dir.path().to_path_buf();
+            let (bin, data) = (bin.clone(), data.to_path_buf());
             std::thread::spawn(move || {
-                for i in 0..10 {
+                for i in 0..each {
                     let status = StdCommand::new(&bin)
                         .arg("--data-dir")
                         .arg(&data)
@@ -158,9 +156,15 @@ fn several_processes_saving_at_once_lose_nothing() {
             })
         })
         .collect();
-    for w in writers {
-        w.join().expect("writer");
+    for t in threads {
+        t.join().expect("writer");
     }
+}
+
+#[test]
+fn several_processes_saving_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    save_from_processes(dir.path(), 4, 10);
     let verify = stdout(ree(dir.path()).args(["history", "verify"]));
     assert!(verify.contains(": 40 records"), "{verify}");
     assert!(verify.contains("Intact"), "{verify}");
@@ -381,4 +385,16 @@ fn a_malformed_settings_file_stops_history_commands_too() {
         std::fs::read_to_string(&settings).expect("read"),
         "officer = \"J. Roe\"\nascii = maybe\n"
     );
+}
+
+/// The full figure: 4 processes saving 250 records each. Slow in a debug build, so
+/// ignored by default; `cargo test --test history_cli -- --ignored` runs it.
+#[test]
+#[ignore = "spawns 1000 processes"]
+fn four_processes_saving_250_records_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    save_from_processes(dir.path(), 4, 250);
+    let verify = stdout(ree(dir.path()).args(["history", "verify"]));
+    assert!(verify.contains(": 1000 records"), "{verify}");
+    assert!(verify.contains("Intact"), "{verify}");
 }

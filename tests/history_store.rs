@@ -456,3 +456,30 @@ fn a_newer_programs_record_stays_in_the_chain() {
     let v = history.verify().expect("verify");
     assert!(v.intact(), "{:?}", v.first_break);
 }
+
+#[test]
+fn an_unusable_data_directory_gives_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A file where the data directory should be: fails the same way as root and as a user.
+    let blocked = dir.path().join("data");
+    std::fs::write(&blocked, "not a directory").expect("write");
+    let history = History::new(&blocked);
+    let err = history
+        .append(&[NewRecord::screening(&screening(
+            "PO-1",
+            "civil",
+            "2025-10-20",
+        ))])
+        .expect_err("cannot save");
+    let message = err.to_string();
+    assert!(message.contains("data"), "names the path: {message}");
+    assert!(
+        message.contains("cannot open the history for writing"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&blocked).expect("read"),
+        "not a directory",
+        "nothing touched"
+    );
+}
