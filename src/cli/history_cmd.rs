@@ -299,7 +299,7 @@ fn show(cli: &Cli, history: &History, id: &str, format: Format) -> CmdResult {
             println!();
             // Labels come from the current rules when they still know the option; the
             // decision itself (outcome, clauses, statuses, texts) is the stored one.
-            let rules = super::load_rules(cli.rules.as_ref()).map_err(runtime)?;
+            let rules = super::rule_set_in_use(cli).map_err(runtime)?;
             print!("{}", report::text(&rules, &r.screening));
         }
     }
@@ -322,7 +322,7 @@ fn export_cmd(
         ExportFormat::Csv => export::csv(&mut buffer, &rows, &provenance),
         ExportFormat::Json => export::json(&mut buffer, &rows, &provenance),
         ExportFormat::Md => {
-            let rules = super::load_rules(cli.rules.as_ref()).map_err(runtime)?;
+            let rules = super::rule_set_in_use(cli).map_err(runtime)?;
             export::markdown(&mut buffer, &rules, &rows, &provenance)
         }
     }
@@ -378,7 +378,7 @@ fn rescreen(
     no_save: bool,
 ) -> CmdResult {
     let stored = find(history, id)?;
-    let rules = super::load_rules(cli.rules.as_ref()).map_err(runtime)?;
+    let rules = super::rule_set_in_use(cli).map_err(runtime)?;
     let (screening, diff) = history::rescreen(&rules, &stored.record, date.unwrap_or_else(today));
     println!(
         "Re-screen of {} (screened {} on {}), now on {}:",

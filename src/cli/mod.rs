@@ -86,7 +86,12 @@ pub fn today() -> Date {
     jiff::ZonedDateTime::now().date()
 }
 
-/// The rule set in use: the `--rules` file if given, else the embedded one.
+/// The rule set in use: `--rules`, else the settings' rules file, else the embedded one.
+pub fn rule_set_in_use(cli: &Cli) -> Result<RuleSet, String> {
+    crate::settings::load_with_rules(cli.rules.as_ref()).map(|(_, rules)| rules)
+}
+
+/// The rules file `path` if given, else the embedded rule set.
 pub fn load_rules(path: Option<&PathBuf>) -> Result<RuleSet, rules::RulesError> {
     match path {
         Some(p) => rules::load_file(p),

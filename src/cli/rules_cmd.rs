@@ -8,7 +8,7 @@ use clap::Args;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Cli, Format, date_arg, fail, load_rules, today};
+use super::{Cli, Format, date_arg, fail, rule_set_in_use, today};
 use crate::engine::{ClauseStatus, clause_status};
 use crate::rules::{self, RuleSet};
 
@@ -94,7 +94,7 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> ExitCode {
             Err(e) => fail(e, 1),
         };
     }
-    let rules = match load_rules(cli.rules.as_ref()) {
+    let rules = match rule_set_in_use(cli) {
         Ok(r) => r,
         Err(e) => return fail(e, 1),
     };
