@@ -143,9 +143,10 @@ fn duplicate_ids_and_missing_unknown_option_are_refused() {
         err.message.contains("duplicate clause id \"no61-art2\""),
         "{err}"
     );
+    // The first question's "unknown" option renamed.
     let (err, _) = parse_edited(
-        "\"id\": \"unknown\",\n     \"label\": \"Not known yet\",\n     \"help\": \"Not known yet: the result will be provisional, the worst case over every stage.\"",
-        "\"id\": \"dunno\",\n     \"label\": \"Not known yet\",\n     \"help\": \"x\"",
+        "\"id\": \"unknown\",\n     \"label\": \"Not known yet\"",
+        "\"id\": \"dunno\",\n     \"label\": \"Not known yet\"",
     );
     assert!(
         err.message.contains("must offer the option \"unknown\""),
