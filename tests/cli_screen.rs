@@ -1,6 +1,9 @@
 //! The real binary's non-interactive interface: `screen` and `rules`.
 
+mod cli_support;
+
 use assert_cmd::Command;
+use cli_support::screen_args;
 use predicates::prelude::*;
 
 fn ree() -> Command {
@@ -13,8 +16,14 @@ fn ree() -> Command {
     cmd
 }
 
-fn json_of(args: &[&str]) -> serde_json::Value {
-    let out = ree().args(args).output().expect("runs");
+/// `screen` with these answers and `extra` arguments, its stdout parsed as JSON.
+fn json_of(answers: [&str; 3], extra: &[&str]) -> serde_json::Value {
+    let [stage, origin, recipient] = answers;
+    let out = ree()
+        .args(screen_args(stage, origin, recipient))
+        .args(extra)
+        .output()
+        .expect("runs");
     assert!(
         out.status.success(),
         "{}",
@@ -25,19 +34,10 @@ fn json_of(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn magnet_technology_from_china_cites_no62_art1_in_json() {
-    let v = json_of(&[
-        "screen",
-        "--stage",
-        "magnet_manufacturing",
-        "--origin",
-        "china",
-        "--recipient",
-        "civil",
-        "--date",
-        "2025-10-20",
-        "--format",
-        "json",
-    ]);
+    let v = json_of(
+        ["magnet_manufacturing", "china", "civil"],
+        &["--date", "2025-10-20", "--format", "json"],
+    );
     assert_eq!(v["outcome"], "prohibited");
     assert_eq!(v["provisional"], false);
     assert_eq!(v["date"], "2025-10-20");
@@ -67,32 +67,13 @@ fn magnet_technology_from_china_cites_no62_art1_in_json() {
 
 #[test]
 fn date_defaults_to_today_and_suspension_shows_until_when() {
-    let v = json_of(&[
-        "screen",
-        "--stage",
-        "none",
-        "--origin",
-        "china",
-        "--recipient",
-        "military_user",
-        "--format",
-        "json",
-    ]);
+    let v = json_of(["none", "china", "military_user"], &["--format", "json"]);
     assert_eq!(v["date"], "2025-10-20", "REE_SCREEN_TODAY pins today");
     assert_eq!(v["outcome"], "denied_in_principle");
-    let v = json_of(&[
-        "screen",
-        "--stage",
-        "none",
-        "--origin",
-        "china",
-        "--recipient",
-        "military_user",
-        "--date",
-        "2025-12-01",
-        "--format",
-        "json",
-    ]);
+    let v = json_of(
+        ["none", "china", "military_user"],
+        &["--date", "2025-12-01", "--format", "json"],
+    );
     assert_eq!(v["outcome"], "license_required");
     let art2 = v["clauses"]
         .as_array()
@@ -106,17 +87,8 @@ fn date_defaults_to_today_and_suspension_shows_until_when() {
 #[test]
 fn text_report_puts_the_outcome_first_then_clauses_then_why_and_disclaimer() {
     let out = ree()
-        .args([
-            "screen",
-            "--stage",
-            "unknown",
-            "--origin",
-            "china",
-            "--recipient",
-            "civil",
-            "--date",
-            "2025-10-20",
-        ])
+        .args(screen_args("unknown", "china", "civil"))
+        .args(["--date", "2025-10-20"])
         .output()
         .expect("runs");
     assert!(out.status.success());
@@ -138,15 +110,7 @@ fn text_report_puts_the_outcome_first_then_clauses_then_why_and_disclaimer() {
 #[test]
 fn bad_value_exits_2_and_lists_the_valid_values() {
     ree()
-        .args([
-            "screen",
-            "--stage",
-            "mine",
-            "--origin",
-            "china",
-            "--recipient",
-            "civil",
-        ])
+        .args(screen_args("mine", "china", "civil"))
         .assert()
         .code(2)
         .stderr(predicate::str::contains("invalid value 'mine' for --stage"))
@@ -154,32 +118,14 @@ fn bad_value_exits_2_and_lists_the_valid_values() {
             "mining, smelting_separation, metal_smelting",
         ));
     ree()
-        .args([
-            "screen",
-            "--stage",
-            "none",
-            "--origin",
-            "china",
-            "--recipient",
-            "civil",
-            "--date",
-            "2025-02-30",
-        ])
+        .args(screen_args("none", "china", "civil"))
+        .args(["--date", "2025-02-30"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a real calendar date"));
     ree()
-        .args([
-            "screen",
-            "--stage",
-            "none",
-            "--origin",
-            "china",
-            "--recipient",
-            "civil",
-            "--date",
-            "20/10/2025",
-        ])
+        .args(screen_args("none", "china", "civil"))
+        .args(["--date", "20/10/2025"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("YYYY-MM-DD"));
@@ -249,15 +195,7 @@ fn rules_check_names_the_file_line_and_problem() {
     ree()
         .arg("--rules")
         .arg(&bad)
-        .args([
-            "screen",
-            "--stage",
-            "none",
-            "--origin",
-            "china",
-            "--recipient",
-            "civil",
-        ])
+        .args(screen_args("none", "china", "civil"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("bad.json:"));
@@ -266,15 +204,7 @@ fn rules_check_names_the_file_line_and_problem() {
 #[test]
 fn user_text_cannot_emit_escape_sequences() {
     let out = ree()
-        .args([
-            "screen",
-            "--stage",
-            "none",
-            "--origin",
-            "no_chinese_nexus",
-            "--recipient",
-            "civil",
-        ])
+        .args(screen_args("none", "no_chinese_nexus", "civil"))
         .args([
             "--counterparty",
             "Evil\x1b[2J Corp",

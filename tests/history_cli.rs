@@ -3,7 +3,10 @@
 
 use std::process::{Command as StdCommand, Stdio};
 
+mod cli_support;
+
 use assert_cmd::Command;
+use cli_support::screen_args;
 use predicates::prelude::*;
 
 fn ree(data: &std::path::Path) -> Command {
@@ -15,21 +18,13 @@ fn ree(data: &std::path::Path) -> Command {
     cmd
 }
 
-fn screen_args(reference: &str) -> Vec<String> {
-    [
-        "screen",
-        "--stage",
-        "none",
-        "--origin",
-        "china",
-        "--recipient",
-        "civil",
-        "--reference",
-        reference,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+/// A civil screening of goods from China (licence required) with this reference.
+fn civil_screening(reference: &str) -> Vec<String> {
+    screen_args("none", "china", "civil")
+        .into_iter()
+        .chain(["--reference", reference])
+        .map(str::to_string)
+        .collect()
 }
 
 fn stdout(cmd: &mut Command) -> String {
@@ -45,18 +40,22 @@ fn stdout(cmd: &mut Command) -> String {
 #[test]
 fn screen_saves_and_prints_the_record_id_unless_no_save() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = stdout(ree(dir.path()).args(screen_args("PO-1")));
+    let text = stdout(ree(dir.path()).args(civil_screening("PO-1")));
     let last = text.lines().last().expect("line");
     assert!(last.starts_with("Saved as "), "{last}");
     assert!(last.contains("history.jsonl"));
     let json: serde_json::Value = serde_json::from_str(&stdout(
         ree(dir.path())
-            .args(screen_args("PO-2"))
+            .args(civil_screening("PO-2"))
             .args(["--format", "json"]),
     ))
     .expect("json");
     let id = json["record_id"].as_str().expect("record id").to_string();
-    stdout(ree(dir.path()).args(screen_args("PO-3")).arg("--no-save"));
+    stdout(
+        ree(dir.path())
+            .args(civil_screening("PO-3"))
+            .arg("--no-save"),
+    );
 
     let list = stdout(ree(dir.path()).args(["history", "list"]));
     assert_eq!(list.lines().count(), 2, "{list}");
@@ -89,21 +88,15 @@ fn environment_variable_chooses_the_data_directory() {
 #[test]
 fn list_filters_and_json() {
     let dir = tempfile::tempdir().expect("tempdir");
-    stdout(ree(dir.path()).args(screen_args("ALPHA-1")));
-    stdout(ree(dir.path()).args([
-        "screen",
-        "--stage",
-        "none",
-        "--origin",
-        "china",
-        "--recipient",
-        "military_user",
-        "--reference",
-        "BETA-2",
-    ]));
+    stdout(ree(dir.path()).args(civil_screening("ALPHA-1")));
     stdout(
         ree(dir.path())
-            .args(screen_args("ALPHA-3"))
+            .args(screen_args("none", "china", "military_user"))
+            .args(["--reference", "BETA-2"]),
+    );
+    stdout(
+        ree(dir.path())
+            .args(civil_screening("ALPHA-3"))
             .args(["--date", "2025-12-15"]),
     );
     let ids = |args: &[&str]| -> Vec<String> {
@@ -147,7 +140,7 @@ fn save_from_processes(data: &std::path::Path, writers: usize, each: usize) {
                     let status = StdCommand::new(&bin)
                         .arg("--data-dir")
                         .arg(&data)
-                        .args(screen_args(&format!("W{w}-{i}")))
+                        .args(civil_screening(&format!("W{w}-{i}")))
                         .stdout(Stdio::null())
                         .status()
                         .expect("runs");
@@ -180,7 +173,7 @@ fn several_processes_saving_at_once_lose_nothing() {
 fn verify_catches_an_edited_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     for i in 0..3 {
-        stdout(ree(dir.path()).args(screen_args(&format!("PO-{i}"))));
+        stdout(ree(dir.path()).args(civil_screening(&format!("PO-{i}"))));
     }
     ree(dir.path())
         .args(["history", "verify"])
@@ -208,12 +201,12 @@ fn verify_catches_an_edited_line() {
 #[test]
 fn a_corrupt_line_is_reported_and_left_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
-    stdout(ree(dir.path()).args(screen_args("PO-1")));
+    stdout(ree(dir.path()).args(civil_screening("PO-1")));
     let path = dir.path().join("history.jsonl");
     let mut text = std::fs::read_to_string(&path).expect("read");
     text.push_str("{\"garbage\": true}\n");
     std::fs::write(&path, &text).expect("write");
-    stdout(ree(dir.path()).args(screen_args("PO-2")));
+    stdout(ree(dir.path()).args(civil_screening("PO-2")));
     ree(dir.path())
         .args(["history", "list"])
         .assert()
@@ -234,8 +227,8 @@ fn a_corrupt_line_is_reported_and_left_alone() {
 #[test]
 fn exports_state_the_head_hash_and_count() {
     let dir = tempfile::tempdir().expect("tempdir");
-    stdout(ree(dir.path()).args(screen_args("=SUM(A1)")));
-    stdout(ree(dir.path()).args(screen_args("PO-2")));
+    stdout(ree(dir.path()).args(civil_screening("=SUM(A1)")));
+    stdout(ree(dir.path()).args(civil_screening("PO-2")));
     let verify = stdout(ree(dir.path()).args(["history", "verify"]));
     let head = verify
         .split("head hash ")
@@ -277,17 +270,11 @@ fn exports_state_the_head_hash_and_count() {
 #[test]
 fn rescreen_and_override_from_the_command_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let json: serde_json::Value = serde_json::from_str(&stdout(ree(dir.path()).args([
-        "screen",
-        "--stage",
-        "none",
-        "--origin",
-        "china",
-        "--recipient",
-        "military_user",
-        "--format",
-        "json",
-    ])))
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        ree(dir.path())
+            .args(screen_args("none", "china", "military_user"))
+            .args(["--format", "json"]),
+    ))
     .expect("json");
     let id = json["record_id"].as_str().expect("id").to_string();
     let out = stdout(ree(dir.path()).args(["history", "rescreen", &id, "--date", "2025-12-01"]));
@@ -335,7 +322,7 @@ fn rescreen_and_override_from_the_command_line() {
 #[test]
 fn sigkill_while_saving_loses_at_most_that_write() {
     let dir = tempfile::tempdir().expect("tempdir");
-    stdout(ree(dir.path()).args(screen_args("BEFORE")));
+    stdout(ree(dir.path()).args(civil_screening("BEFORE")));
     let rows: String = std::iter::once("reference,stage,origin,recipient\n".to_string())
         .chain((0..5000).map(|i| format!("B-{i},magnet_manufacturing,china,military_user\n")))
         .collect();
@@ -356,7 +343,7 @@ fn sigkill_while_saving_loses_at_most_that_write() {
     std::thread::sleep(std::time::Duration::from_millis(250));
     let _ = child.kill();
     let _ = child.wait();
-    stdout(ree(dir.path()).args(screen_args("AFTER")));
+    stdout(ree(dir.path()).args(civil_screening("AFTER")));
     let out = ree(dir.path())
         .args(["history", "verify"])
         .output()

@@ -13,13 +13,7 @@ const ESC: &str = "\x1b";
 fn a_saved_screening_is_listed_after_ctrl_r() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
-    pty.wait_for("Step 1 of 5");
-    pty.send(&format!("7{ENTER}"));
-    pty.wait_for("Step 2 of 5");
-    pty.send(&format!("1{ENTER}"));
-    pty.wait_for("Step 3 of 5");
-    pty.send(&format!("7{ENTER}"));
-    pty.wait_for("Step 4 of 5");
+    pty.answer_questions(["7", "1", "7"]);
     pty.send("\tPO-HIST-1\tAcme GmbH");
     pty.wait_for("Acme GmbH");
     pty.send(&ENTER.repeat(5));

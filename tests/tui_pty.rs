@@ -33,12 +33,7 @@ fn screens_a_case_with_keys_only_and_restores_the_terminal() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = Pty::spawn(data.path(), &[]);
     pty.wait_for("Step 1 of 5 - Technology stage");
-    pty.send(&format!("7{ENTER}"));
-    pty.wait_for("Step 2 of 5 - Material origin");
-    pty.send(&format!("1{ENTER}"));
-    pty.wait_for("Step 3 of 5 - Recipient type");
-    pty.send(&format!("j{ENTER}"));
-    pty.wait_for("Step 4 of 5 - Record details");
+    pty.answer_questions(["7", "1", "j"]);
     pty.send("\tPO-77\t深圳稀土有限公司");
     pty.wait_for("深圳稀土有限公司");
     pty.send(&ENTER.repeat(4));

@@ -100,9 +100,9 @@ pub fn load_rules(path: Option<&PathBuf>) -> Result<RuleSet, rules::RulesError> 
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    // A malformed settings file stops every command (except the one that shows where it is)
-    // rather than being half-applied or ignored.
-    if !matches!(cli.command, Some(Command::Config(_)))
+    // A malformed settings file stops a command rather than being half-applied or ignored.
+    // The others read the settings as they start; `history` uses none of them, so it checks.
+    if matches!(cli.command, Some(Command::History(_)))
         && let Err(e) = crate::settings::Settings::load()
     {
         return fail(e, 1);

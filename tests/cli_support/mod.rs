@@ -1,4 +1,8 @@
-//! Running the real binary from integration tests: its exit status and output as text.
+//! Running the real binary from integration tests: its exit status and output as text, and
+//! the arguments of a screening.
+
+// Each test crate that includes this module uses only part of it.
+#![allow(dead_code)]
 
 use assert_cmd::Command;
 
@@ -18,4 +22,17 @@ impl Run {
             stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
         }
     }
+}
+
+/// `screen --stage STAGE --origin ORIGIN --recipient RECIPIENT`.
+pub fn screen_args<'a>(stage: &'a str, origin: &'a str, recipient: &'a str) -> [&'a str; 7] {
+    [
+        "screen",
+        "--stage",
+        stage,
+        "--origin",
+        origin,
+        "--recipient",
+        recipient,
+    ]
 }

@@ -126,6 +126,16 @@ impl Pty {
         self.screen.screen().contents()
     }
 
+    /// Answer the three questions, each with `keys` then Enter, waiting for every step, and
+    /// stop on the record details.
+    pub fn answer_questions(&mut self, keys: [&str; 3]) {
+        for (step, key) in keys.iter().enumerate() {
+            self.wait_for(&format!("Step {} of 5", step + 1));
+            self.send(&format!("{key}\r"));
+        }
+        self.wait_for("Step 4 of 5 - Record details");
+    }
+
     /// Read everything left until the program exits.
     pub fn drain(&mut self) {
         let mut rest = Vec::new();
