@@ -154,13 +154,18 @@ fn save_from_processes(data: &std::path::Path, writers: usize, each: usize) {
     }
 }
 
+/// `history verify` finds `records` records and an intact chain.
+fn assert_intact(data: &std::path::Path, records: usize) {
+    let verify = stdout(ree(data).args(["history", "verify"]));
+    assert!(verify.contains(&format!(": {records} records")), "{verify}");
+    assert!(verify.contains("Intact"), "{verify}");
+}
+
 #[test]
 fn several_processes_saving_at_once_lose_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     save_from_processes(dir.path(), 4, 10);
-    let verify = stdout(ree(dir.path()).args(["history", "verify"]));
-    assert!(verify.contains(": 40 records"), "{verify}");
-    assert!(verify.contains("Intact"), "{verify}");
+    assert_intact(dir.path(), 40);
     let list = stdout(ree(dir.path()).args(["history", "list"]));
     for w in 0..4 {
         for i in 0..10 {
@@ -381,7 +386,5 @@ fn a_malformed_settings_file_stops_history_commands_too() {
 fn four_processes_saving_250_records_each() {
     let dir = tempfile::tempdir().expect("tempdir");
     save_from_processes(dir.path(), 4, 250);
-    let verify = stdout(ree(dir.path()).args(["history", "verify"]));
-    assert!(verify.contains(": 1000 records"), "{verify}");
-    assert!(verify.contains("Intact"), "{verify}");
+    assert_intact(dir.path(), 1000);
 }
