@@ -5,17 +5,12 @@
 
 #![forbid(unsafe_code)]
 
-pub mod batch;
-pub mod cli;
 pub mod engine;
-pub mod history;
-pub mod paths;
-pub mod plain;
+pub mod files;
+pub mod json;
+pub mod present;
 pub mod report;
 pub mod rules;
-pub mod screening;
-pub mod settings;
 pub mod text;
-pub mod tui;
 
 pub use engine::{Answers, Determination, determine};

@@ -1,187 +1,434 @@
-//! The determination as plain text for people: the outcome first, then every clause that
-//! fired, then the why-trace and the disclaimer. Used by `screen --format text`, plain mode
-//! and the Markdown export. Plain lines only, so it reads well in a screen reader.
+//! The determination as plain text, rendered from the presentation model: outcome, decided
+//! by, licences, warnings, the answers, clauses by role, the why-trace and the sources.
+//! Concise by default (a typical report fits in 40 lines), `verbose` adds every clause's
+//! text and note and every source. Plain lines only, so it reads well in a screen reader;
+//! used by `screen --format text`, plain mode and the Markdown export.
 
 use std::fmt::Write;
 
-use crate::engine::{Answers, Determination};
-use crate::rules::{QuestionId, RuleSet};
-use crate::screening::{Details, Screening};
-use crate::text::{sanitize, wrap};
+use crate::present::{AnswerState, ClauseView, Presentation};
+use crate::rules::{Outcome, RuleSet};
+use unicode_width::UnicodeWidthStr;
+
+use crate::text::{sanitize, wrap_hanging};
 
 const WIDTH: usize = 78;
 
-/// Label of an answer, falling back to its id when the rule set no longer has it.
-pub fn answer_label(rules: &RuleSet, q: QuestionId, answers: &Answers) -> String {
-    let id = answers.get(q);
-    rules
-        .questions
-        .get(q)
-        .option(id)
-        .map_or_else(|| sanitize(id), |o| o.label.clone())
+/// How much a report says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    #[default]
+    Concise,
+    Verbose,
 }
 
-/// "Provisional: recipient, origin unknown" style explanation, or None.
-pub fn provisional_note(d: &Determination) -> Option<String> {
-    if !d.provisional {
-        return None;
-    }
-    let missing: Vec<&str> = d.missing.iter().map(|q| q.key()).collect();
-    Some(format!(
-        "PROVISIONAL: {} not known; this is the worst case over every value it could take",
-        missing.join(", ")
-    ))
+struct Out {
+    text: String,
 }
 
-fn push_wrapped(out: &mut String, indent: &str, text: &str) {
-    for line in wrap(text, WIDTH - indent.len()) {
-        let _ = writeln!(out, "{indent}{line}");
+impl Out {
+    fn line(&mut self, indent: &str, text: &str) {
+        self.hanging(indent, indent, text);
     }
-}
 
-pub fn details_lines(details: &Details) -> Vec<(&'static str, String)> {
-    [
-        ("Reference", &details.reference),
-        ("Counterparty", &details.counterparty),
-        ("Destination", &details.destination),
-        ("Officer", &details.officer),
-        ("Notes", &details.notes),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.trim().is_empty())
-    .map(|(k, v)| (k, sanitize(v)))
-    .collect()
-}
-
-/// The full text report of a screening.
-pub fn text(rules: &RuleSet, screening: &Screening) -> String {
-    let d = &screening.determination;
-    let mut out = String::new();
-    let _ = writeln!(out, "OUTCOME: {} {}", d.outcome.symbol(), d.outcome.label());
-    if let Some(note) = provisional_note(d) {
-        push_wrapped(&mut out, "", &note);
-    }
-    if d.would_be > d.outcome {
-        push_wrapped(
-            &mut out,
-            "",
-            &format!(
-                "Would be: {} {} if the suspended or pending clauses below applied",
-                d.would_be.symbol(),
-                d.would_be.label()
-            ),
-        );
-    }
-    if d.unverified {
-        push_wrapped(
-            &mut out,
-            "",
-            "UNVERIFIED: the screening date lies past the last date the sources confirm for some measure; those measures are applied as written",
-        );
-    }
-    if d.verify {
-        push_wrapped(
-            &mut out,
-            "",
-            "VERIFY: some clauses rest on facts marked for verification (see below)",
-        );
-    }
-    let _ = writeln!(out, "Date: {}", d.date);
-    for q in QuestionId::ALL {
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            rules.questions.get(q).title,
-            answer_label(rules, q, &d.answers)
-        );
-    }
-    for (label, value) in details_lines(&screening.details) {
-        push_wrapped(&mut out, "", &format!("{label}: {value}"));
-    }
-    let _ = writeln!(
-        out,
-        "Rule set: {} version {} (reviewed {})",
-        d.rule_set.id, d.rule_set.version, d.rule_set.reviewed
-    );
-    let _ = writeln!(out);
-
-    if d.clauses.is_empty() {
-        let _ = writeln!(out, "No clause fired for these answers.");
-    } else {
-        let _ = writeln!(out, "Clauses that fired ({}):", d.clauses.len());
-    }
-    for (i, c) in d.clauses.iter().enumerate() {
-        let code = c
-            .code
-            .as_deref()
-            .map(|code| format!(" ({code})"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{:>2}. {}, {}{}",
-            i + 1,
-            c.measure_name,
-            c.article,
-            code
-        );
-        let counts = if c.applies {
-            "counts"
-        } else {
-            "does not count on this date"
-        };
-        push_wrapped(
-            &mut out,
-            "    ",
-            &format!(
-                "Status: {} ({counts}); leads to: {}",
-                c.status_text,
-                c.outcome.label()
-            ),
-        );
-        push_wrapped(&mut out, "    ", &c.text);
-        if let Some(note) = &c.note {
-            push_wrapped(&mut out, "    ", &format!("Note: {note}"));
+    /// `first` before the first line, `rest` before the others.
+    fn hanging(&mut self, first: &str, rest: &str, text: &str) {
+        let (first_width, rest_width) = (WIDTH - first.width(), WIDTH - rest.width());
+        for (i, line) in wrap_hanging(&sanitize(text), first_width, rest_width)
+            .iter()
+            .enumerate()
+        {
+            let lead = if i == 0 { first } else { rest };
+            let _ = writeln!(self.text, "{lead}{line}");
         }
-        if c.verify {
-            let _ = writeln!(
-                out,
-                "    VERIFY: this clause rests on facts not yet confirmed"
+    }
+
+    fn blank(&mut self) {
+        self.text.push('\n');
+    }
+}
+
+/// At most `max` items, then how many more.
+fn capped(items: &[String], max: usize) -> String {
+    if items.len() <= max {
+        return items.join(", ");
+    }
+    format!("{} and {} more", items[..max].join(", "), items.len() - max)
+}
+
+fn licence_line(p: &Presentation, detail: Detail) -> Vec<String> {
+    let cap = match detail {
+        Detail::Concise => 3,
+        Detail::Verbose => usize::MAX,
+    };
+    if p.outcome == Outcome::Prohibited {
+        let mut lines = vec!["none can make this export lawful: it is prohibited".to_string()];
+        lines.extend(p.licences.iter().map(|l| {
+            format!(
+                "also required if it were not: {}, obtained by {} ({})",
+                l.kind,
+                l.obtained_by,
+                capped(&l.because, cap)
+            )
+        }));
+        return lines;
+    }
+    if p.licences.is_empty() {
+        return vec!["none under these measures".to_string()];
+    }
+    p.licences
+        .iter()
+        .map(|l| {
+            let review = match l.outcome {
+                Outcome::DeniedInPrinciple => "; applications are denied in principle",
+                Outcome::CaseByCase => "; reviewed case by case",
+                _ => "",
+            };
+            format!(
+                "{}, obtained by {}{review} ({})",
+                l.kind,
+                l.obtained_by,
+                capped(&l.because, cap)
+            )
+        })
+        .collect()
+}
+
+fn decided(out: &mut Out, p: &Presentation, detail: Detail) {
+    match p.decided_by.split_first() {
+        Some((first, rest)) => {
+            out.hanging(
+                "Decided by: ",
+                "  ",
+                &format!("{} ({})", first.full(), first.status),
             );
+            out.line("  ", &first.text);
+            match detail {
+                Detail::Verbose => {
+                    for c in rest {
+                        out.hanging("  and: ", "  ", &format!("{} ({})", c.full(), c.status));
+                    }
+                }
+                Detail::Concise if !rest.is_empty() => {
+                    let names: Vec<String> = rest.iter().map(ClauseView::short).collect();
+                    out.hanging("  and: ", "  ", &names.join("; "));
+                }
+                Detail::Concise => {}
+            }
         }
-        for s in &c.sources {
-            let _ = writeln!(out, "    Source: {} ({})", s.url, s.grade.describe());
-        }
-        if c.sources.is_empty() && !c.source.is_empty() {
-            let _ = writeln!(out, "    Source: {}", c.source);
+        None => out.line("", "Decided by: no clause requires a licence for these answers."),
+    }
+}
+
+/// The text report of a presentation.
+pub fn text(p: &Presentation, detail: Detail) -> String {
+    let mut out = Out {
+        text: String::new(),
+    };
+    let badges: Vec<&str> = p.badges.iter().map(|b| b.word()).collect();
+    let badges = if badges.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", badges.join(", "))
+    };
+    out.line("", &format!("OUTCOME: {}{badges}", p.headline()));
+    decided(&mut out, p, detail);
+    for (i, line) in licence_line(p, detail).iter().enumerate() {
+        out.hanging(if i == 0 { "Licence: " } else { "  " }, "  ", line);
+    }
+    for duty in &p.duties {
+        out.hanging("Duty: ", "  ", duty);
+    }
+    if let Some(f) = &p.focus
+        && !p.decided_by.iter().any(|c| c.id == f.clause.id)
+    {
+        out.hanging(
+            &format!("{}: ", f.label),
+            "  ",
+            &format!(
+                "{} ({}; {})",
+                f.clause.short(),
+                f.clause.status,
+                role_words(&f.clause)
+            ),
+        );
+    }
+    warnings(&mut out, p, detail);
+    if !p.by_answer.is_empty() {
+        out.line("", "By answer:");
+        for b in &p.by_answer {
+            let rows = match detail {
+                Detail::Verbose => b.rows.clone(),
+                Detail::Concise => merge_by_outcome(&b.rows),
+            };
+            for (values, outcome, decided) in &rows {
+                let by = decided.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+                out.hanging(
+                    &format!("  {}: ", b.question),
+                    "    ",
+                    &format!("{values} -> {}{by}", outcome.short()),
+                );
+            }
         }
     }
-    let _ = writeln!(out);
-    let _ = writeln!(out, "Why:");
-    if d.trace.is_empty() {
-        push_wrapped(
-            &mut out,
+    for s in &p.scenarios {
+        let by = s.decided_by.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+        out.hanging(
+            "Scenario: ",
+            "  ",
+            &format!("{}: {}{by}", s.label, s.outcome.label()),
+        );
+    }
+    out.blank();
+    let _ = writeln!(out.text, "Date: {}", p.date);
+    for a in &p.answers {
+        let value = match a.state {
+            AnswerState::Open => format!("{} (open)", a.value),
+            _ => a.value.clone(),
+        };
+        out.hanging(&format!("{}: ", a.title), "  ", &value);
+    }
+    out.hanging("Rule set: ", "  ", &p.rule_set);
+    out.blank();
+    clauses(&mut out, p, detail);
+    why(&mut out, p, detail);
+    sources(&mut out, p, detail);
+    out.blank();
+    out.line("", &p.disclaimer);
+    out.text
+}
+
+/// Each warning with its note; in a concise report, a badge with more than two notes gets
+/// one line naming the clauses (the notes are in the verbose report).
+fn warnings(out: &mut Out, p: &Presentation, detail: Detail) {
+    let mut shown: Vec<Option<crate::present::Badge>> = Vec::new();
+    for w in &p.warnings {
+        let lead = w
+            .badge
+            .map_or_else(|| "NOTE: ".to_string(), |b| format!("{}: ", b.word()));
+        let same: Vec<&crate::present::Warning> =
+            p.warnings.iter().filter(|x| x.badge == w.badge).collect();
+        if detail == Detail::Verbose || w.badge.is_none() || same.len() <= 2 {
+            out.hanging(&lead, "  ", &w.line());
+            continue;
+        }
+        if shown.contains(&w.badge) {
+            continue;
+        }
+        shown.push(w.badge);
+        let which: Vec<String> = same.iter().filter_map(|x| x.subject.clone()).collect();
+        let what = match w.badge {
+            Some(crate::present::Badge::Unverified) => "status not confirmed on this date for",
+            _ => "facts not confirmed behind",
+        };
+        out.hanging(
+            &lead,
+            "  ",
+            &format!("{what} {} (--verbose for each)", which.join("; ")),
+        );
+    }
+}
+
+/// Rows with the same outcome in one; the deciding clause kept only when they share it.
+fn merge_by_outcome(
+    rows: &[(String, Outcome, Option<String>)],
+) -> Vec<(String, Outcome, Option<String>)> {
+    let mut merged: Vec<(String, Outcome, Option<String>)> = Vec::new();
+    for (values, outcome, decided) in rows {
+        match merged.iter_mut().find(|m| m.1 == *outcome) {
+            Some(m) => {
+                m.0.push_str(", ");
+                m.0.push_str(values);
+                if m.2 != *decided {
+                    m.2 = None;
+                }
+            }
+            None => merged.push((values.clone(), *outcome, decided.clone())),
+        }
+    }
+    merged
+}
+
+fn role_words(c: &ClauseView) -> String {
+    match c.role {
+        crate::engine::Role::Decisive => "decides the outcome".into(),
+        crate::engine::Role::Binding => format!("binds: {}", c.effect.map_or("", |e| e.short())),
+        crate::engine::Role::NotCounting => format!(
+            "does not count on this date; would give: {}",
+            c.effect.map_or("", |e| e.short())
+        ),
+        crate::engine::Role::Context => "context".into(),
+    }
+}
+
+fn clauses(out: &mut Out, p: &Presentation, detail: Detail) {
+    if p.groups.is_empty() {
+        out.line("", "No clause of these measures bears on these answers.");
+        return;
+    }
+    out.line("", "Clauses:");
+    for g in &p.groups {
+        out.line("  ", &format!("{}:", g.title));
+        if g.role == crate::engine::Role::Context && detail == Detail::Concise {
+            // Context articles one line per measure: they explain, they do not decide.
+            let mut measures: Vec<(String, Vec<String>)> = Vec::new();
+            for c in &g.clauses {
+                match measures.iter_mut().find(|(m, _)| *m == c.measure_short) {
+                    Some((_, list)) => list.push(c.article.clone()),
+                    None => measures.push((c.measure_short.clone(), vec![c.article.clone()])),
+                }
+            }
+            let joined: Vec<String> = measures
+                .into_iter()
+                .map(|(m, list)| format!("{m} {}", list.join(", ")))
+                .collect();
+            out.hanging("    - ", "      ", &joined.join("; "));
+            continue;
+        }
+        for c in &g.clauses {
+            let effect = c.effect_words();
+            let effect = if effect.is_empty() {
+                String::new()
+            } else {
+                format!("; {effect}")
+            };
+            let verify = if c.verify.is_some() { " [verify]" } else { "" };
+            let status = match detail {
+                Detail::Verbose => c.status.clone(),
+                Detail::Concise if c.confirmed => c.status_short.to_string(),
+                Detail::Concise => format!("{}, unconfirmed", c.status_short),
+            };
+            out.hanging(
+                "    - ",
+                "      ",
+                &format!("{} ({status}{effect}){verify}", c.short()),
+            );
+            if detail == Detail::Verbose {
+                out.line("      ", &c.text);
+                if let Some(note) = &c.note {
+                    out.line("      ", &format!("Note: {note}"));
+                }
+                if let Some(v) = &c.verify {
+                    out.line("      ", &format!("Verify: {v}"));
+                }
+            }
+        }
+    }
+}
+
+fn why(out: &mut Out, p: &Presentation, detail: Detail) {
+    out.line("", "Why:");
+    if p.why.is_empty() {
+        out.line(
             "  ",
             "- No rule fires for these answers, so none of these measures requires a licence.",
         );
     }
-    for step in &d.trace {
-        let counts = if step.applies {
+    let shown: Vec<&crate::present::WhyStep> = match detail {
+        Detail::Verbose => p.why.iter().collect(),
+        Detail::Concise => p
+            .why
+            .iter()
+            .filter(|s| (s.binds && s.outcome == p.outcome) || (!s.binds && s.outcome > p.outcome))
+            .collect(),
+    };
+    const MAX_STEPS: usize = 4;
+    let hidden = match detail {
+        Detail::Concise => p.why.len() - shown.len().min(MAX_STEPS),
+        Detail::Verbose => 0,
+    };
+    let take = if detail == Detail::Concise {
+        MAX_STEPS
+    } else {
+        usize::MAX
+    };
+    for step in shown.into_iter().take(take) {
+        let counts = if step.binds {
             ""
         } else {
-            " (suspended or not yet effective: does not count)"
+            ", does not count on this date"
         };
-        push_wrapped(
-            &mut out,
-            "  ",
+        // The answers are listed above: name the questions, and spell out assumed values.
+        let because: Vec<String> = step
+            .because
+            .iter()
+            .map(|b| match (b.assumed, detail) {
+                (true, _) => format!("{} assumed {}", b.question, b.value),
+                (false, Detail::Concise) => b.question.clone(),
+                (false, Detail::Verbose) => format!("{} = {}", b.question, b.value),
+            })
+            .collect();
+        let because = if because.is_empty() {
+            "any answers".to_string()
+        } else {
+            because.join(", ")
+        };
+        out.hanging(
+            "  - ",
+            "    ",
             &format!(
-                "- {} -> {}{counts}: {}",
-                step.because,
-                step.outcome.label(),
-                step.why
+                "{} ({}{counts}): {} [{because}]",
+                step.clauses,
+                step.outcome.short(),
+                step.why,
             ),
         );
     }
-    let _ = writeln!(out);
-    push_wrapped(&mut out, "", &d.disclaimer);
-    out
+    if hidden > 0 {
+        let steps = if hidden == 1 { "step" } else { "steps" };
+        out.line(
+            "  ",
+            &format!("- and {hidden} more {steps} (--verbose shows every step)"),
+        );
+    }
+}
+
+fn sources(out: &mut Out, p: &Presentation, detail: Detail) {
+    let listed: Vec<&ClauseView> = p
+        .groups
+        .iter()
+        .flat_map(|g| &g.clauses)
+        .filter(|c| match detail {
+            Detail::Verbose => true,
+            Detail::Concise => c.role == crate::engine::Role::Decisive,
+        })
+        .collect();
+    if listed.is_empty() {
+        return;
+    }
+    out.line("", "Sources:");
+    let mut measures: Vec<&str> = Vec::new();
+    for c in &listed {
+        if measures.contains(&c.measure_short.as_str()) && detail == Detail::Concise {
+            continue;
+        }
+        measures.push(&c.measure_short);
+        let shown: Vec<String> = if detail == Detail::Verbose {
+            c.sources
+                .iter()
+                .map(|s| format!("{} ({})", s.url, s.grade.describe()))
+                .collect()
+        } else {
+            // The best source of the measure, graded honestly.
+            c.sources
+                .iter()
+                .min_by_key(|s| s.grade)
+                .map(|s| format!("({}): {}", s.grade.describe(), s.url))
+                .into_iter()
+                .collect()
+        };
+        let lead = if detail == Detail::Verbose {
+            format!("  {}: ", c.short())
+        } else {
+            format!("  {} ", c.measure_short)
+        };
+        for (i, s) in shown.iter().enumerate() {
+            out.hanging(if i == 0 { &lead } else { "    " }, "    ", s);
+        }
+    }
+}
+
+/// The report of `d` under `rules`: present, then render.
+pub fn of(rules: &RuleSet, d: &crate::engine::Determination, detail: Detail) -> String {
+    text(&crate::present::present(rules, d), detail)
 }

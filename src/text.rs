@@ -19,10 +19,16 @@ pub fn sanitize(input: &str) -> String {
 
 /// Word-wrap `text` to lines of at most `width` display cells (a longer word gets its own line).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(8);
+    wrap_hanging(text, width, width)
+}
+
+/// Word-wrap with a first line of `first` cells and the others of `rest` (for text after a
+/// label, with later lines indented).
+pub fn wrap_hanging(text: &str, first: usize, rest: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
+        let width = if lines.is_empty() { first } else { rest }.max(8);
         let needed = if line.is_empty() {
             word.width()
         } else {

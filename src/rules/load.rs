@@ -1,15 +1,27 @@
-//! Loading a rule set from JSON text and refusing anything malformed or inconsistent with an
-//! error that names the file, the line and column, the JSON path and what is wrong.
+//! Loading a rule set from JSON text: refuse anything malformed or inconsistent with an error
+//! that names the file, the line and column, the JSON path and what is wrong; then compile it
+//! for the engine (option groups and facts expanded, classes of equivalent options found).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
-use super::model::{QuestionId, RuleSet, UNKNOWN};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::model::{
+    AnswerOption, ClauseKind, Compiled, CompiledCondition, CompiledQuestion, CompiledRule,
+    Condition, Match, Outcome, QuestionKind, RULES_SCHEMA, RuleSet, UNKNOWN,
+};
+use crate::json::{Seg, key, locate, render_path, strip_position};
 
 /// The rule set compiled into the binary.
 pub const EMBEDDED_TEXT: &str = include_str!("../../assets/rules/cn-rare-earth-2025.json");
 pub const EMBEDDED_NAME: &str = "assets/rules/cn-rare-earth-2025.json (embedded)";
+
+/// ISO 3166-1 alpha-2 countries, the options of every `country` question.
+const COUNTRIES_TEXT: &str = include_str!("../../assets/countries.json");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RulesError {
@@ -44,70 +56,87 @@ pub fn embedded() -> Result<RuleSet, RulesError> {
     parse(EMBEDDED_NAME, EMBEDDED_TEXT)
 }
 
+/// A rules file, or the embedded rule set when `path` is None.
+pub fn load(path: Option<&Path>) -> Result<RuleSet, RulesError> {
+    match path {
+        Some(p) => load_file(p),
+        None => embedded(),
+    }
+}
+
 pub fn load_file(path: &Path) -> Result<RuleSet, RulesError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| RulesError {
-        file: name.clone(),
-        line: None,
-        column: None,
-        path: None,
-        message: format!("cannot read the rules file: {e}"),
-    })?;
+    let text =
+        crate::files::read_text(path, crate::files::MAX_RULES_BYTES).map_err(|message| {
+            RulesError {
+                file: name.clone(),
+                line: None,
+                column: None,
+                path: None,
+                message: message
+                    .strip_prefix(&format!("{name}: "))
+                    .unwrap_or(&message)
+                    .to_string(),
+            }
+        })?;
     parse(&name, &text)
 }
 
-/// Parse and validate rule-set text; `name` is what errors call the file.
-pub fn parse(name: &str, text: &str) -> Result<RuleSet, RulesError> {
-    let syntax_error = |line, column, path: Option<String>, message: String| RulesError {
+/// Parse, validate and compile rule-set text; `name` is what errors call the file. The
+/// SHA-256 recorded is that of `source` exactly as given; a byte-order mark is accepted.
+pub fn parse(name: &str, source: &str) -> Result<RuleSet, RulesError> {
+    let text = crate::files::strip_bom(source);
+    let error = |line, column, path: Option<String>, message: String| RulesError {
         file: name.to_string(),
-        line: Some(line),
-        column: Some(column),
+        line,
+        column,
         path,
         message,
     };
     let mut de = serde_json::Deserializer::from_str(text);
-    let rules: RuleSet = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let mut rules: RuleSet = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let path = (path != "." && !path.is_empty()).then_some(path);
-        syntax_error(
-            inner.line(),
-            inner.column(),
+        error(
+            Some(inner.line()),
+            Some(inner.column()),
             path,
             strip_position(&inner.to_string()),
         )
     })?;
-    de.end()
-        .map_err(|e| syntax_error(e.line(), e.column(), None, strip_position(&e.to_string())))?;
-    validate(&rules).map_err(|issue| {
-        let position = locate(text, &issue.path);
-        RulesError {
-            file: name.to_string(),
-            line: position.map(|p| p.0),
-            column: position.map(|p| p.1),
-            path: Some(render_path(&issue.path)),
-            message: issue.message,
-        }
+    de.end().map_err(|e| {
+        error(
+            Some(e.line()),
+            Some(e.column()),
+            None,
+            strip_position(&e.to_string()),
+        )
     })?;
-    Ok(rules)
-}
-
-/// serde_json appends " at line L column C"; we print the position ourselves.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    if let Some(dup) = crate::json::first_duplicate_key(text) {
+        return Err(error(
+            Some(dup.line),
+            Some(dup.column),
+            (!dup.path.is_empty()).then_some(dup.path),
+            format!(
+                "the key \"{}\" appears twice in one object; JSON readers would silently keep only the last",
+                crate::text::sanitize(&dup.key)
+            ),
+        ));
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-fn key(k: &str) -> Seg {
-    Seg::Key(k.to_string())
+    let at = |issue: Issue| {
+        let position = locate(text, &issue.path);
+        error(
+            position.map(|p| p.0),
+            position.map(|p| p.1),
+            Some(render_path(&issue.path)),
+            issue.message,
+        )
+    };
+    add_countries(&mut rules).map_err(at)?;
+    validate(&rules).map_err(at)?;
+    rules.compiled = compile(&rules, source);
+    Ok(rules)
 }
 
 struct Issue {
@@ -122,20 +151,72 @@ fn issue(path: Vec<Seg>, message: impl Into<String>) -> Issue {
     }
 }
 
-fn render_path(path: &[Seg]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+fn idx(path: &[Seg], i: usize, field: &str) -> Vec<Seg> {
+    [path, &[Seg::Index(i), key(field)]].concat()
+}
+
+#[derive(Deserialize)]
+struct CountryFile {
+    countries: Vec<Country>,
+}
+
+#[derive(Deserialize)]
+struct Country {
+    code: String,
+    name: String,
+    #[serde(default)]
+    also: Vec<String>,
+}
+
+/// The ISO 3166-1 alpha-2 list, as answer options (code and English short name).
+pub fn countries() -> &'static [AnswerOption] {
+    static COUNTRIES: OnceLock<Vec<AnswerOption>> = OnceLock::new();
+    COUNTRIES.get_or_init(|| {
+        // The asset is part of the build; the test suite checks it parses.
+        serde_json::from_str::<CountryFile>(COUNTRIES_TEXT)
+            .map(|f| {
+                f.countries
+                    .into_iter()
+                    .map(|c| AnswerOption {
+                        help: format!("ISO 3166-1 code {}", c.code),
+                        id: c.code,
+                        label: c.name,
+                        example: None,
+                        relates_to: None,
+                        members: Vec::new(),
+                        also: c.also,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Country questions list only their extra options (at least `unknown`); the countries come
+/// first, in code order.
+fn add_countries(rules: &mut RuleSet) -> Result<(), Issue> {
+    for (i, q) in rules.questions.iter_mut().enumerate() {
+        if q.kind != QuestionKind::Country {
+            continue;
         }
+        if let Some(clash) = q
+            .options
+            .iter()
+            .find(|o| countries().iter().any(|c| c.id == o.id))
+        {
+            return Err(issue(
+                vec![key("questions"), Seg::Index(i), key("options")],
+                format!(
+                    "option \"{}\" is a country code; country questions list only their other options (such as \"{UNKNOWN}\")",
+                    clash.id
+                ),
+            ));
+        }
+        let mut options = countries().to_vec();
+        options.append(&mut q.options);
+        q.options = options;
     }
-    out
+    Ok(())
 }
 
 fn check_unique<'a>(
@@ -145,8 +226,8 @@ fn check_unique<'a>(
 ) -> Result<(), Issue> {
     let mut seen = HashSet::new();
     for (i, id) in ids.enumerate() {
-        let at = [base, &[Seg::Index(i), key("id")]].concat();
-        if id.is_empty() {
+        let at = idx(base, i, "id");
+        if id.trim().is_empty() {
             return Err(issue(at, format!("{what} id is empty")));
         }
         if !seen.insert(id) {
@@ -156,47 +237,31 @@ fn check_unique<'a>(
     Ok(())
 }
 
-/// Cross-checks that serde cannot express: references resolve, ids are unique, date windows
-/// are ordered and do not overlap.
-fn validate(rules: &RuleSet) -> Result<(), Issue> {
-    if rules.id.trim().is_empty() {
-        return Err(issue(vec![key("id")], "rule set id is empty"));
-    }
-    if rules.version.trim().is_empty() {
-        return Err(issue(vec![key("version")], "rule set version is empty"));
-    }
-    for q in QuestionId::ALL {
-        let question = rules.questions.get(q);
-        let base = vec![key("questions"), key(q.key()), key("options")];
-        check_unique(question.option_ids(), &base, "option")?;
-        if let Some((i, o)) = question.options.iter().enumerate().find(|(_, o)| {
-            !o.id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        }) {
-            let at = [base.as_slice(), &[Seg::Index(i), key("id")]].concat();
-            return Err(issue(
-                at,
-                format!(
-                    "option id \"{}\" must be lower-case letters, digits and _",
-                    o.id
-                ),
-            ));
-        }
-        if question.option(UNKNOWN).is_none() {
-            return Err(issue(
-                base,
-                format!("question {} must offer the option \"{UNKNOWN}\"", q.key()),
-            ));
-        }
-        if question.known_option_ids().next().is_none() {
-            return Err(issue(
-                base,
-                format!("question {} has no option besides \"{UNKNOWN}\"", q.key()),
-            ));
-        }
-    }
+fn snake_case(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
 
+/// Cross-checks that serde cannot express: references resolve, ids are unique, date windows
+/// are ordered and do not overlap, rules cite only operative clauses and say which licence.
+fn validate(rules: &RuleSet) -> Result<(), Issue> {
+    if rules.schema != RULES_SCHEMA {
+        return Err(issue(
+            vec![key("schema")],
+            format!(
+                "rule-set schema {} is not supported; this program reads schema {RULES_SCHEMA}",
+                rules.schema
+            ),
+        ));
+    }
+    for (field, value) in [("id", &rules.id), ("version", &rules.version)] {
+        if value.trim().is_empty() {
+            return Err(issue(vec![key(field)], format!("rule set {field} is empty")));
+        }
+    }
+    validate_questions(rules)?;
     check_unique(
         rules.measures.iter().map(|m| m.id.as_str()),
         &[key("measures")],
@@ -212,9 +277,243 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
         &[key("rules")],
         "rule",
     )?;
+    check_unique(
+        rules.facts.iter().map(|f| f.id.as_str()),
+        &[key("facts")],
+        "fact",
+    )?;
+    validate_measures(rules)?;
+    validate_clauses(rules)?;
+    if let Some(focus) = &rules.focus {
+        for (i, m) in focus.measures.iter().enumerate() {
+            if rules.measure(m).is_none() {
+                return Err(issue(
+                    vec![key("focus"), key("measures"), Seg::Index(i)],
+                    format!("focus names missing measure \"{m}\""),
+                ));
+            }
+        }
+    }
+    for (i, fact) in rules.facts.iter().enumerate() {
+        let base = vec![key("facts"), Seg::Index(i), key("cases")];
+        check_unique(fact.cases.iter().map(|c| c.id.as_str()), &base, "case")?;
+        if fact.cases.is_empty() {
+            return Err(issue(base, format!("fact \"{}\" has no case", fact.id)));
+        }
+        for (j, case) in fact.cases.iter().enumerate() {
+            validate_condition(rules, &case.when, &idx(&base, j, "when"), None)?;
+            validate_citations(rules, &case.clauses, &idx(&base, j, "clauses"))?;
+        }
+    }
+    for (i, r) in rules.rules.iter().enumerate() {
+        let at = |field: &str| idx(&[key("rules")], i, field);
+        validate_condition(rules, &r.when, &at("when"), None)?;
+        if r.clauses.is_empty() && r.if_fact.is_none() {
+            return Err(issue(at("clauses"), format!("rule \"{}\" cites no clause", r.id)));
+        }
+        validate_citations(rules, &r.clauses, &at("clauses"))?;
+        if let Some(fact) = &r.if_fact
+            && !rules.facts.iter().any(|f| &f.id == fact)
+        {
+            return Err(issue(
+                at("if_fact"),
+                format!("rule \"{}\" names missing fact \"{fact}\"", r.id),
+            ));
+        }
+        let needs_licence = (Outcome::LicenseRequired..Outcome::Prohibited).contains(&r.outcome);
+        if needs_licence && r.licence.is_none() {
+            return Err(issue(
+                at("outcome"),
+                format!(
+                    "rule \"{}\" leads to {} but does not say which licence or who obtains it (add \"licence\": {{\"kind\", \"obtained_by\"}})",
+                    r.id, r.outcome
+                ),
+            ));
+        }
+        if r.why.trim().is_empty() {
+            return Err(issue(at("why"), format!("rule \"{}\" does not say why", r.id)));
+        }
+    }
+    Ok(())
+}
 
+fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
+    check_unique(
+        rules.questions.iter().map(|q| q.id.as_str()),
+        &[key("questions")],
+        "question",
+    )?;
+    if rules.questions.is_empty() {
+        return Err(issue(vec![key("questions")], "the rule set asks no question"));
+    }
+    for (i, q) in rules.questions.iter().enumerate() {
+        let base = vec![key("questions"), Seg::Index(i)];
+        let options = [base.as_slice(), &[key("options")]].concat();
+        if !snake_case(&q.id) {
+            return Err(issue(
+                [base.as_slice(), &[key("id")]].concat(),
+                format!(
+                    "question id \"{}\" must be lower-case letters, digits and _",
+                    q.id
+                ),
+            ));
+        }
+        check_unique(q.option_ids(), &options, "option")?;
+        for (j, o) in q.options.iter().enumerate() {
+            let country = q.kind == QuestionKind::Country && countries().iter().any(|c| c.id == o.id);
+            if !country && !snake_case(&o.id) {
+                return Err(issue(
+                    idx(&options, j, "id"),
+                    format!(
+                        "option id \"{}\" must be lower-case letters, digits and _",
+                        o.id
+                    ),
+                ));
+            }
+            if o.id == UNKNOWN && o.is_group() {
+                return Err(issue(
+                    idx(&options, j, "members"),
+                    format!("\"{UNKNOWN}\" stands for every option; it takes no members"),
+                ));
+            }
+            for (k, m) in o.members.iter().enumerate() {
+                let at = [idx(&options, j, "members").as_slice(), &[Seg::Index(k)]].concat();
+                match q.option(m) {
+                    Some(member) if member.is_leaf() => {}
+                    Some(_) => {
+                        return Err(issue(
+                            at,
+                            format!(
+                                "group \"{}\" may list only concrete options, not \"{m}\"",
+                                o.id
+                            ),
+                        ));
+                    }
+                    None => {
+                        return Err(issue(
+                            at,
+                            format!("group \"{}\" lists missing option \"{m}\"", o.id),
+                        ));
+                    }
+                }
+            }
+        }
+        if q.option(UNKNOWN).is_none() {
+            return Err(issue(
+                options,
+                format!("question {} must offer the option \"{UNKNOWN}\"", q.id),
+            ));
+        }
+        if q.leaf_options().next().is_none() {
+            return Err(issue(
+                options,
+                format!("question {} has no concrete option", q.id),
+            ));
+        }
+        if let Some(when) = &q.ask_when {
+            validate_condition(
+                rules,
+                when,
+                &[base.as_slice(), &[key("ask_when")]].concat(),
+                Some(i),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Each question a condition names exists (and, for `ask_when` of question `before`, comes
+/// earlier), and each value is one of its options other than `unknown`.
+fn validate_condition(
+    rules: &RuleSet,
+    when: &Condition,
+    at: &[Seg],
+    before: Option<usize>,
+) -> Result<(), Issue> {
+    for (qid, m) in when {
+        let qat = [at, &[key(qid)]].concat();
+        let Some(position) = rules.question_position(qid) else {
+            let known: Vec<&str> = rules.questions.iter().map(|q| q.id.as_str()).collect();
+            return Err(issue(
+                qat,
+                format!(
+                    "no question \"{qid}\" (questions are {})",
+                    known.join(", ")
+                ),
+            ));
+        };
+        if let Some(before) = before
+            && position >= before
+        {
+            return Err(issue(
+                qat,
+                format!(
+                    "ask_when may only depend on earlier questions, and \"{qid}\" is not asked before \"{}\"",
+                    rules.questions[before].id
+                ),
+            ));
+        }
+        let question = &rules.questions[position];
+        if m.values().is_empty() {
+            return Err(issue(
+                qat,
+                "empty list never matches; leave the question out to match any answer",
+            ));
+        }
+        for (j, v) in m.values().iter().enumerate() {
+            let mut vat = qat.clone();
+            if matches!(m, Match::Not { .. }) {
+                vat.push(key("not"));
+            }
+            vat.push(Seg::Index(j));
+            if v == UNKNOWN {
+                return Err(issue(
+                    vat,
+                    format!(
+                        "conditions must not name \"{UNKNOWN}\": the engine expands it to every option"
+                    ),
+                ));
+            }
+            if question.option(v).is_none() {
+                let valid: Vec<&str> = question
+                    .options
+                    .iter()
+                    .filter(|o| o.id != UNKNOWN)
+                    .map(|o| o.id.as_str())
+                    .take(20)
+                    .collect();
+                return Err(issue(
+                    vat,
+                    format!("unknown {qid} option \"{v}\" (valid: {})", valid.join(", ")),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_citations(rules: &RuleSet, clauses: &[String], at: &[Seg]) -> Result<(), Issue> {
+    for (j, c) in clauses.iter().enumerate() {
+        let cat = [at, &[Seg::Index(j)]].concat();
+        match rules.clause(c) {
+            None => return Err(issue(cat, format!("cites missing clause \"{c}\""))),
+            Some(clause) if clause.kind == ClauseKind::Context => {
+                return Err(issue(
+                    cat,
+                    format!(
+                        "\"{c}\" is a context clause (procedure, dates or an exclusion); context clauses are never a rule's trigger"
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn validate_measures(rules: &RuleSet) -> Result<(), Issue> {
     for (i, m) in rules.measures.iter().enumerate() {
-        let at = |field: &str| vec![key("measures"), Seg::Index(i), key(field)];
+        let at = |field: &str| idx(&[key("measures")], i, field);
         if m.effective < m.published {
             return Err(issue(
                 at("effective"),
@@ -224,12 +523,15 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
                 ),
             ));
         }
-        if let Some(until) = m.in_force_until
-            && until < m.effective
+        if let Some(end) = &m.ends
+            && end.last_day < m.effective
         {
             return Err(issue(
-                at("in_force_until"),
-                format!("in_force_until {until} is before effective {}", m.effective),
+                at("ends"),
+                format!(
+                    "last day {} is before effective {}",
+                    end.last_day, m.effective
+                ),
             ));
         }
         if m.verified_until < m.published {
@@ -248,15 +550,7 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
             ));
         }
         for (j, s) in m.suspensions.iter().enumerate() {
-            let sat = |field: &str| {
-                vec![
-                    key("measures"),
-                    Seg::Index(i),
-                    key("suspensions"),
-                    Seg::Index(j),
-                    key(field),
-                ]
-            };
+            let sat = |field: &str| idx(&at("suspensions"), j, field);
             if s.until < s.from {
                 return Err(issue(
                     sat("until"),
@@ -286,9 +580,12 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
             }
         }
     }
+    Ok(())
+}
 
+fn validate_clauses(rules: &RuleSet) -> Result<(), Issue> {
     for (i, c) in rules.clauses.iter().enumerate() {
-        let at = |field: &str| vec![key("clauses"), Seg::Index(i), key(field)];
+        let at = |field: &str| idx(&[key("clauses")], i, field);
         let Some(measure) = rules.measure(&c.measure) else {
             return Err(issue(
                 at("measure"),
@@ -322,191 +619,199 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
             ));
         }
     }
-
-    for (i, r) in rules.rules.iter().enumerate() {
-        let at = |field: &str| vec![key("rules"), Seg::Index(i), key(field)];
-        if r.clauses.is_empty() {
-            return Err(issue(
-                at("clauses"),
-                format!("rule \"{}\" cites no clause", r.id),
-            ));
-        }
-        for (j, c) in r.clauses.iter().enumerate() {
-            if rules.clause(c).is_none() {
-                let mut p = at("clauses");
-                p.push(Seg::Index(j));
-                return Err(issue(
-                    p,
-                    format!("rule \"{}\" cites missing clause \"{c}\"", r.id),
-                ));
-            }
-        }
-        for q in QuestionId::ALL {
-            let Some(values) = r.when.get(q) else {
-                continue;
-            };
-            let mut p = at("when");
-            p.push(key(q.key()));
-            if values.is_empty() {
-                return Err(issue(
-                    p,
-                    "empty list never matches; leave the field out to match any answer",
-                ));
-            }
-            let question = rules.questions.get(q);
-            for (j, v) in values.iter().enumerate() {
-                let mut vp = p.clone();
-                vp.push(Seg::Index(j));
-                if v == UNKNOWN {
-                    return Err(issue(
-                        vp,
-                        format!(
-                            "rules must not name \"{UNKNOWN}\": the engine expands it to every option"
-                        ),
-                    ));
-                }
-                if question.option(v).is_none() {
-                    let valid: Vec<&str> = question.known_option_ids().collect();
-                    return Err(issue(
-                        vp,
-                        format!(
-                            "unknown {} option \"{v}\" (valid: {})",
-                            q.key(),
-                            valid.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-    }
     Ok(())
 }
 
-/// Line and column (1-based) where the value at `path` starts, by walking the (already valid)
-/// JSON text.
-fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
-    let mut walker = Walker {
-        bytes: text.as_bytes(),
-        at: 0,
-        path: Vec::new(),
-        target: path,
-        found: None,
+/// Positions of the options a value stands for: itself, a group's members (leaves only).
+fn covers(question: &super::model::Question, option: usize) -> Vec<usize> {
+    let o = &question.options[option];
+    if o.id == UNKNOWN {
+        return question
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.is_leaf())
+            .map(|(i, _)| i)
+            .collect();
+    }
+    if o.is_group() {
+        return o
+            .members
+            .iter()
+            .filter_map(|m| question.options.iter().position(|x| &x.id == m))
+            .collect();
+    }
+    vec![option]
+}
+
+fn compile_condition(rules: &RuleSet, when: &Condition) -> CompiledCondition {
+    let mut out = Vec::new();
+    for (qid, m) in when {
+        let Some(q) = rules.question_position(qid) else {
+            continue;
+        };
+        let question = &rules.questions[q];
+        let mut listed = vec![false; question.options.len()];
+        for v in m.values() {
+            if let Some(p) = question.options.iter().position(|o| &o.id == v) {
+                for leaf in covers(question, p) {
+                    listed[leaf] = true;
+                }
+            }
+        }
+        let set = match m {
+            Match::AnyOf(_) => listed,
+            Match::Not { .. } => question
+                .options
+                .iter()
+                .zip(listed)
+                .map(|(o, l)| o.is_leaf() && !l)
+                .collect(),
+        };
+        out.push((q, set));
+    }
+    out.sort_by_key(|(q, _)| *q);
+    CompiledCondition(out)
+}
+
+/// Both conditions at once; None when they can never hold together.
+fn intersect(a: &CompiledCondition, b: &CompiledCondition) -> Option<CompiledCondition> {
+    let mut merged: BTreeMap<usize, Vec<bool>> = a.0.iter().cloned().collect();
+    for (q, set) in &b.0 {
+        match merged.get_mut(q) {
+            Some(existing) => {
+                for (e, s) in existing.iter_mut().zip(set) {
+                    *e = *e && *s;
+                }
+            }
+            None => {
+                merged.insert(*q, set.clone());
+            }
+        }
+    }
+    if merged.values().any(|set| !set.contains(&true)) {
+        return None;
+    }
+    Some(CompiledCondition(merged.into_iter().collect()))
+}
+
+fn compile(rules: &RuleSet, source: &str) -> Compiled {
+    let clause_pos: HashMap<&str, usize> = rules
+        .clauses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let positions = |ids: &[String]| -> Vec<usize> {
+        ids.iter()
+            .filter_map(|id| clause_pos.get(id.as_str()).copied())
+            .collect()
     };
-    walker.value();
-    let offset = walker.found?;
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
-    Some((line, column))
-}
-
-struct Walker<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    path: Vec<Seg>,
-    target: &'a [Seg],
-    found: Option<usize>,
-}
-
-impl Walker<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
-    }
-
-    fn skip_ws(&mut self) {
-        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
-            self.at += 1;
-        }
-    }
-
-    fn value(&mut self) {
-        self.skip_ws();
-        if self.found.is_some() {
-            return;
-        }
-        if self.path == self.target {
-            self.found = Some(self.at);
-            return;
-        }
-        match self.peek() {
-            Some(b'{') => self.object(),
-            Some(b'[') => self.array(),
-            Some(b'"') => {
-                self.string();
-            }
-            _ => {
-                while self
-                    .peek()
-                    .is_some_and(|b| !matches!(b, b',' | b']' | b'}') && !b.is_ascii_whitespace())
-                {
-                    self.at += 1;
-                }
-            }
-        }
-    }
-
-    fn string(&mut self) -> String {
-        let start = self.at + 1;
-        self.at += 1;
-        while let Some(b) = self.peek() {
-            match b {
-                b'\\' => self.at += 2,
-                b'"' => break,
-                _ => self.at += 1,
-            }
-        }
-        let end = self.at.min(self.bytes.len());
-        self.at += 1;
-        String::from_utf8_lossy(&self.bytes[start.min(end)..end]).into_owned()
-    }
-
-    fn object(&mut self) {
-        self.at += 1;
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                Some(b'}') | None => {
-                    self.at += 1;
-                    return;
-                }
-                Some(b',') => self.at += 1,
-                Some(b'"') => {
-                    let k = self.string();
-                    self.skip_ws();
-                    self.at += 1; // ':'
-                    self.path.push(Seg::Key(k));
-                    self.value();
-                    self.path.pop();
-                    if self.found.is_some() {
-                        return;
+    let mut compiled_rules = Vec::new();
+    for (r, rule) in rules.rules.iter().enumerate() {
+        let when = compile_condition(rules, &rule.when);
+        let fact = rule
+            .if_fact
+            .as_ref()
+            .and_then(|f| rules.facts.iter().position(|x| &x.id == f));
+        match fact {
+            None => compiled_rules.push(CompiledRule {
+                id: rule.id.clone(),
+                rule: r,
+                case: None,
+                when,
+                clauses: positions(&rule.clauses),
+            }),
+            Some(f) => {
+                for (c, case) in rules.facts[f].cases.iter().enumerate() {
+                    let Some(merged) = intersect(&when, &compile_condition(rules, &case.when))
+                    else {
+                        continue;
+                    };
+                    let mut clauses = positions(&rule.clauses);
+                    for extra in positions(&case.clauses) {
+                        if !clauses.contains(&extra) {
+                            clauses.push(extra);
+                        }
                     }
+                    compiled_rules.push(CompiledRule {
+                        id: format!("{}/{}", rule.id, case.id),
+                        rule: r,
+                        case: Some((f, c)),
+                        when: merged,
+                        clauses,
+                    });
                 }
-                Some(_) => self.at += 1,
             }
         }
     }
-
-    fn array(&mut self) {
-        self.at += 1;
-        let mut index = 0;
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                Some(b']') | None => {
-                    self.at += 1;
-                    return;
-                }
-                Some(b',') => self.at += 1,
-                Some(_) => {
-                    self.path.push(Seg::Index(index));
-                    self.value();
-                    self.path.pop();
-                    index += 1;
-                    if self.found.is_some() {
-                        return;
+    let ask_when: Vec<Option<CompiledCondition>> = rules
+        .questions
+        .iter()
+        .map(|q| q.ask_when.as_ref().map(|w| compile_condition(rules, w)))
+        .collect();
+    let questions = rules
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(q, question)| {
+            let leaves: Vec<usize> = question
+                .options
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.is_leaf())
+                .map(|(i, _)| i)
+                .collect();
+            // Two options are in one class when every condition on this question treats them
+            // alike: then no rule can tell them apart.
+            let conditions: Vec<&Vec<bool>> = compiled_rules
+                .iter()
+                .map(|r| &r.when)
+                .chain(ask_when.iter().flatten())
+                .flat_map(|c| c.0.iter().filter(|(cq, _)| *cq == q).map(|(_, set)| set))
+                .collect();
+            let mut classes: Vec<Vec<usize>> = Vec::new();
+            let mut signatures: Vec<Vec<bool>> = Vec::new();
+            let mut class_of = vec![None; question.options.len()];
+            for &leaf in &leaves {
+                let signature: Vec<bool> = conditions.iter().map(|set| set[leaf]).collect();
+                let class = match signatures.iter().position(|s| *s == signature) {
+                    Some(c) => c,
+                    None => {
+                        signatures.push(signature);
+                        classes.push(Vec::new());
+                        classes.len() - 1
                     }
-                }
+                };
+                classes[class].push(leaf);
+                class_of[leaf] = Some(class);
             }
-        }
+            CompiledQuestion {
+                covers: (0..question.options.len())
+                    .map(|o| covers(question, o))
+                    .collect(),
+                leaves,
+                classes,
+                class_of,
+                ask_when: ask_when[q].clone(),
+            }
+        })
+        .collect();
+    Compiled {
+        sha256: format!("{:x}", Sha256::digest(source.as_bytes())),
+        text: Arc::from(source),
+        questions,
+        rules: compiled_rules,
+        clause_measure: rules
+            .clauses
+            .iter()
+            .map(|c| {
+                rules
+                    .measures
+                    .iter()
+                    .position(|m| m.id == c.measure)
+                    .unwrap_or(0)
+            })
+            .collect(),
     }
 }

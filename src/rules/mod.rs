@@ -1,7 +1,7 @@
-//! The rule set: its data model and the loader that validates it.
+//! The rule set: its data model and the loader that validates and compiles it.
 
 mod load;
 mod model;
 
-pub use load::{EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, embedded, load_file, parse};
+pub use load::{EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, countries, embedded, load, load_file, parse};
 pub use model::*;

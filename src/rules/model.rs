@@ -1,6 +1,10 @@
-//! The rule set as data: questions and their options, measures with their dates and
-//! suspension windows, clauses (the citable paraphrases) and the rules that tie answers to
-//! clauses and outcomes. Deserialised from `assets/rules/*.json`; checked by `validate`.
+//! The rule set as data: the questions a screening asks (with their options, option groups and
+//! the condition under which each is asked), measures with their dates and suspension windows,
+//! clauses (the citable paraphrases), facts (named sets of cases that several rules share) and
+//! the rules that tie answers to clauses, outcomes and licences. Deserialised from
+//! `assets/rules/*.json` and compiled by the loader into [`Compiled`] for the engine.
+
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -9,66 +13,71 @@ use serde::{Deserialize, Serialize};
 /// to every other option, so rules never name it.
 pub const UNKNOWN: &str = "unknown";
 
+/// The rule-set format this program reads.
+pub const RULES_SCHEMA: u32 = 2;
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
+    pub schema: u32,
     pub id: String,
     pub version: String,
     /// The day the rule set was last checked against its sources.
     pub reviewed: Date,
+    /// What the review found about how current the sources are.
+    #[serde(default)]
+    pub reviewed_note: Option<String>,
     pub title: String,
     pub disclaimer: String,
-    pub questions: Questions,
+    /// The measures the product is about (the October 2025 announcements): the determination
+    /// always shows the clause of these that bears on the case, if one fired.
+    #[serde(default)]
+    pub focus: Option<Focus>,
+    /// The questions, in the order the form asks them.
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub facts: Vec<Fact>,
     pub measures: Vec<Measure>,
     pub clauses: Vec<Clause>,
     pub rules: Vec<Rule>,
+    /// Built by the loader: indices the engine works with, and the file's SHA-256.
+    #[serde(skip)]
+    pub compiled: Compiled,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Questions {
-    pub stage: Question,
-    pub origin: Question,
-    pub recipient: Question,
+pub struct Focus {
+    /// E.g. "October 2025 announcements".
+    pub label: String,
+    pub measures: Vec<String>,
 }
 
-/// The three questions a screening asks, in the order the form asks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// How a question's options are given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum QuestionId {
-    Stage,
-    Origin,
-    Recipient,
-}
-
-impl QuestionId {
-    pub const ALL: [QuestionId; 3] = [QuestionId::Stage, QuestionId::Origin, QuestionId::Recipient];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            QuestionId::Stage => "stage",
-            QuestionId::Origin => "origin",
-            QuestionId::Recipient => "recipient",
-        }
-    }
-}
-
-impl Questions {
-    pub fn get(&self, id: QuestionId) -> &Question {
-        match id {
-            QuestionId::Stage => &self.stage,
-            QuestionId::Origin => &self.origin,
-            QuestionId::Recipient => &self.recipient,
-        }
-    }
+pub enum QuestionKind {
+    /// The options listed in the rule set.
+    #[default]
+    Choice,
+    /// An ISO 3166-1 alpha-2 country from `assets/countries.json`, besides the listed options
+    /// (at least `unknown`). Picked by typing part of a name or code.
+    Country,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
+    /// Stable id: the command-line flag, the batch column and the answers' key.
+    pub id: String,
     pub title: String,
-    pub description: String,
+    pub help: String,
+    #[serde(default)]
+    pub kind: QuestionKind,
     pub options: Vec<AnswerOption>,
+    /// Asked only when the earlier answers match; otherwise the question does not apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_when: Option<Condition>,
 }
 
 impl Question {
@@ -80,9 +89,14 @@ impl Question {
         self.options.iter().map(|o| o.id.as_str())
     }
 
-    /// Every option an `unknown` answer could stand for.
-    pub fn known_option_ids(&self) -> impl Iterator<Item = &str> {
-        self.option_ids().filter(|id| *id != UNKNOWN)
+    /// The options a screening can settle on: not `unknown`, not a group.
+    pub fn leaf_options(&self) -> impl Iterator<Item = &AnswerOption> {
+        self.options.iter().filter(|o| o.is_leaf())
+    }
+
+    /// The label of an option id, or the id itself when the rule set does not know it.
+    pub fn label_of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.option(id).map_or(id, |o| o.label.as_str())
     }
 }
 
@@ -91,12 +105,74 @@ impl Question {
 pub struct AnswerOption {
     pub id: String,
     pub label: String,
+    #[serde(default)]
     pub help: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
-    /// The control code or article the option relates to, for the help panel.
-    #[serde(default)]
-    pub reference: Option<String>,
+    /// The measures or articles the option relates to, for the help panel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relates_to: Option<String>,
+    /// A group: an answer that covers several options (e.g. "Chinese origin, route not
+    /// known"). Screened as the worst of its members and marked provisional.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+    /// Other names to find it by (countries: common names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+}
+
+impl AnswerOption {
+    pub fn is_group(&self) -> bool {
+        !self.members.is_empty()
+    }
+
+    /// A concrete answer: neither `unknown` nor a group.
+    pub fn is_leaf(&self) -> bool {
+        self.id != UNKNOWN && !self.is_group()
+    }
+}
+
+/// Which answers a rule, fact case or `ask_when` needs: for each question named, the answer
+/// must match. A question not named matches any answer; a question that does not apply to the
+/// screening (its `ask_when` failed) matches nothing.
+pub type Condition = BTreeMap<String, Match>;
+
+/// What one question's answer must be.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Match {
+    /// One of these options (a group stands for its members).
+    AnyOf(Vec<String>),
+    /// Anything but these.
+    Not { not: Vec<String> },
+}
+
+impl Match {
+    pub fn values(&self) -> &[String] {
+        match self {
+            Match::AnyOf(v) | Match::Not { not: v } => v,
+        }
+    }
+}
+
+/// A named set of cases that several rules share, e.g. "the item is a Chinese dual-use item":
+/// a rule with `if_fact` fires once per case that matches, citing the case's clauses too.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub id: String,
+    pub label: String,
+    pub cases: Vec<FactCase>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactCase {
+    pub id: String,
+    /// Why the fact holds in this case, e.g. "No. 18 lists the item".
+    pub label: String,
+    pub when: Condition,
+    pub clauses: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -110,17 +186,26 @@ pub struct Measure {
     pub title: String,
     pub published: Date,
     pub effective: Date,
-    /// The last day of a measure that runs for a fixed term (No. 70's suspension).
-    #[serde(default)]
-    pub in_force_until: Option<Date>,
-    #[serde(default)]
+    /// The last day of a measure that ends (a fixed term, or replaced by a later one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends: Option<End>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suspensions: Vec<Suspension>,
-    /// The last day for which a public source confirms the measure's status. Past it the
-    /// engine marks the measure `unverified` and applies it as written (conservative).
+    /// The date of the newest source that confirms the measure's status. Past it the status
+    /// is shown as unconfirmed (the measure is still applied as scheduled or written).
     pub verified_until: Date,
     pub sources: Vec<Source>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct End {
+    /// The last day the measure is in force.
+    pub last_day: Date,
+    /// Why it ends, in words ("its one-year term ends", "replaced by the 2023 revision").
+    pub why: String,
 }
 
 /// A window, both ends inclusive, in which a measure is suspended by another measure.
@@ -133,9 +218,12 @@ pub struct Suspension {
     pub by: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+/// How far a source can be trusted, as shown to users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 pub enum Grade {
-    /// Official text or a verbatim repost of it.
+    /// An official government page, cited by independent sources that opened it.
+    O,
+    /// A verbatim repost of the official text.
     P,
     /// Secondary: law firms, the press, trade offices.
     S,
@@ -146,9 +234,10 @@ pub enum Grade {
 impl Grade {
     pub fn describe(self) -> &'static str {
         match self {
-            Grade::P => "official text",
-            Grade::S => "secondary source",
-            Grade::X => "machine extraction, verify",
+            Grade::O => "official site",
+            Grade::P => "repost of the official text",
+            Grade::S => "secondary",
+            Grade::X => "machine extraction: verify",
         }
     }
 }
@@ -158,8 +247,20 @@ impl Grade {
 pub struct Source {
     pub url: String,
     pub grade: Grade,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// What part a clause plays in a measure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseKind {
+    /// Creates a requirement, a ban, a policy or an exemption: rules cite it.
+    #[default]
+    Operative,
+    /// Procedure, definitions, dates or an exclusion: listed with its measure, never a rule's
+    /// trigger.
+    Context,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -168,22 +269,23 @@ pub struct Clause {
     pub id: String,
     pub measure: String,
     pub article: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    #[serde(default)]
+    pub kind: ClauseKind,
     /// A faithful paraphrase of what the clause says.
     pub text: String,
     /// Overrides the measure's effective date where one article starts later.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective: Option<Date>,
     pub sources: Vec<Source>,
-    /// Set where the source material says the fact is unconfirmed.
-    #[serde(default)]
-    pub verify: bool,
-    #[serde(default)]
+    /// What is not confirmed about this clause, where the sources leave a fact open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
-/// What a screening leads to, least to most severe (the derived order is the severity).
 impl Clause {
     /// The article with its control code where it has one, e.g. "Art. 1 (1E902.a)".
     pub fn cited_as(&self) -> String {
@@ -194,6 +296,7 @@ impl Clause {
     }
 }
 
+/// What a screening leads to, least to most severe (the derived order is the severity).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -242,6 +345,18 @@ impl Outcome {
         }
     }
 
+    /// A few words for one-line lists.
+    pub fn short(self) -> &'static str {
+        match self {
+            Outcome::NoLicenseRequired => "no licence",
+            Outcome::Exempt => "exempt",
+            Outcome::LicenseRequired => "licence",
+            Outcome::CaseByCase => "case-by-case",
+            Outcome::DeniedInPrinciple => "denied",
+            Outcome::Prohibited => "prohibited",
+        }
+    }
+
     /// A plain-ASCII mark, so the outcome never depends on colour or on glyph support.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -261,38 +376,149 @@ impl std::fmt::Display for Outcome {
     }
 }
 
+/// Which licence a rule requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenceKind {
+    /// MOFCOM's dual-use items export licence (两用物项出口许可证件).
+    DualUse,
+    /// A technology-export licence under the Technology Import and Export Administration
+    /// Regulations (MOFCOM, trade in services).
+    TechnologyExport,
+}
+
+impl LicenceKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            LicenceKind::DualUse => "dual_use",
+            LicenceKind::TechnologyExport => "technology_export",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LicenceKind::DualUse => "MOFCOM dual-use export licence",
+            LicenceKind::TechnologyExport => "technology-export licence (MOFCOM)",
+        }
+    }
+}
+
+/// Who must obtain a licence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// The exporter in China (or the Chinese person providing the technology).
+    ExporterInChina,
+    /// The foreign party that exports the items from outside China.
+    ForeignReexporter,
+}
+
+impl Party {
+    pub fn id(self) -> &'static str {
+        match self {
+            Party::ExporterInChina => "exporter_in_china",
+            Party::ForeignReexporter => "foreign_reexporter",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Party::ExporterInChina => "the exporter in China",
+            Party::ForeignReexporter => "the foreign re-exporter",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    pub kind: LicenceKind,
+    pub obtained_by: Party,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
+    #[serde(default)]
     pub when: Condition,
+    /// Fire once per matching case of this fact, citing the case's clauses as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_fact: Option<String>,
     pub outcome: Outcome,
-    /// Every clause the rule rests on; the rule applies only while all of them are in force.
+    /// Every operative clause the rule rests on; it binds only while all of them are in force.
     pub clauses: Vec<String>,
+    /// The licence the rule requires and who must obtain it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<Licence>,
+    /// A duty that remains where no licence is needed (e.g. a report after export).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duty: Option<String>,
     /// Why the rule fires, in plain words.
     pub why: String,
+    /// What is not confirmed about reading the clauses this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<String>,
 }
 
-/// Which answers make a rule fire. A missing list matches any answer.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Condition {
-    #[serde(default)]
-    pub stage: Option<Vec<String>>,
-    #[serde(default)]
-    pub origin: Option<Vec<String>>,
-    #[serde(default)]
-    pub recipient: Option<Vec<String>>,
+/// The rule set compiled for the engine: positions instead of ids, option groups expanded,
+/// facts expanded into one rule per case, and classes of options no rule tells apart.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    /// SHA-256 of the rule-set file's bytes, lower-case hex.
+    pub sha256: String,
+    /// The file's text exactly as read, so it can be kept by its hash.
+    pub text: std::sync::Arc<str>,
+    pub questions: Vec<CompiledQuestion>,
+    pub rules: Vec<CompiledRule>,
+    /// Position in `RuleSet::measures` of each clause's measure.
+    pub clause_measure: Vec<usize>,
 }
 
-impl Condition {
-    pub fn get(&self, id: QuestionId) -> Option<&[String]> {
-        match id {
-            QuestionId::Stage => self.stage.as_deref(),
-            QuestionId::Origin => self.origin.as_deref(),
-            QuestionId::Recipient => self.recipient.as_deref(),
-        }
+#[derive(Debug, Clone, Default)]
+pub struct CompiledQuestion {
+    /// Positions (in `Question::options`) of the leaf options.
+    pub leaves: Vec<usize>,
+    /// Leaf options that no rule, fact or `ask_when` tells apart, each class in option order;
+    /// screening one member of a class screens them all.
+    pub classes: Vec<Vec<usize>>,
+    /// For each option, its class (None for `unknown` and groups).
+    pub class_of: Vec<Option<usize>>,
+    /// For each option, the leaves it stands for (itself, its members, or every leaf for
+    /// `unknown`).
+    pub covers: Vec<Vec<usize>>,
+    pub ask_when: Option<CompiledCondition>,
+}
+
+/// A condition as, per question position, the set of option positions that match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompiledCondition(pub Vec<(usize, Vec<bool>)>);
+
+impl CompiledCondition {
+    /// Whether a case (per question, its option or None where it does not apply) matches.
+    pub fn holds(&self, values: &[Option<usize>]) -> bool {
+        self.0
+            .iter()
+            .all(|(q, set)| values.get(*q).copied().flatten().is_some_and(|v| set[v]))
     }
+
+    /// Whether the condition names question `q`.
+    pub fn names(&self, q: usize) -> bool {
+        self.0.iter().any(|(x, _)| *x == q)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    /// The rule's id, with `/case` when it came from a fact case.
+    pub id: String,
+    /// Position in `RuleSet::rules`.
+    pub rule: usize,
+    /// Position of the fact case it came from: (fact, case).
+    pub case: Option<(usize, usize)>,
+    pub when: CompiledCondition,
+    /// Positions in `RuleSet::clauses`: the rule's, then the case's.
+    pub clauses: Vec<usize>,
 }
 
 impl RuleSet {
@@ -304,12 +530,62 @@ impl RuleSet {
         self.clauses.iter().find(|c| c.id == id)
     }
 
+    pub fn clause_position(&self, id: &str) -> Option<usize> {
+        self.clauses.iter().position(|c| c.id == id)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn question_position(&self, id: &str) -> Option<usize> {
+        self.questions.iter().position(|q| q.id == id)
+    }
+
+    /// The measure a clause belongs to (the loader checked that it exists).
+    pub fn measure_of(&self, clause: usize) -> &Measure {
+        &self.measures[self.compiled.clause_measure[clause]]
+    }
+
+    /// "No. 61 Art. 3" style short citation of a clause id, or the id when unknown.
+    pub fn cite_short(&self, clause_id: &str) -> String {
+        match self.clause_position(clause_id) {
+            Some(i) => format!(
+                "{} {}",
+                self.measure_of(i).short,
+                self.clauses[i].cited_as()
+            ),
+            None => clause_id.to_string(),
+        }
+    }
+
+    /// "MOFCOM Announcement 2025 No. 61, Art. 3" style full citation.
+    pub fn cite(&self, clause_id: &str) -> String {
+        match self.clause_position(clause_id) {
+            Some(i) => format!(
+                "{}, {}",
+                self.measure_of(i).name,
+                self.clauses[i].cited_as()
+            ),
+            None => clause_id.to_string(),
+        }
+    }
+
     pub fn info(&self) -> RuleSetInfo {
         RuleSetInfo {
             id: self.id.clone(),
             version: self.version.clone(),
             reviewed: self.reviewed,
+            sha256: self.compiled.sha256.clone(),
         }
+    }
+
+    /// Whether a clause belongs to the rule set's focus (the October 2025 announcements).
+    pub fn in_focus(&self, clause: usize) -> bool {
+        let measure = &self.measure_of(clause).id;
+        self.focus
+            .as_ref()
+            .is_some_and(|f| f.measures.iter().any(|m| m == measure))
     }
 }
 
@@ -319,4 +595,8 @@ pub struct RuleSetInfo {
     pub id: String,
     pub version: String,
     pub reviewed: Date,
+    /// SHA-256 of the rule-set file's bytes: two files with the same id and version but
+    /// different content are told apart by it.
+    #[serde(default)]
+    pub sha256: String,
 }

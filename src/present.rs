@@ -1,0 +1,690 @@
+//! The determination as an officer reads it, in typed parts: the outcome, the clause that
+//! decides it, the licences and who obtains them, the warnings that matter, every clause by
+//! role, the range and outcome per open answer, the scenarios and the why-trace. Pure: built
+//! from a `Determination` and the rule set it was decided under; the form, the text report,
+//! plain mode and the Markdown export all render these parts and never parse text.
+
+use jiff::civil::Date;
+
+use crate::engine::{
+    ClauseResult, ClauseStatus, Determination, Role, TraceStep, applies,
+};
+use crate::rules::{Outcome, QuestionKind, RuleSet, Source, UNKNOWN};
+
+/// One clause, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseView {
+    pub id: String,
+    pub role: Role,
+    /// "MOFCOM Announcement 2025 No. 61".
+    pub measure: String,
+    /// "No. 61".
+    pub measure_short: String,
+    /// "Art. 1 (1E902.a)".
+    pub article: String,
+    /// "suspended until 2026-11-10 by No. 70".
+    pub status: String,
+    /// "suspended".
+    pub status_short: &'static str,
+    pub binds: bool,
+    pub confirmed: bool,
+    pub effect: Option<Outcome>,
+    pub text: String,
+    pub note: Option<String>,
+    pub verify: Option<String>,
+    pub sources: Vec<Source>,
+    /// One of the rule set's focus measures (the October 2025 announcements).
+    pub focus: bool,
+}
+
+impl ClauseView {
+    /// "No. 61 Art. 3".
+    pub fn short(&self) -> String {
+        format!("{} {}", self.measure_short, self.article)
+    }
+
+    /// "MOFCOM Announcement 2025 No. 61, Art. 3".
+    pub fn full(&self) -> String {
+        format!("{}, {}", self.measure, self.article)
+    }
+
+    /// "would give licence required" / "prohibited" / "" for context.
+    pub fn effect_words(&self) -> String {
+        match (self.role, self.effect) {
+            (Role::NotCounting, Some(e)) => format!("would give: {}", e.short()),
+            (_, Some(e)) => e.short().to_string(),
+            (_, None) => String::new(),
+        }
+    }
+}
+
+/// A licence needed, with who must obtain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenceView {
+    /// "MOFCOM dual-use export licence".
+    pub kind: &'static str,
+    /// "the exporter in China".
+    pub obtained_by: &'static str,
+    /// What happens to an application ("denied in principle", "case-by-case review").
+    pub outcome: Outcome,
+    /// The clauses that require it, short form.
+    pub because: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    Provisional,
+    Unverified,
+    Verify,
+}
+
+impl Badge {
+    pub fn word(self) -> &'static str {
+        match self {
+            Badge::Provisional => "PROVISIONAL",
+            Badge::Unverified => "UNVERIFIED",
+            Badge::Verify => "VERIFY",
+        }
+    }
+}
+
+/// Something the officer must weigh, with the badge it explains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub badge: Option<Badge>,
+    /// The clause or rule it is about, short form.
+    pub subject: Option<String>,
+    pub text: String,
+}
+
+impl Warning {
+    /// "subject: text", or the text alone.
+    pub fn line(&self) -> String {
+        match &self.subject {
+            Some(s) => format!("{s}: {}", self.text),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// The clause of the focus measures that bears on the case, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FocusNote {
+    /// "October 2025 announcements".
+    pub label: String,
+    pub clause: ClauseView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseGroup {
+    pub role: Role,
+    /// "Decisive", "Also binding", "Would apply but suspended or not in force", "Context".
+    pub title: &'static str,
+    pub clauses: Vec<ClauseView>,
+}
+
+/// The outcome for one open answer's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByAnswerView {
+    pub question: String,
+    /// Values with the same outcome together, most severe first: (values, outcome, the
+    /// clause deciding it).
+    pub rows: Vec<(String, Outcome, Option<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioView {
+    /// "If No. 70's suspension was extended".
+    pub label: String,
+    pub outcome: Outcome,
+    pub decided_by: Option<String>,
+}
+
+/// One answer a rule fired on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhyAnswer {
+    pub question: String,
+    pub title: String,
+    /// The value in words; an assumed one names what it stands for.
+    pub value: String,
+    pub assumed: bool,
+}
+
+/// One step of the why-trace: the answers, the clauses fired, the outcome and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhyStep {
+    pub because: Vec<WhyAnswer>,
+    pub clauses: String,
+    pub outcome: Outcome,
+    pub binds: bool,
+    pub why: String,
+}
+
+/// How a question stands in this screening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerState {
+    Answered,
+    /// Unknown or a group: screened as each value.
+    Open,
+    /// Its `ask_when` does not hold.
+    NotApplicable,
+    /// Applicable but not asked, because no answer changes the determination.
+    NotNeeded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerLine {
+    pub question: String,
+    pub title: String,
+    pub value: String,
+    pub state: AnswerState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presentation {
+    pub date: Date,
+    pub outcome: Outcome,
+    pub provisional: bool,
+    pub decided_by: Vec<ClauseView>,
+    pub focus: Option<FocusNote>,
+    pub licences: Vec<LicenceView>,
+    pub duties: Vec<String>,
+    pub badges: Vec<Badge>,
+    pub warnings: Vec<Warning>,
+    pub range: Option<(Outcome, Outcome)>,
+    pub by_answer: Vec<ByAnswerView>,
+    pub scenarios: Vec<ScenarioView>,
+    pub groups: Vec<ClauseGroup>,
+    pub why: Vec<WhyStep>,
+    pub answers: Vec<AnswerLine>,
+    /// "cn-rare-earth-2025 2026.11.29, reviewed 2026-11-29, sha256 1a2b3c4d".
+    pub rule_set: String,
+    pub disclaimer: String,
+}
+
+impl Presentation {
+    /// "[XX] Export prohibited".
+    pub fn headline(&self) -> String {
+        format!("{} {}", self.outcome.symbol(), self.outcome.label())
+    }
+
+    /// One line for the end of plain mode and for lists: outcome and what decides it.
+    pub fn summary(&self) -> String {
+        let provisional = if self.provisional {
+            " (provisional)"
+        } else {
+            ""
+        };
+        match self.decided_by.first() {
+            Some(c) => format!("{}{provisional}; decided by {}", self.headline(), c.short()),
+            None => format!("{}{provisional}; no clause requires a licence", self.headline()),
+        }
+    }
+
+    pub fn clause(&self, id: &str) -> Option<&ClauseView> {
+        self.groups.iter().flat_map(|g| &g.clauses).find(|c| c.id == id)
+    }
+}
+
+/// Status in words, e.g. "suspended until 2026-11-10 by No. 70".
+pub fn status_words(rules: &RuleSet, clause: &str, status: &ClauseStatus) -> (String, &'static str) {
+    let by = |id: &str| {
+        rules
+            .clause(id)
+            .and_then(|c| rules.measure(&c.measure))
+            .map_or_else(|| id.to_string(), |m| m.short.clone())
+    };
+    match status {
+        ClauseStatus::InForce {
+            since,
+            lapsed: None,
+        } => (format!("in force since {since}"), "in force"),
+        ClauseStatus::InForce {
+            lapsed: Some(l), ..
+        } => (
+            format!(
+                "applies as written: {}'s suspension ended on {}",
+                by(&l.by),
+                l.until
+            ),
+            "as written",
+        ),
+        ClauseStatus::NotYetEffective { from } => {
+            (format!("not yet in force (from {from})"), "not yet")
+        }
+        ClauseStatus::Suspended { until, by: s, .. } => {
+            (format!("suspended until {until} by {}", by(s)), "suspended")
+        }
+        ClauseStatus::Ended { last_day } => {
+            let why = rules
+                .clause(clause)
+                .and_then(|c| rules.measure(&c.measure))
+                .and_then(|m| m.ends.as_ref())
+                .map(|e| format!(": {}", e.why))
+                .unwrap_or_default();
+            (format!("ended after {last_day}{why}"), "ended")
+        }
+    }
+}
+
+fn clause_view(rules: &RuleSet, r: &ClauseResult) -> ClauseView {
+    let (status, status_short) = status_words(rules, &r.id, &r.status);
+    let clause = rules.clause(&r.id);
+    let measure = clause.and_then(|c| rules.measure(&c.measure));
+    let position = rules.clause_position(&r.id);
+    let status = match (r.confirmed, measure) {
+        (false, Some(m)) => format!("{status} (not confirmed after {})", m.verified_until),
+        _ => status,
+    };
+    ClauseView {
+        id: r.id.clone(),
+        role: r.role,
+        measure: measure.map_or_else(|| "(not in this rule set)".into(), |m| m.name.clone()),
+        measure_short: measure.map_or_else(|| r.id.clone(), |m| m.short.clone()),
+        article: clause.map_or_else(String::new, |c| c.cited_as()),
+        status,
+        status_short,
+        binds: r.status.binds(),
+        confirmed: r.confirmed,
+        effect: r.effect,
+        text: clause.map_or_else(
+            || "This clause is not in the rule set shown; its text is not available.".into(),
+            |c| c.text.clone(),
+        ),
+        note: clause.and_then(|c| c.note.clone()),
+        verify: clause.and_then(|c| c.verify.clone()),
+        sources: clause.map(|c| c.sources.clone()).unwrap_or_default(),
+        focus: position.is_some_and(|p| rules.in_focus(p)),
+    }
+}
+
+/// An option's label ("Germany (DE)" for a country), or the id when the rule set lacks it.
+pub fn option_label(rules: &RuleSet, question: &str, value: &str) -> String {
+    let Some(q) = rules.question(question) else {
+        return crate::text::sanitize(value);
+    };
+    match q.option(value) {
+        Some(o) if q.kind == QuestionKind::Country && o.id != UNKNOWN => {
+            format!("{} ({})", o.label, o.id)
+        }
+        Some(o) => o.label.clone(),
+        None => crate::text::sanitize(value),
+    }
+}
+
+/// The options a value stands for, in words: "Germany", "Watch List party or Control List
+/// party", "any country but China, Japan, United States".
+pub fn value_words(rules: &RuleSet, question: &str, value: &str, given: Option<&str>) -> String {
+    let Some(q) = rules.question_position(question) else {
+        return crate::text::sanitize(value);
+    };
+    let question = &rules.questions[q];
+    let compiled = &rules.compiled.questions[q];
+    let Some(p) = question.options.iter().position(|o| o.id == value) else {
+        return crate::text::sanitize(value);
+    };
+    let label = |i: usize| {
+        let o = &question.options[i];
+        if question.kind == QuestionKind::Country && o.id != UNKNOWN {
+            format!("{} ({})", o.label, o.id)
+        } else {
+            o.label.clone()
+        }
+    };
+    if question.options[p].id == UNKNOWN || question.options[p].is_group() {
+        return label(p);
+    }
+    // An assumed value stands for its class (within what was given).
+    let covered: Vec<usize> = given
+        .and_then(|g| question.options.iter().position(|o| o.id == g))
+        .map_or_else(|| compiled.leaves.clone(), |g| compiled.covers[g].clone());
+    let class: Vec<usize> = compiled.class_of[p]
+        .map(|c| compiled.classes[c].clone())
+        .unwrap_or_else(|| vec![p])
+        .into_iter()
+        .filter(|i| covered.contains(i) || *i == p)
+        .collect();
+    if class.len() <= 1 {
+        return label(p);
+    }
+    if class.len() <= 3 {
+        return class.into_iter().map(label).collect::<Vec<_>>().join(" or ");
+    }
+    let others: Vec<usize> = covered.iter().copied().filter(|i| !class.contains(i)).collect();
+    if others.len() <= 4 {
+        let names: Vec<String> = others.into_iter().map(|i| question.options[i].label.clone()).collect();
+        let noun = if question.kind == QuestionKind::Country {
+            "country"
+        } else {
+            "option"
+        };
+        if names.is_empty() {
+            return format!("any {noun}");
+        }
+        return format!("any {noun} but {}", names.join(", "));
+    }
+    format!("one of {} options such as {}", class.len(), label(p))
+}
+
+fn why_step(rules: &RuleSet, d: &Determination, step: &TraceStep) -> WhyStep {
+    let because = step
+        .because
+        .iter()
+        .map(|b| WhyAnswer {
+            question: b.question.clone(),
+            title: rules
+                .question(&b.question)
+                .map_or(b.question.clone(), |q| q.title.clone()),
+            value: if b.assumed {
+                value_words(rules, &b.question, &b.value, d.answers.get(&b.question))
+            } else {
+                option_label(rules, &b.question, &b.value)
+            },
+            assumed: b.assumed,
+        })
+        .collect();
+    let base = step.rule.split('/').next().unwrap_or(&step.rule);
+    let rule = rules.rules.iter().find(|r| r.id == base);
+    let case_label = step.rule.split_once('/').and_then(|(_, case)| {
+        rule.and_then(|r| r.if_fact.as_ref())
+            .and_then(|f| rules.facts.iter().find(|x| &x.id == f))
+            .and_then(|f| f.cases.iter().find(|c| c.id == case))
+            .map(|c| c.label.clone())
+    });
+    let mut why = rule.map_or_else(String::new, |r| r.why.clone());
+    if let Some(label) = case_label {
+        why = format!("{why} Here {label}.");
+    }
+    WhyStep {
+        because,
+        clauses: step
+            .clauses
+            .iter()
+            .map(|c| rules.cite_short(c))
+            .collect::<Vec<_>>()
+            .join(" + "),
+        outcome: step.outcome,
+        binds: step.binds,
+        why,
+    }
+}
+
+/// Build the presentation of `d`, with texts from `rules` (the rule set it was decided under,
+/// or the current one when that is gone).
+pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
+    let views: Vec<ClauseView> = d.clauses.iter().map(|c| clause_view(rules, c)).collect();
+    let decided_by: Vec<ClauseView> = d
+        .decided_by
+        .iter()
+        .filter_map(|id| views.iter().find(|v| v.id == *id).cloned())
+        .collect();
+    let focus = rules.focus.as_ref().and_then(|f| {
+        [Role::Decisive, Role::Binding, Role::NotCounting]
+            .into_iter()
+            .find_map(|role| views.iter().find(|v| v.focus && v.role == role))
+            .map(|clause| FocusNote {
+                label: f.label.clone(),
+                clause: clause.clone(),
+            })
+    });
+    let licences = d
+        .licences
+        .iter()
+        .map(|l| LicenceView {
+            kind: l.kind.label(),
+            obtained_by: l.obtained_by.label(),
+            outcome: l.outcome,
+            because: l.clauses.iter().map(|c| rules.cite_short(c)).collect(),
+        })
+        .collect();
+
+    let mut warnings = Vec::new();
+    let mut badges = Vec::new();
+    if d.provisional {
+        badges.push(Badge::Provisional);
+        let open: Vec<String> = d
+            .open
+            .iter()
+            .map(|o| {
+                rules
+                    .question(&o.question)
+                    .map_or(o.question.clone(), |q| q.title.to_lowercase())
+            })
+            .collect();
+        warnings.push(Warning {
+            badge: Some(Badge::Provisional),
+            subject: None,
+            text: format!(
+                "{} not settled: this is the worst case; outcomes range from {} to {}",
+                join_words(&open),
+                d.range.best.short(),
+                d.range.worst.short()
+            ),
+        });
+    }
+    for s in &d.scenarios {
+        warnings.push(Warning {
+            badge: None,
+            subject: None,
+            text: scenario_warning(rules, d, s),
+        });
+    }
+    if !d.unverified.is_empty() {
+        badges.push(Badge::Unverified);
+    }
+    for f in &d.unverified {
+        warnings.push(Warning {
+            badge: Some(Badge::Unverified),
+            subject: Some(cite_flag(rules, &f.id)),
+            text: f.note.clone(),
+        });
+    }
+    if !d.verify.is_empty() {
+        badges.push(Badge::Verify);
+    }
+    for f in &d.verify {
+        warnings.push(Warning {
+            badge: Some(Badge::Verify),
+            subject: Some(cite_flag(rules, &f.id)),
+            text: f.note.clone(),
+        });
+    }
+
+    let titles = [
+        (Role::Decisive, "Decisive"),
+        (Role::Binding, "Also binding"),
+        (Role::NotCounting, "Would apply, but suspended or not in force"),
+        (Role::Context, "Context"),
+    ];
+    let groups = titles
+        .into_iter()
+        .map(|(role, title)| ClauseGroup {
+            role,
+            title,
+            clauses: views.iter().filter(|v| v.role == role).cloned().collect(),
+        })
+        .filter(|g| !g.clauses.is_empty())
+        .collect();
+
+    let by_answer = d
+        .by_answer
+        .iter()
+        .map(|b| {
+            let given = d.answers.get(&b.question);
+            let mut rows: Vec<(String, Outcome, Option<String>)> = Vec::new();
+            let mut sorted = b.values.clone();
+            sorted.sort_by_key(|v| std::cmp::Reverse(v.outcome));
+            for v in sorted {
+                let words = value_words(rules, &b.question, &v.value, given);
+                let decided = v.decided_by.first().map(|c| rules.cite_short(c));
+                match rows.iter_mut().find(|r| r.1 == v.outcome && r.2 == decided) {
+                    Some(row) => {
+                        row.0.push_str(", ");
+                        row.0.push_str(&words);
+                    }
+                    None => rows.push((words, v.outcome, decided)),
+                }
+            }
+            ByAnswerView {
+                question: rules
+                    .question(&b.question)
+                    .map_or(b.question.clone(), |q| q.title.clone()),
+                rows,
+            }
+        })
+        .collect();
+
+    let scenarios = d
+        .scenarios
+        .iter()
+        .map(|s| ScenarioView {
+            label: scenario_label(rules, s),
+            outcome: s.outcome,
+            decided_by: s.decided_by.first().map(|c| rules.cite_short(c)),
+        })
+        .collect();
+
+    Presentation {
+        date: d.date,
+        outcome: d.outcome,
+        provisional: d.provisional,
+        decided_by,
+        focus,
+        licences,
+        duties: d.duties.iter().map(|x| x.text.clone()).collect(),
+        badges,
+        warnings,
+        range: d
+            .provisional
+            .then_some((d.range.best, d.range.worst))
+            .filter(|(b, w)| b != w),
+        by_answer,
+        scenarios,
+        groups,
+        why: d.trace.iter().map(|t| why_step(rules, d, t)).collect(),
+        answers: answer_lines(rules, d),
+        rule_set: format!(
+            "{} {}, reviewed {}{}",
+            d.rule_set.id,
+            d.rule_set.version,
+            d.rule_set.reviewed,
+            d.rule_set
+                .sha256
+                .get(..8)
+                .map(|h| format!(", sha256 {h}"))
+                .unwrap_or_default()
+        ),
+        disclaimer: rules.disclaimer.clone(),
+    }
+}
+
+fn cite_flag(rules: &RuleSet, id: &str) -> String {
+    if rules.clause(id).is_some() {
+        return rules.cite_short(id);
+    }
+    format!("rule {id}")
+}
+
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The suspenders named by a scenario's measures, and when their suspension ended.
+fn suspension_ends(rules: &RuleSet, s: &crate::engine::Scenario) -> Vec<(String, Date)> {
+    let mut out: Vec<(String, Date)> = Vec::new();
+    for m in s.measures.iter().filter_map(|id| rules.measure(id)) {
+        for sus in &m.suspensions {
+            let by = rules
+                .clause(&sus.by)
+                .and_then(|c| rules.measure(&c.measure))
+                .map_or(sus.by.clone(), |x| x.short.clone());
+            if !out.iter().any(|(b, u)| *b == by && *u == sus.until) {
+                out.push((by, sus.until));
+            }
+        }
+    }
+    out
+}
+
+fn scenario_label(rules: &RuleSet, s: &crate::engine::Scenario) -> String {
+    let names: Vec<String> = suspension_ends(rules, s)
+        .into_iter()
+        .map(|(by, _)| format!("{by}'s suspension"))
+        .collect();
+    format!("If {} was extended", join_words(&names))
+}
+
+fn scenario_warning(rules: &RuleSet, d: &Determination, s: &crate::engine::Scenario) -> String {
+    let ended: Vec<String> = suspension_ends(rules, s)
+        .into_iter()
+        .map(|(by, until)| format!("{by}'s suspension ended on {}", until.strftime("%-d %b %Y")))
+        .collect();
+    let decided = s
+        .decided_by
+        .first()
+        .map(|c| format!(" ({})", rules.cite_short(c)))
+        .unwrap_or_default();
+    let same = if s.outcome == d.outcome {
+        " (the same)"
+    } else {
+        ""
+    };
+    format!(
+        "{}; applied as written. If it was extended: {}{decided}{same}",
+        join_words(&ended),
+        s.outcome.label()
+    )
+}
+
+fn answer_lines(rules: &RuleSet, d: &Determination) -> Vec<AnswerLine> {
+    rules
+        .questions
+        .iter()
+        .map(|q| {
+            let given = d.answers.get(&q.id);
+            let (value, state) = match given {
+                Some(v) => {
+                    let open = v == UNKNOWN || q.option(v).is_some_and(|o| o.is_group());
+                    let state = if open {
+                        AnswerState::Open
+                    } else {
+                        AnswerState::Answered
+                    };
+                    (option_label(rules, &q.id, v), state)
+                }
+                None => match applies(rules, &d.answers, d.date, &q.id) {
+                    Some(false) => {
+                        let on: Vec<String> = q
+                            .ask_when
+                            .iter()
+                            .flat_map(|w| w.keys())
+                            .filter_map(|k| rules.question(k))
+                            .map(|x| x.title.to_lowercase())
+                            .collect();
+                        (
+                            format!("not asked: does not apply given the {}", join_words(&on)),
+                            AnswerState::NotApplicable,
+                        )
+                    }
+                    _ if d.open.iter().any(|o| o.question == q.id) => {
+                        ("not asked, and it matters: screened as every value".into(), AnswerState::Open)
+                    }
+                    _ => (
+                        "not needed: no answer changes the determination given the others".into(),
+                        AnswerState::NotNeeded,
+                    ),
+                },
+            };
+            AnswerLine {
+                question: q.id.clone(),
+                title: q.title.clone(),
+                value,
+                state,
+            }
+        })
+        .collect()
+}
