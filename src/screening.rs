@@ -6,8 +6,8 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Answers, Determination, determine};
-use crate::rules::{QuestionId, RuleSet};
+use crate::engine::{Answers, Determination, applies, determine};
+use crate::rules::RuleSet;
 
 /// The record fields an officer files with a screening.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,8 +16,6 @@ pub struct Details {
     pub reference: String,
     #[serde(default)]
     pub counterparty: String,
-    #[serde(default)]
-    pub destination: String,
     #[serde(default)]
     pub officer: String,
     #[serde(default)]
@@ -35,27 +33,35 @@ pub enum Field {
     Date,
     Reference,
     Counterparty,
-    Destination,
     Officer,
     Notes,
 }
 
 impl Field {
-    pub const ALL: [Field; 6] = [
+    pub const ALL: [Field; 5] = [
         Field::Date,
         Field::Reference,
         Field::Counterparty,
-        Field::Destination,
         Field::Officer,
         Field::Notes,
     ];
+
+    /// The name used for the command-line flag, the batch column and the settings key.
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::Date => "date",
+            Field::Reference => "reference",
+            Field::Counterparty => "counterparty",
+            Field::Officer => "officer",
+            Field::Notes => "notes",
+        }
+    }
 
     pub fn label(self) -> &'static str {
         match self {
             Field::Date => "Screening date",
             Field::Reference => "Reference",
             Field::Counterparty => "Counterparty",
-            Field::Destination => "Destination",
             Field::Officer => "Officer",
             Field::Notes => "Notes",
         }
@@ -74,7 +80,6 @@ impl Field {
             Field::Date => return None,
             Field::Reference => &details.reference,
             Field::Counterparty => &details.counterparty,
-            Field::Destination => &details.destination,
             Field::Officer => &details.officer,
             Field::Notes => &details.notes,
         })
@@ -85,7 +90,6 @@ impl Field {
             Field::Date => {}
             Field::Reference => details.reference = value,
             Field::Counterparty => details.counterparty = value,
-            Field::Destination => details.destination = value,
             Field::Officer => details.officer = value,
             Field::Notes => details.notes = value,
         }
@@ -105,7 +109,8 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         });
     if !shaped {
         return Err(format!(
-            "\"{text}\" is not a date: use YYYY-MM-DD, e.g. 2025-11-07"
+            "\"{}\" is not a date: use YYYY-MM-DD, e.g. 2025-11-07",
+            crate::text::sanitize(text)
         ));
     }
     text.parse::<Date>()
@@ -128,36 +133,32 @@ pub fn validate_field(field: Field, value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Check every answer against the rule set's options; the error lists the valid values.
-pub fn validate_answers(rules: &RuleSet, answers: &Answers) -> Result<(), String> {
-    for q in QuestionId::ALL {
-        let question = rules.questions.get(q);
-        let value = answers.get(q);
-        if question.option(value).is_none() {
-            let valid: Vec<&str> = question.option_ids().collect();
-            return Err(format!(
-                "invalid value '{value}' for --{}: valid values are {}",
-                q.key(),
-                valid.join(", ")
-            ));
+/// The answers to keep: those to questions that apply given the others. An answer to a
+/// question that cannot apply (a production line when the stage is mining) is dropped, so a
+/// record says "not asked" rather than carrying an answer that played no part.
+pub fn applicable_answers(rules: &RuleSet, answers: &Answers, date: Date) -> Answers {
+    let mut kept = answers.clone();
+    for (q, _) in answers.iter() {
+        if applies(rules, answers, date, q) == Some(false) {
+            kept.remove(q);
         }
     }
-    Ok(())
+    kept
 }
 
 /// A finished screening: what was asked, what was decided, and the record fields.
 /// The determination is shared, so a batch of rows with the same answers holds it once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Screening {
-    #[serde(flatten)]
     pub determination: Arc<Determination>,
     pub details: Details,
 }
 
 impl Screening {
     pub fn run(rules: &RuleSet, answers: &Answers, date: Date, details: Details) -> Screening {
+        let answers = applicable_answers(rules, answers, date);
         Screening {
-            determination: Arc::new(determine(rules, answers, date)),
+            determination: Arc::new(determine(rules, &answers, date)),
             details,
         }
     }

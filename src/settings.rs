@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::engine::Answers;
 use crate::rules::{RuleSet, RulesError};
+
+/// The question the `destination` setting preselects.
+const DESTINATION: &str = "destination";
 use crate::screening::{Details, Field, validate_field};
 use crate::tui::keys::{Key, bindable_names};
 
@@ -31,20 +35,12 @@ pub fn path() -> Result<PathBuf, SettingsError> {
         .map_err(SettingsError::NoConfigDir)
 }
 
-/// The settings and the rule set they select (`--rules` first), as every front end starts.
-/// Either file being broken is an error to show, never a reason to fall back silently.
-pub fn load_with_rules(rules_flag: Option<&PathBuf>) -> Result<(Settings, RuleSet), String> {
-    let settings = Settings::load().map_err(|e| e.to_string())?;
-    let rules = settings.rule_set(rules_flag).map_err(|e| e.to_string())?;
-    Ok((settings, rules))
-}
-
 /// The settings in effect. `Default` is what applies when there is no settings file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     /// Officer name filled into new screenings.
     pub officer: String,
-    /// Destination filled into new screenings.
+    /// Destination country (ISO 3166-1 alpha-2) preselected in the form and plain mode.
     pub destination: String,
     /// Draw with ASCII borders, as `--ascii` does.
     pub ascii: bool,
@@ -66,12 +62,18 @@ impl Settings {
 
     /// Load settings from `file`; built-in defaults when it does not exist.
     pub fn load_from(file: &Path) -> Result<Settings, SettingsError> {
-        match std::fs::read_to_string(file) {
-            Ok(text) => Settings::parse(file, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-            Err(error) => Err(SettingsError::Read {
+        if std::fs::symlink_metadata(file).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return Ok(Settings::default());
+        }
+        match crate::files::read_text(file, crate::files::MAX_SETTINGS_BYTES) {
+            Ok(text) => Settings::parse(file, crate::files::strip_bom(&text)),
+            Err(message) => Err(SettingsError::Read {
                 path: file.to_path_buf(),
-                message: error.to_string(),
+                message: message
+                    .strip_prefix(&format!("{}: ", file.display()))
+                    .unwrap_or(&message)
+                    .to_string(),
             }),
         }
     }
@@ -88,16 +90,27 @@ impl Settings {
             toml::from_str(text).map_err(|e| invalid(e.span(), e.message().to_string()))?;
 
         let mut details = Details::default();
-        for (field, value) in [
-            (Field::Officer, raw.officer),
-            (Field::Destination, raw.destination),
-        ] {
-            if let Some(value) = value {
-                validate_field(field, value.get_ref())
-                    .map_err(|m| invalid(Some(value.span()), m))?;
-                field.set(&mut details, value.into_inner());
-            }
+        if let Some(value) = raw.officer {
+            validate_field(Field::Officer, value.get_ref())
+                .map_err(|m| invalid(Some(value.span()), m))?;
+            details.officer = value.into_inner();
         }
+        let destination = match raw.destination {
+            Some(value) => {
+                let code = value.get_ref().trim().to_ascii_uppercase();
+                if !crate::rules::countries().iter().any(|c| c.id == code) {
+                    return Err(invalid(
+                        Some(value.span()),
+                        format!(
+                            "destination '{}' is not an ISO 3166-1 alpha-2 country code (e.g. DE, US, JP)",
+                            crate::text::sanitize(value.get_ref())
+                        ),
+                    ));
+                }
+                code
+            }
+            None => String::new(),
+        };
 
         let known = bindable_names();
         let mut keys: Vec<(&'static str, Key)> = Vec::new();
@@ -132,7 +145,7 @@ impl Settings {
         let base = file.parent().unwrap_or(Path::new(""));
         Ok(Settings {
             officer: details.officer,
-            destination: details.destination,
+            destination,
             ascii: raw.ascii.unwrap_or(false),
             rules: raw.rules.map(|r| base.join(r)),
             keys,
@@ -144,9 +157,22 @@ impl Settings {
     pub fn new_details(&self) -> Details {
         Details {
             officer: self.officer.clone(),
-            destination: self.destination.clone(),
             ..Details::default()
         }
+    }
+
+    /// The answers a new screening in the form or plain mode starts from (the destination
+    /// preselected), for a rule set that asks for a destination.
+    pub fn preselected(&self, rules: &RuleSet) -> Answers {
+        let mut answers = Answers::new();
+        if !self.destination.is_empty()
+            && rules
+                .question(DESTINATION)
+                .is_some_and(|q| q.option(&self.destination).is_some())
+        {
+            answers.set(DESTINATION, &self.destination);
+        }
+        answers
     }
 
     /// The rules file to use: `--rules` wins over the settings file.
@@ -156,7 +182,7 @@ impl Settings {
 
     /// The rule set to screen with: `--rules`, else the settings' rules file, else embedded.
     pub fn rule_set(&self, flag: Option<&PathBuf>) -> Result<RuleSet, RulesError> {
-        crate::cli::load_rules(self.rules_file(flag))
+        crate::rules::load(self.rules_file(flag).map(PathBuf::as_path))
     }
 
     /// Whether to draw ASCII borders: `--ascii` or `ascii = true`.
@@ -299,11 +325,12 @@ mod tests {
             ["back", "help", "quit"],
             "in the key table's order"
         );
-        let details = settings.new_details();
-        assert_eq!(
-            (details.officer.as_str(), details.destination.as_str()),
-            ("A. Officer", "DE")
-        );
+        assert_eq!(settings.new_details().officer, "A. Officer");
+        let rules = crate::rules::embedded().expect("rules");
+        assert_eq!(settings.preselected(&rules).get("destination"), Some("DE"));
+        let (at, message) = error_at("destination = \"Germany\"\n");
+        assert_eq!(at, Some((1, 15)));
+        assert!(message.contains("ISO 3166-1"), "{message}");
     }
 
     #[test]

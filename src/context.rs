@@ -1,0 +1,71 @@
+//! What every front end starts from, built once at start-up: the settings, the rule set in
+//! use, the data directory (history, drafts), "today" and who is screening. The command
+//! line, the form and plain mode receive it instead of loading these themselves.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::history::{History, NewRecord};
+use crate::identity::Identity;
+use crate::rules::RuleSet;
+use crate::screening::Screening;
+use crate::settings::Settings;
+
+/// Pins "today" for tests and for reproducing an old session.
+pub const TODAY_ENV: &str = "REE_SCREEN_TODAY";
+
+pub struct Context {
+    pub settings: Settings,
+    pub rules: RuleSet,
+    /// Where the history and drafts live, or why there is none.
+    pub data_dir: Result<PathBuf, String>,
+    pub today: Date,
+    pub identity: Identity,
+}
+
+/// Today's local date, or `REE_SCREEN_TODAY` when set.
+pub fn today() -> Date {
+    if let Some(date) = std::env::var(TODAY_ENV)
+        .ok()
+        .and_then(|t| crate::screening::parse_date(&t).ok())
+    {
+        return date;
+    }
+    jiff::Zoned::now().date()
+}
+
+impl Context {
+    /// Settings first (a malformed file stops every command), then the rule set they or
+    /// `--rules` select, then the data directory.
+    pub fn load(rules_flag: Option<&Path>, data_dir_flag: Option<&Path>) -> Result<Context, String> {
+        let settings = Settings::load().map_err(|e| e.to_string())?;
+        let flag = rules_flag.map(Path::to_path_buf);
+        let rules = settings
+            .rule_set(flag.as_ref())
+            .map_err(|e| e.to_string())?;
+        Ok(Context {
+            settings,
+            rules,
+            data_dir: crate::paths::data_dir(data_dir_flag),
+            today: today(),
+            identity: Identity::current(),
+        })
+    }
+
+    /// The history in the data directory.
+    pub fn history(&self) -> Result<History, String> {
+        self.data_dir.clone().map(History::new)
+    }
+
+    /// Save screenings in one locked append and return their record ids, in order. The one
+    /// seam every front end (form, plain mode, `screen`, `batch`) saves through.
+    pub fn save(&self, screenings: &[Screening]) -> Result<Vec<String>, String> {
+        let history = self.history()?;
+        let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
+        history
+            .append(&new, &self.identity)
+            .map(|records| records.into_iter().map(|r| r.id).collect())
+            .map_err(|e| format!("not saved: {e}"))
+    }
+}
