@@ -3,6 +3,7 @@
 //! wakes on SIGTERM, SIGHUP and SIGWINCH and reports a hung-up terminal instead of spinning.
 
 use std::io::{self, Read, Stdout, Write};
+use std::mem::ManuallyDrop;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
@@ -10,7 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+    enable_raw_mode,
 };
 use crossterm::{cursor, execute};
 use ratatui::backend::Backend;
@@ -24,12 +26,14 @@ use unicode_width::UnicodeWidthStr;
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
-/// Undo every mode we set; safe to call more than once. The alternate screen is left last,
-/// so a restored terminal's output ends with `ESC [ ? 1049 l`.
+/// Undo every mode we set; safe to call more than once. A frame cut short (a panic in the
+/// view) is closed first, or the terminal could hold back what follows; the alternate
+/// screen is left last, so a restored terminal's output ends with `ESC [ ? 1049 l`.
 pub fn restore() -> io::Result<()> {
     let raw = disable_raw_mode();
     let screen = execute!(
         io::stdout(),
+        EndSynchronizedUpdate,
         DisableBracketedPaste,
         cursor::Show,
         LeaveAlternateScreen
@@ -39,7 +43,9 @@ pub fn restore() -> io::Result<()> {
 
 /// Owns the terminal while the workbench runs; dropping it restores the terminal.
 pub struct Guard {
-    pub terminal: Tui,
+    /// Never dropped: ratatui's Drop only shows the cursor, which `restore` does, and it
+    /// panics (eprintln!) when the terminal has gone away. It holds memory, nothing else.
+    pub terminal: ManuallyDrop<Tui>,
     /// Whether the cursor is showing, once a frame has set it.
     cursor_visible: Option<bool>,
     /// The frame on the screen, to diff the next one against.
@@ -56,7 +62,7 @@ impl Guard {
             .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
         match entered {
             Ok(terminal) => Ok(Guard {
-                terminal,
+                terminal: ManuallyDrop::new(terminal),
                 cursor_visible: None,
                 last: Buffer::default(),
             }),
@@ -70,10 +76,12 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        // Through ratatui first, so its own Drop does not show the cursor again afterwards.
-        let _ = self.terminal.show_cursor();
         if let Err(e) = restore() {
-            eprintln!("ree-screen: could not fully restore the terminal: {e}");
+            // Not eprintln!, which panics when the terminal has gone away.
+            let _ = writeln!(
+                io::stderr(),
+                "ree-screen: could not fully restore the terminal: {e}"
+            );
         }
     }
 }
