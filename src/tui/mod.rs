@@ -17,21 +17,19 @@ pub mod view;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crossterm::event::{self, Event, KeyEventKind};
 
 use crate::cli::{Cli, fail, open_history, save_screenings, today};
 use action::Action;
 use app::{App, Overlay};
+use draft::Draft;
 use history_io::HistoryIo;
 use keys::KeyMap;
-use terminal::{Guard, Waiter, Wake};
+use terminal::{Guard, Stop, Waiter, Wake, Watchdog};
 use theme::Theme;
 use update::{Effect, update};
-
-/// Exit statuses for a terminal that went away, as a shell reports death by that signal.
-const EXIT_HANGUP: u8 = 129;
-const EXIT_TERMINATED: u8 = 143;
 
 /// Open the workbench and run it until the officer quits or the terminal goes away.
 pub fn run(cli: &Cli) -> ExitCode {
@@ -67,6 +65,10 @@ pub fn run(cli: &Cli) -> ExitCode {
             Err(message) => app.notice = Some(message),
         }
     }
+    let drafts = Arc::new(Drafts {
+        dir: data_dir,
+        latest: Mutex::new(app.draft()),
+    });
     let mut waiter = match Waiter::new() {
         Ok(waiter) => waiter,
         Err(e) => return fail(format!("cannot watch the terminal: {e}"), 1),
@@ -75,24 +77,88 @@ pub fn run(cli: &Cli) -> ExitCode {
         Ok(guard) => guard,
         Err(e) => return fail(format!("cannot set up the terminal: {e}"), 1),
     };
+    let published = Arc::clone(&drafts);
+    let watchdog = match Watchdog::spawn(&waiter, move || published.keep_latest()) {
+        Ok(watchdog) => watchdog,
+        Err(e) => {
+            drop(guard);
+            return fail(format!("cannot watch the terminal: {e}"), 1);
+        }
+    };
     let mut runtime = Runtime {
         cli,
-        data_dir,
+        drafts,
         history: HistoryIo::new(open_history(cli)),
     };
-    let status = runtime.event_loop(&mut app, &mut guard, &mut waiter);
+    let exit = runtime.event_loop(&mut app, &mut guard, &mut waiter);
+    if !watchdog.stand_down() {
+        // The watchdog is keeping the draft, restoring the terminal and exiting: anything
+        // done here could race it.
+        loop {
+            std::thread::park();
+        }
+    }
+    runtime.keep_draft(&app);
     drop(guard);
-    status
+    match exit {
+        Exit::Quit => ExitCode::SUCCESS,
+        Exit::Stop(stop) => ExitCode::from(stop.status()),
+        // After the restore, so the message shows on the normal screen.
+        Exit::Failed(message) => fail(message, 1),
+    }
+}
+
+/// Why the event loop ended.
+enum Exit {
+    /// The officer quit.
+    Quit,
+    /// A signal, or the terminal went away.
+    Stop(Stop),
+    Failed(String),
+}
+
+/// The draft's way to disk, shared with the watchdog: it holds the latest draft the main
+/// loop published, for the watchdog to keep when the main loop is too busy to. Its lock
+/// also keeps the two threads from writing at once (they share the temporary file).
+struct Drafts {
+    /// Where drafts go; None when there is no data directory.
+    dir: Option<PathBuf>,
+    latest: Mutex<Option<Draft>>,
+}
+
+impl Drafts {
+    fn publish(&self, draft: Option<Draft>) {
+        *self.lock() = draft;
+    }
+
+    /// Write to the data directory, if there is one, with no other draft write under way.
+    fn write(&self, act: impl FnOnce(&Path) -> Result<(), String>) -> Result<(), String> {
+        let _writing = self.lock();
+        self.dir.as_deref().map_or(Ok(()), act)
+    }
+
+    /// The watchdog's way out: keep what the main loop last published.
+    fn keep_latest(&self) {
+        let latest = self.lock();
+        if let (Some(dir), Some(draft)) = (&self.dir, &*latest) {
+            let _ = draft::save(dir, draft);
+        }
+    }
+
+    /// A panic elsewhere while holding the lock leaves a whole draft behind, still usable.
+    fn lock(&self) -> MutexGuard<'_, Option<Draft>> {
+        self.latest.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 struct Runtime<'a> {
     cli: &'a Cli,
-    data_dir: Option<PathBuf>,
+    drafts: Arc<Drafts>,
     history: HistoryIo,
 }
 
 impl Runtime<'_> {
-    fn event_loop(&mut self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> ExitCode {
+    fn event_loop(&mut self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> Exit {
         loop {
             // A resize may arrive before crossterm watches SIGWINCH; the size is checked each time.
             if let Ok(size) = guard.terminal.size()
@@ -101,8 +167,11 @@ impl Runtime<'_> {
                 update(app, Action::Resize(size.width, size.height));
             }
             if let Err(e) = guard.draw(|frame| view::view(app, frame)) {
-                self.keep_draft(app);
-                return fail(format!("cannot draw: {e}"), 1);
+                // A terminal that went away usually shows first as a failed write.
+                return match waiter.ready() {
+                    Some(Wake::Stop(stop)) => Exit::Stop(stop),
+                    _ => Exit::Failed(format!("cannot draw: {e}")),
+                };
             }
             // While the history loads, read a chunk whenever no key is waiting; otherwise
             // block until something happens.
@@ -112,7 +181,7 @@ impl Runtime<'_> {
                     None => {
                         let more = self.history.load_more();
                         if self.dispatch(app, more) {
-                            return self.leave(app, 0);
+                            return Exit::Quit;
                         }
                         continue;
                     }
@@ -120,30 +189,34 @@ impl Runtime<'_> {
             } else {
                 waiter.wait()
             };
-            match wake {
-                Wake::Input => {}
-                Wake::Terminate => return self.leave(app, EXIT_TERMINATED),
-                Wake::HangUp => return self.leave(app, EXIT_HANGUP),
+            if let Wake::Stop(stop) = wake {
+                return Exit::Stop(stop);
             }
             // Handle everything already queued, then draw once.
             loop {
+                // Crossterm's reader spins for ever on a terminal that hung up, and a signal
+                // must not wait for the queue to empty: look before each read.
+                if let Some(Wake::Stop(stop)) = waiter.ready() {
+                    return Exit::Stop(stop);
+                }
                 match event::poll(std::time::Duration::ZERO) {
                     Ok(true) => {}
                     Ok(false) => break,
-                    Err(_) => return self.leave(app, EXIT_HANGUP),
+                    Err(_) => return Exit::Stop(Stop::HangUp),
                 }
                 let action = match event::read() {
                     Ok(event) => to_action(app, event),
-                    Err(_) => return self.leave(app, EXIT_HANGUP),
+                    Err(_) => return Exit::Stop(Stop::HangUp),
                 };
                 if self.dispatch(app, action) {
-                    return self.leave(app, 0);
+                    return Exit::Quit;
                 }
             }
         }
     }
 
-    /// Update with an action and carry out the effects it leads to; true means quit.
+    /// Update with an action and carry out the effects it leads to; true means quit. The
+    /// draft is published afterwards, for the watchdog should the next action hang.
     fn dispatch(&mut self, app: &mut App, action: Option<Action>) -> bool {
         let mut next = action;
         while let Some(action) = next.take() {
@@ -153,6 +226,7 @@ impl Runtime<'_> {
                 None => {}
             }
         }
+        self.drafts.publish(app.draft());
         false
     }
 
@@ -166,29 +240,27 @@ impl Runtime<'_> {
                         .ok_or_else(|| "the history returned no record id".to_string())
                 }),
             )),
-            Effect::SaveDraft(draft) => self.with_dir(|dir| draft::save(dir, &draft)),
-            Effect::DiscardDraft => self.with_dir(draft::remove),
+            Effect::SaveDraft(draft) => self
+                .drafts
+                .write(|dir| draft::save(dir, &draft))
+                .err()
+                .map(Action::DraftFailed),
+            Effect::DiscardDraft => self
+                .drafts
+                .write(draft::remove)
+                .err()
+                .map(Action::DraftFailed),
             Effect::History(effect) => self.history.perform(effect),
             Effect::Quit => None,
         }
-    }
-
-    fn with_dir(&self, act: impl FnOnce(&Path) -> Result<(), String>) -> Option<Action> {
-        let dir = self.data_dir.as_deref()?;
-        act(dir).err().map(Action::DraftFailed)
     }
 
     /// Keep what the officer entered so the next start offers it; a saved screening needs
     /// no draft.
     fn keep_draft(&self, app: &App) {
         if let Some(draft) = app.draft() {
-            let _ = self.with_dir(|dir| draft::save(dir, &draft));
+            let _ = self.drafts.write(|dir| draft::save(dir, &draft));
         }
-    }
-
-    fn leave(&self, app: &App, status: u8) -> ExitCode {
-        self.keep_draft(app);
-        ExitCode::from(status)
     }
 }
 

@@ -51,6 +51,20 @@ pub fn render(app: &mut App, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
+/// The workbench's environment for a test: its data directory, "today" and the terminal
+/// pinned, colour on, then `env` on top.
+pub fn pin_env(command: &mut Command, data_dir: &Path, env: &[(&str, &str)]) {
+    command
+        .env("REE_SCREEN_DATA_DIR", data_dir)
+        .env("REE_SCREEN_TODAY", TODAY)
+        .env("TERM", "xterm-256color")
+        .env("LANG", "C.UTF-8")
+        .env_remove("NO_COLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+}
+
 /// The real binary in a pseudo-terminal, with its data directory and "today" pinned.
 pub struct Pty {
     pub session: expectrl::session::OsSession,
@@ -61,15 +75,7 @@ pub struct Pty {
 impl Pty {
     pub fn spawn(data_dir: &Path, env: &[(&str, &str)]) -> Pty {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ree-screen"));
-        command
-            .env("REE_SCREEN_DATA_DIR", data_dir)
-            .env("REE_SCREEN_TODAY", TODAY)
-            .env("TERM", "xterm-256color")
-            .env("LANG", "C.UTF-8")
-            .env_remove("NO_COLOR");
-        for (key, value) in env {
-            command.env(key, value);
-        }
+        pin_env(&mut command, data_dir, env);
         let session = Session::spawn(command).expect("spawn ree-screen in a pty");
         Pty {
             session,
@@ -134,6 +140,23 @@ impl Pty {
             self.send(&format!("{key}\r"));
         }
         self.wait_for("Step 4 of 5 - Record details");
+    }
+
+    /// How the program ended, once it has within `limit` (reading its output meanwhile,
+    /// then the rest); None if it is still running.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<expectrl::process::unix::WaitStatus> {
+        let start = Instant::now();
+        loop {
+            let status = self.session.get_process().status().expect("process status");
+            if status != expectrl::process::unix::WaitStatus::StillAlive {
+                self.drain();
+                return Some(status);
+            }
+            if start.elapsed() >= limit {
+                return None;
+            }
+            self.settle(Duration::from_millis(10), Duration::from_millis(20));
+        }
     }
 
     /// Read everything left until the program exits.
