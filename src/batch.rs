@@ -12,10 +12,50 @@ use clap::ValueEnum;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::engine::{Answers, Determination, determine};
-use crate::rules::{Outcome, QuestionId, RuleSet};
-use crate::screening::{Details, Field, parse_date, validate_field};
-use crate::text::sanitize;
+use crate::engine::{Answers, Determination, determine, normalise, valid_values};
+use crate::rules::{Outcome, RuleSet, UNKNOWN};
+use crate::screening::{Details, Field, applicable_answers, parse_date, validate_field};
+use crate::text::{neutralise_formula, sanitize};
+
+/// Longest line (or run without a line break) accepted from an input file: far beyond any
+/// real row, small enough that a file of zeros cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Passes input through, failing once a line runs past [`MAX_LINE_BYTES`].
+pub struct LineLimit<R> {
+    inner: R,
+    run: usize,
+}
+
+impl<R: Read> LineLimit<R> {
+    fn new(inner: R) -> LineLimit<R> {
+        LineLimit { inner, run: 0 }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            self.run = if b == b'\n' { 0 } else { self.run + 1 };
+            if self.run > MAX_LINE_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("a line is longer than {MAX_LINE_BYTES} bytes; this is not a batch file"),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The message of a CSV error, without csv's own position (rows are numbered by us).
+fn io_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => e.to_string(),
+    }
+}
 
 /// The file formats a batch reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -37,99 +77,64 @@ impl BatchFormat {
     }
 }
 
-/// A column of the input (CSV header name or JSON field name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    Reference,
-    Counterparty,
-    Destination,
-    Officer,
-    Stage,
-    Origin,
-    Recipient,
-    Date,
-    Notes,
+/// The columns a batch reads: one per question of the rule set (by its id), the record
+/// fields, and `date`. Any other column is ignored and reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    names: Vec<String>,
+    /// How many of `names` (the first ones) are questions.
+    questions: usize,
 }
 
-impl Column {
-    pub const ALL: [Column; 9] = [
-        Column::Reference,
-        Column::Counterparty,
-        Column::Destination,
-        Column::Officer,
-        Column::Stage,
-        Column::Origin,
-        Column::Recipient,
-        Column::Date,
-        Column::Notes,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Column::Reference => "reference",
-            Column::Counterparty => "counterparty",
-            Column::Destination => "destination",
-            Column::Officer => "officer",
-            Column::Stage => "stage",
-            Column::Origin => "origin",
-            Column::Recipient => "recipient",
-            Column::Date => "date",
-            Column::Notes => "notes",
-        }
+impl Columns {
+    pub fn of(rules: &RuleSet) -> Columns {
+        let mut names: Vec<String> = rules.questions.iter().map(|q| q.id.clone()).collect();
+        let questions = names.len();
+        names.extend(Field::ALL.iter().map(|f| f.id().to_string()));
+        Columns { names, questions }
     }
 
-    fn from_name(name: &str) -> Option<Column> {
-        Column::ALL.into_iter().find(|c| c.name() == name)
+    fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
     }
 
-    fn index(self) -> usize {
-        self as usize
+    pub fn list(&self) -> String {
+        self.names.join(", ")
     }
 
-    /// The record field this column fills, for the detail columns.
-    fn field(self) -> Option<Field> {
-        match self {
-            Column::Reference => Some(Field::Reference),
-            Column::Counterparty => Some(Field::Counterparty),
-            Column::Destination => Some(Field::Destination),
-            Column::Officer => Some(Field::Officer),
-            Column::Notes => Some(Field::Notes),
-            Column::Stage | Column::Origin | Column::Recipient | Column::Date => None,
-        }
-    }
-
-    fn question(self) -> Option<QuestionId> {
-        match self {
-            Column::Stage => Some(QuestionId::Stage),
-            Column::Origin => Some(QuestionId::Origin),
-            Column::Recipient => Some(QuestionId::Recipient),
-            _ => None,
-        }
+    fn is_question(&self, column: usize) -> bool {
+        column < self.questions
     }
 }
 
-fn column_list() -> String {
-    Column::ALL.map(Column::name).join(", ")
-}
-
-/// The values of one input row, by column; an absent column is an empty string.
+/// The values of one input row, by column position in [`Columns`]; an absent column is
+/// empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fields([String; 9]);
+pub struct Fields(Vec<String>);
 
 impl Fields {
-    pub fn get(&self, column: Column) -> &str {
-        &self.0[column.index()]
+    fn new(columns: &Columns) -> Fields {
+        Fields(vec![String::new(); columns.names.len()])
     }
 
-    pub fn set(&mut self, column: Column, value: String) {
-        self.0[column.index()] = value;
+    pub fn get(&self, columns: &Columns, name: &str) -> &str {
+        columns
+            .position(name)
+            .and_then(|i| self.0.get(i))
+            .map_or("", String::as_str)
+    }
+
+    fn set(&mut self, column: usize, value: String) {
+        if let Some(slot) = self.0.get_mut(column) {
+            *slot = value;
+        }
     }
 }
 
 /// What is wrong with one row, and in which column when it is one column's fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
-    pub column: Option<Column>,
+    pub column: Option<String>,
     pub message: String,
 }
 
@@ -141,9 +146,9 @@ impl RowError {
         }
     }
 
-    fn column(column: Column, message: String) -> RowError {
+    fn column(column: &str, message: String) -> RowError {
         RowError {
-            column: Some(column),
+            column: Some(column.to_string()),
             message,
         }
     }
@@ -151,8 +156,8 @@ impl RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.column {
-            Some(column) => write!(f, "{}: {}", column.name(), self.message),
+        match &self.column {
+            Some(column) => write!(f, "{column}: {}", self.message),
             None => f.write_str(&self.message),
         }
     }
@@ -171,6 +176,7 @@ pub struct Record {
 /// Only I/O failures end the iteration early (as an `Err` item).
 pub struct RowReader<R: Read> {
     source: Source<R>,
+    columns: Columns,
     row: u64,
     /// Input columns or fields that are not batch columns; ignored, reported once.
     pub ignored_columns: BTreeSet<String>,
@@ -178,20 +184,22 @@ pub struct RowReader<R: Read> {
 
 enum Source<R: Read> {
     Csv {
-        reader: csv::Reader<R>,
-        columns: Vec<Option<Column>>,
+        reader: csv::Reader<LineLimit<R>>,
+        /// For each input column, its position in `Columns` (None: ignored).
+        columns: Vec<Option<usize>>,
         record: csv::StringRecord,
     },
     Jsonl {
-        lines: BufReader<R>,
+        lines: BufReader<LineLimit<R>>,
         line: u64,
     },
 }
 
 impl<R: Read> RowReader<R> {
     /// Start reading; for CSV this reads and checks the header row.
-    pub fn new(input: R, format: BatchFormat) -> Result<RowReader<R>, String> {
+    pub fn new(input: R, format: BatchFormat, columns: Columns) -> Result<RowReader<R>, String> {
         let mut ignored_columns = BTreeSet::new();
+        let input = LineLimit::new(input);
         let source = match format {
             BatchFormat::Jsonl => Source::Jsonl {
                 lines: BufReader::new(input),
@@ -204,7 +212,7 @@ impl<R: Read> RowReader<R> {
                 let header = reader
                     .headers()
                     .map_err(|e| format!("cannot read the CSV header row: {e}"))?;
-                let mut columns: Vec<Option<Column>> = Vec::new();
+                let mut positions: Vec<Option<usize>> = Vec::new();
                 for (i, name) in header.iter().enumerate() {
                     // Spreadsheets often save UTF-8 with a byte-order mark before the first name.
                     let name = if i == 0 {
@@ -213,36 +221,34 @@ impl<R: Read> RowReader<R> {
                         name
                     };
                     let name = name.trim().to_ascii_lowercase();
-                    let column = Column::from_name(&name);
-                    if column.is_some() && columns.contains(&column) {
-                        return Err(format!("the CSV header names the column '{name}' twice"));
+                    let column = columns.position(&name);
+                    if column.is_some() && positions.contains(&column) {
+                        return Err(format!(
+                            "the CSV header names the column '{}' twice",
+                            sanitize(&name)
+                        ));
                     }
                     if column.is_none() {
                         ignored_columns.insert(sanitize(&name));
                     }
-                    columns.push(column);
+                    positions.push(column);
                 }
-                let missing: Vec<&str> = [Column::Stage, Column::Origin, Column::Recipient]
-                    .into_iter()
-                    .filter(|c| !columns.contains(&Some(*c)))
-                    .map(Column::name)
-                    .collect();
-                if !missing.is_empty() {
+                if !positions.iter().flatten().any(|&c| columns.is_question(c)) {
                     return Err(format!(
-                        "the CSV header row has no {} column (a header row is required; columns are {})",
-                        missing.join(", "),
-                        column_list()
+                        "the CSV header row names no question column (a header row is required; columns are {})",
+                        columns.list()
                     ));
                 }
                 Source::Csv {
                     reader,
-                    columns,
+                    columns: positions,
                     record: csv::StringRecord::new(),
                 }
             }
         };
         Ok(RowReader {
             source,
+            columns,
             row: 0,
             ignored_columns,
         })
@@ -257,12 +263,13 @@ impl<R: Read> RowReader<R> {
         else {
             return None;
         };
+        let all = &self.columns;
         let read = reader.read_record(record);
         let error_line = |e: &csv::Error| e.position().map_or(0, |p| p.line());
         let fields = match read {
             Ok(false) => return None,
             Ok(true) => {
-                let mut fields = Fields::default();
+                let mut fields = Fields::new(all);
                 for (column, value) in columns.iter().zip(record.iter()) {
                     if let Some(column) = column {
                         fields.set(*column, value.to_string());
@@ -295,7 +302,7 @@ impl<R: Read> RowReader<R> {
                     error_line(&e),
                     RowError::row(format!("field {} is not valid UTF-8 text", err.field() + 1)),
                 )),
-                _ => return Some(Err(format!("cannot read the CSV input: {e}"))),
+                _ => return Some(Err(format!("cannot read the CSV input: {}", io_message(&e)))),
             },
         };
         self.row += 1;
@@ -322,12 +329,15 @@ impl<R: Read> RowReader<R> {
                 Ok(_) => *line += 1,
                 Err(e) => return Some(Err(format!("cannot read the input: {e}"))),
             }
+            if *line == 1 && bytes.starts_with("\u{feff}".as_bytes()) {
+                bytes.drain(..3);
+            }
             if !bytes.iter().all(u8::is_ascii_whitespace) {
                 break;
             }
         }
         self.row += 1;
-        let fields = parse_json_row(&bytes, &mut self.ignored_columns);
+        let fields = parse_json_row(&bytes, &self.columns, &mut self.ignored_columns);
         Some(Ok(Record {
             row: self.row,
             line: *line,
@@ -349,12 +359,26 @@ impl<R: Read> Iterator for RowReader<R> {
 
 /// One JSON line into fields. Strings are taken as they are, numbers as their text (order
 /// numbers are often numeric), `null` as empty; anything else is an error naming the field.
-fn parse_json_row(bytes: &[u8], ignored: &mut BTreeSet<String>) -> Result<Fields, RowError> {
+/// A key given twice is an error: JSON readers would silently keep only one of the values.
+fn parse_json_row(
+    bytes: &[u8],
+    columns: &Columns,
+    ignored: &mut BTreeSet<String>,
+) -> Result<Fields, RowError> {
     let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(bytes)
         .map_err(|e| RowError::row(format!("not a JSON object: {e}")))?;
-    let mut fields = Fields::default();
+    if let Some(dup) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(crate::json::first_duplicate_key)
+    {
+        return Err(RowError::column(
+            &sanitize(&dup.key),
+            "given twice in this row; give each column once".to_string(),
+        ));
+    }
+    let mut fields = Fields::new(columns);
     for (name, value) in object {
-        let Some(column) = Column::from_name(&name) else {
+        let Some(column) = columns.position(&name) else {
             ignored.insert(sanitize(&name));
             continue;
         };
@@ -369,7 +393,7 @@ fn parse_json_row(bytes: &[u8], ignored: &mut BTreeSet<String>) -> Result<Fields
                     _ => "an object",
                 };
                 return Err(RowError::column(
-                    column,
+                    &columns.names[column],
                     format!("must be text, not {kind}"),
                 ));
             }
@@ -384,63 +408,73 @@ fn parse_json_row(bytes: &[u8], ignored: &mut BTreeSet<String>) -> Result<Fields
 /// a few engine calls plus a clone per row.
 pub struct Screener<'r> {
     rules: &'r RuleSet,
+    columns: Columns,
     default_date: Date,
     defaults: Details,
     cache: HashMap<(Answers, Date), Arc<Determination>>,
 }
 
 impl<'r> Screener<'r> {
-    /// `default_date` applies to rows without a date; `defaults` fills empty officer and
-    /// destination cells (from the settings).
+    /// `default_date` applies to rows without a date; `defaults` fills an empty officer
+    /// (from the settings).
     pub fn new(rules: &'r RuleSet, default_date: Date, defaults: Details) -> Screener<'r> {
         Screener {
             rules,
+            columns: Columns::of(rules),
             default_date,
             defaults,
             cache: HashMap::new(),
         }
     }
 
-    /// Validate and screen one row; the first problem found is the error. The determination
-    /// is borrowed from the cache: clone it only to keep it (a `Screening` to save).
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// Validate and screen one row; the first problem found is the error. An empty question
+    /// cell is answered `unknown`. The determination is borrowed from the cache: clone it
+    /// only to keep it (a `Screening` to save).
     pub fn screen(&mut self, fields: &Fields) -> Result<(&Arc<Determination>, Details), RowError> {
-        let mut answers = Answers::new("", "", "");
-        for column in [Column::Stage, Column::Origin, Column::Recipient] {
-            let Some(q) = column.question() else { continue };
-            let question = self.rules.questions.get(q);
-            let value = fields.get(column).trim().to_ascii_lowercase();
+        let mut answers = Answers::new();
+        for question in &self.rules.questions {
+            let value = fields.get(&self.columns, &question.id).trim();
+            let value = if value.is_empty() {
+                UNKNOWN.to_string()
+            } else {
+                normalise(self.rules, &question.id, value)
+            };
             if question.option(&value).is_none() {
-                let valid = question.option_ids().collect::<Vec<_>>().join(", ");
-                let problem = if value.is_empty() {
-                    "missing".to_string()
-                } else {
-                    format!("unknown value '{}'", sanitize(&value))
-                };
                 return Err(RowError::column(
-                    column,
-                    format!("{problem}; valid values are {valid}"),
+                    &question.id,
+                    format!(
+                        "unknown value '{}'; {}",
+                        sanitize(&value),
+                        valid_values(question)
+                    ),
                 ));
             }
-            answers.set(q, &value);
+            answers.set(&question.id, &value);
         }
-        let date = match fields.get(Column::Date).trim() {
+        let date = match fields.get(&self.columns, Field::Date.id()).trim() {
             "" => self.default_date,
-            text => parse_date(text).map_err(|m| RowError::column(Column::Date, m))?,
+            text => parse_date(text).map_err(|m| RowError::column(Field::Date.id(), m))?,
         };
         let mut details = self.defaults.clone();
-        for column in Column::ALL {
-            let (Some(field), value) = (column.field(), fields.get(column).trim()) else {
-                continue;
-            };
-            validate_field(field, value).map_err(|m| RowError::column(column, m))?;
+        for field in Field::ALL.into_iter().filter(|f| *f != Field::Date) {
+            let value = fields.get(&self.columns, field.id()).trim();
+            validate_field(field, value).map_err(|m| RowError::column(field.id(), m))?;
             if !value.is_empty() {
                 field.set(&mut details, value.to_string());
             }
         }
+        let rules = self.rules;
         let determination = self
             .cache
             .entry((answers, date))
-            .or_insert_with_key(|(answers, date)| Arc::new(determine(self.rules, answers, *date)));
+            .or_insert_with_key(|(answers, date)| {
+                let kept = applicable_answers(rules, answers, *date);
+                Arc::new(determine(rules, &kept, *date))
+            });
         Ok((determination, details))
     }
 }
@@ -452,10 +486,10 @@ pub struct RowResult {
     pub reference: String,
     pub outcome: Option<Outcome>,
     pub provisional: Option<bool>,
-    /// Cited clauses that bind on the screening date.
-    pub clauses_applying: Vec<String>,
-    /// Every clause cited, including suspended and not-yet-effective ones.
-    pub clauses_listed: Vec<String>,
+    /// The clauses that decide the outcome.
+    pub decided_by: Vec<String>,
+    /// Each licence needed as `kind:obtained_by`, e.g. `dual_use:exporter_in_china`.
+    pub licences: Vec<String>,
     /// The history record id; absent with `--no-save` or when saving failed.
     pub record_id: Option<String>,
     pub error: Option<String>,
@@ -468,31 +502,30 @@ impl RowResult {
             reference: sanitize(&details.reference),
             outcome: Some(d.outcome),
             provisional: Some(d.provisional),
-            clauses_applying: d
-                .clauses
+            decided_by: d.decided_by.clone(),
+            licences: d
+                .licences
                 .iter()
-                .filter(|c| c.applies)
-                .map(|c| c.id.clone())
+                .map(|l| format!("{}:{}", l.kind.id(), l.obtained_by.id()))
                 .collect(),
-            clauses_listed: d.clauses.iter().map(|c| c.id.clone()).collect(),
             record_id: None,
             error: None,
         }
     }
 
-    pub fn failed(record: &Record, error: &RowError) -> RowResult {
+    pub fn failed(record: &Record, columns: &Columns, error: &RowError) -> RowResult {
         let reference = record
             .fields
             .as_ref()
-            .map(|f| sanitize(f.get(Column::Reference)))
+            .map(|f| sanitize(f.get(columns, Field::Reference.id())))
             .unwrap_or_default();
         RowResult {
             row: record.row,
             reference,
             outcome: None,
             provisional: None,
-            clauses_applying: Vec::new(),
-            clauses_listed: Vec::new(),
+            decided_by: Vec::new(),
+            licences: Vec::new(),
             record_id: None,
             error: Some(format!("line {}: {error}", record.line)),
         }
@@ -511,8 +544,8 @@ const RESULT_COLUMNS: [&str; 8] = [
     "reference",
     "outcome",
     "provisional",
-    "clauses_applying",
-    "clauses_listed",
+    "decided_by",
+    "licences",
     "record_id",
     "error",
 ];
@@ -532,18 +565,19 @@ impl<W: Write> ResultWriter<W> {
     pub fn write(&mut self, result: &RowResult) -> io::Result<()> {
         match self {
             ResultWriter::Csv(writer) => {
-                // Clause ids hold no spaces, so a space-separated list stays one cell.
+                // Ids hold no spaces, so a space-separated list stays one cell. Text from
+                // the input is neutralised so a spreadsheet does not run it as a formula.
                 writer.write_record([
                     result.row.to_string().as_str(),
-                    &result.reference,
+                    &neutralise_formula(&result.reference),
                     result.outcome.map_or("", Outcome::id),
                     result
                         .provisional
                         .map_or("", |p| if p { "true" } else { "false" }),
-                    &result.clauses_applying.join(" "),
-                    &result.clauses_listed.join(" "),
+                    &result.decided_by.join(" "),
+                    &result.licences.join(" "),
                     result.record_id.as_deref().unwrap_or(""),
-                    result.error.as_deref().unwrap_or(""),
+                    &neutralise_formula(result.error.as_deref().unwrap_or("")),
                 ])?;
                 Ok(())
             }
@@ -619,268 +653,3 @@ impl fmt::Display for Summary {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::screening::Screening;
-
-    fn records(format: BatchFormat, input: &str) -> Vec<Record> {
-        RowReader::new(input.as_bytes(), format)
-            .expect("header")
-            .collect::<Result<Vec<_>, _>>()
-            .expect("no I/O error")
-    }
-
-    #[test]
-    fn format_is_inferred_from_the_extension() {
-        assert_eq!(
-            BatchFormat::infer(Path::new("a/orders.CSV")),
-            Some(BatchFormat::Csv)
-        );
-        assert_eq!(
-            BatchFormat::infer(Path::new("x.jsonl")),
-            Some(BatchFormat::Jsonl)
-        );
-        assert_eq!(
-            BatchFormat::infer(Path::new("x.ndjson")),
-            Some(BatchFormat::Jsonl)
-        );
-        assert_eq!(BatchFormat::infer(Path::new("x.txt")), None);
-        assert_eq!(BatchFormat::infer(Path::new("-")), None);
-    }
-
-    #[test]
-    fn csv_header_is_checked() {
-        let missing =
-            RowReader::new("reference,stage\nA,mining\n".as_bytes(), BatchFormat::Csv).err();
-        assert!(missing.is_some_and(|m| m.contains("no origin, recipient column")));
-        let twice = RowReader::new(
-            "stage,origin,recipient,Stage\n".as_bytes(),
-            BatchFormat::Csv,
-        )
-        .err();
-        assert!(twice.is_some_and(|m| m.contains("'stage' twice")));
-        let reader = RowReader::new(
-            "\u{feff}Stage, origin ,recipient,extra\n".as_bytes(),
-            BatchFormat::Csv,
-        )
-        .expect("header");
-        assert_eq!(
-            reader.ignored_columns.into_iter().collect::<Vec<_>>(),
-            vec!["extra"]
-        );
-    }
-
-    #[test]
-    fn csv_rows_are_numbered_and_bad_quoting_is_a_row_error() {
-        let input = "reference,stage,origin,recipient\nA,mining,china,civil\n\"B,x\",none,china,civil,extra\nC,\"none\nstill\",china,civil\nD,none,china,civil\n";
-        let rows = records(BatchFormat::Csv, input);
-        assert_eq!(rows.len(), 4);
-        assert_eq!((rows[0].row, rows[0].line), (1, 2));
-        assert_eq!(
-            rows[0].fields.as_ref().map(|f| f.get(Column::Reference)),
-            Ok("A")
-        );
-        assert_eq!(rows[1].row, 2);
-        assert!(
-            rows[1]
-                .fields
-                .as_ref()
-                .is_err_and(|e| e.message.contains("5 fields, the header 4"))
-        );
-        assert_eq!(
-            rows[2].fields.as_ref().map(|f| f.get(Column::Stage)),
-            Ok("none\nstill"),
-            "quoted newline is data"
-        );
-        assert_eq!((rows[3].row, rows[3].line), (4, 6));
-
-        let unclosed = "reference,stage,origin,recipient\nA,mining,china,civil\n\"B,none,china,civil\nC,none,china,civil\n";
-        let rows = records(BatchFormat::Csv, unclosed);
-        assert_eq!(rows.len(), 2);
-        let error = rows[1].fields.as_ref().expect_err("unclosed quote");
-        assert!(
-            error
-                .message
-                .contains("from line 3 to line 4, so a quote is probably not closed"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn jsonl_rows_skip_blank_lines_and_name_bad_fields() {
-        let input = "{\"reference\":\"A\",\"stage\":\"mining\",\"x\":1}\n\n{\"reference\":42,\"stage\":true}\nnot json\n";
-        let mut ignored = BTreeSet::new();
-        let mut reader = RowReader::new(input.as_bytes(), BatchFormat::Jsonl).expect("reader");
-        let rows: Vec<Record> = reader
-            .by_ref()
-            .collect::<Result<_, _>>()
-            .expect("no I/O error");
-        ignored.append(&mut reader.ignored_columns);
-        assert_eq!(ignored.into_iter().collect::<Vec<_>>(), vec!["x"]);
-        assert_eq!(rows.len(), 3);
-        assert_eq!((rows[1].row, rows[1].line), (2, 3));
-        let error = rows[1].fields.as_ref().expect_err("bool stage");
-        assert_eq!(error.to_string(), "stage: must be text, not true/false");
-        assert!(
-            rows[2]
-                .fields
-                .as_ref()
-                .is_err_and(|e| e.message.starts_with("not a JSON object"))
-        );
-    }
-
-    fn screen(fields: &[(Column, &str)]) -> Result<Screening, RowError> {
-        let rules = crate::rules::embedded().expect("rules");
-        let defaults = Details {
-            officer: "Default".into(),
-            destination: "FR".into(),
-            ..Details::default()
-        };
-        let mut screener = Screener::new(&rules, Date::constant(2025, 11, 20), defaults);
-        let mut row = Fields::default();
-        for (column, value) in fields {
-            row.set(*column, value.to_string());
-        }
-        screener
-            .screen(&row)
-            .map(|(determination, details)| Screening {
-                determination: determination.clone(),
-                details,
-            })
-    }
-
-    #[test]
-    fn screener_validates_each_column() {
-        let base = [
-            (Column::Stage, "Mining"),
-            (Column::Origin, "china"),
-            (Column::Recipient, "civil"),
-        ];
-        let ok = screen(&base).expect("valid row");
-        assert_eq!(
-            ok.determination.answers.stage, "mining",
-            "values are case-insensitive"
-        );
-        assert_eq!(ok.determination.date, Date::constant(2025, 11, 20));
-        assert_eq!(
-            (ok.details.officer.as_str(), ok.details.destination.as_str()),
-            ("Default", "FR")
-        );
-
-        let dated = screen(&[
-            base[0],
-            base[1],
-            base[2],
-            (Column::Date, "2025-10-01"),
-            (Column::Destination, "JP"),
-        ]);
-        let dated = dated.expect("valid row");
-        assert_eq!(
-            dated.determination.date,
-            Date::constant(2025, 10, 1),
-            "row date wins"
-        );
-        assert_eq!(
-            dated.details.destination, "JP",
-            "row value wins over the default"
-        );
-
-        let unknown =
-            screen(&[(Column::Stage, "minning"), base[1], base[2]]).expect_err("bad stage");
-        assert_eq!(unknown.column, Some(Column::Stage));
-        assert!(
-            unknown.message.starts_with(
-                "unknown value 'minning'; valid values are mining, smelting_separation"
-            )
-        );
-        let missing = screen(&[base[0], base[1]]).expect_err("no recipient");
-        assert!(
-            missing
-                .to_string()
-                .starts_with("recipient: missing; valid values are")
-        );
-        let date = screen(&[base[0], base[1], base[2], (Column::Date, "20/11/2025")])
-            .expect_err("bad date");
-        assert_eq!(date.column, Some(Column::Date));
-        let long = "n".repeat(2001);
-        let notes = screen(&[base[0], base[1], base[2], (Column::Notes, long.as_str())])
-            .expect_err("long notes");
-        assert_eq!(notes.column, Some(Column::Notes));
-    }
-
-    #[test]
-    fn results_write_as_csv_and_jsonl() {
-        let rules = crate::rules::embedded().expect("rules");
-        let screening = Screening::run(
-            &rules,
-            &Answers::new("mining", "china", "civil"),
-            Date::constant(2025, 11, 20),
-            Details::default(),
-        );
-        let mut good = RowResult::screened(1, &screening.determination, &screening.details);
-        good.record_id = Some("r-1".into());
-        assert!(!good.clauses_listed.is_empty());
-        let record = Record {
-            row: 2,
-            line: 3,
-            fields: Err(RowError::row("broken".into())),
-        };
-        let bad = RowResult::failed(&record, record.fields.as_ref().expect_err("error row"));
-
-        let mut csv_out = Vec::new();
-        let mut writer = ResultWriter::new(&mut csv_out, BatchFormat::Csv).expect("writer");
-        writer.write(&good).expect("write");
-        writer.write(&bad).expect("write");
-        writer.finish().expect("flush");
-        let csv_text = String::from_utf8(csv_out).expect("utf-8");
-        let lines: Vec<&str> = csv_text.lines().collect();
-        assert_eq!(
-            lines[0],
-            "row,reference,outcome,provisional,clauses_applying,clauses_listed,record_id,error"
-        );
-        assert!(
-            lines[1].starts_with(&format!(
-                "1,,{},false,",
-                good.outcome.map_or("", Outcome::id)
-            )),
-            "{}",
-            lines[1]
-        );
-        assert!(lines[1].contains(",r-1,"), "{}", lines[1]);
-        assert_eq!(lines[2], "2,,,,,,,line 3: broken");
-
-        let mut json_out = Vec::new();
-        let mut writer = ResultWriter::new(&mut json_out, BatchFormat::Jsonl).expect("writer");
-        writer.write(&bad).expect("write");
-        writer.finish().expect("flush");
-        let value: serde_json::Value = serde_json::from_slice(&json_out).expect("json");
-        assert_eq!(value["row"], 2);
-        assert_eq!(value["outcome"], serde_json::Value::Null);
-        assert_eq!(value["error"], "line 3: broken");
-    }
-
-    #[test]
-    fn summary_counts_outcomes_and_lists_failed_rows() {
-        let mut summary = Summary::default();
-        let result = |row, outcome, provisional| RowResult {
-            row,
-            reference: String::new(),
-            outcome,
-            provisional,
-            clauses_applying: Vec::new(),
-            clauses_listed: Vec::new(),
-            record_id: None,
-            error: None,
-        };
-        summary.add(&result(1, Some(Outcome::Prohibited), Some(true)));
-        summary.add(&result(2, Some(Outcome::Prohibited), Some(false)));
-        summary.add(&result(3, None, None));
-        summary.add(&result(4, Some(Outcome::NoLicenseRequired), Some(false)));
-        let text = summary.to_string();
-        assert_eq!(
-            text,
-            "Screened 3 of 4 rows (1 provisional).\n        2  [XX] prohibited\n        1  [ok] no_license_required\nRows with errors: 1 (row 3); see the error column.\n"
-        );
-    }
-}

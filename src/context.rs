@@ -32,7 +32,7 @@ pub fn today() -> Date {
     {
         return date;
     }
-    jiff::Zoned::now().date()
+    jiff::ZonedDateTime::now().date()
 }
 
 impl Context {

@@ -4,7 +4,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Largest rules file accepted: the embedded one is about 100 KB.
 pub const MAX_RULES_BYTES: u64 = 16 << 20;
@@ -65,6 +65,95 @@ pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
     Ok(text)
 }
 
+/// `bytes` random bytes as lower-case hex, from the operating system's generator.
+pub fn random_hex(bytes: usize) -> Result<String, String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| format!("no random numbers from the system: {e}"))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Create a file that did not exist, readable by the owner only (0600), never following a
+/// symlink planted at its name.
+pub fn create_new_private(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// An output file written in full before it replaces anything: the text goes to a new
+/// private temporary file beside the target, which is renamed over it only on `commit`.
+/// Until then an existing file keeps its content; dropped uncommitted, the temporary goes.
+pub struct AtomicOutput {
+    target: PathBuf,
+    temp: PathBuf,
+    file: Option<File>,
+}
+
+impl AtomicOutput {
+    pub fn create(target: &Path) -> Result<AtomicOutput, String> {
+        let shown = target.display();
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| format!("{shown}: not a file name"))?;
+        if target.is_dir() {
+            return Err(format!("{shown}: is a directory; give a file name"));
+        }
+        let temp = dir.join(format!(".{name}.{}.tmp", random_hex(8)?));
+        let file = create_new_private(&temp)
+            .map_err(|e| format!("{shown}: cannot create a file in {}: {e}", dir.display()))?;
+        Ok(AtomicOutput {
+            target: target.to_path_buf(),
+            temp,
+            file: Some(file),
+        })
+    }
+
+    /// Flush to disk and move into place.
+    pub fn commit(mut self) -> Result<(), String> {
+        let shown = self.target.display().to_string();
+        if let Some(file) = self.file.take() {
+            file.sync_all()
+                .map_err(|e| format!("{shown}: cannot write: {e}"))?;
+        }
+        std::fs::rename(&self.temp, &self.target)
+            .map_err(|e| format!("{shown}: cannot move the output into place: {e}"))
+    }
+}
+
+impl std::io::Write for AtomicOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("output already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicOutput {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
 /// Text without a leading UTF-8 byte-order mark (spreadsheets and Windows editors add one).
 pub fn strip_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
@@ -84,6 +173,30 @@ mod tests {
         assert!(read_text(dir.path(), 100).unwrap_err().contains("directory"));
         std::fs::write(&file, [0xff, 0xfe]).expect("write");
         assert!(read_text(&file, 100).unwrap_err().contains("not UTF-8"));
+    }
+
+    #[test]
+    fn atomic_output_replaces_only_on_commit() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").expect("write");
+        let mut out = AtomicOutput::create(&target).expect("create");
+        out.write_all(b"new").expect("write");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "old");
+        drop(out);
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1, "no temp left");
+        let mut out = AtomicOutput::create(&target).expect("create");
+        out.write_all(b"new").expect("write");
+        out.commit().expect("commit");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&target).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 
     #[cfg(unix)]

@@ -1,28 +1,33 @@
 //! Plain (accessible) line mode: the same screening as the form, asked as numbered line
 //! prompts on stdout and answered on stdin. No alternate screen, no cursor movement, no
-//! colour, so it works with screen readers, dumb consoles and redirected input.
+//! colour, so it works with screen readers, dumb consoles and redirected input. Like the
+//! form it asks only the questions that apply and can still change the determination.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use jiff::civil::Date;
 
-use crate::cli::{Cli, fail, save_screenings, today};
-use crate::engine::Answers;
-use crate::report;
-use crate::rules::{AnswerOption, Question, QuestionId, RuleSet};
+use crate::context::Context;
+use crate::engine::{Answers, applies, question_matters};
+use crate::exit::fail;
+use crate::present::{AnswerState, present};
+use crate::report::{self, Detail};
+use crate::rules::{AnswerOption, Question, QuestionKind, RuleSet};
 use crate::screening::{Details, Field, Screening, parse_date, validate_field};
-use crate::settings;
 use crate::text::{sanitize, wrap};
 
 /// Width the prompts wrap at: fits an 80-column console.
 const WIDTH: usize = 78;
 
+/// Most matches listed when a country search is ambiguous.
+const MAX_MATCHES: usize = 20;
+
 /// Whether to run plain mode instead of the full-screen form: `--plain`, `TERM=dumb`,
 /// `ACCESSIBLE` set (as charmbracelet's huh reads it), or stdin/stdout not a terminal.
-pub fn should_use(cli: &Cli) -> bool {
+pub fn should_use(flag: bool) -> bool {
     wanted(
-        cli.plain,
+        flag,
         std::env::var("TERM").ok().as_deref(),
         std::env::var("ACCESSIBLE").ok().as_deref(),
         io::stdin().is_terminal() && io::stdout().is_terminal(),
@@ -38,13 +43,14 @@ fn wanted(flag: bool, term: Option<&str>, accessible: Option<&str>, terminal: bo
 
 /// Run one screening in plain mode on stdin/stdout, print the report and save the record.
 /// Exit status 1 (nothing saved) when input ends early or the record cannot be saved.
-pub fn run(cli: &Cli) -> ExitCode {
-    let (settings, rules) = match settings::load_with_rules(cli.rules.as_ref()) {
-        Ok(loaded) => loaded,
-        Err(e) => return fail(e, 1),
-    };
+pub fn run(ctx: &Context) -> ExitCode {
     let mut prompter = Prompter::new(io::stdin().lock(), io::stdout().lock());
-    let screening = match prompter.screening(&rules, settings.new_details(), today()) {
+    let start = Start {
+        details: ctx.settings.new_details(),
+        answers: ctx.settings.preselected(&ctx.rules),
+        date: ctx.today,
+    };
+    let screening = match prompter.screening(&ctx.rules, start) {
         Ok(screening) => screening,
         Err(Stop::EndOfInput) => {
             return fail(
@@ -59,16 +65,21 @@ pub fn run(cli: &Cli) -> ExitCode {
             );
         }
     };
-    let saved = save_screenings(cli, std::slice::from_ref(&screening));
+    let saved = ctx.save(std::slice::from_ref(&screening));
     let mut out = prompter.out;
-    let printed = write!(out, "{}", report::text(&rules, &screening)).and_then(|()| match &saved {
-        Ok(ids) => writeln!(out, "\nSaved as {}", ids.join(", ")),
-        Err(_) => writeln!(
-            out,
-            "\nNOT SAVED: this screening is not in the history (see the error)."
-        ),
-    });
-    let printed = printed.and_then(|()| out.flush());
+    let presentation = present(&ctx.rules, &screening.determination);
+    let printed = writeln!(out)
+        .and_then(|()| write!(out, "{}", report::text(&presentation, Detail::Concise)))
+        .and_then(|()| match &saved {
+            Ok(ids) => writeln!(out, "\nSaved as {}", ids.join(", ")),
+            Err(_) => writeln!(
+                out,
+                "\nNOT SAVED: this screening is not in the history (see the error)."
+            ),
+        })
+        // The outcome again at the very end, where a screen reader's user is.
+        .and_then(|()| writeln!(out, "RESULT: {}", presentation.summary()))
+        .and_then(|()| out.flush());
     match (saved, printed) {
         (Err(e), _) => fail(format!("the screening was not saved: {e}"), 1),
         (Ok(_), Err(e)) => fail(
@@ -77,6 +88,14 @@ pub fn run(cli: &Cli) -> ExitCode {
         ),
         (Ok(_), Ok(())) => ExitCode::SUCCESS,
     }
+}
+
+/// What a new screening starts from.
+pub struct Start {
+    pub details: Details,
+    /// Preselected answers (the settings' destination), offered as the value to keep.
+    pub answers: Answers,
+    pub date: Date,
 }
 
 /// Why the prompts stopped before a screening was complete.
@@ -132,6 +151,27 @@ fn parse_choice(input: &str, count: usize, current: Option<usize>) -> Result<Cho
     }
 }
 
+/// Options of a country question whose code is `text` or whose name contains it.
+pub fn country_matches<'q>(question: &'q Question, text: &str) -> Vec<&'q AnswerOption> {
+    let text = text.trim();
+    if let Some(exact) = question
+        .options
+        .iter()
+        .find(|o| o.id.eq_ignore_ascii_case(text))
+    {
+        return vec![exact];
+    }
+    let needle = text.to_lowercase();
+    question
+        .options
+        .iter()
+        .filter(|o| {
+            o.label.to_lowercase().contains(&needle)
+                || o.also.iter().any(|a| a.to_lowercase().contains(&needle))
+        })
+        .collect()
+}
+
 /// Asks the questions on `out` and reads the answers from `input`, one line each.
 pub struct Prompter<R, W> {
     input: R,
@@ -143,39 +183,51 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         Prompter { input, out }
     }
 
-    /// Ask every question and field, show a review, and return the screening once the
-    /// officer confirms it. Declining the review goes round again with the answers kept.
-    pub fn screening(
-        &mut self,
-        rules: &RuleSet,
-        mut details: Details,
-        today: Date,
-    ) -> Result<Screening, Stop> {
-        let mut picked: [Option<usize>; 3] = [None; 3];
-        let mut date = today;
+    /// Ask the date, every question that applies and matters, the record fields, show a
+    /// review, and return the screening once the officer confirms it. Declining the review
+    /// goes round again with the answers kept.
+    pub fn screening(&mut self, rules: &RuleSet, start: Start) -> Result<Screening, Stop> {
+        let Start {
+            mut details,
+            answers: preselected,
+            mut date,
+        } = start;
+        let mut kept = preselected;
         loop {
-            for (i, q) in QuestionId::ALL.into_iter().enumerate() {
-                picked[i] = Some(self.choose(i + 1, rules.questions.get(q), picked[i])?);
-            }
+            // The date first: which questions can change the result depends on it.
             date = self.date(date)?;
+            let mut answers = Answers::new();
+            let mut number = 0;
+            for question in &rules.questions {
+                if applies(rules, &answers, date, &question.id) == Some(false) {
+                    continue;
+                }
+                number += 1;
+                if !question_matters(rules, &answers, date, &question.id) {
+                    writeln!(
+                        self.out,
+                        "\nQuestion {number}: {}: not needed, no answer changes the determination given the answers so far.",
+                        question.title
+                    )?;
+                    continue;
+                }
+                let current = kept.get(&question.id).map(str::to_string);
+                let value = self.ask(number, question, current.as_deref())?;
+                answers.set(&question.id, &value);
+            }
             for field in Field::ALL.into_iter().filter(|f| *f != Field::Date) {
                 let current = field.get(&details).unwrap_or_default().to_string();
                 let value = self.text(field, &current)?;
                 field.set(&mut details, value);
             }
-            let mut answers = Answers::new("", "", "");
-            for (i, q) in QuestionId::ALL.into_iter().enumerate() {
-                let question = rules.questions.get(q);
-                if let Some(option) = picked[i].and_then(|p| question.options.get(p)) {
-                    answers.set(q, &option.id);
-                }
-            }
-            self.review(rules, &answers, date, &details)?;
+            let screening = Screening::run(rules, &answers, date, details.clone());
+            self.review(rules, &screening)?;
             if self.yes_no(
                 "Screen now? [y/n] (n goes back through the questions, keeping these answers)",
             )? {
-                return Ok(Screening::run(rules, &answers, date, details));
+                return Ok(screening);
             }
+            kept = answers;
             writeln!(
                 self.out,
                 "\nGoing back. Press Enter or type - at any prompt to keep the answer shown."
@@ -217,22 +269,25 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         if let Some(example) = &option.example {
             self.wrapped("   ", &format!("Example: {example}"))?;
         }
-        if let Some(reference) = &option.reference {
-            self.wrapped("   ", &format!("Reference: {reference}"))?;
+        if let Some(relates) = &option.relates_to {
+            self.wrapped("   ", &format!("Relates to: {relates}"))?;
         }
         Ok(())
     }
 
-    /// Ask question `number` of three until a valid option is chosen; returns its index.
-    fn choose(
-        &mut self,
-        number: usize,
-        question: &Question,
-        current: Option<usize>,
-    ) -> Result<usize, Stop> {
+    /// Ask one question until it is answered; returns the option id.
+    fn ask(&mut self, number: usize, question: &Question, current: Option<&str>) -> Result<String, Stop> {
+        writeln!(self.out, "\nQuestion {number}: {}", question.title)?;
+        self.wrapped("", &question.help)?;
+        match question.kind {
+            QuestionKind::Choice => self.choose(question, current),
+            QuestionKind::Country => self.country(question, current),
+        }
+    }
+
+    /// A numbered list; returns the chosen option's id.
+    fn choose(&mut self, question: &Question, current: Option<&str>) -> Result<String, Stop> {
         let count = question.options.len();
-        writeln!(self.out, "\nQuestion {number} of 3: {}", question.title)?;
-        self.wrapped("", &question.description)?;
         for (i, option) in question.options.iter().enumerate() {
             let number = format!("{:>4}. ", i + 1);
             self.hanging(
@@ -241,13 +296,9 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 &format!("{}: {}", option.label, option.help),
             )?;
         }
+        let current = current.and_then(|id| question.options.iter().position(|o| o.id == id));
         let keep = current
-            .and_then(|c| {
-                question
-                    .options
-                    .get(c)
-                    .map(|o| format!("; - or Enter keeps {}, {}", c + 1, o.label))
-            })
+            .map(|c| format!("; - or Enter keeps {}, {}", c + 1, question.options[c].label))
             .unwrap_or_default();
         loop {
             writeln!(
@@ -256,11 +307,9 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             )?;
             let input = self.line()?;
             match parse_choice(&input, count, current) {
-                Ok(Choice::Pick(index)) => return Ok(index),
+                Ok(Choice::Pick(index)) => return Ok(question.options[index].id.clone()),
                 Ok(Choice::Help(Some(index))) => {
-                    if let Some(option) = question.options.get(index) {
-                        self.option_help(index + 1, option)?;
-                    }
+                    self.option_help(index + 1, &question.options[index])?;
                 }
                 Ok(Choice::Help(None)) => {
                     for (i, option) in question.options.iter().enumerate() {
@@ -268,6 +317,68 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                     }
                 }
                 Err(message) => writeln!(self.out, "Not accepted: {message}.")?,
+            }
+        }
+    }
+
+    /// A country by code or part of its name; several matches are listed to pick from.
+    fn country(&mut self, question: &Question, current: Option<&str>) -> Result<String, Stop> {
+        let keep = current
+            .and_then(|id| question.option(id))
+            .map(|o| format!("; - or Enter keeps {} ({})", o.label, o.id))
+            .unwrap_or_default();
+        let mut listed: Vec<String> = Vec::new();
+        loop {
+            writeln!(
+                self.out,
+                "Type a country code or part of its name, or unknown{keep}:"
+            )?;
+            let input = self.line()?;
+            let input = input.trim();
+            if input.is_empty() || input == "-" {
+                match current {
+                    Some(id) => return Ok(id.to_string()),
+                    None => {
+                        writeln!(self.out, "Not accepted: no answer yet.")?;
+                        continue;
+                    }
+                }
+            }
+            if let Ok(n) = input.parse::<usize>()
+                && let Some(id) = n.checked_sub(1).and_then(|i| listed.get(i))
+            {
+                return Ok(id.clone());
+            }
+            let matches = country_matches(question, input);
+            match matches.as_slice() {
+                [] => writeln!(
+                    self.out,
+                    "Not accepted: no country matches \"{}\": try its two-letter code (DE, US, JP) or another part of its name.",
+                    sanitize(input)
+                )?,
+                [one] => {
+                    writeln!(self.out, "Chosen: {} ({})", one.label, one.id)?;
+                    return Ok(one.id.clone());
+                }
+                many => {
+                    writeln!(
+                        self.out,
+                        "{} countries match \"{}\"; enter a number or type more of the name:",
+                        many.len(),
+                        sanitize(input)
+                    )?;
+                    listed = many
+                        .iter()
+                        .take(MAX_MATCHES)
+                        .map(|o| o.id.clone())
+                        .collect();
+                    for (i, o) in many.iter().take(MAX_MATCHES).enumerate() {
+                        writeln!(self.out, "{:>4}. {} ({})", i + 1, o.label, o.id)?;
+                    }
+                    if many.len() > MAX_MATCHES {
+                        writeln!(self.out, "      ... and {} more", many.len() - MAX_MATCHES)?;
+                    }
+                }
             }
         }
     }
@@ -318,21 +429,22 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         }
     }
 
-    fn review(
-        &mut self,
-        rules: &RuleSet,
-        answers: &Answers,
-        date: Date,
-        details: &Details,
-    ) -> io::Result<()> {
+    fn review(&mut self, rules: &RuleSet, screening: &Screening) -> io::Result<()> {
+        let p = present(rules, &screening.determination);
         writeln!(self.out, "\nReview before screening:")?;
-        for q in QuestionId::ALL {
-            let label = report::answer_label(rules, q, answers);
-            self.wrapped("   ", &format!("{}: {label}", rules.questions.get(q).title))?;
+        writeln!(self.out, "   {}: {}", Field::Date.label(), p.date)?;
+        for a in &p.answers {
+            let value = match a.state {
+                AnswerState::Open => format!("{} (open)", a.value),
+                _ => a.value.clone(),
+            };
+            self.wrapped("   ", &format!("{}: {value}", a.title))?;
         }
-        writeln!(self.out, "   {}: {date}", Field::Date.label())?;
-        for (label, value) in report::details_lines(details) {
-            self.wrapped("   ", &format!("{label}: {value}"))?;
+        for field in Field::ALL.into_iter().filter(|f| *f != Field::Date) {
+            let value = field.get(&screening.details).unwrap_or_default();
+            if !value.trim().is_empty() {
+                self.wrapped("   ", &format!("{}: {}", field.label(), sanitize(value)))?;
+            }
         }
         Ok(())
     }
@@ -375,7 +487,6 @@ mod tests {
         assert_eq!(parse_choice(" 8 ", 8, None), Ok(Choice::Pick(7)));
         assert_eq!(parse_choice("?", 8, None), Ok(Choice::Help(None)));
         assert_eq!(parse_choice("? 2", 8, None), Ok(Choice::Help(Some(1))));
-        assert_eq!(parse_choice("?2", 8, None), Ok(Choice::Help(Some(1))));
         assert_eq!(parse_choice("-", 8, Some(4)), Ok(Choice::Pick(4)));
         assert_eq!(parse_choice("", 8, Some(4)), Ok(Choice::Pick(4)));
         assert_eq!(
@@ -387,10 +498,6 @@ mod tests {
             Err("9 is not one of the options: enter a number between 1 and 8".into())
         );
         assert_eq!(
-            parse_choice("0", 8, None),
-            Err("0 is not one of the options: enter a number between 1 and 8".into())
-        );
-        assert_eq!(
             parse_choice("two", 8, None),
             Err("\"two\" is not a number: enter a number between 1 and 8".into())
         );
@@ -398,107 +505,17 @@ mod tests {
         assert!(parse_choice("\u{1b}[2J", 8, None).is_err_and(|e| !e.contains('\u{1b}')));
     }
 
-    fn run_prompter(input: &str) -> (Result<Screening, Stop>, String) {
-        let rules = crate::rules::embedded().expect("embedded rules");
-        let today = Date::constant(2025, 11, 20);
-        let mut out = Vec::new();
-        let details = Details {
-            officer: "Default Officer".into(),
-            ..Details::default()
+    #[test]
+    fn countries_match_by_code_name_and_common_name() {
+        let rules = crate::rules::embedded().expect("rules");
+        let q = rules.question("destination").expect("destination question");
+        let ids = |text: &str| -> Vec<String> {
+            country_matches(q, text).iter().map(|o| o.id.clone()).collect()
         };
-        let result = Prompter::new(input.as_bytes(), &mut out).screening(&rules, details, today);
-        (result, String::from_utf8(out).expect("utf-8 prompts"))
-    }
-
-    #[test]
-    fn a_full_pass_fills_answers_date_and_defaults() {
-        let (result, out) = run_prompter("1\n1\n7\n-\nPO-1\nACME\nDE\n\nnote\ny\n");
-        let screening = result.expect("screening");
-        let d = &screening.determination;
-        assert_eq!(
-            (
-                d.answers.stage.as_str(),
-                d.answers.origin.as_str(),
-                d.answers.recipient.as_str()
-            ),
-            ("mining", "china", "civil")
-        );
-        assert_eq!(d.date, Date::constant(2025, 11, 20));
-        assert_eq!(screening.details.reference, "PO-1");
-        assert_eq!(
-            screening.details.officer, "Default Officer",
-            "Enter keeps the settings default"
-        );
-        assert_eq!(screening.details.notes, "note");
-        assert!(
-            out.contains("Enter a number between 1 and 8 (? N for full help):"),
-            "{out}"
-        );
-        assert!(
-            out.contains("Officer, up to 120 characters (- or Enter keeps \"Default Officer\"):"),
-            "{out}"
-        );
-        assert!(out.contains("Review before screening:"), "{out}");
-    }
-
-    #[test]
-    fn wrong_entries_reprompt_and_help_is_shown() {
-        let (result, out) =
-            run_prompter("x\n99\n? 1\n1\n1\n7\n2025-02-30\n2025-10-01\n\n\n\n\n\nmaybe\ny\n");
-        let screening = result.expect("screening");
-        assert_eq!(screening.determination.date, Date::constant(2025, 10, 1));
-        assert!(
-            out.contains("Not accepted: \"x\" is not a number: enter a number between 1 and 8."),
-            "{out}"
-        );
-        assert!(
-            out.contains("Not accepted: 99 is not one of the options"),
-            "{out}"
-        );
-        assert!(out.contains("Help for 1. Mining"), "{out}");
-        assert!(out.contains("Example: "), "{out}");
-        assert!(out.contains("Reference: "), "{out}");
-        assert!(
-            out.contains("Not accepted: 2025-02-30 is not a real calendar date."),
-            "{out}"
-        );
-        assert!(
-            out.contains("Not accepted: \"maybe\": answer y or n."),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn declining_the_review_goes_back_with_answers_kept() {
-        // First pass: mining/china/civil; then "n", change only the recipient to 8 (unknown).
-        let (result, out) = run_prompter("1\n1\n7\n\nREF\n\n\n\n\nn\n-\n\n8\n\n\n\n\n\n\ny\n");
-        let screening = result.expect("screening");
-        assert_eq!(screening.determination.answers.stage, "mining");
-        assert_eq!(screening.determination.answers.recipient, "unknown");
-        assert!(screening.determination.provisional);
-        assert_eq!(screening.details.reference, "REF");
-        assert!(out.contains("- or Enter keeps 1, Mining"), "{out}");
-    }
-
-    #[test]
-    fn end_of_input_stops_without_a_screening() {
-        let (result, _) = run_prompter("1\n1\n");
-        assert!(matches!(result, Err(Stop::EndOfInput)));
-        let (result, _) = run_prompter("1\n1\n7\n\n\n\n\n\n\n");
-        assert!(
-            matches!(result, Err(Stop::EndOfInput)),
-            "no answer to the review saves nothing"
-        );
-    }
-
-    #[test]
-    fn overlong_field_is_refused_with_its_limit() {
-        let long = "r".repeat(121);
-        let (result, out) = run_prompter(&format!("1\n1\n7\n\n{long}\nok\n\n\n\n\ny\n"));
-        assert_eq!(result.expect("screening").details.reference, "ok");
-        assert!(
-            out.contains("Not accepted: Reference is 121 characters; at most 120 allowed."),
-            "{out}"
-        );
+        assert_eq!(ids("de"), ["DE"]);
+        assert_eq!(ids("germ"), ["DE"]);
+        assert_eq!(ids("Vietnam"), ["VN"], "common names count");
+        assert!(ids("guinea").len() > 2, "several matches are listed");
+        assert!(ids("atlantis").is_empty());
     }
 }

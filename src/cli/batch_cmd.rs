@@ -1,7 +1,6 @@
 //! `ree-screen batch FILE`: screen every row of a CSV or JSON-lines file, save them to the
 //! history in one append, and write one result per row plus a summary on stderr.
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,13 +8,12 @@ use std::process::ExitCode;
 use clap::Args;
 use jiff::civil::Date;
 
-use super::{Cli, EXIT_USAGE, date_arg, fail, save_screenings, today};
-use crate::batch::{BatchFormat, ResultWriter, RowReader, RowResult, Screener, Summary};
+use super::date_arg;
+use crate::batch::{BatchFormat, Columns, ResultWriter, RowReader, RowResult, Screener, Summary};
+use crate::context::Context;
+use crate::exit::{ROWS_FAILED, USAGE, fail};
+use crate::files::AtomicOutput;
 use crate::screening::Screening;
-use crate::settings;
-
-/// Exit status when at least one row could not be screened.
-pub const EXIT_ROW_ERRORS: u8 = 3;
 
 /// Row errors echoed on stderr as they happen; the rest are only in the output.
 const ERRORS_ON_STDERR: usize = 20;
@@ -26,8 +24,9 @@ const PROGRESS_EVERY: usize = 10_000;
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     /// CSV file with a header row, or JSON-lines file; `-` reads standard input.
-    /// Columns: reference, counterparty, destination, officer, stage, origin, recipient,
-    /// date, notes (stage, origin and recipient are required).
+    /// Columns: one per question of the rule set (stage, line, goods, origin, recipient,
+    /// destination; an empty or missing one is answered unknown), reference, counterparty,
+    /// officer, notes and date.
     pub file: PathBuf,
     /// Input and output format (default: from the file extension, .csv or .jsonl).
     #[arg(long, value_enum)]
@@ -35,7 +34,8 @@ pub struct BatchArgs {
     /// Screening date for rows without one, YYYY-MM-DD (default: today).
     #[arg(long, value_parser = date_arg)]
     pub date: Option<Date>,
-    /// Write the results to this file instead of standard output.
+    /// Write the results to this file (created 0600, replaced only once the batch is done)
+    /// instead of standard output.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Screen without saving the records to the history.
@@ -55,60 +55,42 @@ fn same_file(input: &Path, output: &Path) -> bool {
     }
 }
 
-pub fn run(cli: &Cli, args: &BatchArgs) -> ExitCode {
-    let (settings, rules) = match settings::load_with_rules(cli.rules.as_ref()) {
-        Ok(loaded) => loaded,
-        Err(e) => return fail(e, 1),
-    };
+pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
+    let rules = &ctx.rules;
     let Some(format) = args.format.or_else(|| BatchFormat::infer(&args.file)) else {
         return fail(
             format!(
                 "cannot tell the format of {} from its name: pass --format csv or --format jsonl",
                 args.file.display()
             ),
-            EXIT_USAGE,
+            USAGE,
         );
     };
     let input: Box<dyn Read> = if is_stdio(&args.file) {
         Box::new(io::stdin().lock())
     } else {
-        match File::open(&args.file) {
+        match crate::files::open_regular(&args.file) {
             Ok(file) => Box::new(file),
-            Err(e) => return fail(format!("cannot open {}: {e}", args.file.display()), 1),
+            Err(e) => return fail(e, 1),
         }
     };
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) if !is_stdio(path) => {
-            if same_file(&args.file, path) {
-                return fail(
-                    format!(
-                        "{} is the input file; choose another output file",
-                        path.display()
-                    ),
-                    EXIT_USAGE,
-                );
-            }
-            match File::create(path) {
-                Ok(file) => Box::new(BufWriter::new(file)),
-                Err(e) => return fail(format!("cannot create {}: {e}", path.display()), 1),
-            }
-        }
-        _ => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let reader = match RowReader::new(input, format) {
+    if let Some(path) = &args.output
+        && !is_stdio(path)
+        && same_file(&args.file, path)
+    {
+        return fail(
+            format!(
+                "{} is the input file; choose another output file",
+                path.display()
+            ),
+            USAGE,
+        );
+    }
+    let reader = match RowReader::new(input, format, Columns::of(rules)) {
         Ok(reader) => reader,
         Err(e) => return fail(format!("{}: {e}", args.file.display()), 1),
     };
-    let mut writer = match ResultWriter::new(out, format) {
-        Ok(writer) => writer,
-        Err(e) => return fail(format!("cannot write the results: {e}"), 1),
-    };
-
-    let mut screener = Screener::new(
-        &rules,
-        args.date.unwrap_or_else(today),
-        settings.new_details(),
-    );
+    let mut screener = Screener::new(rules, args.date.unwrap_or(ctx.today), ctx.settings.new_details());
     let mut screened = match screen_all(reader, &mut screener, !args.no_save) {
         Ok(screened) => screened,
         Err(e) => {
@@ -121,20 +103,16 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> ExitCode {
     if !screened.ignored.is_empty() {
         eprintln!(
             "ree-screen: ignored columns not used by batch: {}",
-            screened.ignored.join(", ")
+            crate::text::sanitize(&screened.ignored.join(", "))
         );
     }
-    let saved = save(cli, &mut screened);
+    let saved = save(ctx, &mut screened);
     let results = screened.results;
 
+    // The output is written only now that the input has been read, and an output file
+    // replaces an existing one only once it is complete.
     let mut summary = Summary::default();
-    let written = results
-        .iter()
-        .try_for_each(|result| {
-            summary.add(result);
-            writer.write(result)
-        })
-        .and_then(|()| writer.finish());
+    let written = write_results(&args.output, format, &results, &mut summary);
     eprint!("{summary}");
     if let Err(e) = saved {
         return fail(
@@ -150,7 +128,33 @@ pub fn run(cli: &Cli, args: &BatchArgs) -> ExitCode {
     if summary.failed.is_empty() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(EXIT_ROW_ERRORS)
+        ExitCode::from(ROWS_FAILED)
+    }
+}
+
+/// Write every result (to standard output, or to a file replaced only when complete),
+/// counting them into `summary`.
+fn write_results(
+    output: &Option<PathBuf>,
+    format: BatchFormat,
+    results: &[RowResult],
+    summary: &mut Summary,
+) -> Result<(), String> {
+    let mut write_all = |out: &mut dyn Write| -> io::Result<()> {
+        let mut writer = ResultWriter::new(out, format)?;
+        for result in results {
+            summary.add(result);
+            writer.write(result)?;
+        }
+        writer.finish()
+    };
+    match output {
+        Some(path) if !is_stdio(path) => {
+            let mut file = AtomicOutput::create(path)?;
+            write_all(&mut BufWriter::new(&mut file)).map_err(|e| e.to_string())?;
+            file.commit()
+        }
+        _ => write_all(&mut BufWriter::new(io::stdout().lock())).map_err(|e| e.to_string()),
     }
 }
 
@@ -167,11 +171,11 @@ struct Screened {
 }
 
 /// Save every screening in one append and put the record ids into the results.
-fn save(cli: &Cli, screened: &mut Screened) -> Result<(), String> {
+fn save(ctx: &Context, screened: &mut Screened) -> Result<(), String> {
     if screened.screenings.is_empty() {
         return Ok(());
     }
-    let ids = save_screenings(cli, &screened.screenings)?;
+    let ids = ctx.save(&screened.screenings)?;
     if ids.len() != screened.screenings.len() {
         return Err(format!(
             "the history returned {} record ids for {} records",
@@ -215,13 +219,13 @@ fn screen_all<R: Read>(
                 result
             }
             Err(error) => {
-                let result = RowResult::failed(&record, &error);
+                let result = RowResult::failed(&record, screener.columns(), &error);
                 errors += 1;
                 if errors <= ERRORS_ON_STDERR {
                     eprintln!(
                         "ree-screen: row {}, {}",
                         record.row,
-                        result.error.as_deref().unwrap_or_default()
+                        crate::text::sanitize(result.error.as_deref().unwrap_or_default())
                     );
                 }
                 result

@@ -9,7 +9,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Cli, EXIT_USAGE, Format, date_arg, fail, open_history, today};
+use super::screen::outcome_arg;
+use super::{Format, date_arg};
+use crate::context::Context;
+use crate::exit::{USAGE as EXIT_USAGE, fail};
 use crate::history::{self, History, NewRecord, Query, RecordKind, Scan, Stored, Summary, export};
 use crate::report;
 use crate::rules::Outcome;
@@ -94,16 +97,6 @@ pub enum ExportFormat {
     Md,
 }
 
-fn outcome_arg(text: &str) -> Result<Outcome, String> {
-    Outcome::from_id(text).ok_or_else(|| {
-        let valid: Vec<&str> = Outcome::ALL.iter().map(|o| o.id()).collect();
-        format!(
-            "invalid outcome '{text}': valid values are {}",
-            valid.join(", ")
-        )
-    })
-}
-
 impl FilterArgs {
     fn query(&self) -> Result<Query, String> {
         Ok(Query {
@@ -150,14 +143,13 @@ struct ListRow<'a> {
     provisional: bool,
     reference: &'a str,
     counterparty: &'a str,
-    destination: &'a str,
     officer: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     supersedes: Option<&'a str>,
 }
 
-pub fn run(cli: &Cli, command: &HistoryCommand) -> ExitCode {
-    let history = match open_history(cli) {
+pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
+    let history = match ctx.history() {
         Ok(h) => h,
         Err(e) => return fail(e, 1),
     };
@@ -167,22 +159,22 @@ pub fn run(cli: &Cli, command: &HistoryCommand) -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::List { filter, format } => list(&history, filter, *format),
-        HistoryCommand::Show { id, format } => show(cli, &history, id, *format),
+        HistoryCommand::Show { id, format } => show(ctx, &history, id, *format),
         HistoryCommand::Export {
             format,
             filter,
             output,
-        } => export_cmd(cli, &history, *format, filter, output.as_ref()),
+        } => export_cmd(ctx, &history, *format, filter, output.as_ref()),
         HistoryCommand::Verify => verify(&history),
         HistoryCommand::Rescreen { id, date, no_save } => {
-            rescreen(cli, &history, id, *date, *no_save)
+            rescreen(ctx, &history, id, *date, *no_save)
         }
         HistoryCommand::Override {
             id,
             outcome,
             reason,
             officer,
-        } => override_cmd(&history, id, outcome, reason, officer.as_deref()),
+        } => override_cmd(ctx, &history, id, outcome, reason, officer.as_deref()),
     };
     result.unwrap_or_else(|(message, status)| fail(message, status))
 }
@@ -213,7 +205,6 @@ fn list(history: &History, filter: &FilterArgs, format: Format) -> CmdResult {
                         provisional: r.screening.determination.provisional,
                         reference: &d.reference,
                         counterparty: &d.counterparty,
-                        destination: &d.destination,
                         officer: &d.officer,
                         supersedes: r.supersedes.as_deref(),
                     }
@@ -230,7 +221,7 @@ fn list(history: &History, filter: &FilterArgs, format: Format) -> CmdResult {
                 let d = &r.screening.details;
                 let outcome = r.effective_outcome();
                 println!(
-                    "{}  {}  {} {:<19}{}  {}  {}  {}{}",
+                    "{}  {}  {} {:<19}{}  {}  {}{}",
                     r.id,
                     r.screening.determination.date,
                     outcome.symbol(),
@@ -242,7 +233,6 @@ fn list(history: &History, filter: &FilterArgs, format: Format) -> CmdResult {
                     },
                     sanitize(&d.reference),
                     sanitize(&d.counterparty),
-                    sanitize(&d.destination),
                     match r.kind {
                         RecordKind::Screening => String::new(),
                         kind => format!(
@@ -271,7 +261,7 @@ fn find(history: &History, id: &str) -> Result<Stored, (String, u8)> {
     })
 }
 
-fn show(cli: &Cli, history: &History, id: &str, format: Format) -> CmdResult {
+fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult {
     let stored = find(history, id)?;
     let r = &stored.record;
     match format {
@@ -282,11 +272,15 @@ fn show(cli: &Cli, history: &History, id: &str, format: Format) -> CmdResult {
         Format::Text => {
             println!(
                 "Record {} (line {}), saved {} by ree-screen {}",
-                r.id, stored.line, r.saved_at, r.program_version
+                sanitize(&r.id),
+                stored.line,
+                r.saved_at,
+                sanitize(&r.program_version)
             );
+            println!("Saved by: {}", r.identity.describe());
             println!("Kind: {}", r.kind.label());
             if let Some(original) = &r.supersedes {
-                println!("Supersedes: {original}");
+                println!("Supersedes: {}", sanitize(original));
             }
             if let Some(outcome) = r.override_outcome {
                 println!("OFFICER OVERRIDE: {} {}", outcome.symbol(), outcome.label());
@@ -294,20 +288,22 @@ fn show(cli: &Cli, history: &History, id: &str, format: Format) -> CmdResult {
             if let Some(reason) = &r.reason {
                 println!("Reason: {}", sanitize(reason));
             }
-            println!("Hash: {}", stored.hash);
+            println!("Hash: {}", sanitize(&stored.hash));
             println!("As decided then:");
             println!();
-            // Labels come from the current rules when they still know the option; the
-            // decision itself (outcome, clauses, statuses, texts) is the stored one.
-            let rules = super::rule_set_in_use(cli).map_err(runtime)?;
-            print!("{}", report::text(&rules, &r.screening));
+            // Texts come from the current rules; the decision itself (outcome, clauses,
+            // roles, statuses) is the stored one.
+            print!(
+                "{}",
+                report::of(&ctx.rules, &r.screening.determination, report::Detail::Concise)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn export_cmd(
-    cli: &Cli,
+    ctx: &Context,
     history: &History,
     format: ExportFormat,
     filter: &FilterArgs,
@@ -321,15 +317,17 @@ fn export_cmd(
     match format {
         ExportFormat::Csv => export::csv(&mut buffer, &rows, &provenance),
         ExportFormat::Json => export::json(&mut buffer, &rows, &provenance),
-        ExportFormat::Md => {
-            let rules = super::rule_set_in_use(cli).map_err(runtime)?;
-            export::markdown(&mut buffer, &rules, &rows, &provenance)
-        }
+        ExportFormat::Md => export::markdown(&mut buffer, &ctx.rules, &rows, &provenance),
     }
     .map_err(runtime)?;
     match output {
-        Some(path) => std::fs::write(path, &buffer)
-            .map_err(|e| runtime(format!("{}: cannot write the export: {e}", path.display())))?,
+        Some(path) => {
+            use std::io::Write;
+            let mut file = crate::files::AtomicOutput::create(path).map_err(runtime)?;
+            file.write_all(&buffer)
+                .map_err(|e| runtime(format!("{}: cannot write the export: {e}", path.display())))?;
+            file.commit().map_err(runtime)?;
+        }
         None => {
             use std::io::Write;
             std::io::stdout().write_all(&buffer).map_err(runtime)?;
@@ -371,18 +369,17 @@ fn verify(history: &History) -> CmdResult {
 }
 
 fn rescreen(
-    cli: &Cli,
+    ctx: &Context,
     history: &History,
     id: &str,
     date: Option<Date>,
     no_save: bool,
 ) -> CmdResult {
     let stored = find(history, id)?;
-    let rules = super::rule_set_in_use(cli).map_err(runtime)?;
-    let (screening, diff) = history::rescreen(&rules, &stored.record, date.unwrap_or_else(today));
+    let (screening, diff) = history::rescreen(&ctx.rules, &stored.record, date.unwrap_or(ctx.today));
     println!(
         "Re-screen of {} (screened {} on {}), now on {}:",
-        stored.record.id,
+        sanitize(&stored.record.id),
         stored.record.saved_at,
         stored.record.screening.determination.date,
         screening.determination.date
@@ -398,7 +395,7 @@ fn rescreen(
         reason: Some("re-screen".to_string()),
         override_outcome: None,
     };
-    let saved = history.append(&[new]).map_err(runtime)?;
+    let saved = history.append(&[new], &ctx.identity).map_err(runtime)?;
     for r in saved {
         println!("Saved as {} to {}", r.id, history.path().display());
     }
@@ -406,6 +403,7 @@ fn rescreen(
 }
 
 fn override_cmd(
+    ctx: &Context,
     history: &History,
     id: &str,
     outcome: &str,
@@ -431,12 +429,12 @@ fn override_cmd(
         reason: Some(reason.to_string()),
         override_outcome: Some(outcome),
     };
-    let saved = history.append(&[new]).map_err(runtime)?;
+    let saved = history.append(&[new], &ctx.identity).map_err(runtime)?;
     for r in saved {
         println!(
             "Override saved as {} (supersedes {}): {} {}",
             r.id,
-            stored.record.id,
+            sanitize(&stored.record.id),
             outcome.symbol(),
             outcome.label()
         );

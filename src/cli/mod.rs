@@ -1,5 +1,6 @@
 //! The command line: arguments (clap), and one small module per subcommand. With no
-//! subcommand the interactive workbench opens.
+//! subcommand the interactive workbench (or plain mode) opens. Every command but `config`
+//! and `rules --check` starts from one [`Context`].
 
 mod batch_cmd;
 mod config_cmd;
@@ -13,8 +14,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use crate::history::{History, NewRecord};
-use crate::rules::{self, RuleSet};
+use crate::context::Context;
+use crate::exit::fail;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,7 +28,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
-    /// Where the history and the draft live (default: the platform data directory;
+    /// Where the history and the drafts live (default: the platform data directory;
     /// also REE_SCREEN_DATA_DIR).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -66,79 +67,28 @@ pub enum Format {
     Json,
 }
 
-/// Exit status for a usage error (bad option value), as clap uses.
-pub const EXIT_USAGE: u8 = 2;
-
 /// Parse a `YYYY-MM-DD` date argument.
 pub fn date_arg(text: &str) -> Result<Date, String> {
     crate::screening::parse_date(text)
 }
 
-/// Today's local date. `REE_SCREEN_TODAY` pins it, so tests and reproductions of an old
-/// screening session see a fixed "today".
-pub fn today() -> Date {
-    if let Some(date) = std::env::var("REE_SCREEN_TODAY")
-        .ok()
-        .and_then(|t| date_arg(&t).ok())
-    {
-        return date;
-    }
-    jiff::ZonedDateTime::now().date()
-}
-
-/// The rule set in use: `--rules`, else the settings' rules file, else the embedded one.
-pub fn rule_set_in_use(cli: &Cli) -> Result<RuleSet, String> {
-    crate::settings::load_with_rules(cli.rules.as_ref()).map(|(_, rules)| rules)
-}
-
-/// The rules file `path` if given, else the embedded rule set.
-pub fn load_rules(path: Option<&PathBuf>) -> Result<RuleSet, rules::RulesError> {
-    match path {
-        Some(p) => rules::load_file(p),
-        None => rules::embedded(),
-    }
-}
-
 pub fn run(cli: Cli) -> ExitCode {
-    // A malformed settings file stops a command rather than being half-applied or ignored.
-    // The others read the settings as they start; `history` uses none of them, so it checks.
-    if matches!(cli.command, Some(Command::History(_)))
-        && let Err(e) = crate::settings::Settings::load()
-    {
-        return fail(e, 1);
-    }
     match &cli.command {
-        Some(Command::Screen(args)) => screen::run(&cli, args),
-        Some(Command::Rules(args)) => rules_cmd::run(&cli, args),
-        Some(Command::Batch(args)) => batch_cmd::run(&cli, args),
-        Some(Command::Config(args)) => config_cmd::run(args),
-        Some(Command::History(command)) => history_cmd::run(&cli, command),
-        None if crate::plain::should_use(&cli) => crate::plain::run(&cli),
-        None => crate::tui::run(&cli),
+        Some(Command::Config(args)) => return config_cmd::run(args),
+        Some(Command::Rules(args)) if args.check.is_some() => return rules_cmd::check(args),
+        _ => {}
     }
-}
-
-/// Save screenings to the history in one locked append and return their record ids, in
-/// order. The one seam every front end (form, plain mode, `screen`, `batch`) saves through.
-pub fn save_screenings(
-    cli: &Cli,
-    screenings: &[crate::screening::Screening],
-) -> Result<Vec<String>, String> {
-    let history = open_history(cli)?;
-    let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
-    history
-        .append(&new)
-        .map(|records| records.into_iter().map(|r| r.id).collect())
-        .map_err(|e| format!("not saved: {e}"))
-}
-
-/// The history in the data directory chosen by `--data-dir`, the environment or the platform.
-pub fn open_history(cli: &Cli) -> Result<History, String> {
-    crate::paths::data_dir(cli.data_dir.as_deref()).map(History::new)
-}
-
-/// Print an error the way every subcommand does, and give the exit status.
-pub fn fail(message: impl std::fmt::Display, status: u8) -> ExitCode {
-    eprintln!("ree-screen: {message}");
-    ExitCode::from(status)
+    let ctx = match Context::load(cli.rules.as_deref(), cli.data_dir.as_deref()) {
+        Ok(ctx) => ctx,
+        Err(e) => return fail(e, 1),
+    };
+    match &cli.command {
+        Some(Command::Screen(args)) => screen::run(&ctx, args),
+        Some(Command::Rules(args)) => rules_cmd::run(&ctx, args),
+        Some(Command::Batch(args)) => batch_cmd::run(&ctx, args),
+        Some(Command::History(command)) => history_cmd::run(&ctx, command),
+        Some(Command::Config(_)) => ExitCode::SUCCESS,
+        None if crate::plain::should_use(cli.plain) => crate::plain::run(&ctx),
+        None => crate::tui::run(&ctx, ctx.settings.ascii(cli.ascii)),
+    }
 }

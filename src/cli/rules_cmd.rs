@@ -8,9 +8,12 @@ use clap::Args;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Cli, Format, date_arg, fail, rule_set_in_use, today};
-use crate::engine::{ClauseStatus, clause_status};
+use super::{Format, date_arg};
+use crate::context::Context;
+use crate::engine::{ClauseStatus, Reading, clause_status, confirmed};
+use crate::exit::fail;
 use crate::rules::{self, RuleSet};
+use crate::text::sanitize;
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
@@ -60,14 +63,21 @@ fn statuses(rules: &RuleSet, date: Date) -> Vec<MeasureStatus> {
             articles: rules
                 .clauses
                 .iter()
-                .filter(|c| c.measure == m.id)
-                .map(|c| {
-                    let status = clause_status(rules, m, c, date);
+                .enumerate()
+                .filter(|(_, c)| c.measure == m.id)
+                .map(|(i, c)| {
+                    let status = clause_status(rules, i, date, Reading::AsScheduled);
+                    let (text, _) = crate::present::status_words(rules, &c.id, &status);
+                    let text = if confirmed(m, date) {
+                        text
+                    } else {
+                        format!("{text} (not confirmed after {})", m.verified_until)
+                    };
                     ArticleStatus {
                         clause: c.id.clone(),
                         article: c.cited_as(),
                         effective: c.effective.unwrap_or(m.effective),
-                        status_text: status.describe(),
+                        status_text: text,
                         status,
                     }
                 })
@@ -76,30 +86,34 @@ fn statuses(rules: &RuleSet, date: Date) -> Vec<MeasureStatus> {
         .collect()
 }
 
-pub fn run(cli: &Cli, args: &RulesArgs) -> ExitCode {
-    if let Some(path) = &args.check {
-        return match rules::load_file(path) {
-            Ok(r) => {
-                println!(
-                    "{}: valid rule set {} version {} ({} measures, {} clauses, {} rules)",
-                    path.display(),
-                    r.id,
-                    r.version,
-                    r.measures.len(),
-                    r.clauses.len(),
-                    r.rules.len()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e, 1),
-        };
-    }
-    let rules = match rule_set_in_use(cli) {
-        Ok(r) => r,
-        Err(e) => return fail(e, 1),
+/// `rules --check FILE`: validate a rules file without loading anything else.
+pub fn check(args: &RulesArgs) -> ExitCode {
+    let Some(path) = &args.check else {
+        return ExitCode::SUCCESS;
     };
-    let date = args.date.unwrap_or_else(today);
-    let measures = statuses(&rules, date);
+    match rules::load_file(path) {
+        Ok(r) => {
+            println!(
+                "{}: valid rule set {} version {} ({} questions, {} measures, {} clauses, {} rules; sha256 {})",
+                path.display(),
+                sanitize(&r.id),
+                sanitize(&r.version),
+                r.questions.len(),
+                r.measures.len(),
+                r.clauses.len(),
+                r.rules.len(),
+                r.compiled.sha256
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e, 1),
+    }
+}
+
+pub fn run(ctx: &Context, args: &RulesArgs) -> ExitCode {
+    let rules = &ctx.rules;
+    let date = args.date.unwrap_or(ctx.today);
+    let measures = statuses(rules, date);
     match args.format {
         Format::Json => {
             let out = serde_json::json!({
@@ -112,11 +126,13 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> ExitCode {
         Format::Text => {
             println!(
                 "Rule set {} version {} (reviewed {}); status on {date}:",
-                rules.id, rules.version, rules.reviewed
+                sanitize(&rules.id),
+                sanitize(&rules.version),
+                rules.reviewed
             );
             for m in &measures {
                 println!();
-                println!("{} - {}", m.name, m.title);
+                println!("{} - {}", sanitize(&m.name), sanitize(&m.title));
                 println!(
                     "  published {}, effective {}, sources confirm status until {}",
                     m.published, m.effective, m.verified_until
@@ -138,7 +154,11 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> ExitCode {
                     } else {
                         format!(" (effective {effective})")
                     };
-                    println!("  {}{start}: {status}", articles.join(", "));
+                    println!(
+                        "  {}{start}: {}",
+                        sanitize(&articles.join(", ")),
+                        sanitize(status)
+                    );
                 }
             }
         }

@@ -76,6 +76,20 @@ impl Answers {
     }
 }
 
+/// A value as the rule set spells it: country codes upper case, other ids lower case, so
+/// `de`, `DE` and ` De ` all answer Germany.
+pub fn normalise(rules: &RuleSet, question: &str, value: &str) -> String {
+    let value = value.trim();
+    let country = rules
+        .question(question)
+        .is_some_and(|q| q.kind == crate::rules::QuestionKind::Country);
+    if country && value.len() == 2 && !value.eq_ignore_ascii_case(UNKNOWN) {
+        value.to_ascii_uppercase()
+    } else {
+        value.to_ascii_lowercase()
+    }
+}
+
 /// What a question accepts, for error messages.
 pub fn valid_values(question: &crate::rules::Question) -> String {
     match question.kind {

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-pub use answers::{Answers, valid_values};
+pub use answers::{Answers, normalise, valid_values};
 pub use relevance::{applies, question_matters};
 pub use status::{ClauseStatus, Lapsed, Reading, clause_status, confirmed};
 

@@ -10,7 +10,7 @@ use super::record::Record;
 use super::store::{History, Scan, Stored};
 use crate::report;
 use crate::rules::RuleSet;
-use crate::text::sanitize;
+use crate::text::{neutralise_formula, sanitize};
 
 /// What every export states about the history it came from.
 #[derive(Debug, Clone, Serialize)]
@@ -38,21 +38,25 @@ impl Provenance {
     }
 }
 
-/// A cell a spreadsheet would run as a formula gets a leading apostrophe.
-pub fn neutralise_formula(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
-
 fn clause_list(record: &Record) -> String {
     record
         .screening
         .determination
         .clauses
         .iter()
-        .map(|c| format!("{} [{}]", c.id, c.status.id()))
+        .filter(|c| c.role != crate::engine::Role::Context)
+        .map(|c| format!("{} [{}, {}]", c.id, c.role.id(), c.status.id()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn answer_list(record: &Record) -> String {
+    record
+        .screening
+        .determination
+        .answers
+        .iter()
+        .map(|(q, v)| format!("{q}={v}"))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -67,12 +71,9 @@ pub fn csv(out: impl Write, records: &[&Stored], provenance: &Provenance) -> Res
         "screening_date",
         "reference",
         "counterparty",
-        "destination",
         "officer",
         "notes",
-        "stage",
-        "origin",
-        "recipient",
+        "answers",
         "outcome",
         "engine_outcome",
         "provisional",
@@ -97,12 +98,9 @@ pub fn csv(out: impl Write, records: &[&Stored], provenance: &Provenance) -> Res
             d.date.to_string(),
             det.reference.clone(),
             det.counterparty.clone(),
-            det.destination.clone(),
             det.officer.clone(),
             det.notes.clone(),
-            d.answers.stage.clone(),
-            d.answers.origin.clone(),
-            d.answers.recipient.clone(),
+            answer_list(r),
             r.effective_outcome().id().to_string(),
             d.outcome.id().to_string(),
             d.provisional.to_string(),
@@ -114,7 +112,9 @@ pub fn csv(out: impl Write, records: &[&Stored], provenance: &Provenance) -> Res
             provenance.head.clone(),
             provenance.records.to_string(),
         ];
-        w.write_record(row.iter().map(|c| neutralise_formula(c)))
+        // Cells are text for people and spreadsheets: no control or bidi characters, no
+        // formulas.
+        w.write_record(row.iter().map(|c| neutralise_formula(&sanitize(c))))
             .map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())
@@ -202,26 +202,9 @@ pub fn markdown(
             text.push_str(&format!("- Reason: {}\n", sanitize(reason)));
         }
         text.push_str("\n```text\n");
-        text.push_str(&report::text(rules, &r.screening).replace("```", "'''"));
+        text.push_str(&report::of(rules, d, report::Detail::Concise).replace("```", "'''"));
         text.push_str("```\n");
     }
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::neutralise_formula;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(
-            neutralise_formula("=HYPERLINK(\"x\")"),
-            "'=HYPERLINK(\"x\")"
-        );
-        assert_eq!(neutralise_formula("+1"), "'+1");
-        assert_eq!(neutralise_formula("-1"), "'-1");
-        assert_eq!(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise_formula("PO-1"), "PO-1");
-        assert_eq!(neutralise_formula(""), "");
-    }
-}

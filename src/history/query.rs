@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::record::{LineProblem, RecordKind, SCHEMA_VERSION};
 use super::store::{History, HistoryError, ReverseLines};
+use crate::engine::Answers;
 use crate::rules::Outcome;
 use crate::screening::Details;
 
@@ -24,7 +25,7 @@ pub struct Summary {
     pub outcome: Outcome,
     pub provisional: bool,
     pub details: Details,
-    /// Lower-cased reference, counterparty, destination, officer and notes, for filtering.
+    /// Lower-cased reference, counterparty, officer, notes and answers, for filtering.
     haystack: String,
 }
 
@@ -40,7 +41,7 @@ impl Summary {
             kind: record.kind,
             outcome: record.effective_outcome(),
             provisional: s.determination.provisional,
-            haystack: haystack(&s.details),
+            haystack: haystack(&s.details, &s.determination.answers),
             details: s.details.clone(),
         }
     }
@@ -64,10 +65,15 @@ impl Summary {
         }
         #[derive(Deserialize)]
         struct Scr {
+            determination: Det,
+            details: Details,
+        }
+        #[derive(Deserialize)]
+        struct Det {
             outcome: Outcome,
             provisional: bool,
             date: Date,
-            details: Details,
+            answers: Answers,
         }
         #[derive(Deserialize)]
         struct Version {
@@ -92,41 +98,38 @@ impl Summary {
         if r.schema > SCHEMA_VERSION {
             return Err(LineProblem::NewerSchema(r.schema));
         }
-        let haystack = haystack(&r.screening.details);
+        let d = r.screening.determination;
+        let haystack = haystack(&r.screening.details, &d.answers);
         Ok(Summary {
             offset,
             id: r.id,
             saved_at: r.saved_at,
-            date: r.screening.date,
+            date: d.date,
             kind: r.kind,
-            outcome: r.override_outcome.unwrap_or(r.screening.outcome),
-            provisional: r.screening.provisional,
+            outcome: r.override_outcome.unwrap_or(d.outcome),
+            provisional: d.provisional,
             details: r.screening.details,
             haystack,
         })
     }
 }
 
-/// The searchable text of a record's fields, lower-cased, fields kept apart so a word cannot
-/// match across two of them.
-fn haystack(d: &Details) -> String {
-    [
-        &d.reference,
-        &d.counterparty,
-        &d.destination,
-        &d.officer,
-        &d.notes,
-    ]
-    .iter()
-    .map(|s| s.to_lowercase())
-    .collect::<Vec<_>>()
-    .join("\u{1f}")
+/// The searchable text of a record's fields and answers, lower-cased, kept apart so a word
+/// cannot match across two of them.
+fn haystack(d: &Details, answers: &Answers) -> String {
+    [&d.reference, &d.counterparty, &d.officer, &d.notes]
+        .into_iter()
+        .map(String::as_str)
+        .chain(answers.iter().map(|(_, v)| v))
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
 }
 
 /// The filters of `history list`, `history export` and the history view.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
-    /// Case-insensitive text in reference, counterparty, destination, officer or notes;
+    /// Case-insensitive text in reference, counterparty, officer, notes or the answers;
     /// every whitespace-separated word must appear.
     pub text: String,
     pub outcome: Option<Outcome>,

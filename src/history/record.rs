@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use crate::identity::Identity;
 use crate::rules::Outcome;
 use crate::screening::Screening;
 
 /// The record format this program writes. A line with a higher version is skipped and
 /// reported, never misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -59,6 +60,9 @@ pub struct Record {
     /// The outcome the officer decided, for an override; the engine's stays in `screening`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_outcome: Option<Outcome>,
+    /// Who saved it: the operating-system user and SSH client, beside the officer typed.
+    #[serde(default)]
+    pub identity: Identity,
     /// The determination exactly as shown, with the record fields.
     pub screening: Screening,
     /// Hash of the previous record in the file (`GENESIS` for the first).
@@ -120,6 +124,7 @@ pub(crate) fn encode_with(
         reason: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         override_outcome: Option<Outcome>,
+        identity: &'a Identity,
     }
     let mut body = serde_json::to_string(&Head {
         schema: record.schema,
@@ -130,6 +135,7 @@ pub(crate) fn encode_with(
         supersedes: record.supersedes.as_deref(),
         reason: record.reason.as_deref(),
         override_outcome: record.override_outcome,
+        identity: &record.identity,
     })?;
     body.pop(); // the closing brace
     body.push_str(",\"screening\":");
@@ -145,11 +151,13 @@ pub(crate) fn encode_with(
 /// A screening serialised from its determination's JSON (the object without its closing
 /// brace, computed once per determination) and its record fields.
 pub(crate) fn splice_screening(
-    determination_open: &str,
+    determination: &str,
     details: &crate::screening::Details,
 ) -> Result<String, serde_json::Error> {
     let details = serde_json::to_string(details)?;
-    Ok(format!("{determination_open},\"details\":{details}}}"))
+    Ok(format!(
+        "{{\"determination\":{determination},\"details\":{details}}}"
+    ))
 }
 
 /// What is wrong with a line that cannot be used.
@@ -241,7 +249,10 @@ mod tests {
         let date = "2025-10-20".parse().expect("date");
         let screening = Screening::run(
             &rules,
-            &Answers::new("unknown", "china", "civil"),
+            &Answers::new()
+                .with("stage", "unknown")
+                .with("origin", "china")
+                .with("recipient", "civil"),
             date,
             details,
         );
@@ -254,12 +265,12 @@ mod tests {
             supersedes: Some("y".into()),
             reason: Some("because".into()),
             override_outcome: Some(Outcome::Exempt),
+            identity: Identity::default(),
             screening: screening.clone(),
             prev: GENESIS.into(),
         };
-        let mut open = serde_json::to_string(&*screening.determination).expect("json");
-        open.pop();
-        let spliced = splice_screening(&open, &screening.details).expect("splice");
+        let determination = serde_json::to_string(&*screening.determination).expect("json");
+        let spliced = splice_screening(&determination, &screening.details).expect("splice");
         assert_eq!(
             encode_with(&record, &spliced).expect("spliced"),
             encode(&record).expect("plain")

@@ -5,7 +5,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::record::Record;
-use crate::engine::FiredClause;
+use crate::engine::ClauseResult;
+use crate::present::status_words;
 use crate::rules::{Outcome, RuleSet};
 use crate::screening::Screening;
 
@@ -15,9 +16,9 @@ pub struct ClauseChange {
     pub id: String,
     /// "MOFCOM Announcement 2025 No. 61, Art. 2".
     pub cited_as: String,
-    /// Status then; None when it did not fire then.
+    /// Role and status then; None when it did not bear on the case then.
     pub before: Option<String>,
-    /// Status now; None when it no longer fires.
+    /// Role and status now; None when it no longer does.
     pub after: Option<String>,
 }
 
@@ -38,38 +39,46 @@ impl Diff {
     }
 }
 
-fn cited_as(c: &FiredClause) -> String {
-    match &c.code {
-        Some(code) => format!("{}, {} ({code})", c.measure_name, c.article),
-        None => format!("{}, {}", c.measure_name, c.article),
-    }
+/// "decisive; in force since 2025-04-04".
+fn standing(rules: &RuleSet, c: &ClauseResult) -> String {
+    let (status, _) = status_words(rules, &c.id, &c.status);
+    let effect = c.effect.map(|e| format!(", {}", e.short())).unwrap_or_default();
+    format!("{}{effect}; {status}", c.role.id().replace('_', " "))
 }
 
-/// Compare two determinations clause by clause.
-pub fn diff(before: &Screening, after: &Screening) -> Diff {
+/// Compare two determinations clause by clause (context clauses aside).
+pub fn diff(rules: &RuleSet, before: &Screening, after: &Screening) -> Diff {
     let (b, a) = (&before.determination, &after.determination);
+    let relevant = |c: &&ClauseResult| c.role != crate::engine::Role::Context;
     let mut clauses = Vec::new();
-    for old in &b.clauses {
-        let new = a.clauses.iter().find(|c| c.id == old.id);
-        if new.is_none_or(|n| n.status_text != old.status_text) {
+    for old in b.clauses.iter().filter(relevant) {
+        let then = standing(rules, old);
+        let now = a
+            .clauses
+            .iter()
+            .filter(relevant)
+            .find(|c| c.id == old.id)
+            .map(|n| standing(rules, n));
+        if now.as_ref() != Some(&then) {
             clauses.push(ClauseChange {
                 id: old.id.clone(),
-                cited_as: cited_as(old),
-                before: Some(old.status_text.clone()),
-                after: new.map(|n| n.status_text.clone()),
+                cited_as: rules.cite(&old.id),
+                before: Some(then),
+                after: now,
             });
         }
     }
     for new in a
         .clauses
         .iter()
-        .filter(|n| !b.clauses.iter().any(|o| o.id == n.id))
+        .filter(relevant)
+        .filter(|n| !b.clauses.iter().filter(relevant).any(|o| o.id == n.id))
     {
         clauses.push(ClauseChange {
             id: new.id.clone(),
-            cited_as: cited_as(new),
+            cited_as: rules.cite(&new.id),
             before: None,
-            after: Some(new.status_text.clone()),
+            after: Some(standing(rules, new)),
         });
     }
     let version = |s: &Screening| {
@@ -91,7 +100,7 @@ pub fn diff(before: &Screening, after: &Screening) -> Diff {
 pub fn rescreen(rules: &RuleSet, record: &Record, date: Date) -> (Screening, Diff) {
     let old = &record.screening;
     let new = Screening::run(rules, &old.determination.answers, date, old.details.clone());
-    let changes = diff(old, &new);
+    let changes = diff(rules, old, &new);
     (new, changes)
 }
 
@@ -127,8 +136,8 @@ pub fn diff_text(d: &Diff) -> String {
         out.push_str(&format!(
             "- {}\n    then: {}\n    now:  {}\n",
             c.cited_as,
-            c.before.as_deref().unwrap_or("did not fire"),
-            c.after.as_deref().unwrap_or("does not fire")
+            c.before.as_deref().unwrap_or("did not bear on the case"),
+            c.after.as_deref().unwrap_or("does not bear on the case")
         ));
     }
     out

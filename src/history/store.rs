@@ -17,6 +17,7 @@ use super::record::{
 };
 use crate::engine::Determination;
 use crate::rules::Outcome;
+use crate::identity::Identity;
 use crate::screening::Screening;
 
 pub const FILE_NAME: &str = "history.jsonl";
@@ -176,7 +177,11 @@ impl History {
 
     /// Append records in one locked write, chained to the newest good record, and fsync before
     /// returning them. Nothing already in the file is changed.
-    pub fn append(&self, new: &[NewRecord]) -> Result<Vec<Record>, HistoryError> {
+    pub fn append(
+        &self,
+        new: &[NewRecord],
+        identity: &Identity,
+    ) -> Result<Vec<Record>, HistoryError> {
         let path = self.path();
         let mut file = self.open_for_append()?;
         file.lock()
@@ -190,14 +195,13 @@ impl History {
             "\n".to_string()
         };
         let mut records = Vec::with_capacity(new.len());
-        let mut slim = SlimCache {
+        let mut encoded = EncodeCache {
             path: &path,
             made: HashMap::new(),
         };
         let now = Timestamp::now();
         for entry in new {
-            let (determination, determination_open) =
-                slim.stored(&entry.screening.determination)?;
+            let determination_json = encoded.json(&entry.screening.determination)?;
             let record = Record {
                 schema: SCHEMA_VERSION,
                 id: new_id(now),
@@ -207,13 +211,11 @@ impl History {
                 supersedes: entry.supersedes.clone(),
                 reason: entry.reason.clone(),
                 override_outcome: entry.override_outcome,
-                screening: Screening {
-                    determination,
-                    details: entry.screening.details.clone(),
-                },
+                identity: identity.clone(),
+                screening: entry.screening.clone(),
                 prev: prev.clone(),
             };
-            let (line, hash) = splice_screening(&determination_open, &record.screening.details)
+            let (line, hash) = splice_screening(&determination_json, &record.screening.details)
                 .and_then(|screening| encode_with(&record, &screening))
                 .map_err(|e| encode_error(&path, &e))?;
             out.push_str(&line);
@@ -375,32 +377,23 @@ impl History {
     }
 }
 
-/// Stored copies of determinations and their JSON, made once per distinct determination in
-/// a batch. A stored clause keeps its primary source only: the full list is in the rule set,
-/// named by id and version, and leaving it out makes a record about a quarter smaller.
-struct SlimCache<'p> {
+/// The JSON of each distinct determination in a batch, made once: an order book repeats a
+/// handful of answer combinations.
+struct EncodeCache<'p> {
     path: &'p Path,
-    made: HashMap<*const Determination, (Arc<Determination>, Arc<str>)>,
+    made: HashMap<*const Determination, Arc<str>>,
 }
 
-impl SlimCache<'_> {
-    /// The stored determination and its JSON object without the closing brace.
-    fn stored(
-        &mut self,
-        full: &Arc<Determination>,
-    ) -> Result<(Arc<Determination>, Arc<str>), HistoryError> {
-        if let Some((slim, open)) = self.made.get(&Arc::as_ptr(full)) {
-            return Ok((slim.clone(), open.clone()));
+impl EncodeCache<'_> {
+    fn json(&mut self, determination: &Arc<Determination>) -> Result<Arc<str>, HistoryError> {
+        if let Some(json) = self.made.get(&Arc::as_ptr(determination)) {
+            return Ok(json.clone());
         }
-        let mut slim = Determination::clone(full);
-        for clause in &mut slim.clauses {
-            clause.sources.clear();
-        }
-        let mut open = serde_json::to_string(&slim).map_err(|e| encode_error(self.path, &e))?;
-        open.pop();
-        let made = (Arc::new(slim), Arc::<str>::from(open));
-        self.made.insert(Arc::as_ptr(full), made.clone());
-        Ok(made)
+        let json: Arc<str> = serde_json::to_string(&**determination)
+            .map_err(|e| encode_error(self.path, &e))?
+            .into();
+        self.made.insert(Arc::as_ptr(determination), json.clone());
+        Ok(json)
     }
 }
 

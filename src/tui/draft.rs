@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::app::Step;
+use crate::engine::Answers;
 use crate::screening::Details;
 
 pub const FILE_NAME: &str = "draft.json";
@@ -17,9 +18,11 @@ pub const FILE_NAME: &str = "draft.json";
 pub struct Draft {
     /// The step the officer was on (a determination resumes at the review).
     pub step: Step,
-    pub stage: Option<String>,
-    pub origin: Option<String>,
-    pub recipient: Option<String>,
+    /// The options chosen so far, by question id.
+    pub answers: Answers,
+    /// Questions answered from the review although not needed.
+    #[serde(default)]
+    pub answered_anyway: Vec<String>,
     /// The date as typed, which may not be valid yet.
     pub date: String,
     pub details: Details,
@@ -117,9 +120,8 @@ mod tests {
     fn sample() -> Draft {
         Draft {
             step: Step::Details,
-            stage: Some("mining".into()),
-            origin: None,
-            recipient: None,
+            answers: Answers::new().with("stage", "mining"),
+            answered_anyway: Vec::new(),
             date: "2025-10-2".into(),
             details: Details {
                 counterparty: "深圳稀土有限公司".into(),

@@ -8,10 +8,13 @@ use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use super::action::Action;
 use super::history_view::{CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, StoredRecord};
 use crate::history::{History, Index, NewRecord, decode};
+use crate::identity::Identity;
 
 pub struct HistoryIo {
     /// The history to use, or why there is none (no data directory).
     history: Result<History, String>,
+    /// Who saves re-screens and overrides.
+    identity: Identity,
     /// The index being read, while the view is open.
     index: Option<Index>,
     /// The view asked for more lines.
@@ -19,9 +22,10 @@ pub struct HistoryIo {
 }
 
 impl HistoryIo {
-    pub fn new(history: Result<History, String>) -> HistoryIo {
+    pub fn new(history: Result<History, String>, identity: Identity) -> HistoryIo {
         HistoryIo {
             history,
+            identity,
             index: None,
             wants_more: false,
         }
@@ -53,7 +57,7 @@ impl HistoryIo {
                     reason: Some(request.reason.clone()),
                     override_outcome: request.override_outcome,
                 };
-                h.append(&[new])
+                h.append(&[new], &self.identity)
                     .map_err(|e| format!("not saved: {e}"))?
                     .into_iter()
                     .next()

@@ -444,8 +444,13 @@ fn record_text(rules: &RuleSet, stored: &StoredRecord) -> String {
     if let Some(reason) = &r.reason {
         out.push_str(&format!("Reason: {}\n", sanitize(reason)));
     }
+    out.push_str(&format!("Saved by: {}\n", r.identity.describe()));
     out.push_str(&format!("Hash: {}\n\n", sanitize(&stored.hash)));
-    out.push_str(&report::text(rules, &r.screening));
+    out.push_str(&report::of(
+        rules,
+        &r.screening.determination,
+        report::Detail::Concise,
+    ));
     out
 }
 

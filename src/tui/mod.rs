@@ -21,7 +21,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crossterm::event::{self, Event, KeyEventKind};
 
-use crate::cli::{Cli, fail, open_history, save_screenings, today};
+use crate::context::Context;
+use crate::exit::fail;
 use action::Action;
 use app::{App, Overlay};
 use draft::Draft;
@@ -32,12 +33,8 @@ use theme::Theme;
 use update::{Effect, update};
 
 /// Open the workbench and run it until the officer quits or the terminal goes away.
-pub fn run(cli: &Cli) -> ExitCode {
-    // Settings first: a malformed file refuses to start before the terminal is touched.
-    let (settings, rules) = match crate::settings::load_with_rules(cli.rules.as_ref()) {
-        Ok(loaded) => loaded,
-        Err(e) => return fail(e, 1),
-    };
+pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
+    let settings = &ctx.settings;
     let keys = match KeyMap::with_overrides(&settings.keys) {
         Ok(keys) => keys,
         Err(e) => return fail(e, 1),
@@ -48,11 +45,12 @@ pub fn run(cli: &Cli) -> ExitCode {
             1,
         );
     }
-    let theme = Theme::from_env(settings.ascii(cli.ascii));
-    let mut app = App::new(rules, today(), theme).with_defaults(settings.new_details());
+    let theme = Theme::from_env(ascii);
+    let mut app = App::new(ctx.rules.clone(), ctx.today, theme)
+        .with_defaults(settings.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
-    let data_dir = match crate::paths::data_dir(cli.data_dir.as_deref()) {
-        Ok(dir) => Some(dir),
+    let data_dir = match &ctx.data_dir {
+        Ok(dir) => Some(dir.clone()),
         Err(message) => {
             app.notice = Some(format!("Drafts are not kept: {message}"));
             None
@@ -86,9 +84,9 @@ pub fn run(cli: &Cli) -> ExitCode {
         }
     };
     let mut runtime = Runtime {
-        cli,
+        ctx,
         drafts,
-        history: HistoryIo::new(open_history(cli)),
+        history: HistoryIo::new(ctx.history(), ctx.identity.clone()),
     };
     let exit = runtime.event_loop(&mut app, &mut guard, &mut waiter);
     if !watchdog.stand_down() {
@@ -152,7 +150,7 @@ impl Drafts {
 }
 
 struct Runtime<'a> {
-    cli: &'a Cli,
+    ctx: &'a Context,
     drafts: Arc<Drafts>,
     history: HistoryIo,
 }
@@ -234,7 +232,7 @@ impl Runtime<'_> {
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
             Effect::Save(screening) => Some(Action::Saved(
-                save_screenings(self.cli, std::slice::from_ref(&*screening)).and_then(|ids| {
+                self.ctx.save(std::slice::from_ref(&*screening)).and_then(|ids| {
                     ids.into_iter()
                         .next()
                         .ok_or_else(|| "the history returned no record id".to_string())

@@ -5,11 +5,12 @@
 use tui_input::{Input, InputRequest};
 
 use super::action::{Action, Edit};
-use super::app::{App, Outcome, Overlay, Pending, SaveState, Step, field_index, question_position};
+use super::app::{App, Decision, Overlay, Pending, SaveState, Step, field_index};
 use super::draft::Draft;
 use super::history_view::{self, HistoryEffect};
 use super::screens::result;
-use crate::report;
+use crate::present::present;
+use crate::report::{self, Detail};
 use crate::screening::{Field, Screening, parse_date, validate_field};
 
 /// IO the runtime carries out after an update.
@@ -52,7 +53,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         _ if app.history.is_some() => history_view::update(app, action),
         Action::History => history_view::open(app),
         _ => match app.step {
-            Step::Stage | Step::Origin | Step::Recipient => on_list(app, action),
+            Step::Question(q) => on_list(app, q, action),
             Step::Details => on_form(app, action),
             Step::Review => on_review(app, action),
             Step::Result => on_result(app, action),
@@ -104,32 +105,46 @@ fn go_to(app: &mut App, step: Step) -> Option<Effect> {
         return None;
     }
     app.step = step;
-    if let Some(q) = step.question() {
-        let i = question_position(q);
-        let question = app.rules.questions.get(q);
-        if let Some(p) = app.answers[i]
-            .as_deref()
-            .and_then(|id| question.options.iter().position(|o| o.id == id))
-        {
-            app.highlight[i] = p;
-        }
-    }
+    app.highlight_answers();
     if step != Step::Result {
-        app.outcome = None;
+        app.decision = None;
         app.scroll = 0;
     }
     app.draft().map(|d| Effect::SaveDraft(Box::new(d)))
 }
 
-fn on_list(app: &mut App, action: Action) -> Option<Effect> {
-    let q = app.step.question()?;
-    let i = question_position(q);
-    let count = app.rules.questions.get(q).options.len();
+/// The step after question `q`: the next question asked (only one not answered yet when
+/// changing an answer from the review), else the record details (or back to the review).
+fn after_question(app: &App, q: usize) -> Step {
+    let mut next = q + 1;
+    while let Some(n) = app.next_question(next) {
+        let unanswered = app.answers.get(&app.rules.questions[n].id).is_none();
+        if !app.from_review || unanswered {
+            return Step::Question(n);
+        }
+        next = n + 1;
+    }
+    if app.from_review {
+        Step::Review
+    } else {
+        Step::Details
+    }
+}
+
+/// The step before question `q`: the previous question asked, if any.
+fn before_question(app: &App, q: usize) -> Option<Step> {
+    app.previous_question(q).map(Step::Question)
+}
+
+fn on_list(app: &mut App, q: usize, action: Action) -> Option<Effect> {
+    let count = app.rules.questions.get(q)?.options.len();
     let last = count.saturating_sub(1);
-    let highlight = &mut app.highlight[i];
+    let highlight = &mut app.highlight[q];
     match action {
         Action::Up => *highlight = highlight.saturating_sub(1),
         Action::Down => *highlight = (*highlight + 1).min(last),
+        Action::PageUp => *highlight = highlight.saturating_sub(10),
+        Action::PageDown => *highlight = (*highlight + 10).min(last),
         Action::Top => *highlight = 0,
         Action::Bottom => *highlight = last,
         Action::Jump(n) if (1..=count).contains(&usize::from(n)) => *highlight = usize::from(n) - 1,
@@ -137,21 +152,32 @@ fn on_list(app: &mut App, action: Action) -> Option<Effect> {
             app.notice = Some(format!("There is no option {n}: choose 1 to {count}"))
         }
         Action::Next => {
-            let id = app
-                .rules
-                .questions
-                .get(q)
-                .options
-                .get(*highlight)?
-                .id
-                .clone();
-            app.answers[i] = Some(id);
-            return go_to(app, app.step.next());
+            let question = &app.rules.questions[q];
+            let id = question.options.get(*highlight)?.id.clone();
+            let qid = question.id.clone();
+            app.answers.set(&qid, &id);
+            if app.from_review && app.skip(q).is_some() {
+                app.answered_anyway.insert(qid);
+            }
+            let next = after_question(app, q);
+            if next == Step::Review {
+                app.from_review = false;
+            }
+            return go_to(app, next);
         }
-        Action::Back => return app.step.previous().and_then(|s| go_to(app, s)),
+        Action::Back => {
+            app.from_review = false;
+            return before_question(app, q).and_then(|s| go_to(app, s));
+        }
         _ => {}
     }
     None
+}
+
+/// The last question asked, for going back from the record details.
+fn last_question(app: &App) -> Step {
+    app.previous_question(app.rules.questions.len())
+        .map_or(Step::Question(0), Step::Question)
 }
 
 fn on_form(app: &mut App, action: Action) -> Option<Effect> {
@@ -160,7 +186,8 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
         Action::Type(c) => insert(app, field, &c.to_string()),
         Action::Paste(text) => insert(app, field, &text),
         Action::Edit(Edit::DeleteBack) if app.inputs[app.focus].value().is_empty() => {
-            return go_to(app, Step::Recipient);
+            let step = last_question(app);
+            return go_to(app, step);
         }
         Action::Edit(edit) => {
             app.inputs[app.focus].handle(request(edit));
@@ -190,7 +217,10 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
                 None => return go_to(app, Step::Review),
             }
         }
-        Action::Back => return go_to(app, Step::Recipient),
+        Action::Back => {
+            let step = last_question(app);
+            return go_to(app, step);
+        }
         _ => {}
     }
     None
@@ -237,12 +267,22 @@ fn check(app: &mut App, field: Field) -> bool {
     valid
 }
 
+/// The review numbers the questions 1 to N in rule-set order, then the record details.
 fn on_review(app: &mut App, action: Action) -> Option<Effect> {
     match action {
-        Action::Jump(n) => Step::NUMBERED
-            .get(usize::from(n).checked_sub(1)?)
-            .copied()
-            .and_then(|s| go_to(app, s)),
+        Action::Jump(n) => {
+            let index = usize::from(n).checked_sub(1)?;
+            let questions = app.rules.questions.len();
+            if index < questions {
+                app.from_review = true;
+                go_to(app, Step::Question(index))
+            } else if index == questions {
+                go_to(app, Step::Details)
+            } else {
+                app.notice = Some(format!("There is no line {n} to change"));
+                None
+            }
+        }
         Action::Back => go_to(app, Step::Details),
         Action::Next => {
             let date = match parse_date(app.input(Field::Date).value()) {
@@ -254,9 +294,11 @@ fn on_review(app: &mut App, action: Action) -> Option<Effect> {
                 }
             };
             let screening = Screening::run(&app.rules, &app.engine_answers(), date, app.details());
-            let report = report::text(&app.rules, &screening);
-            app.outcome = Some(Outcome {
+            let presentation = present(&app.rules, &screening.determination);
+            let report = report::text(&presentation, Detail::Concise);
+            app.decision = Some(Decision {
                 screening,
+                presentation,
                 report,
                 saved: SaveState::Unsaved,
             });
@@ -280,13 +322,13 @@ fn on_result(app: &mut App, action: Action) -> Option<Effect> {
         Action::Back => return go_to(app, Step::Review),
         Action::New => return ask_before(app, Pending::New),
         Action::Save => {
-            let outcome = app.outcome.as_mut()?;
-            match &outcome.saved {
+            let decision = app.decision.as_mut()?;
+            match &decision.saved {
                 SaveState::Saved(id) => app.notice = Some(format!("Already saved as {id}")),
                 SaveState::Saving => {}
                 SaveState::Unsaved | SaveState::Failed(_) => {
-                    outcome.saved = SaveState::Saving;
-                    return Some(Effect::Save(Box::new(outcome.screening.clone())));
+                    decision.saved = SaveState::Saving;
+                    return Some(Effect::Save(Box::new(decision.screening.clone())));
                 }
             }
         }
@@ -296,10 +338,10 @@ fn on_result(app: &mut App, action: Action) -> Option<Effect> {
 }
 
 fn saved(app: &mut App, result: Result<String, String>) -> Option<Effect> {
-    let outcome = app.outcome.as_mut()?;
-    outcome.saved = match result {
+    let decision = app.decision.as_mut()?;
+    decision.saved = match result {
         Ok(id) => SaveState::Saved(id),
         Err(message) => SaveState::Failed(message),
     };
-    matches!(outcome.saved, SaveState::Saved(_)).then_some(Effect::DiscardDraft)
+    matches!(decision.saved, SaveState::Saved(_)).then_some(Effect::DiscardDraft)
 }

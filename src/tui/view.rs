@@ -51,9 +51,7 @@ pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
     } else {
         header(app, frame, areas.header);
         match app.step {
-            Step::Stage | Step::Origin | Step::Recipient => {
-                screens::list::render(app, frame, areas.body)
-            }
+            Step::Question(_) => screens::list::render(app, frame, areas.body),
             Step::Details => caret = screens::form::render(app, frame, areas.body),
             Step::Review => screens::review::render(app, frame, areas.body),
             Step::Result => screens::result::render(app, frame, areas.body),
@@ -77,13 +75,10 @@ pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
 
 fn header(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme;
-    let step = match app.step.number() {
-        Some(n) => format!(
-            "Step {n} of {} - {}",
-            Step::NUMBERED.len(),
-            app.step.title(&app.rules)
-        ),
-        None => format!("Result - {}", app.step.title(&app.rules)),
+    let step = match app.step {
+        Step::Question(q) => format!("Question {} - {}", q + 1, app.step.title(&app.rules)),
+        Step::Result => format!("Result - {}", app.step.title(&app.rules)),
+        _ => app.step.title(&app.rules),
     };
     let line = Line::from(vec![
         Span::styled(" ree-screen ", t.title()),
@@ -96,7 +91,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
 fn status(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme;
     let saved = app
-        .outcome
+        .decision
         .as_ref()
         .filter(|_| app.step == Step::Result)
         .map(|o| &o.saved);

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::rules::QuestionId;
+use crate::present::option_label;
 use crate::text::sanitize;
 use crate::tui::app::{App, Overlay, Pending};
 use crate::tui::keys::{Context, bar_words};
@@ -31,18 +31,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let mut lines = vec![Line::raw(
                 "An unfinished screening was kept from an earlier session:",
             )];
-            let answers = [&draft.stage, &draft.origin, &draft.recipient];
-            for (q, answer) in QuestionId::ALL.into_iter().zip(answers) {
-                let question = app.rules.questions.get(q);
-                let label = answer
-                    .as_deref()
-                    .map(|id| {
-                        question
-                            .option(id)
-                            .map_or_else(|| sanitize(id), |o| o.label.clone())
-                    })
-                    .unwrap_or_else(|| "(not answered)".into());
-                lines.push(Line::raw(format!("  {}: {label}", question.title)));
+            for question in &app.rules.questions {
+                if let Some(id) = draft.answers.get(&question.id) {
+                    let label = option_label(&app.rules, &question.id, id);
+                    lines.push(Line::raw(format!("  {}: {label}", question.title)));
+                }
             }
             if !draft.details.reference.is_empty() {
                 lines.push(Line::raw(format!(

@@ -1,5 +1,6 @@
-//! Steps 1-3: a question's options as a numbered list, with a help panel that explains the
-//! highlighted option (help text, example, reference), all taken from the rule set.
+//! A question's options as a numbered list, with a help panel that explains the highlighted
+//! option (help text, example, what it relates to), all taken from the rule set. A long list
+//! (countries) shows the window around the highlight.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,27 +9,28 @@ use ratatui::widgets::Paragraph;
 
 use crate::rules::{AnswerOption, Question};
 use crate::text::wrap;
-use crate::tui::app::{App, question_position};
+use crate::tui::app::{App, Step};
 use crate::tui::view::block;
 
 /// From this width the help panel sits beside the list instead of under it.
 const SIDE_BY_SIDE: u16 = 100;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(q) = app.step.question() else { return };
+    let Step::Question(q) = app.step else { return };
+    let Some(question) = app.rules.questions.get(q) else {
+        return;
+    };
     let t = app.theme;
-    let question = app.rules.questions.get(q);
-    let i = question_position(q);
-    let highlight = app.highlight[i].min(question.options.len().saturating_sub(1));
-    let chosen = app.answers[i].as_deref();
+    let highlight = app.highlight[q].min(question.options.len().saturating_sub(1));
+    let chosen = app.answers.get(&question.id);
 
     let side = area.width >= SIDE_BY_SIDE;
     let list_width = if side { area.width / 2 } else { area.width };
-    let description = wrap(
-        &question.description,
-        usize::from(list_width.saturating_sub(2)),
-    );
-    let list_height = (description.len() + 1 + question.options.len() + 2) as u16;
+    let description = wrap(&question.help, usize::from(list_width.saturating_sub(2)));
+    // At most two thirds of the height for the list when stacked, so the help shows too.
+    let max_list = (area.height * 2 / 3).max(6);
+    let list_height =
+        ((description.len() + 1 + question.options.len() + 2) as u16).min(max_list);
     let [list_area, help_area] = if side {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
     } else {
@@ -40,7 +42,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map(|l| Line::styled(l, t.muted()))
         .collect();
     lines.push(Line::default());
-    for (n, option) in question.options.iter().enumerate() {
+    // Rows for options inside the border; the window keeps the highlight in view.
+    let rows = if side { area.height } else { list_height }
+        .saturating_sub(2)
+        .saturating_sub(lines.len() as u16)
+        .max(1) as usize;
+    let first = highlight.saturating_sub(rows.saturating_sub(1) / 2).min(
+        question.options.len().saturating_sub(rows),
+    );
+    for (n, option) in question.options.iter().enumerate().skip(first).take(rows) {
         let marker = if n == highlight { ">" } else { " " };
         let mut spans = vec![Span::raw(format!("{marker} {}. {}", n + 1, option.label))];
         if chosen == Some(option.id.as_str()) {
@@ -77,7 +87,7 @@ fn help_panel(app: &App, question: &Question, highlight: usize, frame: &mut Fram
         [
             wrap(&o.help, width),
             field_lines(EXAMPLE, o.example.as_deref(), width),
-            field_lines(REFERENCE, o.reference.as_deref(), width),
+            field_lines(REFERENCE, o.relates_to.as_deref(), width),
         ]
     };
     let mut slots = [0; 3];

@@ -31,16 +31,16 @@ pub fn max_scroll(app: &App) -> u16 {
 
 /// The report's lines wrapped to `width`, each with its style. Long lines keep their indent.
 pub fn lines(app: &App, width: u16) -> Vec<(String, Style)> {
-    let Some(outcome) = &app.outcome else {
+    let Some(decision) = &app.decision else {
         return Vec::new();
     };
     let t = app.theme;
     let width = usize::from(width.max(1));
     let mut out = Vec::new();
-    for (n, line) in outcome.report.lines().enumerate() {
+    for (n, line) in decision.report.lines().enumerate() {
         let body = line.trim_start();
         let style = if n == 0 {
-            t.outcome(outcome.screening.determination.outcome)
+            t.outcome(decision.screening.determination.outcome)
         } else if ["PROVISIONAL", "UNVERIFIED", "VERIFY", "Would be"]
             .iter()
             .any(|p| body.starts_with(p))

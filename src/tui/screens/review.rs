@@ -1,49 +1,66 @@
-//! Step 5: every answer and record field on one screen before screening; each numbered
-//! line can be changed by its digit.
+//! The review: every question (answered, open, not needed or not applicable) and the record
+//! fields on one screen before screening; each numbered line can be changed by its digit.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::report::details_lines;
-use crate::rules::{QuestionId, UNKNOWN};
+use crate::present::option_label;
+use crate::rules::UNKNOWN;
 use crate::screening::Field;
 use crate::text::sanitize;
-use crate::tui::app::{App, Step};
+use crate::tui::app::{App, Skip, Step};
 use crate::tui::view::block;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme;
     let mut lines = Vec::new();
     let mut provisional = false;
-    for (n, (q, answer)) in QuestionId::ALL.into_iter().zip(&app.answers).enumerate() {
-        let question = app.rules.questions.get(q);
-        let id = answer.as_deref().unwrap_or(UNKNOWN);
-        provisional |= id == UNKNOWN;
-        let label = question
-            .option(id)
-            .map_or_else(|| sanitize(id), |o| o.label.clone());
-        let label = if answer.is_none() {
-            format!("{label} (not answered)")
-        } else {
-            label
+    for (q, question) in app.rules.questions.iter().enumerate() {
+        let answer = app.answers.get(&question.id);
+        let (value, style) = match app.skip(q) {
+            Some(Skip::NotApplicable) => ("not asked: does not apply".to_string(), t.muted()),
+            Some(Skip::NotNeeded) => (
+                "not needed: no answer changes the determination".to_string(),
+                t.muted(),
+            ),
+            None => match answer {
+                Some(id) => {
+                    let open = id == UNKNOWN
+                        || question.option(id).is_some_and(|o| o.is_group());
+                    provisional |= open;
+                    (option_label(&app.rules, &question.id, id), Default::default())
+                }
+                None => {
+                    provisional = true;
+                    ("(not answered: unknown)".to_string(), t.warning())
+                }
+            },
         };
-        lines.push(numbered(app, n + 1, &question.title, label));
+        lines.push(numbered(app, q + 1, &question.title, value, style));
     }
     let details = app.details();
     lines.push(numbered(
         app,
-        4,
+        app.rules.questions.len() + 1,
         &Step::Details.title(&app.rules),
         format!(
             "{} {}",
             Field::Date.label(),
             sanitize(app.input(Field::Date).value())
         ),
+        Default::default(),
     ));
-    for (label, value) in details_lines(&details) {
-        lines.push(Line::raw(format!("     {label}: {value}")));
+    for field in Field::ALL.into_iter().filter(|f| *f != Field::Date) {
+        let value = field.get(&details).unwrap_or_default();
+        if !value.trim().is_empty() {
+            lines.push(Line::raw(format!(
+                "     {}: {}",
+                field.label(),
+                sanitize(value)
+            )));
+        }
     }
     lines.push(Line::default());
     if provisional {
@@ -63,9 +80,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn numbered(app: &App, n: usize, title: &str, value: String) -> Line<'static> {
+fn numbered(
+    app: &App,
+    n: usize,
+    title: &str,
+    value: String,
+    style: ratatui::style::Style,
+) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{n}  {title:<18}"), app.theme.heading()),
-        Span::raw(value),
+        Span::styled(format!("{n}  {title:<20}"), app.theme.heading()),
+        Span::styled(value, style),
     ])
 }
