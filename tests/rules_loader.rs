@@ -33,7 +33,7 @@ fn bad_json_names_file_line_and_column() {
 
 #[test]
 fn unknown_field_names_its_path() {
-    let (err, _) = parse_edited("\"verify\": true", "\"verfy\": true");
+    let (err, _) = parse_edited("\"verify\": \"Codes 1C902", "\"verfy\": \"Codes 1C902");
     assert!(err.message.contains("unknown field `verfy`"), "{err}");
     assert!(
         err.path
@@ -62,13 +62,10 @@ fn bad_date_is_refused_with_its_path() {
 #[test]
 fn rule_citing_a_missing_clause_is_refused() {
     let (err, line) = parse_edited(
-        "\"clauses\": [\"no62-art1-b\"",
-        "\"clauses\": [\"no62-art9\"",
+        "\"clauses\": [\"no62-art1-b\"], \"licence\"",
+        "\"clauses\": [\"no62-art9\"], \"licence\"",
     );
-    assert!(
-        err.message.contains("missing clause \"no62-art9\""),
-        "{err}"
-    );
+    assert!(err.message.contains("missing clause \"no62-art9\""), "{err}");
     assert_eq!(err.line, Some(line), "{err}");
     assert!(
         err.path
@@ -79,14 +76,32 @@ fn rule_citing_a_missing_clause_is_refused() {
 }
 
 #[test]
+fn context_clauses_are_never_a_rules_trigger() {
+    let (err, _) = parse_edited(
+        "\"clauses\": [\"no62-art1-b\"], \"licence\"",
+        "\"clauses\": [\"no62-art8\"], \"licence\"",
+    );
+    assert!(err.message.contains("is a context clause"), "{err}");
+}
+
+#[test]
+fn a_rule_requiring_a_licence_says_which_and_who() {
+    let (err, _) = parse_edited(
+        ", \"licence\": {\"kind\": \"technology_export\", \"obtained_by\": \"exporter_in_china\"}",
+        "",
+    );
+    assert!(err.message.contains("does not say which licence"), "{err}");
+    assert!(err.path.as_deref().is_some_and(|p| p.ends_with("outcome")), "{err}");
+}
+
+#[test]
 fn unknown_option_id_in_a_rule_is_refused_with_the_valid_values() {
     let (err, line) = parse_edited(
         "\"origin\": [\"foreign_chinese_content\"]",
         "\"origin\": [\"chinese_content\"]",
     );
     assert!(
-        err.message
-            .contains("unknown origin option \"chinese_content\""),
+        err.message.contains("unknown origin option \"chinese_content\""),
         "{err}"
     );
     assert!(
@@ -97,12 +112,69 @@ fn unknown_option_id_in_a_rule_is_refused_with_the_valid_values() {
 }
 
 #[test]
-fn rules_may_not_name_unknown() {
+fn unknown_question_in_a_condition_is_refused() {
+    let (err, _) = parse_edited(
+        "\"when\": {\"stage\": [\"smelting_separation\"]",
+        "\"when\": {\"stag\": [\"smelting_separation\"]",
+    );
+    assert!(err.message.contains("no question \"stag\""), "{err}");
+    assert!(err.message.contains("stage, line, goods"), "lists the questions: {err}");
+}
+
+#[test]
+fn conditions_may_not_name_unknown() {
     let (err, _) = parse_edited(
         "\"origin\": [\"foreign_chinese_content\"]",
         "\"origin\": [\"unknown\"]",
     );
     assert!(err.message.contains("must not name \"unknown\""), "{err}");
+}
+
+#[test]
+fn ask_when_may_only_look_back_and_groups_list_real_options() {
+    let (err, _) = parse_edited(
+        "\"ask_when\": {\"stage\": [\"production_line\"]}",
+        "\"ask_when\": {\"goods\": [\"none\"]}",
+    );
+    assert!(err.message.contains("only depend on earlier questions"), "{err}");
+    let (err, _) = parse_edited(
+        "\"members\": [\"china_export\", \"china_reexport\"]",
+        "\"members\": [\"china_export\", \"china_overseas\"]",
+    );
+    assert!(err.message.contains("lists missing option \"china_overseas\""), "{err}");
+}
+
+#[test]
+fn a_key_given_twice_is_refused() {
+    let (err, line) = parse_edited(
+        "\"schema\": 2,",
+        "\"schema\": 2,\n \"schema\": 2,",
+    );
+    assert!(err.message.contains("appears twice") || err.message.contains("duplicate"), "{err}");
+    assert!(err.line.is_some_and(|l| l <= line + 1), "{err}");
+    // Inside a map (a rule's conditions) too, where serde would keep the last silently.
+    let (err, _) = parse_edited(
+        "\"when\": {\"stage\": [\"smelting_separation\"], ",
+        "\"when\": {\"stage\": [\"smelting_separation\"], \"stage\": [\"mining\"], ",
+    );
+    assert!(err.message.contains("appears twice"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let text = format!("\u{feff}{EMBEDDED_TEXT}");
+    let with_bom = parse("bom.json", &text).expect("a BOM is fine");
+    let without = ree_screen::rules::embedded().expect("valid");
+    assert_ne!(
+        with_bom.compiled.sha256, without.compiled.sha256,
+        "the hash is of the bytes as given"
+    );
+}
+
+#[test]
+fn a_rule_set_of_another_schema_is_refused() {
+    let (err, _) = parse_edited("\"schema\": 2,", "\"schema\": 1,");
+    assert!(err.message.contains("schema 1 is not supported"), "{err}");
 }
 
 #[test]
@@ -120,11 +192,11 @@ fn inverted_suspension_window_is_refused() {
 
 #[test]
 fn overlapping_suspension_windows_are_refused() {
-    let last = "\"by\": \"no70-suspension\"\n    }";
+    let window = "{\"from\": \"2025-11-07\", \"until\": \"2026-11-10\", \"by\": \"no70-suspension\"}";
     let (err, _) = parse_edited(
-        last,
+        window,
         &format!(
-            "{last}, {{\"from\": \"2026-01-01\", \"until\": \"2026-12-31\", \"by\": \"no70-suspension\"}}"
+            "{window}, {{\"from\": \"2026-01-01\", \"until\": \"2026-12-31\", \"by\": \"no70-suspension\"}}"
         ),
     );
     assert!(err.message.contains("overlaps"), "{err}");
@@ -139,19 +211,13 @@ fn overlapping_suspension_windows_are_refused() {
 #[test]
 fn duplicate_ids_and_missing_unknown_option_are_refused() {
     let (err, _) = parse_edited("\"id\": \"no61-art3\"", "\"id\": \"no61-art2\"");
-    assert!(
-        err.message.contains("duplicate clause id \"no61-art2\""),
-        "{err}"
-    );
+    assert!(err.message.contains("duplicate clause id \"no61-art2\""), "{err}");
     // The first question's "unknown" option renamed.
     let (err, _) = parse_edited(
-        "\"id\": \"unknown\",\n     \"label\": \"Not known yet\"",
-        "\"id\": \"dunno\",\n     \"label\": \"Not known yet\"",
+        "\"id\": \"unknown\",\n      \"label\": \"Not known yet\"",
+        "\"id\": \"dunno\",\n      \"label\": \"Not known yet\"",
     );
-    assert!(
-        err.message.contains("must offer the option \"unknown\""),
-        "{err}"
-    );
+    assert!(err.message.contains("must offer the option \"unknown\""), "{err}");
 }
 
 #[test]
@@ -159,7 +225,7 @@ fn missing_file_is_a_clear_error() {
     let err = ree_screen::rules::load_file(std::path::Path::new("/nonexistent/rules.json"))
         .expect_err("missing");
     assert!(err.to_string().contains("/nonexistent/rules.json"));
-    assert!(err.message.contains("cannot read"));
+    assert!(err.message.contains("cannot open"), "{err}");
 }
 
 #[test]
@@ -167,11 +233,20 @@ fn every_clause_and_measure_cites_a_source() {
     let rules = ree_screen::rules::embedded().expect("valid");
     for c in &rules.clauses {
         assert!(!c.sources.is_empty(), "{}", c.id);
-        // A fact that rests only on machine extractions must carry the verify flag.
-        if c.sources.iter().any(|s| s.grade == Grade::X) {
+        // A fact that rests only on machine extractions must carry a verify note; an [X]
+        // source beside better ones says what it is cited for.
+        let best = c.sources.iter().map(|s| s.grade).min();
+        if best == Some(Grade::X) {
             assert!(
-                c.verify,
-                "{} cites an [X] source but is not marked verify",
+                c.verify.is_some(),
+                "{} rests on [X] sources only but has no verify note",
+                c.id
+            );
+        }
+        for s in c.sources.iter().filter(|s| s.grade == Grade::X) {
+            assert!(
+                c.verify.is_some() || s.note.is_some(),
+                "{} cites an [X] source without saying what for",
                 c.id
             );
         }
@@ -195,11 +270,18 @@ fn every_source_traces_to_the_regulation_facts() {
         .flat_map(|c| c.sources.iter())
         .chain(rules.measures.iter().flat_map(|m| m.sources.iter()));
     for s in sources {
-        let bare = s.url.trim_start_matches("https://");
+        let bare = s
+            .url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://");
+        // Traced: the address itself, a GitHub repository named there, or a page of a folder
+        // named there whose file name the facts give ("same folder, 1175.html, ...").
+        let folder = bare.rsplit_once('/').map(|(dir, file)| (dir, file));
         let traced = facts.contains(bare)
             || bare.strip_prefix("github.com/").is_some_and(|repo| {
                 facts.contains(&repo[..repo.find("/tree/").unwrap_or(repo.len())])
-            });
+            })
+            || folder.is_some_and(|(dir, file)| facts.contains(dir) && facts.contains(file));
         assert!(traced, "source {} is not in regulation.md", s.url);
     }
 }
