@@ -41,7 +41,9 @@ impl<R: Read> Read for LineLimit<R> {
             if self.run > MAX_LINE_BYTES {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("a line is longer than {MAX_LINE_BYTES} bytes; this is not a batch file"),
+                    format!(
+                        "a line is longer than {MAX_LINE_BYTES} bytes; this is not a batch file"
+                    ),
                 ));
             }
         }
@@ -302,7 +304,12 @@ impl<R: Read> RowReader<R> {
                     error_line(&e),
                     RowError::row(format!("field {} is not valid UTF-8 text", err.field() + 1)),
                 )),
-                _ => return Some(Err(format!("cannot read the CSV input: {}", io_message(&e)))),
+                _ => {
+                    return Some(Err(format!(
+                        "cannot read the CSV input: {}",
+                        io_message(&e)
+                    )));
+                }
             },
         };
         self.row += 1;
@@ -468,13 +475,13 @@ impl<'r> Screener<'r> {
             }
         }
         let rules = self.rules;
-        let determination = self
-            .cache
-            .entry((answers, date))
-            .or_insert_with_key(|(answers, date)| {
-                let kept = applicable_answers(rules, answers, *date);
-                Arc::new(determine(rules, &kept, *date))
-            });
+        let determination =
+            self.cache
+                .entry((answers, date))
+                .or_insert_with_key(|(answers, date)| {
+                    let kept = applicable_answers(rules, answers, *date);
+                    Arc::new(determine(rules, &kept, *date))
+                });
         Ok((determination, details))
     }
 }
@@ -653,3 +660,102 @@ impl fmt::Display for Summary {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        crate::rules::embedded().expect("rules")
+    }
+
+    fn records(format: BatchFormat, input: &str) -> Vec<Record> {
+        RowReader::new(input.as_bytes(), format, Columns::of(&rules()))
+            .expect("header")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("no I/O error")
+    }
+
+    #[test]
+    fn format_is_inferred_from_the_extension() {
+        assert_eq!(
+            BatchFormat::infer(Path::new("a/orders.CSV")),
+            Some(BatchFormat::Csv)
+        );
+        assert_eq!(
+            BatchFormat::infer(Path::new("x.ndjson")),
+            Some(BatchFormat::Jsonl)
+        );
+        assert_eq!(BatchFormat::infer(Path::new("x.txt")), None);
+    }
+
+    #[test]
+    fn columns_come_from_the_rule_set_and_the_header_is_checked() {
+        let columns = Columns::of(&rules());
+        assert_eq!(
+            columns.list(),
+            "stage, line, goods, origin, recipient, destination, date, reference, counterparty, officer, notes"
+        );
+        let twice = RowReader::new(
+            "stage,Stage\n".as_bytes(),
+            BatchFormat::Csv,
+            columns.clone(),
+        )
+        .err();
+        assert!(twice.is_some_and(|m| m.contains("'stage' twice")));
+        let reader = RowReader::new(
+            "\u{feff}Goods, origin ,extra\n".as_bytes(),
+            BatchFormat::Csv,
+            columns,
+        )
+        .expect("header");
+        assert_eq!(
+            reader.ignored_columns.into_iter().collect::<Vec<_>>(),
+            vec!["extra"]
+        );
+    }
+
+    #[test]
+    fn rows_are_screened_with_empty_questions_unknown_and_values_normalised() {
+        let rules = rules();
+        let rows = records(
+            BatchFormat::Csv,
+            "stage,goods,origin,recipient,destination,officer\nNone,NO18_ITEMS,china_export,civil,de,\n",
+        );
+        let defaults = Details {
+            officer: "Default".into(),
+            ..Details::default()
+        };
+        let mut screener = Screener::new(&rules, Date::constant(2026, 3, 2), defaults);
+        let fields = rows[0].fields.as_ref().expect("fields");
+        let (d, details) = screener.screen(fields).expect("screens");
+        assert_eq!(d.answers.get("destination"), Some("DE"));
+        assert_eq!(d.answers.get("goods"), Some("no18_items"));
+        assert_eq!(
+            d.answers.get("line"),
+            None,
+            "line does not apply to stage none"
+        );
+        assert_eq!(d.outcome, Outcome::LicenseRequired);
+        assert_eq!(
+            details.officer, "Default",
+            "the settings' officer fills an empty cell"
+        );
+        let bad = records(BatchFormat::Csv, "destination\nGermany\n");
+        let err = screener
+            .screen(bad[0].fields.as_ref().expect("fields"))
+            .expect_err("not a code");
+        assert_eq!(err.column.as_deref(), Some("destination"));
+        assert!(err.message.contains("ISO 3166-1"), "{err}");
+    }
+
+    #[test]
+    fn a_line_without_end_is_refused() {
+        let endless = vec![b'x'; MAX_LINE_BYTES + 10];
+        let mut reader = LineLimit::new(endless.as_slice());
+        let err = std::io::copy(&mut reader, &mut std::io::sink()).expect_err("too long");
+        assert!(err.to_string().contains("longer than"));
+        let lines = "a\n".repeat(MAX_LINE_BYTES);
+        let mut reader = LineLimit::new(lines.as_bytes());
+        assert!(std::io::copy(&mut reader, &mut std::io::sink()).is_ok());
+    }
+}

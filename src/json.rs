@@ -44,7 +44,10 @@ pub fn strip_position(message: &str) -> String {
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.len(), |nl| before.len() - nl - 1) + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
     (line, column)
 }
 
@@ -225,7 +228,7 @@ mod tests {
         let text = "{\n \"a\": [1, {\"b\": 2}],\n \"c\": {\"d\": 1, \"d\": 2}\n}";
         assert_eq!(
             locate(text, &[key("a"), Seg::Index(1), key("b")]),
-            Some((2, 16))
+            Some((2, 17))
         );
         assert_eq!(
             first_duplicate_key(text),

@@ -54,13 +54,15 @@ fn json_rows(out: &str) -> Vec<Value> {
         .collect()
 }
 
-const MIXED: &str = "reference,counterparty,destination,stage,origin,recipient,date,notes
-PO-1,ACME,DE,mining,china,civil,,
-PO-2,ACME,DE,minning,china,civil,,typo in stage
-PO-3,ACME,DE,none,china,civil,20/11/2025,bad date
-\"PO-4,ACME,DE,none,china,civil,,extra,field
-PO-5,ACME,DE,none,no_chinese_nexus,civil,2025-11-20,
+const MIXED: &str = "reference,counterparty,destination,stage,goods,origin,recipient,date,notes
+PO-1,ACME,DE,none,no18_items,china_export,civil,,
+PO-2,ACME,DE,minning,none,china_export,civil,,typo in stage
+PO-3,ACME,DE,none,no18_items,china_export,civil,20/11/2025,bad date
+\"PO-4,ACME,DE,none,no18_items,china_export,civil,,extra,field
+PO-5,ACME,DE,none,no18_items,no_chinese_nexus,civil,2025-11-20,
 ";
+
+const HEADER: &str = "row,reference,outcome,provisional,decided_by,licences,record_id,error\n";
 
 #[test]
 fn bad_rows_are_reported_by_number_and_field_and_do_not_stop_the_rest() {
@@ -68,15 +70,19 @@ fn bad_rows_are_reported_by_number_and_field_and_do_not_stop_the_rest() {
     let input = env.file("orders.csv", &MIXED.replace("\"PO-4", "PO-4"));
     let run = env.batch(&[&input, &"--no-save"], "");
     assert_eq!(run.code, Some(3));
-    let header =
-        "row,reference,outcome,provisional,clauses_applying,clauses_listed,record_id,error\n";
-    assert!(run.stdout.starts_with(header), "{}", run.stdout);
+    assert!(run.stdout.starts_with(HEADER), "{}", run.stdout);
     let rows = csv_rows(&run.stdout);
     assert_eq!(rows.len(), 5, "one result per input row");
     let cell = |n: usize, column: usize| rows[n].get(column).unwrap_or_default();
     assert_eq!(
-        [cell(0, 0), cell(0, 1), cell(0, 2)],
-        ["1", "PO-1", "license_required"]
+        [cell(0, 0), cell(0, 1), cell(0, 2), cell(0, 4), cell(0, 5)],
+        [
+            "1",
+            "PO-1",
+            "license_required",
+            "no18-items",
+            "dual_use:exporter_in_china"
+        ]
     );
     assert_eq!(cell(0, 6), "", "no record id with --no-save");
     let stage_error = "line 3: stage: unknown value 'minning'; valid values are mining, ";
@@ -88,7 +94,7 @@ fn bad_rows_are_reported_by_number_and_field_and_do_not_stop_the_rest() {
         cell(2, 7)
     );
     assert!(
-        cell(3, 7).contains("the row has 9 fields, the header 8"),
+        cell(3, 7).contains("the row has 10 fields, the header 9"),
         "{}",
         cell(3, 7)
     );
@@ -129,11 +135,11 @@ fn row_date_wins_over_the_date_option_which_wins_over_today() {
     let env = Env::new();
     let input = env.file(
         "orders.jsonl",
-        "{\"reference\":\"undated\",\"stage\":\"mining\",\"origin\":\"china\",\"recipient\":\"civil\"}\n\
-         {\"reference\":\"dated\",\"stage\":\"mining\",\"origin\":\"china\",\"recipient\":\"civil\",\"date\":\"2025-11-20\"}\n",
+        "{\"reference\":\"undated\",\"stage\":\"secondary_recycling\",\"goods\":\"none\",\"origin\":\"china_export\",\"recipient\":\"civil\",\"destination\":\"DE\"}\n\
+         {\"reference\":\"dated\",\"stage\":\"secondary_recycling\",\"goods\":\"none\",\"origin\":\"china_export\",\"recipient\":\"civil\",\"destination\":\"DE\",\"date\":\"2025-11-20\"}\n",
     );
-    let has = |row: &Value, list: &str| {
-        row[list]
+    let decided = |row: &Value| {
+        row["decided_by"]
             .as_array()
             .is_some_and(|a| a.contains(&"no62-art1-a".into()))
     };
@@ -143,22 +149,20 @@ fn row_date_wins_over_the_date_option_which_wins_over_today() {
     let rows = json_rows(&run.stdout);
     // No. 62 Art. 1 applied on 15 October and was suspended on 20 November.
     assert!(
-        has(&rows[0], "clauses_applying"),
-        "--date used for the undated row"
+        decided(&rows[0]),
+        "--date used for the undated row: {}",
+        rows[0]
     );
-    assert!(
-        !has(&rows[1], "clauses_applying"),
+    assert_eq!(rows[0]["outcome"], "license_required");
+    assert_eq!(
+        rows[1]["outcome"], "no_license_required",
         "the row's own date wins"
-    );
-    assert!(
-        has(&rows[1], "clauses_listed"),
-        "suspended clauses are still listed"
     );
     assert_eq!(rows[0]["record_id"], Value::Null);
 
     let rows = json_rows(&env.batch(&[&input, &"--no-save"], "").stdout);
-    assert!(
-        !has(&rows[0], "clauses_applying"),
+    assert_eq!(
+        rows[0]["outcome"], "no_license_required",
         "today (2025-11-20) without --date"
     );
 }
@@ -182,6 +186,12 @@ fn all_good_rows_exit_0_and_output_can_go_to_a_file_or_come_from_stdin() {
     let rows = csv_rows(&std::fs::read_to_string(&out).expect("results"));
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].get(3), Some("true"), "unknown stage is provisional");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "outputs are private");
+    }
 }
 
 #[test]
@@ -223,7 +233,7 @@ fn unusable_input_is_refused_before_screening() {
     assert_eq!(run.code, Some(1));
     assert!(
         run.stderr
-            .contains("the CSV header row has no stage, origin, recipient column"),
+            .contains("the CSV header row names no question column"),
         "{}",
         run.stderr
     );
@@ -236,6 +246,60 @@ fn unusable_input_is_refused_before_screening() {
         content,
         "input not truncated"
     );
+}
+
+#[test]
+fn an_existing_output_is_kept_until_the_input_checks_out() {
+    let env = Env::new();
+    let out = env.file("results.csv", "earlier results\n");
+    let bad = env.file("orders.csv", "mining,china,civil\n");
+    let run = env.batch(&[&bad, &"-o", &out], "");
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        "earlier results\n"
+    );
+    // A device or a FIFO is refused rather than read for ever.
+    let run = env.batch(&[&"/dev/zero", &"--format", &"jsonl", &"--no-save"], "");
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    // An endless line from standard input ends with a clear error, not an allocation abort.
+    let endless = "x".repeat(2 << 20);
+    let run = env.batch(&[&"-", &"--format", &"jsonl", &"--no-save"], &endless);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("longer than"), "{}", run.stderr);
+}
+
+#[test]
+fn jsonl_with_a_byte_order_mark_and_duplicate_keys() {
+    let env = Env::new();
+    let input = env.file(
+        "orders.jsonl",
+        "\u{feff}{\"stage\":\"none\",\"origin\":\"no_chinese_nexus\"}\n{\"stage\":\"none\",\"stage\":\"mining\"}\n",
+    );
+    let run = env.batch(&[&input, &"--no-save"], "");
+    assert_eq!(run.code, Some(3));
+    let rows = json_rows(&run.stdout);
+    assert_eq!(
+        rows[0]["outcome"], "no_license_required",
+        "the BOM is not part of the row"
+    );
+    assert!(
+        rows[1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("stage: given twice")),
+        "{}",
+        rows[1]
+    );
+}
+
+#[test]
+fn cells_a_spreadsheet_would_run_are_neutralised() {
+    let env = Env::new();
+    let input = env.file("orders.csv", "reference,stage\n=HYPERLINK(\"x\"),none\n");
+    let run = env.batch(&[&input, &"--no-save"], "");
+    let rows = csv_rows(&run.stdout);
+    assert_eq!(rows[0].get(1), Some("'=HYPERLINK(\"x\")"));
 }
 
 #[test]

@@ -1,220 +1,524 @@
-//! The real binary's non-interactive interface: `screen` and `rules`.
+//! The real binary's non-interactive interface: `screen` and `rules`, as scripts use them.
 
 mod cli_support;
 
 use assert_cmd::Command;
-use cli_support::screen_args;
-use predicates::prelude::*;
+use cli_support::Run;
+use serde_json::Value;
 
-fn ree() -> Command {
-    // Screenings save to the history by default: keep each test's history in its own place.
-    static DATA: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let data = DATA.get_or_init(|| tempfile::tempdir().expect("tempdir"));
+fn ree(data: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("ree-screen").expect("binary built");
     cmd.env("REE_SCREEN_TODAY", "2025-10-20")
-        .env("REE_SCREEN_DATA_DIR", data.path());
+        .env("REE_SCREEN_DATA_DIR", data)
+        .env("REE_SCREEN_CONFIG", data.join("settings.toml"));
     cmd
 }
 
-/// `screen` with these answers and `extra` arguments, its stdout parsed as JSON.
-fn json_of(answers: [&str; 3], extra: &[&str]) -> serde_json::Value {
-    let [stage, origin, recipient] = answers;
-    let out = ree()
-        .args(screen_args(stage, origin, recipient))
-        .args(extra)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+fn run(args: &[&str]) -> Run {
+    let data = tempfile::tempdir().expect("tempdir");
+    Run::of(ree(data.path()).args(args))
 }
 
-#[test]
-fn magnet_technology_from_china_cites_no62_art1_in_json() {
-    let v = json_of(
-        ["magnet_manufacturing", "china", "civil"],
-        &["--date", "2025-10-20", "--format", "json"],
-    );
-    assert_eq!(v["outcome"], "prohibited");
-    assert_eq!(v["provisional"], false);
-    assert_eq!(v["date"], "2025-10-20");
-    assert_eq!(v["answers"]["stage"], "magnet_manufacturing");
-    assert_eq!(v["rule_set"]["id"], "cn-rare-earth-2025");
-    assert!(v["rule_set"]["version"].is_string() && v["rule_set"]["reviewed"].is_string());
-    let clauses = v["clauses"].as_array().expect("clauses");
-    let art1 = clauses
-        .iter()
-        .find(|c| c["id"] == "no62-art1-a")
-        .expect("No. 62 Art. 1 cited");
-    assert_eq!(art1["measure"], "mofcom-2025-62");
-    assert_eq!(art1["article"], "Art. 1");
-    assert_eq!(art1["status"], "in_force");
-    assert!(art1["text"].as_str().is_some_and(|t| t.contains("magnet")));
-    assert!(
-        art1["source"]
-            .as_str()
-            .is_some_and(|s| s.starts_with("https://"))
-    );
-    for c in clauses {
-        for key in ["id", "measure", "article", "text", "status", "source"] {
-            assert!(!c[key].is_null(), "clause {} lacks {key}", c["id"]);
-        }
-    }
+/// `screen ARGS --format json`, which must succeed, as JSON.
+fn json(args: &[&str]) -> Value {
+    let out = run(&[&["screen", "--format", "json", "--no-save"], args].concat());
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("stdout is one JSON object")
 }
 
-#[test]
-fn date_defaults_to_today_and_suspension_shows_until_when() {
-    let v = json_of(["none", "china", "military_user"], &["--format", "json"]);
-    assert_eq!(v["date"], "2025-10-20", "REE_SCREEN_TODAY pins today");
-    assert_eq!(v["outcome"], "denied_in_principle");
-    let v = json_of(
-        ["none", "china", "military_user"],
-        &["--date", "2025-12-01", "--format", "json"],
-    );
-    assert_eq!(v["outcome"], "license_required");
-    let art2 = v["clauses"]
+fn clause<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["clauses"]
         .as_array()
-        .and_then(|c| c.iter().find(|c| c["id"] == "no61-art2").cloned())
-        .expect("Art. 2 listed");
-    assert_eq!(art2["status"], "suspended");
-    assert_eq!(art2["until"], "2026-11-10");
-    assert_eq!(art2["applies"], false);
+        .and_then(|c| c.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("{id} not in {}", v["clauses"]))
 }
 
 #[test]
-fn text_report_puts_the_outcome_first_then_clauses_then_why_and_disclaimer() {
-    let out = ree()
-        .args(screen_args("unknown", "china", "civil"))
-        .args(["--date", "2025-10-20"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+fn the_issue_cases_give_the_outcome_and_the_deciding_clause() {
+    let line = json(&[
+        "--stage",
+        "production_line",
+        "--line",
+        "smelting_separation",
+        "--goods",
+        "none",
+        "--origin",
+        "china_export",
+        "--recipient",
+        "civil",
+        "--destination",
+        "DE",
+        "--date",
+        "2026-03-02",
+    ]);
+    assert_eq!(line["outcome"], "prohibited");
+    assert_eq!(line["decided_by"][0], "catalogue-prohibited-separation");
+
+    let recycling = json(&[
+        "--stage",
+        "secondary_recycling",
+        "--line",
+        "smelting_separation",
+        "--goods",
+        "none",
+        "--origin",
+        "china_export",
+        "--recipient",
+        "civil",
+        "--destination",
+        "DE",
+        "--date",
+        "2026-03-02",
+    ]);
+    let clauses = recycling["clauses"].as_array().expect("clauses");
     assert!(
-        text.starts_with("OUTCOME: [XX] Export prohibited\n"),
-        "{text}"
-    );
-    assert!(text.contains("PROVISIONAL: stage not known"));
-    let clauses = text.find("Clauses that fired").expect("clauses section");
-    let why = text.find("\nWhy:").expect("why section");
-    let disclaimer = text
-        .find("Decision aid, not legal advice")
-        .expect("disclaimer");
-    assert!(clauses < why && why < disclaimer);
-    assert!(text.contains("(assumed: answer unknown)"));
-}
-
-#[test]
-fn bad_value_exits_2_and_lists_the_valid_values() {
-    ree()
-        .args(screen_args("mine", "china", "civil"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("invalid value 'mine' for --stage"))
-        .stderr(predicate::str::contains(
-            "mining, smelting_separation, metal_smelting",
-        ));
-    ree()
-        .args(screen_args("none", "china", "civil"))
-        .args(["--date", "2025-02-30"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("not a real calendar date"));
-    ree()
-        .args(screen_args("none", "china", "civil"))
-        .args(["--date", "20/10/2025"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("YYYY-MM-DD"));
-}
-
-#[test]
-fn rules_lists_measures_and_their_status_on_a_date() {
-    ree()
-        .args(["rules", "--date", "2025-11-20"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("MOFCOM Announcement 2025 No. 62"))
-        .stdout(predicate::str::contains(
-            "suspended until 2026-11-10 by MOFCOM+GAC Announcement 2025 No. 70",
-        ))
-        .stdout(predicate::str::contains(
-            "Art. 1(1), Art. 1(2) (effective 2025-12-01): suspended until 2026-11-10",
-        ));
-    let out = ree()
-        .args(["rules", "--date", "2026-11-28", "--format", "json"])
-        .output()
-        .expect("runs");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let no61 = v["measures"]
-        .as_array()
-        .and_then(|m| m.iter().find(|m| m["id"] == "mofcom-2025-61").cloned())
-        .expect("No. 61");
-    assert!(
-        no61["articles"]
-            .as_array()
-            .expect("articles")
+        clauses
             .iter()
-            .all(|a| a["status"] == "unverified")
+            .all(|c| !c["id"].as_str().unwrap_or("").starts_with("no18"))
+    );
+    assert_eq!(
+        recycling["answers"].get("line"),
+        None,
+        "a line answer for another stage is not kept"
+    );
+
+    let base = [
+        "--stage",
+        "none",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_reexport",
+    ];
+    let humanitarian = json(
+        &[
+            &base[..],
+            &["--recipient", "humanitarian", "--date", "2025-10-20"],
+        ]
+        .concat(),
+    );
+    assert_eq!(humanitarian["outcome"], "exempt");
+    assert_eq!(humanitarian["decided_by"][0], "no61-art5");
+
+    let listed = json(
+        &[
+            &base[..],
+            &["--recipient", "control_list", "--date", "2026-03-02"],
+        ]
+        .concat(),
+    );
+    assert_eq!(listed["outcome"], "prohibited");
+
+    let us = json(
+        &[
+            &base[..],
+            &[
+                "--recipient",
+                "military_user",
+                "--destination",
+                "US",
+                "--date",
+                "2026-03-02",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(us["outcome"], "prohibited");
+    assert_eq!(us["decided_by"][0], "no46-art1");
+}
+
+#[test]
+fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
+    let v = json(&[
+        "--stage",
+        "none",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_reexport",
+        "--recipient",
+        "defense_contractor",
+        "--destination",
+        "DE",
+    ]);
+    assert_eq!(v["outcome"], "denied_in_principle");
+    assert_eq!(v["date"], "2025-10-20", "REE_SCREEN_TODAY pins today");
+    let art3 = clause(&v, "no61-art3");
+    assert_eq!(art3["role"], "decisive");
+    assert_eq!(art3["effect"], "denied_in_principle");
+    assert_eq!(art3["status"], "in_force");
+    assert_eq!(art3["measure"], "MOFCOM Announcement 2025 No. 61");
+    assert_eq!(art3["article"], "Art. 3");
+    assert_eq!(art3["source"]["grade"], "official site");
+    assert!(
+        art3["source"]["url"]
+            .as_str()
+            .is_some_and(|u| u.contains("mofcom.gov.cn"))
+    );
+    assert_eq!(clause(&v, "no61-art8")["role"], "context");
+    assert_eq!(v["licences"][0]["kind"], "dual_use");
+    assert_eq!(v["licences"][0]["obtained_by"], "foreign_reexporter");
+    assert_eq!(v["rule_set"]["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(v["range"]["worst"], "denied_in_principle");
+    assert!(v["scenarios"].as_array().is_some_and(|s| s.is_empty()));
+
+    // Unknown answers (the default) give the worst case and the outcome per value.
+    let open = json(&[
+        "--stage",
+        "none",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_reexport",
+        "--destination",
+        "DE",
+    ]);
+    assert_eq!(open["provisional"], true);
+    assert_eq!(open["range"]["best"], "exempt");
+    let by = open["by_answer"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["question"] == "recipient"))
+        .expect("by recipient");
+    assert!(by["values"].as_array().is_some_and(|v| v.len() >= 5));
+
+    // Past the suspension: the extension scenario.
+    let later = json(&[
+        "--stage",
+        "none",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_reexport",
+        "--recipient",
+        "civil",
+        "--destination",
+        "DE",
+        "--date",
+        "2026-11-11",
+    ]);
+    assert_eq!(later["scenarios"][0]["id"], "suspension_extended");
+    assert_eq!(later["scenarios"][0]["outcome"], "no_license_required");
+}
+
+#[test]
+fn v1_invocations_still_run() {
+    // v1 ids: `china` and `listed_entity` are groups now, screened as the worse member.
+    let v = json(&[
+        "--stage",
+        "magnet_manufacturing",
+        "--origin",
+        "china",
+        "--recipient",
+        "listed_entity",
+    ]);
+    assert_eq!(v["outcome"], "prohibited");
+    assert_eq!(v["provisional"], true);
+    let opened: Vec<&str> = v["open"]
+        .as_array()
+        .expect("open")
+        .iter()
+        .filter_map(|o| o["question"].as_str())
+        .collect();
+    assert!(
+        opened.contains(&"origin") && opened.contains(&"recipient"),
+        "{opened:?}"
     );
 }
 
 #[test]
-fn rules_check_names_the_file_line_and_problem() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let good = dir.path().join("good.json");
-    std::fs::write(&good, ree_screen::rules::EMBEDDED_TEXT).expect("write");
-    ree()
-        .args(["rules", "--check"])
-        .arg(&good)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("valid rule set"));
+fn bad_values_exit_2_and_list_what_is_valid() {
+    let out = run(&["screen", "--stage", "minning"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("invalid value 'minning' for stage"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("mining, smelting_separation"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["screen", "--destination", "Germany"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("an ISO 3166-1 alpha-2 code"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["screen", "--answer", "colour=red"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("no question 'colour'"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["screen", "--answer", "stage"]);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("ID=VALUE"), "{}", out.stderr);
+    let out = run(&["screen", "--date", "2025-02-30"]);
+    assert_eq!(out.code, Some(2));
+    // Country codes are accepted in any case.
+    assert_eq!(
+        json(&["--destination", "de"])["answers"]["destination"],
+        "DE"
+    );
+}
 
-    let bad = dir.path().join("bad.json");
+#[test]
+fn fail_on_exits_4_when_the_outcome_is_at_least_that_severe() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let prohibited = [
+        "screen",
+        "--no-save",
+        "--stage",
+        "smelting_separation",
+        "--origin",
+        "china_export",
+    ];
+    let out = Run::of(
+        ree(data.path())
+            .args(prohibited)
+            .args(["--fail-on", "license_required"]),
+    );
+    assert_eq!(out.code, Some(4), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("OUTCOME: [XX] Export prohibited"),
+        "the report still prints"
+    );
+    let none = [
+        "screen",
+        "--no-save",
+        "--stage",
+        "none",
+        "--goods",
+        "none",
+        "--origin",
+        "no_chinese_nexus",
+    ];
+    let out = Run::of(
+        ree(data.path())
+            .args(none)
+            .args(["--fail-on", "license_required"]),
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let out = Run::of(ree(data.path()).args(none).args(["--fail-on", "sometimes"]));
+    assert_eq!(out.code, Some(2));
+}
+
+#[test]
+fn a_typical_text_report_fits_in_40_lines_decisive_clause_first() {
+    let out = run(&[
+        "screen",
+        "--no-save",
+        "--stage",
+        "none",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_reexport",
+        "--recipient",
+        "defense_contractor",
+        "--destination",
+        "DE",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines.len() <= 40, "{} lines:\n{}", lines.len(), out.stdout);
+    assert_eq!(lines[0], "OUTCOME: [!!] Licence denied in principle");
+    assert!(
+        lines[1].starts_with("Decided by: MOFCOM Announcement 2025 No. 61, Art. 3"),
+        "{}",
+        lines[1]
+    );
+    assert!(out.stdout.contains("obtained by the foreign re-exporter"));
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 100),
+        "lines are wrapped"
+    );
+    // --verbose adds every clause's text and every source.
+    let verbose = run(&[
+        "screen",
+        "--no-save",
+        "--verbose",
+        "--stage",
+        "none",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_reexport",
+        "--recipient",
+        "defense_contractor",
+        "--destination",
+        "DE",
+    ]);
+    assert!(verbose.stdout.lines().count() > lines.len());
+    assert!(
+        verbose.stdout.contains("sscollege.cn"),
+        "every source in verbose mode"
+    );
+}
+
+#[test]
+fn screen_saves_unless_told_not_to_and_names_the_record() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = Run::of(ree(data.path()).args(["screen", "--stage", "mining", "--format", "json"]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert!(v["record_id"].is_string());
+    let listed = Run::of(ree(data.path()).args(["history", "list"]));
+    assert!(
+        listed
+            .stdout
+            .contains(v["record_id"].as_str().unwrap_or("?")),
+        "{}",
+        listed.stdout
+    );
+    let out = Run::of(ree(data.path()).args([
+        "screen",
+        "--stage",
+        "mining",
+        "--no-save",
+        "--format",
+        "json",
+    ]));
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert!(v["record_id"].is_null());
+}
+
+/// A rule set with one more question screens through the command line without a code change.
+#[test]
+fn an_added_question_is_asked_and_decides() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let rules = extended_rule_set();
+    let path = data.path().join("extended.json");
+    std::fs::write(&path, rules).expect("write rules");
+    let args = |declared: &str| {
+        Run::of(ree(data.path()).args([
+            "screen",
+            "--no-save",
+            "--format",
+            "json",
+            "--rules",
+            path.to_str().unwrap_or(""),
+            "--stage",
+            "none",
+            "--goods",
+            "other",
+            "--origin",
+            "china_export",
+            "--recipient",
+            "civil",
+            "--destination",
+            "DE",
+            "--answer",
+            &format!("end_use_statement={declared}"),
+        ]))
+    };
+    let out = args("missing");
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["outcome"], "case_by_case");
+    assert_eq!(v["decided_by"][0], "test-statement");
+    let v: Value = serde_json::from_str(&args("provided").stdout).expect("json");
+    assert_eq!(v["outcome"], "no_license_required");
+    let out = args("perhaps");
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("provided, missing, unknown"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// The embedded rule set plus a question `end_use_statement` and a rule on it.
+pub fn extended_rule_set() -> String {
+    let text = ree_screen::rules::EMBEDDED_TEXT;
+    let question = r#"{"id": "end_use_statement", "title": "End-use statement", "help": "Whether the end user signed an end-use statement.",
+      "options": [{"id": "provided", "label": "Provided"}, {"id": "missing", "label": "Missing"}, {"id": "unknown", "label": "Not known yet"}]},
+   {
+    "id": "destination","#;
+    let clause = r#""clauses": [
+  {"id": "test-statement", "measure": "ecl-2020", "article": "Test article", "text": "A test clause for an added question.", "sources": [{"url": "https://chinajusticeobserver.com/law/x/export-control-law-20201017", "grade": "S"}]},"#;
+    let rule = r#""rules": [
+  {"id": "test-statement-missing", "when": {"end_use_statement": ["missing"]}, "outcome": "case_by_case", "clauses": ["test-statement"], "licence": {"kind": "dual_use", "obtained_by": "exporter_in_china"}, "why": "Test rule."},"#;
+    let out = text
+        .replacen("{\n    \"id\": \"destination\",", question, 1)
+        .replacen("\"clauses\": [\n", &format!("{clause}\n"), 1)
+        .replacen("\"rules\": [\n", &format!("{rule}\n"), 1);
+    assert_ne!(out, text, "the rule set was extended");
+    out
+}
+
+#[test]
+fn rules_lists_statuses_on_a_date_and_checks_files() {
+    let out = run(&["rules", "--date", "2026-03-02"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("MOFCOM Announcement 2025 No. 61"));
+    assert!(
+        out.stdout.contains("suspended until 2026-11-10 by No. 70"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["rules", "--date", "2026-11-11"]);
+    assert!(out.stdout.contains("applies as written"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("not confirmed after 2026-06-30"),
+        "{}",
+        out.stdout
+    );
+    let data = tempfile::tempdir().expect("tempdir");
+    let bad = data.path().join("bad.json");
     std::fs::write(
         &bad,
-        ree_screen::rules::EMBEDDED_TEXT.replacen(
-            "\"no62-art1-b\", \"no62-art2\"",
-            "\"no62-art1-z\", \"no62-art2\"",
-            1,
-        ),
+        ree_screen::rules::EMBEDDED_TEXT.replacen("\"schema\": 2", "\"schema\": 2,", 1),
     )
     .expect("write");
-    ree()
-        .args(["rules", "--check"])
-        .arg(&bad)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("bad.json:"))
-        .stderr(predicate::str::contains("missing clause \"no62-art1-z\""));
-    // The same file given with --rules is refused before screening.
-    ree()
-        .arg("--rules")
-        .arg(&bad)
-        .args(screen_args("none", "china", "civil"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("bad.json:"));
+    let out = Run::of(ree(data.path()).args(["rules", "--check", bad.to_str().unwrap_or("")]));
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("bad.json:2:"), "{}", out.stderr);
+    let good = data.path().join("good.json");
+    std::fs::write(&good, ree_screen::rules::EMBEDDED_TEXT).expect("write");
+    let out = Run::of(ree(data.path()).args(["rules", "--check", good.to_str().unwrap_or("")]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("valid rule set cn-rare-earth-2025"));
 }
 
 #[test]
-fn user_text_cannot_emit_escape_sequences() {
-    let out = ree()
-        .args(screen_args("none", "no_chinese_nexus", "civil"))
-        .args([
-            "--counterparty",
-            "Evil\x1b[2J Corp",
-            "--notes",
-            "深圳稀土有限公司",
-        ])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(!text.contains('\x1b'), "escape leaked");
-    assert!(text.contains("Counterparty: Evil\\u{1b}[2J Corp"));
-    assert!(text.contains("Notes: 深圳稀土有限公司"));
+fn a_rules_file_that_is_a_fifo_is_refused_without_hanging() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let fifo = data.path().join("rules.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = Run::of(
+        ree(data.path())
+            .args([
+                "screen",
+                "--no-save",
+                "--rules",
+                fifo.to_str().unwrap_or(""),
+            ])
+            .timeout(std::time::Duration::from_secs(10)),
+    );
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+}
+
+#[test]
+fn text_from_a_rules_file_cannot_reach_the_terminal_raw() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let path = data.path().join("evil.json");
+    let evil = ree_screen::rules::EMBEDDED_TEXT.replacen(
+        "\"title\": \"Catalogue of Technologies",
+        "\"title\": \"\\u001b]0;pwned\\u0007\\u202eCatalogue of Technologies",
+        1,
+    );
+    std::fs::write(&path, evil).expect("write");
+    let out = Run::of(ree(data.path()).args(["rules", "--rules", path.to_str().unwrap_or("")]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'));
+    assert!(out.stdout.contains("\\u{1b}]0;pwned"), "shown escaped");
 }

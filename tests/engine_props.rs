@@ -175,6 +175,11 @@ fn whether_questions_matter_in_plain_cases() {
         .with("goods", "no18_items")
         .with("origin", "china_reexport");
     assert!(question_matters(rules, &reexport, on, "recipient"));
-    assert!(!question_matters(rules, &Answers::new().with("stage", "mining"), on, "line"));
+    assert!(!question_matters(
+        rules,
+        &Answers::new().with("stage", "mining"),
+        on,
+        "line"
+    ));
     assert!(question_matters(rules, &Answers::new(), on, "stage"));
 }

@@ -78,12 +78,37 @@ const SWEEPS: &[Sweep] = &[
     Sweep {
         base: "goods=none origin=china_export recipient=civil destination=DE",
         rows: &[
-            ("stage=mining", ["L:catalogue-restricted-mining", "L:catalogue-restricted-mining", "L:catalogue-restricted-mining", "L:catalogue-restricted-mining", "L:catalogue-restricted-mining", "L:catalogue-restricted-mining"]),
-            ("stage=smelting_separation", ["P:catalogue-prohibited-separation"; 6]),
-            ("stage=metal_smelting", ["P:catalogue-prohibited-metals-magnets"; 6]),
-            ("stage=magnet_manufacturing", ["P:catalogue-prohibited-metals-magnets"; 6]),
-            ("stage=secondary_recycling", ["N", "L:no62-art1-a", "N", "N", "N", "L:no62-art1-a"]),
-            ("stage=production_line line=smelting_separation", ["P:catalogue-prohibited-separation"; 6]),
+            (
+                "stage=mining",
+                [
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                ],
+            ),
+            (
+                "stage=smelting_separation",
+                ["P:catalogue-prohibited-separation"; 6],
+            ),
+            (
+                "stage=metal_smelting",
+                ["P:catalogue-prohibited-metals-magnets"; 6],
+            ),
+            (
+                "stage=magnet_manufacturing",
+                ["P:catalogue-prohibited-metals-magnets"; 6],
+            ),
+            (
+                "stage=secondary_recycling",
+                ["N", "L:no62-art1-a", "N", "N", "N", "L:no62-art1-a"],
+            ),
+            (
+                "stage=production_line line=smelting_separation",
+                ["P:catalogue-prohibited-separation"; 6],
+            ),
             ("stage=none", ["N"; 6]),
             ("stage=unknown", ["P:catalogue-prohibited-separation"; 6]),
         ],
@@ -92,11 +117,33 @@ const SWEEPS: &[Sweep] = &[
     Sweep {
         base: "stage=production_line goods=none origin=china_export recipient=civil destination=DE",
         rows: &[
-            ("line=mining", ["L:catalogue-restricted-mining", "L:catalogue-restricted-mining", "L:catalogue-restricted-mining", "L:catalogue-restricted-mining", "L:catalogue-restricted-mining", "L:catalogue-restricted-mining"]),
-            ("line=smelting_separation", ["P:catalogue-prohibited-separation"; 6]),
-            ("line=metal_smelting", ["P:catalogue-prohibited-metals-magnets"; 6]),
-            ("line=magnet_manufacturing", ["P:catalogue-prohibited-metals-magnets"; 6]),
-            ("line=secondary_recycling", ["N", "L:no62-art1-b", "N", "N", "N", "L:no62-art1-b"]),
+            (
+                "line=mining",
+                [
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                    "L:catalogue-restricted-mining",
+                ],
+            ),
+            (
+                "line=smelting_separation",
+                ["P:catalogue-prohibited-separation"; 6],
+            ),
+            (
+                "line=metal_smelting",
+                ["P:catalogue-prohibited-metals-magnets"; 6],
+            ),
+            (
+                "line=magnet_manufacturing",
+                ["P:catalogue-prohibited-metals-magnets"; 6],
+            ),
+            (
+                "line=secondary_recycling",
+                ["N", "L:no62-art1-b", "N", "N", "N", "L:no62-art1-b"],
+            ),
             ("line=unknown", ["P"; 6]),
         ],
     },
@@ -105,57 +152,201 @@ const SWEEPS: &[Sweep] = &[
         base: "stage=none origin=china_export recipient=civil destination=DE",
         rows: &[
             ("goods=none", ["N"; 6]),
-            ("goods=no18_items", ["N", "L:no18-items", "L:no18-items", "L:no18-items", "L:no18-items", "L:no18-items"]),
+            (
+                "goods=no18_items",
+                [
+                    "N",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                ],
+            ),
             // FAQ No. 5: deep-processed magnet parts are generally outside No. 18.
-            ("goods=magnet_parts", ["N", "N:no18-faq5", "N:no18-faq5", "N:no18-faq5", "N:no18-faq5", "N:no18-faq5"]),
-            ("goods=no57_items", ["N", "N", "N", "N", "N", "L:no57-items"]),
-            ("goods=no56_items", ["N", "N", "N", "N", "N", "L:no56-items"]),
+            (
+                "goods=magnet_parts",
+                [
+                    "N",
+                    "N:no18-faq5",
+                    "N:no18-faq5",
+                    "N:no18-faq5",
+                    "N:no18-faq5",
+                    "N:no18-faq5",
+                ],
+            ),
+            (
+                "goods=no57_items",
+                ["N", "N", "N", "N", "N", "L:no57-items"],
+            ),
+            (
+                "goods=no56_items",
+                ["N", "N", "N", "N", "N", "L:no56-items"],
+            ),
             ("goods=other", ["N"; 6]),
-            ("goods=unknown", ["N", "L:no18-items", "L:no18-items", "L:no18-items", "L:no18-items", "L"]),
+            (
+                "goods=unknown",
+                [
+                    "N",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L",
+                ],
+            ),
         ],
     },
     // No. 18 goods to an ordinary civil user in Germany, by the Chinese nexus.
     Sweep {
         base: "stage=none goods=no18_items recipient=civil destination=DE",
         rows: &[
-            ("origin=china_export", ["N", "L:no18-items", "L:no18-items", "L:no18-items", "L:no18-items", "L:no18-items"]),
-            ("origin=china_reexport", ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"]),
-            ("origin=foreign_chinese_content", ["N", "N", "N", "N", "N", "L:no61-art1-1"]),
+            (
+                "origin=china_export",
+                [
+                    "N",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                ],
+            ),
+            (
+                "origin=china_reexport",
+                ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"],
+            ),
+            (
+                "origin=foreign_chinese_content",
+                ["N", "N", "N", "N", "N", "L:no61-art1-1"],
+            ),
             // De minimis: below 0.1% Chinese content is outside Art. 1(1) once it applies.
-            ("origin=foreign_below_threshold", ["N", "N", "N", "N", "N", "N:no61-art1-1"]),
-            ("origin=foreign_chinese_technology", ["N", "N", "N", "N", "N", "L:no61-art1-2"]),
+            (
+                "origin=foreign_below_threshold",
+                ["N", "N", "N", "N", "N", "N:no61-art1-1"],
+            ),
+            (
+                "origin=foreign_chinese_technology",
+                ["N", "N", "N", "N", "N", "L:no61-art1-2"],
+            ),
             ("origin=no_chinese_nexus", ["N"; 6]),
-            ("origin=china", ["N", "L", "L:no18-items", "L:no18-items", "L:no18-items", "L"]),
-            ("origin=unknown", ["N", "L", "L:no18-items", "L:no18-items", "L:no18-items", "L"]),
+            (
+                "origin=china",
+                [
+                    "N",
+                    "L",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L",
+                ],
+            ),
+            (
+                "origin=unknown",
+                [
+                    "N",
+                    "L",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L:no18-items",
+                    "L",
+                ],
+            ),
         ],
     },
     // Chinese-origin No. 18 goods re-exported from abroad to Germany, by recipient.
     Sweep {
         base: "stage=none goods=no18_items origin=china_reexport destination=DE",
         rows: &[
-            ("recipient=control_list", ["N", "P:ecl-art18-control-list", "P:ecl-art18-control-list", "P:ecl-art18-control-list", "P:ecl-art18-control-list", "P:ecl-art18-control-list"]),
-            ("recipient=watch_list", ["N", "D:no61-art2", "N", "N", "N", "D:no61-art2"]),
-            ("recipient=military_user", ["N", "D:no61-art2", "N", "N", "N", "D:no61-art2"]),
-            ("recipient=defense_contractor", ["N", "D:no61-art3", "N", "N", "N", "D:no61-art3"]),
-            ("recipient=advanced_semiconductor", ["N", "C:no61-art4", "N", "N", "N", "C:no61-art4"]),
-            ("recipient=military_ai", ["N", "C:no61-art4", "N", "N", "N", "C:no61-art4"]),
-            ("recipient=re_production_abroad", ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"]),
-            ("recipient=humanitarian", ["N", "E:no61-art5", "N", "N", "N", "E:no61-art5"]),
-            ("recipient=civil", ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"]),
-            ("recipient=listed_entity", ["N", "P:ecl-art18-control-list", "P", "P", "P", "P"]),
-            ("recipient=unknown", ["N", "P:ecl-art18-control-list", "P", "P", "P", "P"]),
+            (
+                "recipient=control_list",
+                [
+                    "N",
+                    "P:ecl-art18-control-list",
+                    "P:ecl-art18-control-list",
+                    "P:ecl-art18-control-list",
+                    "P:ecl-art18-control-list",
+                    "P:ecl-art18-control-list",
+                ],
+            ),
+            (
+                "recipient=watch_list",
+                ["N", "D:no61-art2", "N", "N", "N", "D:no61-art2"],
+            ),
+            (
+                "recipient=military_user",
+                ["N", "D:no61-art2", "N", "N", "N", "D:no61-art2"],
+            ),
+            (
+                "recipient=defense_contractor",
+                ["N", "D:no61-art3", "N", "N", "N", "D:no61-art3"],
+            ),
+            (
+                "recipient=advanced_semiconductor",
+                ["N", "C:no61-art4", "N", "N", "N", "C:no61-art4"],
+            ),
+            (
+                "recipient=military_ai",
+                ["N", "C:no61-art4", "N", "N", "N", "C:no61-art4"],
+            ),
+            (
+                "recipient=re_production_abroad",
+                ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"],
+            ),
+            (
+                "recipient=humanitarian",
+                ["N", "E:no61-art5", "N", "N", "N", "E:no61-art5"],
+            ),
+            (
+                "recipient=civil",
+                ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"],
+            ),
+            (
+                "recipient=listed_entity",
+                ["N", "P:ecl-art18-control-list", "P", "P", "P", "P"],
+            ),
+            (
+                "recipient=unknown",
+                ["N", "P:ecl-art18-control-list", "P", "P", "P", "P"],
+            ),
         ],
     },
     // Chinese-origin No. 18 goods re-exported to a military user, by destination.
     Sweep {
         base: "stage=none goods=no18_items origin=china_reexport recipient=military_user",
         rows: &[
-            ("destination=US", ["N", "P:no46-art1", "P:no46-art1", "P:no46-art1", "P:no46-art1", "P:no46-art1"]),
-            ("destination=JP", ["N", "D:no61-art2", "N", "N", "P:no2026-1-ban", "P:no2026-1-ban"]),
+            (
+                "destination=US",
+                [
+                    "N",
+                    "P:no46-art1",
+                    "P:no46-art1",
+                    "P:no46-art1",
+                    "P:no46-art1",
+                    "P:no46-art1",
+                ],
+            ),
+            (
+                "destination=JP",
+                [
+                    "N",
+                    "D:no61-art2",
+                    "N",
+                    "N",
+                    "P:no2026-1-ban",
+                    "P:no2026-1-ban",
+                ],
+            ),
             // No. 61 reaches exports to countries other than China only.
             ("destination=CN", ["N"; 6]),
-            ("destination=DE", ["N", "D:no61-art2", "N", "N", "N", "D:no61-art2"]),
-            ("destination=unknown", ["N", "P:no46-art1", "P:no46-art1", "P:no46-art1", "P", "P"]),
+            (
+                "destination=DE",
+                ["N", "D:no61-art2", "N", "N", "N", "D:no61-art2"],
+            ),
+            (
+                "destination=unknown",
+                ["N", "P:no46-art1", "P:no46-art1", "P:no46-art1", "P", "P"],
+            ),
         ],
     },
 ];
@@ -192,15 +383,25 @@ fn every_option_of_every_question_on_the_boundary_dates() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {cases} cases differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // Every option of every question is swept (the destination's countries by class).
     for q in &rules.questions {
-        for o in q.options.iter().filter(|o| o.also.is_empty() && o.id.len() > 2) {
+        for o in q
+            .options
+            .iter()
+            .filter(|o| o.also.is_empty() && o.id.len() > 2)
+        {
             let token = format!("{}={}", q.id, o.id);
             assert!(
-                SWEEPS
+                SWEEPS.iter().any(|s| s
+                    .rows
                     .iter()
-                    .any(|s| s.rows.iter().any(|(row, _)| row.split_whitespace().any(|t| t == token))),
+                    .any(|(row, _)| row.split_whitespace().any(|t| t == token))),
                 "option {token} is not in the table"
             );
         }
@@ -215,26 +416,68 @@ fn decided(spec: &str, on: &str) -> Determination {
 #[test]
 fn the_named_cases_are_decided_by_the_expected_clause() {
     let cases = [
-        ("stage=production_line line=smelting_separation goods=none origin=china_export recipient=civil destination=DE", "2026-03-02", Outcome::Prohibited, CAT_SEP),
-        ("stage=none goods=no18_items origin=china_reexport recipient=humanitarian", "2025-10-20", Outcome::Exempt, "no61-art5"),
-        ("stage=none goods=no18_items origin=china_reexport recipient=control_list", "2026-03-02", Outcome::Prohibited, "ecl-art18-control-list"),
-        ("stage=none goods=no18_items origin=china_reexport recipient=military_user destination=US", "2026-03-02", Outcome::Prohibited, "no46-art1"),
-        ("recipient=military_user destination=US", "2026-03-02", Outcome::Prohibited, "no46-art1"),
-        ("stage=mining goods=no18_items origin=china_reexport recipient=defense_contractor destination=DE", "2025-10-20", Outcome::DeniedInPrinciple, "no61-art3"),
+        (
+            "stage=production_line line=smelting_separation goods=none origin=china_export recipient=civil destination=DE",
+            "2026-03-02",
+            Outcome::Prohibited,
+            CAT_SEP,
+        ),
+        (
+            "stage=none goods=no18_items origin=china_reexport recipient=humanitarian",
+            "2025-10-20",
+            Outcome::Exempt,
+            "no61-art5",
+        ),
+        (
+            "stage=none goods=no18_items origin=china_reexport recipient=control_list",
+            "2026-03-02",
+            Outcome::Prohibited,
+            "ecl-art18-control-list",
+        ),
+        (
+            "stage=none goods=no18_items origin=china_reexport recipient=military_user destination=US",
+            "2026-03-02",
+            Outcome::Prohibited,
+            "no46-art1",
+        ),
+        (
+            "recipient=military_user destination=US",
+            "2026-03-02",
+            Outcome::Prohibited,
+            "no46-art1",
+        ),
+        (
+            "stage=mining goods=no18_items origin=china_reexport recipient=defense_contractor destination=DE",
+            "2025-10-20",
+            Outcome::DeniedInPrinciple,
+            "no61-art3",
+        ),
     ];
     for (spec, on, outcome, first) in cases {
         let d = decided(spec, on);
         assert_eq!(d.outcome, outcome, "{spec} on {on}");
-        assert_eq!(d.decided_by.first().map(String::as_str), Some(first), "{spec} on {on}: {:?}", d.decided_by);
+        assert_eq!(
+            d.decided_by.first().map(String::as_str),
+            Some(first),
+            "{spec} on {on}: {:?}",
+            d.decided_by
+        );
     }
     // Recycling technology with no goods: no goods measure is cited at all.
     let d = decided(
         "stage=secondary_recycling goods=none origin=china_export recipient=civil destination=DE",
         "2026-03-02",
     );
-    assert!(d.clauses.iter().all(|c| !c.id.starts_with("no18")), "{:?}", d.clauses);
+    assert!(
+        d.clauses.iter().all(|c| !c.id.starts_with("no18")),
+        "{:?}",
+        d.clauses
+    );
     assert_eq!(d.outcome, Outcome::NoLicenseRequired);
-    assert_eq!(d.clause("no62-art1-a").map(|c| c.role), Some(Role::NotCounting));
+    assert_eq!(
+        d.clause("no62-art1-a").map(|c| c.role),
+        Some(Role::NotCounting)
+    );
 }
 
 #[test]
@@ -248,16 +491,25 @@ fn who_needs_which_licence() {
             .collect()
     };
     assert_eq!(
-        licences("stage=mining goods=none origin=china_export recipient=civil destination=DE", "2026-03-02"),
+        licences(
+            "stage=mining goods=none origin=china_export recipient=civil destination=DE",
+            "2026-03-02"
+        ),
         [(LicenceKind::TechnologyExport, Party::ExporterInChina)],
         "the catalogue's licence is a technology-export licence"
     );
     assert_eq!(
-        licences("stage=none goods=no18_items origin=china_export recipient=civil destination=DE", "2026-03-02"),
+        licences(
+            "stage=none goods=no18_items origin=china_export recipient=civil destination=DE",
+            "2026-03-02"
+        ),
         [(LicenceKind::DualUse, Party::ExporterInChina)]
     );
     assert_eq!(
-        licences("stage=none goods=no18_items origin=china_reexport recipient=civil destination=DE", "2025-10-20"),
+        licences(
+            "stage=none goods=no18_items origin=china_reexport recipient=civil destination=DE",
+            "2025-10-20"
+        ),
         [(LicenceKind::DualUse, Party::ForeignReexporter)],
         "No. 61's licence is the foreign re-exporter's"
     );
@@ -269,7 +521,11 @@ fn who_needs_which_licence() {
     assert_eq!(humanitarian.duties.len(), 1, "Art. 5's report remains");
     // No. 18 has no humanitarian exemption.
     assert_eq!(
-        decided("stage=none goods=no18_items origin=china_export recipient=humanitarian destination=DE", "2026-03-02").outcome,
+        decided(
+            "stage=none goods=no18_items origin=china_export recipient=humanitarian destination=DE",
+            "2026-03-02"
+        )
+        .outcome,
         Outcome::LicenseRequired
     );
 }
@@ -283,7 +539,10 @@ fn roles_follow_the_rules_not_the_clauses() {
     );
     assert_eq!(d.outcome, Outcome::NoLicenseRequired);
     let art3 = d.clause("no61-art3").expect("Art. 3 listed");
-    assert_eq!((art3.role, art3.effect), (Role::NotCounting, Some(Outcome::DeniedInPrinciple)));
+    assert_eq!(
+        (art3.role, art3.effect),
+        (Role::NotCounting, Some(Outcome::DeniedInPrinciple))
+    );
     // Procedure and exclusion articles are context, never decisive.
     for id in ["no61-art8", "no70-suspension"] {
         assert_eq!(d.clause(id).map(|c| c.role), Some(Role::Context), "{id}");
@@ -301,7 +560,10 @@ fn roles_follow_the_rules_not_the_clauses() {
 fn past_the_suspension_the_result_says_what_an_extension_would_give() {
     let spec = "stage=none goods=no18_items origin=china_reexport recipient=defense_contractor destination=DE";
     let last_day = decided(spec, "2026-11-10");
-    assert!(last_day.scenarios.is_empty(), "10 Nov 2026 is the suspension's last day");
+    assert!(
+        last_day.scenarios.is_empty(),
+        "10 Nov 2026 is the suspension's last day"
+    );
     let after = decided(spec, "2026-11-11");
     assert_eq!(after.outcome, Outcome::DeniedInPrinciple);
     let scenario = after.scenarios.first().expect("an extension scenario");
@@ -320,14 +582,22 @@ fn verify_flags_only_what_decides_or_could() {
         "stage=none goods=no18_items origin=china_export recipient=civil destination=DE",
         "2026-03-02",
     );
-    assert!(d.verify.iter().any(|f| f.id == "no18-items"), "{:?}", d.verify);
+    assert!(
+        d.verify.iter().any(|f| f.id == "no18-items"),
+        "{:?}",
+        d.verify
+    );
     // ...not when the catalogue's ban decides and No. 18 only also binds.
     let d = decided(
         "stage=smelting_separation goods=no18_items origin=china_export recipient=civil destination=DE",
         "2026-03-02",
     );
     assert_eq!(d.clause("no18-items").map(|c| c.role), Some(Role::Binding));
-    assert!(d.verify.iter().all(|f| f.id != "no18-items"), "{:?}", d.verify);
+    assert!(
+        d.verify.iter().all(|f| f.id != "no18-items"),
+        "{:?}",
+        d.verify
+    );
     // Before mid-2026 the statuses are confirmed: nothing unverified.
     assert!(d.unverified.is_empty(), "{:?}", d.unverified);
 }
@@ -339,8 +609,15 @@ fn an_open_answer_gives_the_range_and_the_outcome_per_value() {
         "2025-10-20",
     );
     assert!(d.provisional);
-    assert_eq!((d.range.best, d.range.worst), (Outcome::Exempt, Outcome::Prohibited));
-    let by = d.by_answer.iter().find(|b| b.question == "recipient").expect("by recipient");
+    assert_eq!(
+        (d.range.best, d.range.worst),
+        (Outcome::Exempt, Outcome::Prohibited)
+    );
+    let by = d
+        .by_answer
+        .iter()
+        .find(|b| b.question == "recipient")
+        .expect("by recipient");
     let of = |v: &str| by.values.iter().find(|x| x.value == v).map(|x| x.outcome);
     assert_eq!(of("civil"), Some(Outcome::LicenseRequired));
     assert_eq!(of("advanced_semiconductor"), Some(Outcome::CaseByCase));

@@ -45,26 +45,32 @@ impl Env {
     }
 }
 
-/// Every question, field and the confirmation: mining, China, civil, today, PO-1.
-const ANSWERS: &str = "1\n1\n7\n-\nPO-1\nACME GmbH\nDE\n\nchecked\ny\n";
+/// The date, every question asked, the fields and the confirmation: Chinese-origin No. 18
+/// goods re-exported to a defence contractor in Germany on 2025-10-20 (line does not apply
+/// to stage "none", so it is not asked).
+const ANSWERS: &str = "2025-10-20\n7\n2\n2\n4\nde\nPO-1\nACME GmbH\n\nchecked\ny\n";
 
 #[test]
-fn piped_answers_print_the_same_report_as_screen() {
+fn piped_answers_print_the_report_and_end_with_the_outcome() {
     let env = Env::new();
     let run = env.run(&["--plain"], ANSWERS);
 
     let rules = ree_screen::rules::embedded().expect("rules");
-    let details = Details {
-        reference: "PO-1".into(),
-        counterparty: "ACME GmbH".into(),
-        destination: "DE".into(),
-        officer: String::new(),
-        notes: "checked".into(),
-    };
-    let answers = Answers::new("mining", "china", "civil");
-    let expected = Screening::run(&rules, &answers, Date::constant(2025, 11, 20), details);
+    let answers = Answers::new()
+        .with("stage", "none")
+        .with("goods", "no18_items")
+        .with("origin", "china_reexport")
+        .with("recipient", "defense_contractor")
+        .with("destination", "DE");
+    let expected = Screening::run(
+        &rules,
+        &answers,
+        Date::constant(2025, 10, 20),
+        Details::default(),
+    );
+    let report = report::of(&rules, &expected.determination, report::Detail::Concise);
     assert!(
-        run.stdout.contains(&report::text(&rules, &expected)),
+        run.stdout.contains(&report),
         "report missing from:\n{}",
         run.stdout
     );
@@ -73,10 +79,24 @@ fn piped_answers_print_the_same_report_as_screen() {
             .contains("Enter a number between 1 and 8 (? N for full help):")
     );
     assert!(
+        run.stdout.contains("Chosen: Germany (DE)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains(": Production line\n"),
+        "a question that does not apply is not asked"
+    );
+    assert!(
         !run.stdout.contains('\u{1b}'),
         "no escape sequences in plain mode"
     );
-
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("RESULT: [!!] Licence denied in principle; decided by No. 61 Art. 3"),
+        "the outcome again at the very end:\n{}",
+        run.stdout
+    );
     // Saving goes through the history seam: either it saved and says so, or it says
     // clearly that it did not and exits non-zero, with the determination still printed.
     if run.code == Some(0) {
@@ -93,10 +113,71 @@ fn piped_answers_print_the_same_report_as_screen() {
 }
 
 #[test]
-fn redirected_input_starts_plain_mode_without_the_flag() {
-    let run = Env::new().run(&[], "1\n");
+fn questions_that_cannot_matter_are_skipped_and_said_so() {
+    // No Chinese nexus: neither the recipient nor the destination can change anything.
+    let run = Env::new().run(&["--plain"], "2026-03-02\n7\n2\n6\n\n\n\n\ny\n");
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    for question in ["Recipient type", "Destination country"] {
+        let skipped = format!("{question}: not needed, no answer changes the determination");
+        assert!(
+            run.stdout.contains(&skipped),
+            "{skipped:?} not in:\n{}",
+            run.stdout
+        );
+    }
     assert!(
-        run.stdout.contains("Question 1 of 3: Technology stage"),
+        run.stdout.contains("OUTCOME: [ok] No licence required"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Recipient type: not needed"),
+        "the review and report say so: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_country_is_found_by_part_of_its_name() {
+    let input = "2025-10-20\n7\n2\n2\n4\nkorea\n1\nPO\n\n\n\ny\n";
+    let run = Env::new().run(&["--plain"], input);
+    assert!(
+        run.stdout.contains("countries match \"korea\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("1. Korea, Democratic People's Republic of (KP)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Destination country: Korea, Democratic People's Republic of (KP)")
+    );
+    let run = Env::new().run(
+        &["--plain"],
+        "2025-10-20\n7\n2\n2\n4\natlantis\nunknown\n\n\n\n\ny\n",
+    );
+    assert!(
+        run.stdout.contains("no country matches \"atlantis\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Destination country: Not known yet (open)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn redirected_input_starts_plain_mode_without_the_flag() {
+    let run = Env::new().run(&[], "\n");
+    assert!(
+        run.stdout.contains("Question 1: Technology stage"),
         "{}",
         run.stdout
     );
@@ -105,7 +186,7 @@ fn redirected_input_starts_plain_mode_without_the_flag() {
 #[test]
 fn end_of_input_exits_1_and_saves_nothing() {
     let env = Env::new();
-    for partial in ["", "1\n1\n", "1\n1\n7\n\n\n\n\n\n\n"] {
+    for partial in ["", "\n7\n", "\n7\n2\n2\n4\nde\n\n\n\n\n"] {
         let run = env.run(&["--plain"], partial);
         assert_eq!(run.code, Some(1), "input {partial:?}");
         assert_eq!(
@@ -129,13 +210,13 @@ fn end_of_input_exits_1_and_saves_nothing() {
 
 #[test]
 fn wrong_entries_reprompt_and_user_text_is_sanitized() {
-    let input = "abc\n0\n?\n1\n1\n7\nyesterday\n\n\u{1b}[2J-ref\n\n\n\n\ny\n";
+    let input = "yesterday\n\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\ny\n";
     let run = Env::new().run(&["--plain"], input);
     for expected in [
+        "Not accepted: \"yesterday\" is not a date: use YYYY-MM-DD",
         "Not accepted: \"abc\" is not a number: enter a number between 1 and 8.",
         "Not accepted: 0 is not one of the options: enter a number between 1 and 8.",
         "Help for 8. Not known yet",
-        "Not accepted: \"yesterday\" is not a date: use YYYY-MM-DD",
         "Reference: \\u{1b}[2J-ref",
     ] {
         assert!(
@@ -151,18 +232,23 @@ fn wrong_entries_reprompt_and_user_text_is_sanitized() {
 }
 
 #[test]
-fn settings_fill_the_officer_and_destination_defaults() {
+fn settings_fill_the_officer_and_preselect_the_destination() {
     let env = Env::new();
     env.settings("officer = \"Jane Roe\"\ndestination = \"JP\"\n");
-    let run = env.run(&["--plain"], "7\n4\n7\n\nPO-2\n\n\n\n\ny\n");
+    let run = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\n\nPO-2\n\n\n\ny\n");
     let prompt = "Officer, up to 120 characters (- or Enter keeps \"Jane Roe\"):";
     assert!(run.stdout.contains(prompt), "{}", run.stdout);
     assert!(
-        run.stdout
-            .contains("\nDestination: JP\nOfficer: Jane Roe\n"),
+        run.stdout.contains("- or Enter keeps Japan (JP)"),
         "{}",
         run.stdout
     );
+    assert!(
+        run.stdout.contains("Destination country: Japan (JP)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Officer: Jane Roe"), "{}", run.stdout);
 }
 
 #[test]

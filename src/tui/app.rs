@@ -286,7 +286,9 @@ impl App {
             }
             answers.set(
                 &question.id,
-                self.answers.get(&question.id).unwrap_or(crate::rules::UNKNOWN),
+                self.answers
+                    .get(&question.id)
+                    .unwrap_or(crate::rules::UNKNOWN),
             );
         }
         answers

@@ -232,11 +232,13 @@ impl Runtime<'_> {
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
             Effect::Save(screening) => Some(Action::Saved(
-                self.ctx.save(std::slice::from_ref(&*screening)).and_then(|ids| {
-                    ids.into_iter()
-                        .next()
-                        .ok_or_else(|| "the history returned no record id".to_string())
-                }),
+                self.ctx
+                    .save(std::slice::from_ref(&*screening))
+                    .and_then(|ids| {
+                        ids.into_iter()
+                            .next()
+                            .ok_or_else(|| "the history returned no record id".to_string())
+                    }),
             )),
             Effect::SaveDraft(draft) => self
                 .drafts

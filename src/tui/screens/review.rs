@@ -27,10 +27,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ),
             None => match answer {
                 Some(id) => {
-                    let open = id == UNKNOWN
-                        || question.option(id).is_some_and(|o| o.is_group());
+                    let open = id == UNKNOWN || question.option(id).is_some_and(|o| o.is_group());
                     provisional |= open;
-                    (option_label(&app.rules, &question.id, id), Default::default())
+                    (
+                        option_label(&app.rules, &question.id, id),
+                        Default::default(),
+                    )
                 }
                 None => {
                     provisional = true;
