@@ -300,7 +300,7 @@ fn every_source_traces_to_the_regulation_facts() {
             .trim_start_matches("http://");
         // Traced: the address itself, a GitHub repository named there, or a page of a folder
         // named there whose file name the facts give ("same folder, 1175.html, ...").
-        let folder = bare.rsplit_once('/').map(|(dir, file)| (dir, file));
+        let folder = bare.rsplit_once('/');
         let traced = facts.contains(bare)
             || bare.strip_prefix("github.com/").is_some_and(|repo| {
                 facts.contains(&repo[..repo.find("/tree/").unwrap_or(repo.len())])

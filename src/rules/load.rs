@@ -631,17 +631,23 @@ fn validate_clauses(rules: &RuleSet) -> Result<(), Issue> {
     Ok(())
 }
 
-/// Positions of the options a value stands for: itself, a group's members (leaves only).
+/// Positions of a question's concrete options.
+fn leaf_positions(question: &super::model::Question) -> Vec<usize> {
+    question
+        .options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.is_leaf())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Positions of the options a value stands for: itself, a group's members, or every
+/// concrete option for `unknown`.
 fn covers(question: &super::model::Question, option: usize) -> Vec<usize> {
     let o = &question.options[option];
     if o.id == UNKNOWN {
-        return question
-            .options
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.is_leaf())
-            .map(|(i, _)| i)
-            .collect();
+        return leaf_positions(question);
     }
     if o.is_group() {
         return o
@@ -764,13 +770,7 @@ fn compile(rules: &RuleSet, source: &str) -> Compiled {
         .iter()
         .enumerate()
         .map(|(q, question)| {
-            let leaves: Vec<usize> = question
-                .options
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| o.is_leaf())
-                .map(|(i, _)| i)
-                .collect();
+            let leaves = leaf_positions(question);
             // Two options are in one class when every condition on this question treats them
             // alike: then no rule can tell them apart.
             let conditions: Vec<&Vec<bool>> = compiled_rules
