@@ -374,6 +374,13 @@ mod tests {
     }
 
     #[test]
+    fn a_key_given_twice_is_an_error() {
+        let (at, message) = error_at("officer = \"A\"\nofficer = \"B\"\n");
+        assert_eq!(at, Some((2, 1)));
+        assert!(message.contains("duplicate key"), "{message}");
+    }
+
+    #[test]
     fn unknown_setting_and_wrong_type_are_errors() {
         let (at, message) = error_at("oficer = \"A\"\n");
         assert_eq!(at.map(|a| a.0), Some(1));
