@@ -21,7 +21,7 @@ pub use answers::{Answers, normalise, valid_values};
 pub use relevance::{applies, question_matters};
 pub use status::{ClauseStatus, Lapsed, Reading, clause_status, confirmed};
 
-use crate::rules::{ClauseKind, LicenceKind, Outcome, Party, RuleSet, RuleSetInfo, UNKNOWN};
+use crate::rules::{LicenceKind, Outcome, Party, RuleSet, RuleSetInfo, UNKNOWN};
 use candidates::{Candidate, Evaluated, Evaluator};
 
 /// What part a clause plays in this determination.
@@ -490,9 +490,4 @@ fn flags(
         }
     }
     (verify, unverified)
-}
-
-/// Whether a clause is a context clause of its measure (never a rule's trigger).
-pub fn is_context(rules: &RuleSet, clause: usize) -> bool {
-    rules.clauses[clause].kind == ClauseKind::Context
 }
