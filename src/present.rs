@@ -132,6 +132,27 @@ pub struct ByAnswerView {
     pub rows: Vec<(String, Outcome, Option<String>)>,
 }
 
+impl ByAnswerView {
+    /// The rows with the same outcome in one, most severe first; the deciding clause kept
+    /// only when they share it.
+    pub fn by_outcome(&self) -> Vec<(String, Outcome, Option<String>)> {
+        let mut merged: Vec<(String, Outcome, Option<String>)> = Vec::new();
+        for (values, outcome, decided) in &self.rows {
+            match merged.iter_mut().find(|m| m.1 == *outcome) {
+                Some(m) => {
+                    m.0.push_str(", ");
+                    m.0.push_str(values);
+                    if m.2 != *decided {
+                        m.2 = None;
+                    }
+                }
+                None => merged.push((values.clone(), *outcome, decided.clone())),
+            }
+        }
+        merged
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioView {
     /// "If No. 70's suspension was extended".

@@ -239,10 +239,12 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
     // Outcome and symbol, the date it holds for.
     let provisional = if p.provisional { " (provisional)" } else { "" };
     let outcome = format!(" {}{provisional} ", p.headline());
-    let date = format!("as on {}", p.date);
-    let gap = usize::from(width)
-        .saturating_sub(outcome.width() + date.width())
-        .max(1);
+    let mut date = format!("as on {}", p.date);
+    if outcome.width() + date.width() + 1 > usize::from(width) {
+        // The header and the why pane show the date too.
+        date.clear();
+    }
+    let gap = usize::from(width).saturating_sub(outcome.width() + date.width());
     parts.push((
         9,
         Part {
@@ -257,8 +259,8 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
     // What decides it, the paraphrase, and the other decisive clauses.
     match p.decided_by.split_first() {
         Some((first, rest)) => {
-            let head = format!("{} ({}), {}", first.short(), first.measure, first.status);
-            parts.push((6, part(labelled("Decided by: ", t.heading(), &head, Style::new(), width, 2), 1)));
+            let head = format!("{}, {}; {}", first.short(), first.measure, first.status);
+            parts.push((6, part(labelled("Decided by: ", t.heading(), &head, Style::new(), width, 3), 1)));
             parts.push((1, part(labelled("  ", Style::new(), &first.text, Style::new(), width, full), 1)));
             if !rest.is_empty() {
                 let names: Vec<String> = rest.iter().map(ClauseView::short).collect();
@@ -309,11 +311,11 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
         && !p.decided_by.iter().any(|c| c.id == f.clause.id)
     {
         let text = format!("{} {}; {}", f.clause.short(), f.clause.status, role_words(&f.clause));
-        parts.push((8, part(labelled(&format!("{}: ", f.label), t.heading(), &text, Style::new(), width, 2), 1)));
+        parts.push((8, part(labelled(&format!("{}: ", f.label), t.heading(), &text, Style::new(), width, 3), 1)));
     }
     // Past a lapsed suspension: what it would be had it been extended.
     for w in p.warnings.iter().filter(|w| w.badge.is_none()) {
-        parts.push((8, part(labelled("", Style::new(), &w.line(), t.warning(), width, 2), 1)));
+        parts.push((8, part(labelled("", Style::new(), &w.line(), t.warning(), width, 3), 1)));
     }
     // Provisional: the range and the outcome per value of each open answer.
     if let Some((best, worst)) = p.range {
@@ -327,8 +329,8 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
     }
     let mut rows = Vec::new();
     for b in &p.by_answer {
-        for (values, outcome, decided) in &b.rows {
-            rows.push(by_answer_row(t, &b.question, values, *outcome, decided.as_deref(), width));
+        for (values, outcome, decided) in b.by_outcome() {
+            rows.push(by_answer_row(t, &b.question, &values, outcome, decided.as_deref(), width));
         }
     }
     if !rows.is_empty() {
@@ -476,21 +478,18 @@ fn list(app: &App, decision: &Decision, frame: &mut Frame, area: Rect) {
         .min(count.saturating_sub(rows));
     let width = usize::from(inner.width);
     let widest = decision.clauses().map(|c| c.short().width()).max().unwrap_or(0);
-    let cite_width = widest.min(width.saturating_sub(2 + 12 + 12 + 14)).max(12);
+    let cite_width = widest.min(width.saturating_sub(2 + 12 + 11 + 13)).max(12);
     let mut lines = Vec::new();
     for (i, c) in decision.clauses().enumerate().skip(first).take(rows) {
         let marker = if i == selected { "> " } else { "  " };
-        let status = if c.confirmed {
-            c.status_short.to_string()
-        } else {
-            format!("{}?", c.status_short)
-        };
-        let effect = c.effect_words();
+        // The role column says whether the effect counts; the badges and the clause's
+        // detail say when its status is not confirmed.
+        let effect = c.effect.map_or("", Outcome::short);
         let text = format!(
             "{marker}{:<11} {} {} {effect}",
             role_column(c.role),
             fit(&c.short(), cite_width),
-            fit(&status, 11),
+            fit(c.status_short, 10),
         );
         let style = match c.role {
             Role::Decisive => t.outcome(decision.presentation.outcome),
@@ -576,6 +575,17 @@ fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
         lines.extend(labelled("   because ", t.muted(), &because, Style::new(), w, usize::MAX));
         lines.extend(labelled("   ", Style::new(), &step.why, Style::new(), w, usize::MAX));
     }
+    if !p.by_answer.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("By answer", t.heading()));
+        for b in &p.by_answer {
+            for (values, outcome, decided) in &b.rows {
+                let by = decided.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+                let text = format!("{values} -> {}{by}", outcome.short());
+                lines.extend(labelled(&format!("  {}: ", b.question), t.muted(), &text, Style::new(), w, usize::MAX));
+            }
+        }
+    }
     if !p.warnings.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled("Notes", t.heading()));
@@ -586,6 +596,7 @@ fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     lines.push(Line::styled("Answers", t.heading()));
+    lines.extend(labelled("Screening date: ", t.muted(), &p.date.to_string(), Style::new(), w, 1));
     for a in &p.answers {
         lines.extend(labelled(&format!("{}: ", a.title), t.muted(), &a.value, Style::new(), w, usize::MAX));
     }
