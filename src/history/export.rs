@@ -207,4 +207,3 @@ pub fn markdown(
     }
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }
-

@@ -82,7 +82,9 @@ pub enum Overlay {
     /// Drafts from earlier sessions, offered for resume.
     Resume(ResumeList),
     /// A resumed draft's screening date is not today: keep it or screen as on today?
-    KeepDate { old: Date },
+    KeepDate {
+        old: Date,
+    },
 }
 
 /// Whether the determination on screen is in the history.
@@ -175,7 +177,11 @@ impl Picker {
             if needle.is_empty() {
                 return Some(0);
             }
-            let names = || std::iter::once(&o.label).chain(&o.also).map(|n| n.to_lowercase());
+            let names = || {
+                std::iter::once(&o.label)
+                    .chain(&o.also)
+                    .map(|n| n.to_lowercase())
+            };
             if o.id.to_lowercase() == needle {
                 Some(0)
             } else if names().any(|n| n.starts_with(&needle)) {
@@ -577,7 +583,9 @@ fn fresh_fields(today: Date, defaults: &Details) -> Vec<TextField> {
     Field::ALL
         .into_iter()
         .map(|f| {
-            let value = f.get(defaults).map_or_else(|| today.to_string(), str::to_string);
+            let value = f
+                .get(defaults)
+                .map_or_else(|| today.to_string(), str::to_string);
             TextField::new(&value, f.max_chars())
         })
         .collect()

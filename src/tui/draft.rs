@@ -44,7 +44,11 @@ pub struct Draft {
 /// A name for a new workbench's draft: the start time, then randomness, so names sort by
 /// age and never collide.
 pub fn new_id(started: DateTime) -> Result<String, String> {
-    Ok(format!("{}-{}", started.strftime("%Y%m%d-%H%M%S"), random_hex(4)?))
+    Ok(format!(
+        "{}-{}",
+        started.strftime("%Y%m%d-%H%M%S"),
+        random_hex(4)?
+    ))
 }
 
 fn dir_of(data: &Path) -> PathBuf {
@@ -103,9 +107,10 @@ pub fn list(data: &Path) -> (Vec<Draft>, Vec<String>) {
             continue;
         }
         let file = entry.path();
-        match fs::read(&file).map_err(|e| e.to_string()).and_then(|bytes| {
-            serde_json::from_slice::<Draft>(&bytes).map_err(|e| e.to_string())
-        }) {
+        match fs::read(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| serde_json::from_slice::<Draft>(&bytes).map_err(|e| e.to_string()))
+        {
             // The file's name is the id, whatever the file says.
             Ok(draft) => drafts.push(Draft {
                 id: id.to_string(),
@@ -214,11 +219,18 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tempdir");
         let data = tmp.path().join("data");
         assert_eq!(list(&data), (vec![], vec![]));
-        let (a, b) = (sample("b", "2026-11-28T09:00"), sample("a", "2026-11-29T09:00"));
+        let (a, b) = (
+            sample("b", "2026-11-28T09:00"),
+            sample("a", "2026-11-29T09:00"),
+        );
         save(&data, &b).expect("saved");
         save(&data, &a).expect("saved");
         save(&data, &a).expect("saved again over itself");
-        assert_eq!(list(&data), (vec![b.clone(), a.clone()], vec![]), "oldest first");
+        assert_eq!(
+            list(&data),
+            (vec![b.clone(), a.clone()], vec![]),
+            "oldest first"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -238,7 +250,10 @@ mod tests {
         save(tmp.path(), &draft).expect("saved");
         let claim = claim(tmp.path(), "held").expect("claimed");
         assert_eq!(list(tmp.path()).0, vec![]);
-        assert!(super::claim(tmp.path(), "held").is_err(), "one holder at a time");
+        assert!(
+            super::claim(tmp.path(), "held").is_err(),
+            "one holder at a time"
+        );
         drop(claim);
         assert_eq!(list(tmp.path()).0, vec![draft]);
     }

@@ -166,7 +166,9 @@ impl Drafts {
 
     fn remove(&self, id: &str) -> Result<(), String> {
         let _writing = self.lock();
-        self.dir.as_deref().map_or(Ok(()), |dir| draft::remove(dir, id))
+        self.dir
+            .as_deref()
+            .map_or(Ok(()), |dir| draft::remove(dir, id))
     }
 
     /// The watchdog's way out: keep what the main loop last published.
@@ -280,11 +282,13 @@ impl Runtime<'_> {
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
             Effect::Save(screening) => Some(Action::Saved(
-                self.ctx.save(std::slice::from_ref(&*screening)).and_then(|ids| {
-                    ids.into_iter()
-                        .next()
-                        .ok_or_else(|| "the history returned no record id".to_string())
-                }),
+                self.ctx
+                    .save(std::slice::from_ref(&*screening))
+                    .and_then(|ids| {
+                        ids.into_iter()
+                            .next()
+                            .ok_or_else(|| "the history returned no record id".to_string())
+                    }),
             )),
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
@@ -315,9 +319,9 @@ impl Runtime<'_> {
             Event::Key(key) if key.kind == KeyEventKind::Press => {
                 let now = Instant::now();
                 let held = key.code == KeyCode::Backspace
-                    && self
-                        .last_key
-                        .is_some_and(|(code, at)| code == key.code && now.duration_since(at) < HELD);
+                    && self.last_key.is_some_and(|(code, at)| {
+                        code == key.code && now.duration_since(at) < HELD
+                    });
                 self.last_key = Some((key.code, now));
                 let action = app.keys.action_for(app.context(), &key)?;
                 Some(if held {

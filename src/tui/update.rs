@@ -189,12 +189,13 @@ fn go_to(app: &mut App, step: Step) -> Option<Effect> {
 /// determination).
 fn after_question(app: &mut App, q: usize) -> Option<Effect> {
     let Some(target) = app.return_to else {
-        let next = app.next_question(q + 1).map_or(Step::Details, Step::Question);
+        let next = app
+            .next_question(q + 1)
+            .map_or(Step::Details, Step::Question);
         return go_to(app, next);
     };
-    let pending = (q + 1..app.rules.questions.len()).find(|&n| {
-        app.skip(n).is_none() && app.answers.get(&app.rules.questions[n].id).is_none()
-    });
+    let pending = (q + 1..app.rules.questions.len())
+        .find(|&n| app.skip(n).is_none() && app.answers.get(&app.rules.questions[n].id).is_none());
     if let Some(n) = pending {
         return go_to(app, Step::Question(n));
     }
@@ -211,7 +212,8 @@ fn before_question(app: &mut App, q: usize) -> Option<Effect> {
     if let Some(target) = app.return_to.take() {
         return go_to(app, target);
     }
-    app.previous_question(q).and_then(|p| go_to(app, Step::Question(p)))
+    app.previous_question(q)
+        .and_then(|p| go_to(app, Step::Question(p)))
 }
 
 /// Choose option position `choice` for question `q` and go on.
@@ -299,7 +301,11 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
 }
 
 /// Change the filter and put the highlight on the best match, unless it still matches.
-fn filtered(app: &mut App, q: usize, change: impl FnOnce(&mut super::widgets::text_field::TextField)) {
+fn filtered(
+    app: &mut App,
+    q: usize,
+    change: impl FnOnce(&mut super::widgets::text_field::TextField),
+) {
     let before = app.picker.filter.value().to_string();
     change(&mut app.picker.filter);
     if app.picker.filter.value() == before {

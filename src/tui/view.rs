@@ -151,9 +151,11 @@ fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
         let dispensable = FIRST_TO_GO
             .iter()
             .find_map(|gone| entries.iter().position(|(_, _, name)| name == gone));
-        let Some(drop) = dispensable
-            .or_else(|| entries.iter().rposition(|(_, _, name)| !KEPT.contains(name)))
-        else {
+        let Some(drop) = dispensable.or_else(|| {
+            entries
+                .iter()
+                .rposition(|(_, _, name)| !KEPT.contains(name))
+        }) else {
             break;
         };
         entries.remove(drop);

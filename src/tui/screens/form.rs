@@ -46,20 +46,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
             if focused { t.heading() } else { t.muted() },
         );
         frame.render_widget(Paragraph::new(Line::from(label)), row);
-        let value_area = Rect::new(
-            row.x.saturating_add(LABEL_WIDTH + 1),
-            row.y,
-            input_width,
-            1,
-        )
-        .intersection(row);
+        let value_area = Rect::new(row.x.saturating_add(LABEL_WIDTH + 1), row.y, input_width, 1)
+            .intersection(row);
         let at = input.render(frame, value_area, focused, Default::default());
         caret = caret.or(at);
         let note = match input.error() {
-            Some(message) => Line::styled(
-                format!("{}! {}", pad(), sanitize(message)),
-                t.error(),
-            ),
+            Some(message) => Line::styled(format!("{}! {}", pad(), sanitize(message)), t.error()),
             None if focused => Line::styled(hint(field, input), t.muted()),
             None => Line::default(),
         };

@@ -18,9 +18,9 @@ use crate::text::sanitize;
 use crate::tui::app::{App, SaveState};
 use crate::tui::history_view::{FilterField, HistoryView, Pane, Screen};
 use crate::tui::keys::{Context, bar_words};
-use crate::tui::widgets::text_field::window;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Areas, areas, block};
+use crate::tui::widgets::text_field::window;
 
 /// Rows above the list's border: the filter bar, the outcome and counts, messages.
 const BAR_ROWS: u16 = 3;

@@ -35,7 +35,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
     let help: Vec<String> = wrap(&question.help, width).into_iter().take(2).collect();
     let mut y = 0;
     for line in &help {
-        frame.render_widget(Paragraph::new(Line::styled(line.clone(), t.muted())), row(y));
+        frame.render_widget(
+            Paragraph::new(Line::styled(line.clone(), t.muted())),
+            row(y),
+        );
         y += 1;
     }
     y += usize::from(!help.is_empty());
@@ -43,7 +46,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
     let filter_row = row(y);
     let picker = &app.picker;
     let countries = question.options.iter().filter(|o| o.id != UNKNOWN).count();
-    let found = picker.matches.iter().filter(|&&o| question.options[o].id != UNKNOWN).count();
+    let found = picker
+        .matches
+        .iter()
+        .filter(|&&o| question.options[o].id != UNKNOWN)
+        .count();
     let count = format!("  {found} of {countries}");
     let label_width = u16::try_from(FILTER_LABEL.width()).unwrap_or(0);
     let count_width = u16::try_from(count.width()).unwrap_or(0);
@@ -65,7 +72,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
     let caret = picker
         .filter
         .render(frame, field_area, app.overlay.is_none(), Default::default());
-    let count_area = Rect::new(field_area.right(), filter_row.y, count_width, 1).intersection(filter_row);
+    let count_area =
+        Rect::new(field_area.right(), filter_row.y, count_width, 1).intersection(filter_row);
     frame.render_widget(Paragraph::new(Line::styled(count, t.muted())), count_area);
     let message = picker
         .filter
@@ -79,7 +87,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
     let rows = usize::from(inner.height).saturating_sub(y).max(1);
     let chosen = app.answers.get(&question.id);
     let highlight = app.highlight[q];
-    let at = picker.matches.iter().position(|&o| o == highlight).unwrap_or(0);
+    let at = picker
+        .matches
+        .iter()
+        .position(|&o| o == highlight)
+        .unwrap_or(0);
     let first = at
         .saturating_sub(rows.saturating_sub(1) / 2)
         .min(picker.matches.len().saturating_sub(rows));
@@ -100,7 +112,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
             "{marker}{}",
             fit(&text, width.saturating_sub(2)).trim_end()
         )));
-        lines.push(if selected { line.style(t.highlight()) } else { line });
+        lines.push(if selected {
+            line.style(t.highlight())
+        } else {
+            line
+        });
     }
     let list_area = Rect::new(
         inner.x,

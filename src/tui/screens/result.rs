@@ -44,7 +44,9 @@ struct Layout {
 fn layout(app: &App, decision: &Decision, area: Rect) -> (Layout, Vec<Line<'static>>) {
     let budget = usize::from(area.height.saturating_sub(MIN_LOWER.max(area.height / 3)));
     let summary = summary_lines(app, &decision.presentation, area.width, budget);
-    let height = u16::try_from(summary.len()).unwrap_or(u16::MAX).min(area.height);
+    let height = u16::try_from(summary.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
     let summary_area = Rect::new(area.x, area.y, area.width, height);
     let lower = Rect::new(
         area.x,
@@ -100,7 +102,9 @@ pub fn pane_extent(app: &App) -> (usize, usize) {
     let width = usize::from(layout.lower.width.saturating_sub(2));
     let lines = match app.result.pane {
         Pane::List => 0,
-        Pane::Clause => selected(app, decision).map_or(0, |c| clause_lines(app.theme, c, width).len()),
+        Pane::Clause => {
+            selected(app, decision).map_or(0, |c| clause_lines(app.theme, c, width).len())
+        }
         Pane::Why => why_lines(app, &decision.presentation, width).len(),
     };
     (lines, usize::from(layout.lower.height.saturating_sub(2)))
@@ -124,7 +128,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             if let (Some(area), Some(clause)) = (layout.preview, selected(app, decision)) {
                 let width = usize::from(area.width.saturating_sub(2));
                 let lines = clause_lines(t, clause, width);
-                view.scroll.render(frame, area, Some(block(t, &clause.short())), lines, t);
+                view.scroll
+                    .render(frame, area, Some(block(t, &clause.short())), lines, t);
             }
         }
         Pane::Clause => {
@@ -132,14 +137,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 let width = usize::from(layout.lower.width.saturating_sub(2));
                 let title = format!("{} ({} closes)", clause.short(), key(app, "back"));
                 let lines = clause_lines(t, clause, width);
-                view.scroll.render(frame, layout.lower, Some(block(t, &title)), lines, t);
+                view.scroll
+                    .render(frame, layout.lower, Some(block(t, &title)), lines, t);
             }
         }
         Pane::Why => {
             let width = usize::from(layout.lower.width.saturating_sub(2));
             let title = format!("Why ({} closes)", key(app, "why"));
             let lines = why_lines(app, &decision.presentation, width);
-            view.scroll.render(frame, layout.lower, Some(block(t, &title)), lines, t);
+            view.scroll
+                .render(frame, layout.lower, Some(block(t, &title)), lines, t);
         }
     }
 }
@@ -171,8 +178,15 @@ fn labelled(
     let first = width.saturating_sub(label.width());
     let rest = width.saturating_sub(indent);
     let mut lines = Vec::new();
-    for (i, line) in wrap_hanging(&sanitize(text), first, rest).into_iter().enumerate() {
-        let room = if i == 0 && lines.is_empty() { first } else { rest };
+    for (i, line) in wrap_hanging(&sanitize(text), first, rest)
+        .into_iter()
+        .enumerate()
+    {
+        let room = if i == 0 && lines.is_empty() {
+            first
+        } else {
+            rest
+        };
         lines.extend(split_long(&line, room.max(1)));
     }
     cap(&mut lines, max, rest);
@@ -249,7 +263,11 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
         9,
         Part {
             lines: vec![Line::from(vec![
-                Span::styled(outcome, t.outcome(p.outcome).add_modifier(ratatui::style::Modifier::REVERSED)),
+                Span::styled(
+                    outcome,
+                    t.outcome(p.outcome)
+                        .add_modifier(ratatui::style::Modifier::REVERSED),
+                ),
                 Span::raw(" ".repeat(gap)),
                 Span::styled(date, t.muted()),
             ])],
@@ -260,17 +278,42 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
     match p.decided_by.split_first() {
         Some((first, rest)) => {
             let head = format!("{}, {}; {}", first.short(), first.measure, first.status);
-            parts.push((6, part(labelled("Decided by: ", t.heading(), &head, Style::new(), width, 3), 1)));
-            parts.push((1, part(labelled("  ", Style::new(), &first.text, Style::new(), width, full), 1)));
+            parts.push((
+                6,
+                part(
+                    labelled("Decided by: ", t.heading(), &head, Style::new(), width, 3),
+                    1,
+                ),
+            ));
+            parts.push((
+                1,
+                part(
+                    labelled("  ", Style::new(), &first.text, Style::new(), width, full),
+                    1,
+                ),
+            ));
             if !rest.is_empty() {
                 let names: Vec<String> = rest.iter().map(ClauseView::short).collect();
-                parts.push((4, part(labelled("  and: ", t.muted(), &names.join("; "), t.muted(), width, 1), 1)));
+                parts.push((
+                    4,
+                    part(
+                        labelled("  and: ", t.muted(), &names.join("; "), t.muted(), width, 1),
+                        1,
+                    ),
+                ));
             }
         }
         None => parts.push((
             6,
             part(
-                labelled("Decided by: ", t.heading(), "no clause requires a licence for these answers", Style::new(), width, 2),
+                labelled(
+                    "Decided by: ",
+                    t.heading(),
+                    "no clause requires a licence for these answers",
+                    Style::new(),
+                    width,
+                    2,
+                ),
                 1,
             ),
         )),
@@ -282,7 +325,14 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
         licence.extend(labelled(label, t.heading(), text, Style::new(), width, 2));
     }
     for duty in &p.duties {
-        licence.extend(labelled("Duty: ", t.heading(), duty, Style::new(), width, 2));
+        licence.extend(labelled(
+            "Duty: ",
+            t.heading(),
+            duty,
+            Style::new(),
+            width,
+            2,
+        ));
     }
     parts.push((3, part(licence, 1)));
     // The badges that matter, on one line.
@@ -295,7 +345,10 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
                 .filter(|w| w.badge == Some(*badge))
                 .filter_map(|w| w.subject.clone())
                 .collect();
-            spans.push(Span::styled(badge.word(), t.warning().add_modifier(ratatui::style::Modifier::REVERSED)));
+            spans.push(Span::styled(
+                badge.word(),
+                t.warning().add_modifier(ratatui::style::Modifier::REVERSED),
+            ));
             let text = if subjects.is_empty() {
                 "  ".to_string()
             } else {
@@ -310,12 +363,36 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
     if let Some(f) = &p.focus
         && !p.decided_by.iter().any(|c| c.id == f.clause.id)
     {
-        let text = format!("{} {}; {}", f.clause.short(), f.clause.status, role_words(&f.clause));
-        parts.push((8, part(labelled(&format!("{}: ", f.label), t.heading(), &text, Style::new(), width, 3), 1)));
+        let text = format!(
+            "{} {}; {}",
+            f.clause.short(),
+            f.clause.status,
+            role_words(&f.clause)
+        );
+        parts.push((
+            8,
+            part(
+                labelled(
+                    &format!("{}: ", f.label),
+                    t.heading(),
+                    &text,
+                    Style::new(),
+                    width,
+                    3,
+                ),
+                1,
+            ),
+        ));
     }
     // Past a lapsed suspension: what it would be had it been extended.
     for w in p.warnings.iter().filter(|w| w.badge.is_none()) {
-        parts.push((8, part(labelled("", Style::new(), &w.line(), t.warning(), width, 3), 1)));
+        parts.push((
+            8,
+            part(
+                labelled("", Style::new(), &w.line(), t.warning(), width, 3),
+                1,
+            ),
+        ));
     }
     // Provisional: the range and the outcome per value of each open answer.
     if let Some((best, worst)) = p.range {
@@ -325,12 +402,25 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
             worst.short(),
             key(app, "answer")
         );
-        parts.push((5, part(labelled("Range: ", t.heading(), &text, Style::new(), width, 1), 1)));
+        parts.push((
+            5,
+            part(
+                labelled("Range: ", t.heading(), &text, Style::new(), width, 1),
+                1,
+            ),
+        ));
     }
     let mut rows = Vec::new();
     for b in &p.by_answer {
         for (values, outcome, decided) in b.by_outcome() {
-            rows.push(by_answer_row(t, &b.question, &values, outcome, decided.as_deref(), width));
+            rows.push(by_answer_row(
+                t,
+                &b.question,
+                &values,
+                outcome,
+                decided.as_deref(),
+                width,
+            ));
         }
     }
     if !rows.is_empty() {
@@ -419,7 +509,10 @@ fn licence_words(p: &Presentation) -> Vec<String> {
     if p.outcome == Outcome::Prohibited {
         let mut lines = vec!["none can make this export lawful: it is prohibited".to_string()];
         lines.extend(p.licences.iter().map(|l| {
-            format!("also required if it were not: {}, obtained by {}", l.kind, l.obtained_by)
+            format!(
+                "also required if it were not: {}, obtained by {}",
+                l.kind, l.obtained_by
+            )
         }));
         return lines;
     }
@@ -477,7 +570,11 @@ fn list(app: &App, decision: &Decision, frame: &mut Frame, area: Rect) {
         .saturating_sub(rows.saturating_sub(1))
         .min(count.saturating_sub(rows));
     let width = usize::from(inner.width);
-    let widest = decision.clauses().map(|c| c.short().width()).max().unwrap_or(0);
+    let widest = decision
+        .clauses()
+        .map(|c| c.short().width())
+        .max()
+        .unwrap_or(0);
     let cite_width = widest.min(width.saturating_sub(2 + 12 + 11 + 13)).max(12);
     let mut lines = Vec::new();
     for (i, c) in decision.clauses().enumerate().skip(first).take(rows) {
@@ -497,7 +594,11 @@ fn list(app: &App, decision: &Decision, frame: &mut Frame, area: Rect) {
             Role::Binding | Role::NotCounting => Style::new(),
         };
         let line = Line::styled(fit(&text, width).trim_end().to_string(), style);
-        lines.push(if i == selected { line.style(t.highlight()) } else { line });
+        lines.push(if i == selected {
+            line.style(t.highlight())
+        } else {
+            line
+        });
     }
     if count == 0 {
         lines.push(Line::styled(
@@ -538,7 +639,11 @@ fn clause_lines(t: Theme, c: &ClauseView, width: usize) -> Vec<Line<'static>> {
         lines.push(Line::default());
         lines.push(Line::styled("Sources:", t.heading()));
         for s in &c.sources {
-            let note = s.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+            let note = s
+                .note
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
             para(
                 &mut lines,
                 &format!("  [{:?}] ", s.grade),
@@ -557,32 +662,82 @@ fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
     let w = u16::try_from(width).unwrap_or(u16::MAX);
     let mut lines = Vec::new();
     if p.why.is_empty() {
-        lines.extend(labelled("", Style::new(), "No rule fires for these answers, so none of these measures requires a licence.", Style::new(), w, usize::MAX));
+        lines.extend(labelled(
+            "",
+            Style::new(),
+            "No rule fires for these answers, so none of these measures requires a licence.",
+            Style::new(),
+            w,
+            usize::MAX,
+        ));
     }
     for (n, step) in p.why.iter().enumerate() {
-        let counts = if step.binds { "" } else { ", does not count on this date" };
+        let counts = if step.binds {
+            ""
+        } else {
+            ", does not count on this date"
+        };
         let head = format!("{} -> {}{counts}", step.clauses, step.outcome.short());
-        lines.extend(labelled(&format!("{}. ", n + 1), t.heading(), &head, t.heading(), w, usize::MAX));
+        lines.extend(labelled(
+            &format!("{}. ", n + 1),
+            t.heading(),
+            &head,
+            t.heading(),
+            w,
+            usize::MAX,
+        ));
         let because: Vec<String> = step
             .because
             .iter()
             .map(|b| {
-                let assumed = if b.assumed { " (assumed: not known)" } else { "" };
+                let assumed = if b.assumed {
+                    " (assumed: not known)"
+                } else {
+                    ""
+                };
                 format!("{} = {}{assumed}", b.title, b.value)
             })
             .collect();
-        let because = if because.is_empty() { "any answers".to_string() } else { because.join("; ") };
-        lines.extend(labelled("   because ", t.muted(), &because, Style::new(), w, usize::MAX));
-        lines.extend(labelled("   ", Style::new(), &step.why, Style::new(), w, usize::MAX));
+        let because = if because.is_empty() {
+            "any answers".to_string()
+        } else {
+            because.join("; ")
+        };
+        lines.extend(labelled(
+            "   because ",
+            t.muted(),
+            &because,
+            Style::new(),
+            w,
+            usize::MAX,
+        ));
+        lines.extend(labelled(
+            "   ",
+            Style::new(),
+            &step.why,
+            Style::new(),
+            w,
+            usize::MAX,
+        ));
     }
     if !p.by_answer.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled("By answer", t.heading()));
         for b in &p.by_answer {
             for (values, outcome, decided) in &b.rows {
-                let by = decided.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+                let by = decided
+                    .as_ref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
                 let text = format!("{values} -> {}{by}", outcome.short());
-                lines.extend(labelled(&format!("  {}: ", b.question), t.muted(), &text, Style::new(), w, usize::MAX));
+                lines.extend(labelled(
+                    &format!("  {}: ", b.question),
+                    t.muted(),
+                    &text,
+                    Style::new(),
+                    w,
+                    usize::MAX,
+                ));
             }
         }
     }
@@ -590,18 +745,55 @@ fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
         lines.push(Line::default());
         lines.push(Line::styled("Notes", t.heading()));
         for warning in &p.warnings {
-            let label = warning.badge.map_or_else(|| "NOTE: ".to_string(), |b| format!("{}: ", b.word()));
-            lines.extend(labelled(&label, t.warning(), &warning.line(), Style::new(), w, usize::MAX));
+            let label = warning
+                .badge
+                .map_or_else(|| "NOTE: ".to_string(), |b| format!("{}: ", b.word()));
+            lines.extend(labelled(
+                &label,
+                t.warning(),
+                &warning.line(),
+                Style::new(),
+                w,
+                usize::MAX,
+            ));
         }
     }
     lines.push(Line::default());
     lines.push(Line::styled("Answers", t.heading()));
-    lines.extend(labelled("Screening date: ", t.muted(), &p.date.to_string(), Style::new(), w, 1));
+    lines.extend(labelled(
+        "Screening date: ",
+        t.muted(),
+        &p.date.to_string(),
+        Style::new(),
+        w,
+        1,
+    ));
     for a in &p.answers {
-        lines.extend(labelled(&format!("{}: ", a.title), t.muted(), &a.value, Style::new(), w, usize::MAX));
+        lines.extend(labelled(
+            &format!("{}: ", a.title),
+            t.muted(),
+            &a.value,
+            Style::new(),
+            w,
+            usize::MAX,
+        ));
     }
-    lines.extend(labelled("Rule set: ", t.muted(), &p.rule_set, Style::new(), w, usize::MAX));
+    lines.extend(labelled(
+        "Rule set: ",
+        t.muted(),
+        &p.rule_set,
+        Style::new(),
+        w,
+        usize::MAX,
+    ));
     lines.push(Line::default());
-    lines.extend(labelled("", Style::new(), &p.disclaimer, t.muted(), w, usize::MAX));
+    lines.extend(labelled(
+        "",
+        Style::new(),
+        &p.disclaimer,
+        t.muted(),
+        w,
+        usize::MAX,
+    ));
     lines
 }

@@ -39,7 +39,11 @@ pub fn render(app: &App, list: &ResumeList, frame: &mut Frame, area: Rect) {
             draft.started.strftime("%Y-%m-%d %H:%M"),
             names(draft)
         ));
-        lines.push(if selected { head.style(t.highlight()) } else { head });
+        lines.push(if selected {
+            head.style(t.highlight())
+        } else {
+            head
+        });
         // One line each, so the list's height is known before wrapping.
         let room = usize::from(width.saturating_sub(7));
         let answers = fit(&answers(app, draft), room);

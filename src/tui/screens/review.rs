@@ -50,8 +50,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Some(skip) => (skip_words(app, skip), t.muted()),
             None => match answer {
                 Some(id) => {
-                    let open =
-                        id == UNKNOWN || question.option(id).is_some_and(|o| o.is_group());
+                    let open = id == UNKNOWN || question.option(id).is_some_and(|o| o.is_group());
                     provisional |= open;
                     (option_label(&app.rules, &question.id, id), Style::new())
                 }

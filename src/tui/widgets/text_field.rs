@@ -98,7 +98,9 @@ impl TextField {
             self.input.reset();
             self.selected = false;
         }
-        let room = self.limit.saturating_sub(self.input.value().chars().count());
+        let room = self
+            .limit
+            .saturating_sub(self.input.value().chars().count());
         let mut chars = clean(text);
         for c in chars.by_ref().take(room) {
             self.input.handle(InputRequest::InsertChar(c));
@@ -201,7 +203,8 @@ impl PartialEq for TextField {
     fn eq(&self, other: &TextField) -> bool {
         self.input.value() == other.input.value()
             && self.input.cursor() == other.input.cursor()
-            && (self.limit, self.selected, &self.error) == (other.limit, other.selected, &other.error)
+            && (self.limit, self.selected, &self.error)
+                == (other.limit, other.selected, &other.error)
     }
 }
 
