@@ -8,6 +8,7 @@ pub mod draft;
 pub mod history_io;
 pub mod history_view;
 pub mod keys;
+pub mod lines;
 pub mod screens;
 pub mod terminal;
 pub mod theme;

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay, SaveState, Step};
-use super::keys::bar_words;
+use super::keys::{Context, bar_words};
 use super::screens;
 use super::theme::Theme;
 use crate::text::sanitize;
@@ -121,15 +121,13 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The keys that matter now, from the command table. Neighbours with the same label merge
-/// ("Up/Down move"). When they do not fit, the history, paging and moving keys go first,
-/// then entries from the right; back, help and quit stay (the `?` overlay lists every key).
-fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
-    const KEPT: [&str; 3] = ["back", "help", "quit"];
-    const FIRST_TO_GO: [&str; 3] = ["history", "page-down", "up"];
-    let t = app.theme;
-    let context = app.context();
-    let mut entries: Vec<(String, &str, &str)> = Vec::new();
+/// One key bar entry: the keys in words, what they do, and the command's name.
+pub type BarEntry = (String, &'static str, &'static str);
+
+/// The commands of `context` that have a key bar label, with their keys in words.
+/// Neighbours with the same label merge ("Up/Down move").
+pub fn bar_entries(app: &App, context: Context) -> Vec<BarEntry> {
+    let mut entries: Vec<BarEntry> = Vec::new();
     for (command, keys) in app.keys.commands(context) {
         let Some(label) = command.bar else { continue };
         let first = bar_words(&keys);
@@ -141,7 +139,27 @@ fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
             _ => entries.push((first, label, command.name)),
         }
     }
-    let width = |entries: &[(String, &str, &str)]| {
+    entries
+}
+
+/// Entries as one line: the keys styled as keys, then what they do.
+pub fn key_spans(theme: Theme, entries: Vec<BarEntry>) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (words, label, _) in entries {
+        spans.push(Span::styled(words, theme.key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    Line::from(spans)
+}
+
+/// The keys that matter now, from the command table. When they do not fit, the history,
+/// paging and moving keys go first, then entries from the right; back, help and quit stay
+/// (the `?` overlay lists every key).
+fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
+    const KEPT: [&str; 3] = ["back", "help", "quit"];
+    const FIRST_TO_GO: [&str; 3] = ["history", "page-down", "up"];
+    let mut entries = bar_entries(app, app.context());
+    let width = |entries: &[BarEntry]| {
         1 + entries
             .iter()
             .map(|(words, label, _)| words.width() + label.width() + 3)
@@ -160,12 +178,7 @@ fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
         };
         entries.remove(drop);
     }
-    let mut spans = vec![Span::raw(" ")];
-    for (words, label, _) in entries {
-        spans.push(Span::styled(words, t.key()));
-        spans.push(Span::raw(format!(" {label}  ")));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(key_spans(app.theme, entries)), area);
 }
 
 /// A bordered block in the theme's border set.

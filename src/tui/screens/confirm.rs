@@ -4,12 +4,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Text};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::tui::app::{App, Overlay, Pending};
-use crate::tui::keys::{Context, bar_words};
-use crate::tui::view::{block, centered, popup_height};
+use crate::tui::keys::Context;
+use crate::tui::view::{bar_entries, block, centered, key_spans, popup_height};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let (title, text, context) = match &app.overlay {
@@ -26,7 +26,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Some(Overlay::KeepDate { old }) => (
             "Screening date",
             format!(
-                "This draft was screening as on {old}; today is {}. The rules are applied as on the screening date.",
+                "This draft's screening date is {old}; today is {}. The rules are applied as on the screening date.",
                 app.today
             ),
             Context::KeepDate,
@@ -45,15 +45,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// Every command of a dialog with its keys, as the key bar words them: "Enter resume".
+/// Every command of a dialog with its keys, as the key bar words them: "Enter resume it".
 pub fn key_line(app: &App, context: Context) -> Line<'static> {
-    let mut spans = Vec::new();
-    for (command, keys) in app.keys.commands(context) {
-        spans.push(Span::styled(bar_words(&keys), app.theme.key()));
-        spans.push(Span::raw(format!(
-            " {}  ",
-            command.bar.unwrap_or(command.name)
-        )));
-    }
-    Line::from(spans)
+    key_spans(app.theme, bar_entries(app, context))
 }

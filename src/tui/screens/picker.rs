@@ -11,6 +11,7 @@ use super::history_list::fit;
 use crate::rules::UNKNOWN;
 use crate::text::wrap;
 use crate::tui::app::{App, Step};
+use crate::tui::lines::cap;
 use crate::tui::view::block;
 
 const FILTER_LABEL: &str = "Type a name or code: ";
@@ -31,8 +32,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
         Rect::new(inner.x, y, inner.width, 1).intersection(inner)
     };
 
-    // The help, at most two lines so the list keeps its room.
-    let help: Vec<String> = wrap(&question.help, width).into_iter().take(2).collect();
+    // The help, at most three lines so the list keeps its room.
+    let mut help = wrap(&question.help, width);
+    cap(&mut help, 3, width);
     let mut y = 0;
     for line in &help {
         frame.render_widget(

@@ -21,9 +21,9 @@ use super::history_list::fit;
 use crate::engine::Role;
 use crate::present::{ClauseView, Presentation};
 use crate::rules::Outcome;
-use crate::text::{sanitize, wrap_hanging};
 use crate::tui::app::{App, Decision, Pane};
 use crate::tui::keys::Context;
+use crate::tui::lines::{clip_line, labelled};
 use crate::tui::theme::Theme;
 use crate::tui::view::{areas, block};
 
@@ -156,88 +156,6 @@ fn key(app: &App, name: &str) -> String {
     app.keys.words_for(Context::Result, name)
 }
 
-/// `text` after `label` on the first line, wrapped to `width`, at most `max` lines (the
-/// last cut one ends in "~"). Later lines are indented under the label's first word (two
-/// cells past its leading blanks; none after an empty label); a word longer than a line,
-/// such as an address, is broken so all of it shows.
-fn labelled(
-    label: &str,
-    label_style: Style,
-    text: &str,
-    style: Style,
-    width: u16,
-    max: usize,
-) -> Vec<Line<'static>> {
-    let width = usize::from(width);
-    let lead = label.len() - label.trim_start().len();
-    let indent = match (label.is_empty(), label.trim().is_empty()) {
-        (true, _) => 0,
-        (false, true) => label.width(),
-        (false, false) => lead + 2,
-    };
-    let first = width.saturating_sub(label.width());
-    let rest = width.saturating_sub(indent);
-    let mut lines = Vec::new();
-    for (i, line) in wrap_hanging(&sanitize(text), first, rest)
-        .into_iter()
-        .enumerate()
-    {
-        let room = if i == 0 && lines.is_empty() {
-            first
-        } else {
-            rest
-        };
-        lines.extend(split_long(&line, room.max(1)));
-    }
-    cap(&mut lines, max, rest);
-    lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| {
-            if i == 0 {
-                Line::from(vec![
-                    Span::styled(label.to_string(), label_style),
-                    Span::styled(l, style),
-                ])
-            } else {
-                Line::styled(format!("{}{l}", " ".repeat(indent)), style)
-            }
-        })
-        .collect()
-}
-
-/// A line cut into pieces of at most `width` cells (only a single long word needs it).
-fn split_long(line: &str, width: usize) -> Vec<String> {
-    if line.width() <= width {
-        return vec![line.to_string()];
-    }
-    let mut pieces = vec![String::new()];
-    let mut used = 0;
-    for c in line.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width {
-            pieces.push(String::new());
-            used = 0;
-        }
-        if let Some(piece) = pieces.last_mut() {
-            piece.push(c);
-        }
-        used += w;
-    }
-    pieces
-}
-
-/// Keep at most `max` lines; the last kept one ends in "~" when some were cut.
-fn cap(lines: &mut Vec<String>, max: usize, width: usize) {
-    if lines.len() <= max {
-        return;
-    }
-    lines.truncate(max.max(1));
-    if let Some(last) = lines.last_mut() {
-        *last = format!("{}~", fit(last, width.saturating_sub(1)).trim_end());
-    }
-}
-
 /// One part of the summary, with how few lines it may shrink to.
 struct Part {
     lines: Vec<Line<'static>>,
@@ -334,7 +252,7 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
             2,
         ));
     }
-    parts.push((3, part(licence, 1)));
+    parts.push((2, part(licence, 1)));
     // The badges that matter, on one line.
     if !p.badges.is_empty() {
         let mut spans = Vec::new();
@@ -425,7 +343,7 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
     }
     if !rows.is_empty() {
         let min = p.by_answer.len().max(1).min(rows.len());
-        parts.push((2, part(rows, min)));
+        parts.push((3, part(rows, min)));
     }
     shrink(&mut parts, budget);
     parts.into_iter().flat_map(|(_, p)| p.lines).collect()
@@ -457,28 +375,8 @@ fn shrink(parts: &mut [(u8, Part)], budget: usize) {
     }
 }
 
-/// A line cut to `width` cells.
-fn clip_line(line: Line<'static>, width: u16) -> Line<'static> {
-    let mut left = usize::from(width);
-    let mut spans = Vec::new();
-    for span in line.spans {
-        if left == 0 {
-            break;
-        }
-        let w = span.content.width();
-        if w <= left {
-            left -= w;
-            spans.push(span);
-        } else {
-            let cut = fit(&span.content, left).trim_end().to_string();
-            spans.push(Span::styled(cut, span.style));
-            left = 0;
-        }
-    }
-    Line::from(spans)
-}
-
-/// "Recipient type: Control List party -> prohibited (ECL Art. 18)", on one line.
+/// "Recipient type: Control List party -> prohibited (ECL Art. 18)", on one line: the
+/// values and the outcome first, the deciding clause where there is room.
 fn by_answer_row(
     t: Theme,
     question: &str,
@@ -487,18 +385,18 @@ fn by_answer_row(
     decided: Option<&str>,
     width: u16,
 ) -> Line<'static> {
-    let by = decided.map(|d| format!(" ({d})")).unwrap_or_default();
-    let tail = format!(" -> {}{by}", outcome.short());
     let head = format!("  {question}: ");
-    let room = usize::from(width).saturating_sub(head.width() + tail.width());
+    let arrow = format!(" -> {}", outcome.short());
+    let room = usize::from(width).saturating_sub(head.width() + arrow.width());
     let values = fit(values, room.max(4)).trim_end().to_string();
+    let by = decided.map(|d| format!(" ({d})")).unwrap_or_default();
     clip_line(
         Line::from(vec![
             Span::styled(head, t.muted()),
             Span::raw(values),
             Span::raw(" -> "),
             Span::styled(outcome.short(), t.outcome(outcome)),
-            Span::raw(by),
+            Span::styled(by, t.muted()),
         ]),
         width,
     )

@@ -5,14 +5,16 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Text};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use crate::present::option_label;
 use crate::rules::UNKNOWN;
 use crate::screening::Field;
 use crate::text::sanitize;
 use crate::tui::app::{App, Skip, Step};
+use crate::tui::lines::hanging;
 use crate::tui::view::block;
 
 /// Why a question is skipped, in words: "not needed: Material origin is No Chinese nexus,
@@ -60,18 +62,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 }
             },
         };
-        lines.push(numbered(app, q + 1, &question.title, value, style));
+        lines.extend(numbered(
+            app,
+            q + 1,
+            &question.title,
+            &value,
+            style,
+            area.width,
+        ));
     }
-    lines.push(numbered(
+    lines.extend(numbered(
         app,
         app.rules.questions.len() + 1,
         &Step::Details.title(&app.rules),
-        format!(
+        &format!(
             "{} {}",
             Field::Date.label(),
             sanitize(app.field(Field::Date).value())
         ),
         Style::new(),
+        area.width,
     ));
     let details = app.details();
     for field in Field::ALL.into_iter().filter(|f| *f != Field::Date) {
@@ -102,9 +112,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn numbered(app: &App, n: usize, title: &str, value: String, style: Style) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{n}  {title:<20}"), app.theme.heading()),
-        Span::styled(value, style),
-    ])
+/// "5  Recipient type      value", the value wrapped under itself.
+fn numbered(
+    app: &App,
+    n: usize,
+    title: &str,
+    value: &str,
+    style: Style,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let label = format!("{n}  {title:<20}");
+    let indent = label.width();
+    hanging(
+        &label,
+        app.theme.heading(),
+        value,
+        style,
+        width.saturating_sub(2),
+        indent,
+        usize::MAX,
+    )
 }
