@@ -32,19 +32,24 @@ pub fn render(app: &App, list: &ResumeList, frame: &mut Frame, area: Rect) {
         .min(list.drafts.len().saturating_sub(shown));
     for (i, draft) in list.drafts.iter().enumerate().skip(first).take(shown) {
         let selected = i == list.selected;
-        let head = Line::raw(format!(
+        // One line each, so the list's height is known before wrapping.
+        let head = format!(
             "{} {}. started {}  {}",
             if selected { ">" } else { " " },
             i + 1,
             draft.started.strftime("%Y-%m-%d %H:%M"),
             names(draft)
-        ));
+        );
+        let head = Line::raw(
+            fit(&head, usize::from(width.saturating_sub(4)))
+                .trim_end()
+                .to_string(),
+        );
         lines.push(if selected {
             head.style(t.highlight())
         } else {
             head
         });
-        // One line each, so the list's height is known before wrapping.
         let room = usize::from(width.saturating_sub(7));
         let answers = fit(&answers(app, draft), room);
         lines.push(Line::styled(
