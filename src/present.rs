@@ -46,6 +46,18 @@ impl ClauseView {
         format!("{}, {}", self.measure, self.article)
     }
 
+    /// What the clause does in this determination: "decides the outcome", "binds: licence",
+    /// "does not count on this date; would give: licence", "context".
+    pub fn role_words(&self) -> String {
+        let effect = self.effect.map_or("", Outcome::short);
+        match self.role {
+            Role::Decisive => "decides the outcome".into(),
+            Role::Binding => format!("binds: {effect}"),
+            Role::NotCounting => format!("does not count on this date; would give: {effect}"),
+            Role::Context => "context".into(),
+        }
+    }
+
     /// "would give licence required" / "prohibited" / "" for context.
     pub fn effect_words(&self) -> String {
         match (self.role, self.effect) {

@@ -152,7 +152,7 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
                 "{} ({}; {})",
                 f.clause.short(),
                 f.clause.status,
-                role_words(&f.clause)
+                f.clause.role_words()
             ),
         );
     }
@@ -236,18 +236,6 @@ fn warnings(out: &mut Out, p: &Presentation, detail: Detail) {
             "  ",
             &format!("{what} {} (--verbose for each)", which.join("; ")),
         );
-    }
-}
-
-fn role_words(c: &ClauseView) -> String {
-    match c.role {
-        crate::engine::Role::Decisive => "decides the outcome".into(),
-        crate::engine::Role::Binding => format!("binds: {}", c.effect.map_or("", |e| e.short())),
-        crate::engine::Role::NotCounting => format!(
-            "does not count on this date; would give: {}",
-            c.effect.map_or("", |e| e.short())
-        ),
-        crate::engine::Role::Context => "context".into(),
     }
 }
 

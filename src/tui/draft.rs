@@ -219,16 +219,14 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tempdir");
         let data = tmp.path().join("data");
         assert_eq!(list(&data), (vec![], vec![]));
-        let (a, b) = (
-            sample("b", "2026-11-28T09:00"),
-            sample("a", "2026-11-29T09:00"),
-        );
-        save(&data, &b).expect("saved");
-        save(&data, &a).expect("saved");
-        save(&data, &a).expect("saved again over itself");
+        let older = sample("b", "2026-11-28T09:00");
+        let newer = sample("a", "2026-11-29T09:00");
+        save(&data, &newer).expect("saved");
+        save(&data, &older).expect("saved");
+        save(&data, &older).expect("saved again over itself");
         assert_eq!(
             list(&data),
-            (vec![b.clone(), a.clone()], vec![]),
+            (vec![older, newer.clone()], vec![]),
             "oldest first"
         );
         #[cfg(unix)]
@@ -239,7 +237,7 @@ mod tests {
             assert_eq!(mode(&path(&data, "a")), Some(0o600));
         }
         remove(&data, "b").expect("removed");
-        assert_eq!(list(&data).0, vec![a]);
+        assert_eq!(list(&data).0, vec![newer]);
         remove(&data, "b").expect("removing twice is fine");
     }
 

@@ -894,8 +894,18 @@ mod tests {
             Some(Action::Jump(7))
         );
         assert_eq!(
-            keys.action_for(Context::Review, &press(KeyCode::Char('7'))),
+            keys.action_for(Context::Result, &press(KeyCode::Char('7'))),
             None
+        );
+        assert_eq!(
+            keys.action_for(Context::Picker, &press(KeyCode::Char('q'))),
+            Some(Action::Type('q')),
+            "the country filter takes letters"
+        );
+        assert_eq!(
+            keys.action_for(Context::TooSmall, &press(KeyCode::Char('q'))),
+            None,
+            "nothing acts unseen"
         );
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for context in [
@@ -903,6 +913,7 @@ mod tests {
             Context::List,
             Context::Help,
             Context::Confirm,
+            Context::TooSmall,
         ] {
             assert_eq!(keys.action_for(context, &ctrl_c), Some(Action::Quit));
         }

@@ -285,7 +285,7 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
             "{} {}; {}",
             f.clause.short(),
             f.clause.status,
-            role_words(&f.clause)
+            f.clause.role_words()
         );
         parts.push((
             8,
@@ -430,17 +430,6 @@ fn licence_words(p: &Presentation) -> Vec<String> {
         .collect()
 }
 
-/// What a clause does in this determination, in words.
-fn role_words(c: &ClauseView) -> String {
-    let effect = c.effect.map_or("", Outcome::short);
-    match c.role {
-        Role::Decisive => "decides the outcome".into(),
-        Role::Binding => format!("binds, gives: {effect}"),
-        Role::NotCounting => format!("does not count on this date; would give: {effect}"),
-        Role::Context => "context".into(),
-    }
-}
-
 /// The role column of the clause list.
 fn role_column(role: Role) -> &'static str {
     match role {
@@ -516,7 +505,7 @@ fn clause_lines(t: Theme, c: &ClauseView, width: usize) -> Vec<Line<'static>> {
         lines.extend(labelled(label, t.heading(), text, style, w, usize::MAX));
     };
     para(&mut lines, "", &c.full(), t.heading());
-    para(&mut lines, "Role: ", &role_words(c), Style::new());
+    para(&mut lines, "Role: ", &c.role_words(), Style::new());
     let status = if c.confirmed {
         c.status.clone()
     } else {
@@ -554,20 +543,19 @@ fn clause_lines(t: Theme, c: &ClauseView, width: usize) -> Vec<Line<'static>> {
 }
 
 /// The why-trace (each step: the clauses it fired, its outcome, the answers it rests on and
-/// why), then the notes behind the badges, the answers and the rule set.
+/// why), then the outcome per value of each open answer, the notes behind the badges, the
+/// answers and the rule set.
 fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
     let t = app.theme;
     let w = u16::try_from(width).unwrap_or(u16::MAX);
     let mut lines = Vec::new();
+    let mut add = |label: &str, label_style: Style, text: &str, style: Style| {
+        lines.extend(labelled(label, label_style, text, style, w, usize::MAX));
+    };
+    let plain = Style::new();
     if p.why.is_empty() {
-        lines.extend(labelled(
-            "",
-            Style::new(),
-            "No rule fires for these answers, so none of these measures requires a licence.",
-            Style::new(),
-            w,
-            usize::MAX,
-        ));
+        let none = "No rule fires for these answers, so none of these measures requires a licence.";
+        add("", plain, none, plain);
     }
     for (n, step) in p.why.iter().enumerate() {
         let counts = if step.binds {
@@ -576,14 +564,7 @@ fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
             ", does not count on this date"
         };
         let head = format!("{} -> {}{counts}", step.clauses, step.outcome.short());
-        lines.extend(labelled(
-            &format!("{}. ", n + 1),
-            t.heading(),
-            &head,
-            t.heading(),
-            w,
-            usize::MAX,
-        ));
+        add(&format!("{}. ", n + 1), t.heading(), &head, t.heading());
         let because: Vec<String> = step
             .because
             .iter()
@@ -601,26 +582,12 @@ fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
         } else {
             because.join("; ")
         };
-        lines.extend(labelled(
-            "   because ",
-            t.muted(),
-            &because,
-            Style::new(),
-            w,
-            usize::MAX,
-        ));
-        lines.extend(labelled(
-            "   ",
-            Style::new(),
-            &step.why,
-            Style::new(),
-            w,
-            usize::MAX,
-        ));
+        add("   because ", t.muted(), &because, plain);
+        add("   ", plain, &step.why, plain);
     }
     if !p.by_answer.is_empty() {
-        lines.push(Line::default());
-        lines.push(Line::styled("By answer", t.heading()));
+        add("", plain, "", plain);
+        add("", plain, "By answer", t.heading());
         for b in &p.by_answer {
             for (values, outcome, decided) in &b.rows {
                 let by = decided
@@ -628,70 +595,28 @@ fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
                     .map(|d| format!(" ({d})"))
                     .unwrap_or_default();
                 let text = format!("{values} -> {}{by}", outcome.short());
-                lines.extend(labelled(
-                    &format!("  {}: ", b.question),
-                    t.muted(),
-                    &text,
-                    Style::new(),
-                    w,
-                    usize::MAX,
-                ));
+                add(&format!("  {}: ", b.question), t.muted(), &text, plain);
             }
         }
     }
     if !p.warnings.is_empty() {
-        lines.push(Line::default());
-        lines.push(Line::styled("Notes", t.heading()));
+        add("", plain, "", plain);
+        add("", plain, "Notes", t.heading());
         for warning in &p.warnings {
             let label = warning
                 .badge
                 .map_or_else(|| "NOTE: ".to_string(), |b| format!("{}: ", b.word()));
-            lines.extend(labelled(
-                &label,
-                t.warning(),
-                &warning.line(),
-                Style::new(),
-                w,
-                usize::MAX,
-            ));
+            add(&label, t.warning(), &warning.line(), plain);
         }
     }
-    lines.push(Line::default());
-    lines.push(Line::styled("Answers", t.heading()));
-    lines.extend(labelled(
-        "Screening date: ",
-        t.muted(),
-        &p.date.to_string(),
-        Style::new(),
-        w,
-        1,
-    ));
+    add("", plain, "", plain);
+    add("", plain, "Answers", t.heading());
+    add("Screening date: ", t.muted(), &p.date.to_string(), plain);
     for a in &p.answers {
-        lines.extend(labelled(
-            &format!("{}: ", a.title),
-            t.muted(),
-            &a.value,
-            Style::new(),
-            w,
-            usize::MAX,
-        ));
+        add(&format!("{}: ", a.title), t.muted(), &a.value, plain);
     }
-    lines.extend(labelled(
-        "Rule set: ",
-        t.muted(),
-        &p.rule_set,
-        Style::new(),
-        w,
-        usize::MAX,
-    ));
-    lines.push(Line::default());
-    lines.extend(labelled(
-        "",
-        Style::new(),
-        &p.disclaimer,
-        t.muted(),
-        w,
-        usize::MAX,
-    ));
+    add("Rule set: ", t.muted(), &p.rule_set, plain);
+    add("", plain, "", plain);
+    add("", plain, &p.disclaimer, t.muted());
     lines
 }
