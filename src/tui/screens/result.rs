@@ -42,7 +42,11 @@ struct Layout {
 }
 
 fn layout(app: &App, decision: &Decision, area: Rect) -> (Layout, Vec<Line<'static>>) {
-    let budget = usize::from(area.height.saturating_sub(MIN_LOWER.max(area.height / 3)));
+    let budget = match app.result.pane {
+        Pane::List => usize::from(area.height.saturating_sub(MIN_LOWER.max(area.height / 3))),
+        // An open pane needs the room; the outcome and what decides it stay in view.
+        Pane::Clause | Pane::Why => 2,
+    };
     let summary = summary_lines(app, &decision.presentation, area.width, budget);
     let height = u16::try_from(summary.len())
         .unwrap_or(u16::MAX)
@@ -346,15 +350,15 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
         parts.push((3, part(rows, min)));
     }
     shrink(&mut parts, budget);
-    parts.into_iter().flat_map(|(_, p)| p.lines).collect()
+    parts.into_iter().flat_map(|(_, p)| p.lines).take(budget).collect()
 }
 
 fn part(lines: Vec<Line<'static>>, min: usize) -> Part {
     Part { lines, min }
 }
 
-/// Drop lines from the parts of lowest rank (kept first) until they fit `budget`; then,
-/// if still too long, cut from the end.
+/// Drop lines from the parts of lowest rank (kept first) until they fit `budget`, each
+/// down to its least; what is still too long is cut from the end by the caller.
 fn shrink(parts: &mut [(u8, Part)], budget: usize) {
     let total = |parts: &[(u8, Part)]| parts.iter().map(|(_, p)| p.lines.len()).sum::<usize>();
     let mut order: Vec<usize> = (0..parts.len()).collect();
