@@ -249,9 +249,12 @@ pub struct App {
     pub size: (u16, u16),
     /// The history view, open over the form (which stays as it was) until Esc.
     pub history: Option<Box<HistoryView>>,
-    /// This workbench's draft: its file name in the data directory and when it was started.
+    /// This workbench's draft: its file name in the data directory and when the screening
+    /// in it was started.
     pub draft_id: String,
     pub started: DateTime,
+    /// The time now, injected like `today` (tests see midnight of `today`).
+    pub clock: Box<dyn Fn() -> DateTime>,
     relevance: Relevance,
 }
 
@@ -282,6 +285,7 @@ impl App {
             history: None,
             draft_id: String::new(),
             started: today.to_datetime(jiff::civil::Time::midnight()),
+            clock: Box::new(move || today.to_datetime(jiff::civil::Time::midnight())),
             relevance: Relevance::default(),
         };
         app.refresh();
@@ -300,6 +304,7 @@ impl App {
     /// Start a fresh screening; rules, theme, keys, defaults, size and the draft's name
     /// stay.
     pub fn reset(&mut self) {
+        self.started = (self.clock)();
         self.step = Step::Question(0);
         self.answers = Answers::new();
         self.answered_anyway.clear();

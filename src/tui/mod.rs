@@ -53,7 +53,9 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
         .with_defaults(settings.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
     // "Today" may be pinned; the time of day is the clock's.
-    app.started = ctx.today.to_datetime(jiff::ZonedDateTime::now().time());
+    let today = ctx.today;
+    app.clock = Box::new(move || today.to_datetime(jiff::ZonedDateTime::now().time()));
+    app.started = (app.clock)();
     app.draft_id = match draft::new_id(app.started) {
         Ok(id) => id,
         Err(e) => return fail(e, 1),

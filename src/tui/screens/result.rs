@@ -215,7 +215,10 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
                 ),
             ));
             if !rest.is_empty() {
-                let names: Vec<String> = rest.iter().map(ClauseView::short).collect();
+                // The October 2025 clause first, so a cut line keeps it.
+                let mut rest: Vec<&ClauseView> = rest.iter().collect();
+                rest.sort_by_key(|c| !c.focus);
+                let names: Vec<String> = rest.into_iter().map(ClauseView::short).collect();
                 parts.push((
                     4,
                     part(
