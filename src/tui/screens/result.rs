@@ -353,7 +353,11 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
         parts.push((3, part(rows, min)));
     }
     shrink(&mut parts, budget);
-    parts.into_iter().flat_map(|(_, p)| p.lines).take(budget).collect()
+    parts
+        .into_iter()
+        .flat_map(|(_, p)| p.lines)
+        .take(budget)
+        .collect()
 }
 
 fn part(lines: Vec<Line<'static>>, min: usize) -> Part {
