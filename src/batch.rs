@@ -41,9 +41,7 @@ impl<R: Read> Read for LineLimit<R> {
             if self.run > MAX_LINE_BYTES {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!(
-                        "a line is longer than {MAX_LINE_BYTES} bytes; this is not a batch file"
-                    ),
+                    format!("a line is longer than {MAX_LINE_BYTES} bytes; this is not a batch file"),
                 ));
             }
         }
@@ -304,12 +302,7 @@ impl<R: Read> RowReader<R> {
                     error_line(&e),
                     RowError::row(format!("field {} is not valid UTF-8 text", err.field() + 1)),
                 )),
-                _ => {
-                    return Some(Err(format!(
-                        "cannot read the CSV input: {}",
-                        io_message(&e)
-                    )));
-                }
+                _ => return Some(Err(format!("cannot read the CSV input: {}", io_message(&e)))),
             },
         };
         self.row += 1;
@@ -475,13 +468,13 @@ impl<'r> Screener<'r> {
             }
         }
         let rules = self.rules;
-        let determination =
-            self.cache
-                .entry((answers, date))
-                .or_insert_with_key(|(answers, date)| {
-                    let kept = applicable_answers(rules, answers, *date);
-                    Arc::new(determine(rules, &kept, *date))
-                });
+        let determination = self
+            .cache
+            .entry((answers, date))
+            .or_insert_with_key(|(answers, date)| {
+                let kept = applicable_answers(rules, answers, *date);
+                Arc::new(determine(rules, &kept, *date))
+            });
         Ok((determination, details))
     }
 }
@@ -659,3 +652,4 @@ impl fmt::Display for Summary {
         )
     }
 }
+

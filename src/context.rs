@@ -38,10 +38,7 @@ pub fn today() -> Date {
 impl Context {
     /// Settings first (a malformed file stops every command), then the rule set they or
     /// `--rules` select, then the data directory.
-    pub fn load(
-        rules_flag: Option<&Path>,
-        data_dir_flag: Option<&Path>,
-    ) -> Result<Context, String> {
+    pub fn load(rules_flag: Option<&Path>, data_dir_flag: Option<&Path>) -> Result<Context, String> {
         let settings = Settings::load().map_err(|e| e.to_string())?;
         let flag = rules_flag.map(Path::to_path_buf);
         let rules = settings

@@ -169,16 +169,8 @@ mod tests {
         let file = dir.path().join("a.json");
         std::fs::write(&file, "\u{feff}{}").expect("write");
         assert_eq!(strip_bom(&read_text(&file, 100).expect("reads")), "{}");
-        assert!(
-            read_text(&file, 2)
-                .unwrap_err()
-                .contains("larger than 2 bytes")
-        );
-        assert!(
-            read_text(dir.path(), 100)
-                .unwrap_err()
-                .contains("directory")
-        );
+        assert!(read_text(&file, 2).unwrap_err().contains("larger than 2 bytes"));
+        assert!(read_text(dir.path(), 100).unwrap_err().contains("directory"));
         std::fs::write(&file, [0xff, 0xfe]).expect("write");
         assert!(read_text(&file, 100).unwrap_err().contains("not UTF-8"));
     }
@@ -194,11 +186,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&target).expect("read"), "old");
         drop(out);
         assert_eq!(std::fs::read_to_string(&target).expect("read"), "old");
-        assert_eq!(
-            std::fs::read_dir(dir.path()).expect("dir").count(),
-            1,
-            "no temp left"
-        );
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1, "no temp left");
         let mut out = AtomicOutput::create(&target).expect("create");
         out.write_all(b"new").expect("write");
         out.commit().expect("commit");
@@ -206,10 +194,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&target)
-                .expect("meta")
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(&target).expect("meta").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

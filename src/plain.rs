@@ -276,12 +276,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
     }
 
     /// Ask one question until it is answered; returns the option id.
-    fn ask(
-        &mut self,
-        number: usize,
-        question: &Question,
-        current: Option<&str>,
-    ) -> Result<String, Stop> {
+    fn ask(&mut self, number: usize, question: &Question, current: Option<&str>) -> Result<String, Stop> {
         writeln!(self.out, "\nQuestion {number}: {}", question.title)?;
         self.wrapped("", &question.help)?;
         match question.kind {
@@ -303,13 +298,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         }
         let current = current.and_then(|id| question.options.iter().position(|o| o.id == id));
         let keep = current
-            .map(|c| {
-                format!(
-                    "; - or Enter keeps {}, {}",
-                    c + 1,
-                    question.options[c].label
-                )
-            })
+            .map(|c| format!("; - or Enter keeps {}, {}", c + 1, question.options[c].label))
             .unwrap_or_default();
         loop {
             writeln!(
@@ -521,10 +510,7 @@ mod tests {
         let rules = crate::rules::embedded().expect("rules");
         let q = rules.question("destination").expect("destination question");
         let ids = |text: &str| -> Vec<String> {
-            country_matches(q, text)
-                .iter()
-                .map(|o| o.id.clone())
-                .collect()
+            country_matches(q, text).iter().map(|o| o.id.clone()).collect()
         };
         assert_eq!(ids("de"), ["DE"]);
         assert_eq!(ids("germ"), ["DE"]);

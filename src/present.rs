@@ -6,7 +6,9 @@
 
 use jiff::civil::Date;
 
-use crate::engine::{ClauseResult, ClauseStatus, Determination, Role, TraceStep, applies};
+use crate::engine::{
+    ClauseResult, ClauseStatus, Determination, Role, TraceStep, applies,
+};
 use crate::rules::{Outcome, QuestionKind, RuleSet, Source, UNKNOWN};
 
 /// One clause, ready to show.
@@ -248,27 +250,17 @@ impl Presentation {
         };
         match self.decided_by.first() {
             Some(c) => format!("{}{provisional}; decided by {}", self.headline(), c.short()),
-            None => format!(
-                "{}{provisional}; no clause requires a licence",
-                self.headline()
-            ),
+            None => format!("{}{provisional}; no clause requires a licence", self.headline()),
         }
     }
 
     pub fn clause(&self, id: &str) -> Option<&ClauseView> {
-        self.groups
-            .iter()
-            .flat_map(|g| &g.clauses)
-            .find(|c| c.id == id)
+        self.groups.iter().flat_map(|g| &g.clauses).find(|c| c.id == id)
     }
 }
 
 /// Status in words, e.g. "suspended until 2026-11-10 by No. 70".
-pub fn status_words(
-    rules: &RuleSet,
-    clause: &str,
-    status: &ClauseStatus,
-) -> (String, &'static str) {
+pub fn status_words(rules: &RuleSet, clause: &str, status: &ClauseStatus) -> (String, &'static str) {
     let by = |id: &str| {
         rules
             .clause(id)
@@ -389,22 +381,11 @@ pub fn value_words(rules: &RuleSet, question: &str, value: &str, given: Option<&
         return label(p);
     }
     if class.len() <= 3 {
-        return class
-            .into_iter()
-            .map(label)
-            .collect::<Vec<_>>()
-            .join(" or ");
+        return class.into_iter().map(label).collect::<Vec<_>>().join(" or ");
     }
-    let others: Vec<usize> = covered
-        .iter()
-        .copied()
-        .filter(|i| !class.contains(i))
-        .collect();
+    let others: Vec<usize> = covered.iter().copied().filter(|i| !class.contains(i)).collect();
     if others.len() <= 4 {
-        let names: Vec<String> = others
-            .into_iter()
-            .map(|i| question.options[i].label.clone())
-            .collect();
+        let names: Vec<String> = others.into_iter().map(|i| question.options[i].label.clone()).collect();
         let noun = if question.kind == QuestionKind::Country {
             "country"
         } else {
@@ -545,10 +526,7 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
     let titles = [
         (Role::Decisive, "Decisive"),
         (Role::Binding, "Also binding"),
-        (
-            Role::NotCounting,
-            "Would apply, but suspended or not in force",
-        ),
+        (Role::NotCounting, "Would apply, but suspended or not in force"),
         (Role::Context, "Context"),
     ];
     let groups = titles
@@ -725,10 +703,9 @@ fn answer_lines(rules: &RuleSet, d: &Determination) -> Vec<AnswerLine> {
                             AnswerState::NotApplicable,
                         )
                     }
-                    _ if d.open.iter().any(|o| o.question == q.id) => (
-                        "not asked, and it matters: screened as every value".into(),
-                        AnswerState::Open,
-                    ),
+                    _ if d.open.iter().any(|o| o.question == q.id) => {
+                        ("not asked, and it matters: screened as every value".into(), AnswerState::Open)
+                    }
                     _ => (
                         "not needed: no answer changes the determination given the others".into(),
                         AnswerState::NotNeeded,

@@ -116,10 +116,7 @@ fn decided(out: &mut Out, p: &Presentation, detail: Detail) {
                 Detail::Concise => {}
             }
         }
-        None => out.line(
-            "",
-            "Decided by: no clause requires a licence for these answers.",
-        ),
+        None => out.line("", "Decided by: no clause requires a licence for these answers."),
     }
 }
 
@@ -165,10 +162,7 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
                 Detail::Concise => b.by_outcome(),
             };
             for (values, outcome, decided) in &rows {
-                let by = decided
-                    .as_ref()
-                    .map(|d| format!(" ({d})"))
-                    .unwrap_or_default();
+                let by = decided.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
                 out.hanging(
                     &format!("  {}: ", b.question),
                     "    ",
@@ -178,11 +172,7 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
         }
     }
     for s in &p.scenarios {
-        let by = s
-            .decided_by
-            .as_ref()
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default();
+        let by = s.decided_by.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
         out.hanging(
             "Scenario: ",
             "  ",

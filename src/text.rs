@@ -96,16 +96,8 @@ mod tests {
         assert_eq!(sanitize("深圳稀土"), "深圳稀土");
         assert_eq!(sanitize("a\u{9b}31mb"), "a\\u{9b}31mb", "C1 CSI");
         assert_eq!(sanitize("x\u{7f}"), "x\\u{7f}", "DEL");
-        assert_eq!(
-            sanitize("abc\u{202e}fed"),
-            "abc\\u{202e}fed",
-            "right-to-left override"
-        );
-        assert_eq!(
-            sanitize("\u{2067}x\u{2069}"),
-            "\\u{2067}x\\u{2069}",
-            "isolates"
-        );
+        assert_eq!(sanitize("abc\u{202e}fed"), "abc\\u{202e}fed", "right-to-left override");
+        assert_eq!(sanitize("\u{2067}x\u{2069}"), "\\u{2067}x\\u{2069}", "isolates");
         assert_eq!(sanitize_lines("a\nb\u{1b}"), "a\nb\\u{1b}");
     }
 

@@ -90,11 +90,7 @@ pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
         Ok(reader) => reader,
         Err(e) => return fail(format!("{}: {e}", args.file.display()), 1),
     };
-    let mut screener = Screener::new(
-        rules,
-        args.date.unwrap_or(ctx.today),
-        ctx.settings.new_details(),
-    );
+    let mut screener = Screener::new(rules, args.date.unwrap_or(ctx.today), ctx.settings.new_details());
     let mut screened = match screen_all(reader, &mut screener, !args.no_save) {
         Ok(screened) => screened,
         Err(e) => {

@@ -295,11 +295,7 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
             // roles, statuses) is the stored one.
             print!(
                 "{}",
-                report::of(
-                    &ctx.rules,
-                    &r.screening.determination,
-                    report::Detail::Concise
-                )
+                report::of(&ctx.rules, &r.screening.determination, report::Detail::Concise)
             );
         }
     }
@@ -328,9 +324,8 @@ fn export_cmd(
         Some(path) => {
             use std::io::Write;
             let mut file = crate::files::AtomicOutput::create(path).map_err(runtime)?;
-            file.write_all(&buffer).map_err(|e| {
-                runtime(format!("{}: cannot write the export: {e}", path.display()))
-            })?;
+            file.write_all(&buffer)
+                .map_err(|e| runtime(format!("{}: cannot write the export: {e}", path.display())))?;
             file.commit().map_err(runtime)?;
         }
         None => {
@@ -381,8 +376,7 @@ fn rescreen(
     no_save: bool,
 ) -> CmdResult {
     let stored = find(history, id)?;
-    let (screening, diff) =
-        history::rescreen(&ctx.rules, &stored.record, date.unwrap_or(ctx.today));
+    let (screening, diff) = history::rescreen(&ctx.rules, &stored.record, date.unwrap_or(ctx.today));
     println!(
         "Re-screen of {} (screened {} on {}), now on {}:",
         sanitize(&stored.record.id),

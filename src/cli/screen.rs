@@ -183,10 +183,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
                 .ok_or_else(|| "not saved: no record id returned".to_string())
         })
     });
-    let record_id = saved
-        .as_ref()
-        .and_then(|s| s.as_ref().ok())
-        .map(String::as_str);
+    let record_id = saved.as_ref().and_then(|s| s.as_ref().ok()).map(String::as_str);
     match args.format {
         Format::Text => {
             let detail = if args.verbose {

@@ -62,12 +62,7 @@ impl<'r> Evaluator<'r> {
     /// The values question `q` takes given the answers and the values chosen for earlier
     /// questions: the answer itself, one option per class it covers, or None when the
     /// question does not apply.
-    pub fn values_for(
-        &self,
-        q: usize,
-        answers: &Answers,
-        values: &[Option<usize>],
-    ) -> Vec<Option<usize>> {
+    pub fn values_for(&self, q: usize, answers: &Answers, values: &[Option<usize>]) -> Vec<Option<usize>> {
         let compiled = &self.rules.compiled.questions[q];
         if let Some(when) = &compiled.ask_when
             && !when.holds(values)
@@ -182,22 +177,13 @@ impl<'r> Evaluator<'r> {
             .rules
             .questions
             .iter()
-            .map(|q| {
-                answers
-                    .get(&q.id)
-                    .and_then(|a| q.option(a))
-                    .is_some_and(|o| o.is_leaf())
-            })
+            .map(|q| answers.get(&q.id).and_then(|a| q.option(a)).is_some_and(|o| o.is_leaf()))
             .collect();
         // Per clause: (grounded answers, cases decided, position in its rule).
         let mut ranks: HashMap<usize, (usize, usize, usize)> = HashMap::new();
         for case in cases {
             let mut seen: Vec<usize> = Vec::new();
-            for &r in case
-                .fired
-                .iter()
-                .filter(|&&r| self.binds[r] && self.outcome_of(r) == outcome)
-            {
+            for &r in case.fired.iter().filter(|&&r| self.binds[r] && self.outcome_of(r) == outcome) {
                 let rule = &self.rules.compiled.rules[r];
                 let grounded = rule.when.0.iter().filter(|(q, _)| given[*q]).count();
                 for (position, &c) in rule.clauses.iter().enumerate() {
@@ -213,12 +199,7 @@ impl<'r> Evaluator<'r> {
         }
         let mut ranked: Vec<(usize, (usize, usize, usize))> = ranks.into_iter().collect();
         ranked.sort_by_key(|&(c, (grounded, count, position))| {
-            (
-                std::cmp::Reverse(grounded),
-                std::cmp::Reverse(count),
-                position,
-                c,
-            )
+            (std::cmp::Reverse(grounded), std::cmp::Reverse(count), position, c)
         });
         ranked
             .into_iter()

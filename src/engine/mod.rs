@@ -218,15 +218,13 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
 
     let decided_by =
         evaluator.decided_by(worst_cases.iter().map(|&i| &evaluated[i]), outcome, answers);
-    let mut clauses = evaluator.clause_results(worst_cases.iter().map(|&i| &evaluated[i]), outcome);
+    let mut clauses =
+        evaluator.clause_results(worst_cases.iter().map(|&i| &evaluated[i]), outcome);
     // The decisive clauses in the order they decide.
     clauses.sort_by_key(|c| {
         (
             c.role,
-            decided_by
-                .iter()
-                .position(|d| *d == c.id)
-                .unwrap_or(usize::MAX),
+            decided_by.iter().position(|d| *d == c.id).unwrap_or(usize::MAX),
         )
     });
     let (open, by_answer) = open_answers(rules, &evaluator, answers, &candidates, &evaluated);
@@ -347,8 +345,9 @@ fn open_answers(
     let mut by_answer = Vec::new();
     for (q, question) in rules.questions.iter().enumerate() {
         let given = answers.get(&question.id);
-        let explicitly_open =
-            given.is_some_and(|g| g == UNKNOWN || question.option(g).is_some_and(|o| o.is_group()));
+        let explicitly_open = given.is_some_and(|g| {
+            g == UNKNOWN || question.option(g).is_some_and(|o| o.is_group())
+        });
         if given.is_some() && !explicitly_open {
             continue;
         }
@@ -364,9 +363,7 @@ fn open_answers(
         if per_value.is_empty() {
             continue; // it did not apply to any case
         }
-        let differs = per_value
-            .values()
-            .any(|o| Some(o) != per_value.values().next());
+        let differs = per_value.values().any(|o| Some(o) != per_value.values().next());
         if !explicitly_open && !differs {
             continue; // not asked, and it does not matter
         }

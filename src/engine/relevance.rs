@@ -37,11 +37,7 @@ pub fn applies(rules: &RuleSet, answers: &Answers, date: Date, question: &str) -
 /// What an officer sees of one case: the outcome and every clause with its role and effect
 /// and the licences, under each reading the result reports (as scheduled, and with a lapsed
 /// suspension extended).
-type Verdict = Vec<(
-    Outcome,
-    Vec<(usize, Role, Outcome)>,
-    Vec<(LicenceKind, Party)>,
-)>;
+type Verdict = Vec<(Outcome, Vec<(usize, Role, Outcome)>, Vec<(LicenceKind, Party)>)>;
 
 fn verdict(evaluators: &[Evaluator], values: &[Option<usize>]) -> Verdict {
     evaluators

@@ -207,3 +207,4 @@ pub fn markdown(
     }
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }
+

@@ -16,8 +16,8 @@ use super::record::{
     splice_screening,
 };
 use crate::engine::Determination;
-use crate::identity::Identity;
 use crate::rules::Outcome;
+use crate::identity::Identity;
 use crate::screening::Screening;
 
 pub const FILE_NAME: &str = "history.jsonl";

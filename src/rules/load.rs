@@ -66,18 +66,19 @@ pub fn load(path: Option<&Path>) -> Result<RuleSet, RulesError> {
 
 pub fn load_file(path: &Path) -> Result<RuleSet, RulesError> {
     let name = path.display().to_string();
-    let text = crate::files::read_text(path, crate::files::MAX_RULES_BYTES).map_err(|message| {
-        RulesError {
-            file: name.clone(),
-            line: None,
-            column: None,
-            path: None,
-            message: message
-                .strip_prefix(&format!("{name}: "))
-                .unwrap_or(&message)
-                .to_string(),
-        }
-    })?;
+    let text =
+        crate::files::read_text(path, crate::files::MAX_RULES_BYTES).map_err(|message| {
+            RulesError {
+                file: name.clone(),
+                line: None,
+                column: None,
+                path: None,
+                message: message
+                    .strip_prefix(&format!("{name}: "))
+                    .unwrap_or(&message)
+                    .to_string(),
+            }
+        })?;
     parse(&name, &text)
 }
 
@@ -257,10 +258,7 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
     }
     for (field, value) in [("id", &rules.id), ("version", &rules.version)] {
         if value.trim().is_empty() {
-            return Err(issue(
-                vec![key(field)],
-                format!("rule set {field} is empty"),
-            ));
+            return Err(issue(vec![key(field)], format!("rule set {field} is empty")));
         }
     }
     validate_questions(rules)?;
@@ -311,10 +309,7 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
         let at = |field: &str| idx(&[key("rules")], i, field);
         validate_condition(rules, &r.when, &at("when"), None)?;
         if r.clauses.is_empty() && r.if_fact.is_none() {
-            return Err(issue(
-                at("clauses"),
-                format!("rule \"{}\" cites no clause", r.id),
-            ));
+            return Err(issue(at("clauses"), format!("rule \"{}\" cites no clause", r.id)));
         }
         validate_citations(rules, &r.clauses, &at("clauses"))?;
         if let Some(fact) = &r.if_fact
@@ -336,10 +331,7 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
             ));
         }
         if r.why.trim().is_empty() {
-            return Err(issue(
-                at("why"),
-                format!("rule \"{}\" does not say why", r.id),
-            ));
+            return Err(issue(at("why"), format!("rule \"{}\" does not say why", r.id)));
         }
     }
     Ok(())
@@ -352,10 +344,7 @@ fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
         "question",
     )?;
     if rules.questions.is_empty() {
-        return Err(issue(
-            vec![key("questions")],
-            "the rule set asks no question",
-        ));
+        return Err(issue(vec![key("questions")], "the rule set asks no question"));
     }
     for (i, q) in rules.questions.iter().enumerate() {
         let base = vec![key("questions"), Seg::Index(i)];
@@ -371,8 +360,7 @@ fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
         }
         check_unique(q.option_ids(), &options, "option")?;
         for (j, o) in q.options.iter().enumerate() {
-            let country =
-                q.kind == QuestionKind::Country && countries().iter().any(|c| c.id == o.id);
+            let country = q.kind == QuestionKind::Country && countries().iter().any(|c| c.id == o.id);
             if !country && !snake_case(&o.id) {
                 return Err(issue(
                     idx(&options, j, "id"),
@@ -448,7 +436,10 @@ fn validate_condition(
             let known: Vec<&str> = rules.questions.iter().map(|q| q.id.as_str()).collect();
             return Err(issue(
                 qat,
-                format!("no question \"{qid}\" (questions are {})", known.join(", ")),
+                format!(
+                    "no question \"{qid}\" (questions are {})",
+                    known.join(", ")
+                ),
             ));
         };
         if let Some(before) = before

@@ -3,7 +3,5 @@
 mod load;
 mod model;
 
-pub use load::{
-    EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, countries, embedded, load, load_file, parse,
-};
+pub use load::{EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, countries, embedded, load, load_file, parse};
 pub use model::*;

@@ -29,7 +29,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let description = wrap(&question.help, usize::from(list_width.saturating_sub(2)));
     // At most two thirds of the height for the list when stacked, so the help shows too.
     let max_list = (area.height * 2 / 3).max(6);
-    let list_height = ((description.len() + 1 + question.options.len() + 2) as u16).min(max_list);
+    let list_height =
+        ((description.len() + 1 + question.options.len() + 2) as u16).min(max_list);
     let [list_area, help_area] = if side {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
     } else {
@@ -46,9 +47,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .saturating_sub(2)
         .saturating_sub(lines.len() as u16)
         .max(1) as usize;
-    let first = highlight
-        .saturating_sub(rows.saturating_sub(1) / 2)
-        .min(question.options.len().saturating_sub(rows));
+    let first = highlight.saturating_sub(rows.saturating_sub(1) / 2).min(
+        question.options.len().saturating_sub(rows),
+    );
     for (n, option) in question.options.iter().enumerate().skip(first).take(rows) {
         let marker = if n == highlight { ">" } else { " " };
         let mut spans = vec![Span::raw(format!("{marker} {}. {}", n + 1, option.label))];
