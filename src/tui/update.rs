@@ -14,6 +14,7 @@ use super::widgets::scroll_view::Scroll;
 use crate::present::present;
 use crate::screening::{Field, Screening, parse_date, validate_field};
 
+use super::widgets::text_field::TextField;
 pub(super) use super::widgets::text_field::request;
 
 /// IO the runtime carries out after an update.
@@ -301,11 +302,7 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
 }
 
 /// Change the filter and put the highlight on the best match, unless it still matches.
-fn filtered(
-    app: &mut App,
-    q: usize,
-    change: impl FnOnce(&mut super::widgets::text_field::TextField),
-) {
+fn filtered(app: &mut App, q: usize, change: impl FnOnce(&mut TextField)) {
     let before = app.picker.filter.value().to_string();
     change(&mut app.picker.filter);
     if app.picker.filter.value() == before {
