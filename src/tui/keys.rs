@@ -250,11 +250,11 @@ use Context::{
     HistoryOverride, KeepDate, List, Picker, Result as ResultCtx, Resume, Review,
 };
 
+/// Where Up and Down move something (the review has nothing to move).
 const BROWSE: &[Context] = &[
     List,
     Picker,
     Resume,
-    Review,
     ResultCtx,
     HistoryList,
     HistoryDetail,
