@@ -46,6 +46,18 @@ impl ClauseView {
         format!("{}, {}", self.measure, self.article)
     }
 
+    /// What the clause does in this determination: "decides the outcome", "binds: licence",
+    /// "does not count on this date; would give: licence", "context".
+    pub fn role_words(&self) -> String {
+        let effect = self.effect.map_or("", Outcome::short);
+        match self.role {
+            Role::Decisive => "decides the outcome".into(),
+            Role::Binding => format!("binds: {effect}"),
+            Role::NotCounting => format!("does not count on this date; would give: {effect}"),
+            Role::Context => "context".into(),
+        }
+    }
+
     /// "would give licence required" / "prohibited" / "" for context.
     pub fn effect_words(&self) -> String {
         match (self.role, self.effect) {
@@ -128,6 +140,27 @@ pub struct ByAnswerView {
     /// Values with the same outcome together, most severe first: (values, outcome, the
     /// clause deciding it).
     pub rows: Vec<(String, Outcome, Option<String>)>,
+}
+
+impl ByAnswerView {
+    /// The rows with the same outcome in one, most severe first; the deciding clause kept
+    /// only when they share it.
+    pub fn by_outcome(&self) -> Vec<(String, Outcome, Option<String>)> {
+        let mut merged: Vec<(String, Outcome, Option<String>)> = Vec::new();
+        for (values, outcome, decided) in &self.rows {
+            match merged.iter_mut().find(|m| m.1 == *outcome) {
+                Some(m) => {
+                    m.0.push_str(", ");
+                    m.0.push_str(values);
+                    if m.2 != *decided {
+                        m.2 = None;
+                    }
+                }
+                None => merged.push((values.clone(), *outcome, decided.clone())),
+            }
+        }
+        merged
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -152,7 +152,7 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
                 "{} ({}; {})",
                 f.clause.short(),
                 f.clause.status,
-                role_words(&f.clause)
+                f.clause.role_words()
             ),
         );
     }
@@ -162,7 +162,7 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
         for b in &p.by_answer {
             let rows = match detail {
                 Detail::Verbose => b.rows.clone(),
-                Detail::Concise => merge_by_outcome(&b.rows),
+                Detail::Concise => b.by_outcome(),
             };
             for (values, outcome, decided) in &rows {
                 let by = decided
@@ -236,38 +236,6 @@ fn warnings(out: &mut Out, p: &Presentation, detail: Detail) {
             "  ",
             &format!("{what} {} (--verbose for each)", which.join("; ")),
         );
-    }
-}
-
-/// Rows with the same outcome in one; the deciding clause kept only when they share it.
-fn merge_by_outcome(
-    rows: &[(String, Outcome, Option<String>)],
-) -> Vec<(String, Outcome, Option<String>)> {
-    let mut merged: Vec<(String, Outcome, Option<String>)> = Vec::new();
-    for (values, outcome, decided) in rows {
-        match merged.iter_mut().find(|m| m.1 == *outcome) {
-            Some(m) => {
-                m.0.push_str(", ");
-                m.0.push_str(values);
-                if m.2 != *decided {
-                    m.2 = None;
-                }
-            }
-            None => merged.push((values.clone(), *outcome, decided.clone())),
-        }
-    }
-    merged
-}
-
-fn role_words(c: &ClauseView) -> String {
-    match c.role {
-        crate::engine::Role::Decisive => "decides the outcome".into(),
-        crate::engine::Role::Binding => format!("binds: {}", c.effect.map_or("", |e| e.short())),
-        crate::engine::Role::NotCounting => format!(
-            "does not count on this date; would give: {}",
-            c.effect.map_or("", |e| e.short())
-        ),
-        crate::engine::Role::Context => "context".into(),
     }
 }
 

@@ -1,15 +1,19 @@
-//! End to end: the real binary in a pseudo-terminal, driven by keys only. It screens a case,
-//! the determination is read off the emulated screen, and quitting restores the terminal.
-//! A hang-up keeps the draft and ends the process instead of spinning.
+//! End to end: the real binary in a pseudo-terminal, driven by keys only. It screens cases
+//! and reads the decisive clause's article off the first screen of the determination,
+//! skips questions that cannot matter, ignores keys typed before the resume dialog showed,
+//! never walks back on a held Backspace, and restores the terminal on quitting. A hang-up
+//! keeps the draft and ends the process instead of spinning.
 
 mod tui_support;
 
 use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
-use tui_support::Pty;
+use ree_screen::tui::action::Action;
+use tui_support::{OCTOBER_KEYS, Pty, drafts};
 
 const ENTER: &str = "\r";
+const BACKSPACE: &str = "\x7f";
 
 fn exit_status(pty: &mut Pty) -> WaitStatus {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -28,25 +32,40 @@ fn exit_status(pty: &mut Pty) -> WaitStatus {
     }
 }
 
+/// Quit with the determination unsaved: Ctrl-C asks, Ctrl-C again quits.
+fn quit_unsaved(pty: &mut Pty) {
+    pty.send("\x03");
+    pty.wait_for("Quit anyway?");
+    pty.send("\x03");
+    exit_status(pty);
+}
+
+/// From the record details, through the review, to the determination.
+fn screen_now(pty: &mut Pty) {
+    pty.send(&ENTER.repeat(5));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+}
+
 #[test]
 fn screens_a_case_with_keys_only_and_restores_the_terminal() {
     let data = tempfile::tempdir().expect("tempdir");
-    let mut pty = Pty::spawn(data.path(), &[]);
-    pty.wait_for("Step 1 of 5 - Technology stage");
-    pty.answer_questions(["7", "1", "j"]);
+    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
+    pty.answer_questions(&OCTOBER_KEYS);
     pty.send("\tPO-77\t深圳稀土有限公司");
     pty.wait_for("深圳稀土有限公司");
-    pty.send(&ENTER.repeat(4));
-    pty.wait_for("Step 5 of 5 - Review");
+    pty.send(&ENTER.repeat(3));
+    pty.wait_for("Review");
     assert!(pty.contents().contains("Counterparty: 深圳稀土有限公司"));
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
     let screen = pty.contents();
     assert!(
-        screen.contains("OUTCOME: [!!] Licence denied in principle"),
+        screen.contains("[!!] Licence denied in principle"),
         "{screen}"
     );
-    assert!(screen.contains("Clauses that fired"), "{screen}");
+    assert!(screen.contains("Decided by: No. 61 Art. 3"), "{screen}");
     assert!(screen.contains("Not saved yet"), "{screen}");
 
     pty.send("q");
@@ -71,18 +90,168 @@ fn screens_a_case_with_keys_only_and_restores_the_terminal() {
         find_last(output, b"\x1b[?2026h").is_some(),
         "frames use synchronized output"
     );
-    let draft =
-        std::fs::read_to_string(data.path().join("draft.json")).expect("quitting keeps the draft");
-    assert!(draft.contains("PO-77"), "{draft}");
+    let kept = drafts(data.path());
+    assert!(kept.len() == 1 && kept[0].contains("PO-77"), "{kept:?}");
+}
+
+/// The decisive clause the form shows for the first option of every question asked, by
+/// walking the same form through `update`.
+fn first_options_decided_by() -> String {
+    let mut app = tui_support::app();
+    tui_support::answer(&mut app, &[]);
+    tui_support::apply(&mut app, (0..6).map(|_| Action::Next));
+    let decision = app.decision.expect("screened");
+    decision
+        .presentation
+        .decided_by
+        .first()
+        .map(|c| c.short())
+        .expect("a clause decides")
+}
+
+#[test]
+fn the_first_option_of_every_question_shows_what_decides_on_the_first_screen() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
+    let asked = pty.answer_questions(&[]);
+    assert!(!asked.is_empty());
+    screen_now(&mut pty);
+    let screen = pty.contents();
+    let decisive = first_options_decided_by();
+    assert!(screen.contains("Decided by: "), "{screen}");
+    assert!(
+        screen.contains(&format!("Decided by: {decisive}")),
+        "{decisive}:\n{screen}"
+    );
+    quit_unsaved(&mut pty);
+}
+
+#[test]
+fn the_october_case_shows_no_61_art_3_on_the_first_screen_at_80x24_without_colour() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
+    let asked = pty.answer_questions(&OCTOBER_KEYS);
+    assert_eq!(
+        asked,
+        [
+            "Technology stage",
+            "Goods shipped",
+            "Material origin",
+            "Recipient type",
+            "Destination country"
+        ]
+    );
+    screen_now(&mut pty);
+    let screen = pty.contents();
+    assert!(screen.contains("Decided by: No. 61 Art. 3"), "{screen}");
+    assert!(screen.contains("decisive    No. 61 Art. 3"), "{screen}");
+    quit_unsaved(&mut pty);
+}
+
+#[test]
+fn no_chinese_nexus_skips_the_questions_that_cannot_matter() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[]);
+    let asked = pty.answer_questions(&[
+        ("Technology stage", "7"),
+        ("Goods shipped", "2"),
+        ("Material origin", "6"),
+    ]);
+    assert_eq!(
+        asked,
+        ["Technology stage", "Goods shipped", "Material origin"]
+    );
+    pty.send(&ENTER.repeat(5));
+    pty.wait_for("Review");
+    let screen = pty.contents();
+    assert!(
+        screen.contains("Recipient type      not needed: Material origin is No Chinese"),
+        "{screen}"
+    );
+    pty.send("\x03");
+    exit_status(&mut pty);
+}
+
+#[test]
+fn keys_typed_before_the_resume_dialog_showed_are_ignored() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut first = Pty::spawn(data.path(), &[]);
+    first.answer_questions(&OCTOBER_KEYS);
+    first.send("\x03");
+    exit_status(&mut first);
+    assert_eq!(drafts(data.path()).len(), 1, "quitting keeps the draft");
+
+    // Typed at once: before the program has drawn anything.
+    let mut again = Pty::spawn(data.path(), &[]);
+    again.send("y\t3");
+    again.wait_for("Resume a draft?");
+    again.settle(Duration::from_millis(300), Duration::from_secs(2));
+    let screen = again.contents();
+    assert!(screen.contains("Resume a draft?"), "{screen}");
+    assert!(
+        screen.contains("No. 18 items"),
+        "its answers so far: {screen}"
+    );
+    assert!(
+        screen.contains("Enter resume it"),
+        "the keys say what they do: {screen}"
+    );
+    again.send(ENTER);
+    again.wait_for("Record details");
+    again.send("\x03");
+    exit_status(&mut again);
+    let kept = drafts(data.path());
+    assert_eq!(
+        kept.len(),
+        1,
+        "the resumed draft is the same draft: {kept:?}"
+    );
+    assert!(kept[0].contains("\"reference\": \"\""), "{}", kept[0]);
+}
+
+#[test]
+fn a_held_backspace_empties_the_field_but_never_walks_back() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[]);
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send("\tab");
+    pty.wait_for("Reference        ab");
+    // A held key: presses in quick succession, more than the field holds.
+    for _ in 0..6 {
+        pty.send(BACKSPACE);
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    pty.settle(Duration::from_millis(900), Duration::from_secs(3));
+    let screen = pty.contents();
+    assert!(screen.contains("Record details"), "{screen}");
+    assert!(
+        !screen.contains("Reference        a"),
+        "the field is empty: {screen}"
+    );
+    // A fresh press on the empty field goes back one step, and a held one no further.
+    pty.send(BACKSPACE);
+    pty.wait_for("Destination country");
+    for _ in 0..4 {
+        pty.send(BACKSPACE);
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    pty.settle(Duration::from_millis(300), Duration::from_secs(2));
+    assert!(
+        pty.header().contains("Destination country"),
+        "{}",
+        pty.contents()
+    );
+    pty.send("\x03");
+    exit_status(&mut pty);
 }
 
 #[test]
 fn hang_up_keeps_the_draft_and_exits() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
-    pty.wait_for("Step 1 of 5");
+    pty.wait_for("Question 1");
     pty.send(&format!("4{ENTER}"));
-    pty.wait_for("Step 2 of 5");
+    pty.wait_for("Goods shipped");
     let pid = pty.session.get_process().pid().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-HUP", &pid])
@@ -92,16 +261,16 @@ fn hang_up_keeps_the_draft_and_exits() {
     let status = exit_status(&mut pty);
     assert!(matches!(status, WaitStatus::Exited(_, 129)), "{status:?}");
     assert!(pty.output.ends_with(b"\x1b[?1049l"));
-    let draft = std::fs::read_to_string(data.path().join("draft.json")).expect("draft kept");
+    let kept = drafts(data.path());
     assert!(
-        draft.contains("\"stage\": \"magnet_manufacturing\""),
-        "{draft}"
+        kept.len() == 1 && kept[0].contains("\"stage\": \"magnet_manufacturing\""),
+        "{kept:?}"
     );
 
     let mut again = Pty::spawn(data.path(), &[]);
-    again.wait_for("Resume draft?");
+    again.wait_for("Resume a draft?");
     again.send("y");
-    again.wait_for("Step 2 of 5");
+    again.wait_for("Goods shipped");
     again.send("\x03");
     let status = exit_status(&mut again);
     assert!(

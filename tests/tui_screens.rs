@@ -1,73 +1,172 @@
-//! Snapshots of every workbench screen as text, at 80x24 and 120x40, driven through `update`.
+//! Snapshots of the workbench's screens as text, driven through `update`: the determination
+//! at 80x24, 60x20 and 120x40 for a decisive October 2025 clause, a suspended-only case, a
+//! provisional case with its by-answer table and a case past No. 70's suspension; the
+//! questions, the country picker, the record details, the review, the overlays.
 
 mod tui_support;
 
-use ree_screen::screening::Details;
+use ratatui::style::{Color, Modifier};
+use ree_screen::screening::{Details, Field};
 use ree_screen::tui::action::Action;
-use ree_screen::tui::app::Step;
-use ree_screen::tui::app::{Overlay, Pending};
+use ree_screen::tui::app::{App, Overlay, Pending, ResumeList, Step};
 use ree_screen::tui::draft::Draft;
-use tui_support::{answer, app, apply, at_result, render, type_text};
+use ree_screen::tui::theme::Theme;
+use tui_support::{
+    CIVIL, OCTOBER, OPEN_RECIPIENT, answer, app, apply, at_result, at_result_on, render, set_date,
+    terminal, type_text,
+};
 
+const DETERMINATION_SIZES: [(u16, u16); 3] = [(80, 24), (60, 20), (120, 40)];
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-fn snap(name: &str, app: &mut ree_screen::tui::app::App) {
-    for (w, h) in SIZES {
+fn snap_at(name: &str, app: &mut App, sizes: &[(u16, u16)]) {
+    for &(w, h) in sizes {
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(app, w, h));
     }
 }
 
-fn fill_details(app: &mut ree_screen::tui::app::App) {
+fn snap(name: &str, app: &mut App) {
+    snap_at(name, app, &SIZES);
+}
+
+/// The first screen of a determination shows `words` (at every size).
+fn first_screen_shows(app: &mut App, words: &[&str]) {
+    for (w, h) in DETERMINATION_SIZES {
+        let screen = render(app, w, h);
+        for word in words {
+            assert!(screen.contains(word), "{word:?} at {w}x{h}:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn determination_decided_by_an_october_clause() {
+    let mut app = at_result(&OCTOBER);
+    first_screen_shows(
+        &mut app,
+        &["Decided by: No. 61 Art. 3", "denied in principle"],
+    );
+    snap_at("determination_october", &mut app, &DETERMINATION_SIZES);
+}
+
+#[test]
+fn determination_with_only_a_suspended_clause() {
+    let mut app = at_result_on("2025-12-01", &CIVIL);
+    first_screen_shows(
+        &mut app,
+        &["October 2025 announcements: No. 61 Art. 1(3)", "suspended"],
+    );
+    snap_at("determination_suspended", &mut app, &DETERMINATION_SIZES);
+}
+
+#[test]
+fn determination_provisional_with_a_by_answer_table() {
+    let mut app = at_result(&OPEN_RECIPIENT);
+    first_screen_shows(
+        &mut app,
+        &[
+            "provisional",
+            "Range: licence to prohibited",
+            "Control List party -> prohibited",
+        ],
+    );
+    snap_at("determination_provisional", &mut app, &DETERMINATION_SIZES);
+}
+
+#[test]
+fn determination_past_the_suspension_with_the_extension_scenario() {
+    let mut app = at_result_on("2026-11-20", &CIVIL);
+    first_screen_shows(
+        &mut app,
+        &["No. 70's suspension ended on 10 Nov 2026", "UNVERIFIED"],
+    );
+    snap_at(
+        "determination_past_suspension",
+        &mut app,
+        &DETERMINATION_SIZES,
+    );
+}
+
+#[test]
+fn determination_clause_detail_and_why_trace() {
+    let mut app = at_result(&OCTOBER);
+    apply(&mut app, [Action::Next]);
+    snap("determination_clause", &mut app);
+    apply(&mut app, [Action::Why]);
+    snap("determination_why", &mut app);
+    insta::assert_snapshot!("determination_wide_200x50", {
+        apply(&mut app, [Action::Why]);
+        render(&mut app, 200, 50)
+    });
+}
+
+/// NO_COLOR: no cell has a colour, but the highlight is still reversed and headings bold,
+/// so nothing depends on colour; ASCII borders for terminals without box drawing.
+#[test]
+fn determination_without_colour_and_with_ascii_borders() {
+    let mut app = at_result(&OCTOBER);
+    app.theme = Theme {
+        no_color: true,
+        ascii: true,
+    };
+    let terminal = terminal(&mut app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let cells = || buffer.content.iter();
+    assert!(
+        cells().all(|c| matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset)),
+        "a colour under NO_COLOR"
+    );
+    assert!(cells().any(|c| c.modifier.contains(Modifier::REVERSED)));
+    assert!(cells().any(|c| c.modifier.contains(Modifier::BOLD)));
+    snap_at("determination_no_color_ascii", &mut app, &[(80, 24)]);
+}
+
+#[test]
+fn question_lists() {
+    let mut app = app();
+    apply(&mut app, [Action::Down, Action::Down, Action::Down]);
+    snap("stage_list", &mut app);
+    apply(
+        &mut app,
+        [Action::Jump(7), Action::Next, Action::Jump(2), Action::Next],
+    );
+    apply(&mut app, [Action::Bottom]);
+    snap("origin_unknown", &mut app);
+}
+
+#[test]
+fn country_picker_filtered() {
+    let mut app = app();
+    answer(&mut app, &OCTOBER);
+    apply(&mut app, [Action::Back]);
+    type_text(&mut app, "ger");
+    snap("country_picker", &mut app);
+}
+
+fn fill_details(app: &mut App) {
     apply(app, [Action::NextField]);
     type_text(app, "PO-2025-0117");
     apply(app, [Action::NextField]);
     type_text(app, "深圳稀土有限公司");
     apply(app, [Action::NextField]);
-    type_text(app, "Germany");
-    apply(app, [Action::NextField]);
     type_text(app, "A. Officer");
 }
 
 #[test]
-fn stage_list() {
+fn details_form_with_wide_characters_and_the_date_selected() {
     let mut app = app();
-    apply(&mut app, [Action::Down, Action::Down, Action::Down]);
-    snap("stage_list", &mut app);
-}
-
-#[test]
-fn origin_list_with_unknown_highlighted() {
-    let mut app = app();
-    apply(&mut app, [Action::Jump(7), Action::Next, Action::Bottom]);
-    snap("origin_unknown", &mut app);
-}
-
-#[test]
-fn recipient_list() {
-    let mut app = app();
-    answer(&mut app, [7, 1, 1]);
-    apply(&mut app, [Action::Back, Action::Jump(2)]);
-    snap("recipient_list", &mut app);
-}
-
-#[test]
-fn details_form_with_wide_characters() {
-    let mut app = app();
-    answer(&mut app, [7, 1, 2]);
+    answer(&mut app, &OCTOBER);
+    snap("details_date_selected", &mut app);
     fill_details(&mut app);
-    apply(&mut app, [Action::PrevField, Action::PrevField]);
+    apply(&mut app, [Action::PrevField]);
     snap("details_form", &mut app);
 }
 
 #[test]
 fn details_form_validation_error() {
     let mut app = app();
-    answer(&mut app, [7, 1, 2]);
-    apply(
-        &mut app,
-        [Action::Edit(ree_screen::tui::action::Edit::Clear)],
-    );
-    type_text(&mut app, "2025-02-30");
+    answer(&mut app, &OCTOBER);
+    set_date(&mut app, "2025-02-30");
     apply(&mut app, [Action::NextField]);
     snap("details_invalid_date", &mut app);
 }
@@ -75,7 +174,7 @@ fn details_form_validation_error() {
 #[test]
 fn details_form_scrolls_long_values() {
     let mut app = app();
-    answer(&mut app, [7, 1, 2]);
+    answer(&mut app, &OCTOBER);
     apply(&mut app, [Action::NextField, Action::NextField]);
     type_text(
         &mut app,
@@ -85,9 +184,16 @@ fn details_form_scrolls_long_values() {
 }
 
 #[test]
-fn review() {
+fn review_with_questions_not_needed() {
     let mut app = app();
-    answer(&mut app, [7, 8, 2]);
+    answer(
+        &mut app,
+        &[
+            ("stage", "none"),
+            ("goods", "no18_items"),
+            ("origin", "no_chinese_nexus"),
+        ],
+    );
     fill_details(&mut app);
     apply(&mut app, [Action::NextField, Action::Next]);
     assert_eq!(app.step, Step::Review);
@@ -95,37 +201,8 @@ fn review() {
 }
 
 #[test]
-fn determination() {
-    let mut app = app();
-    answer(&mut app, [7, 1, 2]);
-    fill_details(&mut app);
-    apply(&mut app, [Action::NextField, Action::Next, Action::Next]);
-    assert_eq!(app.step, Step::Result);
-    snap("determination", &mut app);
-}
-
-#[test]
-fn long_provisional_determination_scrolled() {
-    let mut app = app();
-    answer(&mut app, [8, 5, 8]);
-    apply(
-        &mut app,
-        [Action::Edit(ree_screen::tui::action::Edit::Clear)],
-    );
-    type_text(&mut app, "2026-12-01");
-    apply(&mut app, (0..6).map(|_| Action::Next));
-    apply(&mut app, [Action::Next]);
-    assert_eq!(app.step, Step::Result);
-    snap("long_determination_top", &mut app);
-    apply(&mut app, [Action::PageDown, Action::PageDown]);
-    insta::assert_snapshot!("long_determination_page3_80x24", render(&mut app, 80, 24));
-    apply(&mut app, [Action::Bottom]);
-    insta::assert_snapshot!("long_determination_end_80x24", render(&mut app, 80, 24));
-}
-
-#[test]
 fn saved_and_failed_status() {
-    let mut app = at_result([7, 4, 7]);
+    let mut app = at_result(&OCTOBER);
     apply(
         &mut app,
         [
@@ -146,64 +223,91 @@ fn help_overlays() {
     let mut app = app();
     apply(&mut app, [Action::Help]);
     snap("help_list", &mut app);
-    let mut app = tui_support::app();
-    answer(&mut app, [7, 1, 2]);
+    let mut app = at_result(&OCTOBER);
     apply(&mut app, [Action::Help]);
-    snap("help_form", &mut app);
+    snap("help_determination", &mut app);
 }
 
 #[test]
 fn confirm_quit_overlay() {
-    let mut app = at_result([7, 1, 2]);
+    let mut app = at_result(&OCTOBER);
     apply(&mut app, [Action::Quit]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Pending::Quit)));
     snap("confirm_quit", &mut app);
 }
 
 #[test]
-fn resume_overlay() {
-    let mut app = app();
-    app.overlay = Some(Overlay::Resume(Box::new(Draft {
+fn resume_overlay_lists_drafts_with_what_each_key_does() {
+    let draft = |id: &str, started: &str, reference: &str| Draft {
+        id: id.into(),
+        started: started.parse().expect("date-time"),
         step: Step::Details,
-        stage: Some("magnet_manufacturing".into()),
-        origin: Some("china".into()),
-        recipient: None,
-        date: "2025-10-20".into(),
+        answers: ree_screen::Answers::new()
+            .with("stage", "none")
+            .with("goods", "no18_items")
+            .with("origin", "china_export"),
+        answered_anyway: Vec::new(),
+        date: "2025-10-19".into(),
         details: Details {
-            reference: "PO-7\u{1b}[2J".into(),
+            reference: reference.into(),
             counterparty: "深圳稀土有限公司".into(),
             ..Details::default()
         },
-    })));
-    snap("resume_draft", &mut app);
+    };
+    let mut app = app();
+    app.overlay = Some(Overlay::Resume(ResumeList {
+        drafts: vec![
+            draft("b", "2025-10-19T16:40", "PO-8"),
+            draft("a", "2025-10-18T09:05", "PO-7\u{1b}[2J"),
+        ],
+        selected: 0,
+    }));
+    snap("resume_drafts", &mut app);
+    apply(&mut app, [Action::Yes]);
+    snap("keep_date", &mut app);
+    assert_eq!(app.field(Field::Reference).value(), "PO-8");
 }
 
 #[test]
 fn too_small_and_tiny_sizes_never_panic() {
     let mut app = app();
     insta::assert_snapshot!("too_small_50x12", render(&mut app, 50, 12));
-    answer(&mut app, [7, 1, 2]);
-    apply(&mut app, [Action::Help]);
-    for (w, h) in [(1, 1), (2, 1), (1, 30), (59, 24), (60, 16), (300, 3)] {
-        render(&mut app, w, h);
+    for mut app in [tui_support::app(), at_result(&OPEN_RECIPIENT)] {
+        apply(&mut app, [Action::Help]);
+        for (w, h) in [
+            (1, 1),
+            (2, 1),
+            (1, 30),
+            (59, 24),
+            (60, 16),
+            (300, 3),
+            (60, 20),
+        ] {
+            render(&mut app, w, h);
+        }
+        apply(&mut app, [Action::CloseOverlay, Action::Why]);
+        for (w, h) in [(60, 16), (61, 17), (200, 16)] {
+            render(&mut app, w, h);
+        }
     }
 }
 
-/// The help panel's fields start on the same row for every option, so moving the highlight
-/// rewrites only the words that differ.
+/// Where the panel is tall enough (here beside the list), the help's fields start on the
+/// same row for every option, so moving the highlight rewrites only the words that differ.
 #[test]
 fn help_fields_keep_their_rows_across_options() {
     let mut app = app();
     let mut rows = Vec::new();
     for option in 1..=8 {
         apply(&mut app, [Action::Jump(option)]);
-        let screen = render(&mut app, 80, 24);
+        let screen = render(&mut app, 120, 40);
         let row = |heading: &str| screen.lines().position(|l| l.contains(heading));
         rows.push((row("│Example: "), row("│Relates to: ")));
     }
-    assert_eq!(rows[0], (Some(17), Some(19)), "{rows:?}");
+    assert!(rows[0].0.is_some() && rows[0].1.is_some(), "{rows:?}");
     assert!(
-        rows.iter().all(|r| *r == rows[0] || *r == (None, None)),
+        rows.iter().all(|r| r.0.is_none_or(|y| Some(y) == rows[0].0)
+            && r.1.is_none_or(|y| Some(y) == rows[0].1)),
         "{rows:?}"
     );
 }
@@ -211,7 +315,7 @@ fn help_fields_keep_their_rows_across_options() {
 #[test]
 fn character_count_shows_near_the_limit_only() {
     let mut app = app();
-    answer(&mut app, [7, 1, 2]);
+    answer(&mut app, &OCTOBER);
     apply(&mut app, [Action::NextField]);
     type_text(&mut app, &"x".repeat(107));
     assert!(render(&mut app, 80, 24).contains("Up to 120 characters"));

@@ -19,7 +19,7 @@ use ree_screen::history::{History, NewRecord};
 use ree_screen::screening::{Details, Screening};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{LocalModes, Winsize, tcgetattr, tcsetwinsize};
-use tui_support::{Pty, pin_env};
+use tui_support::{OCTOBER_KEYS, Pty, drafts, pin_env};
 
 const CTRL_R: &str = "\x12";
 
@@ -29,7 +29,7 @@ const PROMPT: Duration = Duration::from_millis(1500);
 
 /// At the record details with `reference` typed into the Reference field.
 fn typed_reference(pty: &mut Pty, reference: &str) {
-    pty.answer_questions(["7", "1", "j"]);
+    pty.answer_questions(&OCTOBER_KEYS);
     pty.send(&format!("\t{reference}"));
     pty.wait_for(reference);
 }
@@ -43,8 +43,11 @@ fn kill(pty: &Pty, signal: &str) {
     assert!(sent.success());
 }
 
+/// The one draft kept, as text.
 fn draft(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("draft.json")).expect("the draft is kept")
+    let kept = drafts(dir);
+    assert_eq!(kept.len(), 1, "one draft is kept: {kept:?}");
+    kept.concat()
 }
 
 fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -125,13 +128,20 @@ fn big_history(dir: &Path) {
     };
     let screening = Screening::run(
         &rules,
-        &Answers::new("none", "china", "civil"),
+        &Answers::new()
+            .with("stage", "none")
+            .with("goods", "no18_items")
+            .with("origin", "china_export")
+            .with("recipient", "civil")
+            .with("destination", "DE"),
         tui_support::TODAY.parse().expect("date"),
         details,
     );
     let history = History::new(dir);
     let batch: Vec<_> = (0..100).map(|_| NewRecord::screening(&screening)).collect();
-    history.append(&batch).expect("saved");
+    history
+        .append(&batch, &ree_screen::identity::Identity::current())
+        .expect("saved");
     let lines = std::fs::read(history.path()).expect("read the history");
     let mut big = Vec::with_capacity(lines.len() * 205);
     for _ in 0..205 {
@@ -262,12 +272,13 @@ impl OwnPty {
         }
     }
 
+    /// The October case, one question at a time.
     fn answer_questions(&mut self) {
-        for (step, key) in ["7", "1", "j"].iter().enumerate() {
-            self.wait_for(&format!("Step {} of 5", step + 1));
+        for (title, key) in OCTOBER_KEYS {
+            self.wait_for(&format!(" - {title}"));
             self.send(&format!("{key}\r"));
         }
-        self.wait_for("Step 4 of 5 - Record details");
+        self.wait_for("Record details");
     }
 
     /// Close the terminal and time how long the process takes to end (None: still running
@@ -321,10 +332,10 @@ fn assert_hung_up_promptly(ended: Option<(ExitStatus, Duration)>) {
 fn a_terminal_closed_while_idle_ends_the_process() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = OwnPty::spawn(data.path());
-    pty.wait_for("Step 1 of 5");
+    pty.wait_for("Question 1");
     pty.send("7\r");
     // A list: no caret, so the cursor is hidden when the terminal closes.
-    pty.wait_for("Step 2 of 5");
+    pty.wait_for("Goods shipped");
     assert_hung_up_promptly(pty.close(Duration::from_secs(3)));
     assert!(draft(data.path()).contains("\"stage\""));
 }

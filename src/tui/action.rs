@@ -39,6 +39,18 @@ pub enum Action {
     No,
     Save,
     New,
+    /// Determination: show or hide the why-trace.
+    Why,
+    /// Determination: answer an open question now and screen again.
+    AnswerOpen,
+    /// Resume list: discard the highlighted draft.
+    Discard,
+    /// A resumed draft's old screening date: keep it, or screen as on today.
+    KeepDate,
+    UseToday,
+    /// A key that repeats the one before it within moments (a held key): it may move or
+    /// delete, but never goes back a step.
+    Repeated(Box<Action>),
     Resize(u16, u16),
     /// The runtime tried to save the screening: the record id or the error.
     Saved(Result<String, String>),

@@ -4,23 +4,25 @@
 //! The questions come from the rule set. The form asks a question only when it applies
 //! (its `ask_when`) and can still change the determination given the answers before it;
 //! the others are skipped and shown on the review as not needed, where they can still be
-//! answered.
+//! answered. Which questions are asked is worked out once per change of the answers or the
+//! date ([`Relevance`]), not on every key press or frame: each check screens every case.
 
 use std::collections::BTreeSet;
 
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
-use tui_input::Input;
 
 use super::draft::Draft;
 use super::history_view::HistoryView;
 use super::keys::{Context, KeyMap};
 use super::theme::Theme;
+use super::view::too_small;
+use super::widgets::scroll_view::ScrollView;
+use super::widgets::text_field::TextField;
 use crate::engine::{Answers, applies, question_matters};
-use crate::present::Presentation;
-use crate::rules::RuleSet;
+use crate::present::{ClauseView, Presentation};
+use crate::rules::{QuestionKind, RuleSet, UNKNOWN};
 use crate::screening::{Details, Field, Screening, parse_date};
-use crate::text::sanitize;
 
 /// The form's steps: one per question (by position in the rule set), then the record
 /// details, the review and the determination.
@@ -54,7 +56,9 @@ pub enum Skip {
     /// Its `ask_when` does not hold for the answers given.
     NotApplicable,
     /// No answer to it can change the determination, given the answers before it.
-    NotNeeded,
+    /// `settled_by` is the question whose answer made it so (None: no answer is needed for
+    /// it to be so, e.g. on a date when nothing it bears on is in force).
+    NotNeeded { settled_by: Option<usize> },
 }
 
 /// What a confirmation overlay is asking about.
@@ -64,12 +68,23 @@ pub enum Pending {
     New,
 }
 
+/// Drafts from earlier sessions, offered for resume, one highlighted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumeList {
+    pub drafts: Vec<Draft>,
+    pub selected: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help,
     Confirm(Pending),
-    /// A draft from an earlier session, offered for resume.
-    Resume(Box<Draft>),
+    /// Drafts from earlier sessions, offered for resume.
+    Resume(ResumeList),
+    /// A resumed draft's screening date is not today: keep it or screen as on today?
+    KeepDate {
+        old: Date,
+    },
 }
 
 /// Whether the determination on screen is in the history.
@@ -86,9 +101,116 @@ pub enum SaveState {
 pub struct Decision {
     pub screening: Screening,
     pub presentation: Presentation,
-    /// The text report, for the scrolled view.
-    pub report: String,
     pub saved: SaveState,
+}
+
+impl Decision {
+    /// Every clause in the order the screen lists them: decisive, also binding, not
+    /// counting, context.
+    pub fn clauses(&self) -> impl Iterator<Item = &ClauseView> {
+        self.presentation.groups.iter().flat_map(|g| &g.clauses)
+    }
+}
+
+/// What the lower part of the determination screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// Every clause, one line each.
+    List,
+    /// The highlighted clause in full.
+    Clause,
+    /// The why-trace and the notes behind the badges.
+    Why,
+}
+
+/// The determination screen's own state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResultView {
+    pub pane: Pane,
+    /// The highlighted clause, by position in [`Decision::clauses`].
+    pub selected: usize,
+    /// The scroll of the clause or why pane.
+    pub scroll: ScrollView,
+}
+
+impl Default for ResultView {
+    fn default() -> ResultView {
+        ResultView {
+            pane: Pane::List,
+            selected: 0,
+            scroll: ScrollView::default(),
+        }
+    }
+}
+
+/// The filter of a country question's list: typed text and the options it matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub filter: TextField,
+    /// Option positions that match, best first; `unknown` always among them.
+    pub matches: Vec<usize>,
+}
+
+/// Most characters a country filter takes.
+const FILTER_LIMIT: usize = 40;
+
+impl Picker {
+    fn new(rules: &RuleSet, q: usize) -> Picker {
+        let mut picker = Picker {
+            filter: TextField::new("", FILTER_LIMIT),
+            matches: Vec::new(),
+        };
+        picker.refilter(rules, q);
+        picker
+    }
+
+    /// Match the options of question `q` against the filter: a code typed in full first,
+    /// then names (or other names) that start with the text, then those that contain it,
+    /// each in list order. `unknown` is always offered, last.
+    pub fn refilter(&mut self, rules: &RuleSet, q: usize) {
+        let Some(question) = rules.questions.get(q) else {
+            self.matches.clear();
+            return;
+        };
+        let needle = self.filter.value().trim().to_lowercase();
+        let rank = |o: &crate::rules::AnswerOption| -> Option<u8> {
+            if needle.is_empty() {
+                return Some(0);
+            }
+            let names = || {
+                std::iter::once(&o.label)
+                    .chain(&o.also)
+                    .map(|n| n.to_lowercase())
+            };
+            if o.id.to_lowercase() == needle {
+                Some(0)
+            } else if names().any(|n| n.starts_with(&needle)) {
+                Some(1)
+            } else if names().any(|n| n.contains(&needle)) {
+                Some(2)
+            } else {
+                None
+            }
+        };
+        let mut ranked: Vec<(u8, usize)> = question
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.id != UNKNOWN)
+            .filter_map(|(i, o)| rank(o).map(|r| (r, i)))
+            .collect();
+        ranked.sort_by_key(|&(r, i)| (r, i));
+        self.matches = ranked.into_iter().map(|(_, i)| i).collect();
+        self.matches
+            .extend(question.options.iter().position(|o| o.id == UNKNOWN));
+    }
+}
+
+/// Which questions are asked, for the answers and the date they were worked out for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relevance {
+    key: Option<(Answers, Date, BTreeSet<String>)>,
+    skips: Vec<Option<Skip>>,
 }
 
 pub struct App {
@@ -108,16 +230,18 @@ pub struct App {
     pub answers: Answers,
     /// Questions the officer answered from the review although they were not needed.
     pub answered_anyway: BTreeSet<String>,
-    /// Going back to the review once the answer being changed is given.
-    pub from_review: bool,
-    /// The highlighted row of each question's list, by question position.
+    /// Where answering a question returns to: the review (changing an answer there), or
+    /// the determination, screened again (answering an open question from it).
+    pub return_to: Option<Step>,
+    /// The highlighted option of each question's list, by question position.
     pub highlight: Vec<usize>,
-    /// One input per `Field::ALL`, the date first.
-    pub inputs: Vec<Input>,
+    /// The filter of the country question on screen.
+    pub picker: Picker,
+    /// One field per `Field::ALL`, the date first.
+    pub fields: Vec<TextField>,
     pub focus: usize,
-    pub errors: Vec<Option<String>>,
     pub decision: Option<Decision>,
-    pub scroll: u16,
+    pub result: ResultView,
     pub overlay: Option<Overlay>,
     /// A one-line message about something the runtime did (e.g. the draft could not be written).
     pub notice: Option<String>,
@@ -125,12 +249,20 @@ pub struct App {
     pub size: (u16, u16),
     /// The history view, open over the form (which stays as it was) until Esc.
     pub history: Option<Box<HistoryView>>,
+    /// This workbench's draft: its file name in the data directory and when the screening
+    /// in it was started.
+    pub draft_id: String,
+    pub started: DateTime,
+    /// The time now, injected like `today` (tests see midnight of `today`).
+    pub clock: Box<dyn Fn() -> DateTime>,
+    relevance: Relevance,
 }
 
 impl App {
     pub fn new(rules: RuleSet, today: Date, theme: Theme) -> App {
         let questions = rules.questions.len();
-        App {
+        let picker = Picker::new(&rules, 0);
+        let mut app = App {
             rules,
             today,
             theme,
@@ -140,44 +272,53 @@ impl App {
             step: Step::Question(0),
             answers: Answers::new(),
             answered_anyway: BTreeSet::new(),
-            from_review: false,
+            return_to: None,
             highlight: vec![0; questions],
-            inputs: fresh_inputs(today, &Details::default()),
+            picker,
+            fields: fresh_fields(today, &Details::default()),
             focus: 0,
-            errors: vec![None; Field::ALL.len()],
             decision: None,
-            scroll: 0,
+            result: ResultView::default(),
             overlay: None,
             notice: None,
             size: (80, 24),
             history: None,
-        }
+            draft_id: String::new(),
+            started: today.to_datetime(jiff::civil::Time::midnight()),
+            clock: Box::new(move || today.to_datetime(jiff::civil::Time::midnight())),
+            relevance: Relevance::default(),
+        };
+        app.refresh();
+        app
     }
 
     /// Prefill this and every later new screening with `defaults` and `preselected`.
     pub fn with_defaults(mut self, defaults: Details, preselected: Answers) -> App {
-        self.inputs = fresh_inputs(self.today, &defaults);
+        self.fields = fresh_fields(self.today, &defaults);
         self.defaults = defaults;
         self.preselected = preselected;
         self.highlight_answers();
         self
     }
 
-    /// Start a fresh screening; rules, theme, keys, defaults and size stay.
+    /// Start a fresh screening; rules, theme, keys, defaults, size and the draft's name
+    /// stay.
     pub fn reset(&mut self) {
+        self.started = (self.clock)();
         self.step = Step::Question(0);
         self.answers = Answers::new();
         self.answered_anyway.clear();
-        self.from_review = false;
+        self.return_to = None;
         self.highlight = vec![0; self.rules.questions.len()];
-        self.inputs = fresh_inputs(self.today, &self.defaults);
+        self.fields = fresh_fields(self.today, &self.defaults);
         self.focus = 0;
-        self.errors = vec![None; Field::ALL.len()];
         self.decision = None;
-        self.scroll = 0;
+        self.result = ResultView::default();
         self.overlay = None;
         self.notice = None;
         self.highlight_answers();
+        self.enter_step();
+        self.refresh();
     }
 
     /// Put each question's highlight on its answer (or the preselected one).
@@ -193,11 +334,39 @@ impl App {
         }
     }
 
+    /// Set up the step just entered: a country question starts with an empty filter, the
+    /// record details with the focused field selected.
+    pub fn enter_step(&mut self) {
+        match self.step {
+            Step::Question(q) => self.picker = Picker::new(&self.rules, q),
+            Step::Details => {
+                if let Some(field) = self.fields.get_mut(self.focus) {
+                    field.focus();
+                }
+            }
+            Step::Review | Step::Result => {}
+        }
+    }
+
+    /// Whether question `q` is picked from a filtered list (a country) rather than a
+    /// numbered one.
+    pub fn is_picker(&self, q: usize) -> bool {
+        self.rules
+            .questions
+            .get(q)
+            .is_some_and(|question| question.kind == QuestionKind::Country)
+    }
+
     /// Which commands are live now.
     pub fn context(&self) -> Context {
+        if too_small(self.size) {
+            return Context::TooSmall;
+        }
         match &self.overlay {
             Some(Overlay::Help) => Context::Help,
-            Some(Overlay::Confirm(_) | Overlay::Resume(_)) => Context::Confirm,
+            Some(Overlay::Confirm(_)) => Context::Confirm,
+            Some(Overlay::Resume(_)) => Context::Resume,
+            Some(Overlay::KeepDate { .. }) => Context::KeepDate,
             None => self.screen_context(),
         }
     }
@@ -208,6 +377,7 @@ impl App {
             return history.context();
         }
         match self.step {
+            Step::Question(q) if self.is_picker(q) => Context::Picker,
             Step::Question(_) => Context::List,
             Step::Details => Context::Form,
             Step::Review => Context::Review,
@@ -223,13 +393,13 @@ impl App {
         }
     }
 
-    pub fn input(&self, field: Field) -> &Input {
-        &self.inputs[field_index(field)]
+    pub fn field(&self, field: Field) -> &TextField {
+        &self.fields[field_index(field)]
     }
 
     pub fn details(&self) -> Details {
         let mut details = Details::default();
-        for (field, input) in Field::ALL.into_iter().zip(&self.inputs) {
+        for (field, input) in Field::ALL.into_iter().zip(&self.fields) {
             field.set(&mut details, input.value().to_string());
         }
         details
@@ -237,33 +407,71 @@ impl App {
 
     /// The screening date typed, or today while it does not parse.
     pub fn date(&self) -> Date {
-        parse_date(self.input(Field::Date).value()).unwrap_or(self.today)
+        parse_date(self.field(Field::Date).value()).unwrap_or(self.today)
     }
 
-    /// Why question `q` is not asked, given the answers to the questions before it, or
-    /// None when it is asked.
+    /// Work out again which questions are asked, if the answers or the date changed since
+    /// the last time. `update` calls it after every action, so a key press that changes
+    /// neither costs nothing.
+    pub fn refresh(&mut self) {
+        let key = self.relevance_key();
+        if self.relevance.key.as_ref() != Some(&key) {
+            self.relevance.skips = self.compute_skips();
+            self.relevance.key = Some(key);
+        }
+    }
+
+    fn relevance_key(&self) -> (Answers, Date, BTreeSet<String>) {
+        (
+            self.answers.clone(),
+            self.date(),
+            self.answered_anyway.clone(),
+        )
+    }
+
+    /// Why question `q` is not asked, given the answers to the questions asked before it,
+    /// or None when it is asked.
     pub fn skip(&self, q: usize) -> Option<Skip> {
-        let question = self.rules.questions.get(q)?;
-        let earlier = self.answers_before(q);
-        if applies(&self.rules, &earlier, self.date(), &question.id) == Some(false) {
-            return Some(Skip::NotApplicable);
+        if self.relevance.key.as_ref() == Some(&self.relevance_key()) {
+            return self.relevance.skips.get(q).copied().flatten();
         }
-        if self.answered_anyway.contains(&question.id) {
-            return None;
-        }
-        (!question_matters(&self.rules, &earlier, self.date(), &question.id))
-            .then_some(Skip::NotNeeded)
+        // State changed outside `update` (a test setting answers directly): work it out.
+        self.compute_skips().get(q).copied().flatten()
     }
 
-    /// The answers given to questions before `q` that are asked.
-    fn answers_before(&self, q: usize) -> Answers {
+    /// For each question in order: skipped (and why) or asked, given the answers to the
+    /// questions asked before it.
+    fn compute_skips(&self) -> Vec<Option<Skip>> {
+        let date = self.date();
         let mut earlier = Answers::new();
-        for question in self.rules.questions.iter().take(q) {
-            if let Some(a) = self.answers.get(&question.id) {
-                earlier.set(&question.id, a);
+        // The answers before each question, for naming the one that settled a skip.
+        let mut prefixes: Vec<(usize, Answers)> = Vec::new();
+        let mut skips = Vec::with_capacity(self.rules.questions.len());
+        for (q, question) in self.rules.questions.iter().enumerate() {
+            let skip = if applies(&self.rules, &earlier, date, &question.id) == Some(false) {
+                Some(Skip::NotApplicable)
+            } else if self.answered_anyway.contains(&question.id)
+                || question_matters(&self.rules, &earlier, date, &question.id)
+            {
+                None
+            } else {
+                // The latest answer before which the question still mattered.
+                let settled_by = prefixes
+                    .iter()
+                    .rev()
+                    .find(|(_, before)| question_matters(&self.rules, before, date, &question.id))
+                    .map(|(p, _)| *p);
+                Some(Skip::NotNeeded { settled_by })
+            };
+            if skip.is_none()
+                && let Some(answer) = self.answers.get(&question.id)
+            {
+                prefixes.push((q, earlier.clone()));
+                earlier.set(&question.id, answer);
             }
+            skips.push(skip);
         }
-        earlier
+        skips
     }
 
     /// The first question from `from` on that is asked, if any.
@@ -286,9 +494,7 @@ impl App {
             }
             answers.set(
                 &question.id,
-                self.answers
-                    .get(&question.id)
-                    .unwrap_or(crate::rules::UNKNOWN),
+                self.answers.get(&question.id).unwrap_or(UNKNOWN),
             );
         }
         answers
@@ -305,13 +511,15 @@ impl App {
             return None;
         }
         let details = self.details();
-        let date = self.input(Field::Date).value().to_string();
+        let date = self.field(Field::Date).value().to_string();
         let untouched =
             self.answers.is_empty() && details == self.defaults && date == self.today.to_string();
         if untouched {
             return None;
         }
         Some(Draft {
+            id: self.draft_id.clone(),
+            started: self.started,
             step: if self.step == Step::Result {
                 Step::Review
             } else {
@@ -324,9 +532,12 @@ impl App {
         })
     }
 
-    /// Take over a draft; answers the rule set no longer offers are dropped, and text is
-    /// sanitised since the file may have been edited by hand.
+    /// Take over a draft, its name included (this workbench goes on writing it); answers
+    /// the rule set no longer offers are dropped, and text is sanitised since the file may
+    /// have been edited by hand.
     pub fn resume(&mut self, draft: &Draft) {
+        self.draft_id = draft.id.clone();
+        self.started = draft.started;
         self.answers = Answers::new();
         for (q, value) in draft.answers.iter() {
             if self
@@ -344,10 +555,10 @@ impl App {
             .cloned()
             .collect();
         self.highlight_answers();
-        self.inputs[field_index(Field::Date)] = Input::new(sanitize(&draft.date));
+        self.fields[field_index(Field::Date)].set_value(&draft.date);
         for field in Field::ALL {
             if let Some(value) = field.get(&draft.details) {
-                self.inputs[field_index(field)] = Input::new(sanitize(value));
+                self.fields[field_index(field)].set_value(value);
             }
         }
         self.step = match draft.step {
@@ -355,6 +566,9 @@ impl App {
             Step::Question(q) if q >= self.rules.questions.len() => Step::Review,
             step => step,
         };
+        self.focus = 0;
+        self.enter_step();
+        self.refresh();
     }
 
     /// Whether quitting now would drop a determination that is not in the history.
@@ -370,12 +584,14 @@ pub fn field_index(field: Field) -> usize {
 }
 
 /// Record fields for a new screening: the date set to today, the rest from `defaults`.
-fn fresh_inputs(today: Date, defaults: &Details) -> Vec<Input> {
+fn fresh_fields(today: Date, defaults: &Details) -> Vec<TextField> {
     Field::ALL
         .into_iter()
-        .map(|f| match f.get(defaults) {
-            Some(value) => Input::new(sanitize(value)),
-            None => Input::new(today.to_string()),
+        .map(|f| {
+            let value = f
+                .get(defaults)
+                .map_or_else(|| today.to_string(), str::to_string);
+            TextField::new(&value, f.max_chars())
         })
         .collect()
 }

@@ -1,21 +1,34 @@
-//! The draft: the answers and record fields of the screening in progress, written on every
-//! step change so a dropped connection loses nothing, offered for resume on the next start,
-//! and removed once the screening is saved or the officer starts a new one.
+//! Drafts: the answers and record fields of a screening in progress, written on every step
+//! change so a dropped connection loses nothing, offered for resume on the next start, and
+//! removed once the screening is saved or the officer discards it.
+//!
+//! Each workbench keeps its own draft, `drafts/<id>.json` in the data directory, so several
+//! workbenches on one data directory never overwrite each other's. A running workbench
+//! holds a lock on `drafts/<id>.lock`; the list offered at start-up leaves out the drafts
+//! another running workbench holds. Writes go to a new private temporary file (O_EXCL,
+//! 0600) that is renamed over the draft, so a draft is always whole.
 
-use std::fs;
+use std::fs::{self, File, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
 use super::app::Step;
 use crate::engine::Answers;
+use crate::files::{create_new_private, random_hex};
 use crate::screening::Details;
 
-pub const FILE_NAME: &str = "draft.json";
+/// The folder of the drafts, inside the data directory.
+pub const DIR: &str = "drafts";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
+    /// The file's name without `.json`: one per workbench session.
+    pub id: String,
+    /// When the screening was started, local time.
+    pub started: DateTime,
     /// The step the officer was on (a determination resumes at the review).
     pub step: Step,
     /// The options chosen so far, by question id.
@@ -28,51 +41,140 @@ pub struct Draft {
     pub details: Details,
 }
 
-pub fn path(dir: &Path) -> PathBuf {
-    dir.join(FILE_NAME)
+/// A name for a new workbench's draft: the start time, then randomness, so names sort by
+/// age and never collide.
+pub fn new_id(started: DateTime) -> Result<String, String> {
+    Ok(format!(
+        "{}-{}",
+        started.strftime("%Y%m%d-%H%M%S"),
+        random_hex(4)?
+    ))
 }
 
-/// Write the draft atomically (temporary file, then rename) with owner-only permissions:
-/// it holds counterparty names.
-pub fn save(dir: &Path, draft: &Draft) -> Result<(), String> {
-    create_private_dir(dir)?;
+fn dir_of(data: &Path) -> PathBuf {
+    data.join(DIR)
+}
+
+/// Where the draft `id` lives. Ids come from [`new_id`] or from a file name in the folder,
+/// never from a path, so they cannot point elsewhere.
+pub fn path(data: &Path, id: &str) -> PathBuf {
+    dir_of(data).join(format!("{id}.json"))
+}
+
+fn lock_path(data: &Path, id: &str) -> PathBuf {
+    dir_of(data).join(format!("{id}.lock"))
+}
+
+/// Write the draft atomically with owner-only permissions: it holds counterparty names.
+pub fn save(data: &Path, draft: &Draft) -> Result<(), String> {
+    let target = path(data, &draft.id);
+    let shown = target.display();
+    create_private_dir(&dir_of(data))?;
     let json =
         serde_json::to_vec_pretty(draft).map_err(|e| format!("cannot encode the draft: {e}"))?;
-    let tmp = dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+    let tmp = dir_of(data).join(format!(".{}.{}.tmp", draft.id, random_hex(8)?));
     let write = || -> std::io::Result<()> {
-        let mut file = private_file(&tmp)?;
+        let mut file = create_new_private(&tmp)?;
         file.write_all(&json)?;
         file.sync_all()?;
-        fs::rename(&tmp, path(dir))
+        fs::rename(&tmp, &target)
     };
     write().map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        format!("cannot write the draft {}: {e}", path(dir).display())
+        format!("cannot write the draft {shown}: {e}")
     })
 }
 
-/// The saved draft, if there is one.
-pub fn load(dir: &Path) -> Result<Option<Draft>, String> {
-    let file = path(dir);
-    match fs::read(&file) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            format!(
-                "the draft {} is unreadable ({e}); it will be replaced",
+/// The drafts no running workbench holds, oldest first. An unreadable draft is reported
+/// (by its file) and left alone.
+pub fn list(data: &Path) -> (Vec<Draft>, Vec<String>) {
+    let mut drafts = Vec::new();
+    let mut problems = Vec::new();
+    let entries = match fs::read_dir(dir_of(data)) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (drafts, problems),
+        Err(e) => {
+            problems.push(format!("cannot read the drafts in {}: {e}", data.display()));
+            return (drafts, problems);
+        }
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(id) = name.strip_suffix(".json").filter(|id| !id.starts_with('.')) else {
+            continue;
+        };
+        if held_elsewhere(data, id) {
+            continue;
+        }
+        let file = entry.path();
+        match fs::read(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| serde_json::from_slice::<Draft>(&bytes).map_err(|e| e.to_string()))
+        {
+            // The file's name is the id, whatever the file says.
+            Ok(draft) => drafts.push(Draft {
+                id: id.to_string(),
+                ..draft
+            }),
+            Err(e) => problems.push(format!(
+                "the draft {} is unreadable ({e}); it is left as it is",
                 file.display()
-            )
+            )),
+        }
+    }
+    drafts.sort_by(|a, b| (a.started, &a.id).cmp(&(b.started, &b.id)));
+    (drafts, problems)
+}
+
+/// Whether another running workbench holds the draft `id`.
+fn held_elsewhere(data: &Path, id: &str) -> bool {
+    let Ok(file) = File::options().write(true).open(lock_path(data, id)) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(TryLockError::WouldBlock))
+}
+
+/// The lock a workbench holds on its draft while it runs; released when dropped.
+#[derive(Debug)]
+pub struct Claim {
+    pub id: String,
+    _file: File,
+}
+
+/// Hold the draft `id` for this workbench, so no other one offers it for resume. Fails
+/// when another running workbench holds it.
+pub fn claim(data: &Path, id: &str) -> Result<Claim, String> {
+    create_private_dir(&dir_of(data))?;
+    let target = lock_path(data, id);
+    let file = match create_new_private(&target) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => File::options()
+            .write(true)
+            .open(&target)
+            .map_err(|e| format!("cannot open {}: {e}", target.display()))?,
+        Err(e) => return Err(format!("cannot create {}: {e}", target.display())),
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(Claim {
+            id: id.to_string(),
+            _file: file,
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read the draft {}: {e}", file.display())),
+        Err(TryLockError::WouldBlock) => Err(format!(
+            "the draft {id} is open in another workbench; changes here are kept separately"
+        )),
+        Err(TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", target.display())),
     }
 }
 
-pub fn remove(dir: &Path) -> Result<(), String> {
-    match fs::remove_file(path(dir)) {
+/// Remove the draft `id` and its lock file.
+pub fn remove(data: &Path, id: &str) -> Result<(), String> {
+    let _ = fs::remove_file(lock_path(data, id));
+    match fs::remove_file(path(data, id)) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(format!(
             "cannot remove the draft {}: {e}",
-            path(dir).display()
+            path(data, id).display()
         )),
     }
 }
@@ -84,41 +186,23 @@ fn create_private_dir(dir: &Path) -> Result<(), String> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
-        .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))
+        .map_err(|e| format!("cannot create the drafts folder {}: {e}", dir.display()))
 }
 
 #[cfg(not(unix))]
 fn create_private_dir(dir: &Path) -> Result<(), String> {
     fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))
-}
-
-#[cfg(unix)]
-fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(path)
+        .map_err(|e| format!("cannot create the drafts folder {}: {e}", dir.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sample() -> Draft {
+    fn sample(id: &str, started: &str) -> Draft {
         Draft {
+            id: id.into(),
+            started: started.parse().expect("date-time"),
             step: Step::Details,
             answers: Answers::new().with("stage", "mining"),
             answered_anyway: Vec::new(),
@@ -131,28 +215,54 @@ mod tests {
     }
 
     #[test]
-    fn save_load_remove_round_trip_with_private_permissions() {
+    fn save_list_remove_round_trip_with_private_permissions() {
         let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join("data");
-        assert_eq!(load(&dir), Ok(None));
-        save(&dir, &sample()).expect("saved");
-        assert_eq!(load(&dir), Ok(Some(sample())));
+        let data = tmp.path().join("data");
+        assert_eq!(list(&data), (vec![], vec![]));
+        let older = sample("b", "2026-11-28T09:00");
+        let newer = sample("a", "2026-11-29T09:00");
+        save(&data, &newer).expect("saved");
+        save(&data, &older).expect("saved");
+        save(&data, &older).expect("saved again over itself");
+        assert_eq!(
+            list(&data),
+            (vec![older, newer.clone()], vec![]),
+            "oldest first"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = |p: &Path| fs::metadata(p).map(|m| m.permissions().mode() & 0o777).ok();
-            assert_eq!(mode(&dir), Some(0o700));
-            assert_eq!(mode(&path(&dir)), Some(0o600));
+            assert_eq!(mode(&dir_of(&data)), Some(0o700));
+            assert_eq!(mode(&path(&data, "a")), Some(0o600));
         }
-        remove(&dir).expect("removed");
-        assert_eq!(load(&dir), Ok(None));
-        remove(&dir).expect("removing twice is fine");
+        remove(&data, "b").expect("removed");
+        assert_eq!(list(&data).0, vec![newer]);
+        remove(&data, "b").expect("removing twice is fine");
+    }
+
+    #[test]
+    fn a_draft_held_by_a_running_workbench_is_not_offered() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let draft = sample("held", "2026-11-28T09:00");
+        save(tmp.path(), &draft).expect("saved");
+        let claim = claim(tmp.path(), "held").expect("claimed");
+        assert_eq!(list(tmp.path()).0, vec![]);
+        assert!(
+            super::claim(tmp.path(), "held").is_err(),
+            "one holder at a time"
+        );
+        drop(claim);
+        assert_eq!(list(tmp.path()).0, vec![draft]);
     }
 
     #[test]
     fn a_corrupt_draft_is_reported_not_fatal() {
         let tmp = tempfile::tempdir().expect("tempdir");
-        fs::write(path(tmp.path()), b"{not json").expect("write");
-        assert!(load(tmp.path()).unwrap_err().contains("unreadable"));
+        fs::create_dir_all(dir_of(tmp.path())).expect("dir");
+        fs::write(path(tmp.path(), "x"), b"{not json").expect("write");
+        let (drafts, problems) = list(tmp.path());
+        assert!(drafts.is_empty());
+        assert!(problems[0].contains("unreadable"), "{problems:?}");
     }
 }

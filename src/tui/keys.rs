@@ -12,11 +12,19 @@ use super::action::{Action, Edit, HistoryCommand};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
     List,
+    /// A country question: typing filters the list.
+    Picker,
     Form,
     Review,
     Result,
     Help,
     Confirm,
+    /// Drafts from earlier sessions, offered for resume.
+    Resume,
+    /// A resumed draft's old screening date: keep it or use today.
+    KeepDate,
+    /// The terminal is below the minimum size: only Ctrl-C acts.
+    TooSmall,
     /// The history's records, newest first.
     HistoryList,
     /// Typing into the history's filter bar.
@@ -37,6 +45,7 @@ impl Context {
         matches!(
             self,
             Context::Form
+                | Context::Picker
                 | Context::HistoryFilter
                 | Context::HistoryDate
                 | Context::HistoryOverride
@@ -238,12 +247,14 @@ pub struct Command {
 
 use Context::{
     Confirm, Form, Help, HistoryDate, HistoryDetail, HistoryDiff, HistoryFilter, HistoryList,
-    HistoryOverride, List, Result as ResultCtx, Review,
+    HistoryOverride, KeepDate, List, Picker, Result as ResultCtx, Resume, Review,
 };
 
+/// Where Up and Down move something (the review has nothing to move).
 const BROWSE: &[Context] = &[
     List,
-    Review,
+    Picker,
+    Resume,
     ResultCtx,
     HistoryList,
     HistoryDetail,
@@ -252,6 +263,7 @@ const BROWSE: &[Context] = &[
 ];
 const SCREENS: &[Context] = &[
     List,
+    Picker,
     Form,
     Review,
     ResultCtx,
@@ -264,11 +276,14 @@ const SCREENS: &[Context] = &[
 ];
 const ALL: &[Context] = &[
     List,
+    Picker,
     Form,
     Review,
     ResultCtx,
     Help,
     Confirm,
+    Resume,
+    KeepDate,
     HistoryList,
     HistoryFilter,
     HistoryDetail,
@@ -286,11 +301,11 @@ const HISTORY: &[Context] = &[
     HistoryOverride,
 ];
 /// Where a text field has focus.
-const TEXT: &[Context] = &[Form, HistoryFilter, HistoryDate, HistoryOverride];
+const TEXT: &[Context] = &[Form, Picker, HistoryFilter, HistoryDate, HistoryOverride];
 /// Where several text fields take turns.
 const FIELDS: &[Context] = &[Form, HistoryFilter];
 /// Where a long text scrolls by pages.
-const PAGED: &[Context] = &[ResultCtx, HistoryList, HistoryDetail, HistoryDiff];
+const PAGED: &[Context] = &[Picker, ResultCtx, HistoryList, HistoryDetail, HistoryDiff];
 
 fn command(
     name: &'static str,
@@ -358,6 +373,46 @@ impl Default for KeyMap {
                 Action::No,
                 "No, stay here",
                 Some("no"),
+            ),
+            command(
+                "resume",
+                &[Resume],
+                &[p(K::Enter), Key::ch('y')],
+                Action::Yes,
+                "Resume the highlighted draft",
+                Some("resume it"),
+            ),
+            command(
+                "discard",
+                &[Resume],
+                &[Key::ch('d'), p(K::Delete)],
+                Action::Discard,
+                "Discard the highlighted draft for good",
+                Some("discard it"),
+            ),
+            command(
+                "start-new",
+                &[Resume],
+                &[Key::ch('n'), p(K::Esc)],
+                Action::No,
+                "Start a new screening; the drafts are kept for later",
+                Some("new screening"),
+            ),
+            command(
+                "use-today",
+                &[KeepDate],
+                &[Key::ch('t'), p(K::Enter)],
+                Action::UseToday,
+                "Screen as on today",
+                Some("use today"),
+            ),
+            command(
+                "keep-date",
+                &[KeepDate],
+                &[Key::ch('k'), p(K::Esc)],
+                Action::KeepDate,
+                "Keep the draft's screening date",
+                Some("keep the old date"),
             ),
             command(
                 "prev-field",
@@ -490,18 +545,42 @@ impl Default for KeyMap {
             command(
                 "change",
                 &[Review],
-                &DIGITS[..4],
+                &DIGITS,
                 Action::Jump(0),
-                "Change the answer of step N",
+                "Change the answer of line N (a question not needed too)",
                 Some("change"),
             ),
             command(
                 "next",
-                &[List, Form, Review],
+                &[List, Picker, Form, Review],
                 &[p(K::Enter)],
                 Action::Next,
                 "List: choose and go on. Form: next field, on the last one go on. Review: screen now",
                 Some("next"),
+            ),
+            command(
+                "open-clause",
+                &[ResultCtx],
+                &[p(K::Enter)],
+                Action::Next,
+                "Open the highlighted clause in full (text, note, sources); again to close",
+                Some("clause"),
+            ),
+            command(
+                "why",
+                &[ResultCtx],
+                &[Key::ch('w')],
+                Action::Why,
+                "Show or hide the why-trace: each step's answers and the clauses it fired",
+                Some("why"),
+            ),
+            command(
+                "answer",
+                &[ResultCtx],
+                &[Key::ch('a')],
+                Action::AnswerOpen,
+                "Answer an open question now and screen again",
+                None,
             ),
             command(
                 "save",
@@ -609,7 +688,7 @@ impl Default for KeyMap {
             ),
             command(
                 "history",
-                &[List, Form, Review, ResultCtx],
+                &[List, Picker, Form, Review, ResultCtx],
                 &[Key::ch('H'), Key::ctrl('r')],
                 Action::History,
                 "Open the history of saved screenings (Esc comes back here)",
@@ -735,6 +814,15 @@ impl KeyMap {
             .or_else(|| live().find(|c| c.keys.contains(&key)))
     }
 
+    /// The keys that reach command `name` in `context`, as the key bar words them ("?"
+    /// when none does), for text that tells the officer which key to press.
+    pub fn words_for(&self, context: Context, name: &str) -> String {
+        self.commands(context)
+            .into_iter()
+            .find(|(c, _)| c.name == name)
+            .map_or_else(|| "?".into(), |(_, keys)| bar_words(&keys))
+    }
+
     /// The commands of a context with the keys that reach them there, in table order.
     pub fn commands(&self, context: Context) -> Vec<(&Command, Vec<Key>)> {
         self.commands
@@ -806,8 +894,18 @@ mod tests {
             Some(Action::Jump(7))
         );
         assert_eq!(
-            keys.action_for(Context::Review, &press(KeyCode::Char('7'))),
+            keys.action_for(Context::Result, &press(KeyCode::Char('7'))),
             None
+        );
+        assert_eq!(
+            keys.action_for(Context::Picker, &press(KeyCode::Char('q'))),
+            Some(Action::Type('q')),
+            "the country filter takes letters"
+        );
+        assert_eq!(
+            keys.action_for(Context::TooSmall, &press(KeyCode::Char('q'))),
+            None,
+            "nothing acts unseen"
         );
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for context in [
@@ -815,6 +913,7 @@ mod tests {
             Context::List,
             Context::Help,
             Context::Confirm,
+            Context::TooSmall,
         ] {
             assert_eq!(keys.action_for(context, &ctrl_c), Some(Action::Quit));
         }

@@ -1,5 +1,5 @@
 //! The interactive workbench: a ratatui form that walks an officer through one screening
-//! (stage, origin, recipient, record details, review) to the determination. Elm-shaped: one
+//! (the rule set's questions that matter, record details, review) to the determination. Elm-shaped: one
 //! `App`, `Action`s, a pure `update` and a `view`; this module is the runtime at the edge.
 
 pub mod action;
@@ -8,23 +8,26 @@ pub mod draft;
 pub mod history_io;
 pub mod history_view;
 pub mod keys;
+pub mod lines;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod widgets;
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::event::{self, Event, KeyCode, KeyEventKind};
 
 use crate::context::Context;
 use crate::exit::fail;
 use action::Action;
-use app::{App, Overlay};
+use app::{App, Overlay, ResumeList};
 use draft::Draft;
 use history_io::HistoryIo;
 use keys::KeyMap;
@@ -49,6 +52,14 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
     let mut app = App::new(ctx.rules.clone(), ctx.today, theme)
         .with_defaults(settings.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
+    // "Today" may be pinned; the time of day is the clock's.
+    let today = ctx.today;
+    app.clock = Box::new(move || today.to_datetime(jiff::ZonedDateTime::now().time()));
+    app.started = (app.clock)();
+    app.draft_id = match draft::new_id(app.started) {
+        Ok(id) => id,
+        Err(e) => return fail(e, 1),
+    };
     let data_dir = match &ctx.data_dir {
         Ok(dir) => Some(dir.clone()),
         Err(message) => {
@@ -57,15 +68,22 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
         }
     };
     if let Some(dir) = &data_dir {
-        match draft::load(dir) {
-            Ok(Some(draft)) => app.overlay = Some(Overlay::Resume(Box::new(draft))),
-            Ok(None) => {}
-            Err(message) => app.notice = Some(message),
+        let (drafts, problems) = draft::list(dir);
+        if !drafts.is_empty() {
+            app.overlay = Some(Overlay::Resume(ResumeList {
+                // Newest first: the one most likely wanted is highlighted.
+                drafts: drafts.into_iter().rev().collect(),
+                selected: 0,
+            }));
+        }
+        if let Some(problem) = problems.into_iter().next() {
+            app.notice = Some(problem);
         }
     }
     let drafts = Arc::new(Drafts {
         dir: data_dir,
         latest: Mutex::new(app.draft()),
+        claim: Mutex::new(None),
     });
     let mut waiter = match Waiter::new() {
         Ok(waiter) => waiter,
@@ -87,6 +105,7 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
         ctx,
         drafts,
         history: HistoryIo::new(ctx.history(), ctx.identity.clone()),
+        last_key: None,
     };
     let exit = runtime.event_loop(&mut app, &mut guard, &mut waiter);
     if !watchdog.stand_down() {
@@ -117,11 +136,13 @@ enum Exit {
 
 /// The draft's way to disk, shared with the watchdog: it holds the latest draft the main
 /// loop published, for the watchdog to keep when the main loop is too busy to. Its lock
-/// also keeps the two threads from writing at once (they share the temporary file).
+/// also keeps the two threads from writing at once.
 struct Drafts {
     /// Where drafts go; None when there is no data directory.
     dir: Option<PathBuf>,
     latest: Mutex<Option<Draft>>,
+    /// The draft this workbench holds, so no other one offers it for resume.
+    claim: Mutex<Option<draft::Claim>>,
 }
 
 impl Drafts {
@@ -129,10 +150,28 @@ impl Drafts {
         *self.lock() = draft;
     }
 
-    /// Write to the data directory, if there is one, with no other draft write under way.
-    fn write(&self, act: impl FnOnce(&Path) -> Result<(), String>) -> Result<(), String> {
+    /// Write the draft, holding its id first (a resumed draft changes it).
+    fn save(&self, draft: &Draft) -> Result<(), String> {
         let _writing = self.lock();
-        self.dir.as_deref().map_or(Ok(()), act)
+        let Some(dir) = &self.dir else {
+            return Ok(());
+        };
+        let mut claim = self.claim.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut taken = Ok(());
+        if claim.as_ref().is_none_or(|c| c.id != draft.id) {
+            match draft::claim(dir, &draft.id) {
+                Ok(c) => *claim = Some(c),
+                Err(message) => taken = Err(message),
+            }
+        }
+        draft::save(dir, draft).and(taken)
+    }
+
+    fn remove(&self, id: &str) -> Result<(), String> {
+        let _writing = self.lock();
+        self.dir
+            .as_deref()
+            .map_or(Ok(()), |dir| draft::remove(dir, id))
     }
 
     /// The watchdog's way out: keep what the main loop last published.
@@ -153,10 +192,14 @@ struct Runtime<'a> {
     ctx: &'a Context,
     drafts: Arc<Drafts>,
     history: HistoryIo,
+    /// The last key pressed and when, to tell a held Backspace from a fresh press.
+    last_key: Option<(KeyCode, Instant)>,
 }
 
 impl Runtime<'_> {
     fn event_loop(&mut self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> Exit {
+        // Keys typed before the resume dialog showed were meant for something else.
+        let mut typed_ahead = matches!(app.overlay, Some(Overlay::Resume(_)));
         loop {
             // A resize may arrive before crossterm watches SIGWINCH; the size is checked each time.
             if let Ok(size) = guard.terminal.size()
@@ -170,6 +213,16 @@ impl Runtime<'_> {
                     Some(Wake::Stop(stop)) => Exit::Stop(stop),
                     _ => Exit::Failed(format!("cannot draw: {e}")),
                 };
+            }
+            if std::mem::take(&mut typed_ahead) {
+                match discard_typed_ahead() {
+                    Ok(Some((w, h))) => {
+                        update(app, Action::Resize(w, h));
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(stop) => return Exit::Stop(stop),
+                }
             }
             // While the history loads, read a chunk whenever no key is waiting; otherwise
             // block until something happens.
@@ -203,7 +256,7 @@ impl Runtime<'_> {
                     Err(_) => return Exit::Stop(Stop::HangUp),
                 }
                 let action = match event::read() {
-                    Ok(event) => to_action(app, event),
+                    Ok(event) => self.action_of(app, event),
                     Err(_) => return Exit::Stop(Stop::HangUp),
                 };
                 if self.dispatch(app, action) {
@@ -240,16 +293,8 @@ impl Runtime<'_> {
                             .ok_or_else(|| "the history returned no record id".to_string())
                     }),
             )),
-            Effect::SaveDraft(draft) => self
-                .drafts
-                .write(|dir| draft::save(dir, &draft))
-                .err()
-                .map(Action::DraftFailed),
-            Effect::DiscardDraft => self
-                .drafts
-                .write(draft::remove)
-                .err()
-                .map(Action::DraftFailed),
+            Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
+            Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
             Effect::History(effect) => self.history.perform(effect),
             Effect::Quit => None,
         }
@@ -259,20 +304,55 @@ impl Runtime<'_> {
     /// no draft.
     fn keep_draft(&self, app: &App) {
         if let Some(draft) = app.draft() {
-            let _ = self.drafts.write(|dir| draft::save(dir, &draft));
+            let _ = self.drafts.save(&draft);
         }
     }
 }
 
-/// Key presses through the command table (releases and repeats of other kinds are ignored),
-/// pastes as text, resizes as sizes.
-fn to_action(app: &App, event: Event) -> Option<Action> {
-    match event {
-        Event::Key(key) if key.kind == KeyEventKind::Press => {
-            app.keys.action_for(app.context(), &key)
+/// A Backspace this soon after the one before is a held key repeating, not a fresh press:
+/// terminals start repeating 250-660 ms after the press (the X default is 660 ms).
+const HELD: Duration = Duration::from_millis(700);
+
+impl Runtime<'_> {
+    /// Key presses through the command table (releases and repeats of other kinds are
+    /// ignored), pastes as text, resizes as sizes. A Backspace right after another is marked
+    /// held, so holding it down never walks back through the steps.
+    fn action_of(&mut self, app: &App, event: Event) -> Option<Action> {
+        match event {
+            Event::Key(key) if key.kind == KeyEventKind::Press => {
+                let now = Instant::now();
+                let held = key.code == KeyCode::Backspace
+                    && self.last_key.is_some_and(|(code, at)| {
+                        code == key.code && now.duration_since(at) < HELD
+                    });
+                self.last_key = Some((key.code, now));
+                let action = app.keys.action_for(app.context(), &key)?;
+                Some(if held {
+                    Action::Repeated(Box::new(action))
+                } else {
+                    action
+                })
+            }
+            Event::Paste(text) => Some(Action::Paste(text)),
+            Event::Resize(w, h) => Some(Action::Resize(w, h)),
+            _ => None,
         }
-        Event::Paste(text) => Some(Action::Paste(text)),
-        Event::Resize(w, h) => Some(Action::Resize(w, h)),
-        _ => None,
+    }
+}
+
+/// Drop the input already queued (keys typed during start-up), keeping the last resize.
+fn discard_typed_ahead() -> Result<Option<(u16, u16)>, Stop> {
+    let mut resized = None;
+    loop {
+        match event::poll(Duration::ZERO) {
+            Ok(true) => {}
+            Ok(false) => return Ok(resized),
+            Err(_) => return Err(Stop::HangUp),
+        }
+        match event::read() {
+            Ok(Event::Resize(w, h)) => resized = Some((w, h)),
+            Ok(_) => {}
+            Err(_) => return Err(Stop::HangUp),
+        }
     }
 }

@@ -2,34 +2,45 @@
 //! the runtime must do (save, write the draft, quit) as an `Effect`. No IO happens here, so
 //! every behaviour is testable with plain values.
 
-use tui_input::{Input, InputRequest};
-
 use super::action::{Action, Edit};
-use super::app::{App, Decision, Overlay, Pending, SaveState, Step, field_index};
+use super::app::{
+    App, Decision, Overlay, Pane, Pending, ResultView, SaveState, Skip, Step, field_index,
+};
 use super::draft::Draft;
 use super::history_view::{self, HistoryEffect};
 use super::screens::result;
+use super::view::too_small;
+use super::widgets::scroll_view::Scroll;
 use crate::present::present;
-use crate::report::{self, Detail};
 use crate::screening::{Field, Screening, parse_date, validate_field};
+
+use super::widgets::text_field::TextField;
+pub(super) use super::widgets::text_field::request;
 
 /// IO the runtime carries out after an update.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Save to the history; the runtime answers with `Action::Saved`.
     Save(Box<Screening>),
+    /// Write the draft (under its id, which this workbench then holds).
     SaveDraft(Box<Draft>),
-    DiscardDraft,
+    /// Remove the draft with this id.
+    DiscardDraft(String),
     /// Read from or save to the history, for the history view.
     History(HistoryEffect),
     Quit,
 }
 
 pub fn update(app: &mut App, action: Action) -> Option<Effect> {
+    let effect = dispatch(app, action);
+    app.refresh();
+    effect
+}
+
+fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
     match action {
         Action::Resize(w, h) => {
             app.size = (w, h);
-            app.scroll = app.scroll.min(result::max_scroll(app));
             return None;
         }
         Action::Saved(outcome) => return saved(app, outcome),
@@ -40,6 +51,19 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         Action::HistoryEvent(event) => return history_view::on_event(app, event),
         _ => {}
     }
+    if too_small(app.size) {
+        // Nothing acts unseen; quitting keeps the draft, so it needs no question.
+        return (action == Action::Quit).then_some(Effect::Quit);
+    }
+    let action = match action {
+        Action::Repeated(held) => match *held {
+            // A held key never walks back: only a fresh press on an empty field goes back.
+            Action::Back => return None,
+            Action::Edit(Edit::DeleteBack) if focused_text_is_empty(app) => return None,
+            other => other,
+        },
+        other => other,
+    };
     if let Some(overlay) = app.overlay.take() {
         return on_overlay(app, overlay, action);
     }
@@ -53,11 +77,21 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         _ if app.history.is_some() => history_view::update(app, action),
         Action::History => history_view::open(app),
         _ => match app.step {
+            Step::Question(q) if app.is_picker(q) => on_picker(app, q, action),
             Step::Question(q) => on_list(app, q, action),
             Step::Details => on_form(app, action),
             Step::Review => on_review(app, action),
             Step::Result => on_result(app, action),
         },
+    }
+}
+
+/// Whether the text field with focus, if any, is empty (Backspace there goes back).
+fn focused_text_is_empty(app: &App) -> bool {
+    match app.step {
+        Step::Question(q) if app.is_picker(q) => app.picker.filter.is_empty(),
+        Step::Details => app.fields.get(app.focus).is_none_or(|f| f.is_empty()),
+        _ => false,
     }
 }
 
@@ -69,12 +103,48 @@ fn on_overlay(app: &mut App, overlay: Overlay, action: Action) -> Option<Effect>
         (Overlay::Confirm(Pending::New), Action::Yes) => start_new(app),
         (Overlay::Confirm(Pending::New), Action::Quit) => ask_before(app, Pending::Quit),
         (Overlay::Confirm(_), Action::No) => None,
-        (Overlay::Resume(draft), Action::Yes) => {
-            app.resume(&draft);
+        (Overlay::Resume(list), Action::Yes) => {
+            let draft = list.drafts.get(list.selected)?;
+            app.resume(draft);
+            if let Ok(old) = parse_date(&draft.date)
+                && old != app.today
+            {
+                app.overlay = Some(Overlay::KeepDate { old });
+            }
+            app.draft().map(|d| Effect::SaveDraft(Box::new(d)))
+        }
+        // A new screening; the drafts stay for another time.
+        (Overlay::Resume(_), Action::No) => None,
+        (Overlay::Resume(mut list), Action::Discard) => {
+            if list.selected >= list.drafts.len() {
+                app.overlay = Some(Overlay::Resume(list));
+                return None;
+            }
+            let gone = list.drafts.remove(list.selected);
+            list.selected = list.selected.min(list.drafts.len().saturating_sub(1));
+            if !list.drafts.is_empty() {
+                app.overlay = Some(Overlay::Resume(list));
+            }
+            Some(Effect::DiscardDraft(gone.id))
+        }
+        (Overlay::Resume(mut list), action @ (Action::Up | Action::Down)) => {
+            let last = list.drafts.len().saturating_sub(1);
+            list.selected = match action {
+                Action::Up => list.selected.saturating_sub(1),
+                _ => (list.selected + 1).min(last),
+            };
+            app.overlay = Some(Overlay::Resume(list));
             None
         }
-        (Overlay::Resume(_), Action::No) => Some(Effect::DiscardDraft),
         (Overlay::Resume(_), Action::Quit) => Some(Effect::Quit),
+        (Overlay::KeepDate { .. }, Action::KeepDate) => None,
+        (Overlay::KeepDate { .. }, Action::UseToday) => {
+            let today = app.today.to_string();
+            app.fields[field_index(Field::Date)].set_value(&today);
+            app.refresh();
+            app.draft().map(|d| Effect::SaveDraft(Box::new(d)))
+        }
+        (Overlay::KeepDate { .. }, Action::Quit) => Some(Effect::Quit),
         (overlay, _) => {
             app.overlay = Some(overlay);
             None
@@ -96,82 +166,152 @@ fn ask_before(app: &mut App, pending: Pending) -> Option<Effect> {
 
 fn start_new(app: &mut App) -> Option<Effect> {
     app.reset();
-    Some(Effect::DiscardDraft)
+    Some(Effect::DiscardDraft(app.draft_id.clone()))
 }
 
-/// Move to another step and keep the draft.
+/// Move to another step and keep the draft. The determination stays only while the step
+/// is on its way back to it.
 fn go_to(app: &mut App, step: Step) -> Option<Effect> {
     if step == app.step {
         return None;
     }
+    if step != Step::Result && app.return_to != Some(Step::Result) {
+        app.decision = None;
+    }
     app.step = step;
     app.highlight_answers();
-    if step != Step::Result {
-        app.decision = None;
-        app.scroll = 0;
-    }
+    app.enter_step();
     app.draft().map(|d| Effect::SaveDraft(Box::new(d)))
 }
 
-/// The step after question `q`: the next question asked (only one not answered yet when
-/// changing an answer from the review), else the record details (or back to the review).
-fn after_question(app: &App, q: usize) -> Step {
-    let mut next = q + 1;
-    while let Some(n) = app.next_question(next) {
-        let unanswered = app.answers.get(&app.rules.questions[n].id).is_none();
-        if !app.from_review || unanswered {
-            return Step::Question(n);
-        }
-        next = n + 1;
+/// Where to go after question `q` was answered: the next question asked, else the record
+/// details. Answering from the review or the determination asks only questions that
+/// became relevant and have no answer yet, then returns (screening again for the
+/// determination).
+fn after_question(app: &mut App, q: usize) -> Option<Effect> {
+    let Some(target) = app.return_to else {
+        let next = app
+            .next_question(q + 1)
+            .map_or(Step::Details, Step::Question);
+        return go_to(app, next);
+    };
+    let pending = (q + 1..app.rules.questions.len())
+        .find(|&n| app.skip(n).is_none() && app.answers.get(&app.rules.questions[n].id).is_none());
+    if let Some(n) = pending {
+        return go_to(app, Step::Question(n));
     }
-    if app.from_review {
-        Step::Review
-    } else {
-        Step::Details
+    app.return_to = None;
+    match target {
+        Step::Result => screen(app),
+        step => go_to(app, step),
     }
 }
 
-/// The step before question `q`: the previous question asked, if any.
-fn before_question(app: &App, q: usize) -> Option<Step> {
-    app.previous_question(q).map(Step::Question)
+/// Going back from question `q`: to where the officer came from (the review or the
+/// determination), else to the question asked before it.
+fn before_question(app: &mut App, q: usize) -> Option<Effect> {
+    if let Some(target) = app.return_to.take() {
+        return go_to(app, target);
+    }
+    app.previous_question(q)
+        .and_then(|p| go_to(app, Step::Question(p)))
+}
+
+/// Choose option position `choice` for question `q` and go on.
+fn choose(app: &mut App, q: usize, choice: usize) -> Option<Effect> {
+    let question = app.rules.questions.get(q)?;
+    let id = question.options.get(choice)?.id.clone();
+    let qid = question.id.clone();
+    let skipped = app.skip(q).is_some();
+    app.answers.set(&qid, &id);
+    if app.return_to.is_some() && skipped {
+        app.answered_anyway.insert(qid);
+    }
+    app.refresh();
+    after_question(app, q)
+}
+
+/// A moved highlight within `count` rows.
+fn moved(at: usize, count: usize, action: &Action) -> Option<usize> {
+    let last = count.saturating_sub(1);
+    Some(match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => (at + 1).min(last),
+        Action::PageUp => at.saturating_sub(10),
+        Action::PageDown => (at + 10).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
 }
 
 fn on_list(app: &mut App, q: usize, action: Action) -> Option<Effect> {
     let count = app.rules.questions.get(q)?.options.len();
-    let last = count.saturating_sub(1);
-    let highlight = &mut app.highlight[q];
     match action {
-        Action::Up => *highlight = highlight.saturating_sub(1),
-        Action::Down => *highlight = (*highlight + 1).min(last),
-        Action::PageUp => *highlight = highlight.saturating_sub(10),
-        Action::PageDown => *highlight = (*highlight + 10).min(last),
-        Action::Top => *highlight = 0,
-        Action::Bottom => *highlight = last,
-        Action::Jump(n) if (1..=count).contains(&usize::from(n)) => *highlight = usize::from(n) - 1,
+        Action::Jump(n) if (1..=count).contains(&usize::from(n)) => {
+            app.highlight[q] = usize::from(n) - 1;
+        }
         Action::Jump(n) => {
-            app.notice = Some(format!("There is no option {n}: choose 1 to {count}"))
+            app.notice = Some(format!("There is no option {n}: choose 1 to {count}"));
         }
-        Action::Next => {
-            let question = &app.rules.questions[q];
-            let id = question.options.get(*highlight)?.id.clone();
-            let qid = question.id.clone();
-            app.answers.set(&qid, &id);
-            if app.from_review && app.skip(q).is_some() {
-                app.answered_anyway.insert(qid);
+        Action::Next => return choose(app, q, app.highlight[q]),
+        Action::Back => return before_question(app, q),
+        other => {
+            if let Some(at) = moved(app.highlight[q], count, &other) {
+                app.highlight[q] = at;
             }
-            let next = after_question(app, q);
-            if next == Step::Review {
-                app.from_review = false;
-            }
-            return go_to(app, next);
         }
-        Action::Back => {
-            app.from_review = false;
-            return before_question(app, q).and_then(|s| go_to(app, s));
-        }
-        _ => {}
     }
     None
+}
+
+/// A country question: typing filters the list, the arrows move among the matches, Enter
+/// chooses, Backspace on an empty filter goes back.
+fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
+    let at = app
+        .picker
+        .matches
+        .iter()
+        .position(|&o| o == app.highlight[q]);
+    match action {
+        Action::Type(c) => filtered(app, q, |f| f.insert(&c.to_string())),
+        Action::Paste(text) => filtered(app, q, |f| f.insert(&text)),
+        Action::Edit(Edit::DeleteBack) if app.picker.filter.is_empty() => {
+            return before_question(app, q);
+        }
+        Action::Edit(edit) => filtered(app, q, |f| {
+            f.edit(edit);
+        }),
+        Action::Next => {
+            let choice = at.map_or_else(
+                || app.picker.matches.first().copied(),
+                |_| Some(app.highlight[q]),
+            )?;
+            return choose(app, q, choice);
+        }
+        Action::Back => return before_question(app, q),
+        other => {
+            let to = moved(at.unwrap_or(0), app.picker.matches.len(), &other)
+                .and_then(|i| app.picker.matches.get(i).copied());
+            if let Some(option) = to {
+                app.highlight[q] = option;
+            }
+        }
+    }
+    None
+}
+
+/// Change the filter and put the highlight on the best match, unless it still matches.
+fn filtered(app: &mut App, q: usize, change: impl FnOnce(&mut TextField)) {
+    let before = app.picker.filter.value().to_string();
+    change(&mut app.picker.filter);
+    if app.picker.filter.value() == before {
+        return;
+    }
+    app.picker.refilter(&app.rules, q);
+    if let Some(&best) = app.picker.matches.first() {
+        app.highlight[q] = best;
+    }
 }
 
 /// The last question asked, for going back from the record details.
@@ -180,32 +320,35 @@ fn last_question(app: &App) -> Step {
         .map_or(Step::Question(0), Step::Question)
 }
 
+/// Move the focus to field `to`, checking the one left.
+fn focus_field(app: &mut App, to: usize) {
+    let from = Field::ALL[app.focus];
+    check(app, from);
+    app.fields[app.focus].blur();
+    app.focus = to;
+    app.fields[to].focus();
+}
+
 fn on_form(app: &mut App, action: Action) -> Option<Effect> {
-    let field = Field::ALL[app.focus];
+    let count = Field::ALL.len();
+    let field = &mut app.fields[app.focus];
     match action {
-        Action::Type(c) => insert(app, field, &c.to_string()),
-        Action::Paste(text) => insert(app, field, &text),
-        Action::Edit(Edit::DeleteBack) if app.inputs[app.focus].value().is_empty() => {
+        Action::Type(c) => field.insert(&c.to_string()),
+        Action::Paste(text) => field.insert(&text),
+        Action::Edit(Edit::DeleteBack) if field.is_empty() => {
             let step = last_question(app);
             return go_to(app, step);
         }
         Action::Edit(edit) => {
-            app.inputs[app.focus].handle(request(edit));
-            app.errors[app.focus] = None;
+            field.edit(edit);
         }
-        Action::NextField => {
-            check(app, field);
-            app.focus = (app.focus + 1) % Field::ALL.len();
+        Action::NextField => focus_field(app, (app.focus + 1) % count),
+        Action::PrevField => focus_field(app, (app.focus + count - 1) % count),
+        // Enter leaves a field only when it is valid.
+        Action::Next if app.focus + 1 < count && check(app, Field::ALL[app.focus]) => {
+            focus_field(app, app.focus + 1);
         }
-        Action::PrevField => {
-            check(app, field);
-            app.focus = (app.focus + Field::ALL.len() - 1) % Field::ALL.len();
-        }
-        Action::Next if app.focus + 1 < Field::ALL.len() => {
-            // Enter leaves a field only when it is valid.
-            let valid = check(app, field);
-            app.focus += usize::from(valid);
-        }
+        Action::Next if app.focus + 1 < count => {}
         Action::Next => {
             let first_error = Field::ALL
                 .into_iter()
@@ -213,7 +356,7 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
                 .map(field_index)
                 .min();
             match first_error {
-                Some(i) => app.focus = i,
+                Some(i) => focus_field(app, i),
                 None => return go_to(app, Step::Review),
             }
         }
@@ -226,45 +369,17 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
     None
 }
 
-pub(super) fn request(edit: Edit) -> InputRequest {
-    match edit {
-        Edit::Left => InputRequest::GoToPrevChar,
-        Edit::Right => InputRequest::GoToNextChar,
-        Edit::Start => InputRequest::GoToStart,
-        Edit::End => InputRequest::GoToEnd,
-        Edit::DeleteBack => InputRequest::DeletePrevChar,
-        Edit::DeleteForward => InputRequest::DeleteNextChar,
-        Edit::Clear => InputRequest::DeleteLine,
-    }
-}
-
-/// Type or paste into a field: control characters become spaces (so nothing typed can reach
-/// the terminal as an escape), and text past the field's limit is refused with a message.
-fn insert(app: &mut App, field: Field, text: &str) {
-    let input: &mut Input = &mut app.inputs[app.focus];
-    let room = field
-        .max_chars()
-        .saturating_sub(input.value().chars().count());
-    let mut chars = text.chars().map(|c| if c.is_control() { ' ' } else { c });
-    for c in chars.by_ref().take(room) {
-        input.handle(InputRequest::InsertChar(c));
-    }
-    app.errors[app.focus] = chars.next().map(|_| {
-        format!(
-            "{} takes at most {} characters",
-            field.label(),
-            field.max_chars()
-        )
-    });
-}
-
-/// Validate one field, record its message, and say whether it is valid.
+/// Validate one field, show its message beside it, and say whether it is valid. A
+/// message about the last key (the length limit) stays until the next edit.
 fn check(app: &mut App, field: Field) -> bool {
-    let i = field_index(field);
-    let message = validate_field(field, app.inputs[i].value()).err();
-    let valid = message.is_none();
-    app.errors[i] = message;
-    valid
+    let input = &mut app.fields[field_index(field)];
+    match validate_field(field, input.value()) {
+        Ok(()) => true,
+        Err(message) => {
+            input.set_error(Some(message));
+            false
+        }
+    }
 }
 
 /// The review numbers the questions 1 to N in rule-set order, then the record details.
@@ -273,8 +388,14 @@ fn on_review(app: &mut App, action: Action) -> Option<Effect> {
         Action::Jump(n) => {
             let index = usize::from(n).checked_sub(1)?;
             let questions = app.rules.questions.len();
-            if index < questions {
-                app.from_review = true;
+            if index < questions && app.skip(index) == Some(Skip::NotApplicable) {
+                app.notice = Some(format!(
+                    "{} does not apply to these answers",
+                    app.rules.questions[index].title
+                ));
+                None
+            } else if index < questions {
+                app.return_to = Some(Step::Review);
                 go_to(app, Step::Question(index))
             } else if index == questions {
                 go_to(app, Step::Details)
@@ -284,55 +405,125 @@ fn on_review(app: &mut App, action: Action) -> Option<Effect> {
             }
         }
         Action::Back => go_to(app, Step::Details),
-        Action::Next => {
-            let date = match parse_date(app.input(Field::Date).value()) {
-                Ok(date) => date,
-                Err(message) => {
-                    app.errors[field_index(Field::Date)] = Some(message);
-                    app.focus = field_index(Field::Date);
-                    return go_to(app, Step::Details);
-                }
-            };
-            let screening = Screening::run(&app.rules, &app.engine_answers(), date, app.details());
-            let presentation = present(&app.rules, &screening.determination);
-            let report = report::text(&presentation, Detail::Concise);
-            app.decision = Some(Decision {
-                screening,
-                presentation,
-                report,
-                saved: SaveState::Unsaved,
-            });
-            app.scroll = 0;
-            go_to(app, Step::Result)
-        }
+        Action::Next => screen(app),
         _ => None,
     }
 }
 
-fn on_result(app: &mut App, action: Action) -> Option<Effect> {
-    let page = result::page_height(app).max(1);
-    let max = result::max_scroll(app);
-    match action {
-        Action::Up => app.scroll = app.scroll.saturating_sub(1),
-        Action::Down => app.scroll = app.scroll.saturating_add(1).min(max),
-        Action::PageUp => app.scroll = app.scroll.saturating_sub(page),
-        Action::PageDown => app.scroll = app.scroll.saturating_add(page).min(max),
-        Action::Top => app.scroll = 0,
-        Action::Bottom => app.scroll = max,
-        Action::Back => return go_to(app, Step::Review),
-        Action::New => return ask_before(app, Pending::New),
-        Action::Save => {
-            let decision = app.decision.as_mut()?;
-            match &decision.saved {
-                SaveState::Saved(id) => app.notice = Some(format!("Already saved as {id}")),
-                SaveState::Saving => {}
-                SaveState::Unsaved | SaveState::Failed(_) => {
-                    decision.saved = SaveState::Saving;
-                    return Some(Effect::Save(Box::new(decision.screening.clone())));
-                }
-            }
+/// Screen the answers and show the determination, presented once.
+fn screen(app: &mut App) -> Option<Effect> {
+    let date = match parse_date(app.field(Field::Date).value()) {
+        Ok(date) => date,
+        Err(message) => {
+            let i = field_index(Field::Date);
+            app.fields[i].set_error(Some(message));
+            app.focus = i;
+            app.return_to = None;
+            return go_to(app, Step::Details);
         }
-        _ => {}
+    };
+    let screening = Screening::run(&app.rules, &app.engine_answers(), date, app.details());
+    let presentation = present(&app.rules, &screening.determination);
+    app.decision = Some(Decision {
+        screening,
+        presentation,
+        saved: SaveState::Unsaved,
+    });
+    app.result = ResultView::default();
+    // Screened again from the determination itself: stay, and keep the draft.
+    if app.step == Step::Result {
+        return app.draft().map(|d| Effect::SaveDraft(Box::new(d)));
+    }
+    go_to(app, Step::Result)
+}
+
+fn on_result(app: &mut App, action: Action) -> Option<Effect> {
+    let count = app.decision.as_ref().map_or(0, |d| d.clauses().count());
+    let view = &mut app.result;
+    let scroll = match action {
+        Action::Up => Scroll::Up,
+        Action::Down => Scroll::Down,
+        Action::PageUp => Scroll::PageUp,
+        Action::PageDown => Scroll::PageDown,
+        Action::Top => Scroll::Top,
+        Action::Bottom => Scroll::Bottom,
+        Action::Next => {
+            view.pane = match view.pane {
+                Pane::List if count > 0 => Pane::Clause,
+                _ => Pane::List,
+            };
+            view.scroll.reset();
+            return None;
+        }
+        Action::Why => {
+            view.pane = if view.pane == Pane::Why {
+                Pane::List
+            } else {
+                Pane::Why
+            };
+            view.scroll.reset();
+            return None;
+        }
+        Action::Back if view.pane != Pane::List => {
+            view.pane = Pane::List;
+            return None;
+        }
+        Action::Back => return go_to(app, Step::Review),
+        Action::AnswerOpen => return answer_open(app),
+        Action::New => return ask_before(app, Pending::New),
+        Action::Save => return save(app),
+        _ => return None,
+    };
+    if view.pane == Pane::List {
+        let page = usize::from(result::list_rows(app)).max(1);
+        let view = &mut app.result;
+        view.selected = match scroll {
+            Scroll::Up => view.selected.saturating_sub(1),
+            Scroll::Down => view.selected + 1,
+            Scroll::PageUp => view.selected.saturating_sub(page),
+            Scroll::PageDown => view.selected + page,
+            Scroll::Top => 0,
+            Scroll::Bottom => count,
+        }
+        .min(count.saturating_sub(1));
+    } else {
+        let (lines, page) = result::pane_extent(app);
+        app.result.scroll.scroll(scroll, lines, page);
+    }
+    None
+}
+
+/// Go to the first open question of a provisional determination, to answer it and see the
+/// determination screened again.
+fn answer_open(app: &mut App) -> Option<Effect> {
+    let open = app.decision.as_ref().and_then(|d| {
+        d.screening
+            .determination
+            .open
+            .iter()
+            .find_map(|o| app.rules.question_position(&o.question))
+    });
+    match open {
+        Some(q) => {
+            app.return_to = Some(Step::Result);
+            go_to(app, Step::Question(q))
+        }
+        None => {
+            app.notice = Some("No answer is open: this determination is not provisional".into());
+            None
+        }
+    }
+}
+
+fn save(app: &mut App) -> Option<Effect> {
+    let decision = app.decision.as_mut()?;
+    match &decision.saved {
+        SaveState::Saved(id) => app.notice = Some(format!("Already saved as {id}")),
+        SaveState::Saving => {}
+        SaveState::Unsaved | SaveState::Failed(_) => {
+            decision.saved = SaveState::Saving;
+            return Some(Effect::Save(Box::new(decision.screening.clone())));
+        }
     }
     None
 }
@@ -343,5 +534,6 @@ fn saved(app: &mut App, result: Result<String, String>) -> Option<Effect> {
         Ok(id) => SaveState::Saved(id),
         Err(message) => SaveState::Failed(message),
     };
-    matches!(decision.saved, SaveState::Saved(_)).then_some(Effect::DiscardDraft)
+    matches!(decision.saved, SaveState::Saved(_))
+        .then(|| Effect::DiscardDraft(app.draft_id.clone()))
 }

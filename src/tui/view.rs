@@ -6,9 +6,10 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay, SaveState, Step};
-use super::keys::bar_words;
+use super::keys::{Context, bar_words};
 use super::screens;
 use super::theme::Theme;
 use crate::text::sanitize;
@@ -16,6 +17,12 @@ use crate::text::sanitize;
 /// Smallest terminal the workbench draws in; below it, it says so.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
+
+/// Whether a terminal of `size` is below the minimum (only the too-small message shows,
+/// and only Ctrl-C acts).
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT
+}
 
 /// The fixed regions of every screen.
 pub struct Areas {
@@ -40,7 +47,7 @@ pub fn areas(area: Rect) -> Areas {
 /// field being edited), also set on the frame.
 pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if too_small((area.width, area.height)) {
         screens::too_small::render(app, frame, area);
         return None;
     }
@@ -51,6 +58,9 @@ pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
     } else {
         header(app, frame, areas.header);
         match app.step {
+            Step::Question(q) if app.is_picker(q) => {
+                caret = screens::picker::render(app, frame, areas.body)
+            }
             Step::Question(_) => screens::list::render(app, frame, areas.body),
             Step::Details => caret = screens::form::render(app, frame, areas.body),
             Step::Review => screens::review::render(app, frame, areas.body),
@@ -61,9 +71,10 @@ pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
     key_bar(app, frame, areas.footer);
     match &app.overlay {
         Some(Overlay::Help) => screens::help::render(app, frame, area),
-        Some(Overlay::Confirm(_) | Overlay::Resume(_)) => {
+        Some(Overlay::Confirm(_) | Overlay::KeepDate { .. }) => {
             screens::confirm::render(app, frame, area)
         }
+        Some(Overlay::Resume(list)) => screens::resume::render(app, list, frame, area),
         None => {}
     }
     let caret = caret.filter(|_| app.overlay.is_none());
@@ -110,29 +121,64 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The keys that matter now, from the command table. Neighbours with the same label merge
-/// ("Up/Down move").
-fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme;
-    let context = app.context();
-    let mut entries: Vec<(String, &str)> = Vec::new();
+/// One key bar entry: the keys in words, what they do, and the command's name.
+pub type BarEntry = (String, &'static str, &'static str);
+
+/// The commands of `context` that have a key bar label, with their keys in words.
+/// Neighbours with the same label merge ("Up/Down move").
+pub fn bar_entries(app: &App, context: Context) -> Vec<BarEntry> {
+    let mut entries: Vec<BarEntry> = Vec::new();
     for (command, keys) in app.keys.commands(context) {
         let Some(label) = command.bar else { continue };
         let first = bar_words(&keys);
         match entries.last_mut() {
-            Some((words, last)) if *last == label => {
+            Some((words, last, _)) if *last == label => {
                 words.push('/');
                 words.push_str(&first);
             }
-            _ => entries.push((first, label)),
+            _ => entries.push((first, label, command.name)),
         }
     }
+    entries
+}
+
+/// Entries as one line: the keys styled as keys, then what they do.
+pub fn key_spans(theme: Theme, entries: Vec<BarEntry>) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    for (words, label) in entries {
-        spans.push(Span::styled(words, t.key()));
+    for (words, label, _) in entries {
+        spans.push(Span::styled(words, theme.key()));
         spans.push(Span::raw(format!(" {label}  ")));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    Line::from(spans)
+}
+
+/// The keys that matter now, from the command table. When they do not fit, the history,
+/// paging and moving keys go first, then entries from the right; back, help and quit stay
+/// (the `?` overlay lists every key).
+fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
+    const KEPT: [&str; 3] = ["back", "help", "quit"];
+    const FIRST_TO_GO: [&str; 3] = ["history", "page-down", "up"];
+    let mut entries = bar_entries(app, app.context());
+    let width = |entries: &[BarEntry]| {
+        1 + entries
+            .iter()
+            .map(|(words, label, _)| words.width() + label.width() + 3)
+            .sum::<usize>()
+    };
+    while width(&entries) > usize::from(area.width) {
+        let dispensable = FIRST_TO_GO
+            .iter()
+            .find_map(|gone| entries.iter().position(|(_, _, name)| name == gone));
+        let Some(drop) = dispensable.or_else(|| {
+            entries
+                .iter()
+                .rposition(|(_, _, name)| !KEPT.contains(name))
+        }) else {
+            break;
+        };
+        entries.remove(drop);
+    }
+    frame.render_widget(Paragraph::new(key_spans(app.theme, entries)), area);
 }
 
 /// A bordered block in the theme's border set.

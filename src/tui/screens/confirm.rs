@@ -1,76 +1,51 @@
-//! Yes/no questions over the screen: quitting or starting over with an unsaved
-//! determination, and resuming a draft from an earlier session.
+//! Questions over the screen: quitting or starting over with an unsaved determination, and
+//! whether a resumed draft keeps its old screening date. Each says what its keys do, from
+//! the command table.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Text};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::present::option_label;
-use crate::text::sanitize;
 use crate::tui::app::{App, Overlay, Pending};
-use crate::tui::keys::{Context, bar_words};
-use crate::tui::view::{block, centered, popup_height};
+use crate::tui::keys::Context;
+use crate::tui::view::{bar_entries, block, centered, key_spans, popup_height};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme;
-    let (title, mut lines) = match &app.overlay {
+    let (title, text, context) = match &app.overlay {
         Some(Overlay::Confirm(Pending::Quit)) => (
             "Quit?",
-            vec![Line::raw(
-                "The determination on screen is not saved. Quit anyway?",
-            )],
+            "The determination on screen is not saved. Quit anyway?".to_string(),
+            Context::Confirm,
         ),
         Some(Overlay::Confirm(Pending::New)) => (
             "New screening?",
-            vec![Line::raw(
-                "The determination on screen is not saved. Start a new screening anyway?",
-            )],
+            "The determination on screen is not saved. Start a new screening anyway?".into(),
+            Context::Confirm,
         ),
-        Some(Overlay::Resume(draft)) => {
-            let mut lines = vec![Line::raw(
-                "An unfinished screening was kept from an earlier session:",
-            )];
-            for question in &app.rules.questions {
-                if let Some(id) = draft.answers.get(&question.id) {
-                    let label = option_label(&app.rules, &question.id, id);
-                    lines.push(Line::raw(format!("  {}: {label}", question.title)));
-                }
-            }
-            if !draft.details.reference.is_empty() {
-                lines.push(Line::raw(format!(
-                    "  Reference: {}",
-                    sanitize(&draft.details.reference)
-                )));
-            }
-            if !draft.details.counterparty.is_empty() {
-                lines.push(Line::raw(format!(
-                    "  Counterparty: {}",
-                    sanitize(&draft.details.counterparty)
-                )));
-            }
-            lines.push(Line::raw("Resume it? (No discards it and starts afresh.)"));
-            ("Resume draft?", lines)
-        }
+        Some(Overlay::KeepDate { old }) => (
+            "Screening date",
+            format!(
+                "This draft's screening date is {old}; today is {}. The rules are applied as on the screening date.",
+                app.today
+            ),
+            Context::KeepDate,
+        ),
         _ => return,
     };
-    lines.push(Line::default());
-    let mut keys = Vec::new();
-    for (command, bound) in app.keys.commands(Context::Confirm) {
-        keys.push(Span::styled(bar_words(&bound), t.key()));
-        keys.push(Span::raw(format!(
-            " {}  ",
-            command.bar.unwrap_or(command.name)
-        )));
-    }
-    lines.push(Line::from(keys));
+    let lines = vec![Line::raw(text), Line::default(), key_line(app, context)];
     let width = area.width.min(70);
     let popup = centered(area, width, popup_height(&lines, width));
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(Text::from(lines))
             .wrap(Wrap { trim: false })
-            .block(block(t, title)),
+            .block(block(app.theme, title)),
         popup,
     );
+}
+
+/// Every command of a dialog with its keys, as the key bar words them: "Enter resume it".
+pub fn key_line(app: &App, context: Context) -> Line<'static> {
+    key_spans(app.theme, bar_entries(app, context))
 }

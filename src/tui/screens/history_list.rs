@@ -18,9 +18,9 @@ use crate::text::sanitize;
 use crate::tui::app::{App, SaveState};
 use crate::tui::history_view::{FilterField, HistoryView, Pane, Screen};
 use crate::tui::keys::{Context, bar_words};
-use crate::tui::screens::form::visible;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Areas, areas, block};
+use crate::tui::widgets::text_field::window;
 
 /// Rows above the list's border: the filter bar, the outcome and counts, messages.
 const BAR_ROWS: u16 = 3;
@@ -181,7 +181,7 @@ pub fn input_span(
 ) -> (Span<'static>, Option<Position>) {
     let width = usize::from(width);
     let scroll = input.visual_scroll(width.saturating_sub(1));
-    let (text, used) = visible(input, scroll, width);
+    let (text, used) = window(&sanitize(input.value()), scroll, width);
     let mut caret = None;
     if focused {
         let x =

@@ -1,6 +1,14 @@
-//! The determination: the same text report the command line prints (outcome and symbol
-//! first, provisional note, every clause with status and text, the why-trace), re-wrapped to
-//! the screen and scrollable.
+//! The determination an officer can act on, on one screen without scrolling: the outcome
+//! in words and symbol, the clause that decides it (measure, article, status, paraphrase),
+//! the licences and who obtains them, the badges that matter, the clause of the October
+//! 2025 announcements that bears on the case, the scenario past a lapsed suspension and,
+//! when provisional, the range and the outcome per value of each open answer. Below, every
+//! clause on one line (role, measure and article, status, effect), decisive first; Enter
+//! opens the highlighted one in full, `w` shows the why-trace instead. From 110 columns the
+//! highlighted clause shows beside the list.
+//!
+//! Everything is drawn from `present::Presentation`'s typed parts, styled by the theme;
+//! nothing here reads the text report.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,75 +17,617 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use crate::text::wrap;
-use crate::tui::app::App;
+use super::history_list::fit;
+use crate::engine::Role;
+use crate::present::{ClauseView, Presentation};
+use crate::rules::Outcome;
+use crate::tui::app::{App, Decision, Pane};
+use crate::tui::keys::Context;
+use crate::tui::lines::{clip_line, labelled};
+use crate::tui::theme::Theme;
 use crate::tui::view::{areas, block};
 
-/// The text area inside the result's border for a terminal of `app.size`.
-fn viewport(app: &App) -> Rect {
-    let (w, h) = app.size;
-    block(app.theme, "").inner(areas(Rect::new(0, 0, w, h)).body)
+/// From this width the highlighted clause shows beside the list.
+const SIDE_BY_SIDE: u16 = 110;
+/// Rows the clause box keeps at the least, borders included.
+const MIN_LOWER: u16 = 6;
+
+/// Where the parts of the screen go in a body of `area`.
+struct Layout {
+    summary: Rect,
+    lower: Rect,
+    /// The list's box, and the preview's beside it when wide.
+    list: Rect,
+    preview: Option<Rect>,
 }
 
-pub fn page_height(app: &App) -> u16 {
-    viewport(app).height
-}
-
-pub fn max_scroll(app: &App) -> u16 {
-    let view = viewport(app);
-    let count = lines(app, view.width).len();
-    u16::try_from(count.saturating_sub(usize::from(view.height))).unwrap_or(u16::MAX)
-}
-
-/// The report's lines wrapped to `width`, each with its style. Long lines keep their indent.
-pub fn lines(app: &App, width: u16) -> Vec<(String, Style)> {
-    let Some(decision) = &app.decision else {
-        return Vec::new();
+fn layout(app: &App, decision: &Decision, area: Rect) -> (Layout, Vec<Line<'static>>) {
+    let budget = match app.result.pane {
+        Pane::List => usize::from(area.height.saturating_sub(MIN_LOWER.max(area.height / 3))),
+        // An open pane needs the room; the outcome and what decides it stay in view.
+        Pane::Clause | Pane::Why => 2,
     };
-    let t = app.theme;
-    let width = usize::from(width.max(1));
-    let mut out = Vec::new();
-    for (n, line) in decision.report.lines().enumerate() {
-        let body = line.trim_start();
-        let style = if n == 0 {
-            t.outcome(decision.screening.determination.outcome)
-        } else if ["PROVISIONAL", "UNVERIFIED", "VERIFY", "Would be"]
-            .iter()
-            .any(|p| body.starts_with(p))
-        {
-            t.warning()
-        } else if body.starts_with("Clauses that fired") || body == "Why:" {
-            t.heading()
-        } else {
-            Style::new()
-        };
-        if line.width() <= width {
-            out.push((line.to_string(), style));
-            continue;
+    let summary = summary_lines(app, &decision.presentation, area.width, budget);
+    let height = u16::try_from(summary.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let summary_area = Rect::new(area.x, area.y, area.width, height);
+    let lower = Rect::new(
+        area.x,
+        area.y.saturating_add(height),
+        area.width,
+        area.height.saturating_sub(height),
+    );
+    let (list, preview) = if area.width >= SIDE_BY_SIDE {
+        let left = (area.width * 11 / 20).min(90);
+        (
+            Rect::new(lower.x, lower.y, left, lower.height),
+            Some(Rect::new(
+                lower.x.saturating_add(left),
+                lower.y,
+                lower.width.saturating_sub(left),
+                lower.height,
+            )),
+        )
+    } else {
+        (lower, None)
+    };
+    (
+        Layout {
+            summary: summary_area,
+            lower,
+            list,
+            preview,
+        },
+        summary,
+    )
+}
+
+/// The body of a terminal of `app.size`.
+fn body(app: &App) -> Rect {
+    areas(Rect::new(0, 0, app.size.0, app.size.1)).body
+}
+
+/// Clause rows the list shows at once, for paging.
+pub fn list_rows(app: &App) -> u16 {
+    let Some(decision) = &app.decision else {
+        return 0;
+    };
+    let (layout, _) = layout(app, decision, body(app));
+    layout.list.height.saturating_sub(2)
+}
+
+/// Lines of the open pane (clause or why) and how many show at once, for scrolling.
+pub fn pane_extent(app: &App) -> (usize, usize) {
+    let Some(decision) = &app.decision else {
+        return (0, 0);
+    };
+    let (layout, _) = layout(app, decision, body(app));
+    let width = usize::from(layout.lower.width.saturating_sub(2));
+    let lines = match app.result.pane {
+        Pane::List => 0,
+        Pane::Clause => {
+            selected(app, decision).map_or(0, |c| clause_lines(app.theme, c, width).len())
         }
-        let indent = &line[..line.len() - body.len()];
-        for part in wrap(body, width.saturating_sub(indent.len())) {
-            out.push((format!("{indent}{part}"), style));
-        }
-    }
-    out
+        Pane::Why => why_lines(app, &decision.presentation, width).len(),
+    };
+    (lines, usize::from(layout.lower.height.saturating_sub(2)))
+}
+
+fn selected<'a>(app: &App, decision: &'a Decision) -> Option<&'a ClauseView> {
+    decision.clauses().nth(app.result.selected)
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(decision) = &app.decision else {
+        return;
+    };
     let t = app.theme;
-    let outer = block(t, "Determination");
-    let inner = outer.inner(area);
-    let all = lines(app, inner.width);
-    let scroll = app.scroll.min(max_scroll(app));
-    let first = usize::from(scroll);
-    let shown: Vec<Line> = all
+    let (layout, summary) = layout(app, decision, area);
+    frame.render_widget(Paragraph::new(Text::from(summary)), layout.summary);
+    let view = app.result;
+    match view.pane {
+        Pane::List => {
+            list(app, decision, frame, layout.list);
+            if let (Some(area), Some(clause)) = (layout.preview, selected(app, decision)) {
+                let width = usize::from(area.width.saturating_sub(2));
+                let lines = clause_lines(t, clause, width);
+                view.scroll
+                    .render(frame, area, Some(block(t, &clause.short())), lines, t);
+            }
+        }
+        Pane::Clause => {
+            if let Some(clause) = selected(app, decision) {
+                let width = usize::from(layout.lower.width.saturating_sub(2));
+                let title = format!("{} ({} closes)", clause.short(), key(app, "back"));
+                let lines = clause_lines(t, clause, width);
+                view.scroll
+                    .render(frame, layout.lower, Some(block(t, &title)), lines, t);
+            }
+        }
+        Pane::Why => {
+            let width = usize::from(layout.lower.width.saturating_sub(2));
+            let title = format!("Why ({} closes)", key(app, "why"));
+            let lines = why_lines(app, &decision.presentation, width);
+            view.scroll
+                .render(frame, layout.lower, Some(block(t, &title)), lines, t);
+        }
+    }
+}
+
+/// The key bound to a determination command, in words.
+fn key(app: &App, name: &str) -> String {
+    app.keys.words_for(Context::Result, name)
+}
+
+/// One part of the summary, with how few lines it may shrink to.
+struct Part {
+    lines: Vec<Line<'static>>,
+    min: usize,
+}
+
+/// The top of the screen, within `budget` lines: parts shrink (paraphrase first, then the
+/// by-answer rows, then the licence) before any is left out.
+fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<Line<'static>> {
+    let t = app.theme;
+    let full = usize::MAX;
+    let mut parts: Vec<(u8, Part)> = Vec::new();
+    // Outcome and symbol, the date it holds for.
+    let provisional = if p.provisional { " (provisional)" } else { "" };
+    let outcome = format!(" {}{provisional} ", p.headline());
+    let mut date = format!("as on {}", p.date);
+    if outcome.width() + date.width() + 1 > usize::from(width) {
+        // The header and the why pane show the date too.
+        date.clear();
+    }
+    let gap = usize::from(width).saturating_sub(outcome.width() + date.width());
+    parts.push((
+        9,
+        Part {
+            lines: vec![Line::from(vec![
+                Span::styled(
+                    outcome,
+                    t.outcome(p.outcome)
+                        .add_modifier(ratatui::style::Modifier::REVERSED),
+                ),
+                Span::raw(" ".repeat(gap)),
+                Span::styled(date, t.muted()),
+            ])],
+            min: 1,
+        },
+    ));
+    // What decides it, the paraphrase, and the other decisive clauses.
+    match p.decided_by.split_first() {
+        Some((first, rest)) => {
+            let head = format!("{}, {}; {}", first.short(), first.measure, first.status);
+            parts.push((
+                6,
+                part(
+                    labelled("Decided by: ", t.heading(), &head, Style::new(), width, 3),
+                    1,
+                ),
+            ));
+            parts.push((
+                1,
+                part(
+                    labelled("  ", Style::new(), &first.text, Style::new(), width, full),
+                    1,
+                ),
+            ));
+            if !rest.is_empty() {
+                // The October 2025 clause first, so a cut line keeps it.
+                let mut rest: Vec<&ClauseView> = rest.iter().collect();
+                rest.sort_by_key(|c| !c.focus);
+                let names: Vec<String> = rest.into_iter().map(ClauseView::short).collect();
+                parts.push((
+                    4,
+                    part(
+                        labelled("  and: ", t.muted(), &names.join("; "), t.muted(), width, 1),
+                        1,
+                    ),
+                ));
+            }
+        }
+        None => parts.push((
+            6,
+            part(
+                labelled(
+                    "Decided by: ",
+                    t.heading(),
+                    "no clause requires a licence for these answers",
+                    Style::new(),
+                    width,
+                    2,
+                ),
+                1,
+            ),
+        )),
+    }
+    // The licences and who obtains them, and the duties.
+    let mut licence = Vec::new();
+    for (i, text) in licence_words(p).iter().enumerate() {
+        let label = if i == 0 { "Licence: " } else { "  " };
+        licence.extend(labelled(label, t.heading(), text, Style::new(), width, 2));
+    }
+    for duty in &p.duties {
+        licence.extend(labelled(
+            "Duty: ",
+            t.heading(),
+            duty,
+            Style::new(),
+            width,
+            2,
+        ));
+    }
+    parts.push((2, part(licence, 1)));
+    // The badges that matter, on one line.
+    if !p.badges.is_empty() {
+        let mut spans = Vec::new();
+        for badge in &p.badges {
+            let subjects: Vec<String> = p
+                .warnings
+                .iter()
+                .filter(|w| w.badge == Some(*badge))
+                .filter_map(|w| w.subject.clone())
+                .collect();
+            spans.push(Span::styled(
+                badge.word(),
+                t.warning().add_modifier(ratatui::style::Modifier::REVERSED),
+            ));
+            let text = if subjects.is_empty() {
+                "  ".to_string()
+            } else {
+                format!(" {}  ", subjects.join(", "))
+            };
+            spans.push(Span::styled(text, t.warning()));
+        }
+        let line = Line::from(spans);
+        parts.push((7, part(vec![clip_line(line, width)], 1)));
+    }
+    // The October 2025 clause that bears on the case, when it does not decide.
+    if let Some(f) = &p.focus
+        && !p.decided_by.iter().any(|c| c.id == f.clause.id)
+    {
+        let text = format!(
+            "{} {}; {}",
+            f.clause.short(),
+            f.clause.status,
+            f.clause.role_words()
+        );
+        parts.push((
+            8,
+            part(
+                labelled(
+                    &format!("{}: ", f.label),
+                    t.heading(),
+                    &text,
+                    Style::new(),
+                    width,
+                    3,
+                ),
+                1,
+            ),
+        ));
+    }
+    // Past a lapsed suspension: what it would be had it been extended.
+    for w in p.warnings.iter().filter(|w| w.badge.is_none()) {
+        parts.push((
+            8,
+            part(
+                labelled("", Style::new(), &w.line(), t.warning(), width, 3),
+                1,
+            ),
+        ));
+    }
+    // Provisional: the range and the outcome per value of each open answer.
+    if let Some((best, worst)) = p.range {
+        let text = format!(
+            "{} to {}; press {} to answer now and screen again",
+            best.short(),
+            worst.short(),
+            key(app, "answer")
+        );
+        parts.push((
+            5,
+            part(
+                labelled("Range: ", t.heading(), &text, Style::new(), width, 1),
+                1,
+            ),
+        ));
+    }
+    let mut rows = Vec::new();
+    for b in &p.by_answer {
+        for (values, outcome, decided) in b.by_outcome() {
+            rows.push(by_answer_row(
+                t,
+                &b.question,
+                &values,
+                outcome,
+                decided.as_deref(),
+                width,
+            ));
+        }
+    }
+    if !rows.is_empty() {
+        let min = p.by_answer.len().max(1).min(rows.len());
+        parts.push((3, part(rows, min)));
+    }
+    shrink(&mut parts, budget);
+    parts
+        .into_iter()
+        .flat_map(|(_, p)| p.lines)
+        .take(budget)
+        .collect()
+}
+
+fn part(lines: Vec<Line<'static>>, min: usize) -> Part {
+    Part { lines, min }
+}
+
+/// Drop lines from the parts of lowest rank (kept first) until they fit `budget`, each
+/// down to its least; what is still too long is cut from the end by the caller.
+fn shrink(parts: &mut [(u8, Part)], budget: usize) {
+    let total = |parts: &[(u8, Part)]| parts.iter().map(|(_, p)| p.lines.len()).sum::<usize>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&i| parts[i].0);
+    for i in order {
+        let over = total(parts).saturating_sub(budget);
+        if over == 0 {
+            return;
+        }
+        let part = &mut parts[i].1;
+        let keep = part.lines.len().saturating_sub(over).max(part.min);
+        if keep < part.lines.len() {
+            part.lines.truncate(keep);
+            if let Some(last) = part.lines.last_mut() {
+                last.spans.push(Span::raw("~"));
+            }
+        }
+    }
+}
+
+/// "Recipient type: Control List party -> prohibited (ECL Art. 18)", on one line: the
+/// values and the outcome first, the deciding clause where there is room.
+fn by_answer_row(
+    t: Theme,
+    question: &str,
+    values: &str,
+    outcome: Outcome,
+    decided: Option<&str>,
+    width: u16,
+) -> Line<'static> {
+    let head = format!("  {question}: ");
+    let arrow = format!(" -> {}", outcome.short());
+    let room = usize::from(width).saturating_sub(head.width() + arrow.width());
+    let values = fit(values, room.max(4)).trim_end().to_string();
+    let by = decided.map(|d| format!(" ({d})")).unwrap_or_default();
+    clip_line(
+        Line::from(vec![
+            Span::styled(head, t.muted()),
+            Span::raw(values),
+            Span::raw(" -> "),
+            Span::styled(outcome.short(), t.outcome(outcome)),
+            Span::styled(by, t.muted()),
+        ]),
+        width,
+    )
+}
+
+/// The licence lines: which, who obtains it, how applications fare.
+fn licence_words(p: &Presentation) -> Vec<String> {
+    if p.outcome == Outcome::Prohibited {
+        let mut lines = vec!["none can make this export lawful: it is prohibited".to_string()];
+        lines.extend(p.licences.iter().map(|l| {
+            format!(
+                "also required if it were not: {}, obtained by {}",
+                l.kind, l.obtained_by
+            )
+        }));
+        return lines;
+    }
+    if p.licences.is_empty() {
+        return vec!["none under these measures".into()];
+    }
+    p.licences
         .iter()
-        .skip(first)
-        .take(usize::from(inner.height))
-        .map(|(text, style)| Line::from(Span::styled(text.as_str(), *style)))
-        .collect();
-    let last = (first + shown.len()).min(all.len());
-    let position = format!(" lines {}-{last} of {} ", (first + 1).min(last), all.len());
-    let outer = outer.title_bottom(Line::styled(position, t.muted()).right_aligned());
-    frame.render_widget(Paragraph::new(Text::from(shown)).block(outer), area);
+        .map(|l| {
+            let review = match l.outcome {
+                Outcome::DeniedInPrinciple => "; applications are denied in principle",
+                Outcome::CaseByCase => "; reviewed case by case",
+                _ => "",
+            };
+            format!("{}, obtained by {}{review}", l.kind, l.obtained_by)
+        })
+        .collect()
+}
+
+/// The role column of the clause list.
+fn role_column(role: Role) -> &'static str {
+    match role {
+        Role::Decisive => "decisive",
+        Role::Binding => "also binds",
+        Role::NotCounting => "would apply",
+        Role::Context => "context",
+    }
+}
+
+/// Every clause on one line, the highlighted one in view.
+fn list(app: &App, decision: &Decision, frame: &mut Frame, area: Rect) {
+    let t = app.theme;
+    let count = decision.clauses().count();
+    let title = format!(
+        "Clauses: {count} ({} opens one, {} shows why)",
+        key(app, "open-clause"),
+        key(app, "why")
+    );
+    let outer = block(t, &title);
+    let inner = outer.inner(area);
+    let rows = usize::from(inner.height).max(1);
+    let selected = app.result.selected.min(count.saturating_sub(1));
+    let first = selected
+        .saturating_sub(rows.saturating_sub(1))
+        .min(count.saturating_sub(rows));
+    let width = usize::from(inner.width);
+    let widest = decision
+        .clauses()
+        .map(|c| c.short().width())
+        .max()
+        .unwrap_or(0);
+    let cite_width = widest.min(width.saturating_sub(2 + 12 + 11 + 13)).max(12);
+    let mut lines = Vec::new();
+    for (i, c) in decision.clauses().enumerate().skip(first).take(rows) {
+        let marker = if i == selected { "> " } else { "  " };
+        // The role column says whether the effect counts; the badges and the clause's
+        // detail say when its status is not confirmed.
+        let effect = c.effect.map_or("", Outcome::short);
+        let text = format!(
+            "{marker}{:<11} {} {} {effect}",
+            role_column(c.role),
+            fit(&c.short(), cite_width),
+            fit(c.status_short, 10),
+        );
+        let style = match c.role {
+            Role::Decisive => t.outcome(decision.presentation.outcome),
+            Role::Context => t.muted(),
+            Role::Binding | Role::NotCounting => Style::new(),
+        };
+        let line = Line::styled(fit(&text, width).trim_end().to_string(), style);
+        lines.push(if i == selected {
+            line.style(t.highlight())
+        } else {
+            line
+        });
+    }
+    if count == 0 {
+        lines.push(Line::styled(
+            "  No clause of these measures bears on these answers.",
+            t.muted(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Text::from(lines)).block(outer), area);
+}
+
+/// A clause in full: citation, role, status, text, note, what to verify and the sources
+/// with their grades.
+fn clause_lines(t: Theme, c: &ClauseView, width: usize) -> Vec<Line<'static>> {
+    let w = u16::try_from(width).unwrap_or(u16::MAX);
+    let mut lines = Vec::new();
+    let para = |lines: &mut Vec<Line<'static>>, label: &str, text: &str, style: Style| {
+        lines.extend(labelled(label, t.heading(), text, style, w, usize::MAX));
+    };
+    para(&mut lines, "", &c.full(), t.heading());
+    para(&mut lines, "Role: ", &c.role_words(), Style::new());
+    let status = if c.confirmed {
+        c.status.clone()
+    } else {
+        format!("{} (unconfirmed)", c.status)
+    };
+    para(&mut lines, "Status: ", &status, Style::new());
+    lines.push(Line::default());
+    para(&mut lines, "", &c.text, Style::new());
+    if let Some(note) = &c.note {
+        lines.push(Line::default());
+        para(&mut lines, "Note: ", note, Style::new());
+    }
+    if let Some(verify) = &c.verify {
+        lines.push(Line::default());
+        para(&mut lines, "Verify: ", verify, t.warning());
+    }
+    if !c.sources.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Sources:", t.heading()));
+        for s in &c.sources {
+            let note = s
+                .note
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            para(
+                &mut lines,
+                &format!("  [{:?}] ", s.grade),
+                &format!("{}: {}{note}", s.grade.describe(), s.url),
+                Style::new(),
+            );
+        }
+    }
+    lines
+}
+
+/// The why-trace (each step: the clauses it fired, its outcome, the answers it rests on and
+/// why), then the outcome per value of each open answer, the notes behind the badges, the
+/// answers and the rule set.
+fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
+    let t = app.theme;
+    let w = u16::try_from(width).unwrap_or(u16::MAX);
+    let mut lines = Vec::new();
+    let mut add = |label: &str, label_style: Style, text: &str, style: Style| {
+        lines.extend(labelled(label, label_style, text, style, w, usize::MAX));
+    };
+    let plain = Style::new();
+    if p.why.is_empty() {
+        let none = "No rule fires for these answers, so none of these measures requires a licence.";
+        add("", plain, none, plain);
+    }
+    for (n, step) in p.why.iter().enumerate() {
+        let counts = if step.binds {
+            ""
+        } else {
+            ", does not count on this date"
+        };
+        let head = format!("{} -> {}{counts}", step.clauses, step.outcome.short());
+        add(&format!("{}. ", n + 1), t.heading(), &head, t.heading());
+        let because: Vec<String> = step
+            .because
+            .iter()
+            .map(|b| {
+                let assumed = if b.assumed {
+                    " (assumed: not known)"
+                } else {
+                    ""
+                };
+                format!("{} = {}{assumed}", b.title, b.value)
+            })
+            .collect();
+        let because = if because.is_empty() {
+            "any answers".to_string()
+        } else {
+            because.join("; ")
+        };
+        add("   because ", t.muted(), &because, plain);
+        add("   ", plain, &step.why, plain);
+    }
+    if !p.by_answer.is_empty() {
+        add("", plain, "", plain);
+        add("", plain, "By answer", t.heading());
+        for b in &p.by_answer {
+            for (values, outcome, decided) in &b.rows {
+                let by = decided
+                    .as_ref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                let text = format!("{values} -> {}{by}", outcome.short());
+                add(&format!("  {}: ", b.question), t.muted(), &text, plain);
+            }
+        }
+    }
+    if !p.warnings.is_empty() {
+        add("", plain, "", plain);
+        add("", plain, "Notes", t.heading());
+        for warning in &p.warnings {
+            let label = warning
+                .badge
+                .map_or_else(|| "NOTE: ".to_string(), |b| format!("{}: ", b.word()));
+            add(&label, t.warning(), &warning.line(), plain);
+        }
+    }
+    add("", plain, "", plain);
+    add("", plain, "Answers", t.heading());
+    add("Screening date: ", t.muted(), &p.date.to_string(), plain);
+    for a in &p.answers {
+        add(&format!("{}: ", a.title), t.muted(), &a.value, plain);
+    }
+    add("Rule set: ", t.muted(), &p.rule_set, plain);
+    add("", plain, "", plain);
+    add("", plain, &p.disclaimer, t.muted());
+    lines
 }

@@ -1,17 +1,46 @@
 //! The review: every question (answered, open, not needed or not applicable) and the record
-//! fields on one screen before screening; each numbered line can be changed by its digit.
+//! fields on one screen before screening; each numbered line can be changed by its digit,
+//! a question not needed too (it then counts, and is stored as answered).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span, Text};
+use ratatui::style::Style;
+use ratatui::text::{Line, Text};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use crate::present::option_label;
 use crate::rules::UNKNOWN;
 use crate::screening::Field;
 use crate::text::sanitize;
 use crate::tui::app::{App, Skip, Step};
+use crate::tui::lines::hanging;
 use crate::tui::view::block;
+
+/// Why a question is skipped, in words: "not needed: Material origin is No Chinese nexus,
+/// so no answer changes the determination".
+pub fn skip_words(app: &App, skip: Skip) -> String {
+    match skip {
+        Skip::NotApplicable => "not asked: does not apply to these answers".into(),
+        Skip::NotNeeded {
+            settled_by: Some(p),
+        } => {
+            let question = &app.rules.questions[p];
+            let value = app
+                .answers
+                .get(&question.id)
+                .map(|v| option_label(&app.rules, &question.id, v))
+                .unwrap_or_default();
+            format!(
+                "not needed: {} is {value}, so no answer changes the determination",
+                question.title
+            )
+        }
+        Skip::NotNeeded { settled_by: None } => {
+            "not needed: no answer changes the determination on this date".into()
+        }
+    }
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme;
@@ -20,19 +49,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     for (q, question) in app.rules.questions.iter().enumerate() {
         let answer = app.answers.get(&question.id);
         let (value, style) = match app.skip(q) {
-            Some(Skip::NotApplicable) => ("not asked: does not apply".to_string(), t.muted()),
-            Some(Skip::NotNeeded) => (
-                "not needed: no answer changes the determination".to_string(),
-                t.muted(),
-            ),
+            Some(skip) => (skip_words(app, skip), t.muted()),
             None => match answer {
                 Some(id) => {
                     let open = id == UNKNOWN || question.option(id).is_some_and(|o| o.is_group());
                     provisional |= open;
-                    (
-                        option_label(&app.rules, &question.id, id),
-                        Default::default(),
-                    )
+                    (option_label(&app.rules, &question.id, id), Style::new())
                 }
                 None => {
                     provisional = true;
@@ -40,20 +62,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 }
             },
         };
-        lines.push(numbered(app, q + 1, &question.title, value, style));
+        lines.extend(numbered(
+            app,
+            q + 1,
+            &question.title,
+            &value,
+            style,
+            area.width,
+        ));
     }
-    let details = app.details();
-    lines.push(numbered(
+    lines.extend(numbered(
         app,
         app.rules.questions.len() + 1,
         &Step::Details.title(&app.rules),
-        format!(
+        &format!(
             "{} {}",
             Field::Date.label(),
-            sanitize(app.input(Field::Date).value())
+            sanitize(app.field(Field::Date).value())
         ),
-        Default::default(),
+        Style::new(),
+        area.width,
     ));
+    let details = app.details();
     for field in Field::ALL.into_iter().filter(|f| *f != Field::Date) {
         let value = field.get(&details).unwrap_or_default();
         if !value.trim().is_empty() {
@@ -72,7 +102,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     lines.push(Line::raw(
-        "Screening applies the rule set as on the screening date.",
+        "A question not needed can still be answered with its digit; it then counts.",
     ));
     frame.render_widget(
         Paragraph::new(Text::from(lines))
@@ -82,15 +112,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// "5  Recipient type      value", the value wrapped under itself.
 fn numbered(
     app: &App,
     n: usize,
     title: &str,
-    value: String,
-    style: ratatui::style::Style,
-) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{n}  {title:<20}"), app.theme.heading()),
-        Span::styled(value, style),
-    ])
+    value: &str,
+    style: Style,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let label = format!("{n}  {title:<20}");
+    let indent = label.width();
+    hanging(
+        &label,
+        app.theme.heading(),
+        value,
+        style,
+        width.saturating_sub(2),
+        indent,
+        usize::MAX,
+    )
 }
