@@ -55,7 +55,9 @@ impl Context {
 
     /// The history in the data directory.
     pub fn history(&self) -> Result<History, String> {
-        self.data_dir.clone().map(History::new)
+        self.data_dir
+            .clone()
+            .map(|dir| History::with_rules(dir, std::sync::Arc::new(self.rules.clone())))
     }
 
     /// Save screenings in one locked append and return their record ids, in order. The one

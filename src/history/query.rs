@@ -1,12 +1,14 @@
-//! Finding records: compact summaries loaded newest first (so a view can draw the first page
-//! before the rest of a large file is read) and the filters officers apply to them.
+//! Finding records: compact summaries read newest first (so a list or view shows the first
+//! page before the rest of a large file is read) and the filters officers apply to them.
+//! A filter's words are looked for in a line's raw bytes before the line is parsed, so a
+//! search over a large history parses only the lines that can match.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::record::{LineProblem, RecordKind, SCHEMA_VERSION};
-use super::store::{History, HistoryError, ReverseLines};
+use super::record::{LineProblem, RecordKind, SCHEMA_VERSION, decode_record};
+use super::store::{History, HistoryError, NewestFirst, RevItem};
 use crate::engine::Answers;
 use crate::rules::Outcome;
 use crate::screening::Details;
@@ -24,13 +26,14 @@ pub struct Summary {
     /// The outcome that stands: an override's, else the engine's.
     pub outcome: Outcome,
     pub provisional: bool,
+    pub supersedes: Option<String>,
     pub details: Details,
     /// Lower-cased reference, counterparty, officer, notes and answers, for filtering.
     haystack: String,
 }
 
 impl Summary {
-    /// Summarise a record already read in full.
+    /// Summarise a record already read.
     pub fn from_record(offset: u64, record: &super::record::Record) -> Summary {
         let s = &record.screening;
         Summary {
@@ -41,6 +44,7 @@ impl Summary {
             kind: record.kind,
             outcome: record.effective_outcome(),
             provisional: s.determination.provisional,
+            supersedes: record.supersedes.clone(),
             haystack: haystack(&s.details, &s.determination.answers),
             details: s.details.clone(),
         }
@@ -48,7 +52,7 @@ impl Summary {
 
     /// Summarise one history line without reading its clauses or checking its hash (verify
     /// does that).
-    pub fn from_line(offset: u64, line: &str) -> Result<Summary, LineProblem> {
+    pub fn from_line(offset: u64, line: &[u8]) -> Result<Summary, LineProblem> {
         #[derive(Deserialize)]
         struct Line {
             record: Rec,
@@ -60,56 +64,47 @@ impl Summary {
             saved_at: Timestamp,
             kind: RecordKind,
             #[serde(default)]
+            supersedes: Option<String>,
+            #[serde(default)]
             override_outcome: Option<Outcome>,
-            screening: Scr,
-        }
-        #[derive(Deserialize)]
-        struct Scr {
-            determination: Det,
-            details: Details,
-        }
-        #[derive(Deserialize)]
-        struct Det {
-            outcome: Outcome,
-            provisional: bool,
-            date: Date,
+            #[serde(default)]
             answers: Answers,
+            #[serde(default)]
+            details: Details,
+            decision: Option<Dec>,
         }
         #[derive(Deserialize)]
-        struct Version {
-            record: V,
+        struct Dec {
+            date: Date,
+            outcome: Outcome,
+            #[serde(default)]
+            provisional: bool,
         }
-        #[derive(Deserialize)]
-        struct V {
-            schema: u32,
-        }
-        let parsed: Line = match serde_json::from_str(line) {
-            Ok(l) => l,
-            Err(e) => {
-                return Err(match serde_json::from_str::<Version>(line) {
-                    Ok(v) if v.record.schema > SCHEMA_VERSION => {
-                        LineProblem::NewerSchema(v.record.schema)
-                    }
-                    _ => LineProblem::Unreadable(e.to_string()),
-                });
+        let unreadable =
+            |e: serde_json::Error| LineProblem::Unreadable(crate::json::strip_position(&e.to_string()));
+        let parsed: Line = serde_json::from_slice(line).map_err(unreadable)?;
+        let r = parsed.record;
+        let d = match (r.schema, r.decision) {
+            (SCHEMA_VERSION, Some(d)) => d,
+            (newer, _) if newer > SCHEMA_VERSION => return Err(LineProblem::NewerSchema(newer)),
+            _ => {
+                // Schema 1: the whole record, read as today's model.
+                let link = super::record::link_of(line)
+                    .ok_or_else(|| LineProblem::Unreadable("not in the shape ree-screen writes".into()))?;
+                return decode_record(link.record).map(|record| Summary::from_record(offset, &record));
             }
         };
-        let r = parsed.record;
-        if r.schema > SCHEMA_VERSION {
-            return Err(LineProblem::NewerSchema(r.schema));
-        }
-        let d = r.screening.determination;
-        let haystack = haystack(&r.screening.details, &d.answers);
         Ok(Summary {
             offset,
+            haystack: haystack(&r.details, &r.answers),
             id: r.id,
             saved_at: r.saved_at,
             date: d.date,
             kind: r.kind,
             outcome: r.override_outcome.unwrap_or(d.outcome),
             provisional: d.provisional,
-            details: r.screening.details,
-            haystack,
+            supersedes: r.supersedes,
+            details: r.details,
         })
     }
 }
@@ -153,14 +148,24 @@ impl Query {
 
     /// Lower-case the text once, for matching many summaries.
     pub fn prepare(&self) -> PreparedQuery<'_> {
+        let words: Vec<String> = self
+            .text
+            .to_lowercase()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        // A word is looked for in the raw line only when JSON writes it as it is (plain
+        // ASCII without quotes or backslashes); others are checked after parsing alone.
+        let raw = words
+            .iter()
+            .filter(|w| w.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'))
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+            .collect();
         PreparedQuery {
             query: self,
-            words: self
-                .text
-                .to_lowercase()
-                .split_whitespace()
-                .map(str::to_string)
-                .collect(),
+            words,
+            raw,
+            scratch: Vec::new(),
         }
     }
 }
@@ -169,6 +174,8 @@ impl Query {
 pub struct PreparedQuery<'q> {
     query: &'q Query,
     words: Vec<String>,
+    raw: Vec<memchr::memmem::Finder<'static>>,
+    scratch: Vec<u8>,
 }
 
 impl PreparedQuery<'_> {
@@ -182,6 +189,19 @@ impl PreparedQuery<'_> {
                 .iter()
                 .all(|word| s.haystack.contains(word.as_str()))
     }
+
+    /// Whether a raw history line may match: false only when some word is certainly not
+    /// in it, so a search parses only the lines that can match.
+    pub fn may_match_line(&mut self, line: &[u8]) -> bool {
+        if self.raw.is_empty() {
+            return true;
+        }
+        self.scratch.clear();
+        self.scratch.extend_from_slice(line);
+        self.scratch.make_ascii_lowercase();
+        let scratch = &self.scratch;
+        self.raw.iter().all(|f| f.find(scratch).is_some())
+    }
 }
 
 /// A line the index could not use, counted from the end until the whole file is read.
@@ -194,10 +214,11 @@ pub struct SkippedLine {
 }
 
 /// Summaries of a history, newest first, loaded in chunks from the end of the file.
+/// Records of a batch a crash cut short, and bytes a later record acknowledged, are left out.
 pub struct Index {
     pub summaries: Vec<Summary>,
     pub skipped: Vec<SkippedLine>,
-    lines: Option<ReverseLines>,
+    lines: Option<NewestFirst>,
     lines_seen: usize,
 }
 
@@ -224,20 +245,28 @@ impl Index {
         };
         let mut read = 0;
         while read < max {
-            let Some((offset, line)) = lines.next_line()? else {
+            let Some(item) = lines.next_item()? else {
                 self.lines = None;
                 break;
             };
             read += 1;
             self.lines_seen += 1;
-            match Summary::from_line(offset, &line) {
-                Ok(summary) => self.summaries.push(summary),
-                Err(problem) => self.skipped.push(SkippedLine {
-                    offset,
-                    from_end: self.lines_seen,
-                    problem,
-                }),
-            }
+            let (offset, problem) = match item {
+                RevItem::Record { offset, line, .. } => match Summary::from_line(offset, &line) {
+                    Ok(summary) => {
+                        self.summaries.push(summary);
+                        continue;
+                    }
+                    Err(problem) => (offset, problem),
+                },
+                RevItem::Bad { offset, problem } => (offset, problem),
+                RevItem::Dropped { .. } => continue,
+            };
+            self.skipped.push(SkippedLine {
+                offset,
+                from_end: self.lines_seen,
+                problem,
+            });
         }
         Ok(read)
     }
@@ -261,4 +290,56 @@ impl Index {
             .map(|(i, _)| i)
             .collect()
     }
+}
+
+/// The newest records that match, newest first, handed to `each` until it returns false or
+/// `limit` have matched; lines that cannot be read are returned. Reads from the end of the
+/// file and parses only lines whose raw bytes can match, so the newest page costs the same
+/// whatever the history's size.
+pub fn newest_matching(
+    history: &History,
+    query: &Query,
+    limit: Option<usize>,
+    mut each: impl FnMut(Summary) -> bool,
+) -> Result<Vec<SkippedLine>, HistoryError> {
+    let mut skipped = Vec::new();
+    let Some(mut lines) = history.newest_first()? else {
+        return Ok(skipped);
+    };
+    let mut prepared = query.prepare();
+    let mut matched = 0;
+    let mut from_end = 0;
+    while limit.is_none_or(|l| matched < l) {
+        let item = lines
+            .next_item()
+            .map_err(|e| HistoryError::new(&history.path(), format!("cannot read: {e}")))?;
+        let Some(item) = item else { break };
+        from_end += 1;
+        let (offset, problem) = match item {
+            RevItem::Record { offset, line, .. } => {
+                if !prepared.may_match_line(&line) {
+                    continue;
+                }
+                match Summary::from_line(offset, &line) {
+                    Ok(summary) if prepared.matches(&summary) => {
+                        matched += 1;
+                        if !each(summary) {
+                            break;
+                        }
+                        continue;
+                    }
+                    Ok(_) => continue,
+                    Err(problem) => (offset, problem),
+                }
+            }
+            RevItem::Bad { offset, problem } => (offset, problem),
+            RevItem::Dropped { .. } => continue,
+        };
+        skipped.push(SkippedLine {
+            offset,
+            from_end,
+            problem,
+        });
+    }
+    Ok(skipped)
 }
