@@ -16,10 +16,11 @@ pub use impact::{ChangedCase, Impact, impact};
 pub use query::{Index, PreparedQuery, Query, SkippedLine, Summary, newest_matching};
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
-    RecordKind, SCHEMA_VERSION, chain_hash, check_link, decode, decode_record, link_of,
+    RecordKind, SCHEMA_VERSION, StoredClause, StoredDuty, chain_hash, check_link, decode,
+    decode_record, link_of,
 };
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
-pub use snapshot::{SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
+pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
 pub use store::{
     AcknowledgedGap, BadLine, ChainBreak, FILE_NAME, FoundRecord, History, HistoryError, Item,
     NewRecord, NewestFirst, RevItem, ReverseLines, Sharing, Stored, Unfinished, Verification,

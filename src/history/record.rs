@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::v1;
 use crate::engine::{
-    Answers, ByAnswer, ClauseResult, Determination, Duty, Flag, LicenceNeed, OpenAnswer, Range,
+    Answers, ByAnswer, ClauseResult, ClauseStatus, Determination, Duty, Flag, LicenceNeed, OpenAnswer, Range,
     Role, Scenario,
 };
 use crate::identity::Identity;
@@ -150,7 +150,7 @@ pub struct Decision {
     pub decided_by: Vec<String>,
     /// Every clause but context clauses: id, role, effect and status.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub clauses: Vec<ClauseResult>,
+    pub clauses: Vec<StoredClause>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub licences: Vec<LicenceNeed>,
     /// The rules whose duty stands, with their clauses (the duty's words are the rule's).
@@ -168,6 +168,19 @@ pub struct Decision {
     /// Ids of the clauses whose status no source confirms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unverified: Vec<String>,
+}
+
+/// A clause as a record stores it: [`ClauseResult`] with "confirmed" written only when not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredClause {
+    pub id: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Outcome>,
+    #[serde(flatten)]
+    pub status: ClauseStatus,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unconfirmed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +203,13 @@ impl Decision {
                 .clauses
                 .iter()
                 .filter(|c| c.role != Role::Context)
-                .cloned()
+                .map(|c| StoredClause {
+                    id: c.id.clone(),
+                    role: c.role,
+                    effect: c.effect,
+                    status: c.status.clone(),
+                    unconfirmed: !c.confirmed,
+                })
                 .collect(),
             licences: d.licences.clone(),
             duties: d
@@ -252,7 +271,17 @@ impl Decision {
                     clauses: x.clauses.clone(),
                 })
                 .collect(),
-            clauses: self.clauses.clone(),
+            clauses: self
+                .clauses
+                .iter()
+                .map(|c| ClauseResult {
+                    id: c.id.clone(),
+                    role: c.role,
+                    effect: c.effect,
+                    status: c.status.clone(),
+                    confirmed: !c.unconfirmed,
+                })
+                .collect(),
             rules: Vec::new(),
             trace: Vec::new(),
             scenarios: self.scenarios.clone(),
@@ -347,11 +376,28 @@ struct LineRecord<'a> {
     identity: Identity,
     #[serde(borrow)]
     answers: &'a RawValue,
+    #[serde(serialize_with = "non_empty_fields")]
     details: Details,
     #[serde(borrow)]
     decision: &'a RawValue,
     rule_set: RuleSetInfo,
     prev: std::borrow::Cow<'a, str>,
+}
+
+/// Record fields without the empty ones (each reads back as empty).
+fn non_empty_fields<S: serde::Serializer>(d: &Details, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let fields = [
+        ("reference", &d.reference),
+        ("counterparty", &d.counterparty),
+        ("officer", &d.officer),
+        ("notes", &d.notes),
+    ];
+    let mut map = s.serialize_map(None)?;
+    for (name, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
 }
 
 /// One record to encode: everything but the determination's JSON, which a batch makes once

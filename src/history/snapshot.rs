@@ -211,3 +211,49 @@ impl Snapshots {
         record.screening.determination = Arc::new(filled);
     }
 }
+
+/// The file in the data directory naming the installed default rule set by its hash.
+pub const DEFAULT_RULES: &str = "default-rules";
+
+/// Keep `rules` as a snapshot and make it the default (`rules install`); earlier ones stay.
+pub(crate) fn install(dir: &Path, rules: &RuleSet, team: bool) -> Result<(), HistoryError> {
+    store(dir, rules, team)?;
+    let path = dir.join(DEFAULT_RULES);
+    let mut out = crate::files::AtomicOutput::create(&path).map_err(|m| HistoryError::new(&path, m))?;
+    writeln!(out, "{}", rules.compiled.sha256).map_err(|e| io_error(&path, "write", &e))?;
+    out.commit().map_err(|m| HistoryError::new(&path, m))
+}
+
+/// The hash of the installed default rule set, if one was installed.
+pub(crate) fn default_sha(dir: &Path) -> Result<Option<String>, HistoryError> {
+    let path = dir.join(DEFAULT_RULES);
+    if fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    let text = crate::files::read_text(&path, 1024).map_err(|m| HistoryError::new(&path, m))?;
+    let sha = text.trim();
+    if !is_sha256(sha) {
+        return Err(HistoryError::new(&path, "does not name a rule set by its SHA-256"));
+    }
+    Ok(Some(sha.to_string()))
+}
+
+/// Every kept rule set: its hash and, when it loads, the rule set.
+pub(crate) fn kept(dir: &Path) -> Result<Vec<(String, Snapshot)>, HistoryError> {
+    let folder = dir.join(SNAPSHOT_DIR);
+    let entries = match fs::read_dir(&folder) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error(&folder, "read the rule-set snapshots", &e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error(&folder, "read the rule-set snapshots", &e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(sha) = name.strip_suffix(".json").filter(|s| is_sha256(s)) {
+            out.push((sha.to_string(), load(dir, sha)));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}

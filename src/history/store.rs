@@ -178,6 +178,32 @@ impl History {
         snapshot::store(&self.dir, rules, sharing == Sharing::Team)
     }
 
+    /// Keep `rules` (already validated by its loader) and make it the default rule set of this data
+    /// directory (`rules install`). Earlier rule sets stay kept.
+    pub fn install_rules(&self, rules: &RuleSet) -> Result<(), HistoryError> {
+        let sharing = self.prepare_dir()?;
+        snapshot::install(&self.dir, rules, sharing == Sharing::Team)
+    }
+
+    /// The installed default rule set, if any (`Context::load` uses it when neither
+    /// `--rules` nor the settings name a rules file).
+    pub fn default_rules(&self) -> Result<Option<RuleSet>, HistoryError> {
+        match snapshot::default_sha(&self.dir)? {
+            Some(sha) => self.snapshot(&sha)?.map(Some).ok_or_else(|| {
+                HistoryError::new(
+                    &self.dir.join(snapshot::DEFAULT_RULES),
+                    format!("names rule set {sha}, which is not kept in {}", self.dir.join(snapshot::SNAPSHOT_DIR).display()),
+                )
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// Every kept rule set by hash (a damaged one as such), and the default's hash.
+    pub fn kept_rules(&self) -> Result<(Vec<(String, snapshot::Snapshot)>, Option<String>), HistoryError> {
+        Ok((snapshot::kept(&self.dir)?, snapshot::default_sha(&self.dir)?))
+    }
+
     /// The data directory's sharing, after refusing one others could tamper with.
     pub fn sharing(&self) -> Result<Sharing, HistoryError> {
         check_dir(&self.dir)
