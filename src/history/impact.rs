@@ -42,7 +42,8 @@ pub struct Impact {
 
 /// Screen the current record of every case again under `rules`, on `date` or, when None, on
 /// each case's own screening date (so only the change of rules shows), and list the cases
-/// whose outcome or decisive clause changes, in file order. Two passes over the history;
+/// whose outcome or decisive clause changes (for a case an officer overrode: whose outcome
+/// differs from the officer's), in file order. Two passes over the history;
 /// memory holds the superseded ids, one record, and the changed cases.
 pub fn impact(history: &History, rules: &RuleSet, date: Option<Date>) -> Result<Impact, HistoryError> {
     let survey = Survey::of(history)?;
@@ -67,7 +68,12 @@ pub fn impact(history: &History, rules: &RuleSet, date: Option<Date>) -> Result<
                 .clone();
             let before = (r.effective_outcome(), then.decided_by.first().cloned());
             let after = (now.outcome, now.decided_by.first().cloned());
-            if before != after {
+            // An officer's override stands on its outcome, not on a clause.
+            let changed = match r.override_outcome {
+                Some(decided) => decided != now.outcome,
+                None => before != after,
+            };
+            if changed {
                 impact.changed.push(ChangedCase {
                     id: r.id.clone(),
                     reference: r.screening.details.reference.clone(),

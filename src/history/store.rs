@@ -358,7 +358,7 @@ impl History {
                 }
                 Item::Unfinished { line, offset, batch } => {
                     gap.get_or_insert((offset, line));
-                    if v.unfinished.last().is_none_or(|u: &Unfinished| u.batch != batch) {
+                    if v.unfinished.last().is_none_or(|u: &Unfinished| u.batch.start != batch.start) {
                         v.unfinished.push(Unfinished { line, batch });
                     }
                 }
