@@ -387,7 +387,7 @@ fn filters_and_the_newest_page() {
             } else {
                 ("none", "civil")
             };
-            screening(&format!("PO-{i}"), goods, recipient, "2025-10-20")
+            screening(&format!("PO-{i}"), goods, recipient, "2026-12-01")
         })
         .collect();
     save(&h, &batch);
