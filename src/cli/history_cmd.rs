@@ -374,7 +374,11 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 r.saved_at,
                 sanitize(&r.program_version)
             );
-            println!("Saved by: {}", sanitize(&r.identity.describe()));
+            if r.schema == 1 {
+                println!("Saved by: not recorded (schema 1)");
+            } else {
+                println!("Saved by: {}", sanitize(&r.identity.describe()));
+            }
             println!("Kind: {}", r.kind.label());
             if let Some(original) = &r.supersedes {
                 println!("Supersedes: {}", sanitize(original));
@@ -386,8 +390,19 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 println!("Reason: {}", sanitize(reason));
             }
             println!("Hash: {}", sanitize(&stored.hash));
-            for n in r.rebuilt.note().iter().chain(note.iter()) {
-                println!("Note: {}", sanitize(n));
+            let details = &r.screening.details;
+            for (label, value) in [
+                ("Reference", &details.reference),
+                ("Counterparty", &details.counterparty),
+                ("Officer", &details.officer),
+                ("Notes", &details.notes),
+            ] {
+                if !value.is_empty() {
+                    println!("{label}: {}", sanitize(value));
+                }
+            }
+            if let Some(n) = r.rebuilt.note().or(note) {
+                println!("Note: {}", sanitize(&n));
             }
             println!("As decided then:");
             println!();
