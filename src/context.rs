@@ -38,14 +38,19 @@ pub fn today() -> Date {
 impl Context {
     /// Settings first (a malformed file stops every command), then the data directory, then
     /// the rule set: `--rules`, the settings' rules file, the installed default, the embedded.
-    pub fn load(rules_flag: Option<&Path>, data_dir_flag: Option<&Path>) -> Result<Context, String> {
+    pub fn load(
+        rules_flag: Option<&Path>,
+        data_dir_flag: Option<&Path>,
+    ) -> Result<Context, String> {
         let settings = Settings::load().map_err(|e| e.to_string())?;
         let flag = rules_flag.map(Path::to_path_buf);
         let data_dir = crate::paths::data_dir(data_dir_flag);
         // After --rules and the settings' rules file: the rule set `rules install` made the
         // default of the data directory, else the embedded one.
         let installed = match (settings.rules_file(flag.as_ref()), &data_dir) {
-            (None, Ok(dir)) => History::new(dir).default_rules().map_err(|e| e.to_string())?,
+            (None, Ok(dir)) => History::new(dir)
+                .default_rules()
+                .map_err(|e| e.to_string())?,
             _ => None,
         };
         let rules = match installed {

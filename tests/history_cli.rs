@@ -59,12 +59,15 @@ fn screen_saves_list_shows_the_newest_and_show_renders_as_decided() {
     let data = dir.path();
     let first = record_id(&ok(ree(data).args(military("PO-1", "2025-12-05"))));
     let second = record_id(&ok(ree(data).args(military("PO-2", "2026-12-01"))));
-    ok(ree(data).args(military("PO-3", "2026-12-01")).arg("--no-save"));
+    ok(ree(data)
+        .args(military("PO-3", "2026-12-01"))
+        .arg("--no-save"));
     let list = ok(ree(data).args(["history", "list", "-n", "1"]));
     assert_eq!(list.lines().count(), 1);
     assert!(list.starts_with(&second), "{list}");
     let json: serde_json::Value =
-        serde_json::from_str(&ok(ree(data).args(["history", "list", "--format", "json"]))).expect("json");
+        serde_json::from_str(&ok(ree(data).args(["history", "list", "--format", "json"])))
+            .expect("json");
     assert_eq!(json.as_array().expect("rows").len(), 2);
     assert_eq!(json[1]["id"], first.as_str());
     let show = ok(ree(data).args(["history", "show", &first]));
@@ -98,7 +101,10 @@ fn verify_exits_1_on_damage_and_0_once_an_interrupted_save_is_acknowledged() {
     assert_eq!(Run::of(ree(data).args(["history", "verify"])).code, Some(1));
     ok(ree(data).args(military("PO-2", "2025-12-05")));
     let verify = ok(ree(data).args(["history", "verify"]));
-    assert!(verify.contains("acknowledged by the record on line 3"), "{verify}");
+    assert!(
+        verify.contains("acknowledged by the record on line 3"),
+        "{verify}"
+    );
     assert!(verify.contains("Intact"), "{verify}");
 }
 
@@ -114,7 +120,11 @@ fn a_failed_save_says_why_once() {
     let run = Run::of(ree(data).args(military("PO-1", "2025-12-05")));
     assert_ne!(run.code, Some(0));
     assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
-    assert!(!run.stderr.contains("not saved: not saved"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("not saved: not saved"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -127,10 +137,18 @@ fn schema_1_records_show_with_their_destination_and_verify() {
     assert!(ok(ree(data).args(["history", "verify"])).contains("6 records"));
     let show = ok(ree(data).args(["history", "show", "20261129T130747Z-02cc7aa5"]));
     assert!(show.contains("schema 1"), "{show}");
-    assert!(show.contains("Destination (as typed): DE (Stuttgart)"), "{show}");
+    assert!(
+        show.contains("Destination (as typed): DE (Stuttgart)"),
+        "{show}"
+    );
     let list = ok(ree(data).args(["history", "list", "--grep", "stuttgart"]));
     assert_eq!(list.lines().count(), 1, "{list}");
-    let rescreen = ok(ree(data).args(["history", "rescreen", "20261129T130747Z-471c7c46", "--no-save"]));
+    let rescreen = ok(ree(data).args([
+        "history",
+        "rescreen",
+        "20261129T130747Z-471c7c46",
+        "--no-save",
+    ]));
     assert!(rescreen.contains("Outcome now:"), "{rescreen}");
 }
 
@@ -142,20 +160,35 @@ fn excel_export_is_private_with_a_bom_and_semicolons() {
         .args(military("PO-1", "2025-12-05"))
         .args(["--counterparty", "Müller Magnete GmbH"]));
     let out = data.join("export.csv");
-    let run = Run::of(ree(data).args(["history", "export", "--format", "csv", "--excel", "-o"]).arg(&out));
+    let run = Run::of(
+        ree(data)
+            .args(["history", "export", "--format", "csv", "--excel", "-o"])
+            .arg(&out),
+    );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stderr.contains("exported 1 of 1 records"), "{}", run.stderr);
-    assert_eq!(std::fs::metadata(&out).expect("meta").permissions().mode() & 0o777, 0o600);
+    assert!(
+        run.stderr.contains("exported 1 of 1 records"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::metadata(&out).expect("meta").permissions().mode() & 0o777,
+        0o600
+    );
     let bytes = std::fs::read(&out).expect("read");
     assert!(bytes.starts_with("\u{feff}".as_bytes()));
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(&bytes[3..]);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
     let header = reader.headers().expect("header").clone();
     let row = reader.records().next().expect("a row").expect("parses");
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     assert_eq!(&row[col("counterparty")], "Müller Magnete GmbH");
     assert_eq!(&row[col("current")], "yes");
     let md = ok(ree(data).args(["history", "export", "--format", "md"]));
-    assert!(md.contains("| Date | Reference | Counterparty | Outcome | Decided by | Kind | Record |"));
+    assert!(
+        md.contains("| Date | Reference | Counterparty | Outcome | Decided by | Kind | Record |")
+    );
 }
 
 #[test]
@@ -180,7 +213,10 @@ fn installed_rules_that_lift_a_suspension_and_their_impact() {
     std::fs::write(&lifted, text).expect("write");
     let embedded = data.join("embedded.json");
     std::fs::write(&embedded, ree_screen::rules::EMBEDDED_TEXT).expect("write");
-    let diff = ok(ree(data).args(["rules", "diff"]).arg(&embedded).arg(&lifted));
+    let diff = ok(ree(data)
+        .args(["rules", "diff"])
+        .arg(&embedded)
+        .arg(&lifted));
     assert!(diff.contains("~ measure mofcom-2025-61"), "{diff}");
     assert!(diff.contains("suspensions:"), "{diff}");
     let installed = ok(ree(data).args(["rules", "install"]).arg(&lifted));
@@ -190,9 +226,16 @@ fn installed_rules_that_lift_a_suspension_and_their_impact() {
     assert_eq!(list.matches("(default, in use)").count(), 1, "{list}");
     let impact = ok(ree(data).args(["history", "impact"]));
     assert!(impact.contains("2 of 4 current case(s) change"), "{impact}");
-    let changed: Vec<&str> = impact.lines().skip(1).map(|l| l.split_whitespace().next().unwrap_or("")).collect();
+    let changed: Vec<&str> = impact
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
     assert_eq!(changed, [ids[1].as_str(), ids[2].as_str()]);
-    assert!(impact.contains("no_license_required -> denied_in_principle"), "{impact}");
+    assert!(
+        impact.contains("no_license_required -> denied_in_principle"),
+        "{impact}"
+    );
     ok(ree(data).args(["history", "impact", "--save"]));
     let after = ok(ree(data).args(["history", "impact"]));
     assert!(after.contains("0 of 4 current case(s) change"), "{after}");
@@ -259,7 +302,11 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
         eprintln!("skipped: needs root to create users' files with setpriv");
         return;
     }
-    if StdCommand::new("setpriv").arg("--version").output().is_err() {
+    if StdCommand::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: setpriv is not installed");
         return;
     }
@@ -283,7 +330,10 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     let verify = as_user(1002, 4321, &team, &["history".into(), "verify".into()]);
     assert_eq!(verify.code, Some(0), "{}{}", verify.stdout, verify.stderr);
     let text = std::fs::read_to_string(team.join("history.jsonl")).expect("read");
-    assert!(text.contains("\"uid\":1001,\"user\":\"officer1001\""), "{text}");
+    assert!(
+        text.contains("\"uid\":1001,\"user\":\"officer1001\""),
+        "{text}"
+    );
     assert!(text.contains("\"uid\":1002,\"user\":\"officer1002\""));
     // Not in the group: no access. Wider than the group: refused.
     let outsider = as_user(1003, 1003, &team, &["history".into(), "list".into()]);
@@ -291,5 +341,9 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o2777)).expect("chmod");
     let loose = as_user(1001, 4321, &team, &["history".into(), "list".into()]);
     assert_ne!(loose.code, Some(0));
-    assert!(loose.stderr.contains("any user can write"), "{}", loose.stderr);
+    assert!(
+        loose.stderr.contains("any user can write"),
+        "{}",
+        loose.stderr
+    );
 }

@@ -8,8 +8,7 @@ use std::path::Path;
 
 use ree_screen::Answers;
 use ree_screen::history::{
-    self, BadLine, Decision, History, Index, NewRecord, Query, Rebuilt, RecordKind, Stored,
-    export,
+    self, BadLine, Decision, History, Index, NewRecord, Query, Rebuilt, RecordKind, Stored, export,
 };
 use ree_screen::identity::Identity;
 use ree_screen::rules::{Outcome, RuleSet};
@@ -115,17 +114,32 @@ fn a_record_is_compact_and_rebuilt_exactly_as_decided_from_its_kept_rule_set() {
     let kept = h.dir().join("rule-sets").join(format!("{sha}.json"));
     let mode = std::fs::metadata(&kept).expect("kept").permissions().mode();
     assert_eq!(mode & 0o777, 0o400);
-    assert_eq!(std::fs::read_to_string(&kept).expect("read"), ree_screen::rules::EMBEDDED_TEXT);
-    assert_eq!(h.snapshot(&sha).expect("loads").expect("kept").compiled.sha256, sha);
+    assert_eq!(
+        std::fs::read_to_string(&kept).expect("read"),
+        ree_screen::rules::EMBEDDED_TEXT
+    );
+    assert_eq!(
+        h.snapshot(&sha)
+            .expect("loads")
+            .expect("kept")
+            .compiled
+            .sha256,
+        sha
+    );
     // No clause texts, trace or sources in the line.
     for line in lines(&h) {
         assert!(line.len() < 1500, "{} bytes", line.len());
-        assert!(!line.contains("\"trace\"") && !line.contains("\"text\"") && !line.contains("http"));
+        assert!(
+            !line.contains("\"trace\"") && !line.contains("\"text\"") && !line.contains("http")
+        );
         assert!(line.contains(&sha));
     }
     let found = h.find(&ids[1]).expect("find").expect("there");
     assert_eq!(found.record.rebuilt, Rebuilt::FromSnapshot);
-    assert_eq!(found.record.screening, second, "the full determination, trace included");
+    assert_eq!(
+        found.record.screening, second,
+        "the full determination, trace included"
+    );
     assert_eq!(found.record.identity, who());
     let (stored, bad) = records(&h);
     assert!(bad.is_empty());
@@ -151,18 +165,33 @@ fn a_missing_rule_set_leaves_the_essentials_and_says_so() {
         panic!("{:?}", found.record.rebuilt);
     };
     assert!(why.contains("rule-sets"), "{why}");
-    assert!(found.record.rebuilt.note().expect("note").contains("is gone"));
+    assert!(
+        found
+            .record
+            .rebuilt
+            .note()
+            .expect("note")
+            .contains("is gone")
+    );
     let d = &found.record.screening.determination;
     assert_eq!(Decision::of(d), Decision::of(&s.determination));
     assert!(d.trace.is_empty());
-    assert!(h.snapshot(&rules().compiled.sha256).expect("no error").is_none());
+    assert!(
+        h.snapshot(&rules().compiled.sha256)
+            .expect("no error")
+            .is_none()
+    );
 }
 
 #[test]
 fn an_altered_rule_set_fails_verify_and_is_not_used() {
     let dir = tempfile::tempdir().expect("tempdir");
     let h = history(dir.path());
-    let id = save(&h, &[screening("PO-1", "magnet_parts", "civil", "2025-10-20")]).remove(0);
+    let id = save(
+        &h,
+        &[screening("PO-1", "magnet_parts", "civil", "2025-10-20")],
+    )
+    .remove(0);
     let sha = rules().compiled.sha256.clone();
     let kept = h.dir().join("rule-sets").join(format!("{sha}.json"));
     std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o600)).expect("chmod");
@@ -206,11 +235,17 @@ fn schema_1_records_stay_readable_in_the_chain_and_re_screenable() {
         first.screening.details.notes,
         "first v1\nDestination (as typed): DE (Stuttgart)"
     );
-    assert_eq!(stored[2].record.screening.details.notes, "Destination (as typed): JP");
+    assert_eq!(
+        stored[2].record.screening.details.notes,
+        "Destination (as typed): JP"
+    );
     let over = &stored[5].record;
     assert_eq!(over.kind, RecordKind::Override);
     assert_eq!(over.effective_outcome(), Outcome::Prohibited);
-    assert_eq!(over.supersedes.as_deref(), Some(stored[2].record.id.as_str()));
+    assert_eq!(
+        over.supersedes.as_deref(),
+        Some(stored[2].record.id.as_str())
+    );
     // Re-screened under today's rules: the answers map onto today's questions.
     let (again, _) = history::rescreen(&rules(), first, "2025-10-20".parse().expect("date"));
     assert_eq!(again.determination.outcome, Outcome::Prohibited);
@@ -232,34 +267,55 @@ fn verify_fails_on_a_replaced_last_record_a_cut_line_inserted_garbage_or_an_edit
     let dir = tempfile::tempdir().expect("tempdir");
     let h = history(dir.path());
     for i in 0..3 {
-        save(&h, &[screening(&format!("PO-{i}"), "none", "civil", "2025-10-20")]);
+        save(
+            &h,
+            &[screening(&format!("PO-{i}"), "none", "civil", "2025-10-20")],
+        );
     }
     let good = lines(&h);
     assert!(intact(&h));
     let cases: Vec<(&str, Box<dyn Fn(&History)>)> = vec![
-        ("last record replaced by garbage", Box::new(|h: &History| {
-            let mut l = lines(h);
-            *l.last_mut().expect("last") = "garbage".into();
-            write_lines(h, &l);
-        })),
-        ("cut mid-line", Box::new(|h: &History| {
-            let text = std::fs::read(h.path()).expect("read");
-            std::fs::write(h.path(), &text[..text.len() - 40]).expect("cut");
-        })),
-        ("garbage line between records", Box::new(|h: &History| {
-            let mut l = lines(h);
-            l.insert(1, "{\"not\":\"a record\"}".into());
-            write_lines(h, &l);
-        })),
-        ("an edited byte", Box::new(|h: &History| {
-            let l: Vec<String> = lines(h).into_iter().map(|x| x.replacen("PO-1", "PO-9", 1)).collect();
-            write_lines(h, &l);
-        })),
-        ("a removed record", Box::new(|h: &History| {
-            let mut l = lines(h);
-            l.remove(1);
-            write_lines(h, &l);
-        })),
+        (
+            "last record replaced by garbage",
+            Box::new(|h: &History| {
+                let mut l = lines(h);
+                *l.last_mut().expect("last") = "garbage".into();
+                write_lines(h, &l);
+            }),
+        ),
+        (
+            "cut mid-line",
+            Box::new(|h: &History| {
+                let text = std::fs::read(h.path()).expect("read");
+                std::fs::write(h.path(), &text[..text.len() - 40]).expect("cut");
+            }),
+        ),
+        (
+            "garbage line between records",
+            Box::new(|h: &History| {
+                let mut l = lines(h);
+                l.insert(1, "{\"not\":\"a record\"}".into());
+                write_lines(h, &l);
+            }),
+        ),
+        (
+            "an edited byte",
+            Box::new(|h: &History| {
+                let l: Vec<String> = lines(h)
+                    .into_iter()
+                    .map(|x| x.replacen("PO-1", "PO-9", 1))
+                    .collect();
+                write_lines(h, &l);
+            }),
+        ),
+        (
+            "a removed record",
+            Box::new(|h: &History| {
+                let mut l = lines(h);
+                l.remove(1);
+                write_lines(h, &l);
+            }),
+        ),
     ];
     for (what, damage) in cases {
         write_lines(&h, &good);
@@ -293,15 +349,20 @@ fn a_batch_a_crash_cut_short_never_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let h = history(dir.path());
     save(&h, &[screening("PO-0", "none", "civil", "2025-10-20")]);
-    let batch: Vec<Screening> =
-        (1..=5).map(|i| screening(&format!("PO-{i}"), "none", "civil", "2025-10-20")).collect();
+    let batch: Vec<Screening> = (1..=5)
+        .map(|i| screening(&format!("PO-{i}"), "none", "civil", "2025-10-20"))
+        .collect();
     save(&h, &batch);
     // A crash after three of the five lines reached the disk.
     let mut l = lines(&h);
     l.truncate(4);
     write_lines(&h, &l);
     let refs = |h: &History| -> Vec<String> {
-        records(h).0.iter().map(|s| s.record.screening.details.reference.clone()).collect()
+        records(h)
+            .0
+            .iter()
+            .map(|s| s.record.screening.details.reference.clone())
+            .collect()
     };
     assert_eq!(refs(&h), ["PO-0"]);
     let mut index = Index::open(&h).expect("open");
@@ -317,8 +378,24 @@ fn a_batch_a_crash_cut_short_never_counts() {
     assert_eq!(v.acknowledged.len(), 1);
     let mut index = Index::open(&h).expect("open");
     index.load(usize::MAX).expect("load");
-    let newest: Vec<&str> = index.summaries.iter().map(|s| s.details.reference.as_str()).collect();
+    let newest: Vec<&str> = index
+        .summaries
+        .iter()
+        .map(|s| s.details.reference.as_str())
+        .collect();
     assert_eq!(newest, ["PO-6", "PO-0"]);
+    // A search by text leaves the acknowledged batch out too.
+    let mut found = Vec::new();
+    let query = Query {
+        text: "po-".into(),
+        ..Query::default()
+    };
+    history::newest_matching(&h, &query, None, |s| {
+        found.push(s.details.reference);
+        true
+    })
+    .expect("search");
+    assert_eq!(found, ["PO-6", "PO-0"]);
 }
 
 #[test]
@@ -329,7 +406,11 @@ fn a_huge_torn_last_line_keeps_saves_fast() {
     append_bytes(&h, &vec![0u8; 40 << 20]);
     let started = std::time::Instant::now();
     save(&h, &[screening("PO-2", "none", "civil", "2025-10-20")]);
-    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     let v = h.verify().expect("verify");
     assert!(v.intact(), "{:?}", v.first_break);
     assert!(matches!(v.bad[0].problem, history::LineProblem::TooLong(_)));
@@ -341,8 +422,22 @@ fn unsafe_files_and_directories_are_refused() {
     let h = history(dir.path());
     let s = screening("PO-1", "none", "civil", "2025-10-20");
     save(&h, std::slice::from_ref(&s));
-    assert_eq!(std::fs::metadata(h.path()).expect("meta").permissions().mode() & 0o777, 0o600);
-    assert_eq!(std::fs::metadata(h.dir()).expect("meta").permissions().mode() & 0o777, 0o700);
+    assert_eq!(
+        std::fs::metadata(h.path())
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    assert_eq!(
+        std::fs::metadata(h.dir())
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o700
+    );
     let attempt = |h: &History| h.append(&[NewRecord::screening(&s)], &who()).map(|_| ());
     // A symbolic link planted as the history.
     let foreign = dir.path().join("foreign");
@@ -351,26 +446,48 @@ fn unsafe_files_and_directories_are_refused() {
     std::os::unix::fs::symlink(&foreign, h.path()).expect("link");
     let err = attempt(&h).expect_err("refused");
     assert!(err.message.contains("symbolic link"), "{err}");
-    assert_eq!(std::fs::read(&foreign).expect("read").len(), 0, "nothing written through it");
+    assert_eq!(
+        std::fs::read(&foreign).expect("read").len(),
+        0,
+        "nothing written through it"
+    );
     std::fs::remove_file(h.path()).expect("unlink");
     std::fs::rename(dir.path().join("moved"), h.path()).expect("move back");
     // A history others can write.
     std::fs::set_permissions(h.path(), std::fs::Permissions::from_mode(0o666)).expect("chmod");
-    assert!(attempt(&h).expect_err("refused").message.contains("others could write"));
+    assert!(
+        attempt(&h)
+            .expect_err("refused")
+            .message
+            .contains("others could write")
+    );
     std::fs::set_permissions(h.path(), std::fs::Permissions::from_mode(0o600)).expect("chmod");
     // A directory anyone can write, one owned by another user.
     std::fs::set_permissions(h.dir(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
-    assert!(attempt(&h).expect_err("refused").message.contains("any user can write"));
+    assert!(
+        attempt(&h)
+            .expect_err("refused")
+            .message
+            .contains("any user can write")
+    );
     assert!(h.verify().is_err(), "readers refuse it too");
     std::fs::set_permissions(h.dir(), std::fs::Permissions::from_mode(0o700)).expect("chmod");
     if rustix::process::getuid().is_root() {
         std::os::unix::fs::chown(h.dir(), Some(4242), None).expect("chown");
-        assert!(attempt(&h).expect_err("refused").message.contains("owned by another user"));
+        assert!(
+            attempt(&h)
+                .expect_err("refused")
+                .message
+                .contains("owned by another user")
+        );
         std::os::unix::fs::chown(h.dir(), Some(0), None).expect("chown");
     }
     // A FIFO where the history should be.
     std::fs::remove_file(h.path()).expect("remove");
-    let made = std::process::Command::new("mkfifo").arg(h.path()).status().expect("mkfifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(h.path())
+        .status()
+        .expect("mkfifo");
     assert!(made.success());
     let err = h.verify().expect_err("refused");
     assert!(err.message.contains("not a regular file"), "{err}");
@@ -400,7 +517,10 @@ fn filters_and_the_newest_page() {
         .expect("list");
         refs
     };
-    assert_eq!(newest(&Query::default(), Some(3)), ["PO-29", "PO-28", "PO-27"]);
+    assert_eq!(
+        newest(&Query::default(), Some(3)),
+        ["PO-29", "PO-28", "PO-27"]
+    );
     let text = Query {
         text: "po-2".into(),
         ..Query::default()
@@ -414,7 +534,9 @@ fn filters_and_the_newest_page() {
     };
     assert_eq!(
         newest(&by_outcome, None),
-        ["PO-27", "PO-24", "PO-21", "PO-18", "PO-15", "PO-12", "PO-9", "PO-6", "PO-3", "PO-0"]
+        [
+            "PO-27", "PO-24", "PO-21", "PO-18", "PO-15", "PO-12", "PO-9", "PO-6", "PO-3", "PO-0"
+        ]
     );
     let chinese = Query {
         text: "深圳".into(),
@@ -431,7 +553,11 @@ fn lifted() -> RuleSet {
         1,
     );
     let rules = ree_screen::rules::parse("lifted", &text).expect("valid");
-    assert_ne!(rules.compiled.sha256, self::rules().compiled.sha256, "the suspension was found");
+    assert_ne!(
+        rules.compiled.sha256,
+        self::rules().compiled.sha256,
+        "the suspension was found"
+    );
     rules
 }
 
@@ -478,12 +604,23 @@ fn impact_of_a_lifted_suspension_lists_exactly_the_changed_current_cases() {
     assert_eq!(
         changed,
         [
-            ("DURING", Outcome::NoLicenseRequired, Outcome::DeniedInPrinciple),
-            ("DURING-CIVIL", Outcome::NoLicenseRequired, Outcome::LicenseRequired),
+            (
+                "DURING",
+                Outcome::NoLicenseRequired,
+                Outcome::DeniedInPrinciple
+            ),
+            (
+                "DURING-CIVIL",
+                Outcome::NoLicenseRequired,
+                Outcome::LicenseRequired
+            ),
         ]
     );
     assert_eq!(found.changed[0].id, ids[1]);
-    assert_eq!(found.changed[0].decided_by_after.as_deref(), Some("no61-art2"));
+    assert_eq!(
+        found.changed[0].decided_by_after.as_deref(),
+        Some("no61-art2")
+    );
 }
 
 #[test]
@@ -535,7 +672,9 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
     let mut md = Vec::new();
     export::markdown(&mut md, &h, &Query::default(), &rules(), &survey).expect("md");
     let md = String::from_utf8(md).expect("utf-8");
-    let table = md.find("| Date | Reference | Counterparty | Outcome | Decided by | Kind |").expect("table");
+    let table = md
+        .find("| Date | Reference | Counterparty | Outcome | Decided by | Kind |")
+        .expect("table");
     let first_section = md.find("\n## ").expect("section");
     assert!(table < first_section, "the summary table comes first");
     assert!(md.contains("| 2025-10-20 | =HYPERLINK(\"x\") |"));

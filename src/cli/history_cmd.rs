@@ -14,9 +14,7 @@ use super::screen::outcome_arg;
 use super::{Format, date_arg};
 use crate::context::Context;
 use crate::exit::{USAGE as EXIT_USAGE, fail};
-use crate::history::{
-    self, BadLine, History, NewRecord, Query, RecordKind, SkippedLine, Stored, Summary, export,
-};
+use crate::history::{self, History, NewRecord, Query, RecordKind, Stored, Summary, export};
 use crate::report;
 use crate::rules::{Outcome, RuleSet};
 use crate::text::sanitize;
@@ -194,31 +192,18 @@ fn runtime(message: impl ToString) -> (String, u8) {
     (message.to_string(), 1)
 }
 
-fn report_bad(history: &History, bad: &[BadLine]) {
-    if bad.is_empty() {
+/// Lines left out of a command's output, on stderr: "line N: problem" or "at byte B: ...".
+fn report_unusable(history: &History, places: &[String]) {
+    if places.is_empty() {
         return;
     }
     eprintln!(
-        "ree-screen: {} line(s) of {} skipped (left unchanged in the file):",
-        bad.len(),
+        "ree-screen: {} line(s) of {} skipped (left unchanged in the file; `history verify` checks them):",
+        places.len(),
         history.path().display()
     );
-    for b in bad {
-        eprintln!("  line {}: {}", b.line, b.problem);
-    }
-}
-
-fn report_skipped(history: &History, skipped: &[SkippedLine]) {
-    if skipped.is_empty() {
-        return;
-    }
-    eprintln!(
-        "ree-screen: {} line(s) of {} skipped (left unchanged in the file; `history verify` gives line numbers):",
-        skipped.len(),
-        history.path().display()
-    );
-    for s in skipped {
-        eprintln!("  at byte {}: {}", s.offset, s.problem);
+    for place in places {
+        eprintln!("  {place}");
     }
 }
 
@@ -303,7 +288,11 @@ fn list(history: &History, filter: &FilterArgs, limit: Option<usize>, format: Fo
     if let Some(e) = failed.or(end.err()).or(out.flush().err()) {
         return Err(runtime(format!("cannot write the list: {e}")));
     }
-    report_skipped(history, &skipped);
+    let places: Vec<String> = skipped
+        .iter()
+        .map(|s| format!("at byte {}: {}", s.offset, s.problem))
+        .collect();
+    report_unusable(history, &places);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -321,23 +310,34 @@ fn find(history: &History, id: &str) -> Result<Stored, (String, u8)> {
 }
 
 /// The rule set a record was decided under, else the current one with a note saying so.
-fn rules_of(ctx: &Context, history: &History, stored: &Stored) -> (Option<RuleSet>, Option<String>) {
+fn rules_of(
+    ctx: &Context,
+    history: &History,
+    stored: &Stored,
+) -> (Option<RuleSet>, Option<String>) {
     let sha = stored.record.rule_set_sha256();
     match history.snapshot(sha) {
         Ok(Some(rules)) => (Some(rules), None),
-        Ok(None) if sha.is_empty() => (None, Some(format!(
-            "clause texts below are from the rules in use ({} {})",
-            sanitize(&ctx.rules.id),
-            sanitize(&ctx.rules.version)
-        ))),
-        Ok(None) => (None, Some(format!(
-            "the rule set it was decided under (sha256 {sha}) is not kept here: clause texts below are from the rules in use ({} {})",
-            sanitize(&ctx.rules.id),
-            sanitize(&ctx.rules.version)
-        ))),
-        Err(e) => (None, Some(format!(
-            "{e}: clause texts below are from the rules in use"
-        ))),
+        Ok(None) if sha.is_empty() => (
+            None,
+            Some(format!(
+                "clause texts below are from the rules in use ({} {})",
+                sanitize(&ctx.rules.id),
+                sanitize(&ctx.rules.version)
+            )),
+        ),
+        Ok(None) => (
+            None,
+            Some(format!(
+                "the rule set it was decided under (sha256 {sha}) is not kept here: clause texts below are from the rules in use ({} {})",
+                sanitize(&ctx.rules.id),
+                sanitize(&ctx.rules.version)
+            )),
+        ),
+        Err(e) => (
+            None,
+            Some(format!("{e}: clause texts below are from the rules in use")),
+        ),
     }
 }
 
@@ -430,7 +430,12 @@ fn export_cmd(
     use std::io::Write;
     let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
     let survey = export::Survey::of(history).map_err(runtime)?;
-    report_bad(history, &survey.bad);
+    let places: Vec<String> = survey
+        .bad
+        .iter()
+        .map(|b| format!("line {}: {}", b.line, b.problem))
+        .collect();
+    report_unusable(history, &places);
     let write = |out: &mut dyn Write| -> Result<usize, String> {
         match format {
             ExportFormat::Csv => export::csv(out, history, &query, &ctx.rules, &survey, csv),
@@ -444,9 +449,9 @@ fn export_cmd(
             let mut file = crate::files::AtomicOutput::create(path).map_err(runtime)?;
             let mut buffered = std::io::BufWriter::new(&mut file);
             let exported = write(&mut buffered).map_err(runtime)?;
-            buffered
-                .flush()
-                .map_err(|e| runtime(format!("{}: cannot write the export: {e}", path.display())))?;
+            buffered.flush().map_err(|e| {
+                runtime(format!("{}: cannot write the export: {e}", path.display()))
+            })?;
             drop(buffered);
             file.commit().map_err(runtime)?;
             exported
@@ -496,7 +501,9 @@ fn verify(history: &History) -> CmdResult {
     match &report.first_break {
         Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
         None if report.snapshot_problems.is_empty() => {
-            println!("Intact: every record reads, the hash chain holds and every kept rule set matches its hash.")
+            println!(
+                "Intact: every record reads, the hash chain holds and every kept rule set matches its hash."
+            )
         }
         None => println!("The chain holds, but a kept rule set was altered."),
     }
@@ -507,7 +514,11 @@ fn verify(history: &History) -> CmdResult {
     })
 }
 
-fn save(ctx: &Context, history: &History, new: &[NewRecord]) -> Result<Vec<history::Record>, (String, u8)> {
+fn save(
+    ctx: &Context,
+    history: &History,
+    new: &[NewRecord],
+) -> Result<Vec<history::Record>, (String, u8)> {
     history
         .append(new, &ctx.identity)
         .map_err(|e| runtime(format!("not saved: {e}")))
@@ -530,7 +541,10 @@ fn rescreen(
         stored.record.screening.determination.date,
         screening.determination.date
     );
-    print!("{}", crate::text::sanitize_lines(&history::diff_text(&diff)));
+    print!(
+        "{}",
+        crate::text::sanitize_lines(&history::diff_text(&diff))
+    );
     if no_save {
         return Ok(ExitCode::SUCCESS);
     }
@@ -589,7 +603,10 @@ fn override_cmd(
 fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool) -> CmdResult {
     let rules = &ctx.rules;
     let found = history::impact(history, rules, date).map_err(runtime)?;
-    let on = date.map_or_else(|| "each case's own screening date".to_string(), |d| d.to_string());
+    let on = date.map_or_else(
+        || "each case's own screening date".to_string(),
+        |d| d.to_string(),
+    );
     println!(
         "Impact of rule set {} {} (sha256 {}) on {}: {} of {} current case(s) change.",
         sanitize(&rules.id),
@@ -613,7 +630,11 @@ fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool)
             c.outcome_after.id(),
             sanitize(&clause(&c.decided_by_before)),
             sanitize(&clause(&c.decided_by_after)),
-            if c.overridden { "  [officer override stands]" } else { "" }
+            if c.overridden {
+                "  [officer override stands]"
+            } else {
+                ""
+            }
         );
     }
     if save_them && !found.changed.is_empty() {
@@ -633,7 +654,11 @@ fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool)
             })
             .collect();
         let saved = save(ctx, history, &new)?;
-        println!("Saved {} re-screen(s) to {}", saved.len(), history.path().display());
+        println!(
+            "Saved {} re-screen(s) to {}",
+            saved.len(),
+            history.path().display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -266,7 +266,10 @@ pub fn list(ctx: &Context) -> ExitCode {
         println!("No rule set is kept in {} yet.", history.dir().display());
     }
     for (sha, snapshot) in &kept {
-        let mark = match (default.as_deref() == Some(sha), ctx.rules.compiled.sha256 == *sha) {
+        let mark = match (
+            default.as_deref() == Some(sha),
+            ctx.rules.compiled.sha256 == *sha,
+        ) {
             (true, true) => "  (default, in use)",
             (true, false) => "  (default)",
             (false, true) => "  (in use)",

@@ -9,10 +9,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::query::{Query, Summary};
 use super::record::Record;
 use super::snapshot::Snapshots;
 use super::store::{BadLine, History, HistoryError, Item, Stored};
-use super::query::{Query, Summary};
 use crate::engine::Role;
 use crate::report;
 use crate::rules::RuleSet;
@@ -97,7 +97,9 @@ pub fn each_matching(
     history
         .for_each_record(
             |stored| {
-                if failed.is_none() && prepared.matches(&Summary::from_record(stored.offset, &stored.record)) {
+                if failed.is_none()
+                    && prepared.matches(&Summary::from_record(stored.offset, &stored.record))
+                {
                     count += 1;
                     if let Err(e) = each(&stored) {
                         failed = Some(e);
@@ -207,7 +209,8 @@ pub fn csv(
     options: CsvOptions,
 ) -> Result<usize, String> {
     if options.bom {
-        out.write_all("\u{feff}".as_bytes()).map_err(|e| e.to_string())?;
+        out.write_all("\u{feff}".as_bytes())
+            .map_err(|e| e.to_string())?;
     }
     let mut w = csv::WriterBuilder::new()
         .delimiter(options.delimiter)
@@ -225,7 +228,12 @@ pub fn csv(
             r.saved_at.to_string(),
             r.kind.label().to_string(),
             r.supersedes.clone().unwrap_or_default(),
-            if survey.is_current(&r.id) { "yes" } else { "no" }.to_string(),
+            if survey.is_current(&r.id) {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_string(),
             d.date.to_string(),
             det.reference.clone(),
             det.counterparty.clone(),
@@ -243,7 +251,10 @@ pub fn csv(
                 .collect::<Vec<_>>()
                 .join("; "),
             clause_list(rules, r),
-            format!("{} {} sha256 {}", d.rule_set.id, d.rule_set.version, d.rule_set.sha256),
+            format!(
+                "{} {} sha256 {}",
+                d.rule_set.id, d.rule_set.version, d.rule_set.sha256
+            ),
             r.program_version.clone(),
             stored.hash.clone(),
             survey.head.clone(),
@@ -354,7 +365,11 @@ pub fn markdown(
                     .unwrap_or_default()
             ),
             r.kind.label(),
-            if survey.is_current(&r.id) { "" } else { " (superseded)" },
+            if survey.is_current(&r.id) {
+                ""
+            } else {
+                " (superseded)"
+            },
             cell(&r.id),
         )
         .map_err(io)

@@ -45,7 +45,11 @@ pub struct Impact {
 /// whose outcome or decisive clause changes (for a case an officer overrode: whose outcome
 /// differs from the officer's), in file order. Two passes over the history;
 /// memory holds the superseded ids, one record, and the changed cases.
-pub fn impact(history: &History, rules: &RuleSet, date: Option<Date>) -> Result<Impact, HistoryError> {
+pub fn impact(
+    history: &History,
+    rules: &RuleSet,
+    date: Option<Date>,
+) -> Result<Impact, HistoryError> {
     let survey = Survey::of(history)?;
     let mut made: HashMap<(Answers, Date), Arc<Determination>> = HashMap::new();
     let mut impact = Impact {

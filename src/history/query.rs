@@ -80,8 +80,9 @@ impl Summary {
             #[serde(default)]
             provisional: bool,
         }
-        let unreadable =
-            |e: serde_json::Error| LineProblem::Unreadable(crate::json::strip_position(&e.to_string()));
+        let unreadable = |e: serde_json::Error| {
+            LineProblem::Unreadable(crate::json::strip_position(&e.to_string()))
+        };
         let parsed: Line = serde_json::from_slice(line).map_err(unreadable)?;
         let r = parsed.record;
         let d = match (r.schema, r.decision) {
@@ -89,9 +90,11 @@ impl Summary {
             (newer, _) if newer > SCHEMA_VERSION => return Err(LineProblem::NewerSchema(newer)),
             _ => {
                 // Schema 1: the whole record, read as today's model.
-                let link = super::record::link_of(line)
-                    .ok_or_else(|| LineProblem::Unreadable("not in the shape ree-screen writes".into()))?;
-                return decode_record(link.record).map(|record| Summary::from_record(offset, &record));
+                let link = super::record::link_of(line).ok_or_else(|| {
+                    LineProblem::Unreadable("not in the shape ree-screen writes".into())
+                })?;
+                return decode_record(link.record)
+                    .map(|record| Summary::from_record(offset, &record));
             }
         };
         Ok(Summary {
@@ -158,7 +161,10 @@ impl Query {
         // ASCII without quotes or backslashes); others are checked after parsing alone.
         let raw = words
             .iter()
-            .filter(|w| w.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'))
+            .filter(|w| {
+                w.bytes()
+                    .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+            })
             .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
             .collect();
         PreparedQuery {
@@ -294,52 +300,149 @@ impl Index {
 
 /// The newest records that match, newest first, handed to `each` until it returns false or
 /// `limit` have matched; lines that cannot be read are returned. Reads from the end of the
-/// file and parses only lines whose raw bytes can match, so the newest page costs the same
-/// whatever the history's size.
+/// file, so the newest page costs the same whatever the history's size; a search for words
+/// scans large blocks for the words and parses only the lines that hold them.
 pub fn newest_matching(
     history: &History,
     query: &Query,
     limit: Option<usize>,
     mut each: impl FnMut(Summary) -> bool,
 ) -> Result<Vec<SkippedLine>, HistoryError> {
-    let mut skipped = Vec::new();
-    let Some(mut lines) = history.newest_first()? else {
-        return Ok(skipped);
-    };
     let mut prepared = query.prepare();
     let mut matched = 0;
-    let mut from_end = 0;
-    while limit.is_none_or(|l| matched < l) {
-        let item = lines
-            .next_item()
-            .map_err(|e| HistoryError::new(&history.path(), format!("cannot read: {e}")))?;
-        let Some(item) = item else { break };
-        from_end += 1;
-        let (offset, problem) = match item {
-            RevItem::Record { offset, line, .. } => {
-                if !prepared.may_match_line(&line) {
-                    continue;
-                }
-                match Summary::from_line(offset, &line) {
-                    Ok(summary) if prepared.matches(&summary) => {
-                        matched += 1;
-                        if !each(summary) {
-                            break;
-                        }
-                        continue;
-                    }
-                    Ok(_) => continue,
-                    Err(problem) => (offset, problem),
-                }
+    let mut skipped = Vec::new();
+    let mut take = |offset: u64, line: &[u8], from_end: usize, prepared: &mut PreparedQuery| {
+        if !prepared.may_match_line(line) {
+            return true;
+        }
+        match Summary::from_line(offset, line) {
+            Ok(summary) if prepared.matches(&summary) => {
+                matched += 1;
+                each(summary) && limit.is_none_or(|l| matched < l)
             }
-            RevItem::Bad { offset, problem } => (offset, problem),
-            RevItem::Dropped { .. } => continue,
-        };
-        skipped.push(SkippedLine {
-            offset,
-            from_end,
-            problem,
-        });
+            Ok(_) => true,
+            Err(problem) => {
+                skipped.push(SkippedLine {
+                    offset,
+                    from_end,
+                    problem,
+                });
+                true
+            }
+        }
+    };
+    let mut unreadable = Vec::new();
+    if limit == Some(0) {
+        return Ok(unreadable);
     }
-    Ok(skipped)
+    if prepared.raw.is_empty() {
+        let Some(mut lines) = history.newest_first()? else {
+            return Ok(unreadable);
+        };
+        let mut from_end = 0;
+        while let Some(item) = lines.next_item().map_err(|e| read_error(history, &e))? {
+            from_end += 1;
+            let go_on = match item {
+                RevItem::Record { offset, line, .. } => {
+                    take(offset, &line, from_end, &mut prepared)
+                }
+                RevItem::Bad { offset, problem } => {
+                    unreadable.push(SkippedLine {
+                        offset,
+                        from_end,
+                        problem,
+                    });
+                    true
+                }
+                RevItem::Dropped { .. } => true,
+            };
+            if !go_on {
+                break;
+            }
+        }
+    } else {
+        search_blocks(history, &mut prepared, &mut take)?;
+    }
+    unreadable.append(&mut skipped);
+    Ok(unreadable)
+}
+
+fn read_error(history: &History, e: &std::io::Error) -> HistoryError {
+    HistoryError::new(&history.path(), format!("cannot read the history: {e}"))
+}
+
+/// Bytes searched at a time, newest first.
+const SEARCH_BLOCK: u64 = 8 << 20;
+
+/// The lines that hold the query's first raw word, newest first, block by block from the end
+/// of the usable part of the file (a batch a crash cut short at the end is left out, as are
+/// the bytes a later record acknowledges).
+fn search_blocks(
+    history: &History,
+    prepared: &mut PreparedQuery,
+    take: &mut dyn FnMut(u64, &[u8], usize, &mut PreparedQuery) -> bool,
+) -> Result<(), HistoryError> {
+    use std::os::unix::fs::FileExt;
+    let Some(file) = history.open_for_read()? else {
+        return Ok(());
+    };
+    let failed = |e: std::io::Error| read_error(history, &e);
+    let len = file.metadata().map_err(failed)?.len();
+    let mut end = super::store::tail_state(&file, len)
+        .map_err(failed)?
+        .valid_end;
+    let acknowledged = memchr::memmem::Finder::new(b"\"acknowledges\":{");
+    let mut skip: Vec<(u64, u64)> = Vec::new();
+    let mut block = Vec::new();
+    let mut lower = Vec::new();
+    while end > 0 {
+        let mut start = end.saturating_sub(SEARCH_BLOCK);
+        block.resize((end - start) as usize, 0);
+        file.read_exact_at(&mut block, start).map_err(failed)?;
+        // Begin at a line's start; the line cut by the block's start goes to the next one.
+        let first = if start == 0 {
+            0
+        } else {
+            match memchr::memchr(b'\n', &block) {
+                Some(nl) => nl + 1,
+                None => block.len(), // one line longer than a block: not a record
+            }
+        };
+        start += first as u64;
+        let text = &block[first..];
+        let line_at = |at: usize| {
+            let from = memchr::memrchr(b'\n', &text[..at]).map_or(0, |nl| nl + 1);
+            let to = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |nl| at + nl);
+            (from, to)
+        };
+        for hit in acknowledged.find_iter(text) {
+            let (from, to) = line_at(hit);
+            if let Some(link) = super::record::link_of(&text[from..to])
+                && let Some(ack) = super::record::frame_of(link.record).acknowledges
+            {
+                skip.push((ack.offset, ack.offset + ack.bytes));
+            }
+        }
+        lower.clear();
+        lower.extend_from_slice(text);
+        lower.make_ascii_lowercase();
+        let mut lines: Vec<(usize, usize)> = Vec::new();
+        for hit in prepared.raw[0].find_iter(&lower) {
+            let (from, to) = line_at(hit);
+            if lines.last() != Some(&(from, to)) {
+                lines.push((from, to));
+            }
+        }
+        for &(from, to) in lines.iter().rev() {
+            let offset = start + from as u64;
+            if skip.iter().any(|&(a, b)| offset >= a && offset < b) {
+                continue;
+            }
+            if !take(offset, &text[from..to], 0, prepared) {
+                return Ok(());
+            }
+        }
+        end = start;
+    }
+    Ok(())
 }

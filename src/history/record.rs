@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 
 use super::v1;
 use crate::engine::{
-    Answers, ByAnswer, ClauseResult, ClauseStatus, Determination, Duty, Flag, LicenceNeed, OpenAnswer, Range,
-    Role, Scenario,
+    Answers, ByAnswer, ClauseResult, ClauseStatus, Determination, Duty, Flag, LicenceNeed,
+    OpenAnswer, Range, Role, Scenario,
 };
 use crate::identity::Identity;
 use crate::rules::{Outcome, RuleSet, RuleSetInfo};
@@ -151,14 +151,22 @@ pub struct Decision {
     /// Every clause but context clauses: id, role, effect and status.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clauses: Vec<StoredClause>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "tuples::licences"
+    )]
     pub licences: Vec<LicenceNeed>,
     /// The rules whose duty stands, with their clauses (the duty's words are the rule's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub duties: Vec<StoredDuty>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "tuples::open")]
     pub open: Vec<OpenAnswer>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "tuples::by_answer"
+    )]
     pub by_answer: Vec<ByAnswer>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<Scenario>,
@@ -168,6 +176,113 @@ pub struct Decision {
     /// Ids of the clauses whose status no source confirms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unverified: Vec<String>,
+}
+
+/// The essentials' lists as JSON arrays rather than objects: a provisional screening lists
+/// an outcome per value of each open answer, and field names would double the line.
+mod tuples {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::engine::{ByAnswer, LicenceNeed, OpenAnswer, ValueOutcome};
+    use crate::rules::{LicenceKind, Outcome, Party};
+
+    /// `[question, [[value, outcome, [clause, ...]], ...]]` per open answer.
+    pub mod by_answer {
+        use super::*;
+
+        type Stored = (String, Vec<(String, Outcome, Vec<String>)>);
+
+        pub fn serialize<S: Serializer>(list: &[ByAnswer], s: S) -> Result<S::Ok, S::Error> {
+            let stored: Vec<Stored> = list
+                .iter()
+                .map(|b| {
+                    let values = b
+                        .values
+                        .iter()
+                        .map(|v| (v.value.clone(), v.outcome, v.decided_by.clone()))
+                        .collect();
+                    (b.question.clone(), values)
+                })
+                .collect();
+            stored.serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ByAnswer>, D::Error> {
+            let stored = Vec::<Stored>::deserialize(d)?;
+            Ok(stored
+                .into_iter()
+                .map(|(question, values)| ByAnswer {
+                    question,
+                    values: values
+                        .into_iter()
+                        .map(|(value, outcome, decided_by)| ValueOutcome {
+                            value,
+                            outcome,
+                            decided_by,
+                        })
+                        .collect(),
+                })
+                .collect())
+        }
+    }
+
+    /// `[question, given or null]` per open answer.
+    pub mod open {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(list: &[OpenAnswer], s: S) -> Result<S::Ok, S::Error> {
+            let stored: Vec<(&str, Option<&str>)> = list
+                .iter()
+                .map(|o| (o.question.as_str(), o.given.as_deref()))
+                .collect();
+            stored.serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<OpenAnswer>, D::Error> {
+            let stored = Vec::<(String, Option<String>)>::deserialize(d)?;
+            Ok(stored
+                .into_iter()
+                .map(|(question, given)| OpenAnswer { question, given })
+                .collect())
+        }
+    }
+
+    /// `[kind, obtained by, outcome, [rule, ...], [clause, ...]]` per licence.
+    pub mod licences {
+        use super::*;
+
+        type Stored = (LicenceKind, Party, Outcome, Vec<String>, Vec<String>);
+
+        pub fn serialize<S: Serializer>(list: &[LicenceNeed], s: S) -> Result<S::Ok, S::Error> {
+            let stored: Vec<Stored> = list
+                .iter()
+                .map(|l| {
+                    (
+                        l.kind,
+                        l.obtained_by,
+                        l.outcome,
+                        l.rules.clone(),
+                        l.clauses.clone(),
+                    )
+                })
+                .collect();
+            stored.serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<LicenceNeed>, D::Error> {
+            let stored = Vec::<Stored>::deserialize(d)?;
+            Ok(stored
+                .into_iter()
+                .map(|(kind, obtained_by, outcome, rules, clauses)| LicenceNeed {
+                    kind,
+                    obtained_by,
+                    outcome,
+                    rules,
+                    clauses,
+                })
+                .collect())
+        }
+    }
 }
 
 /// A clause as a record stores it: [`ClauseResult`] with "confirmed" written only when not.
@@ -265,7 +380,11 @@ impl Decision {
                 .map(|x| Duty {
                     rule: x.rule.clone(),
                     text: rules
-                        .and_then(|r| r.rules.iter().find(|y| y.id == x.rule.split('/').next().unwrap_or(&x.rule)))
+                        .and_then(|r| {
+                            r.rules
+                                .iter()
+                                .find(|y| y.id == x.rule.split('/').next().unwrap_or(&x.rule))
+                        })
                         .and_then(|y| y.duty.clone())
                         .unwrap_or_else(|| format!("the duty of rule {}", x.rule)),
                     clauses: x.clauses.clone(),
@@ -309,7 +428,10 @@ impl Decision {
     pub fn differences(&self, other: &Decision) -> String {
         let mut out = Vec::new();
         if self.outcome != other.outcome {
-            out.push(format!("outcome {} then, {} now", self.outcome, other.outcome));
+            out.push(format!(
+                "outcome {} then, {} now",
+                self.outcome, other.outcome
+            ));
         }
         if self.decided_by != other.decided_by {
             out.push(format!(
@@ -558,7 +680,8 @@ pub fn check_link(link: &Link) -> Result<(), LineProblem> {
     let mut stored = [0u8; 32];
     for (i, byte) in stored.iter_mut().enumerate() {
         let pair = &link.hash[2 * i..2 * i + 2];
-        *byte = u8::from_str_radix(pair, 16).map_err(|_| LineProblem::Unreadable("bad hash".into()))?;
+        *byte =
+            u8::from_str_radix(pair, 16).map_err(|_| LineProblem::Unreadable("bad hash".into()))?;
     }
     if computed.as_slice() == stored {
         Ok(())
@@ -620,9 +743,8 @@ pub fn decode(line: &[u8]) -> Result<(Record, String), LineProblem> {
 
 /// Parse a record's bytes (already checked against their hash).
 pub fn decode_record(bytes: &[u8]) -> Result<Record, LineProblem> {
-    let unreadable = |e: serde_json::Error| {
-        LineProblem::Unreadable(crate::json::strip_position(&e.to_string()))
-    };
+    let unreadable =
+        |e: serde_json::Error| LineProblem::Unreadable(crate::json::strip_position(&e.to_string()));
     match schema_of(bytes)? {
         1 => v1::decode(bytes).map_err(unreadable),
         SCHEMA_VERSION => {
@@ -675,7 +797,11 @@ mod tests {
         let back: Decision = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, decision);
         let rebuilt = back.determination(d.answers.clone(), d.rule_set.clone(), None);
-        assert_eq!(Decision::of(&rebuilt), decision, "essentials survive a rebuild");
+        assert_eq!(
+            Decision::of(&rebuilt),
+            decision,
+            "essentials survive a rebuild"
+        );
         assert!(rebuilt.trace.is_empty());
     }
 
@@ -695,7 +821,11 @@ mod tests {
             reason: Some("because".into()),
             override_outcome: Some(Outcome::Exempt),
             frame: Frame {
-                batch: Some(Batch { start: 7, n: 1, of: 2 }),
+                batch: Some(Batch {
+                    start: 7,
+                    n: 1,
+                    of: 2,
+                }),
                 acknowledges: None,
             },
             identity: &identity,
@@ -708,11 +838,21 @@ mod tests {
         assert_eq!(link.hash, hash);
         assert_eq!(link.prev, GENESIS);
         check_link(&link).expect("hash holds");
-        assert_eq!(frame_of(link.record).batch, Some(Batch { start: 7, n: 1, of: 2 }));
+        assert_eq!(
+            frame_of(link.record).batch,
+            Some(Batch {
+                start: 7,
+                n: 1,
+                of: 2
+            })
+        );
         let (record, _) = decode(bytes).expect("decodes");
         assert_eq!(record.screening.details, details);
         assert_eq!(record.override_outcome, Some(Outcome::Exempt));
-        assert_eq!(Decision::of(&record.screening.determination), Decision::of(&d));
+        assert_eq!(
+            Decision::of(&record.screening.determination),
+            Decision::of(&d)
+        );
         let edited = line.replacen("because", "becausf", 1);
         assert!(matches!(
             decode(edited.trim_end().as_bytes()),

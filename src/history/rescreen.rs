@@ -42,7 +42,10 @@ impl Diff {
 /// "decisive; in force since 2025-04-04".
 fn standing(rules: &RuleSet, c: &ClauseResult) -> String {
     let (status, _) = status_words(rules, &c.id, &c.status);
-    let effect = c.effect.map(|e| format!(", {}", e.short())).unwrap_or_default();
+    let effect = c
+        .effect
+        .map(|e| format!(", {}", e.short()))
+        .unwrap_or_default();
     format!("{}{effect}; {status}", c.role.id().replace('_', " "))
 }
 

@@ -219,7 +219,8 @@ pub const DEFAULT_RULES: &str = "default-rules";
 pub(crate) fn install(dir: &Path, rules: &RuleSet, team: bool) -> Result<(), HistoryError> {
     store(dir, rules, team)?;
     let path = dir.join(DEFAULT_RULES);
-    let mut out = crate::files::AtomicOutput::create(&path).map_err(|m| HistoryError::new(&path, m))?;
+    let mut out =
+        crate::files::AtomicOutput::create(&path).map_err(|m| HistoryError::new(&path, m))?;
     writeln!(out, "{}", rules.compiled.sha256).map_err(|e| io_error(&path, "write", &e))?;
     out.commit().map_err(|m| HistoryError::new(&path, m))
 }
@@ -233,7 +234,10 @@ pub(crate) fn default_sha(dir: &Path) -> Result<Option<String>, HistoryError> {
     let text = crate::files::read_text(&path, 1024).map_err(|m| HistoryError::new(&path, m))?;
     let sha = text.trim();
     if !is_sha256(sha) {
-        return Err(HistoryError::new(&path, "does not name a rule set by its SHA-256"));
+        return Err(HistoryError::new(
+            &path,
+            "does not name a rule set by its SHA-256",
+        ));
     }
     Ok(Some(sha.to_string()))
 }

@@ -192,7 +192,10 @@ impl History {
             Some(sha) => self.snapshot(&sha)?.map(Some).ok_or_else(|| {
                 HistoryError::new(
                     &self.dir.join(snapshot::DEFAULT_RULES),
-                    format!("names rule set {sha}, which is not kept in {}", self.dir.join(snapshot::SNAPSHOT_DIR).display()),
+                    format!(
+                        "names rule set {sha}, which is not kept in {}",
+                        self.dir.join(snapshot::SNAPSHOT_DIR).display()
+                    ),
                 )
             }),
             None => Ok(None),
@@ -200,8 +203,13 @@ impl History {
     }
 
     /// Every kept rule set by hash (a damaged one as such), and the default's hash.
-    pub fn kept_rules(&self) -> Result<(Vec<(String, snapshot::Snapshot)>, Option<String>), HistoryError> {
-        Ok((snapshot::kept(&self.dir)?, snapshot::default_sha(&self.dir)?))
+    pub fn kept_rules(
+        &self,
+    ) -> Result<(Vec<(String, snapshot::Snapshot)>, Option<String>), HistoryError> {
+        Ok((
+            snapshot::kept(&self.dir)?,
+            snapshot::default_sha(&self.dir)?,
+        ))
     }
 
     /// The data directory's sharing, after refusing one others could tamper with.
@@ -356,9 +364,16 @@ impl History {
                     gap.get_or_insert((b.offset, b.line));
                     v.bad.push(b);
                 }
-                Item::Unfinished { line, offset, batch } => {
+                Item::Unfinished {
+                    line,
+                    offset,
+                    batch,
+                } => {
                     gap.get_or_insert((offset, line));
-                    if v.unfinished.last().is_none_or(|u: &Unfinished| u.batch.start != batch.start) {
+                    if v.unfinished
+                        .last()
+                        .is_none_or(|u: &Unfinished| u.batch.start != batch.start)
+                    {
                         v.unfinished.push(Unfinished { line, batch });
                     }
                 }
@@ -446,7 +461,8 @@ impl History {
             hash,
             record,
         };
-        self.snapshots().rebuild(&mut stored.record, self.rules.as_deref());
+        self.snapshots()
+            .rebuild(&mut stored.record, self.rules.as_deref());
         Ok(stored)
     }
 
@@ -498,7 +514,8 @@ impl History {
                 ));
             }
         };
-        self.snapshots().rebuild(&mut chosen.record, self.rules.as_deref());
+        self.snapshots()
+            .rebuild(&mut chosen.record, self.rules.as_deref());
         Ok(Some(chosen))
     }
 
@@ -588,8 +605,7 @@ fn check_file(
     let loose = match sharing {
         Sharing::Private => mode & 0o022 != 0 || meta.uid() != current_uid(),
         Sharing::Team => {
-            mode & 0o002 != 0
-                || fs::metadata(dir).map(|d| d.gid()).ok() != Some(meta.gid())
+            mode & 0o002 != 0 || fs::metadata(dir).map(|d| d.gid()).ok() != Some(meta.gid())
         }
     };
     if loose {
@@ -615,7 +631,7 @@ pub(crate) struct TailState {
     pub ends_with_newline: bool,
 }
 
-fn tail_state(file: &File, len: u64) -> io::Result<TailState> {
+pub(crate) fn tail_state(file: &File, len: u64) -> io::Result<TailState> {
     if len == 0 {
         return Ok(TailState {
             prev: GENESIS.to_string(),
@@ -680,8 +696,11 @@ pub(crate) fn append_locked(
     identity: &Identity,
 ) -> Result<Vec<Record>, HistoryError> {
     let path = sink.path().to_path_buf();
-    let written = write_records(sink, len, tail, new, identity)
-        .and_then(|records| sink.sync().map(|()| records).map_err(|e| (e, "flush the history to disk")));
+    let written = write_records(sink, len, tail, new, identity).and_then(|records| {
+        sink.sync()
+            .map(|()| records)
+            .map_err(|e| (e, "flush the history to disk"))
+    });
     match written {
         Ok(records) => Ok(records),
         Err((e, doing)) => {
@@ -718,8 +737,8 @@ fn write_records(
         offset: tail.valid_end,
         bytes: start - tail.valid_end,
     });
-    let random = crate::files::random_hex(8)
-        .map_err(|m| (io::Error::other(m), "make record ids"))?;
+    let random =
+        crate::files::random_hex(8).map_err(|m| (io::Error::other(m), "make record ids"))?;
     let now = Timestamp::now();
     let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let mut prev = tail.prev.clone();
@@ -730,7 +749,10 @@ fn write_records(
         let determination = &entry.screening.determination;
         let key = Arc::as_ptr(determination);
         if !encoded.contains_key(&key) {
-            encoded.insert(key, EncodedDecision::of(determination).map_err(encode_error)?);
+            encoded.insert(
+                key,
+                EncodedDecision::of(determination).map_err(encode_error)?,
+            );
         }
         // Unique by construction: 64 random bits per append, then the position in it.
         let id = format!("{stamp}-{random}-{n}");
@@ -804,7 +826,11 @@ pub enum Item<'a> {
     /// Not a usable record line.
     Bad(BadLine),
     /// A record of a batch a crash cut short: never counts.
-    Unfinished { line: usize, offset: u64, batch: Batch },
+    Unfinished {
+        line: usize,
+        offset: u64,
+        batch: Batch,
+    },
 }
 
 /// A batch's records that did not all reach the file.
@@ -869,7 +895,13 @@ impl Walk {
             })));
         }
         trim_newline(&mut self.buf);
-        let bad = |problem| Ok(Some(Item::Bad(BadLine { line, offset, problem })));
+        let bad = |problem| {
+            Ok(Some(Item::Bad(BadLine {
+                line,
+                offset,
+                problem,
+            })))
+        };
         let Some(link) = link_of(&self.buf) else {
             return bad(LineProblem::Unreadable(describe_unreadable(&self.buf)));
         };
@@ -888,7 +920,11 @@ impl Walk {
                 }
             };
             if !complete {
-                return Ok(Some(Item::Unfinished { line, offset, batch }));
+                return Ok(Some(Item::Unfinished {
+                    line,
+                    offset,
+                    batch,
+                }));
             }
         }
         Ok(Some(Item::Record(FoundRecord {
@@ -979,8 +1015,7 @@ fn batch_complete(file: &File, batch: Batch, from: u64) -> io::Result<bool> {
             let mut line = Vec::new();
             let (_, too_long) = read_bounded_line(&mut reader, &mut line)?;
             trim_newline(&mut line);
-            return Ok(!too_long
-                && link_of(&line).is_some_and(|l| check_link(&l).is_ok()));
+            return Ok(!too_long && link_of(&line).is_some_and(|l| check_link(&l).is_ok()));
         }
         if want < block.len() {
             break;
@@ -1118,7 +1153,9 @@ pub enum RevItem {
         problem: LineProblem,
     },
     /// Left out: part of a batch a crash cut short, or bytes a later record acknowledged.
-    Dropped { offset: u64 },
+    Dropped {
+        offset: u64,
+    },
 }
 
 /// The history newest first, with unfinished batches and acknowledged bytes left out.
@@ -1269,7 +1306,10 @@ mod tests {
             self.file.write_all(&bytes[..n])?;
             self.budget -= n;
             if n < bytes.len() {
-                return Err(io::Error::new(io::ErrorKind::StorageFull, "No space left on device"));
+                return Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "No space left on device",
+                ));
             }
             Ok(())
         }
@@ -1312,7 +1352,11 @@ mod tests {
             assert!(err.message.contains("disk is full"), "{err}");
             assert!(err.message.contains("the history is as it was"), "{err}");
             assert!(!err.message.contains("not saved: not saved"));
-            assert_eq!(fs::read(history.path()).expect("read"), before, "all or nothing");
+            assert_eq!(
+                fs::read(history.path()).expect("read"),
+                before,
+                "all or nothing"
+            );
         }
         assert!(history.verify().expect("verify").intact());
     }
@@ -1344,8 +1388,12 @@ mod tests {
             panic!("the NUL run is one line, too long to keep");
         };
         assert_eq!((offset, n), (13, 40 << 20));
-        assert!(matches!(lines.next_line().expect("read"), Some((6, 13, RevLine::Text(t))) if t == b"second"));
-        assert!(matches!(lines.next_line().expect("read"), Some((0, 6, RevLine::Text(t))) if t == b"first"));
+        assert!(
+            matches!(lines.next_line().expect("read"), Some((6, 13, RevLine::Text(t))) if t == b"second")
+        );
+        assert!(
+            matches!(lines.next_line().expect("read"), Some((0, 6, RevLine::Text(t))) if t == b"first")
+        );
         assert!(lines.next_line().expect("read").is_none());
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }

@@ -29,9 +29,7 @@ pub enum Change {
 /// version and review date first.
 pub fn diff(old: &RuleSet, new: &RuleSet) -> Vec<ItemChange> {
     let mut out = Vec::new();
-    let head = |r: &RuleSet| {
-        serde_json::json!({"id": r.id, "version": r.version, "reviewed": r.reviewed, "title": r.title})
-    };
+    let head = |r: &RuleSet| serde_json::json!({"id": r.id, "version": r.version, "reviewed": r.reviewed, "title": r.title});
     let mut fields = Vec::new();
     leaf_changes("", &head(old), &head(new), &mut fields);
     if !fields.is_empty() {
@@ -41,7 +39,13 @@ pub fn diff(old: &RuleSet, new: &RuleSet) -> Vec<ItemChange> {
             change: Change::Changed(fields),
         });
     }
-    compare("question", &old.questions, &new.questions, |q| &q.id, &mut out);
+    compare(
+        "question",
+        &old.questions,
+        &new.questions,
+        |q| &q.id,
+        &mut out,
+    );
     compare("measure", &old.measures, &new.measures, |m| &m.id, &mut out);
     compare("clause", &old.clauses, &new.clauses, |c| &c.id, &mut out);
     compare("rule", &old.rules, &new.rules, |r| &r.id, &mut out);
