@@ -62,6 +62,7 @@ impl Summary {
             schema: u32,
             id: String,
             saved_at: Timestamp,
+            #[serde(default)]
             kind: RecordKind,
             #[serde(default)]
             supersedes: Option<String>,

@@ -40,10 +40,11 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub const MAX_LINE: usize = 4 << 20;
 
 /// Why a record exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// A screening decided by the engine.
+    #[default]
     Screening,
     /// A past record's answers screened again under the current rules.
     Rescreen,
@@ -168,7 +169,11 @@ pub struct Decision {
         with = "tuples::by_answer"
     )]
     pub by_answer: Vec<ByAnswer>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "tuples::scenarios"
+    )]
     pub scenarios: Vec<Scenario>,
     /// Ids of the clauses and rules flagged "verify".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -247,6 +252,42 @@ mod tuples {
         }
     }
 
+    /// `[id, [measure, ...], outcome, [clause, ...]]` per scenario.
+    pub mod scenarios {
+        use super::*;
+        use crate::engine::Scenario;
+
+        type Stored = (String, Vec<String>, Outcome, Vec<String>);
+
+        pub fn serialize<S: Serializer>(list: &[Scenario], s: S) -> Result<S::Ok, S::Error> {
+            let stored: Vec<Stored> = list
+                .iter()
+                .map(|x| {
+                    (
+                        x.id.clone(),
+                        x.measures.clone(),
+                        x.outcome,
+                        x.decided_by.clone(),
+                    )
+                })
+                .collect();
+            stored.serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Scenario>, D::Error> {
+            let stored = Vec::<Stored>::deserialize(d)?;
+            Ok(stored
+                .into_iter()
+                .map(|(id, measures, outcome, decided_by)| Scenario {
+                    id,
+                    measures,
+                    outcome,
+                    decided_by,
+                })
+                .collect())
+        }
+    }
+
     /// `[kind, obtained by, outcome, [rule, ...], [clause, ...]]` per licence.
     pub mod licences {
         use super::*;
@@ -285,17 +326,53 @@ mod tuples {
     }
 }
 
-/// A clause as a record stores it: [`ClauseResult`] with "confirmed" written only when not.
+/// A clause as a record stores it: [`ClauseResult`] without its context-clause siblings,
+/// written as `[id, role, effect or null, {status, its dates, "unconfirmed": true when so}]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "ClauseTuple", from = "ClauseTuple")]
 pub struct StoredClause {
     pub id: String,
     pub role: Role,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<Outcome>,
-    #[serde(flatten)]
     pub status: ClauseStatus,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unconfirmed: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ClauseTuple(String, Role, Option<Outcome>, StatusFlagged);
+
+#[derive(Serialize, Deserialize)]
+struct StatusFlagged {
+    #[serde(flatten)]
+    status: ClauseStatus,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    unconfirmed: bool,
+}
+
+impl From<StoredClause> for ClauseTuple {
+    fn from(c: StoredClause) -> ClauseTuple {
+        ClauseTuple(
+            c.id,
+            c.role,
+            c.effect,
+            StatusFlagged {
+                status: c.status,
+                unconfirmed: c.unconfirmed,
+            },
+        )
+    }
+}
+
+impl From<ClauseTuple> for StoredClause {
+    fn from(ClauseTuple(id, role, effect, s): ClauseTuple) -> StoredClause {
+        StoredClause {
+            id,
+            role,
+            effect,
+            status: s.status,
+            unconfirmed: s.unconfirmed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -483,6 +560,8 @@ struct LineRecord<'a> {
     id: std::borrow::Cow<'a, str>,
     saved_at: Timestamp,
     program_version: std::borrow::Cow<'a, str>,
+    /// Left out for a screening, the usual kind.
+    #[serde(default, skip_serializing_if = "is_screening")]
     kind: RecordKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     supersedes: Option<String>,
@@ -504,6 +583,10 @@ struct LineRecord<'a> {
     decision: &'a RawValue,
     rule_set: RuleSetInfo,
     prev: std::borrow::Cow<'a, str>,
+}
+
+fn is_screening(kind: &RecordKind) -> bool {
+    *kind == RecordKind::Screening
 }
 
 /// Record fields without the empty ones (each reads back as empty).

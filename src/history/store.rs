@@ -739,7 +739,10 @@ fn write_records(
     });
     let random =
         crate::files::random_hex(8).map_err(|m| (io::Error::other(m), "make record ids"))?;
-    let now = Timestamp::now();
+    // Milliseconds are precise enough for an audit trail and keep the line short.
+    let now = Timestamp::now()
+        .round(jiff::Unit::Millisecond)
+        .map_err(|e| (io::Error::other(e), "read the clock"))?;
     let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let mut prev = tail.prev.clone();
     let mut records = Vec::with_capacity(new.len());
@@ -1330,7 +1333,15 @@ mod tests {
             .append(&[NewRecord::screening(&first)], &Identity::default())
             .expect("first save");
         let before = fs::read(history.path()).expect("read");
-        let rows: Vec<Screening> = (0..6000).map(|i| screening(&format!("PO-{i}"))).collect();
+        let rows: Vec<Screening> = (0..6000)
+            .map(|i| Screening {
+                determination: first.determination.clone(),
+                details: crate::screening::Details {
+                    reference: format!("PO-{i}"),
+                    ..Default::default()
+                },
+            })
+            .collect();
         let new: Vec<NewRecord> = rows.iter().map(NewRecord::screening).collect();
         let file = OpenOptions::new()
             .read(true)
