@@ -680,3 +680,49 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
     assert!(md.contains("| 2025-10-20 | =HYPERLINK(\"x\") |"));
     assert!(md.contains("(superseded)"));
 }
+
+#[test]
+fn the_derived_index_follows_the_history_and_is_rebuilt_when_it_does_not_match() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let h = history(dir.path());
+    let refs = |h: &History| -> Vec<String> {
+        let mut index = Index::open(h).expect("open");
+        index.load(usize::MAX).expect("load");
+        assert!(index.complete());
+        index
+            .summaries
+            .iter()
+            .map(|s| s.details.reference.clone())
+            .collect()
+    };
+    save(&h, &[screening("PO-1", "none", "civil", "2025-10-20")]);
+    append_bytes(&h, b"torn\n");
+    save(&h, &[screening("PO-2", "none", "civil", "2025-10-20")]);
+    assert_eq!(refs(&h), ["PO-2", "PO-1"]);
+    let idx = h.dir().join(history::INDEX_FILE);
+    let built = std::fs::read_to_string(&idx).expect("index");
+    assert_eq!(
+        built.lines().count(),
+        4,
+        "a header and one entry per history line"
+    );
+    assert_eq!(
+        std::fs::metadata(&idx).expect("meta").permissions().mode() & 0o777,
+        0o600
+    );
+    // New records are added to it.
+    save(&h, &[screening("PO-3", "none", "civil", "2025-10-20")]);
+    assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);
+    let mut index = Index::open(&h).expect("open");
+    index.load(usize::MAX).expect("load");
+    assert_eq!(index.skipped.len(), 1);
+    assert_eq!(index.line_number(&index.skipped[0]), Some(2));
+    // An index that does not match the history (another history, a damaged file) is rebuilt.
+    let other = history(&dir.path().join("other"));
+    save(&other, &[screening("X-1", "none", "civil", "2025-10-20")]);
+    Index::open(&other).expect("open");
+    std::fs::copy(other.dir().join(history::INDEX_FILE), &idx).expect("copy");
+    assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);
+    std::fs::write(&idx, "garbage").expect("write");
+    assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);
+}

@@ -5,6 +5,7 @@
 
 pub mod export;
 mod impact;
+mod index_file;
 mod query;
 mod record;
 mod rescreen;
@@ -13,6 +14,7 @@ mod store;
 mod v1;
 
 pub use impact::{ChangedCase, Impact, impact};
+pub use index_file::INDEX_FILE;
 pub use query::{Index, PreparedQuery, Query, SkippedLine, Summary, newest_matching};
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,

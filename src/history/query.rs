@@ -5,7 +5,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::record::{LineProblem, RecordKind, SCHEMA_VERSION, decode_record};
 use super::store::{History, HistoryError, NewestFirst, RevItem};
@@ -14,7 +14,7 @@ use crate::rules::Outcome;
 use crate::screening::Details;
 
 /// What a list row needs, and the text a filter searches, without the clauses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Byte offset of the line, to re-read the full record.
     pub offset: u64,
@@ -53,10 +53,13 @@ impl Summary {
     /// Summarise one history line without reading its clauses or checking its hash (verify
     /// does that).
     pub fn from_line(offset: u64, line: &[u8]) -> Result<Summary, LineProblem> {
-        #[derive(Deserialize)]
-        struct Line {
-            record: Rec,
-        }
+        let link = super::record::link_of(line)
+            .ok_or_else(|| LineProblem::Unreadable("not in the shape ree-screen writes".into()))?;
+        Summary::from_record_bytes(offset, link.record)
+    }
+
+    /// Summarise a record's bytes (the `record` of a line at `offset`).
+    pub fn from_record_bytes(offset: u64, record: &[u8]) -> Result<Summary, LineProblem> {
         #[derive(Deserialize)]
         struct Rec {
             schema: u32,
@@ -84,18 +87,13 @@ impl Summary {
         let unreadable = |e: serde_json::Error| {
             LineProblem::Unreadable(crate::json::strip_position(&e.to_string()))
         };
-        let parsed: Line = serde_json::from_slice(line).map_err(unreadable)?;
-        let r = parsed.record;
+        let r: Rec = serde_json::from_slice(record).map_err(unreadable)?;
         let d = match (r.schema, r.decision) {
             (SCHEMA_VERSION, Some(d)) => d,
             (newer, _) if newer > SCHEMA_VERSION => return Err(LineProblem::NewerSchema(newer)),
             _ => {
                 // Schema 1: the whole record, read as today's model.
-                let link = super::record::link_of(line).ok_or_else(|| {
-                    LineProblem::Unreadable("not in the shape ree-screen writes".into())
-                })?;
-                return decode_record(link.record)
-                    .map(|record| Summary::from_record(offset, &record));
+                return decode_record(record).map(|r| Summary::from_record(offset, &r));
             }
         };
         Ok(Summary {
@@ -220,22 +218,37 @@ pub struct SkippedLine {
     pub problem: LineProblem,
 }
 
-/// Summaries of a history, newest first, loaded in chunks from the end of the file.
-/// Records of a batch a crash cut short, and bytes a later record acknowledged, are left out.
+/// Summaries of a history, newest first, loaded in chunks: from the derived index beside
+/// the history (`index_file.rs`, brought up to date on opening), or, when it cannot be
+/// written, from the end of the history itself. Records of a batch a crash cut short, and
+/// bytes a later record acknowledged, are left out.
 pub struct Index {
     pub summaries: Vec<Summary>,
     pub skipped: Vec<SkippedLine>,
-    lines: Option<NewestFirst>,
+    lines: Option<Source>,
     lines_seen: usize,
 }
 
+enum Source {
+    Indexed(super::index_file::Entries),
+    History(NewestFirst),
+}
+
 impl Index {
-    /// Open without reading anything yet.
+    /// Open, updating the derived index; the summaries are read by `load`.
     pub fn open(history: &History) -> Result<Index, HistoryError> {
+        let lines = match super::index_file::refresh(history) {
+            Ok(Some(file)) => Some(Source::Indexed(
+                super::index_file::Entries::new(file).map_err(|e| read_error(history, &e))?,
+            )),
+            Ok(None) => None,
+            // A read-only data directory, say: read the history itself.
+            Err(_) => history.newest_first()?.map(Source::History),
+        };
         Ok(Index {
             summaries: Vec::new(),
             skipped: Vec::new(),
-            lines: history.newest_first()?,
+            lines,
             lines_seen: 0,
         })
     }
@@ -252,28 +265,39 @@ impl Index {
         };
         let mut read = 0;
         while read < max {
-            let Some(item) = lines.next_item()? else {
+            let found = match lines {
+                Source::Indexed(entries) => {
+                    entries
+                        .next_entry()?
+                        .map(|entry| match (entry.s, entry.bad) {
+                            (Some(summary), _) => Ok(Some(summary)),
+                            (None, Some((offset, problem))) => Err((offset, problem)),
+                            (None, None) => Ok(None),
+                        })
+                }
+                Source::History(newest) => newest.next_item()?.map(|item| match item {
+                    RevItem::Record { offset, line, .. } => Summary::from_line(offset, &line)
+                        .map(Some)
+                        .map_err(|p| (offset, p)),
+                    RevItem::Bad { offset, problem } => Err((offset, problem)),
+                    RevItem::Dropped { .. } => Ok(None),
+                }),
+            };
+            let Some(found) = found else {
                 self.lines = None;
                 break;
             };
             read += 1;
             self.lines_seen += 1;
-            let (offset, problem) = match item {
-                RevItem::Record { offset, line, .. } => match Summary::from_line(offset, &line) {
-                    Ok(summary) => {
-                        self.summaries.push(summary);
-                        continue;
-                    }
-                    Err(problem) => (offset, problem),
-                },
-                RevItem::Bad { offset, problem } => (offset, problem),
-                RevItem::Dropped { .. } => continue,
-            };
-            self.skipped.push(SkippedLine {
-                offset,
-                from_end: self.lines_seen,
-                problem,
-            });
+            match found {
+                Ok(Some(summary)) => self.summaries.push(summary),
+                Ok(None) => {}
+                Err((offset, problem)) => self.skipped.push(SkippedLine {
+                    offset,
+                    from_end: self.lines_seen,
+                    problem,
+                }),
+            }
         }
         Ok(read)
     }

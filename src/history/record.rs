@@ -674,7 +674,8 @@ pub fn chain_hash(prev: &str, record_bytes: &[u8]) -> String {
 }
 
 /// What is wrong with a line that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LineProblem {
     /// Not a history line at all (torn write, garbage, another program's data).
     Unreadable(String),

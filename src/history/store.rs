@@ -858,6 +858,8 @@ pub struct Walk {
     path: PathBuf,
     buf: Vec<u8>,
     offset: u64,
+    /// Where to stop (exclusive).
+    end: u64,
     line: usize,
     /// The batch last found complete (its start), so its records are checked once.
     complete_batch: Option<(u64, bool)>,
@@ -870,14 +872,40 @@ impl Walk {
             path,
             buf: Vec::new(),
             offset: 0,
+            end: u64::MAX,
             line: 0,
             complete_batch: None,
         }
     }
 
+    /// The lines from byte `start` (where line `line` + 1 begins) up to byte `end`.
+    pub(crate) fn range(
+        mut file: File,
+        path: PathBuf,
+        start: u64,
+        end: u64,
+        line: usize,
+    ) -> Result<Walk, HistoryError> {
+        file.seek(SeekFrom::Start(start))
+            .map_err(|e| io_error(&path, "read the history", &e))?;
+        let mut walk = Walk::new(Some(file), path);
+        walk.offset = start;
+        walk.end = end;
+        walk.line = line;
+        Ok(walk)
+    }
+
+    /// Where the next line starts, and its number less one.
+    pub(crate) fn position(&self) -> (u64, usize) {
+        (self.offset, self.line)
+    }
+
     pub fn next_item(&mut self) -> Result<Option<Item<'_>>, HistoryError> {
-        let path = self.path.clone();
-        let failed = |e: io::Error| io_error(&path, "read the history", &e);
+        let path = &self.path;
+        let failed = |e: io::Error| io_error(path, "read the history", &e);
+        if self.offset >= self.end {
+            return Ok(None);
+        }
         let Some(reader) = self.reader.as_mut() else {
             return Ok(None);
         };
@@ -1077,7 +1105,7 @@ pub enum RevLine {
 }
 
 impl ReverseLines {
-    fn new(mut file: File) -> io::Result<ReverseLines> {
+    pub(crate) fn new(mut file: File) -> io::Result<ReverseLines> {
         let end = file.seek(SeekFrom::End(0))?;
         Ok(ReverseLines {
             file,
