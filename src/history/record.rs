@@ -529,12 +529,26 @@ impl Decision {
 
 /// How a multi-record append is framed, so a reader can tell a finished batch from one a
 /// crash cut short: every record of it names the byte offset where the batch starts, its
-/// position and the batch's size. A batch whose last record is missing never counts.
+/// position and the batch's size, written `[start, n, of]`. A batch whose last record is
+/// missing never counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "(u64, u64, u64)", from = "(u64, u64, u64)")]
 pub struct Batch {
     pub start: u64,
     pub n: u64,
     pub of: u64,
+}
+
+impl From<Batch> for (u64, u64, u64) {
+    fn from(b: Batch) -> (u64, u64, u64) {
+        (b.start, b.n, b.of)
+    }
+}
+
+impl From<(u64, u64, u64)> for Batch {
+    fn from((start, n, of): (u64, u64, u64)) -> Batch {
+        Batch { start, n, of }
+    }
 }
 
 /// Bytes a crash left unusable at the end of the history (a torn line, a batch cut short),
@@ -788,7 +802,7 @@ pub fn frame_of(record: &[u8]) -> Frame {
         acknowledges: Option<Acknowledged>,
     }
     let has = |key: &[u8]| memchr::memmem::find(record, key).is_some();
-    if !has(b"\"batch\":{") && !has(b"\"acknowledges\":{") {
+    if !has(b"\"batch\":[") && !has(b"\"acknowledges\":{") {
         return Frame::default();
     }
     serde_json::from_slice::<Framed>(record)

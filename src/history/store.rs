@@ -1020,7 +1020,7 @@ fn batch_complete(file: &File, batch: Batch, from: u64) -> io::Result<bool> {
         return Ok(true);
     }
     let pattern = format!(
-        "\"batch\":{{\"start\":{},\"n\":{},\"of\":{}}}",
+        "\"batch\":[{},{},{}]",
         batch.start, batch.of, batch.of
     );
     let finder = memchr::memmem::Finder::new(pattern.as_bytes());
