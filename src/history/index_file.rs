@@ -38,11 +38,25 @@ pub(crate) struct Entry {
     pub bad: Option<(u64, LineProblem)>,
 }
 
-/// Bring the index up to date with the history and return it, opened for reading (None when
-/// there is no history yet).
-pub(crate) fn refresh(history: &History) -> Result<Option<File>, HistoryError> {
+/// What bringing the index up to date gave.
+pub(crate) enum Refreshed {
+    NoHistory,
+    /// Up to date, opened for reading.
+    Ready(File),
+    /// More than the budget of history bytes to add: nothing was done.
+    Behind,
+}
+
+/// History bytes the history view indexes before it shows anything (about 15,000 records,
+/// a tenth of a second); more is indexed in the background while the view reads the history
+/// itself.
+pub(crate) const VIEW_BUDGET: u64 = 16 << 20;
+
+/// Bring the index up to date with the history, unless more than `budget` bytes of history
+/// are to be added.
+pub(crate) fn refresh(history: &History, budget: Option<u64>) -> Result<Refreshed, HistoryError> {
     let Some(source) = history.open_for_read()? else {
-        return Ok(None);
+        return Ok(Refreshed::NoHistory);
     };
     let path = history.dir().join(INDEX_FILE);
     let failed = |e: io::Error| io_error(&path, "update the history index", &e);
@@ -72,12 +86,15 @@ pub(crate) fn refresh(history: &History) -> Result<Option<File>, HistoryError> {
         .valid_end;
     let (covered, lines) = match covered(&index, &source).map_err(failed)? {
         Some((end, line)) if end <= valid_end => (end, line),
-        _ => {
-            index.set_len(0).map_err(failed)?;
-            (&index).write_all(HEADER).map_err(failed)?;
-            (0, 0)
-        }
+        _ => (0, 0),
     };
+    if budget.is_some_and(|b| valid_end - covered > b) {
+        return Ok(Refreshed::Behind);
+    }
+    if covered == 0 {
+        index.set_len(0).map_err(failed)?;
+        (&index).write_all(HEADER).map_err(failed)?;
+    }
     if covered < valid_end {
         let mut walk = Walk::range(source, history.path(), covered, valid_end, lines)?;
         let mut out = Vec::new();
@@ -109,7 +126,7 @@ pub(crate) fn refresh(history: &History) -> Result<Option<File>, HistoryError> {
         }
         (&index).write_all(&out).map_err(failed)?;
     }
-    Ok(Some(index))
+    Ok(Refreshed::Ready(index))
 }
 
 /// How far the index covers the history (end offset, lines), if its header is this version's
@@ -126,11 +143,17 @@ fn covered(index: &File, history: &File) -> io::Result<Option<(u64, usize)>> {
             // Only the header: nothing indexed yet.
             return Ok(Some(last.unwrap_or((0, 0))));
         }
-        let RevLine::Text(text) = line else {
-            return Ok(None);
+        let entry = match line {
+            RevLine::Text(text) => serde_json::from_slice::<Entry>(&text).ok(),
+            RevLine::TooLong(_) => None,
         };
-        let Ok(entry) = serde_json::from_slice::<Entry>(&text) else {
-            return Ok(None);
+        let Some(entry) = entry else {
+            if last.is_some() {
+                return Ok(None);
+            }
+            // An update cut short at the end (the process ended mid-write): drop it.
+            index.set_len(offset)?;
+            continue;
         };
         last.get_or_insert((entry.e, entry.n));
         let Some(summary) = entry.s else {
@@ -185,5 +208,56 @@ impl Entries {
                 .map_err(io::Error::other),
             RevLine::TooLong(_) => Err(io::Error::other("the history index is damaged")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Answers;
+    use crate::history::NewRecord;
+    use crate::identity::Identity;
+    use crate::screening::Screening;
+
+    fn save(history: &History, n: usize) {
+        let rules = crate::rules::embedded().expect("rules");
+        let s = Screening::run(
+            &rules,
+            &Answers::new().with("stage", "none"),
+            "2025-10-20".parse().expect("date"),
+            Default::default(),
+        );
+        let new: Vec<NewRecord> = (0..n).map(|_| NewRecord::screening(&s)).collect();
+        history.append(&new, &Identity::default()).expect("saved");
+    }
+
+    fn entries(history: &History) -> usize {
+        let Refreshed::Ready(file) = refresh(history, None).expect("refresh") else {
+            panic!("not ready");
+        };
+        let mut entries = Entries::new(file).expect("entries");
+        let mut n = 0;
+        while entries.next_entry().expect("entry").is_some() {
+            n += 1;
+        }
+        n
+    }
+
+    #[test]
+    fn far_behind_waits_and_a_cut_update_is_dropped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let history = History::new(dir.path());
+        save(&history, 3);
+        assert!(matches!(refresh(&history, Some(10)), Ok(Refreshed::Behind)));
+        assert_eq!(entries(&history), 3);
+        // An update the process did not finish: the torn entry goes, the rest stays.
+        let path = dir.path().join(INDEX_FILE);
+        let mut text = std::fs::read(&path).expect("read");
+        let cut = text.len() - 10;
+        text.truncate(cut);
+        std::fs::write(&path, &text).expect("write");
+        assert_eq!(entries(&history), 3);
+        save(&history, 2);
+        assert_eq!(entries(&history), 5);
     }
 }

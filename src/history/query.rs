@@ -237,11 +237,19 @@ enum Source {
 impl Index {
     /// Open, updating the derived index; the summaries are read by `load`.
     pub fn open(history: &History) -> Result<Index, HistoryError> {
-        let lines = match super::index_file::refresh(history) {
-            Ok(Some(file)) => Some(Source::Indexed(
-                super::index_file::Entries::new(file).map_err(|e| read_error(history, &e))?,
+        use super::index_file::{Entries, Refreshed, VIEW_BUDGET, refresh};
+        let lines = match refresh(history, Some(VIEW_BUDGET)) {
+            Ok(Refreshed::Ready(file)) => Some(Source::Indexed(
+                Entries::new(file).map_err(|e| read_error(history, &e))?,
             )),
-            Ok(None) => None,
+            Ok(Refreshed::NoHistory) => None,
+            Ok(Refreshed::Behind) => {
+                // Far behind (a large batch, or no index yet): catch up in the background
+                // and read the history itself this time, so the first page shows at once.
+                let behind = history.clone();
+                std::thread::spawn(move || refresh(&behind, None));
+                history.newest_first()?.map(Source::History)
+            }
             // A read-only data directory, say: read the history itself.
             Err(_) => history.newest_first()?.map(Source::History),
         };

@@ -1019,10 +1019,7 @@ fn batch_complete(file: &File, batch: Batch, from: u64) -> io::Result<bool> {
     if batch.n == batch.of {
         return Ok(true);
     }
-    let pattern = format!(
-        "\"batch\":[{},{},{}]",
-        batch.start, batch.of, batch.of
-    );
+    let pattern = format!("\"batch\":[{},{},{}]", batch.start, batch.of, batch.of);
     let finder = memchr::memmem::Finder::new(pattern.as_bytes());
     let len = file.metadata()?.len();
     let mut at = from;
