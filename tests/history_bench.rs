@@ -103,7 +103,7 @@ fn realistic(base: &Screening, i: usize) -> Screening {
             reference: format!("PO-2026-{i:07}"),
             counterparty: COUNTERPARTIES[i % COUNTERPARTIES.len()].to_string(),
             officer: ["J. Roe", "K. Lee", "M. Schmidt"][i % 3].to_string(),
-            notes: if i % 4 == 0 {
+            notes: if i.is_multiple_of(4) {
                 "order book import; end use confirmed by the customer".to_string()
             } else {
                 String::new()
@@ -200,9 +200,9 @@ fn history_benchmark() {
         &single,
         std::sync::Arc::new(ree_screen::rules::embedded().expect("rules")),
     );
-    for i in 0..kinds.len() {
+    for (i, kind) in kinds.iter().enumerate() {
         one.append(
-            &[NewRecord::screening(&realistic(&kinds[i], i))],
+            &[NewRecord::screening(&realistic(kind, i))],
             &Identity::default(),
         )
         .expect("append");

@@ -274,7 +274,8 @@ fn verify_fails_on_a_replaced_last_record_a_cut_line_inserted_garbage_or_an_edit
     }
     let good = lines(&h);
     assert!(intact(&h));
-    let cases: Vec<(&str, Box<dyn Fn(&History)>)> = vec![
+    type Damage = Box<dyn Fn(&History)>;
+    let cases: Vec<(&str, Damage)> = vec![
         (
             "last record replaced by garbage",
             Box::new(|h: &History| {

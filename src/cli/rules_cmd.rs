@@ -259,7 +259,7 @@ pub fn list(ctx: &Context) -> ExitCode {
         Err(e) => return fail(e, 1),
     };
     let (kept, default) = match history.kept_rules() {
-        Ok(k) => k,
+        Ok(k) => (k.rule_sets, k.default),
         Err(e) => return fail(e, 1),
     };
     if kept.is_empty() {

@@ -25,6 +25,7 @@ pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
 pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
 pub use store::{
     AcknowledgedGap, BadLine, ChainBreak, FILE_NAME, FoundRecord, History, HistoryError, Item,
-    NewRecord, NewestFirst, RevItem, ReverseLines, Sharing, Stored, Unfinished, Verification, Walk,
+    KeptRules, NewRecord, NewestFirst, RevItem, ReverseLines, Sharing, Stored, Unfinished,
+    Verification, Walk,
 };
 pub use v1::DESTINATION_NOTE;

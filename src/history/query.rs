@@ -404,6 +404,9 @@ fn read_error(history: &History, e: &std::io::Error) -> HistoryError {
     HistoryError::new(&history.path(), format!("cannot read the history: {e}"))
 }
 
+/// Hands one line (offset, bytes, position from the end) to a search; false stops it.
+type TakeLine<'a> = dyn FnMut(u64, &[u8], usize, &mut PreparedQuery) -> bool + 'a;
+
 /// Bytes searched at a time, newest first.
 const SEARCH_BLOCK: u64 = 8 << 20;
 
@@ -413,7 +416,7 @@ const SEARCH_BLOCK: u64 = 8 << 20;
 fn search_blocks(
     history: &History,
     prepared: &mut PreparedQuery,
-    take: &mut dyn FnMut(u64, &[u8], usize, &mut PreparedQuery) -> bool,
+    take: &mut TakeLine,
 ) -> Result<(), HistoryError> {
     use std::os::unix::fs::FileExt;
     let Some(file) = history.open_for_read()? else {

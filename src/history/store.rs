@@ -111,6 +111,14 @@ pub struct Stored {
     pub record: Record,
 }
 
+/// The rule sets kept in a data directory, by hash (a damaged one as such), and the hash of
+/// the default one (`rules install`).
+#[derive(Debug)]
+pub struct KeptRules {
+    pub rule_sets: Vec<(String, snapshot::Snapshot)>,
+    pub default: Option<String>,
+}
+
 /// Who may use a data directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sharing {
@@ -202,14 +210,12 @@ impl History {
         }
     }
 
-    /// Every kept rule set by hash (a damaged one as such), and the default's hash.
-    pub fn kept_rules(
-        &self,
-    ) -> Result<(Vec<(String, snapshot::Snapshot)>, Option<String>), HistoryError> {
-        Ok((
-            snapshot::kept(&self.dir)?,
-            snapshot::default_sha(&self.dir)?,
-        ))
+    /// Every kept rule set and which is the default.
+    pub fn kept_rules(&self) -> Result<KeptRules, HistoryError> {
+        Ok(KeptRules {
+            rule_sets: snapshot::kept(&self.dir)?,
+            default: snapshot::default_sha(&self.dir)?,
+        })
     }
 
     /// The data directory's sharing, after refusing one others could tamper with.
@@ -751,11 +757,8 @@ fn write_records(
     for (n, entry) in new.iter().enumerate() {
         let determination = &entry.screening.determination;
         let key = Arc::as_ptr(determination);
-        if !encoded.contains_key(&key) {
-            encoded.insert(
-                key,
-                EncodedDecision::of(determination).map_err(encode_error)?,
-            );
+        if let std::collections::hash_map::Entry::Vacant(slot) = encoded.entry(key) {
+            slot.insert(EncodedDecision::of(determination).map_err(encode_error)?);
         }
         // Unique by construction: 64 random bits per append, then the position in it.
         let id = format!("{stamp}-{random}-{n}");

@@ -4,6 +4,8 @@ mod diff;
 mod load;
 mod model;
 
-pub use load::{EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, countries, embedded, load, load_file, parse};
 pub use diff::{Change, ItemChange, diff};
+pub use load::{
+    EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, countries, embedded, load, load_file, parse,
+};
 pub use model::*;
