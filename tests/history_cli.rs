@@ -335,6 +335,26 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
         "{text}"
     );
     assert!(text.contains("\"uid\":1002,\"user\":\"officer1002\""));
+    // A rule set one member installs is the default for all.
+    let lifted = dir.path().join("lifted.json");
+    std::fs::write(
+        &lifted,
+        ree_screen::rules::EMBEDDED_TEXT.replacen("2026.11.29", "2026.12.01", 1),
+    )
+    .expect("write");
+    let args = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let lifted_arg = lifted.to_str().expect("path");
+    let install = as_user(1001, 4321, &team, &args(&["rules", "install", lifted_arg]));
+    assert_eq!(install.code, Some(0), "{}", install.stderr);
+    let listed = as_user(1002, 4321, &team, &args(&["rules", "list"]));
+    assert_eq!(listed.code, Some(0), "{}", listed.stderr);
+    assert!(
+        listed
+            .stdout
+            .contains("2026.12.01 reviewed 2026-11-29  (default, in use)"),
+        "{}",
+        listed.stdout
+    );
     // Not in the group: no access. Wider than the group: refused.
     let outsider = as_user(1003, 1003, &team, &["history".into(), "list".into()]);
     assert_ne!(outsider.code, Some(0));

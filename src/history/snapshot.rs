@@ -222,7 +222,13 @@ pub(crate) fn install(dir: &Path, rules: &RuleSet, team: bool) -> Result<(), His
     let mut out =
         crate::files::AtomicOutput::create(&path).map_err(|m| HistoryError::new(&path, m))?;
     writeln!(out, "{}", rules.compiled.sha256).map_err(|e| io_error(&path, "write", &e))?;
-    out.commit().map_err(|m| HistoryError::new(&path, m))
+    out.commit().map_err(|m| HistoryError::new(&path, m))?;
+    if team {
+        // Every member's commands read it.
+        fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o660))
+            .map_err(|e| io_error(&path, "set the mode of", &e))?;
+    }
+    Ok(())
 }
 
 /// The hash of the installed default rule set, if one was installed.

@@ -549,7 +549,13 @@ pub(crate) fn create_dir(dir: &Path, team: bool) -> Result<(), HistoryError> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, if team { 0o2770 } else { 0o700 });
     builder
         .create(dir)
-        .map_err(|e| io_error(dir, "create the directory", &e))
+        .map_err(|e| io_error(dir, "create the directory", &e))?;
+    if team {
+        // The umask would take the group's write bit away.
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o2770))
+            .map_err(|e| io_error(dir, "set the directory's mode", &e))?;
+    }
+    Ok(())
 }
 
 /// Refuse a data directory others could write into, or another user's directory unless it is
