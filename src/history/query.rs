@@ -156,6 +156,7 @@ impl Query {
             .split_whitespace()
             .map(str::to_string)
             .collect();
+        let finder = |w: &String| memchr::memmem::Finder::new(w.as_bytes()).into_owned();
         // A word is looked for in the raw line only when JSON writes it as it is (plain
         // ASCII without quotes or backslashes); others are checked after parsing alone.
         let raw = words
@@ -164,21 +165,21 @@ impl Query {
                 w.bytes()
                     .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
             })
-            .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+            .map(finder)
             .collect();
         PreparedQuery {
             query: self,
-            words,
+            words: words.iter().map(finder).collect(),
             raw,
             scratch: Vec::new(),
         }
     }
 }
 
-/// A query ready to match many summaries.
+/// A query ready to match many summaries: each word's searcher made once.
 pub struct PreparedQuery<'q> {
     query: &'q Query,
-    words: Vec<String>,
+    words: Vec<memchr::memmem::Finder<'static>>,
     raw: Vec<memchr::memmem::Finder<'static>>,
     scratch: Vec<u8>,
 }
@@ -192,7 +193,7 @@ impl PreparedQuery<'_> {
             && self
                 .words
                 .iter()
-                .all(|word| s.haystack.contains(word.as_str()))
+                .all(|word| word.find(s.haystack.as_bytes()).is_some())
     }
 
     /// Whether a raw history line may match: false only when some word is certainly not
