@@ -219,9 +219,12 @@ pub fn diff(old: &std::path::Path, new: &std::path::Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// A JSON value cut to a line's worth.
+/// A JSON value cut to a line's worth (`null`, a field not there, as "(none)").
 fn shorten(value: &str) -> String {
     const MAX: usize = 100;
+    if value == "null" {
+        return "(none)".to_string();
+    }
     if value.chars().count() <= MAX {
         return value.to_string();
     }

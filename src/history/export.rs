@@ -9,10 +9,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::lines::Item;
 use super::query::{Query, Summary};
 use super::record::Record;
 use super::snapshot::Snapshots;
-use super::store::{BadLine, History, HistoryError, Item, Stored};
+use super::store::{BadLine, History, HistoryError, Stored};
 use crate::engine::Role;
 use crate::report;
 use crate::rules::RuleSet;

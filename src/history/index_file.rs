@@ -15,9 +15,10 @@ use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 
 use serde::{Deserialize, Serialize};
 
+use super::lines::{Item, RevLine, ReverseLines, Walk};
 use super::query::Summary;
 use super::record::{LineProblem, link_of};
-use super::store::{History, HistoryError, Item, RevLine, ReverseLines, Sharing, Walk, io_error};
+use super::store::{History, HistoryError, Sharing, io_error};
 
 pub const INDEX_FILE: &str = "history.idx";
 

@@ -6,6 +6,7 @@
 pub mod export;
 mod impact;
 mod index_file;
+mod lines;
 mod query;
 mod record;
 mod rescreen;
@@ -15,6 +16,7 @@ mod v1;
 
 pub use impact::{ChangedCase, Impact, impact};
 pub use index_file::INDEX_FILE;
+pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
 pub use query::{Index, PreparedQuery, Query, SkippedLine, Summary, newest_matching};
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
@@ -24,8 +26,7 @@ pub use record::{
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
 pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
 pub use store::{
-    AcknowledgedGap, BadLine, ChainBreak, FILE_NAME, FoundRecord, History, HistoryError, Item,
-    KeptRules, NewRecord, NewestFirst, RevItem, ReverseLines, Sharing, Stored, Unfinished,
-    Verification, Walk,
+    AcknowledgedGap, BadLine, ChainBreak, FILE_NAME, History, HistoryError, KeptRules, NewRecord,
+    Sharing, Stored, Unfinished, Verification,
 };
 pub use v1::DESTINATION_NOTE;

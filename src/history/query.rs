@@ -7,8 +7,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::lines::{NewestFirst, RevItem};
 use super::record::{LineProblem, RecordKind, SCHEMA_VERSION, decode_record};
-use super::store::{History, HistoryError, NewestFirst, RevItem};
+use super::store::{History, HistoryError};
 use crate::engine::Answers;
 use crate::rules::Outcome;
 use crate::screening::Details;
