@@ -539,6 +539,10 @@ fn filters_and_the_newest_page() {
             "PO-27", "PO-24", "PO-21", "PO-18", "PO-15", "PO-12", "PO-9", "PO-6", "PO-3", "PO-0"
         ]
     );
+    // Filters on outcome alone read the derived index, which follows new saves.
+    save(&h, &[batch[0].clone()]);
+    assert_eq!(newest(&by_outcome, Some(2)), ["PO-0", "PO-27"]);
+    assert!(h.dir().join(history::INDEX_FILE).exists());
     let chinese = Query {
         text: "深圳".into(),
         ..Query::default()
