@@ -367,3 +367,61 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
         loose.stderr
     );
 }
+
+#[test]
+fn a_batch_killed_while_saving_counts_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    let rows = 30_000;
+    let mut csv = String::from("reference,stage,goods,origin,recipient,destination,date\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "B-{i},none,magnet_parts,foreign_chinese_content,civil,US,2025-12-05\n"
+        ));
+    }
+    let input = data.join("orders.csv");
+    std::fs::write(&input, csv).expect("write");
+    let history = data.join("history.jsonl");
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("ree-screen"))
+        .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["batch"])
+        .arg(&input)
+        .arg("-o")
+        .arg(data.join("out.csv"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill it as soon as the save has begun (or when it is over, if that comes first).
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&history).map_or(0, |m| m.len()) == 0
+        && child.try_wait().expect("wait").is_none()
+        && started.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let listed = |data: &Path| {
+        ok(ree(data).args(["history", "list", "--grep", "b-"]))
+            .lines()
+            .filter(|l| l.contains(" B-"))
+            .count()
+    };
+    let count = listed(data);
+    assert!(
+        count == 0 || count == rows,
+        "{count} of {rows} rows counted"
+    );
+    // The next save acknowledges whatever the kill left, and the chain verifies.
+    ok(ree(data).args(military("AFTER", "2025-12-05")));
+    let verify = ok(ree(data).args(["history", "verify"]));
+    assert!(verify.contains("Intact"), "{verify}");
+    assert_eq!(
+        listed(data),
+        count,
+        "nothing of an unfinished batch appears later"
+    );
+}
