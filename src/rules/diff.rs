@@ -122,7 +122,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_lifted_suspension_and_a_new_clause_show() {
+    fn a_moved_end_date_shows_with_its_path_and_values() {
         let old = crate::rules::embedded().expect("rules");
         let text = crate::rules::EMBEDDED_TEXT.replacen(
             "\"last_day\": \"2026-11-10\"",
