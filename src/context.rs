@@ -36,21 +36,33 @@ pub fn today() -> Date {
 }
 
 impl Context {
-    /// Settings first (a malformed file stops every command), then the rule set they or
-    /// `--rules` select, then the data directory.
+    /// Settings first (a malformed file stops every command), then the data directory, then
+    /// the rule set: `--rules`, the settings' rules file, the installed default, the embedded.
     pub fn load(
         rules_flag: Option<&Path>,
         data_dir_flag: Option<&Path>,
     ) -> Result<Context, String> {
         let settings = Settings::load().map_err(|e| e.to_string())?;
         let flag = rules_flag.map(Path::to_path_buf);
-        let rules = settings
-            .rule_set(flag.as_ref())
-            .map_err(|e| e.to_string())?;
+        let data_dir = crate::paths::data_dir(data_dir_flag);
+        // After --rules and the settings' rules file: the rule set `rules install` made the
+        // default of the data directory, else the embedded one.
+        let installed = match (settings.rules_file(flag.as_ref()), &data_dir) {
+            (None, Ok(dir)) => History::new(dir)
+                .default_rules()
+                .map_err(|e| e.to_string())?,
+            _ => None,
+        };
+        let rules = match installed {
+            Some(rules) => rules,
+            None => settings
+                .rule_set(flag.as_ref())
+                .map_err(|e| e.to_string())?,
+        };
         Ok(Context {
             settings,
             rules,
-            data_dir: crate::paths::data_dir(data_dir_flag),
+            data_dir,
             today: today(),
             identity: Identity::current(),
         })
@@ -58,7 +70,9 @@ impl Context {
 
     /// The history in the data directory.
     pub fn history(&self) -> Result<History, String> {
-        self.data_dir.clone().map(History::new)
+        self.data_dir
+            .clone()
+            .map(|dir| History::with_rules(dir, std::sync::Arc::new(self.rules.clone())))
     }
 
     /// Save screenings in one locked append and return their record ids, in order. The one

@@ -1,5 +1,6 @@
-//! `ree-screen history ...`: list, show, export, verify, re-screen and override records, and
-//! print where the history lives. Bad lines are always reported on stderr, never dropped
+//! `ree-screen history ...`: list, show, export, verify, re-screen and override records,
+//! measure the impact of new rules, and print where the history lives. Every command reads
+//! the history in one pass or from its end; bad lines are reported on stderr, never dropped
 //! silently.
 
 use std::path::PathBuf;
@@ -13,9 +14,9 @@ use super::screen::outcome_arg;
 use super::{Format, date_arg};
 use crate::context::Context;
 use crate::exit::{USAGE as EXIT_USAGE, fail};
-use crate::history::{self, History, NewRecord, Query, RecordKind, Scan, Stored, Summary, export};
+use crate::history::{self, History, NewRecord, Query, RecordKind, Stored, Summary, export};
 use crate::report;
-use crate::rules::Outcome;
+use crate::rules::{Outcome, RuleSet};
 use crate::text::sanitize;
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +25,9 @@ pub enum HistoryCommand {
     List {
         #[command(flatten)]
         filter: FilterArgs,
+        /// Only the newest N matching records.
+        #[arg(short = 'n', long, value_name = "N")]
+        limit: Option<usize>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -40,11 +44,18 @@ pub enum HistoryCommand {
         format: ExportFormat,
         #[command(flatten)]
         filter: FilterArgs,
-        /// Write to this file instead of standard output.
+        /// Write to this file (created 0600) instead of standard output.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// CSV for Excel: a UTF-8 byte-order mark, and `;` between columns unless
+        /// --delimiter says otherwise.
+        #[arg(long)]
+        excel: bool,
+        /// The CSV column separator: `,` or `;`.
+        #[arg(long, value_parser = delimiter_arg)]
+        delimiter: Option<u8>,
     },
-    /// Check every line and the hash chain; exit 0 only when intact.
+    /// Check every line, the hash chain and the kept rule sets; exit 0 only when intact.
     Verify,
     /// Print the history file's path.
     Path,
@@ -72,6 +83,18 @@ pub enum HistoryCommand {
         #[arg(long)]
         officer: Option<String>,
     },
+    /// Screen the current record of every case again under the rules in use (--rules, the
+    /// settings' or the installed default) and list the cases whose outcome or decisive
+    /// clause changes.
+    Impact {
+        /// Screen every case on this date (default: each case's own screening date, so only
+        /// the change of rules shows).
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+        /// Save the changed cases' re-screens as new records superseding the current ones.
+        #[arg(long)]
+        save: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -85,7 +108,7 @@ pub struct FilterArgs {
     /// Screening dates until, YYYY-MM-DD.
     #[arg(long, value_parser = date_arg)]
     until: Option<Date>,
-    /// Text in reference, counterparty, destination, officer or notes.
+    /// Text in reference, counterparty, officer, notes or the answers (case-insensitive).
     #[arg(long)]
     grep: Option<String>,
 }
@@ -95,6 +118,17 @@ pub enum ExportFormat {
     Csv,
     Json,
     Md,
+}
+
+fn delimiter_arg(text: &str) -> Result<u8, String> {
+    match text {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        other => Err(format!(
+            "invalid delimiter '{}': use , or ;",
+            sanitize(other)
+        )),
+    }
 }
 
 impl FilterArgs {
@@ -108,29 +142,69 @@ impl FilterArgs {
     }
 }
 
-/// Read the whole history, reporting skipped lines on stderr.
-fn scan(history: &History) -> Result<Scan, String> {
-    let scan = history.scan().map_err(|e| e.to_string())?;
-    if !scan.bad.is_empty() {
-        eprintln!(
-            "ree-screen: {} line(s) of {} skipped (left unchanged in the file):",
-            scan.bad.len(),
-            history.path().display()
-        );
-        for bad in &scan.bad {
-            eprintln!("  line {}: {}", bad.line, bad.problem);
+pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
+    let history = match ctx.history() {
+        Ok(h) => h,
+        Err(e) => return fail(e, 1),
+    };
+    let result = match command {
+        HistoryCommand::Path => {
+            println!("{}", history.path().display());
+            Ok(ExitCode::SUCCESS)
         }
-    }
-    Ok(scan)
+        HistoryCommand::List {
+            filter,
+            limit,
+            format,
+        } => list(&history, filter, *limit, *format),
+        HistoryCommand::Show { id, format } => show(ctx, &history, id, *format),
+        HistoryCommand::Export {
+            format,
+            filter,
+            output,
+            excel,
+            delimiter,
+        } => {
+            let csv = export::CsvOptions {
+                bom: *excel,
+                delimiter: delimiter.unwrap_or(if *excel { b';' } else { b',' }),
+            };
+            export_cmd(ctx, &history, *format, filter, output.as_ref(), csv)
+        }
+        HistoryCommand::Verify => verify(&history),
+        HistoryCommand::Rescreen { id, date, no_save } => {
+            rescreen(ctx, &history, id, *date, *no_save)
+        }
+        HistoryCommand::Override {
+            id,
+            outcome,
+            reason,
+            officer,
+        } => override_cmd(ctx, &history, id, outcome, reason, officer.as_deref()),
+        HistoryCommand::Impact { date, save } => impact(ctx, &history, *date, *save),
+    };
+    result.unwrap_or_else(|(message, status)| fail(message, status))
 }
 
-fn matching<'a>(scan: &'a Scan, query: &Query) -> Vec<&'a Stored> {
-    let prepared = query.prepare();
-    scan.records
-        .iter()
-        .rev()
-        .filter(|s| prepared.matches(&Summary::from_record(s.offset, &s.record)))
-        .collect()
+type CmdResult = Result<ExitCode, (String, u8)>;
+
+fn runtime(message: impl ToString) -> (String, u8) {
+    (message.to_string(), 1)
+}
+
+/// Lines left out of a command's output, on stderr: "line N: problem" or "at byte B: ...".
+fn report_unusable(history: &History, places: &[String]) {
+    if places.is_empty() {
+        return;
+    }
+    eprintln!(
+        "ree-screen: {} line(s) of {} skipped (left unchanged in the file; `history verify` checks them):",
+        places.len(),
+        history.path().display()
+    );
+    for place in places {
+        eprintln!("  {place}");
+    }
 }
 
 #[derive(Serialize)]
@@ -148,103 +222,77 @@ struct ListRow<'a> {
     supersedes: Option<&'a str>,
 }
 
-pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
-    let history = match ctx.history() {
-        Ok(h) => h,
-        Err(e) => return fail(e, 1),
-    };
-    let result = match command {
-        HistoryCommand::Path => {
-            println!("{}", history.path().display());
-            Ok(ExitCode::SUCCESS)
-        }
-        HistoryCommand::List { filter, format } => list(&history, filter, *format),
-        HistoryCommand::Show { id, format } => show(ctx, &history, id, *format),
-        HistoryCommand::Export {
-            format,
-            filter,
-            output,
-        } => export_cmd(ctx, &history, *format, filter, output.as_ref()),
-        HistoryCommand::Verify => verify(&history),
-        HistoryCommand::Rescreen { id, date, no_save } => {
-            rescreen(ctx, &history, id, *date, *no_save)
-        }
-        HistoryCommand::Override {
-            id,
-            outcome,
-            reason,
-            officer,
-        } => override_cmd(ctx, &history, id, outcome, reason, officer.as_deref()),
-    };
-    result.unwrap_or_else(|(message, status)| fail(message, status))
-}
-
-type CmdResult = Result<ExitCode, (String, u8)>;
-
-fn runtime(message: impl ToString) -> (String, u8) {
-    (message.to_string(), 1)
-}
-
-fn list(history: &History, filter: &FilterArgs, format: Format) -> CmdResult {
+fn list(history: &History, filter: &FilterArgs, limit: Option<usize>, format: Format) -> CmdResult {
+    use std::io::Write;
     let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
-    let scan = scan(history).map_err(runtime)?;
-    let rows = matching(&scan, &query);
-    match format {
-        Format::Json => {
-            let rows: Vec<ListRow> = rows
-                .iter()
-                .map(|s| {
-                    let r = &s.record;
-                    let d = &r.screening.details;
-                    ListRow {
-                        id: &r.id,
-                        saved_at: r.saved_at.to_string(),
-                        kind: r.kind,
-                        date: r.screening.determination.date,
-                        outcome: r.effective_outcome(),
-                        provisional: r.screening.determination.provisional,
-                        reference: &d.reference,
-                        counterparty: &d.counterparty,
-                        officer: &d.officer,
-                        supersedes: r.supersedes.as_deref(),
-                    }
-                })
-                .collect();
-            println!("{:#}", serde_json::json!(rows));
-        }
-        Format::Text => {
-            if rows.is_empty() {
-                println!("No records match.");
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut rows = 0usize;
+    let mut failed = None;
+    let skipped = history::newest_matching(history, &query, limit, |s: Summary| {
+        let written = match format {
+            Format::Json => {
+                let row = ListRow {
+                    id: &s.id,
+                    saved_at: s.saved_at.to_string(),
+                    kind: s.kind,
+                    date: s.date,
+                    outcome: s.outcome,
+                    provisional: s.provisional,
+                    reference: &s.details.reference,
+                    counterparty: &s.details.counterparty,
+                    officer: &s.details.officer,
+                    supersedes: s.supersedes.as_deref(),
+                };
+                let sep = if rows == 0 { "[\n  " } else { ",\n  " };
+                serde_json::to_string(&row)
+                    .map_err(std::io::Error::other)
+                    .and_then(|json| write!(out, "{sep}{json}"))
             }
-            for s in rows {
-                let r = &s.record;
-                let d = &r.screening.details;
-                let outcome = r.effective_outcome();
-                println!(
-                    "{}  {}  {} {:<19}{}  {}  {}{}",
-                    r.id,
-                    r.screening.determination.date,
-                    outcome.symbol(),
-                    outcome.id(),
-                    if r.screening.determination.provisional {
-                        " provisional"
-                    } else {
-                        ""
-                    },
-                    sanitize(&d.reference),
-                    sanitize(&d.counterparty),
-                    match r.kind {
-                        RecordKind::Screening => String::new(),
-                        kind => format!(
-                            "  ({} of {})",
-                            kind.label(),
-                            r.supersedes.as_deref().unwrap_or("?")
-                        ),
-                    }
-                );
+            Format::Text => writeln!(
+                out,
+                "{}  {}  {} {:<19}{}  {}  {}{}",
+                sanitize(&s.id),
+                s.date,
+                s.outcome.symbol(),
+                s.outcome.id(),
+                if s.provisional { " provisional" } else { "" },
+                sanitize(&s.details.reference),
+                sanitize(&s.details.counterparty),
+                match s.kind {
+                    RecordKind::Screening => String::new(),
+                    kind => format!(
+                        "  ({} of {})",
+                        kind.label(),
+                        sanitize(s.supersedes.as_deref().unwrap_or("?"))
+                    ),
+                }
+            ),
+        };
+        rows += 1;
+        match written {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
             }
         }
+    })
+    .map_err(runtime)?;
+    let end = match (format, rows) {
+        (Format::Json, 0) => writeln!(out, "[]"),
+        (Format::Json, _) => writeln!(out, "\n]"),
+        (Format::Text, 0) => writeln!(out, "No records match."),
+        (Format::Text, _) => Ok(()),
+    };
+    if let Some(e) = failed.or(end.err()).or(out.flush().err()) {
+        return Err(runtime(format!("cannot write the list: {e}")));
     }
+    let places: Vec<String> = skipped
+        .iter()
+        .map(|s| format!("at byte {}: {}", s.offset, s.problem))
+        .collect();
+    report_unusable(history, &places);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -261,13 +309,62 @@ fn find(history: &History, id: &str) -> Result<Stored, (String, u8)> {
     })
 }
 
+/// The rule set a record was decided under, else the current one with a note saying so.
+fn rules_of(
+    ctx: &Context,
+    history: &History,
+    stored: &Stored,
+) -> (Option<RuleSet>, Option<String>) {
+    let sha = stored.record.rule_set_sha256();
+    match history.snapshot(sha) {
+        Ok(Some(rules)) => (Some(rules), None),
+        Ok(None) if sha.is_empty() => (
+            None,
+            Some(format!(
+                "clause texts below are from the rules in use ({} {})",
+                sanitize(&ctx.rules.id),
+                sanitize(&ctx.rules.version)
+            )),
+        ),
+        Ok(None) => (
+            None,
+            Some(format!(
+                "the rule set it was decided under (sha256 {sha}) is not kept here: clause texts below are from the rules in use ({} {})",
+                sanitize(&ctx.rules.id),
+                sanitize(&ctx.rules.version)
+            )),
+        ),
+        Err(e) => (
+            None,
+            Some(format!("{e}: clause texts below are from the rules in use")),
+        ),
+    }
+}
+
 fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult {
     let stored = find(history, id)?;
     let r = &stored.record;
+    let (kept, note) = rules_of(ctx, history, &stored);
+    let rules = kept.as_ref().unwrap_or(&ctx.rules);
     match format {
         Format::Json => println!(
             "{:#}",
-            serde_json::json!({"hash": stored.hash, "record": r})
+            serde_json::json!({
+                "hash": stored.hash,
+                "line": stored.line,
+                "id": r.id,
+                "schema": r.schema,
+                "saved_at": r.saved_at,
+                "program_version": r.program_version,
+                "kind": r.kind,
+                "supersedes": r.supersedes,
+                "reason": r.reason,
+                "override_outcome": r.override_outcome,
+                "identity": r.identity,
+                "details": r.screening.details,
+                "determination": *r.screening.determination,
+                "rebuilt": r.rebuilt.note(),
+            })
         ),
         Format::Text => {
             println!(
@@ -277,7 +374,11 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 r.saved_at,
                 sanitize(&r.program_version)
             );
-            println!("Saved by: {}", r.identity.describe());
+            if r.schema == 1 {
+                println!("Saved by: not recorded (schema 1)");
+            } else {
+                println!("Saved by: {}", sanitize(&r.identity.describe()));
+            }
             println!("Kind: {}", r.kind.label());
             if let Some(original) = &r.supersedes {
                 println!("Supersedes: {}", sanitize(original));
@@ -289,17 +390,29 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 println!("Reason: {}", sanitize(reason));
             }
             println!("Hash: {}", sanitize(&stored.hash));
+            let details = &r.screening.details;
+            for (label, value) in [
+                ("Reference", &details.reference),
+                ("Counterparty", &details.counterparty),
+                ("Officer", &details.officer),
+                ("Notes", &details.notes),
+            ] {
+                if !value.is_empty() {
+                    println!("{label}: {}", sanitize(value));
+                }
+            }
+            if let Some(n) = r.rebuilt.note().or(note) {
+                println!("Note: {}", sanitize(&n));
+            }
             println!("As decided then:");
             println!();
-            // Texts come from the current rules; the decision itself (outcome, clauses,
-            // roles, statuses) is the stored one.
             print!(
                 "{}",
-                report::of(
-                    &ctx.rules,
+                crate::text::sanitize_lines(&report::of(
+                    rules,
                     &r.screening.determination,
                     report::Detail::Concise
-                )
+                ))
             );
         }
     }
@@ -312,35 +425,48 @@ fn export_cmd(
     format: ExportFormat,
     filter: &FilterArgs,
     output: Option<&PathBuf>,
+    csv: export::CsvOptions,
 ) -> CmdResult {
+    use std::io::Write;
     let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
-    let scan = scan(history).map_err(runtime)?;
-    let rows = matching(&scan, &query);
-    let provenance = export::Provenance::of(history, &scan, rows.len());
-    let mut buffer = Vec::new();
-    match format {
-        ExportFormat::Csv => export::csv(&mut buffer, &rows, &provenance),
-        ExportFormat::Json => export::json(&mut buffer, &rows, &provenance),
-        ExportFormat::Md => export::markdown(&mut buffer, &ctx.rules, &rows, &provenance),
-    }
-    .map_err(runtime)?;
-    match output {
+    let survey = export::Survey::of(history).map_err(runtime)?;
+    let places: Vec<String> = survey
+        .bad
+        .iter()
+        .map(|b| format!("line {}: {}", b.line, b.problem))
+        .collect();
+    report_unusable(history, &places);
+    let write = |out: &mut dyn Write| -> Result<usize, String> {
+        match format {
+            ExportFormat::Csv => export::csv(out, history, &query, &ctx.rules, &survey, csv),
+            ExportFormat::Json => export::json(out, history, &query, &survey),
+            ExportFormat::Md => export::markdown(out, history, &query, &ctx.rules, &survey),
+        }
+    };
+    let exported = match output {
         Some(path) => {
-            use std::io::Write;
+            // Written beside the target and moved into place only when complete.
             let mut file = crate::files::AtomicOutput::create(path).map_err(runtime)?;
-            file.write_all(&buffer).map_err(|e| {
+            let mut buffered = std::io::BufWriter::new(&mut file);
+            let exported = write(&mut buffered).map_err(runtime)?;
+            buffered.flush().map_err(|e| {
                 runtime(format!("{}: cannot write the export: {e}", path.display()))
             })?;
+            drop(buffered);
             file.commit().map_err(runtime)?;
+            exported
         }
         None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&buffer).map_err(runtime)?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let exported = write(&mut out).map_err(runtime)?;
+            out.flush().map_err(runtime)?;
+            exported
         }
-    }
+    };
     eprintln!(
         "ree-screen: exported {} of {} records; history head hash {}",
-        provenance.exported, provenance.records, provenance.head
+        exported, survey.records, survey.head
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -348,29 +474,54 @@ fn export_cmd(
 fn verify(history: &History) -> CmdResult {
     let report = history.verify().map_err(runtime)?;
     println!(
-        "{}: {} records, head hash {}",
+        "{}: {} records, head hash {}; {} kept rule set(s) checked",
         history.path().display(),
         report.records,
-        report.head
+        report.head,
+        report.snapshots
     );
     for bad in &report.bad {
         println!("line {}: {}", bad.line, bad.problem);
     }
+    for u in &report.unfinished {
+        println!(
+            "line {}: a batch of {} record(s) that a crash cut short (never saved; left out)",
+            u.line, u.batch.of
+        );
+    }
+    for gap in &report.acknowledged {
+        println!(
+            "line {}: {} byte(s) left by an interrupted save, acknowledged by the record on line {}",
+            gap.line, gap.bytes, gap.by_line
+        );
+    }
+    for p in &report.snapshot_problems {
+        println!("RULE SET ALTERED: {}", sanitize(&p.message));
+    }
     match &report.first_break {
-        Some(b) => println!("CHAIN BROKEN at line {}: {}", b.line, b.message),
-        None if report.bad.is_empty() => {
-            println!("Intact: every line reads and the hash chain holds.")
+        Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
+        None if report.snapshot_problems.is_empty() => {
+            println!(
+                "Intact: every record reads, the hash chain holds and every kept rule set matches its hash."
+            )
         }
-        None => println!(
-            "The chain holds across the good records, but {} line(s) are unreadable.",
-            report.bad.len()
-        ),
+        None => println!("The chain holds, but a kept rule set was altered."),
     }
     Ok(if report.intact() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn save(
+    ctx: &Context,
+    history: &History,
+    new: &[NewRecord],
+) -> Result<Vec<history::Record>, (String, u8)> {
+    history
+        .append(new, &ctx.identity)
+        .map_err(|e| runtime(format!("not saved: {e}")))
 }
 
 fn rescreen(
@@ -390,7 +541,10 @@ fn rescreen(
         stored.record.screening.determination.date,
         screening.determination.date
     );
-    print!("{}", history::diff_text(&diff));
+    print!(
+        "{}",
+        crate::text::sanitize_lines(&history::diff_text(&diff))
+    );
     if no_save {
         return Ok(ExitCode::SUCCESS);
     }
@@ -401,8 +555,7 @@ fn rescreen(
         reason: Some("re-screen".to_string()),
         override_outcome: None,
     };
-    let saved = history.append(&[new], &ctx.identity).map_err(runtime)?;
-    for r in saved {
+    for r in save(ctx, history, &[new])? {
         println!("Saved as {} to {}", r.id, history.path().display());
     }
     Ok(ExitCode::SUCCESS)
@@ -435,14 +588,76 @@ fn override_cmd(
         reason: Some(reason.to_string()),
         override_outcome: Some(outcome),
     };
-    let saved = history.append(&[new], &ctx.identity).map_err(runtime)?;
-    for r in saved {
+    for r in save(ctx, history, &[new])? {
         println!(
             "Override saved as {} (supersedes {}): {} {}",
             r.id,
             sanitize(&stored.record.id),
             outcome.symbol(),
             outcome.label()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool) -> CmdResult {
+    let rules = &ctx.rules;
+    let found = history::impact(history, rules, date).map_err(runtime)?;
+    let on = date.map_or_else(
+        || "each case's own screening date".to_string(),
+        |d| d.to_string(),
+    );
+    println!(
+        "Impact of rule set {} {} (sha256 {}) on {}: {} of {} current case(s) change.",
+        sanitize(&rules.id),
+        sanitize(&rules.version),
+        rules.compiled.sha256.get(..12).unwrap_or(""),
+        on,
+        found.changed.len(),
+        found.cases
+    );
+    let clause = |c: &Option<String>| {
+        c.as_deref()
+            .map_or_else(|| "no clause".to_string(), |id| rules.cite_short(id))
+    };
+    for c in &found.changed {
+        println!(
+            "{}  {}  {}  {} -> {}  ({} -> {}){}",
+            sanitize(&c.id),
+            sanitize(&c.reference),
+            sanitize(&c.counterparty),
+            c.outcome_before.id(),
+            c.outcome_after.id(),
+            sanitize(&clause(&c.decided_by_before)),
+            sanitize(&clause(&c.decided_by_after)),
+            if c.overridden {
+                "  [officer override stands]"
+            } else {
+                ""
+            }
+        );
+    }
+    if save_them && !found.changed.is_empty() {
+        let reason = format!(
+            "impact of rule set {} {} (sha256 {})",
+            rules.id, rules.version, rules.compiled.sha256
+        );
+        let new: Vec<NewRecord> = found
+            .changed
+            .iter()
+            .map(|c| NewRecord {
+                screening: &c.rescreen,
+                kind: RecordKind::Rescreen,
+                supersedes: Some(c.id.clone()),
+                reason: Some(reason.clone()),
+                override_outcome: None,
+            })
+            .collect();
+        let saved = save(ctx, history, &new)?;
+        println!(
+            "Saved {} re-screen(s) to {}",
+            saved.len(),
+            history.path().display()
         );
     }
     Ok(ExitCode::SUCCESS)

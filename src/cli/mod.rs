@@ -76,6 +76,10 @@ pub fn run(cli: Cli) -> ExitCode {
     match &cli.command {
         Some(Command::Config(args)) => return config_cmd::run(args),
         Some(Command::Rules(args)) if args.check.is_some() => return rules_cmd::check(args),
+        Some(Command::Rules(rules_cmd::RulesArgs {
+            action: Some(rules_cmd::RulesAction::Diff { old, new }),
+            ..
+        })) => return rules_cmd::diff(old, new),
         _ => {}
     }
     let ctx = match Context::load(cli.rules.as_deref(), cli.data_dir.as_deref()) {
@@ -84,7 +88,11 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match &cli.command {
         Some(Command::Screen(args)) => screen::run(&ctx, args),
-        Some(Command::Rules(args)) => rules_cmd::run(&ctx, args),
+        Some(Command::Rules(args)) => match &args.action {
+            Some(rules_cmd::RulesAction::Install { file }) => rules_cmd::install(&ctx, file),
+            Some(rules_cmd::RulesAction::List) => rules_cmd::list(&ctx),
+            _ => rules_cmd::run(&ctx, args),
+        },
         Some(Command::Batch(args)) => batch_cmd::run(&ctx, args),
         Some(Command::History(command)) => history_cmd::run(&ctx, command),
         Some(Command::Config(_)) => ExitCode::SUCCESS,

@@ -1,10 +1,12 @@
 //! `ree-screen rules`: the measures and their status on a date, or `--check FILE` to validate
-//! a rules file before using it.
+//! a rules file before using it; `rules diff OLD NEW` to see what a new rule set changes,
+//! `rules install FILE` to keep it in the data directory and make it the default, and
+//! `rules list` for the rule sets kept there.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -15,8 +17,22 @@ use crate::exit::fail;
 use crate::rules::{self, RuleSet};
 use crate::text::sanitize;
 
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// List the questions, measures (and their dates), clauses and rules that a new rule set
+    /// adds, removes or changes.
+    Diff { old: PathBuf, new: PathBuf },
+    /// Validate a rule set, keep it in the data directory by its SHA-256 and make it the
+    /// default (after --rules and the settings' rules file). Earlier ones stay kept.
+    Install { file: PathBuf },
+    /// The rule sets kept in the data directory, and which is the default.
+    List,
+}
+
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
     /// Status on this date, YYYY-MM-DD (default: today).
     #[arg(long, value_parser = date_arg)]
     pub date: Option<Date>,
@@ -161,6 +177,118 @@ pub fn run(ctx: &Context, args: &RulesArgs) -> ExitCode {
                     );
                 }
             }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `rules diff OLD NEW`: needs no data directory.
+pub fn diff(old: &std::path::Path, new: &std::path::Path) -> ExitCode {
+    let (old_rules, new_rules) = match (rules::load_file(old), rules::load_file(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => return fail(e, 1),
+    };
+    let changes = rules::diff(&old_rules, &new_rules);
+    println!(
+        "{} {} (sha256 {}) -> {} {} (sha256 {}): {} change(s)",
+        sanitize(&old_rules.id),
+        sanitize(&old_rules.version),
+        old_rules.compiled.sha256.get(..12).unwrap_or(""),
+        sanitize(&new_rules.id),
+        sanitize(&new_rules.version),
+        new_rules.compiled.sha256.get(..12).unwrap_or(""),
+        changes.len()
+    );
+    for c in &changes {
+        match &c.change {
+            rules::Change::Added => println!("+ {} {}", c.kind, sanitize(&c.id)),
+            rules::Change::Removed => println!("- {} {}", c.kind, sanitize(&c.id)),
+            rules::Change::Changed(fields) => {
+                println!("~ {} {}", c.kind, sanitize(&c.id));
+                for (path, before, after) in fields {
+                    println!(
+                        "    {}: {} -> {}",
+                        sanitize(path),
+                        sanitize(&shorten(before)),
+                        sanitize(&shorten(after))
+                    );
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// A JSON value cut to a line's worth (`null`, a field not there, as "(none)").
+fn shorten(value: &str) -> String {
+    const MAX: usize = 100;
+    if value == "null" {
+        return "(none)".to_string();
+    }
+    if value.chars().count() <= MAX {
+        return value.to_string();
+    }
+    let cut: String = value.chars().take(MAX).collect();
+    format!("{cut}...")
+}
+
+/// `rules install FILE`.
+pub fn install(ctx: &Context, file: &std::path::Path) -> ExitCode {
+    let new = match rules::load_file(file) {
+        Ok(r) => r,
+        Err(e) => return fail(e, 1),
+    };
+    let history = match ctx.history() {
+        Ok(h) => h,
+        Err(e) => return fail(e, 1),
+    };
+    if let Err(e) = history.install_rules(&new) {
+        return fail(e, 1);
+    }
+    println!(
+        "Installed rule set {} {} (sha256 {}) as the default in {}; `history impact` shows which cases it changes.",
+        sanitize(&new.id),
+        sanitize(&new.version),
+        new.compiled.sha256,
+        history.dir().display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `rules list`.
+pub fn list(ctx: &Context) -> ExitCode {
+    let history = match ctx.history() {
+        Ok(h) => h,
+        Err(e) => return fail(e, 1),
+    };
+    let (kept, default) = match history.kept_rules() {
+        Ok(k) => (k.rule_sets, k.default),
+        Err(e) => return fail(e, 1),
+    };
+    if kept.is_empty() {
+        println!("No rule set is kept in {} yet.", history.dir().display());
+    }
+    for (sha, snapshot) in &kept {
+        let mark = match (
+            default.as_deref() == Some(sha),
+            ctx.rules.compiled.sha256 == *sha,
+        ) {
+            (true, true) => "  (default, in use)",
+            (true, false) => "  (default)",
+            (false, true) => "  (in use)",
+            (false, false) => "",
+        };
+        match snapshot {
+            crate::history::Snapshot::Found(r) => println!(
+                "{sha}  {} {} reviewed {}{mark}",
+                sanitize(&r.id),
+                sanitize(&r.version),
+                r.reviewed
+            ),
+            crate::history::Snapshot::Damaged(why) => {
+                println!("{sha}  DAMAGED: {}{mark}", sanitize(why))
+            }
+            crate::history::Snapshot::Missing => {}
         }
     }
     ExitCode::SUCCESS

@@ -1,13 +1,20 @@
 //! Exports of the history for auditors and spreadsheets: CSV (RFC 4180, formula injection
-//! neutralised), JSON and a Markdown report. Each states the history's head hash and record
-//! count, so a later truncation or replacement of the file shows against it.
+//! neutralised, optionally for Excel: a byte-order mark and `;`), JSON and a Markdown report.
+//! Each states the history's head hash and record count, so a later truncation or
+//! replacement of the file shows against it. Exports stream: a first pass surveys the
+//! history (head, count, which records are superseded), later passes write record by record.
 
+use std::collections::HashSet;
 use std::io::Write;
 
 use serde::Serialize;
 
+use super::lines::Item;
+use super::query::{Query, Summary};
 use super::record::Record;
-use super::store::{History, Scan, Stored};
+use super::snapshot::Snapshots;
+use super::store::{BadLine, History, HistoryError, Stored};
+use crate::engine::Role;
 use crate::report;
 use crate::rules::RuleSet;
 use crate::text::{neutralise_formula, sanitize};
@@ -20,32 +27,120 @@ pub struct Provenance {
     pub head: String,
     /// Records in the whole history.
     pub records: usize,
-    /// Records in this export.
-    pub exported: usize,
     pub exported_at: jiff::Timestamp,
 }
 
-impl Provenance {
-    /// What an export of `exported` records out of the scanned history states, as of now.
-    pub fn of(history: &History, scan: &Scan, exported: usize) -> Provenance {
+/// One pass over the history: its head, its record count and the ids of the records that a
+/// later re-screen or override supersedes (every other record is the current one of its
+/// case). Memory holds the superseded ids only.
+#[derive(Debug, Default)]
+pub struct Survey {
+    pub head: String,
+    pub records: usize,
+    pub superseded: HashSet<String>,
+    pub bad: Vec<BadLine>,
+}
+
+impl Survey {
+    pub fn of(history: &History) -> Result<Survey, HistoryError> {
+        let mut survey = Survey {
+            head: super::record::GENESIS.to_string(),
+            ..Survey::default()
+        };
+        let finder = memchr::memmem::Finder::new(b"\"supersedes\":\"");
+        let mut walk = history.walk()?;
+        while let Some(item) = walk.next_item()? {
+            match item {
+                Item::Record(found) => {
+                    survey.records += 1;
+                    survey.head = found.link.hash.to_string();
+                    let record = found.link.record;
+                    if let Some(at) = finder.find(record) {
+                        let rest = &record[at + finder.needle().len()..];
+                        if let Some(end) = memchr::memchr(b'"', rest) {
+                            survey
+                                .superseded
+                                .insert(String::from_utf8_lossy(&rest[..end]).into_owned());
+                        }
+                    }
+                }
+                Item::Bad(b) => survey.bad.push(b),
+                Item::Unfinished { .. } => {}
+            }
+        }
+        Ok(survey)
+    }
+
+    /// Whether a record is the newest of its case (nothing supersedes it).
+    pub fn is_current(&self, id: &str) -> bool {
+        !self.superseded.contains(id)
+    }
+
+    pub fn provenance(&self, history: &History) -> Provenance {
         Provenance {
             path: history.path().display().to_string(),
-            head: scan.head().to_string(),
-            records: scan.records.len(),
-            exported,
+            head: self.head.clone(),
+            records: self.records,
             exported_at: jiff::Timestamp::now(),
         }
     }
 }
 
-fn clause_list(record: &Record) -> String {
+/// Every record that matches, in file order; returns how many there were.
+pub fn each_matching(
+    history: &History,
+    query: &Query,
+    mut each: impl FnMut(&Stored) -> Result<(), String>,
+) -> Result<usize, String> {
+    let prepared = query.prepare();
+    let mut count = 0;
+    let mut failed = None;
+    history
+        .for_each_record(
+            |stored| {
+                if failed.is_none()
+                    && prepared.matches(&Summary::from_record(stored.offset, &stored.record))
+                {
+                    count += 1;
+                    if let Err(e) = each(&stored) {
+                        failed = Some(e);
+                    }
+                }
+                Ok(())
+            },
+            |_| {},
+        )
+        .map_err(|e| e.to_string())?;
+    failed.map_or(Ok(count), Err)
+}
+
+/// The rule set a record was decided under, else the current one: for labels and texts.
+fn rules_for<'a>(
+    snapshots: &mut Snapshots,
+    record: &Record,
+    current: &'a RuleSet,
+    kept: &'a mut Option<std::sync::Arc<RuleSet>>,
+) -> &'a RuleSet {
+    *kept = snapshots.rules_of(record);
+    kept.as_deref().unwrap_or(current)
+}
+
+fn clause_list(rules: &RuleSet, record: &Record) -> String {
     record
         .screening
         .determination
         .clauses
         .iter()
-        .filter(|c| c.role != crate::engine::Role::Context)
-        .map(|c| format!("{} [{}, {}]", c.id, c.role.id(), c.status.id()))
+        .filter(|c| c.role != Role::Context)
+        .map(|c| {
+            format!(
+                "{} ({}) [{}, {}]",
+                c.id,
+                rules.cite_short(&c.id),
+                c.role.id(),
+                c.status.id()
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -61,33 +156,72 @@ fn answer_list(record: &Record) -> String {
         .join("; ")
 }
 
-pub fn csv(out: impl Write, records: &[&Stored], provenance: &Provenance) -> Result<(), String> {
-    let mut w = csv::Writer::from_writer(out);
-    let header = [
-        "id",
-        "saved_at",
-        "kind",
-        "supersedes",
-        "screening_date",
-        "reference",
-        "counterparty",
-        "officer",
-        "notes",
-        "answers",
-        "outcome",
-        "engine_outcome",
-        "provisional",
-        "reason",
-        "clauses",
-        "rule_set",
-        "program_version",
-        "hash",
-        "history_head",
-        "history_records",
-    ];
-    w.write_record(header).map_err(|e| e.to_string())?;
-    for stored in records {
+/// How a CSV export is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Start with a UTF-8 byte-order mark, so Excel reads the file as UTF-8 (umlauts, CJK).
+    pub bom: bool,
+    /// `,` or `;` (what German Excel splits columns on).
+    pub delimiter: u8,
+}
+
+impl Default for CsvOptions {
+    fn default() -> CsvOptions {
+        CsvOptions {
+            bom: false,
+            delimiter: b',',
+        }
+    }
+}
+
+pub const CSV_HEADER: [&str; 23] = [
+    "id",
+    "saved_at",
+    "kind",
+    "supersedes",
+    "current",
+    "screening_date",
+    "reference",
+    "counterparty",
+    "officer",
+    "saved_by",
+    "notes",
+    "answers",
+    "outcome",
+    "engine_outcome",
+    "provisional",
+    "reason",
+    "decided_by",
+    "clauses",
+    "rule_set",
+    "program_version",
+    "hash",
+    "history_head",
+    "history_records",
+];
+
+/// Write the matching records as CSV; returns how many.
+pub fn csv(
+    mut out: impl Write,
+    history: &History,
+    query: &Query,
+    current: &RuleSet,
+    survey: &Survey,
+    options: CsvOptions,
+) -> Result<usize, String> {
+    if options.bom {
+        out.write_all("\u{feff}".as_bytes())
+            .map_err(|e| e.to_string())?;
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(options.delimiter)
+        .from_writer(out);
+    w.write_record(CSV_HEADER).map_err(|e| e.to_string())?;
+    let mut snapshots = history.snapshots();
+    let mut kept = None;
+    let exported = each_matching(history, query, |stored| {
         let r = &stored.record;
+        let rules = rules_for(&mut snapshots, r, current, &mut kept);
         let d = &r.screening.determination;
         let det = &r.screening.details;
         let row = [
@@ -95,115 +229,202 @@ pub fn csv(out: impl Write, records: &[&Stored], provenance: &Provenance) -> Res
             r.saved_at.to_string(),
             r.kind.label().to_string(),
             r.supersedes.clone().unwrap_or_default(),
+            if survey.is_current(&r.id) {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_string(),
             d.date.to_string(),
             det.reference.clone(),
             det.counterparty.clone(),
             det.officer.clone(),
+            r.identity.describe(),
             det.notes.clone(),
             answer_list(r),
             r.effective_outcome().id().to_string(),
             d.outcome.id().to_string(),
             d.provisional.to_string(),
             r.reason.clone().unwrap_or_default(),
-            clause_list(r),
-            format!("{} {}", d.rule_set.id, d.rule_set.version),
+            d.decided_by
+                .iter()
+                .map(|c| rules.cite_short(c))
+                .collect::<Vec<_>>()
+                .join("; "),
+            clause_list(rules, r),
+            format!(
+                "{} {} sha256 {}",
+                d.rule_set.id, d.rule_set.version, d.rule_set.sha256
+            ),
             r.program_version.clone(),
             stored.hash.clone(),
-            provenance.head.clone(),
-            provenance.records.to_string(),
+            survey.head.clone(),
+            survey.records.to_string(),
         ];
         // Cells are text for people and spreadsheets: no control or bidi characters, no
         // formulas.
         w.write_record(row.iter().map(|c| neutralise_formula(&sanitize(c))))
-            .map_err(|e| e.to_string())?;
-    }
-    w.flush().map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())
+    })?;
+    w.flush().map_err(|e| e.to_string())?;
+    Ok(exported)
 }
 
+/// Write the matching records as one JSON document: the provenance, the records as stored
+/// (essentials, not the rebuilt trace) and the count; returns how many.
 pub fn json(
     mut out: impl Write,
-    records: &[&Stored],
-    provenance: &Provenance,
-) -> Result<(), String> {
-    #[derive(Serialize)]
-    struct Export<'a> {
-        history: &'a Provenance,
-        records: Vec<Line<'a>>,
-    }
+    history: &History,
+    query: &Query,
+    survey: &Survey,
+) -> Result<usize, String> {
     #[derive(Serialize)]
     struct Line<'a> {
         hash: &'a str,
-        record: &'a Record,
+        current: bool,
+        record: &'a serde_json::value::RawValue,
     }
-    let export = Export {
-        history: provenance,
-        records: records
-            .iter()
-            .map(|s| Line {
-                hash: &s.hash,
-                record: &s.record,
-            })
-            .collect(),
-    };
-    serde_json::to_writer_pretty(&mut out, &export).map_err(|e| e.to_string())?;
-    writeln!(out).map_err(|e| e.to_string())
+    let io = |e: std::io::Error| e.to_string();
+    write!(out, "{{\"history\":").map_err(io)?;
+    serde_json::to_writer(&mut out, &survey.provenance(history)).map_err(|e| e.to_string())?;
+    write!(out, ",\"records\":[").map_err(io)?;
+    let prepared = query.prepare();
+    let mut exported = 0usize;
+    let mut walk = history.walk().map_err(|e| e.to_string())?;
+    while let Some(item) = walk.next_item().map_err(|e| e.to_string())? {
+        let Item::Record(found) = item else { continue };
+        let Ok(record) = super::record::decode_record(found.link.record) else {
+            continue;
+        };
+        if !prepared.matches(&Summary::from_record(found.offset, &record)) {
+            continue;
+        }
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_slice(found.link.record).map_err(|e| e.to_string())?;
+        if exported > 0 {
+            write!(out, ",").map_err(io)?;
+        }
+        writeln!(out).map_err(io)?;
+        serde_json::to_writer(
+            &mut out,
+            &Line {
+                hash: found.link.hash,
+                current: survey.is_current(&record.id),
+                record: raw,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        exported += 1;
+    }
+    writeln!(out, "\n],\"exported\":{exported}}}").map_err(io)?;
+    Ok(exported)
 }
 
+/// Markdown cell text: one line, no pipes breaking the table, no control characters.
+fn cell(text: &str) -> String {
+    sanitize(text).replace('|', "\\|")
+}
+
+/// Write the Markdown report: the provenance, a summary table of the matching records
+/// (date, reference, counterparty, outcome, decided by, kind), then one section per record
+/// with its report as decided; returns how many.
 pub fn markdown(
     mut out: impl Write,
-    rules: &RuleSet,
-    records: &[&Stored],
-    provenance: &Provenance,
-) -> Result<(), String> {
-    let mut text = String::new();
-    text.push_str("# Screening history export\n\n");
-    text.push_str(&format!("- History: `{}`\n", provenance.path));
-    text.push_str(&format!(
-        "- Head hash: `{}` ({} records in the history)\n",
-        provenance.head, provenance.records
-    ));
-    text.push_str(&format!(
-        "- Records in this export: {}\n",
-        provenance.exported
-    ));
-    text.push_str(&format!("- Exported at: {}\n", provenance.exported_at));
-    for stored in records {
+    history: &History,
+    query: &Query,
+    current: &RuleSet,
+    survey: &Survey,
+) -> Result<usize, String> {
+    let io = |e: std::io::Error| e.to_string();
+    let provenance = survey.provenance(history);
+    write!(
+        out,
+        "# Screening history export\n\n- History: `{}`\n- Head hash: `{}` ({} records in the history)\n- Exported at: {}\n\n| Date | Reference | Counterparty | Outcome | Decided by | Kind | Record |\n|---|---|---|---|---|---|---|\n",
+        provenance.path, provenance.head, provenance.records, provenance.exported_at
+    )
+    .map_err(io)?;
+    let mut snapshots = history.snapshots();
+    let mut kept = None;
+    let exported = each_matching(history, query, |stored| {
         let r = &stored.record;
+        let rules = rules_for(&mut snapshots, r, current, &mut kept);
         let d = &r.screening.determination;
-        let reference = sanitize(&r.screening.details.reference);
-        text.push_str(&format!(
-            "\n## {} - {} - {}\n\n",
-            r.id,
+        let outcome = r.effective_outcome();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} {}{} | {} | {}{} | {} |",
             d.date,
-            if reference.is_empty() {
-                "(no reference)"
-            } else {
-                &reference
-            }
-        ));
-        text.push_str(&format!(
-            "- Saved: {} ({}), record hash `{}`\n",
-            r.saved_at,
+            cell(&r.screening.details.reference),
+            cell(&r.screening.details.counterparty),
+            outcome.symbol(),
+            outcome.short(),
+            if d.provisional { " (provisional)" } else { "" },
+            cell(
+                &d.decided_by
+                    .first()
+                    .map(|c| rules.cite_short(c))
+                    .unwrap_or_default()
+            ),
             r.kind.label(),
-            stored.hash
-        ));
-        if let Some(original) = &r.supersedes {
-            text.push_str(&format!("- Supersedes: {original}\n"));
-        }
-        if let Some(outcome) = r.override_outcome {
-            text.push_str(&format!(
-                "- **Officer override: {} {}** (engine: {})\n",
-                outcome.symbol(),
-                outcome.label(),
-                d.outcome.label()
-            ));
-        }
-        if let Some(reason) = &r.reason {
-            text.push_str(&format!("- Reason: {}\n", sanitize(reason)));
-        }
-        text.push_str("\n```text\n");
-        text.push_str(&report::of(rules, d, report::Detail::Concise).replace("```", "'''"));
-        text.push_str("```\n");
+            if survey.is_current(&r.id) {
+                ""
+            } else {
+                " (superseded)"
+            },
+            cell(&r.id),
+        )
+        .map_err(io)
+    })?;
+    writeln!(out, "\nRecords in this export: {exported}").map_err(io)?;
+    each_matching(history, query, |stored| {
+        let mut record = stored.record.clone();
+        snapshots.rebuild(&mut record, Some(current));
+        let rules = rules_for(&mut snapshots, &record, current, &mut kept);
+        write!(out, "{}", section(rules, stored, &record)).map_err(io)
+    })?;
+    Ok(exported)
+}
+
+/// One record's section of the Markdown report.
+fn section(rules: &RuleSet, stored: &Stored, r: &Record) -> String {
+    let d = &r.screening.determination;
+    let reference = sanitize(&r.screening.details.reference);
+    let mut text = format!(
+        "\n## {} - {} - {}\n\n- Saved: {} ({}) by {}, record hash `{}`\n",
+        sanitize(&r.id),
+        d.date,
+        if reference.is_empty() {
+            "(no reference)"
+        } else {
+            &reference
+        },
+        r.saved_at,
+        r.kind.label(),
+        sanitize(&r.identity.describe()),
+        stored.hash
+    );
+    if let Some(original) = &r.supersedes {
+        text.push_str(&format!("- Supersedes: {}\n", sanitize(original)));
     }
-    out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+    if let Some(outcome) = r.override_outcome {
+        text.push_str(&format!(
+            "- **Officer override: {} {}** (engine: {})\n",
+            outcome.symbol(),
+            outcome.label(),
+            d.outcome.label()
+        ));
+    }
+    if let Some(reason) = &r.reason {
+        text.push_str(&format!("- Reason: {}\n", sanitize(reason)));
+    }
+    if let Some(note) = r.rebuilt.note() {
+        text.push_str(&format!("- Note: {}\n", sanitize(&note)));
+    }
+    text.push_str("\n```text\n");
+    text.push_str(
+        &crate::text::sanitize_lines(&report::of(rules, d, report::Detail::Concise))
+            .replace("```", "'''"),
+    );
+    text.push_str("```\n");
+    text
 }

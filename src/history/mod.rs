@@ -1,18 +1,32 @@
 //! The screening history: a local, append-only, hash-chained JSON Lines file of every
-//! determination, with review (summaries, filters), re-screening and exports.
+//! determination (compact records naming the rule set they were decided under, which is kept
+//! once beside the history), with review (summaries, filters), re-screening, the impact of
+//! new rules, and exports. Every command reads the file in one pass or from its end.
 
 pub mod export;
+mod impact;
+mod index_file;
+mod lines;
 mod query;
 mod record;
 mod rescreen;
+mod snapshot;
 mod store;
+mod v1;
 
-pub use query::{Index, PreparedQuery, Query, SkippedLine, Summary};
+pub use impact::{ChangedCase, Impact, impact};
+pub use index_file::INDEX_FILE;
+pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
+pub use query::{Index, PreparedQuery, Query, SkippedLine, Summary, newest_matching};
 pub use record::{
-    GENESIS, LineProblem, Record, RecordKind, SCHEMA_VERSION, chain_hash, decode, encode,
+    Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
+    RecordKind, SCHEMA_VERSION, StoredClause, StoredDuty, chain_hash, check_link, decode,
+    decode_record, link_of,
 };
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
+pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
 pub use store::{
-    BadLine, ChainBreak, FILE_NAME, History, HistoryError, NewRecord, ReverseLines, Scan, Stored,
-    Verification,
+    AcknowledgedGap, BadLine, ChainBreak, FILE_NAME, History, HistoryError, KeptRules, NewRecord,
+    Sharing, Stored, Unfinished, Verification,
 };
+pub use v1::DESTINATION_NOTE;

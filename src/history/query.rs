@@ -1,18 +1,22 @@
-//! Finding records: compact summaries loaded newest first (so a view can draw the first page
-//! before the rest of a large file is read) and the filters officers apply to them.
+//! Finding records: compact summaries read newest first (so a list or view shows the first
+//! page before the rest of a large file is read) and the filters officers apply to them.
+//! A filter's words are looked for in a line's raw bytes before the line is parsed, so a
+//! search over a large history parses only the lines that can match.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::record::{LineProblem, RecordKind, SCHEMA_VERSION};
-use super::store::{History, HistoryError, ReverseLines};
+use super::index_file::{Entries, Refreshed, refresh};
+use super::lines::{NewestFirst, RevItem};
+use super::record::{LineProblem, RecordKind, SCHEMA_VERSION, decode_record};
+use super::store::{History, HistoryError};
 use crate::engine::Answers;
 use crate::rules::Outcome;
 use crate::screening::Details;
 
 /// What a list row needs, and the text a filter searches, without the clauses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Byte offset of the line, to re-read the full record.
     pub offset: u64,
@@ -24,13 +28,14 @@ pub struct Summary {
     /// The outcome that stands: an override's, else the engine's.
     pub outcome: Outcome,
     pub provisional: bool,
+    pub supersedes: Option<String>,
     pub details: Details,
     /// Lower-cased reference, counterparty, officer, notes and answers, for filtering.
     haystack: String,
 }
 
 impl Summary {
-    /// Summarise a record already read in full.
+    /// Summarise a record already read.
     pub fn from_record(offset: u64, record: &super::record::Record) -> Summary {
         let s = &record.screening;
         Summary {
@@ -41,6 +46,7 @@ impl Summary {
             kind: record.kind,
             outcome: record.effective_outcome(),
             provisional: s.determination.provisional,
+            supersedes: record.supersedes.clone(),
             haystack: haystack(&s.details, &s.determination.answers),
             details: s.details.clone(),
         }
@@ -48,68 +54,61 @@ impl Summary {
 
     /// Summarise one history line without reading its clauses or checking its hash (verify
     /// does that).
-    pub fn from_line(offset: u64, line: &str) -> Result<Summary, LineProblem> {
-        #[derive(Deserialize)]
-        struct Line {
-            record: Rec,
-        }
+    pub fn from_line(offset: u64, line: &[u8]) -> Result<Summary, LineProblem> {
+        let link = super::record::link_of(line)
+            .ok_or_else(|| LineProblem::Unreadable("not in the shape ree-screen writes".into()))?;
+        Summary::from_record_bytes(offset, link.record)
+    }
+
+    /// Summarise a record's bytes (the `record` of a line at `offset`).
+    pub fn from_record_bytes(offset: u64, record: &[u8]) -> Result<Summary, LineProblem> {
         #[derive(Deserialize)]
         struct Rec {
             schema: u32,
             id: String,
             saved_at: Timestamp,
+            #[serde(default)]
             kind: RecordKind,
             #[serde(default)]
+            supersedes: Option<String>,
+            #[serde(default)]
             override_outcome: Option<Outcome>,
-            screening: Scr,
-        }
-        #[derive(Deserialize)]
-        struct Scr {
-            determination: Det,
-            details: Details,
-        }
-        #[derive(Deserialize)]
-        struct Det {
-            outcome: Outcome,
-            provisional: bool,
-            date: Date,
+            #[serde(default)]
             answers: Answers,
+            #[serde(default)]
+            details: Details,
+            decision: Option<Dec>,
         }
         #[derive(Deserialize)]
-        struct Version {
-            record: V,
+        struct Dec {
+            date: Date,
+            outcome: Outcome,
+            #[serde(default)]
+            provisional: bool,
         }
-        #[derive(Deserialize)]
-        struct V {
-            schema: u32,
-        }
-        let parsed: Line = match serde_json::from_str(line) {
-            Ok(l) => l,
-            Err(e) => {
-                return Err(match serde_json::from_str::<Version>(line) {
-                    Ok(v) if v.record.schema > SCHEMA_VERSION => {
-                        LineProblem::NewerSchema(v.record.schema)
-                    }
-                    _ => LineProblem::Unreadable(e.to_string()),
-                });
+        let unreadable = |e: serde_json::Error| {
+            LineProblem::Unreadable(crate::json::strip_position(&e.to_string()))
+        };
+        let r: Rec = serde_json::from_slice(record).map_err(unreadable)?;
+        let d = match (r.schema, r.decision) {
+            (SCHEMA_VERSION, Some(d)) => d,
+            (newer, _) if newer > SCHEMA_VERSION => return Err(LineProblem::NewerSchema(newer)),
+            _ => {
+                // Schema 1: the whole record, read as today's model.
+                return decode_record(record).map(|r| Summary::from_record(offset, &r));
             }
         };
-        let r = parsed.record;
-        if r.schema > SCHEMA_VERSION {
-            return Err(LineProblem::NewerSchema(r.schema));
-        }
-        let d = r.screening.determination;
-        let haystack = haystack(&r.screening.details, &d.answers);
         Ok(Summary {
             offset,
+            haystack: haystack(&r.details, &r.answers),
             id: r.id,
             saved_at: r.saved_at,
             date: d.date,
             kind: r.kind,
             outcome: r.override_outcome.unwrap_or(d.outcome),
             provisional: d.provisional,
-            details: r.screening.details,
-            haystack,
+            supersedes: r.supersedes,
+            details: r.details,
         })
     }
 }
@@ -153,22 +152,38 @@ impl Query {
 
     /// Lower-case the text once, for matching many summaries.
     pub fn prepare(&self) -> PreparedQuery<'_> {
+        let words: Vec<String> = self
+            .text
+            .to_lowercase()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let finder = |w: &String| memchr::memmem::Finder::new(w.as_bytes()).into_owned();
+        // A word is looked for in the raw line only when JSON writes it as it is (plain
+        // ASCII without quotes or backslashes); others are checked after parsing alone.
+        let raw = words
+            .iter()
+            .filter(|w| {
+                w.bytes()
+                    .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+            })
+            .map(finder)
+            .collect();
         PreparedQuery {
             query: self,
-            words: self
-                .text
-                .to_lowercase()
-                .split_whitespace()
-                .map(str::to_string)
-                .collect(),
+            words: words.iter().map(finder).collect(),
+            raw,
+            scratch: Vec::new(),
         }
     }
 }
 
-/// A query ready to match many summaries.
+/// A query ready to match many summaries: each word's searcher made once.
 pub struct PreparedQuery<'q> {
     query: &'q Query,
-    words: Vec<String>,
+    words: Vec<memchr::memmem::Finder<'static>>,
+    raw: Vec<memchr::memmem::Finder<'static>>,
+    scratch: Vec<u8>,
 }
 
 impl PreparedQuery<'_> {
@@ -180,7 +195,20 @@ impl PreparedQuery<'_> {
             && self
                 .words
                 .iter()
-                .all(|word| s.haystack.contains(word.as_str()))
+                .all(|word| word.find(s.haystack.as_bytes()).is_some())
+    }
+
+    /// Whether a raw history line may match: false only when some word is certainly not
+    /// in it, so a search parses only the lines that can match.
+    pub fn may_match_line(&mut self, line: &[u8]) -> bool {
+        if self.raw.is_empty() {
+            return true;
+        }
+        self.scratch.clear();
+        self.scratch.extend_from_slice(line);
+        self.scratch.make_ascii_lowercase();
+        let scratch = &self.scratch;
+        self.raw.iter().all(|f| f.find(scratch).is_some())
     }
 }
 
@@ -193,21 +221,45 @@ pub struct SkippedLine {
     pub problem: LineProblem,
 }
 
-/// Summaries of a history, newest first, loaded in chunks from the end of the file.
+/// Summaries of a history, newest first, loaded in chunks: from the derived index beside
+/// the history (`index_file.rs`, brought up to date on opening), or, when it cannot be
+/// written, from the end of the history itself. Records of a batch a crash cut short, and
+/// bytes a later record acknowledged, are left out.
 pub struct Index {
     pub summaries: Vec<Summary>,
     pub skipped: Vec<SkippedLine>,
-    lines: Option<ReverseLines>,
+    lines: Option<Source>,
     lines_seen: usize,
 }
 
+enum Source {
+    Indexed(super::index_file::Entries),
+    History(NewestFirst),
+}
+
 impl Index {
-    /// Open without reading anything yet.
+    /// Open, updating the derived index; the summaries are read by `load`.
     pub fn open(history: &History) -> Result<Index, HistoryError> {
+        use super::index_file::VIEW_BUDGET;
+        let lines = match refresh(history, Some(VIEW_BUDGET)) {
+            Ok(Refreshed::Ready(file)) => Some(Source::Indexed(
+                Entries::new(file).map_err(|e| read_error(history, &e))?,
+            )),
+            Ok(Refreshed::NoHistory) => None,
+            Ok(Refreshed::Behind) => {
+                // Far behind (a large batch, or no index yet): catch up in the background
+                // and read the history itself this time, so the first page shows at once.
+                let behind = history.clone();
+                std::thread::spawn(move || refresh(&behind, None));
+                history.newest_first()?.map(Source::History)
+            }
+            // A read-only data directory, say: read the history itself.
+            Err(_) => history.newest_first()?.map(Source::History),
+        };
         Ok(Index {
             summaries: Vec::new(),
             skipped: Vec::new(),
-            lines: history.newest_first()?,
+            lines,
             lines_seen: 0,
         })
     }
@@ -224,15 +276,34 @@ impl Index {
         };
         let mut read = 0;
         while read < max {
-            let Some((offset, line)) = lines.next_line()? else {
+            let found = match lines {
+                Source::Indexed(entries) => {
+                    entries
+                        .next_entry()?
+                        .map(|entry| match (entry.s, entry.bad) {
+                            (Some(summary), _) => Ok(Some(summary)),
+                            (None, Some((offset, problem))) => Err((offset, problem)),
+                            (None, None) => Ok(None),
+                        })
+                }
+                Source::History(newest) => newest.next_item()?.map(|item| match item {
+                    RevItem::Record { offset, line, .. } => Summary::from_line(offset, &line)
+                        .map(Some)
+                        .map_err(|p| (offset, p)),
+                    RevItem::Bad { offset, problem } => Err((offset, problem)),
+                    RevItem::Dropped { .. } => Ok(None),
+                }),
+            };
+            let Some(found) = found else {
                 self.lines = None;
                 break;
             };
             read += 1;
             self.lines_seen += 1;
-            match Summary::from_line(offset, &line) {
-                Ok(summary) => self.summaries.push(summary),
-                Err(problem) => self.skipped.push(SkippedLine {
+            match found {
+                Ok(Some(summary)) => self.summaries.push(summary),
+                Ok(None) => {}
+                Err((offset, problem)) => self.skipped.push(SkippedLine {
                     offset,
                     from_end: self.lines_seen,
                     problem,
@@ -261,4 +332,189 @@ impl Index {
             .map(|(i, _)| i)
             .collect()
     }
+}
+
+/// The newest records that match, newest first, handed to `each` until it returns false or
+/// `limit` have matched; lines that cannot be read are returned. Reads from the end of the
+/// file, so the newest page costs the same whatever the history's size; a search for words
+/// scans large blocks for the words and parses only the lines that hold them.
+pub fn newest_matching(
+    history: &History,
+    query: &Query,
+    limit: Option<usize>,
+    mut each: impl FnMut(Summary) -> bool,
+) -> Result<Vec<SkippedLine>, HistoryError> {
+    let mut prepared = query.prepare();
+    let mut matched = 0;
+    let mut skipped = Vec::new();
+    let mut take = |offset: u64, line: &[u8], from_end: usize, prepared: &mut PreparedQuery| {
+        if !prepared.may_match_line(line) {
+            return true;
+        }
+        match Summary::from_line(offset, line) {
+            Ok(summary) if prepared.matches(&summary) => {
+                matched += 1;
+                each(summary) && limit.is_none_or(|l| matched < l)
+            }
+            Ok(_) => true,
+            Err(problem) => {
+                skipped.push(SkippedLine {
+                    offset,
+                    from_end,
+                    problem,
+                });
+                true
+            }
+        }
+    };
+    let mut unreadable = Vec::new();
+    if limit == Some(0) {
+        return Ok(unreadable);
+    }
+    if !prepared.raw.is_empty() {
+        search_blocks(history, &mut prepared, &mut take)?;
+        unreadable.append(&mut skipped);
+        return Ok(unreadable);
+    }
+    // Filters on outcome or dates alone look at every record: from the derived index when
+    // it is (nearly) up to date, which reads several times faster than the records.
+    if !query.is_empty()
+        && let Ok(Refreshed::Ready(file)) = refresh(history, Some(LIST_BUDGET))
+    {
+        let mut entries = Entries::new(file).map_err(|e| read_error(history, &e))?;
+        let mut from_end = 0;
+        while let Some(entry) = entries.next_entry().map_err(|e| read_error(history, &e))? {
+            from_end += 1;
+            match (entry.s, entry.bad) {
+                (Some(summary), _) if prepared.matches(&summary) => {
+                    matched += 1;
+                    if !each(summary) || limit.is_some_and(|l| matched >= l) {
+                        break;
+                    }
+                }
+                (None, Some((offset, problem))) => unreadable.push(SkippedLine {
+                    offset,
+                    from_end,
+                    problem,
+                }),
+                _ => {}
+            }
+        }
+        return Ok(unreadable);
+    }
+    {
+        let Some(mut lines) = history.newest_first()? else {
+            return Ok(unreadable);
+        };
+        let mut from_end = 0;
+        while let Some(item) = lines.next_item().map_err(|e| read_error(history, &e))? {
+            from_end += 1;
+            let go_on = match item {
+                RevItem::Record { offset, line, .. } => {
+                    take(offset, &line, from_end, &mut prepared)
+                }
+                RevItem::Bad { offset, problem } => {
+                    unreadable.push(SkippedLine {
+                        offset,
+                        from_end,
+                        problem,
+                    });
+                    true
+                }
+                RevItem::Dropped { .. } => true,
+            };
+            if !go_on {
+                break;
+            }
+        }
+    }
+    unreadable.append(&mut skipped);
+    Ok(unreadable)
+}
+
+/// History bytes `history list` adds to the derived index before using it (about a
+/// thousand records, a few milliseconds).
+const LIST_BUDGET: u64 = 1 << 20;
+
+fn read_error(history: &History, e: &std::io::Error) -> HistoryError {
+    HistoryError::new(&history.path(), format!("cannot read the history: {e}"))
+}
+
+/// Hands one line (offset, bytes, position from the end) to a search; false stops it.
+type TakeLine<'a> = dyn FnMut(u64, &[u8], usize, &mut PreparedQuery) -> bool + 'a;
+
+/// Bytes searched at a time, newest first.
+const SEARCH_BLOCK: u64 = 8 << 20;
+
+/// The lines that hold the query's first raw word, newest first, block by block from the end
+/// of the usable part of the file (a batch a crash cut short at the end is left out, as are
+/// the bytes a later record acknowledges).
+fn search_blocks(
+    history: &History,
+    prepared: &mut PreparedQuery,
+    take: &mut TakeLine,
+) -> Result<(), HistoryError> {
+    use std::os::unix::fs::FileExt;
+    let Some(file) = history.open_for_read()? else {
+        return Ok(());
+    };
+    let failed = |e: std::io::Error| read_error(history, &e);
+    let len = file.metadata().map_err(failed)?.len();
+    let mut end = super::store::tail_state(&file, len)
+        .map_err(failed)?
+        .valid_end;
+    let acknowledged = memchr::memmem::Finder::new(b"\"acknowledges\":{");
+    let mut skip: Vec<(u64, u64)> = Vec::new();
+    let mut block = Vec::new();
+    let mut lower = Vec::new();
+    while end > 0 {
+        let mut start = end.saturating_sub(SEARCH_BLOCK);
+        block.resize((end - start) as usize, 0);
+        file.read_exact_at(&mut block, start).map_err(failed)?;
+        // Begin at a line's start; the line cut by the block's start goes to the next one.
+        let first = if start == 0 {
+            0
+        } else {
+            match memchr::memchr(b'\n', &block) {
+                Some(nl) => nl + 1,
+                None => block.len(), // one line longer than a block: not a record
+            }
+        };
+        start += first as u64;
+        let text = &block[first..];
+        let line_at = |at: usize| {
+            let from = memchr::memrchr(b'\n', &text[..at]).map_or(0, |nl| nl + 1);
+            let to = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |nl| at + nl);
+            (from, to)
+        };
+        for hit in acknowledged.find_iter(text) {
+            let (from, to) = line_at(hit);
+            if let Some(link) = super::record::link_of(&text[from..to])
+                && let Some(ack) = super::record::frame_of(link.record).acknowledges
+            {
+                skip.push((ack.offset, ack.offset + ack.bytes));
+            }
+        }
+        lower.clear();
+        lower.extend_from_slice(text);
+        lower.make_ascii_lowercase();
+        let mut lines: Vec<(usize, usize)> = Vec::new();
+        for hit in prepared.raw[0].find_iter(&lower) {
+            let (from, to) = line_at(hit);
+            if lines.last() != Some(&(from, to)) {
+                lines.push((from, to));
+            }
+        }
+        for &(from, to) in lines.iter().rev() {
+            let offset = start + from as u64;
+            if skip.iter().any(|&(a, b)| offset >= a && offset < b) {
+                continue;
+            }
+            if !take(offset, &text[from..to], 0, prepared) {
+                return Ok(());
+            }
+        }
+        end = start;
+    }
+    Ok(())
 }

@@ -1,9 +1,17 @@
 //! The history file: append-only JSON Lines under an exclusive lock, fsynced before "saved";
-//! read forwards (verify, export) or newest first (the history view), skipping and reporting
-//! bad lines without ever rewriting them.
+//! read in one pass forwards (verify, export, impact) or newest first (lists, the history
+//! view), holding one line at a time, and never rewritten.
+//!
+//! An append is all or nothing. Its records go out in one locked write; a multi-record append
+//! frames each record with the batch's start offset and size ([`Batch`]), and on a write or
+//! fsync error the file is cut back to its length before the append. A crash mid-write can
+//! still leave a torn line or a batch without its last record at the end: readers ignore
+//! them, `verify` reports them, and the next append acknowledges them inside the chain
+//! ([`Acknowledged`]) so one interrupted save does not fail verification forever.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use std::collections::HashMap;
@@ -11,13 +19,15 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
 use super::record::{
-    GENESIS, LineProblem, Record, RecordKind, SCHEMA_VERSION, decode, decode_link, encode_with,
-    splice_screening,
+    Acknowledged, Batch, Draft, EncodedDecision, Frame, GENESIS, LineProblem, MAX_LINE, Record,
+    RecordKind, decode_record, encode,
 };
+use super::snapshot::{self, SnapshotProblem, Snapshots};
 use crate::engine::Determination;
 use crate::identity::Identity;
-use crate::rules::Outcome;
+use crate::rules::{Outcome, RuleSet};
 use crate::screening::Screening;
 
 pub const FILE_NAME: &str = "history.jsonl";
@@ -31,6 +41,15 @@ pub struct HistoryError {
     pub message: String,
 }
 
+impl HistoryError {
+    pub fn new(path: &Path, message: impl Into<String>) -> HistoryError {
+        HistoryError {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}
+
 impl std::fmt::Display for HistoryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.path.display(), self.message)
@@ -39,25 +58,26 @@ impl std::fmt::Display for HistoryError {
 
 impl std::error::Error for HistoryError {}
 
-fn io_error(path: &Path, doing: &str, e: &io::Error) -> HistoryError {
+pub(crate) fn io_error(path: &Path, doing: &str, e: &io::Error) -> HistoryError {
     let hint = match e.kind() {
         io::ErrorKind::PermissionDenied => {
             " (permission denied: check the directory's owner and mode)"
         }
         io::ErrorKind::ReadOnlyFilesystem => " (the file system is read-only)",
         io::ErrorKind::StorageFull => " (the disk is full)",
+        _ if e.raw_os_error() == Some(libc::ELOOP) => {
+            " (it is a symbolic link; the history must be a regular file)"
+        }
         _ => "",
     };
-    HistoryError {
-        path: path.to_path_buf(),
-        message: format!("cannot {doing}: {e}{hint}"),
-    }
+    HistoryError::new(path, format!("cannot {doing}: {e}{hint}"))
 }
 
-/// A line that was skipped, with its 1-based line number.
+/// A line that was skipped, with its 1-based line number and byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadLine {
     pub line: usize,
+    pub offset: u64,
     pub problem: LineProblem,
 }
 
@@ -83,7 +103,7 @@ impl<'a> NewRecord<'a> {
     }
 }
 
-/// A record read back, with the byte offset of its line (to re-read it later).
+/// A record read back, with where its line is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
     pub line: usize,
@@ -92,26 +112,731 @@ pub struct Stored {
     pub record: Record,
 }
 
-/// A line that belongs to the hash chain (any schema version), in file order.
+/// The rule sets kept in a data directory, by hash (a damaged one as such), and the hash of
+/// the default one (`rules install`).
+#[derive(Debug)]
+pub struct KeptRules {
+    pub rule_sets: Vec<(String, snapshot::Snapshot)>,
+    pub default: Option<String>,
+}
+
+/// Who may use a data directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// The user's own directory: files 0600, snapshots 0400.
+    Private,
+    /// A group's directory (setgid, group-writable, nothing for others): files 0660,
+    /// snapshots 0440, every record carrying the operating-system user.
+    Team,
+}
+
+/// A history in one data directory.
+#[derive(Debug, Clone)]
+pub struct History {
+    dir: PathBuf,
+    /// The rule set new screenings are decided under: kept as a snapshot on append, and the
+    /// source of clause words for a record whose own rule set is gone.
+    rules: Option<Arc<RuleSet>>,
+}
+
+impl History {
+    pub fn new(dir: impl Into<PathBuf>) -> History {
+        History {
+            dir: dir.into(),
+            rules: None,
+        }
+    }
+
+    /// A history whose appends keep `rules` (the rule set in use) as a snapshot.
+    pub fn with_rules(dir: impl Into<PathBuf>, rules: Arc<RuleSet>) -> History {
+        History {
+            dir: dir.into(),
+            rules: Some(rules),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// The rule set with this SHA-256, as a record decided under it names it: None when it
+    /// is not kept; an error when its file was altered or no longer loads.
+    pub fn snapshot(&self, sha256: &str) -> Result<Option<RuleSet>, HistoryError> {
+        match snapshot::load(&self.dir, sha256) {
+            snapshot::Snapshot::Found(rules) => Ok(Some((*rules).clone())),
+            snapshot::Snapshot::Missing => Ok(None),
+            snapshot::Snapshot::Damaged(why) => Err(HistoryError::new(
+                &snapshot::snapshot_path(&self.dir, sha256),
+                why,
+            )),
+        }
+    }
+
+    /// A cache of the snapshots, for reading many records.
+    pub fn snapshots(&self) -> Snapshots {
+        Snapshots::new(&self.dir)
+    }
+
+    /// Keep `rules` as a snapshot (creating the data directory if needed).
+    pub fn keep_rules(&self, rules: &RuleSet) -> Result<(), HistoryError> {
+        let sharing = self.prepare_dir()?;
+        snapshot::store(&self.dir, rules, sharing == Sharing::Team)
+    }
+
+    /// Keep `rules` (already validated by its loader) and make it the default rule set of this data
+    /// directory (`rules install`). Earlier rule sets stay kept.
+    pub fn install_rules(&self, rules: &RuleSet) -> Result<(), HistoryError> {
+        let sharing = self.prepare_dir()?;
+        snapshot::install(&self.dir, rules, sharing == Sharing::Team)
+    }
+
+    /// The installed default rule set, if any (`Context::load` uses it when neither
+    /// `--rules` nor the settings name a rules file).
+    pub fn default_rules(&self) -> Result<Option<RuleSet>, HistoryError> {
+        match snapshot::default_sha(&self.dir)? {
+            Some(sha) => self.snapshot(&sha)?.map(Some).ok_or_else(|| {
+                HistoryError::new(
+                    &self.dir.join(snapshot::DEFAULT_RULES),
+                    format!(
+                        "names rule set {sha}, which is not kept in {}",
+                        self.dir.join(snapshot::SNAPSHOT_DIR).display()
+                    ),
+                )
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// Every kept rule set and which is the default.
+    pub fn kept_rules(&self) -> Result<KeptRules, HistoryError> {
+        Ok(KeptRules {
+            rule_sets: snapshot::kept(&self.dir)?,
+            default: snapshot::default_sha(&self.dir)?,
+        })
+    }
+
+    /// The data directory's sharing, after refusing one others could tamper with.
+    pub fn sharing(&self) -> Result<Sharing, HistoryError> {
+        check_dir(&self.dir)
+    }
+
+    /// Create the directory (0700) if needed, then check it.
+    fn prepare_dir(&self) -> Result<Sharing, HistoryError> {
+        if fs::symlink_metadata(&self.dir).is_err() {
+            create_dir(&self.dir, false)?;
+        }
+        check_dir(&self.dir)
+    }
+
+    /// Open the history for appending: never through a symbolic link, refusing a file
+    /// others could write.
+    fn open_for_append(&self, sharing: Sharing) -> Result<File, HistoryError> {
+        let path = self.path();
+        let mode = match sharing {
+            Sharing::Private => 0o600,
+            Sharing::Team => 0o660,
+        };
+        let mut options = OpenOptions::new();
+        options
+            .read(true)
+            .append(true)
+            .create(true)
+            .mode(mode)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        let file = options
+            .open(&path)
+            .map_err(|e| io_error(&path, "open the history for writing", &e))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| io_error(&path, "read the history's metadata", &e))?;
+        if sharing == Sharing::Team && meta.len() == 0 && meta.uid() == current_uid() {
+            // A new file in a team directory: the group must be able to append (umask aside).
+            file.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(|e| io_error(&path, "set the history's mode", &e))?;
+        }
+        check_file(&path, &meta, &self.dir, sharing)?;
+        Ok(file)
+    }
+
+    /// Open the history for reading (None when there is none yet), refusing a symbolic link,
+    /// a FIFO or device, and a file others could write.
+    pub(crate) fn open_for_read(&self) -> Result<Option<File>, HistoryError> {
+        let path = self.path();
+        let mut options = OpenOptions::new();
+        options
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        let file = match options.open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error(&path, "open the history", &e)),
+        };
+        let sharing = check_dir(&self.dir)?;
+        let meta = file
+            .metadata()
+            .map_err(|e| io_error(&path, "read the history's metadata", &e))?;
+        check_file(&path, &meta, &self.dir, sharing)?;
+        Ok(Some(file))
+    }
+
+    /// Append records in one locked write, chained to the newest good record, and fsync before
+    /// returning them: all of them are saved, or none is. Nothing already in the file changes.
+    pub fn append(
+        &self,
+        new: &[NewRecord],
+        identity: &Identity,
+    ) -> Result<Vec<Record>, HistoryError> {
+        let path = self.path();
+        let sharing = self.prepare_dir()?;
+        if let Some(rules) = &self.rules
+            && new
+                .iter()
+                .any(|n| n.screening.determination.rule_set.sha256 == rules.compiled.sha256)
+        {
+            snapshot::store(&self.dir, rules, sharing == Sharing::Team)?;
+        }
+        let mut file = self.open_for_append(sharing)?;
+        file.lock()
+            .map_err(|e| io_error(&path, "lock the history", &e))?;
+        let len = file
+            .seek(SeekFrom::End(0))
+            .map_err(|e| io_error(&path, "read the history", &e))?;
+        let tail = tail_state(&file, len).map_err(|e| io_error(&path, "read the history", &e))?;
+        let mut sink = FileSink { file, path: &path };
+        append_locked(&mut sink, len, &tail, new, identity)
+    }
+
+    /// Read every line in file order, one at a time.
+    pub fn walk(&self) -> Result<Walk, HistoryError> {
+        let file = self.open_for_read()?;
+        Ok(Walk::new(file, self.path()))
+    }
+
+    /// Every record in file order (the stored essentials; see [`Snapshots::rebuild`]),
+    /// reporting unusable lines to `bad`. Memory holds one line at a time.
+    pub fn for_each_record(
+        &self,
+        mut each: impl FnMut(Stored) -> Result<(), HistoryError>,
+        mut bad: impl FnMut(BadLine),
+    ) -> Result<(), HistoryError> {
+        let mut walk = self.walk()?;
+        while let Some(item) = walk.next_item()? {
+            match item {
+                Item::Record(found) => match decode_record(found.link.record) {
+                    Ok(record) => each(Stored {
+                        line: found.line,
+                        offset: found.offset,
+                        hash: found.link.hash.to_string(),
+                        record,
+                    })?,
+                    Err(problem) => bad(BadLine {
+                        line: found.line,
+                        offset: found.offset,
+                        problem,
+                    }),
+                },
+                Item::Bad(b) => bad(b),
+                Item::Unfinished { .. } => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Check every line, the chain, the acknowledged gaps and every rule-set snapshot.
+    pub fn verify(&self) -> Result<Verification, HistoryError> {
+        let mut walk = self.walk()?;
+        let mut v = Verification {
+            records: 0,
+            head: GENESIS.to_string(),
+            bad: Vec::new(),
+            acknowledged: Vec::new(),
+            unfinished: Vec::new(),
+            first_break: None,
+            torn_tail: None,
+            snapshots: 0,
+            snapshot_problems: Vec::new(),
+        };
+        // The start of unusable bytes not yet acknowledged: (offset, line).
+        let mut gap: Option<(u64, usize)> = None;
+        while let Some(item) = walk.next_item()? {
+            match item {
+                Item::Bad(b) => {
+                    if matches!(b.problem, LineProblem::HashMismatch { .. }) {
+                        broken(&mut v, b.line, b.problem.to_string());
+                    }
+                    gap.get_or_insert((b.offset, b.line));
+                    v.bad.push(b);
+                }
+                Item::Unfinished {
+                    line,
+                    offset,
+                    batch,
+                } => {
+                    gap.get_or_insert((offset, line));
+                    if v.unfinished
+                        .last()
+                        .is_none_or(|u: &Unfinished| u.batch.start != batch.start)
+                    {
+                        v.unfinished.push(Unfinished { line, batch });
+                    }
+                }
+                Item::Record(found) => {
+                    match (gap.take(), found.frame.acknowledges) {
+                        (Some((start, line)), Some(ack))
+                            if ack.offset == start && ack.offset + ack.bytes == found.offset =>
+                        {
+                            v.acknowledged.push(AcknowledgedGap {
+                                line,
+                                bytes: ack.bytes,
+                                by_line: found.line,
+                            });
+                        }
+                        (Some(_), _) if found.link.record.starts_with(b"{\"schema\":1,") => {
+                            // Schema 1 left a torn line in place and went on: reported, as
+                            // it always was, but not a break.
+                        }
+                        (Some((_, line)), _) => broken(
+                            &mut v,
+                            line,
+                            format!(
+                                "lines {line} to {} are not records and no record acknowledges them: lines were inserted or a record was damaged",
+                                found.line - 1
+                            ),
+                        ),
+                        (None, Some(_)) => broken(
+                            &mut v,
+                            found.line,
+                            "this record acknowledges unusable bytes before it that are not there: lines were removed".to_string(),
+                        ),
+                        (None, None) => {}
+                    }
+                    if found.link.prev != v.head {
+                        let message = format!(
+                            "this record links to {} but the record before it hashes to {}: a record was removed, inserted or reordered before this line",
+                            found.link.prev, v.head
+                        );
+                        broken(&mut v, found.line, message);
+                    }
+                    v.head = found.link.hash.to_string();
+                    v.records += 1;
+                }
+            }
+        }
+        if let Some((_, line)) = gap {
+            v.torn_tail = Some(line);
+            broken(
+                &mut v,
+                line,
+                format!(
+                    "the history ends, from line {line}, with bytes that are not a whole saved record (a torn write, a batch a crash cut short, or a damaged record); the next save acknowledges a torn write"
+                ),
+            );
+        }
+        let (checked, problems) = snapshot::verify_all(&self.dir)?;
+        v.snapshots = checked;
+        v.snapshot_problems = problems;
+        Ok(v)
+    }
+
+    /// Re-read the record whose line starts at `offset`, rebuilt from its rule set (see
+    /// [`Snapshots::rebuild`]; the history's own rule set stands in when that one is gone).
+    pub fn record_at(&self, offset: u64) -> Result<Stored, HistoryError> {
+        let path = self.path();
+        let file = self
+            .open_for_read()?
+            .ok_or_else(|| HistoryError::new(&path, "there is no history yet"))?;
+        let mut reader = BufReader::new(file);
+        reader
+            .seek(SeekFrom::Start(offset))
+            .map_err(|e| io_error(&path, "read the history", &e))?;
+        let mut line = Vec::new();
+        (&mut reader)
+            .take(MAX_LINE as u64 + 2)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| io_error(&path, "read the history", &e))?;
+        trim_newline(&mut line);
+        let (record, hash) = super::record::decode(&line).map_err(|p| {
+            HistoryError::new(&path, format!("the line at byte {offset} is unusable: {p}"))
+        })?;
+        let mut stored = Stored {
+            line: 0,
+            offset,
+            hash,
+            record,
+        };
+        self.snapshots()
+            .rebuild(&mut stored.record, self.rules.as_deref());
+        Ok(stored)
+    }
+
+    /// The record with this id (or the only one whose id starts with it), rebuilt from its
+    /// rule set. One pass; only lines that contain the id are parsed.
+    pub fn find(&self, id: &str) -> Result<Option<Stored>, HistoryError> {
+        if id.is_empty() {
+            return Ok(None);
+        }
+        let needle = format!("\"id\":{}", serde_json::to_string(id).unwrap_or_default());
+        let needle = needle.trim_end_matches('"').as_bytes().to_vec();
+        let finder = memchr::memmem::Finder::new(&needle);
+        let mut exact = None;
+        let mut prefixed: Vec<Stored> = Vec::new();
+        let mut walk = self.walk()?;
+        while let Some(item) = walk.next_item()? {
+            let Item::Record(found) = item else { continue };
+            if finder.find(found.link.record).is_none() {
+                continue;
+            }
+            let Ok(record) = decode_record(found.link.record) else {
+                continue;
+            };
+            let stored = Stored {
+                line: found.line,
+                offset: found.offset,
+                hash: found.link.hash.to_string(),
+                record,
+            };
+            if stored.record.id == id {
+                exact = Some(stored);
+                break;
+            }
+            if stored.record.id.starts_with(id) && prefixed.len() < 2 {
+                prefixed.push(stored);
+            }
+        }
+        let mut chosen = match (exact, prefixed.len()) {
+            (Some(s), _) => s,
+            (None, 1) => prefixed.remove(0),
+            (None, 0) => return Ok(None),
+            (None, _) => {
+                return Err(HistoryError::new(
+                    &self.path(),
+                    format!(
+                        "\"{}\" matches more than one record: give more of the id",
+                        crate::text::sanitize(id)
+                    ),
+                ));
+            }
+        };
+        self.snapshots()
+            .rebuild(&mut chosen.record, self.rules.as_deref());
+        Ok(Some(chosen))
+    }
+
+    /// Lines newest first, reading the file backwards in blocks so the newest records come
+    /// without reading the rest.
+    pub fn newest_first(&self) -> Result<Option<NewestFirst>, HistoryError> {
+        let path = self.path();
+        match self.open_for_read()? {
+            Some(file) => ReverseLines::new(file)
+                .map(|lines| Some(NewestFirst::new(lines)))
+                .map_err(|e| io_error(&path, "read the history", &e)),
+            None => Ok(None),
+        }
+    }
+}
+
+fn current_uid() -> u32 {
+    rustix::process::getuid().as_raw()
+}
+
+/// Create a data directory: 0700, or 2770 in team mode (inheriting the group).
+pub(crate) fn create_dir(dir: &Path, team: bool) -> Result<(), HistoryError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, if team { 0o2770 } else { 0o700 });
+    builder
+        .create(dir)
+        .map_err(|e| io_error(dir, "create the directory", &e))?;
+    if team {
+        // The umask would take the group's write bit away.
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o2770))
+            .map_err(|e| io_error(dir, "set the directory's mode", &e))?;
+    }
+    Ok(())
+}
+
+/// Refuse a data directory others could write into, or another user's directory unless it is
+/// a team directory: setgid, group-writable and closed to others (`chmod 2770`).
+fn check_dir(dir: &Path) -> Result<Sharing, HistoryError> {
+    let meta = fs::metadata(dir).map_err(|e| io_error(dir, "use the data directory", &e))?;
+    if !meta.is_dir() {
+        return Err(HistoryError::new(dir, "is not a directory"));
+    }
+    let mode = meta.mode();
+    if mode & 0o002 != 0 {
+        return Err(HistoryError::new(
+            dir,
+            format!(
+                "refusing a data directory any user can write to (mode {:o}): run chmod 700 on it, or chmod 2770 for a team's shared history",
+                mode & 0o7777
+            ),
+        ));
+    }
+    if mode & 0o2000 != 0 && mode & 0o020 != 0 {
+        return Ok(Sharing::Team);
+    }
+    if meta.uid() != current_uid() {
+        return Err(HistoryError::new(
+            dir,
+            format!(
+                "refusing a data directory owned by another user (uid {}); for a team's shared history make it group-owned with chmod 2770",
+                meta.uid()
+            ),
+        ));
+    }
+    if mode & 0o020 != 0 {
+        return Err(HistoryError::new(
+            dir,
+            format!(
+                "refusing a group-writable data directory (mode {:o}) that is not a team directory: run chmod 700 on it, or chmod 2770 to share it with the group",
+                mode & 0o7777
+            ),
+        ));
+    }
+    Ok(Sharing::Private)
+}
+
+/// Refuse a history that is not a regular file, that others could write, or (outside team
+/// mode) that belongs to another user.
+fn check_file(
+    path: &Path,
+    meta: &fs::Metadata,
+    dir: &Path,
+    sharing: Sharing,
+) -> Result<(), HistoryError> {
+    if !meta.is_file() {
+        return Err(HistoryError::new(
+            path,
+            "is not a regular file (a FIFO, socket, device or directory): refusing to use it as the history",
+        ));
+    }
+    let mode = meta.mode();
+    let loose = match sharing {
+        Sharing::Private => mode & 0o022 != 0 || meta.uid() != current_uid(),
+        Sharing::Team => {
+            mode & 0o002 != 0 || fs::metadata(dir).map(|d| d.gid()).ok() != Some(meta.gid())
+        }
+    };
+    if loose {
+        return Err(HistoryError::new(
+            path,
+            format!(
+                "refusing a history others could write (mode {:o}, uid {}, gid {}): it must be 0600 and yours, or 0660 in the team's group in a team directory",
+                mode & 0o7777,
+                meta.uid(),
+                meta.gid()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Where an append continues: the newest good record's hash, where the usable part of the
+/// file ends, and whether the last byte is a newline.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub line: usize,
+pub(crate) struct TailState {
     pub prev: String,
-    pub hash: String,
+    pub valid_end: u64,
+    pub ends_with_newline: bool,
 }
 
-/// Every record in file order, the lines that could not be used, and the chain.
-#[derive(Debug, Default)]
-pub struct Scan {
-    pub records: Vec<Stored>,
-    pub bad: Vec<BadLine>,
-    pub links: Vec<Link>,
+pub(crate) fn tail_state(file: &File, len: u64) -> io::Result<TailState> {
+    if len == 0 {
+        return Ok(TailState {
+            prev: GENESIS.to_string(),
+            valid_end: 0,
+            ends_with_newline: true,
+        });
+    }
+    let mut last = [0u8; 1];
+    file.read_exact_at(&mut last, len - 1)?;
+    let mut newest = NewestFirst::new(ReverseLines::new(file.try_clone()?)?);
+    let mut state = TailState {
+        prev: GENESIS.to_string(),
+        valid_end: 0,
+        ends_with_newline: last[0] == b'\n',
+    };
+    while let Some(item) = newest.next_item()? {
+        if let RevItem::Record { hash, end, .. } = item {
+            state.prev = hash;
+            state.valid_end = end;
+            break;
+        }
+    }
+    Ok(state)
 }
 
-impl Scan {
-    /// The newest chained line's hash: what an export states so a later truncation shows.
-    pub fn head(&self) -> &str {
-        self.links.last().map_or(GENESIS, |l| l.hash.as_str())
+/// Where appended bytes go: the history file, or a test's failing stand-in.
+pub(crate) trait Sink {
+    fn path(&self) -> &Path;
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()>;
+    fn sync(&mut self) -> io::Result<()>;
+    fn truncate(&mut self, len: u64) -> io::Result<()>;
+}
+
+struct FileSink<'p> {
+    file: File,
+    path: &'p Path,
+}
+
+impl Sink for FileSink<'_> {
+    fn path(&self) -> &Path {
+        self.path
+    }
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.file.write_all(bytes)
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        self.file.sync_all()
+    }
+    fn truncate(&mut self, len: u64) -> io::Result<()> {
+        self.file.set_len(len)?;
+        self.file.sync_all()
+    }
+}
+
+/// Encode and write `new` after `tail`, all or nothing: on any error the file is cut back to
+/// `len` (under the same lock) before the error is returned.
+pub(crate) fn append_locked(
+    sink: &mut dyn Sink,
+    len: u64,
+    tail: &TailState,
+    new: &[NewRecord],
+    identity: &Identity,
+) -> Result<Vec<Record>, HistoryError> {
+    let path = sink.path().to_path_buf();
+    let written = write_records(sink, len, tail, new, identity).and_then(|records| {
+        sink.sync()
+            .map(|()| records)
+            .map_err(|e| (e, "flush the history to disk"))
+    });
+    match written {
+        Ok(records) => Ok(records),
+        Err((e, doing)) => {
+            let undone = match sink.truncate(len) {
+                Ok(()) => "nothing of it was kept: the history is as it was".to_string(),
+                Err(t) => format!(
+                    "cutting the partial write back also failed ({t}): readers ignore the unfinished part and the next save acknowledges it"
+                ),
+            };
+            let mut error = io_error(&path, doing, &e);
+            error.message = format!("{}; {undone}", error.message);
+            Err(error)
+        }
+    }
+}
+
+type WriteResult<T> = Result<T, (io::Error, &'static str)>;
+
+fn write_records(
+    sink: &mut dyn Sink,
+    len: u64,
+    tail: &TailState,
+    new: &[NewRecord],
+    identity: &Identity,
+) -> WriteResult<Vec<Record>> {
+    // A torn last line stays as it is; the new records start on a fresh line.
+    let mut out = if tail.ends_with_newline {
+        String::new()
+    } else {
+        "\n".to_string()
+    };
+    let start = len + out.len() as u64;
+    let acknowledges = (tail.valid_end < len).then(|| Acknowledged {
+        offset: tail.valid_end,
+        bytes: start - tail.valid_end,
+    });
+    let random =
+        crate::files::random_hex(8).map_err(|m| (io::Error::other(m), "make record ids"))?;
+    // Milliseconds are precise enough for an audit trail and keep the line short.
+    let now = Timestamp::now()
+        .round(jiff::Unit::Millisecond)
+        .map_err(|e| (io::Error::other(e), "read the clock"))?;
+    let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let mut prev = tail.prev.clone();
+    let mut records = Vec::with_capacity(new.len());
+    let mut encoded: HashMap<*const Determination, EncodedDecision> = HashMap::new();
+    let encode_error = |e: serde_json::Error| (io::Error::other(e), "encode a record");
+    for (n, entry) in new.iter().enumerate() {
+        let determination = &entry.screening.determination;
+        let key = Arc::as_ptr(determination);
+        if let std::collections::hash_map::Entry::Vacant(slot) = encoded.entry(key) {
+            slot.insert(EncodedDecision::of(determination).map_err(encode_error)?);
+        }
+        // Unique by construction: 64 random bits per append, then the position in it.
+        let id = format!("{stamp}-{random}-{n}");
+        let draft = Draft {
+            id: &id,
+            saved_at: now,
+            kind: entry.kind,
+            supersedes: entry.supersedes.clone(),
+            reason: entry.reason.clone(),
+            override_outcome: entry.override_outcome,
+            frame: Frame {
+                batch: (new.len() > 1).then_some(Batch {
+                    start,
+                    n: n as u64 + 1,
+                    of: new.len() as u64,
+                }),
+                acknowledges: if n == 0 { acknowledges } else { None },
+            },
+            identity,
+            details: &entry.screening.details,
+            prev: &prev,
+        };
+        let (line, hash) = encode(&draft, &encoded[&key]).map_err(encode_error)?;
+        out.push_str(&line);
+        records.push(Record {
+            schema: super::record::SCHEMA_VERSION,
+            id,
+            saved_at: now,
+            program_version: env!("CARGO_PKG_VERSION").to_string(),
+            kind: entry.kind,
+            supersedes: entry.supersedes.clone(),
+            reason: entry.reason.clone(),
+            override_outcome: entry.override_outcome,
+            identity: identity.clone(),
+            screening: entry.screening.clone(),
+            rebuilt: super::record::Rebuilt::FromSnapshot,
+            prev: std::mem::replace(&mut prev, hash),
+        });
+        // A large batch goes out in whole-line chunks under the same lock, so memory stays
+        // bounded; a single record is always one write.
+        if out.len() >= WRITE_CHUNK {
+            sink.write_all(out.as_bytes())
+                .map_err(|e| (e, "write to the history"))?;
+            out.clear();
+        }
+    }
+    sink.write_all(out.as_bytes())
+        .map_err(|e| (e, "write to the history"))?;
+    Ok(records)
+}
+
+/// A batch's records that did not all reach the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    pub line: usize,
+    pub batch: Batch,
+}
+
+/// Unusable bytes a later record acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcknowledgedGap {
+    pub line: usize,
+    pub bytes: u64,
+    /// The record that acknowledges them.
+    pub by_line: usize,
+}
+
+/// Note the first break only.
+fn broken(v: &mut Verification, line: usize, message: String) {
+    if v.first_break.is_none() {
+        v.first_break = Some(ChainBreak { line, message });
     }
 }
 
@@ -122,377 +847,145 @@ pub struct ChainBreak {
     pub message: String,
 }
 
+/// What `verify` found.
 #[derive(Debug)]
 pub struct Verification {
     pub records: usize,
     pub head: String,
+    /// Lines that are not usable records.
     pub bad: Vec<BadLine>,
+    /// Unusable bytes a later record acknowledged (an interrupted save, then a good one).
+    pub acknowledged: Vec<AcknowledgedGap>,
+    /// Batches a crash cut short (never counted).
+    pub unfinished: Vec<Unfinished>,
     pub first_break: Option<ChainBreak>,
+    /// The line from which the end of the file is not a whole record, not yet acknowledged.
+    pub torn_tail: Option<usize>,
+    /// Rule-set snapshots checked against their names.
+    pub snapshots: usize,
+    pub snapshot_problems: Vec<SnapshotProblem>,
 }
 
 impl Verification {
-    /// No record was altered, removed, inserted or reordered. Unreadable lines (a torn write
-    /// after a crash, a foreign line) are reported but do not count: no record links to
-    /// them, and since the file is never rewritten one crash would otherwise fail forever.
+    /// No record was altered, removed, inserted or reordered, nothing unusable sits in the
+    /// file unacknowledged, and every snapshot is intact.
     pub fn intact(&self) -> bool {
-        self.first_break.is_none()
+        self.first_break.is_none() && self.snapshot_problems.is_empty()
     }
 }
 
-/// A history in one data directory.
-#[derive(Debug, Clone)]
-pub struct History {
-    dir: PathBuf,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Answers;
 
-impl History {
-    pub fn new(dir: impl Into<PathBuf>) -> History {
-        History { dir: dir.into() }
+    fn screening(reference: &str) -> Screening {
+        let rules = crate::rules::embedded().expect("rules");
+        Screening::run(
+            &rules,
+            &Answers::new()
+                .with("stage", "none")
+                .with("origin", "china")
+                .with("recipient", "civil"),
+            "2025-10-20".parse().expect("date"),
+            crate::screening::Details {
+                reference: reference.to_string(),
+                ..Default::default()
+            },
+        )
     }
 
-    pub fn path(&self) -> PathBuf {
-        self.dir.join(FILE_NAME)
+    /// Writes to a real file but fails once `budget` bytes have gone out: a disk that fills
+    /// mid-batch.
+    struct FailingSink {
+        file: File,
+        path: PathBuf,
+        budget: usize,
     }
 
-    /// Create the directory (0700) if needed and open the file (0600) for appending.
-    fn open_for_append(&self) -> Result<File, HistoryError> {
-        let path = self.path();
-        if !self.dir.exists() {
-            let mut builder = fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder
-                .create(&self.dir)
-                .map_err(|e| io_error(&self.dir, "create the history directory", &e))?;
+    impl Sink for FailingSink {
+        fn path(&self) -> &Path {
+            &self.path
         }
-        let mut options = OpenOptions::new();
-        options.read(true).append(true).create(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options
-            .open(&path)
-            .map_err(|e| io_error(&path, "open the history for writing", &e))
-    }
-
-    /// Append records in one locked write, chained to the newest good record, and fsync before
-    /// returning them. Nothing already in the file is changed.
-    pub fn append(
-        &self,
-        new: &[NewRecord],
-        identity: &Identity,
-    ) -> Result<Vec<Record>, HistoryError> {
-        let path = self.path();
-        let mut file = self.open_for_append()?;
-        file.lock()
-            .map_err(|e| io_error(&path, "lock the history", &e))?;
-        let (mut prev, ends_with_newline) =
-            tail_state(&mut file).map_err(|e| io_error(&path, "read the history", &e))?;
-        // A torn last line stays as it is; the new records start on a fresh line.
-        let mut out = if ends_with_newline {
-            String::new()
-        } else {
-            "\n".to_string()
-        };
-        let mut records = Vec::with_capacity(new.len());
-        let mut encoded = EncodeCache {
-            path: &path,
-            made: HashMap::new(),
-        };
-        let now = Timestamp::now();
-        for entry in new {
-            let determination_json = encoded.json(&entry.screening.determination)?;
-            let record = Record {
-                schema: SCHEMA_VERSION,
-                id: new_id(now),
-                saved_at: now,
-                program_version: env!("CARGO_PKG_VERSION").to_string(),
-                kind: entry.kind,
-                supersedes: entry.supersedes.clone(),
-                reason: entry.reason.clone(),
-                override_outcome: entry.override_outcome,
-                identity: identity.clone(),
-                screening: entry.screening.clone(),
-                prev: prev.clone(),
-            };
-            let (line, hash) = splice_screening(&determination_json, &record.screening.details)
-                .and_then(|screening| encode_with(&record, &screening))
-                .map_err(|e| encode_error(&path, &e))?;
-            out.push_str(&line);
-            prev = hash;
-            records.push(record);
-            // A large batch goes out in whole-line chunks under the same lock, so memory
-            // stays bounded; a single record is always one write.
-            if out.len() >= WRITE_CHUNK {
-                file.write_all(out.as_bytes())
-                    .map_err(|e| io_error(&path, "write to the history", &e))?;
-                out.clear();
+        fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+            let n = bytes.len().min(self.budget);
+            self.file.write_all(&bytes[..n])?;
+            self.budget -= n;
+            if n < bytes.len() {
+                return Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "No space left on device",
+                ));
             }
+            Ok(())
         }
-        file.write_all(out.as_bytes())
-            .map_err(|e| io_error(&path, "write to the history", &e))?;
-        file.sync_all()
-            .map_err(|e| io_error(&path, "flush the history to disk", &e))?;
-        Ok(records)
-    }
-
-    /// Read every line in file order. A missing file is an empty history.
-    pub fn scan(&self) -> Result<Scan, HistoryError> {
-        let path = self.path();
-        let file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Scan::default()),
-            Err(e) => return Err(io_error(&path, "open the history", &e)),
-        };
-        let mut reader = BufReader::with_capacity(1 << 20, file);
-        let mut scan = Scan::default();
-        let mut buf = Vec::new();
-        let mut offset = 0u64;
-        let mut line_no = 0;
-        loop {
-            buf.clear();
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| io_error(&path, "read the history", &e))?;
-            if n == 0 {
-                break;
-            }
-            line_no += 1;
-            let text = String::from_utf8_lossy(&buf);
-            let text = text.trim_end_matches(['\n', '\r']);
-            if !text.trim().is_empty() {
-                if let Some((prev, hash)) = decode_link(text) {
-                    scan.links.push(Link {
-                        line: line_no,
-                        prev,
-                        hash,
-                    });
-                }
-                match decode(text) {
-                    Ok((record, hash)) => scan.records.push(Stored {
-                        line: line_no,
-                        offset,
-                        hash,
-                        record,
-                    }),
-                    Err(problem) => scan.bad.push(BadLine {
-                        line: line_no,
-                        problem,
-                    }),
-                }
-            }
-            offset += n as u64;
+        fn sync(&mut self) -> io::Result<()> {
+            self.file.sync_all()
         }
-        Ok(scan)
-    }
-
-    /// Check every line and the chain; report the first break.
-    pub fn verify(&self) -> Result<Verification, HistoryError> {
-        let scan = self.scan()?;
-        let mut prev = GENESIS.to_string();
-        let mut first_break = None;
-        for link in &scan.links {
-            if link.prev != prev {
-                first_break = Some(ChainBreak {
-                    line: link.line,
-                    message: format!(
-                        "this record links to {} but the record before it hashes to {}: a record was removed, inserted or reordered before this line",
-                        link.prev, prev
-                    ),
-                });
-                break;
-            }
-            prev.clone_from(&link.hash);
+        fn truncate(&mut self, len: u64) -> io::Result<()> {
+            self.file.set_len(len)
         }
-        // An edited line fails its own hash; report it if it comes before the chain break.
-        let altered = scan
-            .bad
-            .iter()
-            .find(|b| matches!(b.problem, LineProblem::HashMismatch { .. }))
-            .map(|b| ChainBreak {
-                line: b.line,
-                message: b.problem.to_string(),
-            });
-        let first_break = match (first_break, altered) {
-            (Some(chain), Some(edit)) => Some(if edit.line < chain.line { edit } else { chain }),
-            (chain, edit) => chain.or(edit),
-        };
-        Ok(Verification {
-            records: scan.records.len(),
-            head: scan.head().to_string(),
-            bad: scan.bad,
-            first_break,
-        })
     }
 
-    /// Re-read the record whose line starts at `offset` (for the detail view).
-    pub fn record_at(&self, offset: u64) -> Result<Record, HistoryError> {
-        let path = self.path();
-        let mut file = File::open(&path).map_err(|e| io_error(&path, "open the history", &e))?;
-        file.seek(SeekFrom::Start(offset))
-            .map_err(|e| io_error(&path, "read the history", &e))?;
-        let mut line = String::new();
-        BufReader::new(file)
-            .read_line(&mut line)
-            .map_err(|e| io_error(&path, "read the history", &e))?;
-        decode(line.trim_end())
-            .map(|(r, _)| r)
-            .map_err(|p| HistoryError {
-                path,
-                message: format!("the line at byte {offset} is unusable: {p}"),
+    #[test]
+    fn a_write_failing_mid_batch_keeps_nothing_of_the_batch() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let history = History::new(dir.path());
+        let first = screening("PO-0");
+        history
+            .append(&[NewRecord::screening(&first)], &Identity::default())
+            .expect("first save");
+        let before = fs::read(history.path()).expect("read");
+        let rows: Vec<Screening> = (0..6000)
+            .map(|i| Screening {
+                determination: first.determination.clone(),
+                details: crate::screening::Details {
+                    reference: format!("PO-{i}"),
+                    ..Default::default()
+                },
             })
-    }
-
-    /// The record with this id (or the only one whose id starts with it).
-    pub fn find(&self, id: &str) -> Result<Option<Stored>, HistoryError> {
-        let scan = self.scan()?;
-        if let Some(exact) = scan.records.iter().find(|s| s.record.id == id) {
-            return Ok(Some(exact.clone()));
+            .collect();
+        let new: Vec<NewRecord> = rows.iter().map(NewRecord::screening).collect();
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(history.path())
+            .expect("open");
+        let len = before.len() as u64;
+        let tail = tail_state(&file, len).expect("tail");
+        // Fails after the first 8 MiB chunk went out, and again in the middle of a line.
+        for budget in [WRITE_CHUNK + 100, 1000] {
+            let mut sink = FailingSink {
+                file: file.try_clone().expect("clone"),
+                path: history.path(),
+                budget,
+            };
+            let Err(err) = append_locked(&mut sink, len, &tail, &new, &Identity::default()) else {
+                panic!("the write was to fail");
+            };
+            assert!(err.message.contains("disk is full"), "{err}");
+            assert!(err.message.contains("the history is as it was"), "{err}");
+            assert!(!err.message.contains("not saved: not saved"));
+            assert_eq!(
+                fs::read(history.path()).expect("read"),
+                before,
+                "all or nothing"
+            );
         }
-        let mut matches = scan
-            .records
-            .into_iter()
-            .filter(|s| s.record.id.starts_with(id));
-        match (matches.next(), matches.next()) {
-            (Some(only), None) if !id.is_empty() => Ok(Some(only)),
-            (Some(_), Some(_)) => Err(HistoryError {
-                path: self.path(),
-                message: format!("\"{id}\" matches more than one record: give more of the id"),
-            }),
-            _ => Ok(None),
-        }
+        assert!(history.verify().expect("verify").intact());
     }
 
-    /// Lines newest first, with their byte offsets and line-from-the-end positions, reading
-    /// the file backwards in blocks so the newest records come without reading the rest.
-    pub fn newest_first(&self) -> Result<Option<ReverseLines>, HistoryError> {
-        let path = self.path();
-        match File::open(&path) {
-            Ok(file) => ReverseLines::new(file)
-                .map(Some)
-                .map_err(|e| io_error(&path, "read the history", &e)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io_error(&path, "open the history", &e)),
-        }
+    #[test]
+    fn ids_are_unique_in_a_large_batch() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let history = History::new(dir.path());
+        let one = screening("PO");
+        let new: Vec<NewRecord> = (0..100_000).map(|_| NewRecord::screening(&one)).collect();
+        let records = history.append(&new, &Identity::default()).expect("saved");
+        let ids: std::collections::HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids.len(), 100_000);
+        let v = history.verify().expect("verify");
+        assert!(v.intact(), "{:?}", v.first_break);
+        assert_eq!(v.records, 100_000);
     }
-}
-
-/// The JSON of each distinct determination in a batch, made once: an order book repeats a
-/// handful of answer combinations.
-struct EncodeCache<'p> {
-    path: &'p Path,
-    made: HashMap<*const Determination, Arc<str>>,
-}
-
-impl EncodeCache<'_> {
-    fn json(&mut self, determination: &Arc<Determination>) -> Result<Arc<str>, HistoryError> {
-        if let Some(json) = self.made.get(&Arc::as_ptr(determination)) {
-            return Ok(json.clone());
-        }
-        let json: Arc<str> = serde_json::to_string(&**determination)
-            .map_err(|e| encode_error(self.path, &e))?
-            .into();
-        self.made.insert(Arc::as_ptr(determination), json.clone());
-        Ok(json)
-    }
-}
-
-fn encode_error(path: &Path, e: &serde_json::Error) -> HistoryError {
-    HistoryError {
-        path: path.to_path_buf(),
-        message: format!("cannot encode a record: {e}"),
-    }
-}
-
-/// The newest good record's hash and whether the file ends with a newline, read from the end.
-fn tail_state(file: &mut File) -> io::Result<(String, bool)> {
-    let len = file.seek(SeekFrom::End(0))?;
-    if len == 0 {
-        return Ok((GENESIS.to_string(), true));
-    }
-    let mut last = [0u8; 1];
-    file.seek(SeekFrom::End(-1))?;
-    file.read_exact(&mut last)?;
-    let ends_with_newline = last[0] == b'\n';
-    let mut lines = ReverseLines::new(file.try_clone()?)?;
-    while let Some((_, line)) = lines.next_line()? {
-        if let Some((_, hash)) = decode_link(&line) {
-            return Ok((hash, ends_with_newline));
-        }
-    }
-    Ok((GENESIS.to_string(), ends_with_newline))
-}
-
-/// Reads a file's lines from the last to the first in 64 KiB blocks.
-pub struct ReverseLines {
-    file: File,
-    /// File offset where the unread part ends.
-    pos: u64,
-    /// Bytes read but not yet split off, always a prefix of the file's unread tail.
-    pending: Vec<u8>,
-}
-
-const BLOCK: u64 = 64 * 1024;
-
-impl ReverseLines {
-    fn new(mut file: File) -> io::Result<ReverseLines> {
-        let pos = file.seek(SeekFrom::End(0))?;
-        Ok(ReverseLines {
-            file,
-            pos,
-            pending: Vec::new(),
-        })
-    }
-
-    /// The next line towards the start of the file, with its byte offset; empty lines skipped.
-    pub fn next_line(&mut self) -> io::Result<Option<(u64, String)>> {
-        loop {
-            // The last '\n' that is not the final byte ends the previous line.
-            let search_end = self.pending.len().saturating_sub(1);
-            if let Some(nl) = self.pending[..search_end].iter().rposition(|b| *b == b'\n') {
-                let line = self.pending.split_off(nl + 1);
-                let offset = self.pos + self.pending.len() as u64;
-                if let Some(text) = clean(&line) {
-                    return Ok(Some((offset, text)));
-                }
-                continue;
-            }
-            if self.pos == 0 {
-                let line = std::mem::take(&mut self.pending);
-                return Ok(clean(&line).map(|text| (0, text)));
-            }
-            let start = self.pos.saturating_sub(BLOCK);
-            let mut block = vec![0u8; (self.pos - start) as usize];
-            self.file.seek(SeekFrom::Start(start))?;
-            self.file.read_exact(&mut block)?;
-            block.extend_from_slice(&self.pending);
-            self.pending = block;
-            self.pos = start;
-        }
-    }
-}
-
-fn clean(line: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(line);
-    let text = text.trim_end_matches(['\n', '\r']);
-    (!text.trim().is_empty()).then(|| text.to_string())
-}
-
-/// A time-ordered unique id: UTC second plus 32 random bits.
-fn new_id(now: Timestamp) -> String {
-    let stamp = now.strftime("%Y%m%dT%H%M%SZ");
-    format!("{stamp}-{:08x}", random_u32())
-}
-
-fn random_u32() -> u32 {
-    let mut bytes = [0u8; 4];
-    if File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .is_ok()
-    {
-        return u32::from_le_bytes(bytes);
-    }
-    // No urandom: mix the clock and the process id, enough to keep ids apart in practice.
-    let nanos = Timestamp::now().subsec_nanosecond() as u32;
-    nanos ^ std::process::id().rotate_left(16)
 }

@@ -1,8 +1,10 @@
 //! The rule set: its data model and the loader that validates and compiles it.
 
+mod diff;
 mod load;
 mod model;
 
+pub use diff::{Change, ItemChange, diff};
 pub use load::{
     EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, countries, embedded, load, load_file, parse,
 };

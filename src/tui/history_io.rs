@@ -2,12 +2,9 @@
 //! chunks while no key is waiting, re-reads one record and appends re-screens and overrides.
 //! Each `HistoryEffect` becomes a `HistoryEvent` action; nothing here needs a terminal.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
-
 use super::action::Action;
 use super::history_view::{CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, StoredRecord};
-use crate::history::{History, Index, NewRecord, decode};
+use crate::history::{History, Index, NewRecord};
 use crate::identity::Identity;
 
 pub struct HistoryIo {
@@ -113,16 +110,14 @@ fn read_chunk(index: &mut Index, max: usize) -> Result<Chunk, String> {
     })
 }
 
-/// The record whose line starts at `offset`, with the hash its line carries (which
-/// `History::record_at` does not return).
+/// The record whose line starts at `offset`, rebuilt from the rule set it was decided under,
+/// with the hash its line carries.
 fn read_at(history: &History, offset: u64) -> Result<StoredRecord, String> {
-    let path = history.path();
-    let failed = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
-    let mut file = File::open(&path).map_err(failed)?;
-    file.seek(SeekFrom::Start(offset)).map_err(failed)?;
-    let mut line = String::new();
-    BufReader::new(file).read_line(&mut line).map_err(failed)?;
-    decode(line.trim_end())
-        .map(|(record, hash)| StoredRecord { record, hash })
-        .map_err(|p| format!("the line at byte {offset} is unusable: {p}"))
+    history
+        .record_at(offset)
+        .map(|stored| StoredRecord {
+            record: stored.record,
+            hash: stored.hash,
+        })
+        .map_err(|e| e.to_string())
 }
