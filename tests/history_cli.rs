@@ -206,7 +206,7 @@ fn installed_rules_that_lift_a_suspension_and_their_impact() {
     }
     let lifted = data.join("lifted.json");
     let text = ree_screen::rules::EMBEDDED_TEXT.replacen(
-        "\"suspensions\": [\n    {\"from\": \"2025-11-07\", \"until\": \"2026-11-10\", \"by\": \"no70-suspension\"}\n   ],",
+        "\"suspensions\": [{\"from\": \"2025-11-07\", \"until\": \"2026-11-10\", \"by\": \"no70-suspension\"}],",
         "",
         1,
     );

@@ -553,7 +553,7 @@ fn filters_and_the_newest_page() {
 /// The embedded rules with No. 61's suspension lifted (a new announcement ending it early).
 fn lifted() -> RuleSet {
     let text = ree_screen::rules::EMBEDDED_TEXT.replacen(
-        "\"suspensions\": [\n    {\"from\": \"2025-11-07\", \"until\": \"2026-11-10\", \"by\": \"no70-suspension\"}\n   ],",
+        "\"suspensions\": [{\"from\": \"2025-11-07\", \"until\": \"2026-11-10\", \"by\": \"no70-suspension\"}],",
         "",
         1,
     );
