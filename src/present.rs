@@ -314,7 +314,7 @@ fn clause_view(rules: &RuleSet, r: &ClauseResult) -> ClauseView {
     let measure = clause.and_then(|c| rules.measure(&c.measure));
     let position = rules.clause_position(&r.id);
     let status = match (r.confirmed, measure) {
-        (false, Some(m)) => format!("{status} (not confirmed after {})", m.verified_until),
+        (false, Some(m)) => format!("{status}; not confirmed after {}", m.verified_until),
         _ => status,
     };
     ClauseView {

@@ -87,7 +87,7 @@ fn statuses(rules: &RuleSet, date: Date) -> Vec<MeasureStatus> {
                     let text = if confirmed(m, date) {
                         text
                     } else {
-                        format!("{text} (not confirmed after {})", m.verified_until)
+                        format!("{text}; not confirmed after {}", m.verified_until)
                     };
                     ArticleStatus {
                         clause: c.id.clone(),
