@@ -3,7 +3,7 @@
 mod cli_support;
 
 use assert_cmd::Command;
-use cli_support::Run;
+use cli_support::{Run, extended_rule_set};
 use serde_json::Value;
 
 fn ree(data: &std::path::Path) -> Command {
@@ -429,25 +429,6 @@ fn an_added_question_is_asked_and_decides() {
         "{}",
         out.stderr
     );
-}
-
-/// The embedded rule set plus a question `end_use_statement` and a rule on it.
-pub fn extended_rule_set() -> String {
-    let text = ree_screen::rules::EMBEDDED_TEXT;
-    let question = r#"{"id": "end_use_statement", "title": "End-use statement", "help": "Whether the end user signed an end-use statement.",
-      "options": [{"id": "provided", "label": "Provided"}, {"id": "missing", "label": "Missing"}, {"id": "unknown", "label": "Not known yet"}]},
-   {
-    "id": "destination","#;
-    let clause = r#""clauses": [
-  {"id": "test-statement", "measure": "ecl-2020", "article": "Test article", "text": "A test clause for an added question.", "sources": [{"url": "https://chinajusticeobserver.com/law/x/export-control-law-20201017", "grade": "S"}]},"#;
-    let rule = r#""rules": [
-  {"id": "test-statement-missing", "when": {"end_use_statement": ["missing"]}, "outcome": "case_by_case", "clauses": ["test-statement"], "licence": {"kind": "dual_use", "obtained_by": "exporter_in_china"}, "why": "Test rule."},"#;
-    let out = text
-        .replacen("{\n    \"id\": \"destination\",", question, 1)
-        .replacen("\"clauses\": [\n", &format!("{clause}\n"), 1)
-        .replacen("\"rules\": [\n", &format!("{rule}\n"), 1);
-    assert_ne!(out, text, "the rule set was extended");
-    out
 }
 
 #[test]
