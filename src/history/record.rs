@@ -327,9 +327,10 @@ mod tuples {
 }
 
 /// A clause as a record stores it: [`ClauseResult`] without its context-clause siblings,
-/// written as `[id, role, effect or null, {status, its dates, "unconfirmed": true when so}]`.
+/// written as `[id, role, effect or null, status]`. The status is one short string (see
+/// [`status_text`]): a record holds a few of them, and field names would double its size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(into = "ClauseTuple", from = "ClauseTuple")]
+#[serde(into = "ClauseTuple", try_from = "ClauseTuple")]
 pub struct StoredClause {
     pub id: String,
     pub role: Role,
@@ -339,40 +340,83 @@ pub struct StoredClause {
 }
 
 #[derive(Serialize, Deserialize)]
-struct ClauseTuple(String, Role, Option<Outcome>, StatusFlagged);
-
-#[derive(Serialize, Deserialize)]
-struct StatusFlagged {
-    #[serde(flatten)]
-    status: ClauseStatus,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    unconfirmed: bool,
-}
+struct ClauseTuple(String, Role, Option<Outcome>, String);
 
 impl From<StoredClause> for ClauseTuple {
     fn from(c: StoredClause) -> ClauseTuple {
-        ClauseTuple(
-            c.id,
-            c.role,
-            c.effect,
-            StatusFlagged {
-                status: c.status,
-                unconfirmed: c.unconfirmed,
-            },
-        )
+        let status = status_text(&c.status, c.unconfirmed);
+        ClauseTuple(c.id, c.role, c.effect, status)
     }
 }
 
-impl From<ClauseTuple> for StoredClause {
-    fn from(ClauseTuple(id, role, effect, s): ClauseTuple) -> StoredClause {
-        StoredClause {
+impl TryFrom<ClauseTuple> for StoredClause {
+    type Error = String;
+
+    fn try_from(ClauseTuple(id, role, effect, text): ClauseTuple) -> Result<StoredClause, String> {
+        let (status, unconfirmed) = parse_status(&text)?;
+        Ok(StoredClause {
             id,
             role,
             effect,
-            status: s.status,
-            unconfirmed: s.unconfirmed,
-        }
+            status,
+            unconfirmed,
+        })
     }
+}
+
+/// A clause status in a few characters: `in_force 2025-04-04`, with a lapsed suspension
+/// `in_force 2025-10-09 lapsed 2026-11-10 no70-suspension`, `not_yet 2025-12-01`,
+/// `suspended 2025-11-07 2026-11-10 no70-suspension`, `ended 2026-11-10`; a trailing ` ?`
+/// when no source confirms it on the screening date.
+pub fn status_text(status: &ClauseStatus, unconfirmed: bool) -> String {
+    let mut text = match status {
+        ClauseStatus::InForce { since, lapsed } => match lapsed {
+            None => format!("in_force {since}"),
+            Some(l) => format!("in_force {since} lapsed {} {}", l.until, l.by),
+        },
+        ClauseStatus::NotYetEffective { from } => format!("not_yet {from}"),
+        ClauseStatus::Suspended { from, until, by } => format!("suspended {from} {until} {by}"),
+        ClauseStatus::Ended { last_day } => format!("ended {last_day}"),
+    };
+    if unconfirmed {
+        text.push_str(" ?");
+    }
+    text
+}
+
+/// The status [`status_text`] wrote, and whether it was unconfirmed.
+pub fn parse_status(text: &str) -> Result<(ClauseStatus, bool), String> {
+    let mut words: Vec<&str> = text.split(' ').collect();
+    let unconfirmed = words.last() == Some(&"?");
+    if unconfirmed {
+        words.pop();
+    }
+    let bad = || format!("not a clause status: \"{text}\"");
+    let date = |w: &str| w.parse::<Date>().map_err(|_| bad());
+    let status = match words.as_slice() {
+        ["in_force", since] => ClauseStatus::InForce {
+            since: date(since)?,
+            lapsed: None,
+        },
+        ["in_force", since, "lapsed", until, by] => ClauseStatus::InForce {
+            since: date(since)?,
+            lapsed: Some(crate::engine::Lapsed {
+                until: date(until)?,
+                by: (*by).to_string(),
+            }),
+        },
+        ["not_yet", from] => ClauseStatus::NotYetEffective { from: date(from)? },
+        ["suspended", from, until, by] => ClauseStatus::Suspended {
+            from: date(from)?,
+            until: date(until)?,
+            by: (*by).to_string(),
+        },
+        ["ended", last_day] => ClauseStatus::Ended {
+            last_day: date(last_day)?,
+        },
+        _ => return Err(bad()),
+    };
+    Ok((status, unconfirmed))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -880,6 +924,55 @@ mod tests {
     fn determination(answers: Answers) -> Determination {
         let rules = crate::rules::embedded().expect("rules");
         crate::engine::determine(&rules, &answers, "2025-10-20".parse().expect("date"))
+    }
+
+    #[test]
+    fn clause_statuses_round_trip_in_a_few_characters() {
+        let d = |t: &str| t.parse::<Date>().expect("date");
+        let statuses = [
+            ClauseStatus::InForce {
+                since: d("2025-04-04"),
+                lapsed: None,
+            },
+            ClauseStatus::InForce {
+                since: d("2025-10-09"),
+                lapsed: Some(crate::engine::Lapsed {
+                    until: d("2026-11-10"),
+                    by: "no70-suspension".into(),
+                }),
+            },
+            ClauseStatus::NotYetEffective {
+                from: d("2025-12-01"),
+            },
+            ClauseStatus::Suspended {
+                from: d("2025-11-07"),
+                until: d("2026-11-10"),
+                by: "no70-suspension".into(),
+            },
+            ClauseStatus::Ended {
+                last_day: d("2026-11-10"),
+            },
+        ];
+        for status in statuses {
+            for unconfirmed in [false, true] {
+                let text = status_text(&status, unconfirmed);
+                assert_eq!(
+                    parse_status(&text),
+                    Ok((status.clone(), unconfirmed)),
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(
+            status_text(
+                &ClauseStatus::Ended {
+                    last_day: d("2026-11-10")
+                },
+                true
+            ),
+            "ended 2026-11-10 ?"
+        );
+        assert!(parse_status("in_force yesterday").is_err());
     }
 
     #[test]
