@@ -234,7 +234,7 @@ fn warnings(out: &mut Out, p: &Presentation, detail: Detail) {
         out.hanging(
             &lead,
             "  ",
-            &format!("{what} {} (--verbose for each)", which.join("; ")),
+            &format!("{what} {} (the verbose report has each)", which.join("; ")),
         );
     }
 }
@@ -356,7 +356,7 @@ fn why(out: &mut Out, p: &Presentation, detail: Detail) {
         let steps = if hidden == 1 { "step" } else { "steps" };
         out.line(
             "  ",
-            &format!("- and {hidden} more {steps} (--verbose shows every step)"),
+            &format!("- and {hidden} more {steps} (the verbose report shows every step)"),
         );
     }
 }
