@@ -239,6 +239,52 @@ impl Presentation {
         format!("{} {}", self.outcome.symbol(), self.outcome.label())
     }
 
+    /// The licence lines: which licence, who obtains it, how applications fare; each with
+    /// the clauses requiring it (at most `cite` of them, then how many more) when `cite` is
+    /// given.
+    pub fn licence_lines(&self, cite: Option<usize>) -> Vec<String> {
+        let because = |l: &LicenceView| match cite {
+            None => String::new(),
+            Some(max) if l.because.len() <= max => format!(" ({})", l.because.join(", ")),
+            Some(max) => format!(
+                " ({} and {} more)",
+                l.because[..max].join(", "),
+                l.because.len() - max
+            ),
+        };
+        if self.outcome == Outcome::Prohibited {
+            let mut lines = vec!["none can make this export lawful: it is prohibited".to_string()];
+            lines.extend(self.licences.iter().map(|l| {
+                format!(
+                    "also required if it were not: {}, obtained by {}{}",
+                    l.kind,
+                    l.obtained_by,
+                    because(l)
+                )
+            }));
+            return lines;
+        }
+        if self.licences.is_empty() {
+            return vec!["none under these measures".to_string()];
+        }
+        self.licences
+            .iter()
+            .map(|l| {
+                let review = match l.outcome {
+                    Outcome::DeniedInPrinciple => "; applications are denied in principle",
+                    Outcome::CaseByCase => "; reviewed case by case",
+                    _ => "",
+                };
+                format!(
+                    "{}, obtained by {}{review}{}",
+                    l.kind,
+                    l.obtained_by,
+                    because(l)
+                )
+            })
+            .collect()
+    }
+
     /// One line for the end of plain mode and for lists: outcome and what decides it.
     pub fn summary(&self) -> String {
         let provisional = if self.provisional {

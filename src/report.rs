@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use crate::present::{AnswerState, ClauseView, Presentation};
-use crate::rules::{Outcome, RuleSet};
+use crate::rules::RuleSet;
 use unicode_width::UnicodeWidthStr;
 
 use crate::text::{sanitize, wrap_hanging};
@@ -46,52 +46,6 @@ impl Out {
     fn blank(&mut self) {
         self.text.push('\n');
     }
-}
-
-/// At most `max` items, then how many more.
-fn capped(items: &[String], max: usize) -> String {
-    if items.len() <= max {
-        return items.join(", ");
-    }
-    format!("{} and {} more", items[..max].join(", "), items.len() - max)
-}
-
-fn licence_line(p: &Presentation, detail: Detail) -> Vec<String> {
-    let cap = match detail {
-        Detail::Concise => 3,
-        Detail::Verbose => usize::MAX,
-    };
-    if p.outcome == Outcome::Prohibited {
-        let mut lines = vec!["none can make this export lawful: it is prohibited".to_string()];
-        lines.extend(p.licences.iter().map(|l| {
-            format!(
-                "also required if it were not: {}, obtained by {} ({})",
-                l.kind,
-                l.obtained_by,
-                capped(&l.because, cap)
-            )
-        }));
-        return lines;
-    }
-    if p.licences.is_empty() {
-        return vec!["none under these measures".to_string()];
-    }
-    p.licences
-        .iter()
-        .map(|l| {
-            let review = match l.outcome {
-                Outcome::DeniedInPrinciple => "; applications are denied in principle",
-                Outcome::CaseByCase => "; reviewed case by case",
-                _ => "",
-            };
-            format!(
-                "{}, obtained by {}{review} ({})",
-                l.kind,
-                l.obtained_by,
-                capped(&l.because, cap)
-            )
-        })
-        .collect()
 }
 
 fn decided(out: &mut Out, p: &Presentation, detail: Detail) {
@@ -136,7 +90,11 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
     };
     out.line("", &format!("OUTCOME: {}{badges}", p.headline()));
     decided(&mut out, p, detail);
-    for (i, line) in licence_line(p, detail).iter().enumerate() {
+    let cite = match detail {
+        Detail::Concise => Some(3),
+        Detail::Verbose => Some(usize::MAX),
+    };
+    for (i, line) in p.licence_lines(cite).iter().enumerate() {
         out.hanging(if i == 0 { "Licence: " } else { "  " }, "  ", line);
     }
     for duty in &p.duties {

@@ -245,7 +245,7 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
     }
     // The licences and who obtains them, and the duties.
     let mut licence = Vec::new();
-    for (i, text) in licence_words(p).iter().enumerate() {
+    for (i, text) in p.licence_lines(None).iter().enumerate() {
         let label = if i == 0 { "Licence: " } else { "  " };
         licence.extend(labelled(label, t.heading(), text, Style::new(), width, 2));
     }
@@ -411,34 +411,6 @@ fn by_answer_row(
         ]),
         width,
     )
-}
-
-/// The licence lines: which, who obtains it, how applications fare.
-fn licence_words(p: &Presentation) -> Vec<String> {
-    if p.outcome == Outcome::Prohibited {
-        let mut lines = vec!["none can make this export lawful: it is prohibited".to_string()];
-        lines.extend(p.licences.iter().map(|l| {
-            format!(
-                "also required if it were not: {}, obtained by {}",
-                l.kind, l.obtained_by
-            )
-        }));
-        return lines;
-    }
-    if p.licences.is_empty() {
-        return vec!["none under these measures".into()];
-    }
-    p.licences
-        .iter()
-        .map(|l| {
-            let review = match l.outcome {
-                Outcome::DeniedInPrinciple => "; applications are denied in principle",
-                Outcome::CaseByCase => "; reviewed case by case",
-                _ => "",
-            };
-            format!("{}, obtained by {}{review}", l.kind, l.obtained_by)
-        })
-        .collect()
 }
 
 /// The role column of the clause list.
