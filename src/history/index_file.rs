@@ -22,7 +22,8 @@ use super::store::{History, HistoryError, Sharing, io_error};
 
 pub const INDEX_FILE: &str = "history.idx";
 
-const HEADER: &[u8] = b"ree-screen history index 1\n";
+/// Version 2: summaries carry the answers rather than a lower-cased search text.
+const HEADER: &[u8] = b"ree-screen history index 2\n";
 
 /// One history line, as indexed.
 #[derive(Debug, Serialize, Deserialize)]

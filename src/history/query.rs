@@ -30,8 +30,9 @@ pub struct Summary {
     pub provisional: bool,
     pub supersedes: Option<String>,
     pub details: Details,
-    /// Lower-cased reference, counterparty, officer, notes and answers, for filtering.
-    haystack: String,
+    /// The answers as stored (question id to option id), which filters search too.
+    #[serde(default)]
+    pub answers: Answers,
 }
 
 impl Summary {
@@ -47,8 +48,8 @@ impl Summary {
             outcome: record.effective_outcome(),
             provisional: s.determination.provisional,
             supersedes: record.supersedes.clone(),
-            haystack: haystack(&s.details, &s.determination.answers),
             details: s.details.clone(),
+            answers: s.determination.answers.clone(),
         }
     }
 
@@ -100,7 +101,6 @@ impl Summary {
         };
         Ok(Summary {
             offset,
-            haystack: haystack(&r.details, &r.answers),
             id: r.id,
             saved_at: r.saved_at,
             date: d.date,
@@ -109,6 +109,7 @@ impl Summary {
             provisional: d.provisional,
             supersedes: r.supersedes,
             details: r.details,
+            answers: r.answers,
         })
     }
 }
@@ -192,10 +193,12 @@ impl PreparedQuery<'_> {
         q.outcome.is_none_or(|o| s.outcome == o)
             && q.since.is_none_or(|d| s.date >= d)
             && q.until.is_none_or(|d| s.date <= d)
-            && self
-                .words
-                .iter()
-                .all(|word| word.find(s.haystack.as_bytes()).is_some())
+            && (self.words.is_empty() || {
+                let haystack = haystack(&s.details, &s.answers);
+                self.words
+                    .iter()
+                    .all(|word| word.find(haystack.as_bytes()).is_some())
+            })
     }
 
     /// Whether a raw history line may match: false only when some word is certainly not
