@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod draft;
 pub mod history_io;
+pub mod history_rows;
 pub mod history_view;
 pub mod keys;
 pub mod lines;
