@@ -321,20 +321,6 @@ impl Index {
         self.complete()
             .then(|| self.lines_seen + 1 - skipped.from_end)
     }
-
-    /// Positions in `summaries` (newest first) of the records that match.
-    pub fn filter(&self, query: &Query) -> Vec<usize> {
-        if query.is_empty() {
-            return (0..self.summaries.len()).collect();
-        }
-        let prepared = query.prepare();
-        self.summaries
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| prepared.matches(s))
-            .map(|(i, _)| i)
-            .collect()
-    }
 }
 
 /// The newest records that match, newest first, handed to `each` until it returns false or
