@@ -12,7 +12,7 @@ use std::sync::Arc;
 use ree_screen::engine::Answers;
 use ree_screen::history::{
     self, GENESIS, History, NewRecord, Query, Rebuilt, Record, RecordKind, RecordView, Stored,
-    Summary,
+    Summary, answers_json,
 };
 use ree_screen::identity::Identity;
 use ree_screen::rules::Outcome;
@@ -20,7 +20,7 @@ use ree_screen::screening::{Details, Screening};
 use ree_screen::tui::action::{Action, Edit, HistoryCommand, HistoryEvent};
 use ree_screen::tui::app::{App, Overlay, Pending, SaveState, Step};
 use ree_screen::tui::history_io::HistoryIo;
-use ree_screen::tui::history_rows::STEP;
+use ree_screen::tui::history_rows::{Batch, STEP};
 use ree_screen::tui::history_view::{
     Chunk, FIRST_PAGE, HistoryEffect, OFFICER, Pane, REASON, Screen, StoredRecord,
 };
@@ -364,14 +364,16 @@ fn fixed_record(app: &App, case: &Case, override_outcome: Option<Outcome>) -> St
 fn at_detail(mut app: App, stored: &StoredRecord) -> App {
     apply(&mut app, [Action::History]);
     let chunk = Chunk {
-        summaries: vec![Summary::from_record(0, &stored.record)],
+        rows: batch(&[Summary::from_record(0, &stored.record)]),
         skipped: Vec::new(),
         lines: 1,
         complete: true,
     };
     apply(
         &mut app,
-        [Action::HistoryEvent(HistoryEvent::Opened(Ok(chunk)))],
+        [Action::HistoryEvent(HistoryEvent::Opened(Ok(Box::new(
+            chunk,
+        ))))],
     );
     assert_eq!(
         apply(&mut app, [Action::Next]),
@@ -727,6 +729,15 @@ fn navigation_moves_and_keeps_the_selection_across_filters() {
     );
 }
 
+/// Summaries as the runtime hands them to the view.
+fn batch(summaries: &[Summary]) -> Batch {
+    let mut batch = Batch::default();
+    for summary in summaries {
+        batch.push(summary.borrowed(&answers_json(&summary.answers)));
+    }
+    batch
+}
+
 /// Summaries of `n` records, one in seven with "needle" in its counterparty.
 fn many(n: usize) -> Vec<Summary> {
     (0..n)
@@ -765,7 +776,7 @@ fn a_large_filter_goes_on_in_steps_between_keys_and_gives_what_the_query_gives()
         .map(|(i, _)| i as u32)
         .collect();
     let chunk = Chunk {
-        summaries,
+        rows: batch(&summaries),
         skipped: Vec::new(),
         lines: 2 * STEP + 10,
         complete: true,
@@ -773,7 +784,7 @@ fn a_large_filter_goes_on_in_steps_between_keys_and_gives_what_the_query_gives()
     apply(
         &mut app,
         [
-            Action::HistoryEvent(HistoryEvent::Opened(Ok(chunk))),
+            Action::HistoryEvent(HistoryEvent::Opened(Ok(Box::new(chunk)))),
             Action::HistoryCommand(HistoryCommand::Filter),
         ],
     );

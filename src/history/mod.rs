@@ -18,7 +18,9 @@ mod v1;
 pub use impact::{ChangedCase, Impact, impact, impact_reason};
 pub use index_file::INDEX_FILE;
 pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
-pub use query::{Index, PreparedQuery, Query, SkippedLine, Summary, newest_matching};
+pub use query::{
+    Index, PreparedQuery, Query, SkippedLine, Summary, SummaryRef, answers_json, newest_matching,
+};
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
     RecordKind, SCHEMA_VERSION, StoredClause, StoredDuty, chain_hash, check_link, decode,

@@ -10,6 +10,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use jiff::civil::Date;
 
 use super::action::Action;
+use super::history_rows::Batch;
 use super::history_view::{
     CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveRequest, StoredRecord,
 };
@@ -63,7 +64,7 @@ impl HistoryIo {
     /// Carry out an effect; its outcome comes back as the next action.
     pub fn perform(&mut self, effect: HistoryEffect) -> Option<Action> {
         let event = match effect {
-            HistoryEffect::Open => HistoryEvent::Opened(self.open()),
+            HistoryEffect::Open => HistoryEvent::Opened(self.open().map(Box::new)),
             HistoryEffect::LoadMore => {
                 self.wants_more = self.index.is_some();
                 return None;
@@ -94,9 +95,9 @@ impl HistoryIo {
     pub fn load_more(&mut self) -> Option<Action> {
         self.wants_more = false;
         let index = self.index.as_mut()?;
-        Some(Action::HistoryEvent(HistoryEvent::Loaded(read_chunk(
-            index, CHUNK,
-        ))))
+        Some(Action::HistoryEvent(HistoryEvent::Loaded(
+            read_chunk(index, CHUNK).map(Box::new),
+        )))
     }
 
     /// The impact, once its thread is done (without waiting).
@@ -199,11 +200,12 @@ fn impact_event(result: Result<Impact, String>) -> Action {
 
 /// Read up to `max` lines and hand over what they gave; the index keeps only its place.
 fn read_chunk(index: &mut Index, max: usize) -> Result<Chunk, String> {
+    let mut rows = Batch::default();
     let lines = index
-        .load(max)
+        .load(max, |summary| rows.push(summary))
         .map_err(|e| format!("cannot read the history: {e}"))?;
     Ok(Chunk {
-        summaries: std::mem::take(&mut index.summaries),
+        rows,
         skipped: std::mem::take(&mut index.skipped),
         lines,
         complete: index.complete(),

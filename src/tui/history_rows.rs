@@ -5,6 +5,9 @@
 //! provisional mark in small fields, and its text (reference, counterparty, officer, notes)
 //! in one arena shared by all, in its original case: the list shows it from there and the
 //! filter searches it. Answers are interned, since a history holds few distinct sets.
+//! Records arrive in [`Batch`]es built where the lines are read, from summaries borrowed
+//! from the lines, so reading allocates nothing per record; the view's [`Rows`] take a
+//! batch whole.
 //!
 //! A filter lower-cases the arena a block of records at a time and searches each block
 //! whole, so its cost is a few passes over memory rather than a search per record. It runs
@@ -17,7 +20,7 @@ use jiff::civil::Date;
 use memchr::memmem::Finder;
 
 use crate::engine::Answers;
-use crate::history::{Query, RecordKind, Summary};
+use crate::history::{Query, RecordKind, SummaryRef};
 use crate::rules::{Outcome, RuleSet};
 
 /// Records a filter checks in one step: a few milliseconds at a million records.
@@ -34,9 +37,9 @@ const KINDS: [RecordKind; 3] = [
     RecordKind::Override,
 ];
 
-/// Every record read so far, newest first, by position.
-#[derive(Debug, Default)]
-pub struct Rows {
+/// Records, newest first, by position: the fields every store of them keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Columns {
     offsets: Vec<u64>,
     /// Where each record's text ends in `text`; it starts where the one before ends.
     ends: Vec<usize>,
@@ -44,14 +47,83 @@ pub struct Rows {
     /// The outcome's position in `Outcome::ALL` (bits 0-2), the kind's in `KINDS` (bits
     /// 3-4) and the provisional mark (bit 5).
     flags: Vec<u8>,
-    /// Each record's answer set, by position in `answer_sets`.
-    answers: Vec<u32>,
+    /// Each record's answer set, by position in its store's sets.
+    sets: Vec<u32>,
     /// Per record: reference, counterparty, officer and notes, each ended by `FIELD_END`,
     /// then `RECORD_END`.
     text: String,
+}
+
+impl Columns {
+    fn push(&mut self, s: &SummaryRef, set: u32) {
+        self.offsets.push(s.offset);
+        self.dates.push(s.date);
+        let outcome = Outcome::ALL
+            .iter()
+            .position(|o| *o == s.outcome)
+            .unwrap_or(0);
+        let kind = KINDS.iter().position(|k| *k == s.kind).unwrap_or(0);
+        self.flags
+            .push((outcome | kind << 3 | usize::from(s.provisional) << 5) as u8);
+        self.sets.push(set);
+        for field in [&s.reference, &s.counterparty, &s.officer, &s.notes] {
+            if field.contains([FIELD_END, RECORD_END]) {
+                // Never in a value this program wrote; a hand-edited line aside.
+                let clean = field.replace([FIELD_END, RECORD_END], " ");
+                self.text.push_str(&clean);
+            } else {
+                self.text.push_str(field);
+            }
+            self.text.push(FIELD_END);
+        }
+        self.text.push(RECORD_END);
+        self.ends.push(self.text.len());
+    }
+}
+
+/// Records read in one go, before they join the view's rows; their answer sets are told
+/// apart by their JSON text and parsed once each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    columns: Columns,
+    /// The distinct answer sets in the order first seen, with their JSON text.
+    sets: Vec<(String, Answers)>,
+    seen: HashMap<String, u32>,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.columns.offsets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.offsets.is_empty()
+    }
+
+    /// Keep a record read from the history (older than every one kept so far).
+    pub fn push(&mut self, summary: SummaryRef) {
+        let set = match self.seen.get(summary.answers) {
+            Some(&set) => set,
+            None => {
+                let set = u32::try_from(self.sets.len()).unwrap_or(u32::MAX);
+                let answers = serde_json::from_str(summary.answers).unwrap_or_default();
+                self.sets.push((summary.answers.to_string(), answers));
+                self.seen.insert(summary.answers.to_string(), set);
+                set
+            }
+        };
+        self.columns.push(&summary, set);
+    }
+}
+
+/// Every record read so far, newest first, by position.
+#[derive(Debug, Default)]
+pub struct Rows {
+    columns: Columns,
     /// Each distinct answer set's words: option ids and labels, lower-cased.
     answer_sets: Vec<String>,
-    interned: HashMap<Answers, u32>,
+    /// Answer sets by their JSON text.
+    interned: HashMap<String, u32>,
 }
 
 /// One record as the list shows it.
@@ -70,11 +142,11 @@ pub struct Row<'a> {
 
 impl Rows {
     pub fn len(&self) -> usize {
-        self.offsets.len()
+        self.columns.offsets.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.offsets.is_empty()
+        self.columns.offsets.is_empty()
     }
 
     /// Forget every record (the history is read again).
@@ -82,62 +154,50 @@ impl Rows {
         *self = Rows::default();
     }
 
-    /// Keep a record read from the history (older than every one kept so far). Its
-    /// answers are searched as ids and as the labels of `rules`.
-    pub fn push(&mut self, summary: Summary, rules: &RuleSet) {
-        let Summary {
-            offset,
-            date,
-            kind,
-            outcome,
-            provisional,
-            details,
-            answers,
-            ..
-        } = summary;
-        self.offsets.push(offset);
-        self.dates.push(date);
-        let outcome_bits = Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(0);
-        let kind_bits = KINDS.iter().position(|k| *k == kind).unwrap_or(0);
-        self.flags
-            .push((outcome_bits | kind_bits << 3 | usize::from(provisional) << 5) as u8);
-        let set = match self.interned.get(&answers) {
-            Some(&set) => set,
-            None => {
-                let set = u32::try_from(self.answer_sets.len()).unwrap_or(u32::MAX);
-                self.answer_sets.push(answer_words(&answers, rules));
-                self.interned.insert(answers, set);
-                set
-            }
-        };
-        self.answers.push(set);
-        for field in [
-            &details.reference,
-            &details.counterparty,
-            &details.officer,
-            &details.notes,
-        ] {
-            // The separators never occur in a value (a hand-edited line aside).
-            self.text.extend(field.chars().map(|c| {
-                if c == FIELD_END || c == RECORD_END {
-                    ' '
-                } else {
-                    c
+    /// Take a batch of older records. Answers are searched as ids and as the labels of
+    /// `rules`.
+    pub fn append(&mut self, batch: Batch, rules: &RuleSet) {
+        let sets: Vec<u32> = batch
+            .sets
+            .into_iter()
+            .map(|(json, answers)| match self.interned.get(&json) {
+                Some(&set) => set,
+                None => {
+                    let set = u32::try_from(self.answer_sets.len()).unwrap_or(u32::MAX);
+                    self.answer_sets.push(answer_words(&answers, rules));
+                    self.interned.insert(json, set);
+                    set
                 }
-            }));
-            self.text.push(FIELD_END);
-        }
-        self.text.push(RECORD_END);
-        self.ends.push(self.text.len());
+            })
+            .collect();
+        let Columns {
+            offsets,
+            ends,
+            dates,
+            flags,
+            sets: of,
+            text,
+        } = batch.columns;
+        let c = &mut self.columns;
+        let base = c.text.len();
+        c.text.push_str(&text);
+        c.ends.extend(ends.into_iter().map(|e| base + e));
+        c.offsets.extend(offsets);
+        c.dates.extend(dates);
+        c.flags.extend(flags);
+        c.sets.extend(
+            of.into_iter()
+                .map(|s| sets.get(s as usize).copied().unwrap_or(0)),
+        );
     }
 
     /// Record `i` as the list shows it.
     pub fn get(&self, i: usize) -> Option<Row<'_>> {
-        let flags = *self.flags.get(i)?;
+        let flags = *self.columns.flags.get(i)?;
         let mut fields = self.text_of(i).split(FIELD_END);
         Some(Row {
-            offset: self.offsets[i],
-            date: self.dates[i],
+            offset: self.columns.offsets[i],
+            date: self.columns.dates[i],
             outcome: self.outcome(i),
             provisional: flags & 32 != 0,
             kind: KINDS[usize::from(flags >> 3 & 3).min(KINDS.len() - 1)],
@@ -147,16 +207,20 @@ impl Rows {
     }
 
     fn outcome(&self, i: usize) -> Outcome {
-        Outcome::ALL[usize::from(self.flags[i] & 7).min(Outcome::ALL.len() - 1)]
+        Outcome::ALL[usize::from(self.columns.flags[i] & 7).min(Outcome::ALL.len() - 1)]
     }
 
     fn start(&self, i: usize) -> usize {
-        i.checked_sub(1).map_or(0, |p| self.ends[p])
+        i.checked_sub(1).map_or(0, |p| self.columns.ends[p])
+    }
+
+    fn end(&self, i: usize) -> usize {
+        self.columns.ends[i]
     }
 
     /// The fields of record `i`, each ended by `FIELD_END`.
     fn text_of(&self, i: usize) -> &str {
-        &self.text[self.start(i)..self.ends[i].saturating_sub(RECORD_END.len_utf8())]
+        &self.columns.text[self.start(i)..self.end(i).saturating_sub(RECORD_END.len_utf8())]
     }
 }
 
@@ -256,7 +320,7 @@ impl Matcher {
     /// Outcome and dates: what needs no text.
     fn fields_match(&self, rows: &Rows, r: usize) -> bool {
         let q = &self.query;
-        let date = rows.dates[r];
+        let date = rows.columns.dates[r];
         q.outcome.is_none_or(|o| rows.outcome(r) == o)
             && q.since.is_none_or(|d| date >= d)
             && q.until.is_none_or(|d| date <= d)
@@ -284,14 +348,17 @@ impl Matcher {
         let width = self.width();
         if width > 0 && from < to {
             let start = rows.start(from);
-            lower_into(&mut self.scratch, &rows.text[start..rows.ends[to - 1]]);
+            lower_into(
+                &mut self.scratch,
+                &rows.columns.text[start..rows.end(to - 1)],
+            );
             self.hits.clear();
             self.hits.resize((to - from) * width, 0);
             for (w, finder) in self.words.iter().enumerate() {
                 let mut r = from;
                 for at in finder.find_iter(&self.scratch) {
                     // Records never share a hit: a word holds no separator.
-                    while rows.ends[r] <= start + at {
+                    while rows.end(r) <= start + at {
                         r += 1;
                     }
                     self.hits[(r - from) * width + w / 64] |= 1 << (w % 64);
@@ -300,7 +367,8 @@ impl Matcher {
         }
         for r in from..to {
             let text = &self.hits[(r - from) * width..][..width];
-            if self.fields_match(rows, r) && (width == 0 || self.words_match(text, rows.answers[r]))
+            if self.fields_match(rows, r)
+                && (width == 0 || self.words_match(text, rows.columns.sets[r]))
             {
                 matches.push(r as u32);
             }
@@ -326,7 +394,7 @@ impl Matcher {
             }
         }
         let text = std::mem::take(&mut self.hits);
-        let matched = self.words_match(&text, rows.answers[r]);
+        let matched = self.words_match(&text, rows.columns.sets[r]);
         self.hits = text;
         matched
     }
@@ -433,30 +501,12 @@ fn narrower(old: &Query, new: &Query) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::{Summary, answers_json};
     use crate::screening::Details;
-
-    fn summary(offset: u64, reference: &str, counterparty: &str, destination: &str) -> Summary {
-        Summary {
-            offset,
-            id: format!("id-{offset}"),
-            saved_at: jiff::Timestamp::UNIX_EPOCH,
-            date: "2025-10-20".parse().expect("date"),
-            kind: RecordKind::Screening,
-            outcome: Outcome::LicenseRequired,
-            provisional: false,
-            supersedes: None,
-            details: Details {
-                reference: reference.into(),
-                counterparty: counterparty.into(),
-                ..Details::default()
-            },
-            answers: Answers::new().with("destination", destination),
-        }
-    }
 
     fn rows() -> Rows {
         let rules = crate::rules::embedded().expect("rules");
-        let mut rows = Rows::default();
+        let mut batch = Batch::default();
         for (i, (reference, counterparty, destination)) in [
             ("PO-1", "Müller Magnete GmbH", "DE"),
             ("PO-2", "深圳稀土有限公司", "CN"),
@@ -466,11 +516,26 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            rows.push(
-                summary(i as u64, reference, counterparty, destination),
-                &rules,
-            );
+            let summary = Summary {
+                offset: i as u64,
+                id: format!("id-{i}"),
+                saved_at: jiff::Timestamp::UNIX_EPOCH,
+                date: "2025-10-20".parse().expect("date"),
+                kind: RecordKind::Screening,
+                outcome: Outcome::LicenseRequired,
+                provisional: false,
+                supersedes: None,
+                details: Details {
+                    reference: reference.into(),
+                    counterparty: counterparty.into(),
+                    ..Details::default()
+                },
+                answers: Answers::new().with("destination", destination),
+            };
+            batch.push(summary.borrowed(&answers_json(&summary.answers)));
         }
+        let mut rows = Rows::default();
+        rows.append(batch, &rules);
         rows
     }
 

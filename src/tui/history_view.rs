@@ -9,14 +9,14 @@ use jiff::civil::Date;
 
 use super::action::Action;
 use super::app::{App, Overlay, Pending, SaveState};
-use super::history_rows::{Filter, Row, Rows, STEP};
+use super::history_rows::{Batch, Filter, Row, Rows, STEP};
 use super::keys::Context;
 use super::screens::{history_detail, history_list, impact};
 use super::update::{Effect, moved, scroll_of};
 use super::widgets::scroll_view::ScrollView;
 use super::widgets::text_field::TextField;
 use crate::history::{
-    self, ChangedCase, Diff, Impact, Query, Record, RecordKind, RecordView, SkippedLine, Summary,
+    self, ChangedCase, Diff, Impact, Query, Record, RecordKind, RecordView, SkippedLine,
 };
 use crate::rules::{Outcome, RuleSet};
 use crate::screening::{Field, Screening, parse_date, validate_field};
@@ -24,7 +24,7 @@ use crate::screening::{Field, Screening, parse_date, validate_field};
 /// Lines read before the first frame: a screenful and more, fast at any file size.
 pub const FIRST_PAGE: usize = 200;
 /// Lines read between two checks for keys while the rest loads.
-pub const CHUNK: usize = 20_000;
+pub const CHUNK: usize = 10_000;
 /// Longest text the filter takes.
 const MAX_TEXT: usize = 500;
 /// Longest reason an override takes.
@@ -48,7 +48,7 @@ pub enum HistoryCommand {
 /// Lines read from the history in one go, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Chunk {
-    pub summaries: Vec<Summary>,
+    pub rows: Batch,
     pub skipped: Vec<SkippedLine>,
     /// Lines read, good or not.
     pub lines: usize,
@@ -67,9 +67,9 @@ pub struct StoredRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HistoryEvent {
     /// The history was (re)opened and its newest lines read.
-    Opened(Result<Chunk, String>),
+    Opened(Result<Box<Chunk>, String>),
     /// More lines towards the start of the file.
-    Loaded(Result<Chunk, String>),
+    Loaded(Result<Box<Chunk>, String>),
     Read(Result<Box<StoredRecord>, String>),
     /// Records were appended: their ids, or why not.
     Saved(Result<Vec<String>, String>),
@@ -513,13 +513,11 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
 fn loaded(
     view: &mut HistoryView,
     rules: &RuleSet,
-    result: Result<Chunk, String>,
+    result: Result<Box<Chunk>, String>,
 ) -> Option<Effect> {
     match result {
         Ok(chunk) => {
-            for summary in chunk.summaries {
-                view.rows.push(summary, rules);
-            }
+            view.rows.append(chunk.rows, rules);
             view.skipped.extend(chunk.skipped);
             view.lines_read += chunk.lines;
             view.complete = chunk.complete;
