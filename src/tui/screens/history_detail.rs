@@ -105,6 +105,12 @@ pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'stat
     for c in &clauses {
         lines.push(clause_row(t, p.outcome, c, "  ", cite, width));
     }
+    if clauses.is_empty() {
+        lines.push(Line::styled(
+            "  No clause of these measures bears on these answers.",
+            t.muted(),
+        ));
+    }
     lines.push(Line::default());
     lines.push(Line::styled("Why", t.heading()));
     lines.extend(why_lines(t, p, width));

@@ -26,8 +26,8 @@ const HEAD_ROWS: u16 = 2;
 /// Cases a terminal of `size` shows at once.
 pub fn page_height(size: (u16, u16)) -> usize {
     let body = areas(Rect::new(0, 0, size.0, size.1)).body;
-    // The head, the borders, the column heads and the line in words.
-    usize::from(body.height.saturating_sub(HEAD_ROWS + 4)).max(1)
+    // The head, the borders, the column heads and the two lines in words.
+    usize::from(body.height.saturating_sub(HEAD_ROWS + 5)).max(1)
 }
 
 /// The status line: what was saved, or which key screens on another date.
@@ -69,7 +69,7 @@ pub fn render(app: &App, impact: &ImpactView, frame: &mut Frame, area: Rect) -> 
     let row =
         |n: u16| Rect::new(area.x, area.y.saturating_add(n), area.width, 1).intersection(area);
     let on = impact.date.map_or_else(
-        || "each case on its own screening date".to_string(),
+        || "each case on its own date".to_string(),
         |d| format!("every case on {d}"),
     );
     frame.render_widget(
@@ -151,7 +151,7 @@ fn rows(app: &App, impact: &ImpactView, inner: Rect) -> Vec<Line<'static>> {
         ),
         t.heading(),
     )];
-    let page = usize::from(inner.height.saturating_sub(2)).max(1);
+    let page = usize::from(inner.height.saturating_sub(3)).max(1);
     let first = impact
         .selected
         .saturating_sub(page.saturating_sub(1))
@@ -187,31 +187,42 @@ fn rows(app: &App, impact: &ImpactView, inner: Rect) -> Vec<Line<'static>> {
             line
         });
     }
-    // The highlighted case in words, on the last row.
+    // The highlighted case in words, on the last rows.
     if let Some(c) = changed.get(impact.selected) {
-        let shown = lines.len();
-        let room = usize::from(inner.height).saturating_sub(shown + 1);
+        let words = in_words(app, c);
+        let room = usize::from(inner.height).saturating_sub(lines.len() + words.len());
         lines.extend(std::iter::repeat_n(Line::default(), room));
-        lines.push(clip_line(in_words(app, c), inner.width));
+        lines.extend(words.into_iter().map(|l| clip_line(l, inner.width)));
     }
     lines
 }
 
-/// "PO-7: licence -> prohibited (an officer's override stood)".
-fn in_words(app: &App, c: &ChangedCase) -> Line<'static> {
+/// "PO-7: licence -> prohibited; an officer's override stood", then the decisive clause
+/// then and now.
+fn in_words(app: &App, c: &ChangedCase) -> [Line<'static>; 2] {
     let t = app.theme;
     let overridden = if c.overridden {
         "; an officer's override stood"
     } else {
         ""
     };
-    Line::styled(
-        format!(
-            "  {}: {} -> {}{overridden}",
-            sanitize(&c.reference),
-            outcome(c.outcome_before),
-            outcome(c.outcome_after)
+    [
+        Line::styled(
+            format!(
+                "  {}: {} -> {}{overridden}",
+                sanitize(&c.reference),
+                outcome(c.outcome_before),
+                outcome(c.outcome_after)
+            ),
+            t.muted(),
         ),
-        t.muted(),
-    )
+        Line::styled(
+            format!(
+                "  Decisive clause then: {}; now: {}",
+                clause(app, &c.decided_by_before),
+                clause(app, &c.decided_by_after)
+            ),
+            t.muted(),
+        ),
+    ]
 }
