@@ -439,11 +439,13 @@ impl Filter {
         self.narrowing.is_some() || self.scanned < rows.len()
     }
 
-    /// Start over: the rows were read again.
+    /// Start over: the rows were read again (their answer sets may be numbered anew).
     pub fn reset(&mut self) {
         self.matches.clear();
         self.narrowing = None;
         self.scanned = 0;
+        self.matcher.set_hits.clear();
+        self.matcher.sets = 0;
     }
 
     /// Filter by `query` from now on. A query that can only match fewer records than the
@@ -591,6 +593,55 @@ mod tests {
         );
         assert!(run(&rows, &mut filter, "gmbhpo-2", STEP).is_empty());
         assert!(run(&rows, &mut filter, "gmbh po-2", STEP).is_empty());
+    }
+
+    #[test]
+    fn rows_read_again_are_searched_afresh() {
+        let rules = crate::rules::embedded().expect("rules");
+        let mut rows = rows();
+        let mut filter = Filter::default();
+        assert_eq!(run(&rows, &mut filter, "germany", STEP), [0]);
+        // Read again with another record first: the answer sets are numbered anew.
+        let summary = Summary {
+            answers: Answers::new().with("destination", "JP"),
+            ..rows_summary()
+        };
+        let mut batch = Batch::default();
+        batch.push(summary.borrowed(&answers_json(&summary.answers)));
+        let mut again = Rows::default();
+        again.append(batch, &rules);
+        let mut old = Batch::default();
+        for (reference, destination) in [("PO-1", "DE"), ("PO-2", "CN")] {
+            let summary = Summary {
+                details: Details {
+                    reference: reference.into(),
+                    ..Details::default()
+                },
+                answers: Answers::new().with("destination", destination),
+                ..rows_summary()
+            };
+            old.push(summary.borrowed(&answers_json(&summary.answers)));
+        }
+        again.append(old, &rules);
+        rows = again;
+        filter.reset();
+        while filter.step(&rows, STEP) {}
+        assert_eq!(filter.matches(), [1]);
+    }
+
+    fn rows_summary() -> Summary {
+        Summary {
+            offset: 0,
+            id: "id".into(),
+            saved_at: jiff::Timestamp::UNIX_EPOCH,
+            date: "2025-10-20".parse().expect("date"),
+            kind: RecordKind::Screening,
+            outcome: Outcome::LicenseRequired,
+            provisional: false,
+            supersedes: None,
+            details: Details::default(),
+            answers: Answers::new(),
+        }
     }
 
     #[test]
