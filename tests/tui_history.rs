@@ -1107,3 +1107,46 @@ fn impact_lists_what_the_rules_change_opens_a_case_and_saves_every_rescreen() {
     );
     assert!(history.verify().expect("verify").intact());
 }
+
+#[test]
+fn every_history_screen_keeps_what_matters_in_the_smallest_terminal() {
+    let small = |app: &mut App| render(app, 60, 16);
+    let app = with_officer(app());
+    let stored = fixed_record(&app, &CASES[3], Some(Outcome::CaseByCase));
+    let mut app = at_detail(app, &stored);
+    let screen = small(&mut app);
+    assert!(screen.contains("OFFICER OVERRIDE: [ ?]"), "{screen}");
+    apply(&mut app, [Action::HistoryCommand(HistoryCommand::OnDate)]);
+    let screen = small(&mut app);
+    assert!(
+        screen.contains(&format!("Date (YYYY-MM-DD): {}", tui_support::TODAY)),
+        "{screen}"
+    );
+    apply(
+        &mut app,
+        [
+            Action::Back,
+            Action::HistoryCommand(HistoryCommand::Override),
+        ],
+    );
+    let screen = small(&mut app);
+    for shown in [
+        "[XX] Export prohibited",
+        "Reason (required):",
+        "Officer (required): Settings Officer",
+    ] {
+        assert!(screen.contains(shown), "{shown}:\n{screen}");
+    }
+    apply(&mut app, [Action::Next]);
+    assert!(
+        small(&mut app).contains("A reason is required"),
+        "the problem shows beside the field"
+    );
+    redacted(|| insta::assert_snapshot!("history_override_60x16", small(&mut app)));
+    apply(&mut app, [Action::Back, Action::Back]);
+    apply(&mut app, [Action::HistoryCommand(HistoryCommand::Filter)]);
+    apply(&mut app, [Action::NextField]);
+    type_text(&mut app, "2025-10-05");
+    let screen = small(&mut app);
+    assert!(screen.contains("Since: 2025-10-05"), "{screen}");
+}

@@ -7,6 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use crate::rules::Outcome;
 use crate::text::sanitize;
@@ -17,6 +18,8 @@ use crate::tui::view::{block, popup_height};
 
 /// The text fields' labels, padded to one width.
 const LABELS: [&str; 2] = ["Reason (required):  ", "Officer (required): "];
+/// Inner rows from which everything shows.
+const ROOMY: u16 = 16;
 
 /// Returns the caret of the focused field.
 pub fn render(
@@ -30,18 +33,23 @@ pub fn render(
     let outer = block(t, "Override the outcome");
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
+    // Below this height (a 60x16 terminal) the record and the explanation give way, and a
+    // field's note shows only while it has focus or a problem.
+    let roomy = inner.height >= ROOMY;
     let mut lines = Vec::new();
-    if let Some(Ok(stored)) = &detail.stored {
-        let o = stored.record.effective_outcome();
-        lines.push(Line::from(vec![
-            Span::raw(format!("Record {}: ", stored.view.id)),
-            Span::styled(format!("{} {}", o.symbol(), o.label()), t.outcome(o)),
-        ]));
+    if roomy {
+        if let Some(Ok(stored)) = &detail.stored {
+            let o = stored.record.effective_outcome();
+            lines.push(Line::from(vec![
+                Span::raw(format!("Record {}: ", stored.view.id)),
+                Span::styled(format!("{} {}", o.symbol(), o.label()), t.outcome(o)),
+            ]));
+        }
+        lines.push(Line::styled(
+            "Saved as a new record referring to this one, filed under the officer below; the record itself never changes.",
+            t.muted(),
+        ));
     }
-    lines.push(Line::styled(
-        "Saved as a new record referring to this one, filed under the officer below; the record itself never changes.",
-        t.muted(),
-    ));
     lines.push(Line::styled(
         format!(
             "Outcome ({}/{}):",
@@ -64,10 +72,11 @@ pub fn render(
             line
         });
     }
-    lines.push(match &form.outcome_error {
-        Some(message) => Line::styled(format!("! {}", sanitize(message)), t.error()),
-        None => Line::default(),
-    });
+    match &form.outcome_error {
+        Some(message) => lines.push(Line::styled(format!("! {}", sanitize(message)), t.error())),
+        None if roomy => lines.push(Line::default()),
+        None => {}
+    }
     // Rows the wrapped lines take (popup_height counts a border on each side).
     let used = popup_height(&lines, inner.width.saturating_add(2)).saturating_sub(2);
     frame.render_widget(
@@ -76,9 +85,10 @@ pub fn render(
     );
 
     let mut caret = None;
+    let mut y = inner.y.saturating_add(used);
     for (i, label) in LABELS.into_iter().enumerate() {
-        let y = inner.y.saturating_add(used).saturating_add(2 * i as u16);
         let row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
+        y = y.saturating_add(1);
         let focused = form.focus == i && app.overlay.is_none();
         frame.render_widget(
             Paragraph::new(Span::styled(
@@ -96,10 +106,15 @@ pub fn render(
         .intersection(row);
         let field = &form.fields[i];
         caret = caret.or(field.render(frame, field_area, focused, t.input()));
-        let note_row = Rect::new(inner.x, y.saturating_add(1), inner.width, 1).intersection(inner);
         let pad = " ".repeat(label.len());
         let note = match field.error() {
-            Some(message) => Line::styled(format!("{pad}! {}", sanitize(message)), t.error()),
+            Some(message) => {
+                let message = format!("! {}", sanitize(message));
+                // Under the field while it fits, else from the left edge.
+                let fits = label.len() + message.width() <= usize::from(inner.width);
+                let indent = if fits { pad.as_str() } else { "" };
+                Line::styled(format!("{indent}{message}"), t.error())
+            }
             None if focused && i == REASON => {
                 Line::styled(format!("{pad}Why the outcome is overridden"), t.muted())
             }
@@ -107,8 +122,11 @@ pub fn render(
                 format!("{pad}Who decides it (the record is filed under this name)"),
                 t.muted(),
             ),
-            None => Line::default(),
+            None if roomy => Line::default(),
+            None => continue,
         };
+        let note_row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
+        y = y.saturating_add(1);
         frame.render_widget(Paragraph::new(note), note_row);
     }
     caret
