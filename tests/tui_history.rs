@@ -1150,3 +1150,37 @@ fn every_history_screen_keeps_what_matters_in_the_smallest_terminal() {
     let screen = small(&mut app);
     assert!(screen.contains("Since: 2025-10-05"), "{screen}");
 }
+
+#[test]
+fn a_reload_searches_the_records_read_again_afresh() {
+    let mut app = app();
+    let (_dir, history) = saved_history(&app, &CASES);
+    let mut io = opened(&mut app, &history);
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Filter),
+    );
+    type_into(&mut app, &mut io, "kenya");
+    assert_eq!(references(&app), ["ACME-REPAIR"]);
+    // Saved elsewhere meanwhile: a record with answers not seen before, now the newest.
+    let newer = Case {
+        answers: &[("stage", "mining"), ("destination", "JP")],
+        date: "2025-10-16",
+        reference: "PO-NEW",
+        counterparty: "Tokyo Magnets KK",
+    };
+    history
+        .append(
+            &[NewRecord::screening(&screening(&app, &newer))],
+            &identity(),
+        )
+        .expect("append");
+    drive(&mut app, &mut io, Action::History);
+    assert_eq!(
+        references(&app),
+        ["ACME-REPAIR"],
+        "by the answers read again"
+    );
+    assert_eq!(app.history.as_ref().expect("open").rows.len(), 6);
+}
