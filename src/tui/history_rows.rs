@@ -92,14 +92,6 @@ pub struct Batch {
 }
 
 impl Batch {
-    pub fn len(&self) -> usize {
-        self.columns.offsets.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.columns.offsets.is_empty()
-    }
-
     /// Keep a record read from the history (older than every one kept so far).
     pub fn push(&mut self, summary: SummaryRef) {
         let set = match self.seen.get(summary.answers) {

@@ -219,8 +219,8 @@ fn in_words(app: &App, c: &ChangedCase) -> [Line<'static>; 2] {
         Line::styled(
             format!(
                 "  Decisive clause then: {}; now: {}",
-                clause(app, &c.decided_by_before),
-                clause(app, &c.decided_by_after)
+                sanitize(&clause(app, &c.decided_by_before)),
+                sanitize(&clause(app, &c.decided_by_after))
             ),
             t.muted(),
         ),
