@@ -1184,3 +1184,38 @@ fn a_reload_searches_the_records_read_again_afresh() {
     );
     assert_eq!(app.history.as_ref().expect("open").rows.len(), 6);
 }
+
+#[test]
+fn a_case_rescreened_from_the_impact_view_leaves_its_list() {
+    let mut app = app();
+    let (_dir, history) = saved_history(&app, &CASES);
+    let mut io = opened(&mut app, &history);
+    drive_all(
+        &mut app,
+        &mut io,
+        [
+            Action::HistoryCommand(HistoryCommand::Impact),
+            Action::HistoryCommand(HistoryCommand::OnDate),
+        ],
+    );
+    type_into(&mut app, &mut io, "2026-12-01");
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::Next, Action::Next, Action::Save],
+    );
+    assert_eq!(app.context(), Context::HistoryDiff);
+    drive_all(&mut app, &mut io, [Action::Back, Action::Back]);
+    assert_eq!(app.context(), Context::HistoryImpact);
+    let view = app.history.as_ref().expect("open");
+    assert!(view.impact.as_ref().expect("impact").changed().is_empty());
+    drive(&mut app, &mut io, Action::Save);
+    assert_eq!(app.overlay, None, "nothing left to save, nothing asked");
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("No case changes: nothing to save")
+    );
+    let all = records(&history);
+    assert_eq!(all.len(), CASES.len() + 1);
+    assert_eq!(all[CASES.len()].record.kind, RecordKind::Rescreen);
+}
