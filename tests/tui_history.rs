@@ -205,11 +205,16 @@ fn opened(app: &mut App, history: &History) -> HistoryIo {
     io
 }
 
-/// The history view open on a history of every case.
-fn all_cases_open() -> (App, tempfile::TempDir, HistoryIo) {
+/// The history view open on a history of every case, and that history.
+fn all_cases() -> (App, tempfile::TempDir, History, HistoryIo) {
     let mut app = app();
     let (dir, history) = saved_history(&app, &CASES);
     let io = opened(&mut app, &history);
+    (app, dir, history, io)
+}
+
+fn all_cases_open() -> (App, tempfile::TempDir, HistoryIo) {
+    let (app, dir, _, io) = all_cases();
     (app, dir, io)
 }
 
@@ -1022,9 +1027,7 @@ fn real_history_detail_rescreen_and_override_append_new_records() {
 
 #[test]
 fn impact_lists_what_the_rules_change_opens_a_case_and_saves_every_rescreen() {
-    let mut app = app();
-    let (_dir, history) = saved_history(&app, &CASES);
-    let mut io = opened(&mut app, &history);
+    let (mut app, _dir, history, mut io) = all_cases();
     drive(
         &mut app,
         &mut io,
@@ -1153,9 +1156,7 @@ fn every_history_screen_keeps_what_matters_in_the_smallest_terminal() {
 
 #[test]
 fn a_reload_searches_the_records_read_again_afresh() {
-    let mut app = app();
-    let (_dir, history) = saved_history(&app, &CASES);
-    let mut io = opened(&mut app, &history);
+    let (mut app, _dir, history, mut io) = all_cases();
     drive(
         &mut app,
         &mut io,
@@ -1187,9 +1188,7 @@ fn a_reload_searches_the_records_read_again_afresh() {
 
 #[test]
 fn a_case_rescreened_from_the_impact_view_leaves_its_list() {
-    let mut app = app();
-    let (_dir, history) = saved_history(&app, &CASES);
-    let mut io = opened(&mut app, &history);
+    let (mut app, _dir, history, mut io) = all_cases();
     drive_all(
         &mut app,
         &mut io,

@@ -512,19 +512,13 @@ mod tests {
         {
             let summary = Summary {
                 offset: i as u64,
-                id: format!("id-{i}"),
-                saved_at: jiff::Timestamp::UNIX_EPOCH,
-                date: "2025-10-20".parse().expect("date"),
-                kind: RecordKind::Screening,
-                outcome: Outcome::LicenseRequired,
-                provisional: false,
-                supersedes: None,
                 details: Details {
                     reference: reference.into(),
                     counterparty: counterparty.into(),
                     ..Details::default()
                 },
                 answers: Answers::new().with("destination", destination),
+                ..rows_summary()
             };
             batch.push(summary.borrowed(&answers_json(&summary.answers)));
         }
