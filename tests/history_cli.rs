@@ -425,3 +425,67 @@ fn a_batch_killed_while_saving_counts_all_or_nothing() {
         "nothing of an unfinished batch appears later"
     );
 }
+
+#[test]
+fn an_override_is_filed_under_the_deciding_officer_never_the_original_screener() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    let id = record_id(&ok(ree(data)
+        .args(military("PO-1", "2025-12-05"))
+        .args(["--officer", "J. Roe"])));
+    let override_args = [
+        "history",
+        "override",
+        id.as_str(),
+        "--outcome",
+        "case_by_case",
+        "--reason",
+        "Licence LIC-7 granted",
+    ];
+    // Neither --officer nor an officer in the settings: refused, nothing saved.
+    let run = Run::of(ree(data).args(override_args));
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("--officer NAME"), "{}", run.stderr);
+    let run = Run::of(ree(data).args(override_args).args(["--officer", " "]));
+    assert_eq!(run.code, Some(2), "a blank officer is none: {}", run.stderr);
+    let lines = || {
+        std::fs::read_to_string(data.join("history.jsonl"))
+            .expect("history")
+            .lines()
+            .count()
+    };
+    assert_eq!(lines(), 1);
+    // The settings' officer by default; --officer over it.
+    let settings = data.join("settings.toml");
+    std::fs::write(&settings, "officer = \"K. Lee\"\n").expect("settings");
+    let out = ok(ree(data)
+        .env("REE_SCREEN_CONFIG", &settings)
+        .args(override_args));
+    assert!(out.contains("Override saved as"), "{out}");
+    ok(ree(data)
+        .env("REE_SCREEN_CONFIG", &settings)
+        .args(override_args)
+        .args(["--officer", "M. Schmidt"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(ree(data).args(["history", "list", "--format", "json"])))
+            .expect("json");
+    let officers: Vec<&str> = json
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["officer"].as_str().expect("officer"))
+        .collect();
+    assert_eq!(officers, ["M. Schmidt", "K. Lee", "J. Roe"]);
+    // `show` presents the override first-class: the outcome decided, the engine's, who.
+    let newest = json[0]["id"].as_str().expect("id");
+    let show = ok(ree(data).args(["history", "show", newest]));
+    assert!(
+        show.contains(
+            "OFFICER OVERRIDE: [ ?] Licence required, case-by-case review (the engine's: "
+        ),
+        "{show}"
+    );
+    assert!(show.contains("Officer: M. Schmidt"), "{show}");
+    assert!(show.contains("Reason: Licence LIC-7 granted"), "{show}");
+    assert!(show.contains(&format!("Supersedes: {id}")), "{show}");
+}

@@ -1,22 +1,33 @@
 //! End to end: the real binary in a pseudo-terminal saves a screening, Ctrl-R opens the
-//! history view with it listed, and Esc comes back to the determination as it was.
+//! history view with it listed, a date filter is typed, the record opens exactly as
+//! decided, a re-screen on a typed date and an override filed under the settings' officer
+//! are saved, the impact view opens, and Esc comes back to the determination as it was.
 
 mod tui_support;
 
-use tui_support::Pty;
+use tui_support::{OCTOBER_KEYS, Pty};
 
 const ENTER: &str = "\r";
 const CTRL_R: &str = "\x12";
 const ESC: &str = "\x1b";
+const TAB: &str = "\t";
 
 #[test]
-fn a_saved_screening_is_listed_after_ctrl_r() {
+fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     let data = tempfile::tempdir().expect("tempdir");
-    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
-    pty.answer_questions(["7", "1", "7"]);
+    std::fs::write(data.path().join("settings.toml"), "officer = \"K. Lee\"\n").expect("settings");
+    let settings = data.path().join("settings.toml");
+    let settings = settings.to_str().expect("path");
+    let mut pty = Pty::spawn(
+        data.path(),
+        &[("NO_COLOR", "1"), ("REE_SCREEN_CONFIG", settings)],
+    );
+    pty.answer_questions(&OCTOBER_KEYS);
     pty.send("\tPO-HIST-1\tAcme GmbH");
     pty.wait_for("Acme GmbH");
-    pty.send(&ENTER.repeat(5));
+    pty.send(&ENTER.repeat(3));
+    pty.wait_for("Review");
+    pty.send(ENTER);
     pty.wait_for("Result - Determination");
     pty.send("s");
     pty.wait_for("Saved as");
@@ -26,9 +37,49 @@ fn a_saved_screening_is_listed_after_ctrl_r() {
     let screen = pty.contents();
     assert!(screen.contains("Acme GmbH"), "{screen}");
     assert!(screen.contains("1 record "), "{screen}");
+
+    // A date filter shows whole as it is typed, and applies.
+    pty.send(&format!("/{TAB}2025-10-21"));
+    pty.wait_for("Since: 2025-10-21");
+    pty.wait_for("0 of 1 record match");
+    pty.send("\x15");
+    pty.wait_for("any   1 record   ");
     pty.send(ENTER);
-    pty.wait_for("Record as stored");
+    pty.wait_for("Enter open");
+
+    // The record, then a re-screen on a date typed over the prefilled one.
+    pty.send(ENTER);
+    pty.wait_for("Record exactly as decided");
     pty.wait_for("Reference: PO-HIST-1");
+    pty.send("d");
+    pty.wait_for("Date (YYYY-MM-DD): 2025-10-20");
+    pty.send("2026-12-01");
+    pty.wait_for("Date (YYYY-MM-DD): 2026-12-01");
+    pty.send(ENTER);
+    pty.wait_for("History - Re-screen on 2026-12-01");
+    pty.send("s");
+    pty.wait_for("(a new record)");
+
+    // The override, filed under the settings' officer.
+    pty.send(ESC);
+    pty.wait_for("Record exactly as decided");
+    pty.send("x");
+    pty.wait_for("Override the outcome");
+    assert!(
+        pty.contents().contains("Officer (required): K. Lee"),
+        "{}",
+        pty.contents()
+    );
+    pty.send(&format!("\x1b[ALicence LIC-7 granted{ENTER}"));
+    pty.wait_for("(a new record)");
+
+    // The impact view, then back to the list and the determination.
+    pty.send(ESC);
+    pty.wait_for("Record exactly as decided");
+    pty.send(ESC);
+    pty.wait_for("Saved screenings, newest first");
+    pty.send("i");
+    pty.wait_for("current case(s) change");
     pty.send(ESC);
     pty.wait_for("Saved screenings, newest first");
     pty.send(ESC);
@@ -36,4 +87,16 @@ fn a_saved_screening_is_listed_after_ctrl_r() {
     assert!(pty.contents().contains("Saved as"), "{}", pty.contents());
     pty.send("q");
     pty.drain();
+
+    let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    let lines: Vec<&str> = history.lines().collect();
+    assert_eq!(lines.len(), 3, "{history}");
+    assert!(lines[1].contains("\"kind\":\"rescreen\""), "{}", lines[1]);
+    assert!(lines[2].contains("\"kind\":\"override\""), "{}", lines[2]);
+    assert!(lines[2].contains("\"officer\":\"K. Lee\""), "{}", lines[2]);
+    assert!(
+        lines[2].contains("\"reason\":\"Licence LIC-7 granted\""),
+        "{}",
+        lines[2]
+    );
 }

@@ -14,9 +14,12 @@ use super::screen::outcome_arg;
 use super::{Format, date_arg};
 use crate::context::Context;
 use crate::exit::{USAGE as EXIT_USAGE, fail};
-use crate::history::{self, History, NewRecord, Query, RecordKind, Stored, Summary, export};
+use crate::history::{
+    self, History, NewRecord, Query, RecordKind, RecordView, Stored, Summary, export,
+};
 use crate::report;
-use crate::rules::{Outcome, RuleSet};
+use crate::rules::Outcome;
+use crate::screening::{Field, validate_field};
 use crate::text::sanitize;
 
 #[derive(Debug, Subcommand)]
@@ -79,7 +82,8 @@ pub enum HistoryCommand {
         /// Why (required).
         #[arg(long)]
         reason: String,
-        /// Who decides the override (default: the original record's officer).
+        /// The officer who decides the override, filed as the new record's officer
+        /// (default: the settings' officer; required when the settings name none).
         #[arg(long)]
         officer: Option<String>,
     },
@@ -309,43 +313,9 @@ fn find(history: &History, id: &str) -> Result<Stored, (String, u8)> {
     })
 }
 
-/// The rule set a record was decided under, else the current one with a note saying so.
-fn rules_of(
-    ctx: &Context,
-    history: &History,
-    stored: &Stored,
-) -> (Option<RuleSet>, Option<String>) {
-    let sha = stored.record.rule_set_sha256();
-    match history.snapshot(sha) {
-        Ok(Some(rules)) => (Some(rules), None),
-        Ok(None) if sha.is_empty() => (
-            None,
-            Some(format!(
-                "clause texts below are from the rules in use ({} {})",
-                sanitize(&ctx.rules.id),
-                sanitize(&ctx.rules.version)
-            )),
-        ),
-        Ok(None) => (
-            None,
-            Some(format!(
-                "the rule set it was decided under (sha256 {sha}) is not kept here: clause texts below are from the rules in use ({} {})",
-                sanitize(&ctx.rules.id),
-                sanitize(&ctx.rules.version)
-            )),
-        ),
-        Err(e) => (
-            None,
-            Some(format!("{e}: clause texts below are from the rules in use")),
-        ),
-    }
-}
-
 fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult {
     let stored = find(history, id)?;
     let r = &stored.record;
-    let (kept, note) = rules_of(ctx, history, &stored);
-    let rules = kept.as_ref().unwrap_or(&ctx.rules);
     match format {
         Format::Json => println!(
             "{:#}",
@@ -367,50 +337,17 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
             })
         ),
         Format::Text => {
-            println!(
-                "Record {} (line {}), saved {} by ree-screen {}",
-                sanitize(&r.id),
-                stored.line,
-                r.saved_at,
-                sanitize(&r.program_version)
-            );
-            if r.schema == 1 {
-                println!("Saved by: not recorded (schema 1)");
-            } else {
-                println!("Saved by: {}", sanitize(&r.identity.describe()));
-            }
-            println!("Kind: {}", r.kind.label());
-            if let Some(original) = &r.supersedes {
-                println!("Supersedes: {}", sanitize(original));
-            }
-            if let Some(outcome) = r.override_outcome {
-                println!("OFFICER OVERRIDE: {} {}", outcome.symbol(), outcome.label());
-            }
-            if let Some(reason) = &r.reason {
-                println!("Reason: {}", sanitize(reason));
-            }
-            println!("Hash: {}", sanitize(&stored.hash));
-            let details = &r.screening.details;
-            for (label, value) in [
-                ("Reference", &details.reference),
-                ("Counterparty", &details.counterparty),
-                ("Officer", &details.officer),
-                ("Notes", &details.notes),
-            ] {
-                if !value.is_empty() {
-                    println!("{label}: {}", sanitize(value));
-                }
-            }
-            if let Some(n) = r.rebuilt.note().or(note) {
-                println!("Note: {}", sanitize(&n));
+            let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
+            let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            for line in view.header() {
+                println!("{}: {}", line.part.label(), line.value);
             }
             println!("As decided then:");
             println!();
             print!(
                 "{}",
-                crate::text::sanitize_lines(&report::of(
-                    rules,
-                    &r.screening.determination,
+                crate::text::sanitize_lines(&report::text(
+                    &view.presentation,
                     report::Detail::Concise
                 ))
             );
@@ -576,11 +513,21 @@ fn override_cmd(
             EXIT_USAGE,
         ));
     }
+    // Never the original screener's name: the override is the deciding officer's.
+    let officer = officer
+        .map(str::trim)
+        .or(Some(ctx.settings.officer.trim()))
+        .filter(|o| !o.is_empty())
+        .ok_or_else(|| {
+            (
+                "an override is filed under the officer who decides it: give --officer NAME, or set `officer` in the settings (`ree-screen config path` shows where)".to_string(),
+                EXIT_USAGE,
+            )
+        })?;
+    validate_field(Field::Officer, officer).map_err(|m| (m, EXIT_USAGE))?;
     let stored = find(history, id)?;
     let mut screening = stored.record.screening.clone();
-    if let Some(officer) = officer {
-        screening.details.officer = officer.to_string();
-    }
+    screening.details.officer = officer.to_string();
     let new = NewRecord {
         screening: &screening,
         kind: RecordKind::Override,
@@ -638,10 +585,7 @@ fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool)
         );
     }
     if save_them && !found.changed.is_empty() {
-        let reason = format!(
-            "impact of rule set {} {} (sha256 {})",
-            rules.id, rules.version, rules.compiled.sha256
-        );
+        let reason = history::impact_reason(rules);
         let new: Vec<NewRecord> = found
             .changed
             .iter()

@@ -12,11 +12,12 @@ use serde::Serialize;
 use super::lines::Item;
 use super::query::{Query, Summary};
 use super::record::Record;
-use super::snapshot::Snapshots;
+use super::record_view::{RecordView, rules_for};
 use super::store::{BadLine, History, HistoryError, Stored};
 use crate::engine::Role;
 use crate::report;
 use crate::rules::RuleSet;
+use crate::screening::Field;
 use crate::text::{neutralise_formula, sanitize};
 
 /// What every export states about the history it came from.
@@ -114,17 +115,6 @@ pub fn each_matching(
     failed.map_or(Ok(count), Err)
 }
 
-/// The rule set a record was decided under, else the current one: for labels and texts.
-fn rules_for<'a>(
-    snapshots: &mut Snapshots,
-    record: &Record,
-    current: &'a RuleSet,
-    kept: &'a mut Option<std::sync::Arc<RuleSet>>,
-) -> &'a RuleSet {
-    *kept = snapshots.rules_of(record);
-    kept.as_deref().unwrap_or(current)
-}
-
 fn clause_list(rules: &RuleSet, record: &Record) -> String {
     record
         .screening
@@ -218,10 +208,10 @@ pub fn csv(
         .from_writer(out);
     w.write_record(CSV_HEADER).map_err(|e| e.to_string())?;
     let mut snapshots = history.snapshots();
-    let mut kept = None;
     let exported = each_matching(history, query, |stored| {
         let r = &stored.record;
-        let rules = rules_for(&mut snapshots, r, current, &mut kept);
+        let (kept, _) = rules_for(&mut snapshots, r, current);
+        let rules = kept.as_deref().unwrap_or(current);
         let d = &r.screening.determination;
         let det = &r.screening.details;
         let row = [
@@ -344,10 +334,10 @@ pub fn markdown(
     )
     .map_err(io)?;
     let mut snapshots = history.snapshots();
-    let mut kept = None;
     let exported = each_matching(history, query, |stored| {
         let r = &stored.record;
-        let rules = rules_for(&mut snapshots, r, current, &mut kept);
+        let (kept, _) = rules_for(&mut snapshots, r, current);
+        let rules = kept.as_deref().unwrap_or(current);
         let d = &r.screening.determination;
         let outcome = r.effective_outcome();
         writeln!(
@@ -377,52 +367,38 @@ pub fn markdown(
     })?;
     writeln!(out, "\nRecords in this export: {exported}").map_err(io)?;
     each_matching(history, query, |stored| {
-        let mut record = stored.record.clone();
-        snapshots.rebuild(&mut record, Some(current));
-        let rules = rules_for(&mut snapshots, &record, current, &mut kept);
-        write!(out, "{}", section(rules, stored, &record)).map_err(io)
+        let mut stored = stored.clone();
+        snapshots.rebuild(&mut stored.record, Some(current));
+        let (kept, note) = rules_for(&mut snapshots, &stored.record, current);
+        let view = RecordView::new(&stored, kept.as_deref().unwrap_or(current), note);
+        write!(out, "{}", section(&view)).map_err(io)
     })?;
     Ok(exported)
 }
 
-/// One record's section of the Markdown report.
-fn section(rules: &RuleSet, stored: &Stored, r: &Record) -> String {
-    let d = &r.screening.determination;
-    let reference = sanitize(&r.screening.details.reference);
+/// One record's section of the Markdown report: its header as a list (an override in
+/// bold), then its report as decided.
+fn section(view: &RecordView) -> String {
+    let reference = view
+        .fields
+        .iter()
+        .find(|(field, _)| *field == Field::Reference)
+        .map_or("(no reference)", |(_, value)| value.as_str());
     let mut text = format!(
-        "\n## {} - {} - {}\n\n- Saved: {} ({}) by {}, record hash `{}`\n",
-        sanitize(&r.id),
-        d.date,
-        if reference.is_empty() {
-            "(no reference)"
-        } else {
-            &reference
-        },
-        r.saved_at,
-        r.kind.label(),
-        sanitize(&r.identity.describe()),
-        stored.hash
+        "\n## {} - {} - {}\n\n",
+        view.id, view.presentation.date, reference
     );
-    if let Some(original) = &r.supersedes {
-        text.push_str(&format!("- Supersedes: {}\n", sanitize(original)));
-    }
-    if let Some(outcome) = r.override_outcome {
-        text.push_str(&format!(
-            "- **Officer override: {} {}** (engine: {})\n",
-            outcome.symbol(),
-            outcome.label(),
-            d.outcome.label()
-        ));
-    }
-    if let Some(reason) = &r.reason {
-        text.push_str(&format!("- Reason: {}\n", sanitize(reason)));
-    }
-    if let Some(note) = r.rebuilt.note() {
-        text.push_str(&format!("- Note: {}\n", sanitize(&note)));
+    for line in view.header() {
+        let item = format!("{}: {}", line.part.label(), line.value);
+        if line.part.emphasis() {
+            text.push_str(&format!("- **{item}**\n"));
+        } else {
+            text.push_str(&format!("- {item}\n"));
+        }
     }
     text.push_str("\n```text\n");
     text.push_str(
-        &crate::text::sanitize_lines(&report::of(rules, d, report::Detail::Concise))
+        &crate::text::sanitize_lines(&report::text(&view.presentation, report::Detail::Concise))
             .replace("```", "'''"),
     );
     text.push_str("```\n");

@@ -17,8 +17,9 @@ use crate::screening::Screening;
 /// One case whose outcome or decisive clause changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangedCase {
-    /// The current record of the case.
+    /// The current record of the case, and where its line starts.
     pub id: String,
+    pub offset: u64,
     pub reference: String,
     pub counterparty: String,
     /// The outcome that stands now (an officer's override, else the engine's).
@@ -38,6 +39,14 @@ pub struct Impact {
     /// Current records screened again.
     pub cases: usize,
     pub changed: Vec<ChangedCase>,
+}
+
+/// The reason a re-screen saved from an impact run gives: the rule set it was screened under.
+pub fn impact_reason(rules: &RuleSet) -> String {
+    format!(
+        "impact of rule set {} {} (sha256 {})",
+        rules.id, rules.version, rules.compiled.sha256
+    )
 }
 
 /// Screen the current record of every case again under `rules`, on `date` or, when None, on
@@ -80,6 +89,7 @@ pub fn impact(
             if changed {
                 impact.changed.push(ChangedCase {
                     id: r.id.clone(),
+                    offset: stored.offset,
                     reference: r.screening.details.reference.clone(),
                     counterparty: r.screening.details.counterparty.clone(),
                     outcome_before: before.0,

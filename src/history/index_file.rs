@@ -9,6 +9,7 @@
 //! (or one a crash cut short, until acknowledged) is never indexed. Updates hold a lock on
 //! the index; it is created like the history (0600, or 0660 in a team directory).
 
+use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -16,13 +17,14 @@ use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use serde::{Deserialize, Serialize};
 
 use super::lines::{Item, RevLine, ReverseLines, Walk};
-use super::query::Summary;
+use super::query::{Summary, SummaryRef};
 use super::record::{LineProblem, link_of};
 use super::store::{History, HistoryError, Sharing, io_error};
 
 pub const INDEX_FILE: &str = "history.idx";
 
-const HEADER: &[u8] = b"ree-screen history index 1\n";
+/// Version 2: summaries carry the answers rather than a lower-cased search text.
+const HEADER: &[u8] = b"ree-screen history index 2\n";
 
 /// One history line, as indexed.
 #[derive(Debug, Serialize, Deserialize)]
@@ -197,6 +199,13 @@ impl Entries {
 
     /// The next entry towards the oldest; None at the header.
     pub fn next_entry(&mut self) -> io::Result<Option<Entry>> {
+        self.next_line()?
+            .map(|line| serde_json::from_slice(&line).map_err(damaged))
+            .transpose()
+    }
+
+    /// The next entry's line, unparsed; None at the header.
+    pub fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
         let Some((offset, _, line)) = self.lines.next_line()? else {
             return Ok(None);
         };
@@ -204,12 +213,76 @@ impl Entries {
             return Ok(None);
         }
         match line {
-            RevLine::Text(text) => serde_json::from_slice(&text)
-                .map(Some)
-                .map_err(io::Error::other),
-            RevLine::TooLong(_) => Err(io::Error::other("the history index is damaged")),
+            RevLine::Text(text) => Ok(Some(text)),
+            RevLine::TooLong(_) => Err(damaged("a line too long")),
         }
     }
+}
+
+fn damaged(why: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("the history index is damaged ({why})"))
+}
+
+/// An entry as [`summary_of`] reads it: its summary's fields borrowed from the line.
+#[derive(Deserialize)]
+struct EntryRef<'a> {
+    #[serde(default, borrow)]
+    s: Option<SummaryFields<'a>>,
+    #[serde(default)]
+    bad: Option<(u64, LineProblem)>,
+}
+
+/// The fields of a [`Summary`] a store of summaries keeps (the others are skipped unread).
+#[derive(Deserialize)]
+struct SummaryFields<'a> {
+    offset: u64,
+    date: jiff::civil::Date,
+    #[serde(default)]
+    kind: super::record::RecordKind,
+    outcome: crate::rules::Outcome,
+    #[serde(default)]
+    provisional: bool,
+    #[serde(borrow)]
+    details: DetailsRef<'a>,
+    #[serde(borrow)]
+    answers: &'a serde_json::value::RawValue,
+}
+
+#[derive(Deserialize)]
+struct DetailsRef<'a> {
+    #[serde(default, borrow)]
+    reference: Cow<'a, str>,
+    #[serde(default, borrow)]
+    counterparty: Cow<'a, str>,
+    #[serde(default, borrow)]
+    officer: Cow<'a, str>,
+    #[serde(default, borrow)]
+    notes: Cow<'a, str>,
+}
+
+/// An entry's summary borrowed from its line (None for a record of a batch a crash cut
+/// short), or the unusable history line it stands for; an error when the entry itself does
+/// not read (the index is damaged).
+pub(crate) fn summary_of(
+    line: &[u8],
+) -> io::Result<Result<Option<SummaryRef<'_>>, (u64, LineProblem)>> {
+    let entry: EntryRef = serde_json::from_slice(line).map_err(damaged)?;
+    Ok(match (entry.s, entry.bad) {
+        (Some(s), _) => Ok(Some(SummaryRef {
+            offset: s.offset,
+            date: s.date,
+            kind: s.kind,
+            outcome: s.outcome,
+            provisional: s.provisional,
+            reference: s.details.reference,
+            counterparty: s.details.counterparty,
+            officer: s.details.officer,
+            notes: s.details.notes,
+            answers: s.answers.get(),
+        })),
+        (None, Some(bad)) => Err(bad),
+        (None, None) => Ok(None),
+    })
 }
 
 #[cfg(test)]

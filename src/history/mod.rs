@@ -9,20 +9,24 @@ mod index_file;
 mod lines;
 mod query;
 mod record;
+mod record_view;
 mod rescreen;
 mod snapshot;
 mod store;
 mod v1;
 
-pub use impact::{ChangedCase, Impact, impact};
+pub use impact::{ChangedCase, Impact, impact, impact_reason};
 pub use index_file::INDEX_FILE;
 pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
-pub use query::{Index, PreparedQuery, Query, SkippedLine, Summary, newest_matching};
+pub use query::{
+    Index, PreparedQuery, Query, SkippedLine, Summary, SummaryRef, answers_json, newest_matching,
+};
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
     RecordKind, SCHEMA_VERSION, StoredClause, StoredDuty, chain_hash, check_link, decode,
     decode_record, link_of,
 };
+pub use record_view::{HeaderLine, Overridden, Part, RecordView, rules_for};
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
 pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
 pub use store::{

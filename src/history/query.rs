@@ -3,6 +3,8 @@
 //! A filter's words are looked for in a line's raw bytes before the line is parsed, so a
 //! search over a large history parses only the lines that can match.
 
+use std::borrow::Cow;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -30,8 +32,9 @@ pub struct Summary {
     pub provisional: bool,
     pub supersedes: Option<String>,
     pub details: Details,
-    /// Lower-cased reference, counterparty, officer, notes and answers, for filtering.
-    haystack: String,
+    /// The answers as stored (question id to option id), which filters search too.
+    #[serde(default)]
+    pub answers: Answers,
 }
 
 impl Summary {
@@ -47,8 +50,8 @@ impl Summary {
             outcome: record.effective_outcome(),
             provisional: s.determination.provisional,
             supersedes: record.supersedes.clone(),
-            haystack: haystack(&s.details, &s.determination.answers),
             details: s.details.clone(),
+            answers: s.determination.answers.clone(),
         }
     }
 
@@ -100,7 +103,6 @@ impl Summary {
         };
         Ok(Summary {
             offset,
-            haystack: haystack(&r.details, &r.answers),
             id: r.id,
             saved_at: r.saved_at,
             date: d.date,
@@ -109,6 +111,7 @@ impl Summary {
             provisional: d.provisional,
             supersedes: r.supersedes,
             details: r.details,
+            answers: r.answers,
         })
     }
 }
@@ -192,10 +195,12 @@ impl PreparedQuery<'_> {
         q.outcome.is_none_or(|o| s.outcome == o)
             && q.since.is_none_or(|d| s.date >= d)
             && q.until.is_none_or(|d| s.date <= d)
-            && self
-                .words
-                .iter()
-                .all(|word| word.find(s.haystack.as_bytes()).is_some())
+            && (self.words.is_empty() || {
+                let haystack = haystack(&s.details, &s.answers);
+                self.words
+                    .iter()
+                    .all(|word| word.find(haystack.as_bytes()).is_some())
+            })
     }
 
     /// Whether a raw history line may match: false only when some word is certainly not
@@ -221,12 +226,52 @@ pub struct SkippedLine {
     pub problem: LineProblem,
 }
 
+/// A summary borrowed from the line it was read from: what a compact store of summaries
+/// keeps (the history view's), read without allocating per record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryRef<'a> {
+    pub offset: u64,
+    pub date: Date,
+    pub kind: RecordKind,
+    pub outcome: Outcome,
+    pub provisional: bool,
+    pub reference: Cow<'a, str>,
+    pub counterparty: Cow<'a, str>,
+    pub officer: Cow<'a, str>,
+    pub notes: Cow<'a, str>,
+    /// The answers as compact JSON, keys in order (`{"destination":"DE",...}`): the same
+    /// text for the same answers, so a store can tell sets apart without parsing them.
+    pub answers: &'a str,
+}
+
+impl Summary {
+    /// This summary borrowed, its answers as `answers_json` (see [`answers_json`]).
+    pub fn borrowed<'a>(&'a self, answers_json: &'a str) -> SummaryRef<'a> {
+        SummaryRef {
+            offset: self.offset,
+            date: self.date,
+            kind: self.kind,
+            outcome: self.outcome,
+            provisional: self.provisional,
+            reference: Cow::Borrowed(&self.details.reference),
+            counterparty: Cow::Borrowed(&self.details.counterparty),
+            officer: Cow::Borrowed(&self.details.officer),
+            notes: Cow::Borrowed(&self.details.notes),
+            answers: answers_json,
+        }
+    }
+}
+
+/// Answers as the JSON text a [`SummaryRef`] carries.
+pub fn answers_json(answers: &Answers) -> String {
+    serde_json::to_string(answers).unwrap_or_default()
+}
+
 /// Summaries of a history, newest first, loaded in chunks: from the derived index beside
 /// the history (`index_file.rs`, brought up to date on opening), or, when it cannot be
 /// written, from the end of the history itself. Records of a batch a crash cut short, and
 /// bytes a later record acknowledged, are left out.
 pub struct Index {
-    pub summaries: Vec<Summary>,
     pub skipped: Vec<SkippedLine>,
     lines: Option<Source>,
     lines_seen: usize,
@@ -257,7 +302,6 @@ impl Index {
             Err(_) => history.newest_first()?.map(Source::History),
         };
         Ok(Index {
-            summaries: Vec::new(),
             skipped: Vec::new(),
             lines,
             lines_seen: 0,
@@ -269,29 +313,36 @@ impl Index {
         self.lines.is_none()
     }
 
-    /// Read up to `max` more lines towards the start of the file; returns how many were read.
-    pub fn load(&mut self, max: usize) -> std::io::Result<usize> {
+    /// Read up to `max` more lines towards the start of the file, handing each record's
+    /// summary to `each`; returns how many lines were read.
+    pub fn load(
+        &mut self,
+        max: usize,
+        mut each: impl FnMut(SummaryRef<'_>),
+    ) -> std::io::Result<usize> {
         let Some(lines) = self.lines.as_mut() else {
             return Ok(0);
         };
         let mut read = 0;
         while read < max {
             let found = match lines {
-                Source::Indexed(entries) => {
-                    entries
-                        .next_entry()?
-                        .map(|entry| match (entry.s, entry.bad) {
-                            (Some(summary), _) => Ok(Some(summary)),
-                            (None, Some((offset, problem))) => Err((offset, problem)),
-                            (None, None) => Ok(None),
-                        })
-                }
+                Source::Indexed(entries) => match entries.next_line()? {
+                    None => None,
+                    Some(line) => Some(match super::index_file::summary_of(&line)? {
+                        Ok(Some(summary)) => {
+                            each(summary);
+                            Ok(())
+                        }
+                        Ok(None) => Ok(()),
+                        Err(bad) => Err(bad),
+                    }),
+                },
                 Source::History(newest) => newest.next_item()?.map(|item| match item {
                     RevItem::Record { offset, line, .. } => Summary::from_line(offset, &line)
-                        .map(Some)
+                        .map(|s| each(s.borrowed(&answers_json(&s.answers))))
                         .map_err(|p| (offset, p)),
                     RevItem::Bad { offset, problem } => Err((offset, problem)),
-                    RevItem::Dropped { .. } => Ok(None),
+                    RevItem::Dropped { .. } => Ok(()),
                 }),
             };
             let Some(found) = found else {
@@ -300,14 +351,12 @@ impl Index {
             };
             read += 1;
             self.lines_seen += 1;
-            match found {
-                Ok(Some(summary)) => self.summaries.push(summary),
-                Ok(None) => {}
-                Err((offset, problem)) => self.skipped.push(SkippedLine {
+            if let Err((offset, problem)) = found {
+                self.skipped.push(SkippedLine {
                     offset,
                     from_end: self.lines_seen,
                     problem,
-                }),
+                });
             }
         }
         Ok(read)
@@ -317,20 +366,6 @@ impl Index {
     pub fn line_number(&self, skipped: &SkippedLine) -> Option<usize> {
         self.complete()
             .then(|| self.lines_seen + 1 - skipped.from_end)
-    }
-
-    /// Positions in `summaries` (newest first) of the records that match.
-    pub fn filter(&self, query: &Query) -> Vec<usize> {
-        if query.is_empty() {
-            return (0..self.summaries.len()).collect();
-        }
-        let prepared = query.prepare();
-        self.summaries
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| prepared.matches(s))
-            .map(|(i, _)| i)
-            .collect()
     }
 }
 

@@ -66,6 +66,8 @@ pub enum Skip {
 pub enum Pending {
     Quit,
     New,
+    /// Saving every re-screen the impact view lists.
+    SaveImpact,
 }
 
 /// Drafts from earlier sessions, offered for resume, one highlighted.

@@ -1,28 +1,36 @@
-//! The history view inside the workbench: saved records newest first with an incremental
-//! filter, one record exactly as stored, a re-screen beside it, and an officer's override.
-//! State and pure transitions only: reading and saving are `HistoryEffect`s that
-//! `history_io` carries out, and their results come back as `HistoryEvent`s.
+//! The history view inside the workbench: saved records newest first with a filter that
+//! keeps up with a million records, one record exactly as decided, a re-screen beside it,
+//! an officer's override, and the impact of the rules in use on every case. State and pure
+//! transitions only: reading and saving are `HistoryEffect`s that `history_io` carries out,
+//! and their results come back as `HistoryEvent`s. The records and their filter live in
+//! `history_rows`; each screen draws in its own module under `screens/`.
 
 use jiff::civil::Date;
-use tui_input::{Input, InputRequest};
 
 use super::action::Action;
-use super::app::{App, SaveState};
+use super::app::{App, Overlay, Pending, SaveState};
+use super::history_rows::{Batch, Filter, Row, Rows, STEP};
 use super::keys::Context;
-use super::screens::{history_detail, history_list, rescreen_diff};
-use super::update::{Effect, request};
-use crate::history::{self, Diff, Query, Record, RecordKind, SkippedLine, Summary};
-use crate::report;
+use super::screens::{history_detail, history_list, impact};
+use super::update::{Effect, moved, scroll_of};
+use super::widgets::scroll_view::ScrollView;
+use super::widgets::text_field::TextField;
+use crate::history::{
+    self, ChangedCase, Diff, Impact, Query, Record, RecordKind, RecordView, SkippedLine,
+};
 use crate::rules::{Outcome, RuleSet};
-use crate::screening::{Screening, parse_date};
-use crate::text::sanitize;
+use crate::screening::{Field, Screening, parse_date, validate_field};
 
 /// Lines read before the first frame: a screenful and more, fast at any file size.
 pub const FIRST_PAGE: usize = 200;
 /// Lines read between two checks for keys while the rest loads.
-pub const CHUNK: usize = 20_000;
-/// Longest text the filter and the override reason take.
+pub const CHUNK: usize = 10_000;
+/// Longest text the filter takes.
 const MAX_TEXT: usize = 500;
+/// Longest reason an override takes.
+const MAX_REASON: usize = 2000;
+/// A date field: ten characters, YYYY-MM-DD.
+const DATE_CHARS: usize = 10;
 
 /// Commands only the history view has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,14 +39,16 @@ pub enum HistoryCommand {
     CycleOutcome,
     ClearFilter,
     Rescreen,
-    RescreenOn,
+    /// Re-screen (or work the impact out) on a date the officer types.
+    OnDate,
     Override,
+    Impact,
 }
 
 /// Lines read from the history in one go, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Chunk {
-    pub summaries: Vec<Summary>,
+    pub rows: Batch,
     pub skipped: Vec<SkippedLine>,
     /// Lines read, good or not.
     pub lines: usize,
@@ -46,23 +56,27 @@ pub struct Chunk {
     pub complete: bool,
 }
 
-/// A record as read from its line, with the hash that line carries.
+/// A record as read from its line, and as every front end presents it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRecord {
     pub record: Record,
-    pub hash: String,
+    pub view: RecordView,
 }
 
 /// What the runtime did with the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HistoryEvent {
     /// The history was (re)opened and its newest lines read.
-    Opened(Result<Chunk, String>),
+    Opened(Result<Box<Chunk>, String>),
     /// More lines towards the start of the file.
-    Loaded(Result<Chunk, String>),
+    Loaded(Result<Box<Chunk>, String>),
     Read(Result<Box<StoredRecord>, String>),
-    /// A re-screen or override was appended: its id, or why not.
-    Saved(Result<String, String>),
+    /// Records were appended: their ids, or why not.
+    Saved(Result<Vec<String>, String>),
+    /// The impact of the rules in use was worked out.
+    Impact(Result<Box<Impact>, String>),
+    /// No key is waiting: go on filtering.
+    Idle,
 }
 
 /// A new record to append: a re-screen or an override of `supersedes`.
@@ -86,7 +100,11 @@ pub enum HistoryEffect {
     Close,
     /// Read the record whose line starts at this byte offset.
     Read(u64),
-    Save(Box<SaveRequest>),
+    /// Append these records in one save.
+    Save(Vec<SaveRequest>),
+    /// Screen every case's current record again under the rules in use, on this date or
+    /// (None) on each case's own screening date.
+    Impact(Option<Date>),
 }
 
 /// The filter bar's fields, in order.
@@ -107,6 +125,13 @@ impl FilterField {
             FilterField::Until => "Until",
         }
     }
+
+    fn limit(self) -> usize {
+        match self {
+            FilterField::Text => MAX_TEXT,
+            FilterField::Since | FilterField::Until => DATE_CHARS,
+        }
+    }
 }
 
 /// Which part of the history view is on screen.
@@ -114,6 +139,8 @@ pub enum Screen {
     List,
     Filter,
     Detail(Box<Detail>),
+    /// The impact of the rules in use (`HistoryView::impact`).
+    Impact,
 }
 
 /// One record, and what the officer is doing with it.
@@ -121,21 +148,20 @@ pub struct Detail {
     pub offset: u64,
     /// None while the record is being read.
     pub stored: Option<Result<StoredRecord, String>>,
-    /// The record's header and report, made once.
-    pub text: String,
-    pub scroll: u16,
+    pub scroll: ScrollView,
     pub pane: Pane,
+    /// Opened from the impact view: Esc goes back there.
+    pub from_impact: bool,
+    /// The impact case it shows, whose re-screen opens with it.
+    pub case: Option<usize>,
 }
 
 pub enum Pane {
     Record,
     /// Typing the date to re-screen on.
-    Date {
-        input: Input,
-        error: Option<String>,
-    },
+    Date(TextField),
     Rescreen(Box<Rescreened>),
-    Override(OverrideForm),
+    Override(Box<OverrideForm>),
 }
 
 /// A record's answers screened again, beside what was decided then.
@@ -145,57 +171,140 @@ pub struct Rescreened {
     pub date: Date,
     pub screening: Screening,
     pub diff: Diff,
-    pub scroll: u16,
+    pub scroll: ScrollView,
     pub saved: SaveState,
 }
+
+impl Rescreened {
+    fn of(rules: &RuleSet, record: &Record, screening: Screening) -> Rescreened {
+        Rescreened {
+            then: record.screening.determination.date,
+            date: screening.determination.date,
+            diff: history::diff(rules, &record.screening, &screening),
+            screening,
+            scroll: ScrollView::default(),
+            saved: SaveState::Unsaved,
+        }
+    }
+}
+
+/// The override form's text fields, in tab order.
+pub const REASON: usize = 0;
+pub const OFFICER: usize = 1;
 
 pub struct OverrideForm {
     /// Position in `Outcome::ALL`.
     pub choice: usize,
-    pub reason: Input,
-    pub error: Option<String>,
+    /// The reason and the deciding officer (`REASON`, `OFFICER`).
+    pub fields: [TextField; 2],
+    pub focus: usize,
+    /// Why the outcome chosen cannot be saved (it is the one that stands).
+    pub outcome_error: Option<String>,
     pub saved: SaveState,
+}
+
+impl OverrideForm {
+    /// The outcome that stands highlighted, the officer from the settings (the officer who
+    /// decides now, not the one who screened), the reason focused.
+    fn new(standing: Outcome, officer: &str) -> OverrideForm {
+        let mut fields = [
+            TextField::new("", MAX_REASON),
+            TextField::new(officer, Field::Officer.max_chars()),
+        ];
+        fields[REASON].focus();
+        OverrideForm {
+            choice: Outcome::ALL
+                .iter()
+                .position(|o| *o == standing)
+                .unwrap_or(0),
+            fields,
+            focus: REASON,
+            outcome_error: None,
+            saved: SaveState::Unsaved,
+        }
+    }
+
+    fn focus(&mut self, to: usize) {
+        self.fields[self.focus].blur();
+        self.focus = to;
+        self.fields[to].focus();
+    }
+}
+
+/// What the rules in use change, case by case.
+pub struct ImpactView {
+    /// The date every case is screened on; None: each case's own screening date.
+    pub date: Option<Date>,
+    /// None while it is being worked out.
+    pub result: Option<Result<Impact, String>>,
+    pub selected: usize,
+    /// Typing another date.
+    pub asking: Option<TextField>,
+    pub saved: SaveState,
+}
+
+impl ImpactView {
+    fn new(date: Option<Date>) -> ImpactView {
+        ImpactView {
+            date,
+            result: None,
+            selected: 0,
+            asking: None,
+            saved: SaveState::Unsaved,
+        }
+    }
+
+    /// The cases that change, once worked out.
+    pub fn changed(&self) -> &[ChangedCase] {
+        match &self.result {
+            Some(Ok(impact)) => &impact.changed,
+            _ => &[],
+        }
+    }
 }
 
 pub struct HistoryView {
     /// Every readable record read so far, newest first.
-    pub summaries: Vec<Summary>,
+    pub rows: Rows,
+    pub filter: Filter,
     pub skipped: Vec<SkippedLine>,
     /// Lines read so far, good or not.
     pub lines_read: usize,
     pub complete: bool,
     /// Why the history could not be (fully) read.
     pub failure: Option<String>,
-    pub query: Query,
-    /// One input per `FilterField::ALL`.
-    pub filter_inputs: [Input; 3],
-    pub filter_errors: [Option<String>; 3],
+    /// One field per `FilterField::ALL`.
+    pub fields: [TextField; 3],
     pub filter_focus: usize,
-    /// Positions in `summaries` of the records the query matches, ascending (newest first).
-    pub matches: Vec<usize>,
-    /// Position in `matches` of the highlighted row.
+    pub outcome: Option<Outcome>,
+    /// Position in the matches of the highlighted row.
     pub selected: usize,
-    /// Position in `matches` of the first row shown.
+    /// Position in the matches of the first row shown.
     pub top: usize,
+    /// The record the highlight is on, so it stays there while the filter works.
+    anchor: Option<u32>,
     pub screen: Screen,
+    /// The impact view, kept while a case opened from it is shown.
+    pub impact: Option<Box<ImpactView>>,
 }
 
 impl HistoryView {
     fn new() -> HistoryView {
         HistoryView {
-            summaries: Vec::new(),
+            rows: Rows::default(),
+            filter: Filter::default(),
             skipped: Vec::new(),
             lines_read: 0,
             complete: false,
             failure: None,
-            query: Query::default(),
-            filter_inputs: Default::default(),
-            filter_errors: Default::default(),
+            fields: FilterField::ALL.map(|f| TextField::new("", f.limit())),
             filter_focus: 0,
-            matches: Vec::new(),
+            outcome: None,
             selected: 0,
             top: 0,
+            anchor: None,
             screen: Screen::List,
+            impact: None,
         }
     }
 
@@ -205,9 +314,13 @@ impl HistoryView {
             Screen::Filter => Context::HistoryFilter,
             Screen::Detail(detail) => match detail.pane {
                 Pane::Record => Context::HistoryDetail,
-                Pane::Date { .. } => Context::HistoryDate,
+                Pane::Date(_) => Context::HistoryDate,
                 Pane::Rescreen(_) => Context::HistoryDiff,
                 Pane::Override(_) => Context::HistoryOverride,
+            },
+            Screen::Impact => match self.impact.as_ref().and_then(|i| i.asking.as_ref()) {
+                Some(_) => Context::HistoryImpactDate,
+                None => Context::HistoryImpact,
             },
         }
     }
@@ -216,11 +329,17 @@ impl HistoryView {
         match &self.screen {
             Screen::List | Screen::Filter => "History".into(),
             Screen::Detail(detail) => match &detail.pane {
-                Pane::Record | Pane::Date { .. } => "History - Record".into(),
+                Pane::Record | Pane::Date(_) => "History - Record".into(),
                 Pane::Rescreen(r) => format!("History - Re-screen on {}", r.date),
                 Pane::Override(_) => "History - Override".into(),
             },
+            Screen::Impact => "History - Impact of the rules in use".into(),
         }
+    }
+
+    /// Whether the filter has records left to check (the runtime sends `Idle` for them).
+    pub fn busy(&self) -> bool {
+        self.filter.busy(&self.rows)
     }
 
     /// The 1-based line numbers of the skipped lines, known once the whole file is read.
@@ -236,67 +355,54 @@ impl HistoryView {
         })
     }
 
-    pub fn selected_summary(&self) -> Option<&Summary> {
-        self.matches
-            .get(self.selected)
-            .and_then(|i| self.summaries.get(*i))
+    pub fn selected_row(&self) -> Option<Row<'_>> {
+        let i = *self.filter.matches().get(self.selected)?;
+        self.rows.get(i as usize)
     }
 
-    /// Apply a changed query. Text that only grew narrows the current matches (every word of
-    /// the old text is inside a word of the new one); any other change filters everything.
-    fn set_query(&mut self, query: Query) {
-        if query == self.query {
+    /// The query the filter bar and the outcome filter describe; a date that does not
+    /// parse is not applied (its field says so).
+    pub fn query(&self) -> Query {
+        let date = |field: FilterField| parse_date(self.fields[field as usize].value().trim()).ok();
+        Query {
+            text: self.fields[FilterField::Text as usize].value().to_string(),
+            outcome: self.outcome,
+            since: date(FilterField::Since),
+            until: date(FilterField::Until),
+        }
+    }
+
+    /// Filter by what the bar says now: the first step at once, the rest while no key waits.
+    fn apply_query(&mut self) {
+        let query = self.query();
+        if query == *self.filter.query() {
             return;
         }
-        let keep = self.matches.get(self.selected).copied();
-        let narrows = query.outcome == self.query.outcome
-            && query.since == self.query.since
-            && query.until == self.query.until
-            && query
-                .text
-                .to_lowercase()
-                .starts_with(&self.query.text.to_lowercase());
-        self.query = query;
-        if narrows {
-            let summaries = &self.summaries;
-            let query = self.query.prepare();
-            self.matches.retain(|i| query.matches(&summaries[*i]));
-        } else {
-            self.matches = self.filter_from(0);
-        }
-        self.selected = keep.map_or(0, |k| match self.matches.binary_search(&k) {
-            Ok(p) | Err(p) => p,
-        });
-        self.clamp_selection();
+        self.anchor = self
+            .filter
+            .matches()
+            .get(self.selected)
+            .copied()
+            .or(self.anchor);
+        self.filter.set_query(query);
+        self.work();
     }
 
-    /// Positions from `start` on that match the query.
-    fn filter_from(&self, start: usize) -> Vec<usize> {
-        let all = self.query.is_empty();
-        let query = self.query.prepare();
-        (start..self.summaries.len())
-            .filter(|i| all || query.matches(&self.summaries[*i]))
-            .collect()
-    }
-
-    fn take_chunk(&mut self, chunk: Chunk) {
-        let start = self.summaries.len();
-        self.summaries.extend(chunk.summaries);
-        self.skipped.extend(chunk.skipped);
-        self.lines_read += chunk.lines;
-        self.complete = chunk.complete;
-        let fresh = self.filter_from(start);
-        self.matches.extend(fresh);
-    }
-
-    fn clamp_selection(&mut self) {
-        self.selected = self.selected.min(self.matches.len().saturating_sub(1));
+    /// One step of the filter, the highlight kept on its record (or where it was).
+    fn work(&mut self) {
+        self.filter.step(&self.rows, STEP);
+        let matches = self.filter.matches();
+        self.selected = self
+            .anchor
+            .map_or(0, |a| matches.partition_point(|&m| m < a))
+            .min(matches.len().saturating_sub(1));
     }
 
     /// Move the highlight and keep it on screen.
     fn select(&mut self, position: usize, page: usize) {
-        self.selected = position;
-        self.clamp_selection();
+        let matches = self.filter.matches();
+        self.selected = position.min(matches.len().saturating_sub(1));
+        self.anchor = matches.get(self.selected).copied();
         let page = page.max(1);
         if self.selected < self.top {
             self.top = self.selected;
@@ -305,39 +411,33 @@ impl HistoryView {
         }
     }
 
-    /// The query the filter bar describes; a date that does not parse is not applied.
-    fn query_from_inputs(&self) -> Query {
-        let date = |field: FilterField| parse_date(self.filter_input(field).value()).ok();
-        Query {
-            text: self.filter_input(FilterField::Text).value().to_string(),
-            outcome: self.query.outcome,
-            since: date(FilterField::Since),
-            until: date(FilterField::Until),
-        }
+    fn focus_filter(&mut self, to: usize) {
+        self.fields[self.filter_focus].blur();
+        self.filter_focus = to;
+        self.fields[to].focus();
     }
 
-    pub fn filter_input(&self, field: FilterField) -> &Input {
-        &self.filter_inputs[field as usize]
-    }
-
-    /// Check a date field when focus leaves it; an empty one is no bound.
+    /// Check a date field (an empty one is no bound) and show its problem beside it.
     fn check_filter(&mut self, field: FilterField) -> bool {
-        let value = self.filter_input(field).value().trim().to_string();
+        let value = self.fields[field as usize].value().trim().to_string();
+        let parsed = |f: FilterField| parse_date(self.fields[f as usize].value().trim()).ok();
         let message = match field {
             FilterField::Text => None,
             _ if value.is_empty() => None,
             _ => parse_date(&value)
                 .err()
-                .map(|e| format!("{}: {e} (not applied)", field.label())),
-        };
-        let message = message.or_else(|| match (self.query.since, self.query.until) {
-            (Some(since), Some(until)) if field == FilterField::Until && until < since => {
-                Some("Until is before Since: nothing can match".into())
-            }
-            _ => None,
-        });
+                .map(|e| format!("{e} (not applied)")),
+        }
+        .or_else(
+            || match (parsed(FilterField::Since), parsed(FilterField::Until)) {
+                (Some(since), Some(until)) if field == FilterField::Until && until < since => {
+                    Some("Until is before Since: nothing can match".into())
+                }
+                _ => None,
+            },
+        );
         let valid = message.is_none();
-        self.filter_errors[field as usize] = message;
+        self.fields[field as usize].set_error(message);
         valid
     }
 }
@@ -362,55 +462,66 @@ fn next_outcome(current: Option<Outcome>) -> Option<Outcome> {
 
 /// The results of the runtime's history IO.
 pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
+    let rules = &app.rules;
     let view = app.history.as_mut()?;
     match event {
         HistoryEvent::Opened(result) => {
-            let query = view.query.clone();
-            view.summaries.clear();
+            view.rows.clear();
+            view.filter.reset();
             view.skipped.clear();
-            view.matches.clear();
             view.lines_read = 0;
             view.selected = 0;
             view.top = 0;
+            view.anchor = None;
             view.failure = None;
-            view.query = query;
-            loaded(view, result)
+            loaded(view, rules, result)
         }
-        HistoryEvent::Loaded(result) => loaded(view, result),
-        HistoryEvent::Read(result) => {
-            if let Screen::Detail(detail) = &mut view.screen {
-                detail.text = match &result {
-                    Ok(stored) => record_text(&app.rules, stored),
-                    Err(message) => format!("Cannot read this record: {}", sanitize(message)),
-                };
-                detail.stored = Some(result.map(|b| *b));
-            }
+        HistoryEvent::Loaded(result) => loaded(view, rules, result),
+        HistoryEvent::Idle => {
+            view.work();
             None
         }
-        HistoryEvent::Saved(result) => {
+        HistoryEvent::Read(result) => {
             let Screen::Detail(detail) = &mut view.screen else {
                 return None;
             };
-            let saved = match &mut detail.pane {
-                Pane::Rescreen(r) => &mut r.saved,
-                Pane::Override(o) => &mut o.saved,
-                _ => return None,
-            };
-            let reload = result.is_ok();
-            *saved = match result {
-                Ok(id) => SaveState::Saved(id),
-                Err(message) => SaveState::Failed(message),
-            };
-            reload.then_some(Effect::History(HistoryEffect::Open))
+            detail.stored = Some(result.map(|b| *b));
+            // A case opened from the impact view shows its re-screen at once.
+            let case = detail
+                .case
+                .and_then(|i| view.impact.as_ref()?.changed().get(i));
+            if let (Some(case), Some(Ok(stored))) = (case, &detail.stored) {
+                detail.pane = Pane::Rescreen(Box::new(Rescreened::of(
+                    rules,
+                    &stored.record,
+                    case.rescreen.clone(),
+                )));
+            }
+            None
+        }
+        HistoryEvent::Saved(result) => saved(view, result),
+        HistoryEvent::Impact(result) => {
+            if let Some(impact) = view.impact.as_mut() {
+                impact.result = Some(result.map(|b| *b));
+                impact.selected = 0;
+            }
+            None
         }
     }
 }
 
-fn loaded(view: &mut HistoryView, result: Result<Chunk, String>) -> Option<Effect> {
+fn loaded(
+    view: &mut HistoryView,
+    rules: &RuleSet,
+    result: Result<Box<Chunk>, String>,
+) -> Option<Effect> {
     match result {
         Ok(chunk) => {
-            view.take_chunk(chunk);
-            view.clamp_selection();
+            view.rows.append(chunk.rows, rules);
+            view.skipped.extend(chunk.skipped);
+            view.lines_read += chunk.lines;
+            view.complete = chunk.complete;
+            view.work();
             (!view.complete).then_some(Effect::History(HistoryEffect::LoadMore))
         }
         Err(message) => {
@@ -420,62 +531,67 @@ fn loaded(view: &mut HistoryView, result: Result<Chunk, String>) -> Option<Effec
     }
 }
 
-/// The record's header (kind, what it supersedes, reason, override, hash) and its report as
-/// decided then.
-fn record_text(rules: &RuleSet, stored: &StoredRecord) -> String {
-    let r = &stored.record;
-    let mut out = format!(
-        "Record {}, saved {} by ree-screen {}\nKind: {}\n",
-        sanitize(&r.id),
-        r.saved_at,
-        sanitize(&r.program_version),
-        r.kind.label()
-    );
-    if let Some(original) = &r.supersedes {
-        out.push_str(&format!("Supersedes: {}\n", sanitize(original)));
+/// A save came back: show it where it was asked for, and read the history again so the new
+/// records show.
+fn saved(view: &mut HistoryView, result: Result<Vec<String>, String>) -> Option<Effect> {
+    let reload = result.is_ok();
+    match &mut view.screen {
+        Screen::Detail(detail) => {
+            let state = match &mut detail.pane {
+                Pane::Rescreen(r) => &mut r.saved,
+                Pane::Override(o) => &mut o.saved,
+                _ => return None,
+            };
+            *state = match result {
+                Ok(ids) => SaveState::Saved(ids.join(", ")),
+                Err(message) => SaveState::Failed(message),
+            };
+            // A case re-screened on its own leaves the impact list, so saving all of them
+            // later does not save it twice.
+            if reload
+                && let (Some(i), Some(impact)) = (detail.case.take(), view.impact.as_mut())
+                && let Some(Ok(found)) = impact.result.as_mut()
+                && i < found.changed.len()
+            {
+                found.changed.remove(i);
+                impact.selected = impact.selected.min(found.changed.len().saturating_sub(1));
+            }
+        }
+        Screen::Impact => {
+            let impact = view.impact.as_mut()?;
+            impact.saved = match result {
+                Ok(ids) => SaveState::Saved(ids.len().to_string()),
+                Err(message) => SaveState::Failed(message),
+            };
+        }
+        Screen::List | Screen::Filter => return None,
     }
-    if let Some(outcome) = r.override_outcome {
-        out.push_str(&format!(
-            "OFFICER OVERRIDE: {} {}\n",
-            outcome.symbol(),
-            outcome.label()
-        ));
-    }
-    if let Some(reason) = &r.reason {
-        out.push_str(&format!("Reason: {}\n", sanitize(reason)));
-    }
-    out.push_str(&format!("Saved by: {}\n", r.identity.describe()));
-    out.push_str(&format!("Hash: {}\n\n", sanitize(&stored.hash)));
-    out.push_str(&report::of(
-        rules,
-        &r.screening.determination,
-        report::Detail::Concise,
-    ));
-    out
+    reload.then_some(Effect::History(HistoryEffect::Open))
 }
 
 /// Keys and commands while the history view is open (overlays are handled before).
 pub fn update(app: &mut App, action: Action) -> Option<Effect> {
+    let view = app.history.as_mut()?;
     if action == Action::History {
-        let view = app.history.as_mut()?;
         view.screen = Screen::List;
+        view.impact = None;
         return Some(Effect::History(HistoryEffect::Open));
     }
-    let view = app.history.as_mut()?;
-    match &mut view.screen {
+    match &view.screen {
         Screen::List => on_list(app, action),
         Screen::Filter => {
             on_filter(view, action);
             None
         }
         Screen::Detail(_) => on_detail(app, action),
+        Screen::Impact => on_impact(app, action),
     }
 }
 
 fn on_list(app: &mut App, action: Action) -> Option<Effect> {
     let page = history_list::page_height(app.size);
     let view = app.history.as_mut()?;
-    let last = view.matches.len().saturating_sub(1);
+    let last = view.filter.matches().len().saturating_sub(1);
     match action {
         Action::Up => view.select(view.selected.saturating_sub(1), page),
         Action::Down => view.select(view.selected + 1, page),
@@ -484,30 +600,26 @@ fn on_list(app: &mut App, action: Action) -> Option<Effect> {
         Action::Top => view.select(0, page),
         Action::Bottom => view.select(last, page),
         Action::Next => {
-            let offset = view.selected_summary()?.offset;
-            view.screen = Screen::Detail(Box::new(Detail {
-                offset,
-                stored: None,
-                text: "Reading the record...".into(),
-                scroll: 0,
-                pane: Pane::Record,
-            }));
-            return Some(Effect::History(HistoryEffect::Read(offset)));
+            let offset = view.selected_row()?.offset;
+            return Some(open_detail(view, offset, None));
         }
-        Action::HistoryCommand(HistoryCommand::Filter) => view.screen = Screen::Filter,
+        Action::HistoryCommand(HistoryCommand::Filter) => {
+            view.screen = Screen::Filter;
+            view.fields[view.filter_focus].focus();
+        }
         Action::HistoryCommand(HistoryCommand::CycleOutcome) => {
-            let query = Query {
-                outcome: next_outcome(view.query.outcome),
-                ..view.query.clone()
-            };
-            view.set_query(query);
-            view.select(view.selected, page);
+            view.outcome = next_outcome(view.outcome);
+            view.apply_query();
         }
         Action::HistoryCommand(HistoryCommand::ClearFilter) => {
-            view.filter_inputs = Default::default();
-            view.filter_errors = Default::default();
-            view.set_query(Query::default());
-            view.select(view.selected, page);
+            view.fields = FilterField::ALL.map(|f| TextField::new("", f.limit()));
+            view.outcome = None;
+            view.apply_query();
+        }
+        Action::HistoryCommand(HistoryCommand::Impact) => {
+            view.impact = Some(Box::new(ImpactView::new(None)));
+            view.screen = Screen::Impact;
+            return Some(Effect::History(HistoryEffect::Impact(None)));
         }
         Action::Back => {
             app.history = None;
@@ -518,22 +630,34 @@ fn on_list(app: &mut App, action: Action) -> Option<Effect> {
     None
 }
 
+fn open_detail(view: &mut HistoryView, offset: u64, case: Option<usize>) -> Effect {
+    view.screen = Screen::Detail(Box::new(Detail {
+        offset,
+        stored: None,
+        scroll: ScrollView::default(),
+        pane: Pane::Record,
+        from_impact: case.is_some(),
+        case,
+    }));
+    Effect::History(HistoryEffect::Read(offset))
+}
+
 fn on_filter(view: &mut HistoryView, action: Action) {
     let field = FilterField::ALL[view.filter_focus];
     let count = FilterField::ALL.len();
-    match &action {
-        Action::Type(c) => type_into(&mut view.filter_inputs[view.filter_focus], &c.to_string()),
-        Action::Paste(text) => type_into(&mut view.filter_inputs[view.filter_focus], text),
+    match action {
+        Action::Type(c) => view.fields[view.filter_focus].insert(&c.to_string()),
+        Action::Paste(text) => view.fields[view.filter_focus].insert(&text),
         Action::Edit(edit) => {
-            view.filter_inputs[view.filter_focus].handle(request(*edit));
+            view.fields[view.filter_focus].edit(edit);
         }
         Action::NextField => {
             view.check_filter(field);
-            view.filter_focus = (view.filter_focus + 1) % count;
+            view.focus_filter((view.filter_focus + 1) % count);
         }
         Action::PrevField => {
             view.check_filter(field);
-            view.filter_focus = (view.filter_focus + count - 1) % count;
+            view.focus_filter((view.filter_focus + count - 1) % count);
         }
         Action::Next => {
             // Enter leaves only when the dates are valid; Esc always leaves.
@@ -543,200 +667,197 @@ fn on_filter(view: &mut HistoryView, action: Action) {
                 .map(|f| f as usize)
                 .min();
             match invalid {
-                Some(i) => view.filter_focus = i,
-                None => view.screen = Screen::List,
+                Some(i) => view.focus_filter(i),
+                None => {
+                    view.fields[view.filter_focus].blur();
+                    view.screen = Screen::List;
+                }
             }
         }
         Action::Back => {
             view.check_filter(field);
+            view.fields[view.filter_focus].blur();
             view.screen = Screen::List;
         }
         _ => return,
     }
-    if matches!(action, Action::Type(_) | Action::Paste(_) | Action::Edit(_)) {
-        // An error clears as soon as the field is fixed; a new one shows on leaving.
-        if field == FilterField::Text
-            || view.filter_input(field).value().is_empty()
-            || parse_date(view.filter_input(field).value()).is_ok()
-        {
-            view.filter_errors[field as usize] = None;
-        }
-    }
-    let query = view.query_from_inputs();
-    view.set_query(query);
-    view.top = view.top.min(view.selected);
+    view.apply_query();
 }
 
-/// Type or paste into a one-line input: control characters become spaces, and text past
-/// the limit is dropped.
-fn type_into(input: &mut Input, text: &str) {
-    let room = MAX_TEXT.saturating_sub(input.value().chars().count());
-    for c in text.chars().take(room) {
-        input.handle(InputRequest::InsertChar(if c.is_control() {
-            ' '
-        } else {
-            c
-        }));
+/// A date field prefilled with `date` and selected, so typing replaces it.
+fn date_field(date: Option<Date>) -> TextField {
+    let mut field = TextField::new(&date.map(|d| d.to_string()).unwrap_or_default(), DATE_CHARS);
+    field.focus();
+    field
+}
+
+/// Type into a text field, or edit it; whether the action was one of those.
+fn edit_field(field: &mut TextField, action: &Action) -> bool {
+    match action {
+        Action::Type(c) => field.insert(&c.to_string()),
+        Action::Paste(text) => field.insert(text),
+        Action::Edit(edit) => {
+            field.edit(*edit);
+        }
+        _ => return false,
     }
+    true
 }
 
 fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
-    let (today, size) = (app.today, app.size);
+    let (today, size, theme) = (app.today, app.size, app.theme);
+    let (rules, officer, notice) = (&app.rules, &app.defaults.officer, &mut app.notice);
     let view = app.history.as_mut()?;
     let Screen::Detail(detail) = &mut view.screen else {
         return None;
     };
-    let record = detail.stored.as_ref().and_then(|s| s.as_ref().ok());
-    match &mut detail.pane {
-        Pane::Record => {
-            let max = history_detail::max_scroll(&detail.text, size);
-            match action {
-                Action::Back => view.screen = Screen::List,
-                Action::HistoryCommand(HistoryCommand::Rescreen) => {
-                    let record = record?.record.clone();
-                    detail.pane = rescreen(&app.rules, &record, today);
-                }
-                Action::HistoryCommand(HistoryCommand::RescreenOn) if record.is_some() => {
-                    detail.pane = Pane::Date {
-                        input: Input::new(today.to_string()),
-                        error: None,
-                    };
-                }
-                Action::HistoryCommand(HistoryCommand::Override) => {
-                    let outcome = record?.record.effective_outcome();
-                    detail.pane = Pane::Override(OverrideForm {
-                        choice: Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(0),
-                        reason: Input::default(),
-                        error: None,
-                        saved: SaveState::Unsaved,
-                    });
-                }
-                other => detail.scroll = scrolled(detail.scroll, max, size, &other),
-            }
-            None
+    if matches!(detail.pane, Pane::Record | Pane::Rescreen(_))
+        && let Some(how) = scroll_of(&action)
+    {
+        let (lines, page) = history_detail::extent(theme, detail, size);
+        match &mut detail.pane {
+            Pane::Rescreen(r) => r.scroll.scroll(how, lines, page),
+            _ => detail.scroll.scroll(how, lines, page),
         }
-        Pane::Date { input, error } => {
-            match &action {
-                Action::Type(c) => type_into(input, &c.to_string()),
-                Action::Paste(text) => type_into(input, text),
-                Action::Edit(edit) => {
-                    input.handle(request(*edit));
-                }
+        return None;
+    }
+    let record = detail
+        .stored
+        .as_ref()
+        .and_then(|s| s.as_ref().ok())
+        .map(|s| &s.record);
+    match &mut detail.pane {
+        Pane::Record => match action {
+            Action::Back => {
+                view.screen = if detail.from_impact {
+                    Screen::Impact
+                } else {
+                    Screen::List
+                };
+            }
+            Action::HistoryCommand(HistoryCommand::Rescreen) => {
+                let (screening, _) = history::rescreen(rules, record?, today);
+                detail.pane = Pane::Rescreen(Box::new(Rescreened::of(rules, record?, screening)));
+            }
+            Action::HistoryCommand(HistoryCommand::OnDate) if record.is_some() => {
+                detail.pane = Pane::Date(date_field(Some(today)));
+            }
+            Action::HistoryCommand(HistoryCommand::Override) => {
+                let standing = record?.effective_outcome();
+                detail.pane = Pane::Override(Box::new(OverrideForm::new(standing, officer)));
+            }
+            _ => {}
+        },
+        Pane::Date(field) => {
+            if edit_field(field, &action) {
+                return None;
+            }
+            match action {
                 Action::Back => detail.pane = Pane::Record,
-                Action::Next => match parse_date(input.value()) {
+                Action::Next => match parse_date(field.value().trim()) {
                     Ok(date) => {
-                        let record = record?.record.clone();
-                        detail.pane = rescreen(&app.rules, &record, date);
-                        return None;
+                        let (screening, _) = history::rescreen(rules, record?, date);
+                        detail.pane =
+                            Pane::Rescreen(Box::new(Rescreened::of(rules, record?, screening)));
                     }
-                    Err(message) => *error = Some(message),
+                    Err(message) => field.set_error(Some(message)),
                 },
                 _ => {}
             }
-            if let (Pane::Date { error, input }, Action::Type(_) | Action::Edit(_)) =
-                (&mut detail.pane, &action)
-                && parse_date(input.value()).is_ok()
-            {
-                *error = None;
-            }
-            None
         }
-        Pane::Rescreen(rescreened) => {
-            let max = rescreen_diff::max_scroll(rescreened, size);
-            match action {
-                Action::Back => detail.pane = Pane::Record,
-                Action::HistoryCommand(HistoryCommand::RescreenOn) => {
-                    detail.pane = Pane::Date {
-                        input: Input::new(rescreened.date.to_string()),
-                        error: None,
-                    };
-                }
-                Action::Save => {
-                    let supersedes = record?.record.id.clone();
-                    return save(
-                        &mut rescreened.saved,
-                        &mut app.notice,
-                        SaveRequest {
-                            screening: rescreened.screening.clone(),
-                            kind: RecordKind::Rescreen,
-                            supersedes,
-                            reason: "re-screen".into(),
-                            override_outcome: None,
-                        },
-                    );
-                }
-                other => rescreened.scroll = scrolled(rescreened.scroll, max, size, &other),
+        Pane::Rescreen(rescreened) => match action {
+            Action::Back => detail.pane = Pane::Record,
+            Action::HistoryCommand(HistoryCommand::OnDate) => {
+                detail.pane = Pane::Date(date_field(Some(rescreened.date)));
             }
-            None
-        }
-        Pane::Override(form) => match action {
-            Action::Back => {
-                detail.pane = Pane::Record;
-                None
+            Action::Save => {
+                let request = SaveRequest {
+                    screening: rescreened.screening.clone(),
+                    kind: RecordKind::Rescreen,
+                    supersedes: record?.id.clone(),
+                    reason: "re-screen".into(),
+                    override_outcome: None,
+                };
+                return save(&mut rescreened.saved, notice, vec![request]);
             }
-            Action::Up => {
-                form.choice = form.choice.saturating_sub(1);
-                form.error = None;
-                None
-            }
-            Action::Down => {
-                form.choice = (form.choice + 1).min(Outcome::ALL.len() - 1);
-                form.error = None;
-                None
-            }
-            Action::Type(c) => {
-                type_into(&mut form.reason, &c.to_string());
-                form.error = None;
-                None
-            }
-            Action::Paste(text) => {
-                type_into(&mut form.reason, &text);
-                form.error = None;
-                None
-            }
-            Action::Edit(edit) => {
-                form.reason.handle(request(edit));
-                None
-            }
-            Action::Next => {
-                let reason = form.reason.value().trim().to_string();
-                if reason.is_empty() {
-                    form.error =
-                        Some("A reason is required: say why the outcome is overridden".into());
-                    return None;
-                }
-                let record = &record?.record;
-                let outcome = Outcome::ALL.get(form.choice).copied()?;
-                if outcome == record.effective_outcome() {
-                    form.error = Some(format!(
-                        "{} {} already stands: choose another outcome",
-                        outcome.symbol(),
-                        outcome.label()
-                    ));
-                    return None;
-                }
-                save(
-                    &mut form.saved,
-                    &mut app.notice,
-                    SaveRequest {
-                        screening: record.screening.clone(),
-                        kind: RecordKind::Override,
-                        supersedes: record.id.clone(),
-                        reason,
-                        override_outcome: Some(outcome),
-                    },
-                )
-            }
-            _ => None,
+            _ => {}
         },
+        Pane::Override(_) if action == Action::Back => detail.pane = Pane::Record,
+        Pane::Override(form) => return on_override(form, record?, notice, action),
     }
+    None
 }
 
-/// Ask the runtime to append a record, unless it is already saved or being saved.
+fn on_override(
+    form: &mut OverrideForm,
+    record: &Record,
+    notice: &mut Option<String>,
+    action: Action,
+) -> Option<Effect> {
+    if edit_field(&mut form.fields[form.focus], &action) {
+        return None;
+    }
+    let last = Outcome::ALL.len() - 1;
+    match action {
+        Action::Up => {
+            form.choice = form.choice.saturating_sub(1);
+            form.outcome_error = None;
+        }
+        Action::Down => {
+            form.choice = (form.choice + 1).min(last);
+            form.outcome_error = None;
+        }
+        Action::NextField | Action::PrevField => form.focus(1 - form.focus),
+        Action::Next => {
+            let reason = form.fields[REASON].value().trim().to_string();
+            let officer = form.fields[OFFICER].value().trim().to_string();
+            if reason.is_empty() {
+                form.fields[REASON].set_error(Some(
+                    "A reason is required: say why the outcome is overridden".into(),
+                ));
+                form.focus(REASON);
+                return None;
+            }
+            let officer_problem = if officer.is_empty() {
+                Some("The officer who decides the override is required".to_string())
+            } else {
+                validate_field(Field::Officer, &officer).err()
+            };
+            if let Some(message) = officer_problem {
+                form.fields[OFFICER].set_error(Some(message));
+                form.focus(OFFICER);
+                return None;
+            }
+            let outcome = Outcome::ALL.get(form.choice).copied()?;
+            if outcome == record.effective_outcome() {
+                form.outcome_error = Some(format!(
+                    "{} {} already stands: choose another outcome",
+                    outcome.symbol(),
+                    outcome.label()
+                ));
+                return None;
+            }
+            let mut screening = record.screening.clone();
+            screening.details.officer = officer;
+            let request = SaveRequest {
+                screening,
+                kind: RecordKind::Override,
+                supersedes: record.id.clone(),
+                reason,
+                override_outcome: Some(outcome),
+            };
+            return save(&mut form.saved, notice, vec![request]);
+        }
+        _ => {}
+    }
+    None
+}
+
+/// Ask the runtime to append records, unless they are already saved or being saved.
 fn save(
     state: &mut SaveState,
     notice: &mut Option<String>,
-    request: SaveRequest,
+    requests: Vec<SaveRequest>,
 ) -> Option<Effect> {
     match state {
         SaveState::Saved(id) => {
@@ -746,33 +867,108 @@ fn save(
         SaveState::Saving => None,
         SaveState::Unsaved | SaveState::Failed(_) => {
             *state = SaveState::Saving;
-            Some(Effect::History(HistoryEffect::Save(Box::new(request))))
+            Some(Effect::History(HistoryEffect::Save(requests)))
         }
     }
 }
 
-fn rescreen(rules: &RuleSet, record: &Record, date: Date) -> Pane {
-    let (screening, diff) = history::rescreen(rules, record, date);
-    Pane::Rescreen(Box::new(Rescreened {
-        then: record.screening.determination.date,
-        date,
-        screening,
-        diff,
-        scroll: 0,
-        saved: SaveState::Unsaved,
-    }))
+fn on_impact(app: &mut App, action: Action) -> Option<Effect> {
+    let page = impact::page_height(app.size);
+    let notice = &mut app.notice;
+    let view = app.history.as_mut()?;
+    let impact = view.impact.as_mut()?;
+    if let Some(field) = &mut impact.asking {
+        if edit_field(field, &action) {
+            return None;
+        }
+        match action {
+            Action::Back => impact.asking = None,
+            Action::Next => {
+                let text = field.value().trim();
+                let date = if text.is_empty() {
+                    None
+                } else {
+                    match parse_date(text) {
+                        Ok(date) => Some(date),
+                        Err(message) => {
+                            field.set_error(Some(message));
+                            return None;
+                        }
+                    }
+                };
+                **impact = ImpactView::new(date);
+                return Some(Effect::History(HistoryEffect::Impact(date)));
+            }
+            _ => {}
+        }
+        return None;
+    }
+    let count = impact.changed().len();
+    match action {
+        Action::HistoryCommand(HistoryCommand::OnDate) => {
+            impact.asking = Some(date_field(impact.date));
+        }
+        Action::Next => {
+            let offset = impact.changed().get(impact.selected)?.offset;
+            let case = impact.selected;
+            return Some(open_detail(view, offset, Some(case)));
+        }
+        Action::Save => match (&impact.result, &impact.saved) {
+            (None, _) | (_, SaveState::Saving) => {}
+            (_, SaveState::Saved(n)) => {
+                *notice = Some(format!("Already saved: {n} re-screen(s)"));
+            }
+            (Some(Err(_)), _) => {}
+            (Some(Ok(_)), _) if count == 0 => {
+                *notice = Some("No case changes: nothing to save".into());
+            }
+            (Some(Ok(_)), _) => app.overlay = Some(Overlay::Confirm(Pending::SaveImpact)),
+        },
+        Action::Back => {
+            view.impact = None;
+            view.screen = Screen::List;
+        }
+        // Paging moves by what the list shows.
+        Action::PageUp => impact.selected = impact.selected.saturating_sub(page),
+        Action::PageDown => {
+            impact.selected = (impact.selected + page).min(count.saturating_sub(1));
+        }
+        other => {
+            if let Some(at) = moved(impact.selected, count, &other) {
+                impact.selected = at;
+            }
+        }
+    }
+    None
 }
 
-/// A scroll position after a scrolling action, within `0..=max`.
-fn scrolled(scroll: u16, max: u16, size: (u16, u16), action: &Action) -> u16 {
-    let page = history_detail::page_height(size).max(1);
-    match action {
-        Action::Up => scroll.saturating_sub(1),
-        Action::Down => scroll.saturating_add(1).min(max),
-        Action::PageUp => scroll.saturating_sub(page),
-        Action::PageDown => scroll.saturating_add(page).min(max),
-        Action::Top => 0,
-        Action::Bottom => max,
-        _ => scroll,
-    }
+/// The officer confirmed: save every re-screen of the impact as a new record superseding
+/// its case's current one, in one save.
+pub fn save_impact(app: &mut App) -> Option<Effect> {
+    let reason = history::impact_reason(&app.rules);
+    let impact = app.history.as_mut()?.impact.as_mut()?;
+    let requests = impact
+        .changed()
+        .iter()
+        .map(|c| SaveRequest {
+            screening: c.rescreen.clone(),
+            kind: RecordKind::Rescreen,
+            supersedes: c.id.clone(),
+            reason: reason.clone(),
+            override_outcome: None,
+        })
+        .collect();
+    save(&mut impact.saved, &mut app.notice, requests)
+}
+
+/// The question the confirmation asks before saving the impact's re-screens.
+pub fn save_impact_question(app: &App) -> String {
+    let count = app
+        .history
+        .as_ref()
+        .and_then(|h| h.impact.as_ref())
+        .map_or(0, |i| i.changed().len());
+    format!(
+        "Save {count} re-screen(s) as new records, each superseding its case's current record? The records already saved stay as they are."
+    )
 }

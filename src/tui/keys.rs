@@ -35,8 +35,12 @@ pub enum Context {
     HistoryDate,
     /// A re-screen beside the stored record.
     HistoryDiff,
-    /// Choosing an override outcome and typing its reason.
+    /// Choosing an override outcome and typing its reason and officer.
     HistoryOverride,
+    /// The cases whose outcome or decisive clause the rules in use (or a date) change.
+    HistoryImpact,
+    /// Typing the date to work the impact out on.
+    HistoryImpactDate,
 }
 
 impl Context {
@@ -49,6 +53,7 @@ impl Context {
                 | Context::HistoryFilter
                 | Context::HistoryDate
                 | Context::HistoryOverride
+                | Context::HistoryImpactDate
         )
     }
 }
@@ -246,8 +251,9 @@ pub struct Command {
 }
 
 use Context::{
-    Confirm, Form, Help, HistoryDate, HistoryDetail, HistoryDiff, HistoryFilter, HistoryList,
-    HistoryOverride, KeepDate, List, Picker, Result as ResultCtx, Resume, Review,
+    Confirm, Form, Help, HistoryDate, HistoryDetail, HistoryDiff, HistoryFilter, HistoryImpact,
+    HistoryImpactDate, HistoryList, HistoryOverride, KeepDate, List, Picker, Result as ResultCtx,
+    Resume, Review,
 };
 
 /// Where Up and Down move something (the review has nothing to move).
@@ -260,6 +266,7 @@ const BROWSE: &[Context] = &[
     HistoryDetail,
     HistoryDiff,
     HistoryOverride,
+    HistoryImpact,
 ];
 const SCREENS: &[Context] = &[
     List,
@@ -273,6 +280,8 @@ const SCREENS: &[Context] = &[
     HistoryDate,
     HistoryDiff,
     HistoryOverride,
+    HistoryImpact,
+    HistoryImpactDate,
 ];
 const ALL: &[Context] = &[
     List,
@@ -290,6 +299,8 @@ const ALL: &[Context] = &[
     HistoryDate,
     HistoryDiff,
     HistoryOverride,
+    HistoryImpact,
+    HistoryImpactDate,
 ];
 /// The history view's screens.
 const HISTORY: &[Context] = &[
@@ -299,13 +310,39 @@ const HISTORY: &[Context] = &[
     HistoryDate,
     HistoryDiff,
     HistoryOverride,
+    HistoryImpact,
+    HistoryImpactDate,
 ];
 /// Where a text field has focus.
-const TEXT: &[Context] = &[Form, Picker, HistoryFilter, HistoryDate, HistoryOverride];
-/// Where several text fields take turns.
-const FIELDS: &[Context] = &[Form, HistoryFilter];
+const TEXT: &[Context] = &[
+    Form,
+    Picker,
+    HistoryFilter,
+    HistoryDate,
+    HistoryOverride,
+    HistoryImpactDate,
+];
+/// Where several text fields take turns (in the override, Up/Down choose the outcome, so
+/// only Tab and Shift-Tab move between its fields: "up" and "down" come first in the table).
+const FIELDS: &[Context] = &[Form, HistoryFilter, HistoryOverride];
 /// Where a long text scrolls by pages.
-const PAGED: &[Context] = &[Picker, ResultCtx, HistoryList, HistoryDetail, HistoryDiff];
+const PAGED: &[Context] = &[
+    Picker,
+    ResultCtx,
+    HistoryList,
+    HistoryDetail,
+    HistoryDiff,
+    HistoryImpact,
+];
+/// Where Home and End go to the top and the bottom.
+const ENDS: &[Context] = &[
+    List,
+    ResultCtx,
+    HistoryList,
+    HistoryDetail,
+    HistoryDiff,
+    HistoryImpact,
+];
 
 fn command(
     name: &'static str,
@@ -415,6 +452,22 @@ impl Default for KeyMap {
                 Some("keep the old date"),
             ),
             command(
+                "up",
+                BROWSE,
+                &[p(K::Up), Key::ch('k')],
+                Action::Up,
+                "Move up",
+                Some("move"),
+            ),
+            command(
+                "down",
+                BROWSE,
+                &[p(K::Down), Key::ch('j')],
+                Action::Down,
+                "Move down",
+                Some("move"),
+            ),
+            command(
                 "prev-field",
                 FIELDS,
                 &[p(K::BackTab), p(K::Up)],
@@ -487,22 +540,6 @@ impl Default for KeyMap {
                 None,
             ),
             command(
-                "up",
-                BROWSE,
-                &[p(K::Up), Key::ch('k')],
-                Action::Up,
-                "Move up",
-                Some("move"),
-            ),
-            command(
-                "down",
-                BROWSE,
-                &[p(K::Down), Key::ch('j')],
-                Action::Down,
-                "Move down",
-                Some("move"),
-            ),
-            command(
                 "page-up",
                 PAGED,
                 &[p(K::PageUp)],
@@ -520,7 +557,7 @@ impl Default for KeyMap {
             ),
             command(
                 "top",
-                &[List, ResultCtx, HistoryList, HistoryDetail, HistoryDiff],
+                ENDS,
                 &[p(K::Home)],
                 Action::Top,
                 "Go to the top",
@@ -528,7 +565,7 @@ impl Default for KeyMap {
             ),
             command(
                 "bottom",
-                &[List, ResultCtx, HistoryList, HistoryDetail, HistoryDiff],
+                ENDS,
                 &[p(K::End)],
                 Action::Bottom,
                 "Go to the bottom",
@@ -650,7 +687,7 @@ impl Default for KeyMap {
                 "rescreen-on",
                 &[HistoryDetail, HistoryDiff],
                 &[Key::ch('d')],
-                Action::HistoryCommand(HistoryCommand::RescreenOn),
+                Action::HistoryCommand(HistoryCommand::OnDate),
                 "Re-screen on a date you type",
                 None,
             ),
@@ -659,7 +696,7 @@ impl Default for KeyMap {
                 &[HistoryDetail],
                 &[Key::ch('x')],
                 Action::HistoryCommand(HistoryCommand::Override),
-                "Override the outcome, with a reason (saved as a new record)",
+                "Override the outcome, with a reason and the deciding officer (saved as a new record)",
                 Some("override"),
             ),
             command(
@@ -675,8 +712,48 @@ impl Default for KeyMap {
                 &[HistoryOverride],
                 &[p(K::Enter)],
                 Action::Next,
-                "Save the override as a new record (a reason is required)",
+                "Save the override as a new record (a reason and the officer are required)",
                 Some("save"),
+            ),
+            command(
+                "impact",
+                &[HistoryList],
+                &[Key::ch('i')],
+                Action::HistoryCommand(HistoryCommand::Impact),
+                "What the rules in use change: every case's current record screened again",
+                Some("impact"),
+            ),
+            command(
+                "open-case",
+                &[HistoryImpact],
+                &[p(K::Enter)],
+                Action::Next,
+                "Open the highlighted case: its record beside the re-screen",
+                Some("open"),
+            ),
+            command(
+                "impact-on",
+                &[HistoryImpact],
+                &[Key::ch('d')],
+                Action::HistoryCommand(HistoryCommand::OnDate),
+                "Screen every case on a date you type instead of its own screening date",
+                None,
+            ),
+            command(
+                "save-impact",
+                &[HistoryImpact],
+                &[Key::ch('s')],
+                Action::Save,
+                "Save every re-screen listed as a new record superseding its case's current one (asks first)",
+                Some("save all"),
+            ),
+            command(
+                "impact-date",
+                &[HistoryImpactDate],
+                &[p(K::Enter)],
+                Action::Next,
+                "Work the impact out on this date (empty: each case's own screening date)",
+                Some("impact"),
             ),
             command(
                 "back",

@@ -1,13 +1,13 @@
-//! Text laid out for panes and summaries: text after a label, wrapped by display width
-//! with a hanging indent, long words broken so nothing is lost off the edge, at most so
-//! many lines with "~" where it was cut; and a styled line cut to a width.
+//! Text laid out for panes, lists and summaries: text after a label, wrapped by display
+//! width with a hanging indent, long words broken so nothing is lost off the edge, at most
+//! so many lines with "~" where it was cut; a cell cut or padded to a width; and a styled
+//! line cut to a width.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::text::{sanitize, wrap_hanging};
-use crate::tui::screens::history_list::fit;
 
 /// `text` after `label` on the first line, wrapped to `width`, at most `max` lines (the
 /// last cut one ends in "~"). Later lines are indented under the label's first word (two
@@ -124,4 +124,43 @@ pub fn clip_line(line: Line<'static>, width: u16) -> Line<'static> {
         }
     }
     Line::from(spans)
+}
+
+/// `text` (sanitised) cut or padded to exactly `width` display cells; a cut shows as a
+/// trailing `~`.
+pub fn fit(text: &str, width: usize) -> String {
+    let text = sanitize(text);
+    if text.width() <= width {
+        return format!("{text}{}", " ".repeat(width - text.width()));
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('~');
+        used += 1;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_fit_by_display_width() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("abcdef", 4), "abc~");
+        assert_eq!(fit("深圳稀土", 5), "深圳~");
+        assert_eq!(fit("深圳稀土", 6), "深圳~ ");
+        assert_eq!(fit("a\u{1b}[31m", 12).trim_end(), "a\\u{1b}[31m");
+    }
 }

@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod draft;
 pub mod history_io;
+pub mod history_rows;
 pub mod history_view;
 pub mod keys;
 pub mod lines;
@@ -101,10 +102,19 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
             return fail(format!("cannot watch the terminal: {e}"), 1);
         }
     };
+    let waker: Option<history_io::Waker> = match waiter.waker() {
+        Ok(wake) => Some(Box::new(wake)),
+        Err(_) => None,
+    };
     let mut runtime = Runtime {
         ctx,
         drafts,
-        history: HistoryIo::new(ctx.history(), ctx.identity.clone()),
+        history: HistoryIo::new(
+            ctx.history(),
+            ctx.identity.clone(),
+            Arc::new(ctx.rules.clone()),
+            waker,
+        ),
         last_key: None,
     };
     let exit = runtime.event_loop(&mut app, &mut guard, &mut waiter);
@@ -224,14 +234,27 @@ impl Runtime<'_> {
                     Err(stop) => return Exit::Stop(stop),
                 }
             }
-            // While the history loads, read a chunk whenever no key is waiting; otherwise
-            // block until something happens.
-            let wake = if self.history.wants_more() {
+            // Work done on another thread (the impact of new rules) comes in first.
+            if let Some(done) = self.history.finished() {
+                if self.dispatch(app, Some(done)) {
+                    return Exit::Quit;
+                }
+                continue;
+            }
+            // While the history view filters or loads, do a step whenever no key is
+            // waiting (filtering first, so what shows is right); otherwise block until
+            // something happens.
+            let filtering = app.history.as_ref().is_some_and(|h| h.busy());
+            let wake = if filtering || self.history.wants_more() {
                 match waiter.ready() {
                     Some(wake) => wake,
                     None => {
-                        let more = self.history.load_more();
-                        if self.dispatch(app, more) {
+                        let step = if filtering {
+                            Some(Action::HistoryEvent(history_view::HistoryEvent::Idle))
+                        } else {
+                            self.history.load_more()
+                        };
+                        if self.dispatch(app, step) {
                             return Exit::Quit;
                         }
                         continue;

@@ -166,11 +166,13 @@ pub enum Wake {
     Stop(Stop),
 }
 
-/// Blocks until input, a signal or a hang-up, with no timeout: an idle workbench uses no CPU
-/// and writes nothing.
+/// Blocks until input, a signal, a hang-up or a [`Waiter::waker`] call, with no timeout: an
+/// idle workbench uses no CPU and writes nothing.
 pub struct Waiter {
     tty: TtyHandle,
     wake_read: UnixStream,
+    /// The other end, for work done on another thread to wake the loop (see `waker`).
+    wake_write: UnixStream,
     stops: StopFlags,
 }
 
@@ -223,11 +225,23 @@ impl Waiter {
         for stop in Stop::ALL {
             signal_hook::low_level::pipe::register(stop.signal(), wake_write.try_clone()?)?;
         }
-        signal_hook::low_level::pipe::register(SIGWINCH, wake_write)?;
+        signal_hook::low_level::pipe::register(SIGWINCH, wake_write.try_clone()?)?;
         Ok(Waiter {
             tty,
             wake_read,
+            wake_write,
             stops,
+        })
+    }
+
+    /// Something another thread calls when its work is done: the waiting loop wakes as for
+    /// input and finds it. A full socket already holds a wake-up, so a failed write loses
+    /// nothing.
+    pub fn waker(&self) -> io::Result<impl Fn() + Send + Sync + 'static> {
+        let wake = self.wake_write.try_clone()?;
+        wake.set_nonblocking(true)?;
+        Ok(move || {
+            let _ = (&wake).write(&[1]);
         })
     }
 

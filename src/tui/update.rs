@@ -15,7 +15,6 @@ use crate::present::present;
 use crate::screening::{Field, Screening, parse_date, validate_field};
 
 use super::widgets::text_field::TextField;
-pub(super) use super::widgets::text_field::request;
 
 /// IO the runtime carries out after an update.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +100,10 @@ fn on_overlay(app: &mut App, overlay: Overlay, action: Action) -> Option<Effect>
         (Overlay::Help, Action::Quit) => ask_before(app, Pending::Quit),
         (Overlay::Confirm(Pending::Quit), Action::Yes | Action::Quit) => Some(Effect::Quit),
         (Overlay::Confirm(Pending::New), Action::Yes) => start_new(app),
-        (Overlay::Confirm(Pending::New), Action::Quit) => ask_before(app, Pending::Quit),
+        (Overlay::Confirm(Pending::New | Pending::SaveImpact), Action::Quit) => {
+            ask_before(app, Pending::Quit)
+        }
+        (Overlay::Confirm(Pending::SaveImpact), Action::Yes) => history_view::save_impact(app),
         (Overlay::Confirm(_), Action::No) => None,
         (Overlay::Resume(list), Action::Yes) => {
             let draft = list.drafts.get(list.selected)?;
@@ -161,6 +163,7 @@ fn ask_before(app: &mut App, pending: Pending) -> Option<Effect> {
     match pending {
         Pending::Quit => Some(Effect::Quit),
         Pending::New => start_new(app),
+        Pending::SaveImpact => history_view::save_impact(app),
     }
 }
 
@@ -232,7 +235,7 @@ fn choose(app: &mut App, q: usize, choice: usize) -> Option<Effect> {
 }
 
 /// A moved highlight within `count` rows.
-fn moved(at: usize, count: usize, action: &Action) -> Option<usize> {
+pub(super) fn moved(at: usize, count: usize, action: &Action) -> Option<usize> {
     let last = count.saturating_sub(1);
     Some(match action {
         Action::Up => at.saturating_sub(1),
@@ -440,39 +443,35 @@ fn screen(app: &mut App) -> Option<Effect> {
 fn on_result(app: &mut App, action: Action) -> Option<Effect> {
     let count = app.decision.as_ref().map_or(0, |d| d.clauses().count());
     let view = &mut app.result;
-    let scroll = match action {
-        Action::Up => Scroll::Up,
-        Action::Down => Scroll::Down,
-        Action::PageUp => Scroll::PageUp,
-        Action::PageDown => Scroll::PageDown,
-        Action::Top => Scroll::Top,
-        Action::Bottom => Scroll::Bottom,
-        Action::Next => {
-            view.pane = match view.pane {
-                Pane::List if count > 0 => Pane::Clause,
-                _ => Pane::List,
-            };
-            view.scroll.reset();
-            return None;
-        }
-        Action::Why => {
-            view.pane = if view.pane == Pane::Why {
-                Pane::List
-            } else {
-                Pane::Why
-            };
-            view.scroll.reset();
-            return None;
-        }
-        Action::Back if view.pane != Pane::List => {
-            view.pane = Pane::List;
-            return None;
-        }
-        Action::Back => return go_to(app, Step::Review),
-        Action::AnswerOpen => return answer_open(app),
-        Action::New => return ask_before(app, Pending::New),
-        Action::Save => return save(app),
-        _ => return None,
+    let Some(scroll) = scroll_of(&action) else {
+        return match action {
+            Action::Next => {
+                view.pane = match view.pane {
+                    Pane::List if count > 0 => Pane::Clause,
+                    _ => Pane::List,
+                };
+                view.scroll.reset();
+                None
+            }
+            Action::Why => {
+                view.pane = if view.pane == Pane::Why {
+                    Pane::List
+                } else {
+                    Pane::Why
+                };
+                view.scroll.reset();
+                None
+            }
+            Action::Back if view.pane != Pane::List => {
+                view.pane = Pane::List;
+                None
+            }
+            Action::Back => go_to(app, Step::Review),
+            Action::AnswerOpen => answer_open(app),
+            Action::New => ask_before(app, Pending::New),
+            Action::Save => save(app),
+            _ => None,
+        };
     };
     if view.pane == Pane::List {
         let page = usize::from(result::list_rows(app)).max(1);
@@ -491,6 +490,19 @@ fn on_result(app: &mut App, action: Action) -> Option<Effect> {
         app.result.scroll.scroll(scroll, lines, page);
     }
     None
+}
+
+/// The scroll a scrolling action asks for, in a pane or a list.
+pub(super) fn scroll_of(action: &Action) -> Option<Scroll> {
+    Some(match action {
+        Action::Up => Scroll::Up,
+        Action::Down => Scroll::Down,
+        Action::PageUp => Scroll::PageUp,
+        Action::PageDown => Scroll::PageDown,
+        Action::Top => Scroll::Top,
+        Action::Bottom => Scroll::Bottom,
+        _ => return None,
+    })
 }
 
 /// Go to the first open question of a provisional determination, to answer it and see the

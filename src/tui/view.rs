@@ -195,6 +195,17 @@ pub fn popup_height(lines: &[Line], width: u16) -> u16 {
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
 
+/// The part of `area` under its first `rows` rows.
+pub fn below(area: Rect, rows: u16) -> Rect {
+    Rect::new(
+        area.x,
+        area.y.saturating_add(rows),
+        area.width,
+        area.height.saturating_sub(rows),
+    )
+    .intersection(area)
+}
+
 /// A centred rect of at most `width` x `height`, never larger than `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

@@ -1,6 +1,6 @@
-//! Questions over the screen: quitting or starting over with an unsaved determination, and
-//! whether a resumed draft keeps its old screening date. Each says what its keys do, from
-//! the command table.
+//! Questions over the screen: quitting or starting over with an unsaved determination,
+//! saving the impact view's re-screens, and whether a resumed draft keeps its old screening
+//! date. Each says what its keys do, from the command table.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,6 +8,7 @@ use ratatui::text::{Line, Text};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::tui::app::{App, Overlay, Pending};
+use crate::tui::history_view;
 use crate::tui::keys::Context;
 use crate::tui::view::{bar_entries, block, centered, key_spans, popup_height};
 
@@ -21,6 +22,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Confirm(Pending::New)) => (
             "New screening?",
             "The determination on screen is not saved. Start a new screening anyway?".into(),
+            Context::Confirm,
+        ),
+        Some(Overlay::Confirm(Pending::SaveImpact)) => (
+            "Save the re-screens?",
+            history_view::save_impact_question(app),
             Context::Confirm,
         ),
         Some(Overlay::KeepDate { old }) => (

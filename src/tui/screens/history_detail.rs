@@ -1,22 +1,26 @@
-//! One record exactly as stored: its kind, what it supersedes, the reason, any override and
-//! the line's hash, then the report of the determination as decided then (stored clause
-//! text and rule-set version, not re-derived). Scrollable; `d` asks for a re-screen date in
-//! a small box over it.
+//! One record exactly as decided, read like the form's determination screen: an officer's
+//! override first, then the determination's outcome, what decides it, the licences, the
+//! badges (the same lines the determination screen draws, from the record's presentation),
+//! the record's header (who saved it and when, what it supersedes, the reason, the record
+//! fields, the rule set, why it is not exactly as decided, the hash), every clause on one
+//! line and the why-trace, in the one scroll view. `d` asks for a re-screen date in a small
+//! box over it.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Clear, Paragraph};
-use unicode_width::UnicodeWidthStr;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
 
-use super::history_list::input_span;
-use crate::text::{sanitize, wrap};
+use super::result::{cite_width, clause_row, summary_lines, why_lines};
+use super::{date_dialog, rescreen_diff};
+use crate::history::{Part, RecordView};
 use crate::tui::app::App;
 use crate::tui::history_view::{Detail, Pane};
-use crate::tui::view::{areas, block, centered};
+use crate::tui::lines::labelled;
+use crate::tui::theme::Theme;
+use crate::tui::view::{areas, block};
 
-/// The text area inside the bordered body for a terminal of `size`.
+/// The text area inside the bordered body of a terminal of `size`.
 fn viewport(size: (u16, u16)) -> Rect {
     let body = areas(Rect::new(0, 0, size.0, size.1)).body;
     Rect::new(
@@ -27,86 +31,117 @@ fn viewport(size: (u16, u16)) -> Rect {
     )
 }
 
-pub fn page_height(size: (u16, u16)) -> u16 {
-    viewport(size).height
-}
-
-pub fn max_scroll(text: &str, size: (u16, u16)) -> u16 {
+/// The lines of the pane on screen (the record, or its re-screen) and how many show at
+/// once, for scrolling: laid out as `render` lays them out.
+pub fn extent(theme: Theme, detail: &Detail, size: (u16, u16)) -> (usize, usize) {
     let view = viewport(size);
-    let count = wrap_text(text, view.width).len();
-    u16::try_from(count.saturating_sub(usize::from(view.height))).unwrap_or(u16::MAX)
+    let lines = match &detail.pane {
+        Pane::Rescreen(r) => rescreen_diff::lines(r, view.width, theme).len(),
+        _ => lines(theme, detail, usize::from(view.width)).len(),
+    };
+    (lines, usize::from(view.height))
 }
 
-/// Lines of `text`, sanitised, wrapped to `width` with their indent kept.
-pub fn wrap_text(text: &str, width: u16) -> Vec<String> {
-    let width = usize::from(width.max(1));
-    let mut out = Vec::new();
-    for line in text.lines().map(sanitize) {
-        if line.width() <= width {
-            out.push(line);
+/// The record's lines, or what stands in for them while it is read or when it cannot be.
+fn lines(t: Theme, detail: &Detail, width: usize) -> Vec<Line<'static>> {
+    match &detail.stored {
+        None => vec![Line::styled("Reading the record...", t.muted())],
+        Some(Err(message)) => labelled(
+            "Cannot read this record: ",
+            t.error(),
+            message,
+            Style::new(),
+            u16::try_from(width).unwrap_or(u16::MAX),
+            usize::MAX,
+        ),
+        Some(Ok(stored)) => record_lines(t, &stored.view, width),
+    }
+}
+
+/// A stored record as the detail shows it, `width` cells wide.
+pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'static>> {
+    let w = u16::try_from(width).unwrap_or(u16::MAX);
+    let p = &view.presentation;
+    let mut lines = Vec::new();
+    if let Some(o) = view.overridden {
+        let text = format!(
+            "{}: {} {}; the engine's determination follows",
+            Part::Override.label(),
+            o.outcome.symbol(),
+            o.outcome.label()
+        );
+        lines.extend(labelled(
+            "",
+            Style::new(),
+            &text,
+            t.outcome(o.outcome).add_modifier(Modifier::REVERSED),
+            w,
+            usize::MAX,
+        ));
+    }
+    lines.extend(summary_lines(t, p, w, usize::MAX, None));
+    lines.push(Line::default());
+    for line in view.header() {
+        if line.part == Part::Override {
             continue;
         }
-        let body = line.trim_start();
-        let indent = " ".repeat(line.len() - body.len());
-        out.extend(
-            wrap(body, width.saturating_sub(indent.len()))
-                .into_iter()
-                .map(|part| format!("{indent}{part}")),
-        );
+        let label = format!("{}: ", line.part.label());
+        lines.extend(labelled(
+            &label,
+            t.muted(),
+            &line.value,
+            Style::new(),
+            w,
+            usize::MAX,
+        ));
     }
-    out
+    let clauses: Vec<_> = p.groups.iter().flat_map(|g| &g.clauses).collect();
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        format!("Clauses: {}", clauses.len()),
+        t.heading(),
+    ));
+    let cite = cite_width(clauses.iter().copied(), width);
+    for c in &clauses {
+        lines.push(clause_row(t, p.outcome, c, "  ", cite, width));
+    }
+    if clauses.is_empty() {
+        lines.push(Line::styled(
+            "  No clause of these measures bears on these answers.",
+            t.muted(),
+        ));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled("Why", t.heading()));
+    lines.extend(why_lines(t, p, width));
+    lines
 }
 
 /// Returns the caret of the date field when asking for a re-screen date.
 pub fn render(app: &App, detail: &Detail, frame: &mut Frame, area: Rect) -> Option<Position> {
     let t = app.theme;
-    let outer = block(t, "Record as stored");
-    let inner = outer.inner(area);
-    let all = wrap_text(&detail.text, inner.width);
-    let max = all.len().saturating_sub(usize::from(inner.height));
-    let first = usize::from(detail.scroll).min(max);
-    let shown: Vec<Line> = all
-        .iter()
-        .skip(first)
-        .take(usize::from(inner.height))
-        .map(|text| {
-            let style = if ["OUTCOME", "OFFICER OVERRIDE", "PROVISIONAL"]
-                .iter()
-                .any(|p| text.starts_with(p))
-            {
-                t.heading()
-            } else {
-                Style::new()
-            };
-            Line::styled(text.clone(), style)
-        })
-        .collect();
-    let last = (first + shown.len()).min(all.len());
-    let position = format!(" lines {}-{last} of {} ", (first + 1).min(last), all.len());
-    let outer = outer.title_bottom(Line::styled(position, t.muted()).right_aligned());
-    frame.render_widget(Paragraph::new(Text::from(shown)).block(outer), area);
-
-    if let Pane::Date { input, error } = &detail.pane {
-        let popup = centered(area, 60, 6);
-        frame.render_widget(Clear, popup);
-        let box_ = block(t, "Re-screen on which date?");
-        let inside = box_.inner(popup);
-        frame.render_widget(box_, popup);
-        let label = "Date (YYYY-MM-DD): ";
-        let at = Position::new(inside.x.saturating_add(label.len() as u16), inside.y);
-        let (field, caret) = input_span(t, input, 10, app.overlay.is_none(), at, frame);
-        let mut lines = vec![
-            Line::from(vec![Span::styled(label, t.heading()), field]),
-            Line::styled(
-                "Screened under the current rules as on this date.",
-                t.muted(),
-            ),
-        ];
-        if let Some(message) = error {
-            lines.push(Line::styled(format!("! {}", sanitize(message)), t.error()));
-        }
-        frame.render_widget(Paragraph::new(Text::from(lines)), inside);
-        return caret;
-    }
-    None
+    let title = if detail.stored.as_ref().is_some_and(|s| s.is_ok()) {
+        "Record exactly as decided"
+    } else {
+        "Record"
+    };
+    let inner_width = usize::from(area.width.saturating_sub(2));
+    detail.scroll.render(
+        frame,
+        area,
+        Some(block(t, title)),
+        lines(t, detail, inner_width),
+        t,
+    );
+    let Pane::Date(field) = &detail.pane else {
+        return None;
+    };
+    date_dialog::render(
+        app,
+        field,
+        "Re-screen on which date?",
+        "Screened under the rules in use as on this date.",
+        frame,
+        area,
+    )
 }

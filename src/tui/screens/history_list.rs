@@ -1,33 +1,30 @@
-//! The history view's frame (header, body, status) and its list: the filter bar, the
-//! outcome filter, the counts, and the records newest first with date, reference,
-//! counterparty, outcome as symbol and word, provisional mark and kind. Unreadable lines are
-//! counted under the list, never hidden.
+//! The history view's frame (header, body, status) and its list: the filter bar (text,
+//! since, until: the one text field each), the outcome filter, the counts, and the records
+//! newest first with date, reference, counterparty, outcome as symbol and word, provisional
+//! mark and kind. Unreadable lines are counted under the list, never hidden.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
-use tui_input::Input;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
-use super::{history_detail, override_form, rescreen_diff};
+use super::date_dialog::DATE_BOX;
+use super::{history_detail, impact, override_form, rescreen_diff};
 use crate::history::RecordKind;
-use crate::rules::Outcome;
 use crate::text::sanitize;
 use crate::tui::app::{App, SaveState};
 use crate::tui::history_view::{FilterField, HistoryView, Pane, Screen};
-use crate::tui::keys::{Context, bar_words};
-use crate::tui::theme::Theme;
-use crate::tui::view::{Areas, areas, block};
-use crate::tui::widgets::text_field::window;
+use crate::tui::keys::Context;
+use crate::tui::lines::fit;
+use crate::tui::view::{Areas, areas, below, block};
 
 /// Rows above the list's border: the filter bar, the outcome and counts, messages.
 const BAR_ROWS: u16 = 3;
 /// Columns of fixed width: marker, date, outcome, provisional mark, kind, and the gaps.
 const FIXED: usize = 2 + 10 + 1 + 17 + 1 + 5 + 1 + 9 + 2;
 
-/// Draw the history view in place of the form; returns the caret of a focused text input.
+/// Draw the history view in place of the form; returns the caret of a focused text field.
 pub fn render_view(
     app: &App,
     view: &HistoryView,
@@ -44,15 +41,17 @@ pub fn render_view(
     let caret = match &view.screen {
         Screen::List | Screen::Filter => render(app, view, frame, areas.body),
         Screen::Detail(detail) => match &detail.pane {
-            Pane::Record | Pane::Date { .. } => {
-                history_detail::render(app, detail, frame, areas.body)
-            }
+            Pane::Record | Pane::Date(_) => history_detail::render(app, detail, frame, areas.body),
             Pane::Rescreen(rescreened) => {
                 rescreen_diff::render(app, rescreened, frame, areas.body);
                 None
             }
             Pane::Override(form) => override_form::render(app, detail, form, frame, areas.body),
         },
+        Screen::Impact => view
+            .impact
+            .as_deref()
+            .and_then(|i| impact::render(app, i, frame, areas.body)),
     };
     frame.render_widget(Paragraph::new(status(app, view)), areas.status);
     caret
@@ -81,14 +80,19 @@ fn status(app: &App, view: &HistoryView) -> Line<'static> {
         Some(SaveState::Failed(message)) => {
             Line::styled(format!(" {} - try again", sanitize(message)), t.error())
         }
-        // The key bar has no room for it, so the detail names its key here.
+        // The key bar has no room for these, so the status line names their keys.
         None if view.context() == Context::HistoryDetail => Line::styled(
             format!(
                 " {} re-screens on another date",
-                key_of(app, Context::HistoryDetail, "rescreen-on")
+                app.keys.words_for(Context::HistoryDetail, "rescreen-on")
             ),
             t.muted(),
         ),
+        None if matches!(view.screen, Screen::Impact) => view
+            .impact
+            .as_deref()
+            .map(|i| impact::status(app, i))
+            .unwrap_or_default(),
         None if view.failure.is_some() => Line::styled(
             format!(
                 " Cannot read the history: {}",
@@ -102,16 +106,6 @@ fn status(app: &App, view: &HistoryView) -> Line<'static> {
         ),
         None => Line::default(),
     }
-}
-
-/// The key that reaches command `name` in `context`, in words, for hints the key bar has no
-/// room for ("?" when rebound away).
-fn key_of(app: &App, context: Context, name: &str) -> String {
-    app.keys
-        .commands(context)
-        .into_iter()
-        .find(|(c, _)| c.name == name)
-        .map_or_else(|| "?".into(), |(_, keys)| bar_words(&keys))
 }
 
 /// Rows of records a terminal of `size` shows at once.
@@ -133,102 +127,38 @@ pub fn grouped(n: usize) -> String {
     out
 }
 
-/// One word for an outcome, for a narrow column beside its symbol.
-pub fn outcome_word(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::NoLicenseRequired => "no licence",
-        Outcome::Exempt => "exempt",
-        Outcome::LicenseRequired => "licence",
-        Outcome::CaseByCase => "case-by-case",
-        Outcome::DeniedInPrinciple => "denied",
-        Outcome::Prohibited => "prohibited",
-    }
-}
-
-/// `text` cut or padded to exactly `width` display cells; a cut shows as a trailing `~`.
-pub fn fit(text: &str, width: usize) -> String {
-    let text = sanitize(text);
-    if text.width() <= width {
-        return format!("{text}{}", " ".repeat(width - text.width()));
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('~');
-        used += 1;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
-
-/// A one-line input `width` cells wide, and where its caret is when focused (the view puts
-/// the terminal cursor there).
-pub fn input_span(
-    theme: Theme,
-    input: &Input,
-    width: u16,
-    focused: bool,
-    at: Position,
-    frame: &Frame,
-) -> (Span<'static>, Option<Position>) {
-    let width = usize::from(width);
-    let scroll = input.visual_scroll(width.saturating_sub(1));
-    let (text, used) = window(&sanitize(input.value()), scroll, width);
-    let mut caret = None;
-    if focused {
-        let x =
-            at.x.saturating_add(input.visual_cursor().saturating_sub(scroll) as u16);
-        if x < frame.area().right() && at.y < frame.area().bottom() {
-            caret = Some(Position::new(x, at.y));
-        }
-    }
-    let padded = format!("{text}{}", "_".repeat(width.saturating_sub(used)));
-    (
-        Span::styled(padded, if focused { theme.input() } else { Style::new() }),
-        caret,
-    )
-}
-
 fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) -> Option<Position> {
     let t = app.theme;
     let row =
         |n: u16| Rect::new(area.x, area.y.saturating_add(n), area.width, 1).intersection(area);
     let caret = filter_bar(app, view, frame, row(0));
 
-    let outcome = match view.query.outcome {
-        Some(o) => format!("{} {}", o.symbol(), outcome_word(o)),
+    let outcome = match view.outcome {
+        Some(o) => format!("{} {}", o.symbol(), o.short()),
         None => "any".into(),
     };
-    let total = view.summaries.len();
+    let total = view.rows.len();
     let noun = if total == 1 { "record" } else { "records" };
-    let counts = if view.query.is_empty() {
+    let mut counts = if view.filter.query().is_empty() {
         format!("{} {noun}", grouped(total))
     } else {
         format!(
             "{} of {} {noun} match",
-            grouped(view.matches.len()),
+            grouped(view.filter.matches().len()),
             grouped(total)
         )
     };
-    let counts = if view.complete {
-        counts
-    } else {
-        format!("{counts} (still reading)")
-    };
+    if !view.complete {
+        counts.push_str(" (still reading)");
+    } else if view.busy() {
+        counts.push_str(" (filtering)");
+    }
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(
                 format!(
                     " Outcome ({}): ",
-                    key_of(app, Context::HistoryList, "outcome-filter")
+                    app.keys.words_for(Context::HistoryList, "outcome-filter")
                 ),
                 t.muted(),
             ),
@@ -237,22 +167,23 @@ fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) -> Optio
         ])),
         row(1),
     );
-    let message = view
-        .filter_errors
-        .iter()
-        .flatten()
-        .next()
-        .map(|e| Line::styled(format!(" ! {}", sanitize(e)), t.error()))
+    let editing = matches!(view.screen, Screen::Filter);
+    let message = FilterField::ALL
+        .into_iter()
+        .find_map(|f| view.fields[f as usize].error().map(|e| (f, e)))
+        .map(|(f, e)| Line::styled(format!(" ! {}: {}", f.label(), sanitize(e)), t.error()))
+        .or_else(|| {
+            editing.then(|| {
+                Line::styled(
+                    " Every word must appear; dates as YYYY-MM-DD, both days included",
+                    t.muted(),
+                )
+            })
+        })
         .unwrap_or_default();
     frame.render_widget(Paragraph::new(message), row(2));
 
-    let list_area = Rect::new(
-        area.x,
-        area.y.saturating_add(BAR_ROWS),
-        area.width,
-        area.height.saturating_sub(BAR_ROWS),
-    )
-    .intersection(area);
+    let list_area = below(area, BAR_ROWS);
     let mut outer = block(t, "Saved screenings, newest first");
     if let Some(skipped) = skipped_note(view) {
         outer = outer.title_bottom(Line::styled(skipped, t.warning()).right_aligned());
@@ -285,33 +216,41 @@ fn skipped_note(view: &HistoryView) -> Option<String> {
     ))
 }
 
+/// Text, since and until, each a text field; the date fields wide enough for a whole date
+/// and the caret after it.
 fn filter_bar(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) -> Option<Position> {
     let t = app.theme;
-    let editing = matches!(view.screen, Screen::Filter);
-    let text_width = area.width.saturating_sub(45).max(8);
-    let mut spans = vec![Span::raw(" ")];
+    let editing = matches!(view.screen, Screen::Filter) && app.overlay.is_none();
+    let labels = FilterField::ALL.map(|f| {
+        let gap = if f == FilterField::Text { " " } else { "  " };
+        format!("{gap}{}: ", f.label())
+    });
+    let fixed: u16 = labels.iter().map(|l| l.width() as u16).sum::<u16>() + 2 * DATE_BOX;
+    let text_width = area.width.saturating_sub(fixed + 1).max(8);
     let mut caret = None;
-    let mut x = area.x.saturating_add(1);
+    let mut x = area.x;
     for (i, field) in FilterField::ALL.into_iter().enumerate() {
-        let focused = editing && view.filter_focus == i && app.overlay.is_none();
-        let label = format!("{}{}: ", if i == 0 { "" } else { "  " }, field.label());
+        let focused = editing && view.filter_focus == i;
+        let label = &labels[i];
+        let label_area = Rect::new(x, area.y, label.width() as u16, 1).intersection(area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                label.clone(),
+                if focused { t.heading() } else { t.muted() },
+            )),
+            label_area,
+        );
         x = x.saturating_add(label.width() as u16);
-        spans.push(Span::styled(
-            label,
-            if focused { t.heading() } else { t.muted() },
-        ));
         let width = if field == FilterField::Text {
             text_width
         } else {
-            10
+            DATE_BOX
         };
-        let input = view.filter_input(field);
-        let (span, at) = input_span(t, input, width, focused, Position::new(x, area.y), frame);
-        spans.push(span);
+        let field_area = Rect::new(x, area.y, width, 1).intersection(area);
+        let at = view.fields[i].render(frame, field_area, focused, t.input());
         caret = caret.or(at);
         x = x.saturating_add(width);
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
     caret
 }
 
@@ -333,20 +272,21 @@ fn rows(app: &App, view: &HistoryView, inner: Rect) -> Vec<Line<'static>> {
         ),
         t.heading(),
     )];
-    if view.matches.is_empty() {
-        let message = if view.summaries.is_empty() && view.complete && view.failure.is_none() {
+    let matches = view.filter.matches();
+    if matches.is_empty() {
+        let message = if view.rows.is_empty() && view.complete && view.failure.is_none() {
             format!(
                 "No saved screenings yet. Save a determination with {} and it appears here.",
-                key_of(app, Context::Result, "save")
+                app.keys.words_for(Context::Result, "save")
             )
-        } else if view.summaries.is_empty() && view.failure.is_some() {
+        } else if view.rows.is_empty() && view.failure.is_some() {
             "The history could not be read (see below).".into()
-        } else if !view.complete {
-            "No match among the records read so far; still reading.".into()
+        } else if !view.complete || view.busy() {
+            "No match among the records checked so far; still looking.".into()
         } else {
             format!(
                 "No record matches the filter. Press {} to clear it.",
-                key_of(app, Context::HistoryList, "clear-filter")
+                app.keys.words_for(Context::HistoryList, "clear-filter")
             )
         };
         lines.push(Line::styled(format!("  {message}"), t.muted()));
@@ -358,28 +298,28 @@ fn rows(app: &App, view: &HistoryView, inner: Rect) -> Vec<Line<'static>> {
         .top
         .min(view.selected)
         .max((view.selected + 1).saturating_sub(page));
-    for (position, &i) in view.matches.iter().enumerate().skip(top).take(page) {
-        let Some(s) = view.summaries.get(i) else {
+    for (position, &i) in matches.iter().enumerate().skip(top).take(page) {
+        let Some(r) = view.rows.get(i as usize) else {
             continue;
         };
         let selected = position == view.selected;
-        let kind = match s.kind {
+        let kind = match r.kind {
             RecordKind::Screening => "",
             kind => kind.label(),
         };
-        let outcome = format!("{} {}", s.outcome.symbol(), outcome_word(s.outcome));
+        let outcome = format!("{} {}", r.outcome.symbol(), r.outcome.short());
         let marker = if selected { "> " } else { "  " };
         let line = Line::from(vec![
             Span::raw(format!(
                 "{marker}{} {} {} ",
-                s.date,
-                fit(&s.details.reference, reference),
-                fit(&s.details.counterparty, counterparty)
+                r.date,
+                fit(r.reference, reference),
+                fit(r.counterparty, counterparty)
             )),
-            Span::styled(fit(&outcome, 17), t.outcome(s.outcome)),
+            Span::styled(fit(&outcome, 17), t.outcome(r.outcome)),
             Span::raw(format!(
                 " {} {}",
-                fit(if s.provisional { "prov." } else { "" }, 5),
+                fit(if r.provisional { "prov." } else { "" }, 5),
                 kind
             )),
         ]);
@@ -397,15 +337,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_group_thousands_and_cells_fit_by_display_width() {
+    fn counts_group_thousands() {
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(120_000), "120 000");
         assert_eq!(grouped(1_234_567), "1 234 567");
-        assert_eq!(fit("abc", 5), "abc  ");
-        assert_eq!(fit("abcdef", 4), "abc~");
-        assert_eq!(fit("深圳稀土", 5), "深圳~");
-        assert_eq!(fit("深圳稀土", 6), "深圳~ ");
-        assert_eq!(fit("a\u{1b}[31m", 12).trim_end(), "a\\u{1b}[31m");
     }
 }

@@ -1,10 +1,12 @@
 //! One small module per screen and overlay, each with a `render` that draws from `&App`.
 
 pub mod confirm;
+pub mod date_dialog;
 pub mod form;
 pub mod help;
 pub mod history_detail;
 pub mod history_list;
+pub mod impact;
 pub mod list;
 pub mod override_form;
 pub mod picker;

@@ -1,22 +1,27 @@
-//! The officer's override of a stored record: one of the six outcomes (Up/Down) and a
-//! required reason, saved as a new record that references the original, which stays as it
-//! was.
+//! The officer's override of a stored record: one of the six outcomes (Up/Down), a required
+//! reason and the deciding officer (prefilled from the settings, required), each problem
+//! beside its field; saved as a new record filed under that officer, which references the
+//! original, which stays as it was.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
-use super::history_list::input_span;
 use crate::rules::Outcome;
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::history_view::{Detail, OverrideForm};
+use crate::tui::history_view::{Detail, OFFICER, OverrideForm, REASON};
+use crate::tui::keys::Context;
 use crate::tui::view::{block, popup_height};
 
-const REASON_LABEL: &str = "Reason (required): ";
+/// The text fields' labels, padded to one width.
+const LABELS: [&str; 2] = ["Reason (required):  ", "Officer (required): "];
+/// Inner rows from which everything shows.
+const ROOMY: u16 = 16;
 
-/// Returns the caret of the reason field.
+/// Returns the caret of the focused field.
 pub fn render(
     app: &App,
     detail: &Detail,
@@ -28,25 +33,31 @@ pub fn render(
     let outer = block(t, "Override the outcome");
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let record = detail
-        .stored
-        .as_ref()
-        .and_then(|s| s.as_ref().ok())
-        .map(|s| &s.record);
+    // Below this height (a 60x16 terminal) the record and the explanation give way, and a
+    // field's note shows only while it has focus or a problem.
+    let roomy = inner.height >= ROOMY;
     let mut lines = Vec::new();
-    if let Some(r) = record {
-        let o = r.effective_outcome();
-        lines.push(Line::from(vec![
-            Span::raw(format!("Record {}: ", sanitize(&r.id))),
-            Span::styled(format!("{} {}", o.symbol(), o.label()), t.outcome(o)),
-        ]));
+    if roomy {
+        if let Some(Ok(stored)) = &detail.stored {
+            let o = stored.record.effective_outcome();
+            lines.push(Line::from(vec![
+                Span::raw(format!("Record {}: ", stored.view.id)),
+                Span::styled(format!("{} {}", o.symbol(), o.label()), t.outcome(o)),
+            ]));
+        }
+        lines.push(Line::styled(
+            "Saved as a new record referring to this one, filed under the officer below; the record itself never changes.",
+            t.muted(),
+        ));
     }
     lines.push(Line::styled(
-        "Saved as a new record referring to this one; the record itself never changes.",
-        t.muted(),
+        format!(
+            "Outcome ({}/{}):",
+            app.keys.words_for(Context::HistoryOverride, "up"),
+            app.keys.words_for(Context::HistoryOverride, "down")
+        ),
+        t.heading(),
     ));
-    lines.push(Line::default());
-    lines.push(Line::styled("Outcome (Up/Down):", t.heading()));
     for (i, outcome) in Outcome::ALL.into_iter().enumerate() {
         let chosen = i == form.choice;
         let line = Line::raw(format!(
@@ -61,7 +72,11 @@ pub fn render(
             line
         });
     }
-    lines.push(Line::default());
+    match &form.outcome_error {
+        Some(message) => lines.push(Line::styled(format!("! {}", sanitize(message)), t.error())),
+        None if roomy => lines.push(Line::default()),
+        None => {}
+    }
     // Rows the wrapped lines take (popup_height counts a border on each side).
     let used = popup_height(&lines, inner.width.saturating_add(2)).saturating_sub(2);
     frame.render_widget(
@@ -69,28 +84,50 @@ pub fn render(
         inner,
     );
 
-    let reason_row =
-        Rect::new(inner.x, inner.y.saturating_add(used), inner.width, 1).intersection(inner);
-    let at = Position::new(
-        reason_row.x.saturating_add(REASON_LABEL.len() as u16),
-        reason_row.y,
-    );
-    let width = inner.width.saturating_sub(REASON_LABEL.len() as u16 + 1);
-    let focused = app.overlay.is_none() && !reason_row.is_empty();
-    let (field, caret) = input_span(t, &form.reason, width, focused, at, frame);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(REASON_LABEL, t.heading()),
-            field,
-        ])),
-        reason_row,
-    );
-    let note_row =
-        Rect::new(inner.x, reason_row.y.saturating_add(1), inner.width, 1).intersection(inner);
-    let note = match &form.error {
-        Some(message) => Line::styled(format!("! {}", sanitize(message)), t.error()),
-        None => Line::styled("Enter saves; Esc goes back without saving.", t.muted()),
-    };
-    frame.render_widget(Paragraph::new(note), note_row);
+    let mut caret = None;
+    let mut y = inner.y.saturating_add(used);
+    for (i, label) in LABELS.into_iter().enumerate() {
+        let row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
+        y = y.saturating_add(1);
+        let focused = form.focus == i && app.overlay.is_none();
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                label,
+                if focused { t.heading() } else { t.muted() },
+            )),
+            row,
+        );
+        let field_area = Rect::new(
+            row.x.saturating_add(label.len() as u16),
+            row.y,
+            row.width.saturating_sub(label.len() as u16 + 1),
+            1,
+        )
+        .intersection(row);
+        let field = &form.fields[i];
+        caret = caret.or(field.render(frame, field_area, focused, t.input()));
+        let pad = " ".repeat(label.len());
+        let note = match field.error() {
+            Some(message) => {
+                let message = format!("! {}", sanitize(message));
+                // Under the field while it fits, else from the left edge.
+                let fits = label.len() + message.width() <= usize::from(inner.width);
+                let indent = if fits { pad.as_str() } else { "" };
+                Line::styled(format!("{indent}{message}"), t.error())
+            }
+            None if focused && i == REASON => {
+                Line::styled(format!("{pad}Why the outcome is overridden"), t.muted())
+            }
+            None if focused && i == OFFICER => Line::styled(
+                format!("{pad}Who decides it (the record is filed under this name)"),
+                t.muted(),
+            ),
+            None if roomy => Line::default(),
+            None => continue,
+        };
+        let note_row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
+        y = y.saturating_add(1);
+        frame.render_widget(Paragraph::new(note), note_row);
+    }
     caret
 }

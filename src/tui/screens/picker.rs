@@ -7,11 +7,10 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::history_list::fit;
 use crate::rules::UNKNOWN;
 use crate::text::wrap;
 use crate::tui::app::{App, Step};
-use crate::tui::lines::cap;
+use crate::tui::lines::{cap, fit};
 use crate::tui::view::block;
 
 const FILTER_LABEL: &str = "Type a name or code: ";

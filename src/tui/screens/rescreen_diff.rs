@@ -1,35 +1,22 @@
 //! A re-screen beside the stored record: "then" and "now" side by side for the rule set, the
-//! outcome and every clause whose status changed (`history::Diff`). Scrollable; `s` saves it
-//! as a new record that references the original.
+//! outcome and every clause whose status changed (`history::Diff`), in the one scroll view;
+//! `s` saves it as a new record that references the original.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::Paragraph;
+use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::history_detail::page_height;
 use crate::rules::Outcome;
 use crate::text::{sanitize, wrap};
 use crate::tui::app::App;
 use crate::tui::history_view::Rescreened;
 use crate::tui::theme::Theme;
-use crate::tui::view::{areas, block};
+use crate::tui::view::block;
 
 /// The gap between the two columns.
 const GAP: &str = " | ";
-
-pub fn max_scroll(rescreened: &Rescreened, size: (u16, u16)) -> u16 {
-    let body = areas(Rect::new(0, 0, size.0, size.1)).body;
-    // Styles do not change the line count.
-    let plain = Theme {
-        no_color: true,
-        ascii: true,
-    };
-    let count = lines(rescreened, body.width.saturating_sub(2), plain).len();
-    u16::try_from(count.saturating_sub(usize::from(page_height(size)))).unwrap_or(u16::MAX)
-}
 
 fn outcome_text(outcome: Outcome, provisional: bool) -> String {
     format!(
@@ -116,18 +103,12 @@ pub fn lines(r: &Rescreened, width: u16, theme: Theme) -> Vec<Line<'static>> {
 
 pub fn render(app: &App, r: &Rescreened, frame: &mut Frame, area: Rect) {
     let t = app.theme;
-    let outer = block(t, "Re-screen: then | now");
-    let inner = outer.inner(area);
-    let all = lines(r, inner.width, t);
-    let max = all.len().saturating_sub(usize::from(inner.height));
-    let first = usize::from(r.scroll).min(max);
-    let last = (first + usize::from(inner.height)).min(all.len());
-    let position = format!(" lines {}-{last} of {} ", (first + 1).min(last), all.len());
-    let shown: Vec<Line> = all
-        .into_iter()
-        .skip(first)
-        .take(usize::from(inner.height))
-        .collect();
-    let outer = outer.title_bottom(Line::styled(position, t.muted()).right_aligned());
-    frame.render_widget(Paragraph::new(Text::from(shown)).block(outer), area);
+    let lines = lines(r, area.width.saturating_sub(2), t);
+    r.scroll.render(
+        frame,
+        area,
+        Some(block(t, "Re-screen: then | now")),
+        lines,
+        t,
+    );
 }

@@ -17,13 +17,12 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::history_list::fit;
 use crate::engine::Role;
 use crate::present::{ClauseView, Presentation};
 use crate::rules::Outcome;
 use crate::tui::app::{App, Decision, Pane};
 use crate::tui::keys::Context;
-use crate::tui::lines::{clip_line, labelled};
+use crate::tui::lines::{clip_line, fit, labelled};
 use crate::tui::theme::Theme;
 use crate::tui::view::{areas, block};
 
@@ -47,7 +46,14 @@ fn layout(app: &App, decision: &Decision, area: Rect) -> (Layout, Vec<Line<'stat
         // An open pane needs the room; the outcome and what decides it stay in view.
         Pane::Clause | Pane::Why => 2,
     };
-    let summary = summary_lines(app, &decision.presentation, area.width, budget);
+    let answer = key(app, "answer");
+    let summary = summary_lines(
+        app.theme,
+        &decision.presentation,
+        area.width,
+        budget,
+        Some(&answer),
+    );
     let height = u16::try_from(summary.len())
         .unwrap_or(u16::MAX)
         .min(area.height);
@@ -109,7 +115,7 @@ pub fn pane_extent(app: &App) -> (usize, usize) {
         Pane::Clause => {
             selected(app, decision).map_or(0, |c| clause_lines(app.theme, c, width).len())
         }
-        Pane::Why => why_lines(app, &decision.presentation, width).len(),
+        Pane::Why => why_lines(app.theme, &decision.presentation, width).len(),
     };
     (lines, usize::from(layout.lower.height.saturating_sub(2)))
 }
@@ -148,7 +154,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Pane::Why => {
             let width = usize::from(layout.lower.width.saturating_sub(2));
             let title = format!("Why ({} closes)", key(app, "why"));
-            let lines = why_lines(app, &decision.presentation, width);
+            let lines = why_lines(t, &decision.presentation, width);
             view.scroll
                 .render(frame, layout.lower, Some(block(t, &title)), lines, t);
         }
@@ -167,9 +173,16 @@ struct Part {
 }
 
 /// The top of the screen, within `budget` lines: parts shrink (paraphrase first, then the
-/// by-answer rows, then the licence) before any is left out.
-fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<Line<'static>> {
-    let t = app.theme;
+/// by-answer rows, then the licence) before any is left out. `answer_key`, when the open
+/// answers can be answered here, is named beside the range. The history's record detail
+/// shows a stored determination with the same lines.
+pub fn summary_lines(
+    t: Theme,
+    p: &Presentation,
+    width: u16,
+    budget: usize,
+    answer_key: Option<&str>,
+) -> Vec<Line<'static>> {
     let full = usize::MAX;
     let mut parts: Vec<(u8, Part)> = Vec::new();
     // Outcome and symbol, the date it holds for.
@@ -321,12 +334,10 @@ fn summary_lines(app: &App, p: &Presentation, width: u16, budget: usize) -> Vec<
     }
     // Provisional: the range and the outcome per value of each open answer.
     if let Some((best, worst)) = p.range {
-        let text = format!(
-            "{} to {}; press {} to answer now and screen again",
-            best.short(),
-            worst.short(),
-            key(app, "answer")
-        );
+        let mut text = format!("{} to {}", best.short(), worst.short());
+        if let Some(key) = answer_key {
+            text.push_str(&format!("; press {key} to answer now and screen again"));
+        }
         parts.push((
             5,
             part(
@@ -423,6 +434,39 @@ fn role_column(role: Role) -> &'static str {
     }
 }
 
+/// The width of the citation column for `clauses` in a row `width` cells wide.
+pub fn cite_width<'a>(clauses: impl Iterator<Item = &'a ClauseView>, width: usize) -> usize {
+    let widest = clauses.map(|c| c.short().width()).max().unwrap_or(0);
+    widest.min(width.saturating_sub(2 + 12 + 11 + 13)).max(12)
+}
+
+/// A clause on one line after `marker`: role, citation, status and effect, styled by role
+/// (a decisive clause in the colour of the determination's `outcome`).
+pub fn clause_row(
+    t: Theme,
+    outcome: Outcome,
+    c: &ClauseView,
+    marker: &str,
+    cite_width: usize,
+    width: usize,
+) -> Line<'static> {
+    // The role column says whether the effect counts; the badges and the clause's detail
+    // say when its status is not confirmed.
+    let effect = c.effect.map_or("", Outcome::short);
+    let text = format!(
+        "{marker}{:<11} {} {} {effect}",
+        role_column(c.role),
+        fit(&c.short(), cite_width),
+        fit(c.status_short, 10),
+    );
+    let style = match c.role {
+        Role::Decisive => t.outcome(outcome),
+        Role::Context => t.muted(),
+        Role::Binding | Role::NotCounting => Style::new(),
+    };
+    Line::styled(fit(&text, width).trim_end().to_string(), style)
+}
+
 /// Every clause on one line, the highlighted one in view.
 fn list(app: &App, decision: &Decision, frame: &mut Frame, area: Rect) {
     let t = app.theme;
@@ -440,30 +484,12 @@ fn list(app: &App, decision: &Decision, frame: &mut Frame, area: Rect) {
         .saturating_sub(rows.saturating_sub(1))
         .min(count.saturating_sub(rows));
     let width = usize::from(inner.width);
-    let widest = decision
-        .clauses()
-        .map(|c| c.short().width())
-        .max()
-        .unwrap_or(0);
-    let cite_width = widest.min(width.saturating_sub(2 + 12 + 11 + 13)).max(12);
+    let cite_width = cite_width(decision.clauses(), width);
+    let outcome = decision.presentation.outcome;
     let mut lines = Vec::new();
     for (i, c) in decision.clauses().enumerate().skip(first).take(rows) {
         let marker = if i == selected { "> " } else { "  " };
-        // The role column says whether the effect counts; the badges and the clause's
-        // detail say when its status is not confirmed.
-        let effect = c.effect.map_or("", Outcome::short);
-        let text = format!(
-            "{marker}{:<11} {} {} {effect}",
-            role_column(c.role),
-            fit(&c.short(), cite_width),
-            fit(c.status_short, 10),
-        );
-        let style = match c.role {
-            Role::Decisive => t.outcome(decision.presentation.outcome),
-            Role::Context => t.muted(),
-            Role::Binding | Role::NotCounting => Style::new(),
-        };
-        let line = Line::styled(fit(&text, width).trim_end().to_string(), style);
+        let line = clause_row(t, outcome, c, marker, cite_width, width);
         lines.push(if i == selected {
             line.style(t.highlight())
         } else {
@@ -528,8 +554,7 @@ fn clause_lines(t: Theme, c: &ClauseView, width: usize) -> Vec<Line<'static>> {
 /// The why-trace (each step: the clauses it fired, its outcome, the answers it rests on and
 /// why), then the outcome per value of each open answer, the notes behind the badges, the
 /// answers and the rule set.
-fn why_lines(app: &App, p: &Presentation, width: usize) -> Vec<Line<'static>> {
-    let t = app.theme;
+pub fn why_lines(t: Theme, p: &Presentation, width: usize) -> Vec<Line<'static>> {
     let w = u16::try_from(width).unwrap_or(u16::MAX);
     let mut lines = Vec::new();
     let mut add = |label: &str, label_style: Style, text: &str, style: Style| {

@@ -8,12 +8,12 @@ use ratatui::text::{Line, Text};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::confirm::key_line;
-use super::history_list::fit;
 use crate::present::option_label;
 use crate::text::sanitize;
 use crate::tui::app::{App, ResumeList};
 use crate::tui::draft::Draft;
 use crate::tui::keys::Context;
+use crate::tui::lines::fit;
 use crate::tui::view::{block, centered, popup_height};
 
 pub fn render(app: &App, list: &ResumeList, frame: &mut Frame, area: Rect) {

@@ -210,8 +210,8 @@ impl PartialEq for TextField {
 
 impl Eq for TextField {}
 
-/// The input request for an edit, for code that drives a bare `tui_input::Input`.
-pub fn request(edit: Edit) -> InputRequest {
+/// The input request for an edit.
+fn request(edit: Edit) -> InputRequest {
     match edit {
         Edit::Left => InputRequest::GoToPrevChar,
         Edit::Right => InputRequest::GoToNextChar,
