@@ -1,6 +1,7 @@
-//! Random and damaged input for every reader of files a user names: the rules loader, the
-//! settings file, and CSV and JSON-lines batch input. Whatever the bytes, each returns a value
-//! or a clear error that names the file or row; none panics.
+//! Random and damaged input for every reader of files a user names or the program keeps: the
+//! rules loader, the settings file, CSV and JSON-lines batch input, and the history (verify,
+//! the forward walk, the newest-first search, the view's index). Whatever the bytes, each
+//! returns a value or a clear error that names the file or row; none panics.
 
 use jiff::civil::Date;
 use proptest::prelude::*;
@@ -83,5 +84,92 @@ fn a_rules_file_cut_short_anywhere() {
         };
         let err = ree_screen::rules::parse("cut.json", text).expect_err("a cut file is refused");
         assert!(err.to_string().starts_with("cut.json"), "{err}");
+    }
+}
+
+/// A real history to damage: a few screenings appended through the store.
+fn real_history_bytes() -> Vec<u8> {
+    use ree_screen::Answers;
+    use ree_screen::history::{History, NewRecord};
+    use ree_screen::screening::Screening;
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let history = History::new(dir.path().join("data"));
+            let answers = Answers::new()
+                .with("stage", "none")
+                .with("goods", "no18_items")
+                .with("origin", "china_reexport");
+            let screening = Screening::run(
+                rules(),
+                &answers,
+                Date::constant(2025, 10, 20),
+                Details::default(),
+            );
+            let batch = [
+                NewRecord::screening(&screening),
+                NewRecord::screening(&screening),
+            ];
+            history
+                .append(&batch, &ree_screen::identity::Identity::default())
+                .expect("append");
+            history
+                .append(&batch[..1], &ree_screen::identity::Identity::default())
+                .expect("append");
+            std::fs::read(history.path()).expect("read")
+        })
+        .clone()
+}
+
+/// Every reader of the history over `bytes`: verify, the forward walk, the newest-first
+/// search and the view's index. Errors are fine; panics are not.
+fn read_history(bytes: &[u8]) {
+    use ree_screen::history::{History, Index, Query, newest_matching};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("dir");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).expect("mode");
+    }
+    let history = History::new(&data);
+    let file = history.path();
+    std::fs::write(&file, bytes).expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("mode");
+    }
+    let _ = history.verify();
+    let _ = history.for_each_record(|_| Ok(()), |_| {});
+    let query = Query {
+        text: "po".into(),
+        ..Query::default()
+    };
+    let _ = newest_matching(&history, &query, Some(10), |_| true);
+    if let Ok(mut index) = Index::open(&history) {
+        while matches!(index.load(100, |_| {}), Ok(n) if n > 0) {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn random_bytes_as_a_history(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        read_history(&bytes);
+    }
+
+    #[test]
+    fn a_damaged_history(at in 0usize..4000, cut in 0usize..200, junk in proptest::collection::vec(any::<u8>(), 0..40)) {
+        let real = real_history_bytes();
+        let at = at.min(real.len());
+        let end = (at + cut).min(real.len());
+        let mut damaged = real[..at].to_vec();
+        damaged.extend_from_slice(&junk);
+        damaged.extend_from_slice(&real[end..]);
+        read_history(&damaged);
     }
 }
