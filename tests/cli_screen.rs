@@ -227,37 +227,29 @@ fn v1_invocations_still_run() {
 
 #[test]
 fn bad_values_exit_2_and_list_what_is_valid() {
-    let out = run(&["screen", "--stage", "minning"]);
-    assert_eq!(out.code, Some(2));
-    assert!(
-        out.stderr.contains("invalid value 'minning' for stage"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("mining, smelting_separation"),
-        "{}",
-        out.stderr
-    );
-    let out = run(&["screen", "--destination", "Germany"]);
-    assert_eq!(out.code, Some(2));
-    assert!(
-        out.stderr.contains("an ISO 3166-1 alpha-2 code"),
-        "{}",
-        out.stderr
-    );
-    let out = run(&["screen", "--answer", "colour=red"]);
-    assert_eq!(out.code, Some(2));
-    assert!(
-        out.stderr.contains("no question 'colour'"),
-        "{}",
-        out.stderr
-    );
-    let out = run(&["screen", "--answer", "stage"]);
-    assert_eq!(out.code, Some(2));
-    assert!(out.stderr.contains("ID=VALUE"), "{}", out.stderr);
-    let out = run(&["screen", "--date", "2025-02-30"]);
-    assert_eq!(out.code, Some(2));
+    let cases: [(&[&str], &[&str]); 5] = [
+        (
+            &["--stage", "minning"],
+            &[
+                "invalid value 'minning' for stage",
+                "mining, smelting_separation",
+            ],
+        ),
+        (
+            &["--destination", "Germany"],
+            &["an ISO 3166-1 alpha-2 code"],
+        ),
+        (&["--answer", "colour=red"], &["no question 'colour'"]),
+        (&["--answer", "stage"], &["ID=VALUE"]),
+        (&["--date", "2025-02-30"], &["not a real calendar date"]),
+    ];
+    for (args, said) in cases {
+        let out = run(&[&["screen"], args].concat());
+        assert_eq!(out.code, Some(2), "{args:?}");
+        for words in said {
+            assert!(out.stderr.contains(words), "{args:?}: {}", out.stderr);
+        }
+    }
     // Country codes are accepted in any case.
     assert_eq!(
         json(&["--destination", "de"])["answers"]["destination"],
