@@ -1,3 +1,6 @@
+//! The `ree-screen` binary: parse the arguments and hand over to `cli::run`. Everything else
+//! lives in the library crate.
+
 use std::process::ExitCode;
 
 use clap::Parser;
