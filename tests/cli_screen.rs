@@ -35,41 +35,30 @@ fn clause<'a>(v: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn the_issue_cases_give_the_outcome_and_the_deciding_clause() {
-    let line = json(&[
-        "--stage",
-        "production_line",
-        "--line",
-        "smelting_separation",
-        "--goods",
-        "none",
-        "--origin",
-        "china_export",
-        "--recipient",
-        "civil",
-        "--destination",
-        "DE",
-        "--date",
-        "2026-03-02",
-    ]);
+    // Line services or recycling technology from China, no goods, to a civil user in DE.
+    let technology = |stage: &str| {
+        json(&[
+            "--stage",
+            stage,
+            "--line",
+            "smelting_separation",
+            "--goods",
+            "none",
+            "--origin",
+            "china_export",
+            "--recipient",
+            "civil",
+            "--destination",
+            "DE",
+            "--date",
+            "2026-03-02",
+        ])
+    };
+    let line = technology("production_line");
     assert_eq!(line["outcome"], "prohibited");
     assert_eq!(line["decided_by"][0], "catalogue-prohibited-separation");
 
-    let recycling = json(&[
-        "--stage",
-        "secondary_recycling",
-        "--line",
-        "smelting_separation",
-        "--goods",
-        "none",
-        "--origin",
-        "china_export",
-        "--recipient",
-        "civil",
-        "--destination",
-        "DE",
-        "--date",
-        "2026-03-02",
-    ]);
+    let recycling = technology("secondary_recycling");
     let clauses = recycling["clauses"].as_array().expect("clauses");
     assert!(
         clauses
