@@ -693,7 +693,7 @@ mod tests {
         let columns = Columns::of(&rules());
         assert_eq!(
             columns.list(),
-            "stage, line, goods, origin, recipient, destination, date, reference, counterparty, officer, notes"
+            "stage, line, goods, origin, recipient, destination, foreign_person, know_how, date, reference, counterparty, officer, notes"
         );
         let twice = RowReader::new(
             "stage,Stage\n".as_bytes(),

@@ -6,7 +6,9 @@
 
 use jiff::civil::Date;
 
-use crate::engine::{ClauseResult, ClauseStatus, Determination, Role, TraceStep, applies};
+use crate::engine::{
+    ClauseResult, ClauseStatus, Determination, Role, TraceStep, applies, worst_case_assumption,
+};
 use crate::rules::{Outcome, QuestionKind, RuleSet, Source, UNKNOWN};
 
 /// One clause, ready to show.
@@ -217,6 +219,9 @@ pub struct Presentation {
     pub outcome: Outcome,
     pub provisional: bool,
     pub decided_by: Vec<ClauseView>,
+    /// On a provisional result, the answers the worst case assumes for the first deciding
+    /// clause: "if the recipient type is Foreign military user".
+    pub decided_if: Option<String>,
     pub focus: Option<FocusNote>,
     pub licences: Vec<LicenceView>,
     pub duties: Vec<String>,
@@ -285,6 +290,14 @@ impl Presentation {
             .collect()
     }
 
+    /// "if the recipient type is Foreign military user: " before the deciding clause of a
+    /// provisional result, or nothing.
+    pub fn decided_prefix(&self) -> String {
+        self.decided_if
+            .as_ref()
+            .map_or_else(String::new, |c| format!("{c}: "))
+    }
+
     /// One line for the end of plain mode and for lists: outcome and what decides it.
     pub fn summary(&self) -> String {
         let provisional = if self.provisional {
@@ -293,7 +306,12 @@ impl Presentation {
             ""
         };
         match self.decided_by.first() {
-            Some(c) => format!("{}{provisional}; decided by {}", self.headline(), c.short()),
+            Some(c) => format!(
+                "{}{provisional}; decided by {}{}",
+                self.headline(),
+                self.decided_prefix(),
+                c.short()
+            ),
             None => format!(
                 "{}{provisional}; no clause requires a licence",
                 self.headline()
@@ -393,6 +411,9 @@ pub fn option_label(rules: &RuleSet, question: &str, value: &str) -> String {
     match q.option(value) {
         Some(o) if q.kind == QuestionKind::Country && o.id != UNKNOWN => {
             format!("{} ({})", o.label, o.id)
+        }
+        Some(o) if o.class.is_some() => {
+            format!("{} ({})", o.label, q.label_of(q.screened_as(&o.id)))
         }
         Some(o) => o.label.clone(),
         None => crate::text::sanitize(value),
@@ -519,7 +540,14 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
     let focus = rules.focus.as_ref().and_then(|f| {
         [Role::Decisive, Role::Binding, Role::NotCounting]
             .into_iter()
-            .find_map(|role| views.iter().find(|v| v.focus && v.role == role))
+            .find_map(|role| {
+                // A clause that binds without a licence only carries a duty: not the point.
+                views.iter().find(|v| {
+                    v.focus
+                        && v.role == role
+                        && (role == Role::Decisive || v.effect != Some(Outcome::NoLicenseRequired))
+                })
+            })
             .map(|clause| FocusNote {
                 label: f.label.clone(),
                 clause: clause.clone(),
@@ -645,10 +673,23 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         })
         .collect();
 
+    let assumed: Vec<String> = worst_case_assumption(rules, d)
+        .into_iter()
+        .map(|(q, v)| {
+            let title = rules
+                .question(&q)
+                .map_or(q.clone(), |x| x.title.to_lowercase());
+            format!(
+                "the {title} is {}",
+                value_words(rules, &q, &v, d.answers.get(&q))
+            )
+        })
+        .collect();
     Presentation {
         date: d.date,
         outcome: d.outcome,
         provisional: d.provisional,
+        decided_if: (!assumed.is_empty()).then(|| format!("if {}", join_words(&assumed))),
         decided_by,
         focus,
         licences,
@@ -682,6 +723,11 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
 fn cite_flag(rules: &RuleSet, id: &str) -> String {
     if rules.clause(id).is_some() {
         return rules.cite_short(id);
+    }
+    if let Some((q, v)) = id.split_once('=')
+        && let Some(question) = rules.question(q)
+    {
+        return format!("{} {}", question.title, option_label(rules, q, v));
     }
     format!("rule {id}")
 }
@@ -734,8 +780,26 @@ fn scenario_warning(rules: &RuleSet, d: &Determination, s: &crate::engine::Scena
     } else {
         ""
     };
+    let leads: Vec<String> = s
+        .measures
+        .iter()
+        .filter_map(|id| rules.measure(id))
+        .flat_map(|m| &m.suspensions)
+        .filter_map(|sus| rules.clause(&sus.by))
+        .filter_map(|c| rules.measure(&c.measure)?.ends.as_ref()?.lead.clone())
+        .fold(Vec::new(), |mut all, lead| {
+            if !all.contains(&lead) {
+                all.push(lead);
+            }
+            all
+        });
+    let lead = if leads.is_empty() {
+        String::new()
+    } else {
+        format!(" Lead: {}.", leads.join("; "))
+    };
     format!(
-        "{}; applied as written. If it was extended: {}{decided}{same}",
+        "{}; applied as written. If it was extended: {}{decided}{same}.{lead}",
         join_words(&ended),
         s.outcome.label()
     )

@@ -75,7 +75,7 @@ fn the_issue_cases_give_the_outcome_and_the_deciding_clause() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
     ];
@@ -122,7 +122,7 @@ fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--recipient",
@@ -138,7 +138,10 @@ fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
     assert_eq!(art3["status"], "in_force");
     assert_eq!(art3["measure"], "MOFCOM Announcement 2025 No. 61");
     assert_eq!(art3["article"], "Art. 3");
-    assert_eq!(art3["source"]["grade"], "official site");
+    assert_eq!(
+        art3["source"]["grade"],
+        "official address; text from a repost"
+    );
     assert!(
         art3["source"]["url"]
             .as_str()
@@ -156,7 +159,7 @@ fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--destination",
@@ -175,7 +178,7 @@ fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--recipient",
@@ -295,7 +298,7 @@ fn a_typical_text_report_fits_in_40_lines_decisive_clause_first() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--recipient",
@@ -325,7 +328,7 @@ fn a_typical_text_report_fits_in_40_lines_decisive_clause_first() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--recipient",

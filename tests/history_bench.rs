@@ -23,7 +23,7 @@ use ree_screen::screening::{Details, Screening};
 const KINDS: [[(&str, &str); 5]; 7] = [
     [
         ("stage", "none"),
-        ("goods", "no18_items"),
+        ("goods", "n61_part1"),
         ("origin", "china_export"),
         ("recipient", "civil"),
         ("destination", "DE"),

@@ -339,7 +339,7 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     let lifted = dir.path().join("lifted.json");
     std::fs::write(
         &lifted,
-        ree_screen::rules::EMBEDDED_TEXT.replacen("2026.11.29", "2026.12.01", 1),
+        ree_screen::rules::EMBEDDED_TEXT.replacen("2026.12.04", "2026.12.05", 1),
     )
     .expect("write");
     let args = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -351,7 +351,7 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     assert!(
         listed
             .stdout
-            .contains("2026.12.01 reviewed 2026-11-29  (default, in use)"),
+            .contains("2026.12.05 reviewed 2026-12-04  (default, in use)"),
         "{}",
         listed.stdout
     );

@@ -58,7 +58,7 @@ fn piped_answers_print_the_report_and_end_with_the_outcome() {
     let rules = ree_screen::rules::embedded().expect("rules");
     let answers = Answers::new()
         .with("stage", "none")
-        .with("goods", "no18_items")
+        .with("goods", "n61_part1")
         .with("origin", "china_reexport")
         .with("recipient", "defense_contractor")
         .with("destination", "DE");

@@ -33,7 +33,10 @@ fn bad_json_names_file_line_and_column() {
 
 #[test]
 fn unknown_field_names_its_path() {
-    let (err, _) = parse_edited("\"verify\": \"Codes 1C902", "\"verfy\": \"Codes 1C902");
+    let (err, _) = parse_edited(
+        "\"verify\": \"Known only from",
+        "\"verfy\": \"Known only from",
+    );
     assert!(err.message.contains("unknown field `verfy`"), "{err}");
     assert!(
         err.path
@@ -42,6 +45,27 @@ fn unknown_field_names_its_path() {
         "{err}"
     );
     assert!(err.line.is_some());
+}
+
+#[test]
+fn a_bare_domain_is_not_a_source() {
+    let (err, line) = parse_edited(
+        "\"url\": \"https://thehindu.com/news/international/china-bans-export-of-rare-earth-processing-technologies/article67667281.ece\"",
+        "\"url\": \"https://thehindu.com/\"",
+    );
+    assert!(err.message.contains("not a full address"), "{err}");
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.ends_with(".url") && p.contains("sources[")),
+        "{err}"
+    );
+    assert_eq!(err.line, Some(line));
+    let (err, _) = parse_edited(
+        "\"url\": \"https://chemradar.com/en/news/detail/f3s7t2oy9qf4\"",
+        "\"url\": \"chemradar.com/en/news/detail/f3s7t2oy9qf4\"",
+    );
+    assert!(err.message.contains("not a full address"), "{err}");
 }
 
 #[test]
@@ -283,10 +307,15 @@ fn every_clause_and_measure_cites_a_source() {
 #[test]
 fn every_source_traces_to_the_regulation_facts() {
     let facts_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/regulation.md");
-    let Ok(facts) = std::fs::read_to_string(facts_path) else {
+    let Ok(mut facts) = std::fs::read_to_string(facts_path) else {
         eprintln!("skipped: {facts_path} is not present in this checkout");
         return;
     };
+    // The data files beside the facts (item codes, parties) give full addresses too.
+    for data in ["item-codes-2026-12.json", "mofcom-parties-2026-12.json"] {
+        let path = format!("{}/../shared/data/{data}", env!("CARGO_MANIFEST_DIR"));
+        facts.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+    }
     let rules = ree_screen::rules::embedded().expect("valid");
     let sources = rules
         .clauses

@@ -74,7 +74,7 @@ const CASES: [Case; 5] = [
     Case {
         answers: &[
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "china_reexport"),
             ("recipient", "civil"),
             ("destination", "DE"),
@@ -827,7 +827,7 @@ fn a_large_filter_goes_on_in_steps_between_keys_and_gives_what_the_query_gives()
 #[test]
 fn esc_returns_to_the_form_with_everything_kept() {
     let mut app = app();
-    answer(&mut app, &[("stage", "none"), ("goods", "no18_items")]);
+    answer(&mut app, &[("stage", "none"), ("goods", "n61_part1")]);
     let answers = app.answers.clone();
     apply(&mut app, [Action::NextField]);
     type_text(&mut app, "PO-77");

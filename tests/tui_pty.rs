@@ -189,7 +189,7 @@ fn keys_typed_before_the_resume_dialog_showed_are_ignored() {
     let screen = again.contents();
     assert!(screen.contains("Resume a draft?"), "{screen}");
     assert!(
-        screen.contains("No. 18 items"),
+        screen.contains("No. 61 Part 1 materi"),
         "its answers so far: {screen}"
     );
     assert!(

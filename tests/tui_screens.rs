@@ -195,7 +195,7 @@ fn review_with_questions_not_needed() {
         &mut app,
         &[
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "no_chinese_nexus"),
         ],
     );
@@ -249,7 +249,7 @@ fn resume_overlay_lists_drafts_with_what_each_key_does() {
         step: Step::Details,
         answers: ree_screen::Answers::new()
             .with("stage", "none")
-            .with("goods", "no18_items")
+            .with("goods", "n61_part1")
             .with("origin", "china_export"),
         answered_anyway: Vec::new(),
         date: "2025-10-19".into(),

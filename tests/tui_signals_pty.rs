@@ -130,7 +130,7 @@ fn big_history(dir: &Path) {
         &rules,
         &Answers::new()
             .with("stage", "none")
-            .with("goods", "no18_items")
+            .with("goods", "n61_part1")
             .with("origin", "china_export")
             .with("recipient", "civil")
             .with("destination", "DE"),

@@ -26,7 +26,7 @@ fn position(app: &App, question: &str) -> usize {
 fn back_and_forward_keep_answers_and_highlights() {
     let mut app = app();
     choose(&mut app, "magnet_manufacturing");
-    choose(&mut app, "no18_items");
+    choose(&mut app, "n61_part1");
     assert_eq!(
         app.step,
         Step::Question(position(&app, "origin")),
@@ -35,7 +35,7 @@ fn back_and_forward_keep_answers_and_highlights() {
     apply(&mut app, [Action::Back, Action::Back]);
     assert_eq!(app.step, Step::Question(0));
     assert_eq!(app.highlight[0], 3);
-    assert_eq!(app.answers.get("goods"), Some("no18_items"));
+    assert_eq!(app.answers.get("goods"), Some("n61_part1"));
     apply(&mut app, [Action::Next]);
     assert_eq!(
         app.highlight[position(&app, "goods")],
@@ -106,7 +106,7 @@ fn no_chinese_nexus_skips_what_cannot_matter_and_the_review_says_why() {
         &mut app,
         &[
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "no_chinese_nexus"),
         ],
     );
@@ -151,7 +151,7 @@ fn a_question_not_needed_can_still_be_answered_from_the_review_and_then_counts()
         &mut app,
         &[
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "no_chinese_nexus"),
         ],
     );
@@ -538,7 +538,7 @@ fn draft_from(app: &App, id: &str) -> Draft {
 #[test]
 fn resume_offers_each_draft_and_says_nothing_until_asked() {
     let mut first = at_result(&OCTOBER);
-    apply(&mut first, [Action::Back, Action::Jump(7)]);
+    apply(&mut first, [Action::Back, Action::Jump(9)]);
     let draft = draft_from(&first, "a");
     let other = Draft {
         id: "b".into(),

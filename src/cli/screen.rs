@@ -26,7 +26,8 @@ pub struct ScreenArgs {
     /// magnet_manufacturing, secondary_recycling, unknown
     #[arg(long)]
     pub line: Option<String>,
-    /// Goods shipped: none, no18_items, magnet_parts, no57_items, no56_items, other, unknown
+    /// Goods shipped: none, n61_part1, n61_part2, no18_other, magnet_parts, no57_items,
+    /// no56_items, other, no18_items (a No. 18 item of a kind not known), unknown
     #[arg(long)]
     pub goods: Option<String>,
     /// Material origin: china_export, china_reexport, foreign_chinese_content,

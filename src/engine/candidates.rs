@@ -169,9 +169,10 @@ impl<'r> Evaluator<'r> {
         self.rules.rules[self.rules.compiled.rules[rule].rule].outcome
     }
 
-    /// The clauses of the rules that bind at `outcome` in `cases`, most telling first: those
-    /// of rules that rest most on what the officer answered (not on assumed values), then
-    /// those deciding the most cases, then a rule's own clauses before those of its fact case.
+    /// The clauses of the rules that bind at `outcome` in `cases`, most telling first: a
+    /// rule's own clauses before those of its fact case (which only classify the item: No. 18
+    /// on a re-export), then those of rules that rest most on what the officer answered (not
+    /// on assumed values), then those deciding the most cases.
     pub fn decided_by<'e>(
         &self,
         cases: impl Iterator<Item = &'e Evaluated>,
@@ -186,11 +187,11 @@ impl<'r> Evaluator<'r> {
                 answers
                     .get(&q.id)
                     .and_then(|a| q.option(a))
-                    .is_some_and(|o| o.is_leaf())
+                    .is_some_and(|o| o.is_definite())
             })
             .collect();
-        // Per clause: (grounded answers, cases decided, position in its rule).
-        let mut ranks: HashMap<usize, (usize, usize, usize)> = HashMap::new();
+        // Per clause: (only classifies, grounded answers, cases decided, position in its rule).
+        let mut ranks: HashMap<usize, (bool, usize, usize, usize)> = HashMap::new();
         for case in cases {
             let mut seen: Vec<usize> = Vec::new();
             for &r in case
@@ -200,20 +201,26 @@ impl<'r> Evaluator<'r> {
             {
                 let rule = &self.rules.compiled.rules[r];
                 let grounded = rule.when.0.iter().filter(|(q, _)| given[*q]).count();
+                let own = self.rules.rules[rule.rule].clauses.len();
                 for (position, &c) in rule.clauses.iter().enumerate() {
-                    let rank = ranks.entry(c).or_insert((grounded, 0, position));
-                    rank.0 = rank.0.max(grounded);
-                    rank.2 = rank.2.min(position);
+                    let classifies = position >= own;
+                    let rank = ranks
+                        .entry(c)
+                        .or_insert((classifies, grounded, 0, position));
+                    rank.0 = rank.0 && classifies;
+                    rank.1 = rank.1.max(grounded);
+                    rank.3 = rank.3.min(position);
                     if !seen.contains(&c) {
                         seen.push(c);
-                        rank.1 += 1;
+                        rank.2 += 1;
                     }
                 }
             }
         }
-        let mut ranked: Vec<(usize, (usize, usize, usize))> = ranks.into_iter().collect();
-        ranked.sort_by_key(|&(c, (grounded, count, position))| {
+        let mut ranked: Vec<(usize, (bool, usize, usize, usize))> = ranks.into_iter().collect();
+        ranked.sort_by_key(|&(c, (classifies, grounded, count, position))| {
             (
+                classifies,
                 std::cmp::Reverse(grounded),
                 std::cmp::Reverse(count),
                 position,
@@ -313,7 +320,7 @@ impl<'r> Evaluator<'r> {
             .filter_map(|(q, _)| {
                 let question = &self.rules.questions[*q];
                 let value = &question.options[candidate.values[*q]?].id;
-                let given = answers.get(&question.id);
+                let given = answers.get(&question.id).map(|g| question.screened_as(g));
                 Some(Because {
                     question: question.id.clone(),
                     value: value.clone(),
@@ -336,10 +343,15 @@ impl<'r> Evaluator<'r> {
             ClauseStatus::InForce {
                 lapsed: Some(l), ..
             } => format!(
-                "{}'s suspension of {} ended on {}; no source says what followed, so it is applied as written",
+                "{}'s suspension of {} ended on {}; {}, so it is applied as written",
                 by_name(&l.by),
                 measure.short,
-                l.until
+                l.until,
+                self.rules
+                    .clause(&l.by)
+                    .and_then(|c| self.rules.measure(&c.measure))
+                    .and_then(|m| m.ends.as_ref()?.lead.clone())
+                    .unwrap_or_else(|| "no source says what followed".to_string())
             ),
             ClauseStatus::Suspended { until, by, .. } => format!(
                 "{} is suspended by {} until {}, but no source after {} confirms the suspension",

@@ -265,7 +265,7 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
             if !binds {
                 continue;
             }
-            if let Some(licence) = rule.licence {
+            if let Some(licence) = rules.licence_of(compiled) {
                 match licences
                     .iter_mut()
                     .find(|l| l.kind == licence.kind && l.obtained_by == licence.obtained_by)
@@ -304,7 +304,8 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
     licences.sort_by_key(|l| std::cmp::Reverse(l.outcome));
 
     let scenarios = scenarios(rules, answers, date);
-    let (verify, unverified) = flags(rules, &evaluator, &fired, &clauses, outcome, &scenarios);
+    let (mut verify, unverified) = flags(rules, &evaluator, &fired, &clauses, outcome, &scenarios);
+    verify.extend(answer_flags(rules, answers));
     Determination {
         date,
         answers: answers.clone(),
@@ -397,6 +398,42 @@ fn open_answers(
         }
     }
     (open, by_answer)
+}
+
+/// The open points of the answers given (e.g. a destination whose status the sources leave
+/// open), as verify flags with the id `question=option`.
+fn answer_flags(rules: &RuleSet, answers: &Answers) -> Vec<Flag> {
+    answers
+        .iter()
+        .filter_map(|(q, v)| {
+            let note = rules.question(q)?.verify.get(v)?;
+            Some(Flag {
+                id: format!("{q}={v}"),
+                note: note.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The answers a provisional result's worst case assumes for its first deciding clause: for
+/// each open answer whose values do not all give the worst outcome, the first value that
+/// gives it through that clause (a question that applies only in some of the cases is left
+/// open). Screening with these answers gives the worst outcome.
+pub fn worst_case_assumption(rules: &RuleSet, d: &Determination) -> Vec<(String, String)> {
+    let Some(first) = d.decided_by.first() else {
+        return Vec::new();
+    };
+    d.by_answer
+        .iter()
+        .filter(|b| b.values.iter().any(|v| v.outcome != d.outcome))
+        .filter(|b| applies(rules, &d.answers, d.date, &b.question) == Some(true))
+        .filter_map(|b| {
+            b.values
+                .iter()
+                .find(|v| v.outcome == d.outcome && v.decided_by.contains(first))
+                .map(|v| (b.question.clone(), v.value.clone()))
+        })
+        .collect()
 }
 
 /// Past the end of a suspension that no source confirms, what the result would be had it

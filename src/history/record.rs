@@ -475,11 +475,7 @@ impl Decision {
     ) -> Determination {
         let note_of = |id: &str| {
             rules
-                .and_then(|r| {
-                    r.clause(id)
-                        .and_then(|c| c.verify.clone())
-                        .or_else(|| r.rules.iter().find(|x| x.id == id)?.verify.clone())
-                })
+                .and_then(|r| r.verify_note(id))
                 .unwrap_or_else(|| "flagged when decided; the note is in the rule set".to_string())
         };
         Determination {

@@ -184,6 +184,7 @@ pub fn countries() -> &'static [AnswerOption] {
                         relates_to: None,
                         members: Vec::new(),
                         also: c.also,
+                        class: None,
                     })
                     .collect()
             })
@@ -520,9 +521,32 @@ fn validate_citations(rules: &RuleSet, clauses: &[String], at: &[Seg]) -> Result
     Ok(())
 }
 
+/// A source is a full address (scheme, host and the page), never a bare domain: an officer
+/// must be able to open the very page the fact comes from.
+fn validate_sources(sources: &[super::model::Source], at: &[Seg]) -> Result<(), Issue> {
+    for (j, s) in sources.iter().enumerate() {
+        let rest = s
+            .url
+            .strip_prefix("https://")
+            .or_else(|| s.url.strip_prefix("http://"));
+        let page = rest.and_then(|r| r.split_once('/')).map(|(_, path)| path);
+        if page.is_none_or(|path| path.trim_matches('/').is_empty()) {
+            return Err(issue(
+                idx(at, j, "url"),
+                format!(
+                    "source \"{}\" is not a full address: give the page (https://host/path), not a bare domain",
+                    s.url
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn validate_measures(rules: &RuleSet) -> Result<(), Issue> {
     for (i, m) in rules.measures.iter().enumerate() {
         let at = |field: &str| idx(&[key("measures")], i, field);
+        validate_sources(&m.sources, &at("sources"))?;
         if m.effective < m.published {
             return Err(issue(
                 at("effective"),
@@ -610,6 +634,7 @@ fn validate_clauses(rules: &RuleSet) -> Result<(), Issue> {
                 format!("clause \"{}\" cites no source", c.id),
             ));
         }
+        validate_sources(&c.sources, &at("sources"))?;
         if c.text.trim().is_empty() {
             return Err(issue(
                 at("text"),
@@ -649,6 +674,14 @@ fn covers(question: &super::model::Question, option: usize) -> Vec<usize> {
     if o.id == UNKNOWN {
         return leaf_positions(question);
     }
+    if let Some(class) = &o.class {
+        return question
+            .options
+            .iter()
+            .position(|x| &x.id == class)
+            .into_iter()
+            .collect();
+    }
     if o.is_group() {
         return o
             .members
@@ -674,13 +707,15 @@ fn compile_condition(rules: &RuleSet, when: &Condition) -> CompiledCondition {
                 }
             }
         }
+        // The last slot: a case where the question does not apply.
         let set = match m {
-            Match::AnyOf(_) => listed,
+            Match::AnyOf(_) => listed.into_iter().chain([false]).collect(),
             Match::Not { .. } => question
                 .options
                 .iter()
                 .zip(listed)
                 .map(|(o, l)| o.is_leaf() && !l)
+                .chain([true])
                 .collect(),
         };
         out.push((q, set));

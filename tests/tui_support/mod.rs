@@ -107,7 +107,7 @@ pub fn at_result(answers: &[(&str, &str)]) -> App {
 /// Art. 3 decides on 2025-10-20.
 pub const OCTOBER: [(&str, &str); 5] = [
     ("stage", "none"),
-    ("goods", "no18_items"),
+    ("goods", "n61_part1"),
     ("origin", "china_reexport"),
     ("recipient", "defense_contractor"),
     ("destination", "DE"),
@@ -117,7 +117,7 @@ pub const OCTOBER: [(&str, &str); 5] = [
 /// Art. 1(3) would apply; past 2026-11-10 it applies as written.
 pub const CIVIL: [(&str, &str); 5] = [
     ("stage", "none"),
-    ("goods", "no18_items"),
+    ("goods", "n61_part1"),
     ("origin", "china_reexport"),
     ("recipient", "civil"),
     ("destination", "DE"),
@@ -127,7 +127,7 @@ pub const CIVIL: [(&str, &str); 5] = [
 /// to prohibited.
 pub const OPEN_RECIPIENT: [(&str, &str); 5] = [
     ("stage", "none"),
-    ("goods", "no18_items"),
+    ("goods", "n61_part1"),
     ("origin", "china_export"),
     ("recipient", "unknown"),
     ("destination", "DE"),
