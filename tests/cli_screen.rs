@@ -436,7 +436,7 @@ fn rules_lists_statuses_on_a_date_and_checks_files() {
     let bad = data.path().join("bad.json");
     std::fs::write(
         &bad,
-        ree_screen::rules::EMBEDDED_TEXT.replacen("\"schema\": 2", "\"schema\": 2,", 1),
+        ree_screen::rules::EMBEDDED_TEXT.replacen("\"schema\": 3", "\"schema\": 3,", 1),
     )
     .expect("write");
     let out = Run::of(ree(data.path()).args(["rules", "--check", bad.to_str().unwrap_or("")]));
@@ -486,4 +486,73 @@ fn text_from_a_rules_file_cannot_reach_the_terminal_raw() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'));
     assert!(out.stdout.contains("\\u{1b}]0;pwned"), "shown escaped");
+}
+
+#[test]
+fn items_are_listed_searched_and_answer_the_goods_question() {
+    let out = run(&["items", "dy"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    for expected in [
+        "dy_oxide  Dysprosium oxide",
+        "class: No. 61 Part 1 materials (No. 18) (n61_part1)",
+        "control code: 1C905.b (inferred, seen in no source: verify)",
+        "dyfe_alloy  Dy-Fe alloy",
+    ] {
+        assert!(
+            out.stdout.contains(expected),
+            "{expected:?} in:\n{}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains("sm_metal"), "{}", out.stdout);
+    let listed = run(&["items", "2846901940"]);
+    assert!(
+        listed.stdout.contains("sm_oxide  Samarium oxide"),
+        "{}",
+        listed.stdout
+    );
+
+    // The item is the answer; the determination keeps the class it was screened as, and
+    // the saved record keeps both.
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = Run::of(ree(data.path()).args([
+        "screen",
+        "--format",
+        "json",
+        "--stage",
+        "none",
+        "--answer",
+        "goods=y_oxide",
+        "--origin",
+        "china_reexport",
+        "--recipient",
+        "civil",
+        "--destination",
+        "US",
+    ]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["answers"]["goods"], "y_oxide");
+    assert_eq!(v["classes"]["goods"], "no18_other");
+    assert_eq!(v["outcome"], "no_license_required");
+    assert_eq!(v["decided_by"][0], "no61-art1-3");
+    let id = v["record_id"].as_str().expect("saved");
+    let shown = Run::of(ree(data.path()).args(["history", "show", id]));
+    assert!(
+        shown
+            .stdout
+            .contains("Yttrium oxide (Other No. 18 items (not in No. 61))"),
+        "{}",
+        shown.stdout
+    );
+    let stored = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert!(stored.contains("\"goods\":\"y_oxide\""), "{stored}");
+    assert!(
+        stored.contains("\"classes\":{\"goods\":\"no18_other\"}"),
+        "{stored}"
+    );
+    // A misspelt item is refused with the valid classes and where the items are listed.
+    let bad = run(&["screen", "--no-save", "--goods", "dy_oxid"]);
+    assert_eq!(bad.code, Some(2));
+    assert!(bad.stderr.contains("ree-screen items"), "{}", bad.stderr);
 }

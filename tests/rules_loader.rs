@@ -187,7 +187,7 @@ fn ask_when_may_only_look_back_and_groups_list_real_options() {
 
 #[test]
 fn a_key_given_twice_is_refused() {
-    let (err, line) = parse_edited("\"schema\": 2,", "\"schema\": 2,\n \"schema\": 2,");
+    let (err, line) = parse_edited("\"schema\": 3,", "\"schema\": 3,\n \"schema\": 3,");
     assert!(
         err.message.contains("appears twice") || err.message.contains("duplicate"),
         "{err}"
@@ -214,7 +214,7 @@ fn a_byte_order_mark_is_accepted() {
 
 #[test]
 fn a_rule_set_of_another_schema_is_refused() {
-    let (err, _) = parse_edited("\"schema\": 2,", "\"schema\": 1,");
+    let (err, _) = parse_edited("\"schema\": 3,", "\"schema\": 1,");
     assert!(err.message.contains("schema 1 is not supported"), "{err}");
 }
 

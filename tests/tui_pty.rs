@@ -154,7 +154,7 @@ fn no_chinese_nexus_skips_the_questions_that_cannot_matter() {
     let mut pty = Pty::spawn(data.path(), &[]);
     let asked = pty.answer_questions(&[
         ("Technology stage", "7"),
-        ("Goods shipped", "2"),
+        ("Goods shipped", "n61_part1"),
         ("Material origin", "6"),
     ]);
     assert_eq!(

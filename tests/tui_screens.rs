@@ -12,8 +12,8 @@ use ree_screen::tui::app::{App, Overlay, Pending, ResumeList, Step};
 use ree_screen::tui::draft::Draft;
 use ree_screen::tui::theme::Theme;
 use tui_support::{
-    CIVIL, OCTOBER, OPEN_RECIPIENT, answer, app, apply, at_result, at_result_on, render, set_date,
-    terminal, type_text,
+    CIVIL, OCTOBER, OPEN_RECIPIENT, answer, app, apply, at_result, at_result_on, choose, render,
+    set_date, terminal, type_text,
 };
 
 const DETERMINATION_SIZES: [(u16, u16); 3] = [(80, 24), (60, 20), (120, 40)];
@@ -137,6 +137,14 @@ fn question_lists() {
     );
     apply(&mut app, [Action::Bottom]);
     snap("origin_unknown", &mut app);
+}
+
+#[test]
+fn goods_picker_filtered_by_an_element() {
+    let mut app = app();
+    choose(&mut app, "none");
+    type_text(&mut app, "dy");
+    snap("goods_picker", &mut app);
 }
 
 #[test]

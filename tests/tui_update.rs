@@ -245,6 +245,45 @@ fn the_country_picker_filters_by_name_or_code_and_always_offers_unknown() {
 }
 
 #[test]
+fn the_goods_are_picked_by_an_items_name_control_code_or_customs_code() {
+    let mut app = app();
+    choose(&mut app, "none");
+    let goods = position(&app, "goods");
+    assert_eq!(app.step, Step::Question(goods));
+    assert!(
+        app.is_picker(goods),
+        "the catalogue's items make goods a picker"
+    );
+    let id = |app: &App| {
+        app.rules.questions[goods].options[app.highlight[goods]]
+            .id
+            .clone()
+    };
+    for (typed, expected) in [
+        ("dysprosium oxide", "dy_oxide"),
+        ("dy oxide", "dy_oxide"),
+        ("1C902.a", "sm_metal"),
+        ("2805301910", "sm_metal"),
+        ("p507", "p507"),
+        ("no18_other", "no18_other"),
+    ] {
+        apply(&mut app, [Action::Edit(Edit::Clear)]);
+        type_text(&mut app, typed);
+        assert_eq!(id(&app), expected, "typing {typed:?}");
+    }
+    apply(&mut app, [Action::Edit(Edit::Clear)]);
+    type_text(&mut app, "yttrium oxide");
+    apply(&mut app, [Action::Next]);
+    assert_eq!(
+        app.answers.get("goods"),
+        Some("y_oxide"),
+        "the item is the answer"
+    );
+    let origin = position(&app, "origin");
+    assert_eq!(app.step, Step::Question(origin));
+}
+
+#[test]
 fn typing_over_the_prefilled_date_replaces_it_and_is_what_gets_screened() {
     let mut app = app_on("2026-11-29");
     answer(&mut app, &CIVIL);

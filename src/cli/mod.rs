@@ -5,6 +5,7 @@
 mod batch_cmd;
 mod config_cmd;
 mod history_cmd;
+mod items_cmd;
 mod rules_cmd;
 mod screen;
 
@@ -55,6 +56,8 @@ pub enum Command {
     Batch(batch_cmd::BatchArgs),
     /// Show where the settings file is and the settings in effect.
     Config(config_cmd::ConfigArgs),
+    /// List the items of the goods catalogue (name, class, control and customs codes).
+    Items(items_cmd::ItemsArgs),
     /// Review, verify, re-screen and export the screening history.
     #[command(subcommand)]
     History(history_cmd::HistoryCommand),
@@ -94,6 +97,7 @@ pub fn run(cli: Cli) -> ExitCode {
             _ => rules_cmd::run(&ctx, args),
         },
         Some(Command::Batch(args)) => batch_cmd::run(&ctx, args),
+        Some(Command::Items(args)) => items_cmd::run(&ctx, args),
         Some(Command::History(command)) => history_cmd::run(&ctx, command),
         Some(Command::Config(_)) => ExitCode::SUCCESS,
         None if crate::plain::should_use(cli.plain) => crate::plain::run(&ctx),

@@ -163,6 +163,9 @@ pub struct Determination {
     pub date: Date,
     /// The answers as given; a question missing here was not asked.
     pub answers: Answers,
+    /// For each answer given as a catalogue item, the class it was screened as.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub classes: BTreeMap<String, String>,
     pub outcome: Outcome,
     /// Some answer is open and the outcome is the worst case over its values.
     pub provisional: bool,
@@ -306,9 +309,17 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
     let scenarios = scenarios(rules, answers, date);
     let (mut verify, unverified) = flags(rules, &evaluator, &fired, &clauses, outcome, &scenarios);
     verify.extend(answer_flags(rules, answers));
+    let classes = answers
+        .iter()
+        .filter_map(|(q, v)| {
+            let class = rules.question(q)?.option(v)?.class.clone()?;
+            Some((q.to_string(), class))
+        })
+        .collect();
     Determination {
         date,
         answers: answers.clone(),
+        classes,
         outcome,
         provisional,
         open,

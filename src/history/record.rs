@@ -181,6 +181,9 @@ pub struct Decision {
     /// Ids of the clauses whose status no source confirms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unverified: Vec<String>,
+    /// The class each answer given as a catalogue item was screened as.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub classes: std::collections::BTreeMap<String, String>,
 }
 
 /// The essentials' lists as JSON arrays rather than objects: a provisional screening lists
@@ -461,6 +464,7 @@ impl Decision {
             scenarios: d.scenarios.clone(),
             verify: ids(&d.verify),
             unverified: ids(&d.unverified),
+            classes: d.classes.clone(),
         }
     }
 
@@ -481,6 +485,7 @@ impl Decision {
         Determination {
             date: self.date,
             answers,
+            classes: self.classes.clone(),
             outcome: self.outcome,
             provisional: self.provisional,
             open: self.open.clone(),

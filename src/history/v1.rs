@@ -177,6 +177,7 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
     });
     let determination = Determination {
         date: s.date,
+        classes: Default::default(),
         outcome: s.outcome,
         provisional: s.provisional,
         open: s

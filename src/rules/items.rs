@@ -32,6 +32,17 @@ pub enum CodeGrade {
 }
 
 impl CodeGrade {
+    /// One word for narrow lists: "repost", "secondary", "verify", "inferred".
+    pub fn tag(self) -> &'static str {
+        match self {
+            CodeGrade::P => "repost",
+            CodeGrade::S => "secondary",
+            CodeGrade::X => "verify",
+            CodeGrade::Inferred => "inferred",
+            CodeGrade::NotSeen => "no code",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             CodeGrade::P => "from a repost",
@@ -99,7 +110,8 @@ impl Item {
     }
 
     /// How well a search text matches: the id or a code typed in full first, then names
-    /// that start with it, then anything that contains it. Every word must match.
+    /// with a word that starts with it ("dy" finds "Dy-Fe", not "neodymium"), then an id or
+    /// code that contains it. Every word must match.
     pub fn rank(&self, search: &str) -> Option<u8> {
         let words: Vec<String> = search.split_whitespace().map(str::to_lowercase).collect();
         if words.is_empty() {
@@ -121,12 +133,8 @@ impl Item {
                     .any(|part| part.starts_with(word.as_str()))
             }) {
                 1
-            } else if names
-                .iter()
-                .chain(&codes)
-                .any(|n| n.contains(word.as_str()))
+            } else if codes.iter().any(|c| c.contains(word.as_str()))
                 || self.id.contains(word.as_str())
-                || self.description.to_lowercase().contains(word.as_str())
             {
                 2
             } else {
@@ -175,8 +183,7 @@ impl Catalogue {
     }
 
     /// The items matching `search` (every word somewhere in the id, name, other names,
-    /// control code, customs codes or description), best first, in catalogue order within a
-    /// rank.
+    /// control code or customs codes), best first, in catalogue order within a rank.
     pub fn search(&self, search: &str) -> Vec<&Item> {
         let mut ranked: Vec<(u8, usize, &Item)> = self
             .items
@@ -202,7 +209,10 @@ impl Catalogue {
             if !seen.insert(item.id.as_str()) {
                 return Err(format!("item id \"{}\" appears twice", item.id));
             }
-            if question.option(&item.id).is_some() {
+            if question
+                .option(&item.id)
+                .is_some_and(|o| o.class.as_deref() != Some(item.class.as_str()))
+            {
                 return Err(format!(
                     "item id \"{}\" is also an option of {}",
                     item.id, question.id

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::model::{
     AnswerOption, ClauseKind, Compiled, CompiledCondition, CompiledQuestion, CompiledRule,
-    Condition, Match, Outcome, QuestionKind, RULES_SCHEMA, RuleSet, UNKNOWN,
+    Condition, Match, Outcome, QuestionKind, RULES_SCHEMA, RULES_SCHEMA_OLDEST, RuleSet, UNKNOWN,
 };
 use crate::json::{Seg, key, locate, render_path, strip_position};
 
@@ -134,6 +134,7 @@ pub fn parse(name: &str, source: &str) -> Result<RuleSet, RulesError> {
     };
     add_countries(&mut rules).map_err(at)?;
     validate(&rules).map_err(at)?;
+    add_items(&mut rules);
     rules.compiled = compile(&rules, source);
     Ok(rules)
 }
@@ -185,6 +186,7 @@ pub fn countries() -> &'static [AnswerOption] {
                         members: Vec::new(),
                         also: c.also,
                         class: None,
+                        code: None,
                     })
                     .collect()
             })
@@ -219,6 +221,50 @@ fn add_countries(rules: &mut RuleSet) -> Result<(), Issue> {
     Ok(())
 }
 
+/// The catalogue's items as options of the question they answer, after its own options, each
+/// standing for its class. An item whose class the rule set lacks (an older rule set), or whose
+/// id an option already has, is left out: the rule set's own options always win.
+fn add_items(rules: &mut RuleSet) {
+    let catalogue = super::items::catalogue();
+    let Some(question) = rules
+        .questions
+        .iter_mut()
+        .find(|q| q.id == catalogue.question())
+    else {
+        return;
+    };
+    for item in &catalogue.items {
+        let fits = question.option(&item.class).is_some_and(|o| o.is_leaf())
+            && question.option(&item.id).is_none();
+        if !fits {
+            continue;
+        }
+        let seen = item.code_grade != super::items::CodeGrade::NotSeen;
+        let also = seen
+            .then(|| item.code.clone())
+            .into_iter()
+            .chain(item.customs.iter().map(|c| c.code.clone()))
+            .chain(item.also.iter().cloned())
+            .collect();
+        question.options.push(AnswerOption {
+            id: item.id.clone(),
+            label: item.name.clone(),
+            help: item.description.clone(),
+            example: None,
+            relates_to: Some(format!(
+                "control code {}; reference customs codes {}",
+                item.code_words(),
+                item.customs_words()
+            )),
+            members: Vec::new(),
+            also,
+            class: Some(item.class.clone()),
+            // Never shown bare, so an inferred code cannot pass for a confirmed one.
+            code: seen.then(|| format!("{} {}", item.code, item.code_grade.tag())),
+        });
+    }
+}
+
 fn check_unique<'a>(
     ids: impl Iterator<Item = &'a str>,
     base: &[Seg],
@@ -247,11 +293,11 @@ fn snake_case(id: &str) -> bool {
 /// Cross-checks that serde cannot express: references resolve, ids are unique, date windows
 /// are ordered and do not overlap, rules cite only operative clauses and say which licence.
 fn validate(rules: &RuleSet) -> Result<(), Issue> {
-    if rules.schema != RULES_SCHEMA {
+    if !(RULES_SCHEMA_OLDEST..=RULES_SCHEMA).contains(&rules.schema) {
         return Err(issue(
             vec![key("schema")],
             format!(
-                "rule-set schema {} is not supported; this program reads schema {RULES_SCHEMA}",
+                "rule-set schema {} is not supported; this program reads schemas {RULES_SCHEMA_OLDEST} to {RULES_SCHEMA}",
                 rules.schema
             ),
         ));
@@ -523,7 +569,14 @@ fn validate_citations(rules: &RuleSet, clauses: &[String], at: &[Seg]) -> Result
 
 /// A source is a full address (scheme, host and the page), never a bare domain: an officer
 /// must be able to open the very page the fact comes from.
-fn validate_sources(sources: &[super::model::Source], at: &[Seg]) -> Result<(), Issue> {
+fn validate_sources(
+    schema: u32,
+    sources: &[super::model::Source],
+    at: &[Seg],
+) -> Result<(), Issue> {
+    if schema < 3 {
+        return Ok(()); // older rule sets, kept with their records, cited bare domains
+    }
     for (j, s) in sources.iter().enumerate() {
         let rest = s
             .url
@@ -546,7 +599,7 @@ fn validate_sources(sources: &[super::model::Source], at: &[Seg]) -> Result<(), 
 fn validate_measures(rules: &RuleSet) -> Result<(), Issue> {
     for (i, m) in rules.measures.iter().enumerate() {
         let at = |field: &str| idx(&[key("measures")], i, field);
-        validate_sources(&m.sources, &at("sources"))?;
+        validate_sources(rules.schema, &m.sources, &at("sources"))?;
         if m.effective < m.published {
             return Err(issue(
                 at("effective"),
@@ -634,7 +687,7 @@ fn validate_clauses(rules: &RuleSet) -> Result<(), Issue> {
                 format!("clause \"{}\" cites no source", c.id),
             ));
         }
-        validate_sources(&c.sources, &at("sources"))?;
+        validate_sources(rules.schema, &c.sources, &at("sources"))?;
         if c.text.trim().is_empty() {
             return Err(issue(
                 at("text"),

@@ -13,8 +13,13 @@ use serde::{Deserialize, Serialize};
 /// to every other option, so rules never name it.
 pub const UNKNOWN: &str = "unknown";
 
-/// The rule-set format this program reads.
-pub const RULES_SCHEMA: u32 = 2;
+/// The rule-set format this program writes and reads. Schema 3 adds answer verify notes,
+/// a fact case's applicant, the lead on what followed a measure's end, and requires every
+/// source to be a full address.
+pub const RULES_SCHEMA: u32 = 3;
+
+/// The oldest format still read, so the rule sets kept with older records still load.
+pub const RULES_SCHEMA_OLDEST: u32 = 2;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -141,6 +146,9 @@ pub struct AnswerOption {
     /// answer screened exactly as the option it belongs to, its class.
     #[serde(skip)]
     pub class: Option<String>,
+    /// An item's control code with its grade, where one was seen (`1C902.a repost`).
+    #[serde(skip)]
+    pub code: Option<String>,
 }
 
 impl AnswerOption {

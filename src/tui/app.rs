@@ -145,7 +145,8 @@ impl Default for ResultView {
     }
 }
 
-/// The filter of a country question's list: typed text and the options it matches.
+/// The filter of a list picked by typing (a country, a goods item): typed text and the
+/// options it matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picker {
     pub filter: TextField,
@@ -153,7 +154,7 @@ pub struct Picker {
     pub matches: Vec<usize>,
 }
 
-/// Most characters a country filter takes.
+/// Most characters a picker's filter takes.
 const FILTER_LIMIT: usize = 40;
 
 impl Picker {
@@ -166,33 +167,44 @@ impl Picker {
         picker
     }
 
-    /// Match the options of question `q` against the filter: a code typed in full first,
-    /// then names (or other names) that start with the text, then those that contain it,
-    /// each in list order. `unknown` is always offered, last.
+    /// Match the options of question `q` against the filter: an id or code typed in full
+    /// first, then names (or other names: codes, symbols) that start with the text, then
+    /// those with a word that starts with it, then those that contain it, each in list
+    /// order. Several words must each match ("dy oxide"). `unknown` is always offered, last.
     pub fn refilter(&mut self, rules: &RuleSet, q: usize) {
         let Some(question) = rules.questions.get(q) else {
             self.matches.clear();
             return;
         };
         let needle = self.filter.value().trim().to_lowercase();
-        let rank = |o: &crate::rules::AnswerOption| -> Option<u8> {
-            if needle.is_empty() {
-                return Some(0);
-            }
+        let rank_word = |o: &crate::rules::AnswerOption, word: &str| -> Option<u8> {
             let names = || {
                 std::iter::once(&o.label)
                     .chain(&o.also)
                     .map(|n| n.to_lowercase())
             };
-            if o.id.to_lowercase() == needle {
+            let word_starts =
+                |n: &String| n.split([' ', '-', ',', '(']).any(|p| p.starts_with(word));
+            if o.id.to_lowercase() == word || o.also.iter().any(|a| a.to_lowercase() == word) {
                 Some(0)
-            } else if names().any(|n| n.starts_with(&needle)) {
+            } else if names().any(|n| n.starts_with(word)) {
                 Some(1)
-            } else if names().any(|n| n.contains(&needle)) {
+            } else if names().any(|n| word_starts(&n)) {
                 Some(2)
+            } else if names().any(|n| n.contains(word)) {
+                Some(3)
             } else {
                 None
             }
+        };
+        let rank = |o: &crate::rules::AnswerOption| -> Option<u8> {
+            if needle == o.id.to_lowercase() {
+                return Some(0);
+            }
+            needle
+                .split_whitespace()
+                .map(|word| rank_word(o, word))
+                .try_fold(0, |worst, r| r.map(|r| worst.max(r)))
         };
         let mut ranked: Vec<(u8, usize)> = question
             .options
@@ -350,13 +362,13 @@ impl App {
         }
     }
 
-    /// Whether question `q` is picked from a filtered list (a country) rather than a
+    /// Whether question `q` is picked from a filtered list (a country, a goods item) rather than a
     /// numbered one.
     pub fn is_picker(&self, q: usize) -> bool {
         self.rules
             .questions
             .get(q)
-            .is_some_and(|question| question.kind == QuestionKind::Country)
+            .is_some_and(|question| question.kind == QuestionKind::Country || question.has_items())
     }
 
     /// Which commands are live now.

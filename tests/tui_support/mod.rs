@@ -320,7 +320,7 @@ impl Pty {
 /// recipient defence contractor, destination DE (by their digits in the lists).
 pub const OCTOBER_KEYS: [(&str, &str); 5] = [
     ("Technology stage", "7"),
-    ("Goods shipped", "2"),
+    ("Goods shipped", "n61_part1"),
     ("Material origin", "2"),
     ("Recipient type", "4"),
     ("Destination country", "DE"),
