@@ -632,6 +632,49 @@ fn impact_of_a_lifted_suspension_lists_exactly_the_changed_current_cases() {
     );
 }
 
+/// Under the rule sets before v3 "No. 18 items" was one definite answer; now it is a group
+/// of three classes screened as the worst, provisional: impact lists such records so the
+/// officer settles the class.
+#[test]
+fn impact_lists_a_no18_items_record_that_is_now_provisional() {
+    let v2_like = ree_screen::rules::parse(
+        "v2-like.json",
+        &ree_screen::rules::EMBEDDED_TEXT.replacen(
+            "\"members\": [\"n61_part1\", \"n61_part2\", \"no18_other\"]",
+            "\"example\": \"one answer, as in v2\"",
+            1,
+        ),
+    )
+    .expect("a rule set where no18_items is one answer");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let h = History::with_rules(
+        dir.path().join("data"),
+        std::sync::Arc::new(v2_like.clone()),
+    );
+    let answers = Answers::new()
+        .with("stage", "none")
+        .with("goods", "no18_items")
+        .with("origin", "china_export")
+        .with("recipient", "civil")
+        .with("destination", "DE");
+    let then = Screening::run(
+        &v2_like,
+        &answers,
+        "2026-03-02".parse().expect("date"),
+        Details::default(),
+    );
+    assert!(!then.determination.provisional);
+    save(&h, &[then]);
+    let found = history::impact(&h, &rules(), None).expect("impact");
+    assert_eq!(found.changed.len(), 1);
+    let case = &found.changed[0];
+    assert!(case.now_provisional);
+    assert_eq!(
+        (case.outcome_before, case.outcome_after),
+        (Outcome::LicenseRequired, Outcome::LicenseRequired)
+    );
+}
+
 #[test]
 fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -577,10 +577,10 @@ fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool)
             c.outcome_after.id(),
             sanitize(&clause(&c.decided_by_before)),
             sanitize(&clause(&c.decided_by_after)),
-            if c.overridden {
-                "  [officer override stands]"
-            } else {
-                ""
+            match (c.overridden, c.now_provisional) {
+                (true, _) => "  [officer override stands]",
+                (false, true) => "  [now provisional: settle the open answer]",
+                (false, false) => "",
             }
         );
     }

@@ -29,6 +29,9 @@ pub struct ChangedCase {
     pub decided_by_after: Option<String>,
     /// Whether an officer's override stands on the case (its outcome was not the engine's).
     pub overridden: bool,
+    /// A definite result that is now provisional (a v1/v2 `no18_items` answer is a group of
+    /// classes under v3): the officer should settle the answer.
+    pub now_provisional: bool,
     /// The case screened again: what `--save` records as a re-screen superseding `id`.
     pub rescreen: Screening,
 }
@@ -51,8 +54,8 @@ pub fn impact_reason(rules: &RuleSet) -> String {
 
 /// Screen the current record of every case again under `rules`, on `date` or, when None, on
 /// each case's own screening date (so only the change of rules shows), and list the cases
-/// whose outcome or decisive clause changes (for a case an officer overrode: whose outcome
-/// differs from the officer's), in file order. Two passes over the history;
+/// whose outcome or decisive clause changes, or whose definite result is now provisional
+/// (for a case an officer overrode: whose outcome differs from the officer's), in file order. Two passes over the history;
 /// memory holds the superseded ids, one record, and the changed cases.
 pub fn impact(
     history: &History,
@@ -82,9 +85,10 @@ pub fn impact(
             let before = (r.effective_outcome(), then.decided_by.first().cloned());
             let after = (now.outcome, now.decided_by.first().cloned());
             // An officer's override stands on its outcome, not on a clause.
+            let now_provisional = now.provisional && !then.provisional;
             let changed = match r.override_outcome {
                 Some(decided) => decided != now.outcome,
-                None => before != after,
+                None => before != after || now_provisional,
             };
             if changed {
                 impact.changed.push(ChangedCase {
@@ -97,6 +101,7 @@ pub fn impact(
                     outcome_after: after.0,
                     decided_by_after: after.1,
                     overridden: r.override_outcome.is_some(),
+                    now_provisional,
                     rescreen: Screening {
                         determination: now,
                         details: r.screening.details.clone(),

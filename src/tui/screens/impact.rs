@@ -203,6 +203,8 @@ fn in_words(app: &App, c: &ChangedCase) -> [Line<'static>; 2] {
     let t = app.theme;
     let overridden = if c.overridden {
         "; an officer's override stood"
+    } else if c.now_provisional {
+        "; now provisional: settle the open answer"
     } else {
         ""
     };
