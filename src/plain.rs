@@ -601,6 +601,8 @@ mod tests {
         assert_eq!(ids("de"), ["DE"]);
         assert_eq!(ids("germ"), ["DE"]);
         assert_eq!(ids("Vietnam"), ["VN"], "common names count");
+        assert_eq!(ids("Deutschland"), ["DE"], "CLDR names count");
+        assert_eq!(ids("德国"), ["DE"]);
         assert!(ids("guinea").len() > 2, "several matches are listed");
         assert!(ids("atlantis").is_empty());
     }

@@ -245,6 +245,48 @@ fn the_country_picker_filters_by_name_or_code_and_always_offers_unknown() {
 }
 
 #[test]
+fn a_country_is_found_by_another_name_and_a_name_matching_nothing_keeps_the_question() {
+    let mut app = app();
+    answer(&mut app, &OCTOBER);
+    apply(&mut app, [Action::Back]);
+    let dest = position(&app, "destination");
+    let id = |app: &App| {
+        app.rules.questions[dest].options[app.highlight[dest]]
+            .id
+            .clone()
+    };
+    for (typed, expected) in [
+        ("Deutschland", "DE"),
+        ("Allemagne", "DE"),
+        ("德国", "DE"),
+        ("Niemcy", "DE"),
+    ] {
+        apply(&mut app, [Action::Edit(Edit::Clear)]);
+        type_text(&mut app, typed);
+        assert_eq!(id(&app), expected, "{typed}");
+    }
+    apply(&mut app, [Action::Edit(Edit::Clear)]);
+    type_text(&mut app, "Atlantis");
+    apply(&mut app, [Action::Next]);
+    assert_eq!(
+        app.step,
+        Step::Question(dest),
+        "a name matching nothing keeps the question"
+    );
+    assert!(
+        app.picker
+            .filter
+            .error()
+            .is_some_and(|e| e.contains("Atlantis")),
+        "{:?}",
+        app.picker.filter.error()
+    );
+    // Only a move to it chooses "Not known yet".
+    apply(&mut app, [Action::Down, Action::Next]);
+    assert_eq!(app.answers.get("destination"), Some("unknown"));
+}
+
+#[test]
 fn the_goods_are_picked_by_an_items_name_control_code_or_customs_code() {
     let mut app = app();
     choose(&mut app, "none");

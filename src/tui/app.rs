@@ -152,6 +152,9 @@ pub struct Picker {
     pub filter: TextField,
     /// Option positions that match, best first; `unknown` always among them.
     pub matches: Vec<usize>,
+    /// The officer moved the highlight since the filter last changed: only then may Enter
+    /// choose `unknown` for a text that matches nothing else.
+    pub moved: bool,
 }
 
 /// Most characters a picker's filter takes.
@@ -162,6 +165,7 @@ impl Picker {
         let mut picker = Picker {
             filter: TextField::new("", FILTER_LIMIT),
             matches: Vec::new(),
+            moved: false,
         };
         picker.refilter(rules, q);
         picker

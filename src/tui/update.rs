@@ -12,7 +12,9 @@ use super::screens::result;
 use super::view::too_small;
 use super::widgets::scroll_view::Scroll;
 use crate::present::present;
+use crate::rules::UNKNOWN;
 use crate::screening::{Field, Screening, parse_date, validate_field};
+use crate::text::sanitize;
 
 use super::widgets::text_field::TextField;
 
@@ -290,6 +292,15 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
                 || app.picker.matches.first().copied(),
                 |_| Some(app.highlight[q]),
             )?;
+            // A typed name that matches nothing never silently becomes "Not known yet".
+            let unknown = app.rules.questions[q].options[choice].id == UNKNOWN;
+            if unknown && !app.picker.moved && !app.picker.filter.is_empty() {
+                let typed = sanitize(app.picker.filter.value());
+                app.picker.filter.set_error(Some(format!(
+                    "no match for \"{typed}\": try a code or another name (Down: Not known yet)"
+                )));
+                return None;
+            }
             return choose(app, q, choice);
         }
         Action::Back => return before_question(app, q),
@@ -298,6 +309,7 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
                 .and_then(|i| app.picker.matches.get(i).copied());
             if let Some(option) = to {
                 app.highlight[q] = option;
+                app.picker.moved = true;
             }
         }
     }
@@ -312,7 +324,11 @@ fn filtered(app: &mut App, q: usize, change: impl FnOnce(&mut TextField)) {
         return;
     }
     app.picker.refilter(&app.rules, q);
-    if let Some(&best) = app.picker.matches.first() {
+    app.picker.moved = false;
+    // "Not known yet" is never highlighted for the officer: only a move puts it there.
+    if let Some(&best) = app.picker.matches.first()
+        && app.rules.questions[q].options[best].id != UNKNOWN
+    {
         app.highlight[q] = best;
     }
 }
