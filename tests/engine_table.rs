@@ -83,6 +83,16 @@ const NO18_FROM_CHINA: [&str; 6] = [
     "L:no18-items",
 ];
 
+/// Goods to a foreign person in China: a (deemed) export once No. 18 is in force.
+const DEEMED_EXPORT: [&str; 6] = [
+    "N",
+    "L:ecl-art2-export",
+    "L:ecl-art2-export",
+    "L:ecl-art2-export",
+    "L:ecl-art2-export",
+    "L:ecl-art2-export",
+];
+
 /// Only No. 61 Art. 1(1) (from 1 Dec 2025, suspended until 10 Nov 2026) decides.
 const ART_1_1_ONLY: [&str; 6] = ["N", "N", "N", "N", "N", "N:no61-art1-1"];
 
@@ -169,17 +179,7 @@ const SWEEPS: &[Sweep] = &[
             ("goods=n61_part1", NO18_FROM_CHINA),
             ("goods=n61_part2", NO18_FROM_CHINA),
             ("goods=no18_other", NO18_FROM_CHINA),
-            (
-                "goods=no18_items",
-                [
-                    "N",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                ],
-            ),
+            ("goods=no18_items", NO18_FROM_CHINA),
             // FAQ No. 5: deep-processed magnet parts are generally outside No. 18.
             (
                 "goods=magnet_parts",
@@ -218,17 +218,7 @@ const SWEEPS: &[Sweep] = &[
     Sweep {
         base: "stage=none goods=no18_items recipient=civil destination=DE",
         rows: &[
-            (
-                "origin=china_export",
-                [
-                    "N",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                ],
-            ),
+            ("origin=china_export", NO18_FROM_CHINA),
             (
                 "origin=china_reexport",
                 ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"],
@@ -483,29 +473,9 @@ const SWEEPS: &[Sweep] = &[
     Sweep {
         base: "stage=none goods=n61_part1 origin=china_export recipient=civil destination=CN",
         rows: &[
-            (
-                "foreign_person=yes",
-                [
-                    "N",
-                    "L:ecl-art2-export",
-                    "L:ecl-art2-export",
-                    "L:ecl-art2-export",
-                    "L:ecl-art2-export",
-                    "L:ecl-art2-export",
-                ],
-            ),
+            ("foreign_person=yes", DEEMED_EXPORT),
             ("foreign_person=no", ["N:ecl-art2-export"; 6]),
-            (
-                "foreign_person=unknown",
-                [
-                    "N",
-                    "L:ecl-art2-export",
-                    "L:ecl-art2-export",
-                    "L:ecl-art2-export",
-                    "L:ecl-art2-export",
-                    "L:ecl-art2-export",
-                ],
-            ),
+            ("foreign_person=unknown", DEEMED_EXPORT),
         ],
     },
     // Technology taught inside China: training foreign engineers is an export.
@@ -865,47 +835,37 @@ fn verify_flags_only_what_decides_or_could() {
         "2026-03-02",
     );
     assert!(d.verify.is_empty(), "{:?}", d.verify);
-    // Hong Kong, Macao and Taiwan carry the open point of whether a supply there is an
-    // export.
-    for place in ["HK", "MO", "TW"] {
-        let d = decided(
-            &format!(
-                "stage=none goods=n61_part1 origin=china_export recipient=civil destination={place}"
-            ),
+    // The open points an officer must see: Hong Kong, Macao and Taiwan (is a supply there
+    // an export?), a repair without know-how (the residual risk), technology before
+    // 21 Dec 2023 (never a plain "no licence").
+    let goods_to = |place: &str| {
+        format!(
+            "stage=none goods=n61_part1 origin=china_export recipient=civil destination={place}"
+        )
+    };
+    let flagged = [
+        (goods_to("HK"), "2026-03-02", "destination=HK"),
+        (goods_to("MO"), "2026-03-02", "destination=MO"),
+        (goods_to("TW"), "2026-03-02", "destination=TW"),
+        (
+            "stage=production_line line=magnet_manufacturing know_how=no goods=none origin=china_export recipient=civil destination=IN".to_string(),
             "2026-03-02",
-        );
+            "line-service-without-know-how-metals-magnets",
+        ),
+        (
+            "stage=mining goods=none origin=china_export recipient=civil destination=DE".to_string(),
+            "2015-01-01",
+            "catalogue-earlier-ion-leaching",
+        ),
+    ];
+    for (spec, on, flag) in flagged {
+        let d = decided(&spec, on);
         assert!(
-            d.verify
-                .iter()
-                .any(|f| f.id == format!("destination={place}")),
-            "{place}: {:?}",
+            d.verify.iter().any(|f| f.id == flag),
+            "{spec} on {on}: {:?}",
             d.verify
         );
     }
-    // A repair without know-how: no licence identified, with the residual risk flagged.
-    let d = decided(
-        "stage=production_line line=magnet_manufacturing know_how=no goods=none origin=china_export recipient=civil destination=IN",
-        "2026-03-02",
-    );
-    assert!(
-        d.verify
-            .iter()
-            .any(|f| f.id == "line-service-without-know-how-metals-magnets"),
-        "{:?}",
-        d.verify
-    );
-    // Technology before 21 Dec 2023: never a plain "no licence".
-    let d = decided(
-        "stage=mining goods=none origin=china_export recipient=civil destination=DE",
-        "2015-01-01",
-    );
-    assert!(
-        d.verify
-            .iter()
-            .any(|f| f.id == "catalogue-earlier-ion-leaching"),
-        "{:?}",
-        d.verify
-    );
     // Not when the catalogue's ban decides and No. 18 only also binds.
     let d = decided(
         "stage=smelting_separation goods=no18_items origin=china_export recipient=civil destination=DE",
