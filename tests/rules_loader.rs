@@ -69,6 +69,21 @@ fn a_bare_domain_is_not_a_source() {
 }
 
 #[test]
+fn a_verify_note_on_an_answer_that_does_not_exist_is_refused() {
+    let (err, _) = parse_edited("\"HK\": \"Whether", "\"XX\": \"Whether");
+    assert!(
+        err.message.contains("\"XX\", which is not an option"),
+        "{err}"
+    );
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.ends_with("verify.XX")),
+        "{err}"
+    );
+}
+
+#[test]
 fn bad_date_is_refused_with_its_path() {
     let (err, line) = parse_edited(
         "\"published\": \"2025-04-04\"",

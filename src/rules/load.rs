@@ -463,6 +463,15 @@ fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
                 format!("question {} must offer the option \"{UNKNOWN}\"", q.id),
             ));
         }
+        if let Some(missing) = q.verify.keys().find(|v| q.option(v).is_none()) {
+            return Err(issue(
+                [base.as_slice(), &[key("verify"), key(missing)]].concat(),
+                format!(
+                    "verify names \"{missing}\", which is not an option of {}",
+                    q.id
+                ),
+            ));
+        }
         if q.leaf_options().next().is_none() {
             return Err(issue(
                 options,
