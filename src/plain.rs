@@ -394,12 +394,12 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         }
     }
 
-    /// Ask for the screening date until it is a real `YYYY-MM-DD` date.
+    /// Ask for the screening date until it is a real date (`YYYY-MM-DD` or `DD.MM.YYYY`).
     fn date(&mut self, current: Date) -> Result<Date, Stop> {
         loop {
             writeln!(
                 self.out,
-                "\n{}, YYYY-MM-DD (- or Enter keeps {current}):",
+                "\n{}, YYYY-MM-DD or DD.MM.YYYY (- or Enter keeps {current}):",
                 Field::Date.label()
             )?;
             let input = self.line()?;
@@ -408,6 +408,10 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 return Ok(current);
             }
             match validate_field(Field::Date, input).and_then(|()| parse_date(input)) {
+                Ok(date) if date.to_string() != input => {
+                    writeln!(self.out, "Taken as {date}.")?;
+                    return Ok(date);
+                }
                 Ok(date) => return Ok(date),
                 Err(message) => writeln!(self.out, "Not accepted: {message}.")?,
             }

@@ -210,10 +210,12 @@ fn end_of_input_exits_1_and_saves_nothing() {
 
 #[test]
 fn wrong_entries_reprompt_and_user_text_is_sanitized() {
-    let input = "yesterday\n\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\ny\n";
+    let input = "yesterday\n04/12/2026\n20.10.2025\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\ny\n";
     let run = Env::new().run(&["--plain"], input);
     for expected in [
-        "Not accepted: \"yesterday\" is not a date: use YYYY-MM-DD",
+        "Not accepted: \"yesterday\" is not a date: use YYYY-MM-DD or DD.MM.YYYY",
+        "Not accepted: 04/12/2026 is ambiguous (day/month or month/day?)",
+        "Taken as 2025-10-20.",
         "Not accepted: \"abc\" is not a number: enter a number between 1 and 8.",
         "Not accepted: 0 is not one of the options: enter a number between 1 and 8.",
         "Help for 8. Not known yet",

@@ -30,7 +30,7 @@ fn each_trigger_starts_plain_mode_on_a_terminal() {
     ] {
         let mut session = spawn(env, args);
         session
-            .expect("Screening date, YYYY-MM-DD (- or Enter keeps 2025-11-20):")
+            .expect("Screening date, YYYY-MM-DD or DD.MM.YYYY (- or Enter keeps 2025-11-20):")
             .unwrap_or_else(|e| panic!("{env:?} {args:?}: {e}"));
     }
 }

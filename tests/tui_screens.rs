@@ -174,6 +174,16 @@ fn details_form_validation_error() {
     set_date(&mut app, "2025-02-30");
     apply(&mut app, [Action::NextField]);
     snap("details_invalid_date", &mut app);
+    // A long message wraps under its field, every word shown, at 80x24 and 60x20.
+    apply(&mut app, [Action::PrevField]);
+    set_date(&mut app, "yesterday");
+    apply(&mut app, [Action::NextField]);
+    for (w, h) in [(80, 24), (60, 20)] {
+        let screen = render(&mut app, w, h);
+        assert!(!screen.contains('~'), "nothing is cut at {w}x{h}:\n{screen}");
+        assert!(screen.contains("2025-11-07"), "{w}x{h}:\n{screen}");
+    }
+    snap_at("details_not_a_date", &mut app, &[(80, 24), (60, 20)]);
 }
 
 #[test]

@@ -268,6 +268,22 @@ fn typing_over_the_prefilled_date_replaces_it_and_is_what_gets_screened() {
 }
 
 #[test]
+fn a_date_typed_day_first_with_dots_is_shown_as_iso_and_slashes_are_refused() {
+    let mut app = app_on("2026-11-29");
+    answer(&mut app, &CIVIL);
+    set_date(&mut app, "04.12.2026");
+    apply(&mut app, [Action::NextField]);
+    assert_eq!(app.field(Field::Date).value(), "2026-12-04");
+    assert_eq!(app.field(Field::Date).error(), None);
+    apply(&mut app, [Action::PrevField]);
+    set_date(&mut app, "04/12/2026");
+    apply(&mut app, [Action::Next]);
+    assert_eq!(app.focus, 0, "an ambiguous date is not taken");
+    let error = app.field(Field::Date).error().unwrap_or_default();
+    assert!(error.contains("ambiguous"), "{error}");
+}
+
+#[test]
 fn an_invalid_date_shows_beside_the_field_and_blocks_going_on_but_not_back() {
     let mut app = app();
     answer(&mut app, &OCTOBER);

@@ -374,10 +374,19 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
 
 /// Validate one field, show its message beside it, and say whether it is valid. A
 /// message about the last key (the length limit) stays until the next edit.
+/// A date typed as DD.MM.YYYY is shown as the ISO date it was read as.
 fn check(app: &mut App, field: Field) -> bool {
     let input = &mut app.fields[field_index(field)];
     match validate_field(field, input.value()) {
-        Ok(()) => true,
+        Ok(()) => {
+            if field == Field::Date
+                && let Ok(date) = parse_date(input.value())
+                && date.to_string() != input.value()
+            {
+                input.set_value(&date.to_string());
+            }
+            true
+        }
         Err(message) => {
             input.set_error(Some(message));
             false
