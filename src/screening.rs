@@ -204,7 +204,10 @@ mod tests {
             assert_eq!(parse_date(text).map(|d| d.to_string()).as_deref(), Ok(iso));
         }
         for (text, message) in [
-            ("04/12/2026", "04/12/2026 is ambiguous (day/month or month/day?): write 2026-12-04 or 04.12.2026"),
+            (
+                "04/12/2026",
+                "04/12/2026 is ambiguous (day/month or month/day?): write 2026-12-04 or 04.12.2026",
+            ),
             ("12/04/2026", "is ambiguous"),
             ("31.02.2026", "31.02.2026 is not a real calendar date"),
             ("2026-13-01", "not a real calendar date"),

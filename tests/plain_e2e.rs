@@ -210,7 +210,8 @@ fn end_of_input_exits_1_and_saves_nothing() {
 
 #[test]
 fn wrong_entries_reprompt_and_user_text_is_sanitized() {
-    let input = "yesterday\n04/12/2026\n20.10.2025\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\ny\n";
+    let input =
+        "yesterday\n04/12/2026\n20.10.2025\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\ny\n";
     let run = Env::new().run(&["--plain"], input);
     for expected in [
         "Not accepted: \"yesterday\" is not a date: use YYYY-MM-DD or DD.MM.YYYY",

@@ -140,6 +140,31 @@ fn question_lists() {
 }
 
 #[test]
+fn a_long_list_says_how_many_options_are_out_of_sight() {
+    let mut app = app();
+    answer(&mut app, &OCTOBER);
+    while app.step != Step::Question(app.rules.question_position("recipient").expect("q")) {
+        apply(&mut app, [Action::Back]);
+    }
+    let count = app.rules.questions[app.rules.question_position("recipient").expect("q")]
+        .options
+        .len();
+    apply(&mut app, [Action::Top]);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("more options below"), "{screen}");
+    assert!(screen.contains(&format!("Option 1 of {count}")), "{screen}");
+    snap_at("recipient_list_top", &mut app, &[(80, 24), (60, 20)]);
+    apply(&mut app, [Action::NotKnown]);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("more options above"), "{screen}");
+    assert!(
+        screen.contains(&format!("> {count}. Not known yet")),
+        "{screen}"
+    );
+    snap_at("recipient_list_not_known", &mut app, &[(80, 24), (60, 20)]);
+}
+
+#[test]
 fn country_picker_filtered() {
     let mut app = app();
     answer(&mut app, &OCTOBER);
@@ -180,7 +205,10 @@ fn details_form_validation_error() {
     apply(&mut app, [Action::NextField]);
     for (w, h) in [(80, 24), (60, 20)] {
         let screen = render(&mut app, w, h);
-        assert!(!screen.contains('~'), "nothing is cut at {w}x{h}:\n{screen}");
+        assert!(
+            !screen.contains('~'),
+            "nothing is cut at {w}x{h}:\n{screen}"
+        );
         assert!(screen.contains("2025-11-07"), "{w}x{h}:\n{screen}");
     }
     snap_at("details_not_a_date", &mut app, &[(80, 24), (60, 20)]);

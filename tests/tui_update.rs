@@ -349,31 +349,37 @@ fn text_limits_control_characters_and_backspace_on_an_empty_field() {
     );
     assert_eq!(
         app.step,
-        Step::Question(position(&app, "destination")),
-        "Backspace on an empty field goes back"
+        Step::Details,
+        "Backspace on an empty field only edits: it never leaves the screen"
     );
+    // Tab and Shift-Tab go round the fields, never to another step.
+    apply(
+        &mut app,
+        (0..Field::ALL.len() * 2).map(|_| Action::NextField),
+    );
+    apply(
+        &mut app,
+        (0..Field::ALL.len() * 2).map(|_| Action::PrevField),
+    );
+    assert_eq!(app.step, Step::Details);
+    apply(&mut app, [Action::Back]);
+    assert_eq!(
+        app.step,
+        Step::Question(position(&app, "destination")),
+        "Esc goes back a step"
+    );
+    // In the country filter too, Backspace only edits.
+    apply(&mut app, [Action::Edit(Edit::DeleteBack)]);
+    assert_eq!(app.step, Step::Question(position(&app, "destination")));
 }
 
 #[test]
-fn a_held_backspace_never_walks_back() {
+fn a_held_esc_never_walks_back_more_than_one_step() {
     let mut app = app();
     answer(&mut app, &OCTOBER);
-    apply(&mut app, [Action::NextField]);
-    type_text(&mut app, "ab");
-    let held = || Action::Repeated(Box::new(Action::Edit(Edit::DeleteBack)));
-    apply(
-        &mut app,
-        [Action::Edit(Edit::DeleteBack), held(), held(), held()],
-    );
-    assert_eq!(
-        app.step,
-        Step::Details,
-        "repeats empty the field and stop there"
-    );
-    assert!(app.field(Field::Reference).is_empty());
     apply(&mut app, [Action::Repeated(Box::new(Action::Back))]);
-    assert_eq!(app.step, Step::Details);
-    apply(&mut app, [Action::Edit(Edit::DeleteBack)]);
+    assert_eq!(app.step, Step::Details, "a repeat alone does not go back");
+    apply(&mut app, [Action::Back]);
     assert!(
         matches!(app.step, Step::Question(_)),
         "a fresh press goes back"
@@ -384,6 +390,22 @@ fn a_held_backspace_never_walks_back() {
         Step::Question(position(&app, "destination")),
         "one step only"
     );
+}
+
+#[test]
+fn not_known_yet_is_highlighted_by_its_key_on_every_question() {
+    let mut app = app();
+    while let Step::Question(q) = app.step {
+        apply(&mut app, [Action::NotKnown]);
+        let question = app.rules.questions[q].clone();
+        assert_eq!(
+            question.options[app.highlight[q]].id, "unknown",
+            "{}",
+            question.id
+        );
+        apply(&mut app, [Action::Next]);
+        assert_eq!(app.answers.get(&question.id), Some("unknown"));
+    }
 }
 
 #[test]

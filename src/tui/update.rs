@@ -2,7 +2,7 @@
 //! the runtime must do (save, write the draft, quit) as an `Effect`. No IO happens here, so
 //! every behaviour is testable with plain values.
 
-use super::action::{Action, Edit};
+use super::action::Action;
 use super::app::{
     App, Decision, Overlay, Pane, Pending, ResultView, SaveState, Skip, Step, field_index,
 };
@@ -56,9 +56,8 @@ fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
     }
     let action = match action {
         Action::Repeated(held) => match *held {
-            // A held key never walks back: only a fresh press on an empty field goes back.
+            // A held key never walks back: only a fresh Esc goes back.
             Action::Back => return None,
-            Action::Edit(Edit::DeleteBack) if focused_text_is_empty(app) => return None,
             other => other,
         },
         other => other,
@@ -82,15 +81,6 @@ fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
             Step::Review => on_review(app, action),
             Step::Result => on_result(app, action),
         },
-    }
-}
-
-/// Whether the text field with focus, if any, is empty (Backspace there goes back).
-fn focused_text_is_empty(app: &App) -> bool {
-    match app.step {
-        Step::Question(q) if app.is_picker(q) => app.picker.filter.is_empty(),
-        Step::Details => app.fields.get(app.focus).is_none_or(|f| f.is_empty()),
-        _ => false,
     }
 }
 
@@ -257,6 +247,7 @@ fn on_list(app: &mut App, q: usize, action: Action) -> Option<Effect> {
         Action::Jump(n) => {
             app.notice = Some(format!("There is no option {n}: choose 1 to {count}"));
         }
+        Action::NotKnown => not_known(app, q),
         Action::Next => return choose(app, q, app.highlight[q]),
         Action::Back => return before_question(app, q),
         other => {
@@ -269,7 +260,7 @@ fn on_list(app: &mut App, q: usize, action: Action) -> Option<Effect> {
 }
 
 /// A country question: typing filters the list, the arrows move among the matches, Enter
-/// chooses, Backspace on an empty filter goes back.
+/// chooses, Esc goes back (Backspace only edits the filter).
 fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
     let at = app
         .picker
@@ -279,9 +270,7 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
     match action {
         Action::Type(c) => filtered(app, q, |f| f.insert(&c.to_string())),
         Action::Paste(text) => filtered(app, q, |f| f.insert(&text)),
-        Action::Edit(Edit::DeleteBack) if app.picker.filter.is_empty() => {
-            return before_question(app, q);
-        }
+        Action::NotKnown => not_known(app, q),
         Action::Edit(edit) => filtered(app, q, |f| {
             f.edit(edit);
         }),
@@ -302,6 +291,21 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
         }
     }
     None
+}
+
+/// Highlight question `q`'s "Not known yet" (every list offers it; the picker always
+/// matches it), for Enter to choose.
+fn not_known(app: &mut App, q: usize) {
+    let unknown = app.rules.questions.get(q).and_then(|question| {
+        question
+            .options
+            .iter()
+            .position(|o| o.id == crate::rules::UNKNOWN)
+    });
+    match unknown {
+        Some(at) => app.highlight[q] = at,
+        None => app.notice = Some("This question has no \"Not known yet\"".into()),
+    }
 }
 
 /// Change the filter and put the highlight on the best match, unless it still matches.
@@ -338,10 +342,6 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
     match action {
         Action::Type(c) => field.insert(&c.to_string()),
         Action::Paste(text) => field.insert(&text),
-        Action::Edit(Edit::DeleteBack) if field.is_empty() => {
-            let step = last_question(app);
-            return go_to(app, step);
-        }
         Action::Edit(edit) => {
             field.edit(edit);
         }

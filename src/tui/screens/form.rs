@@ -56,7 +56,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
             None => (String::new(), t.muted()),
         };
         let lines = wrap(&text, usize::from(input_width.max(20)));
-        for line in lines.iter().map(String::as_str).chain(lines.is_empty().then_some("")) {
+        for line in lines
+            .iter()
+            .map(String::as_str)
+            .chain(lines.is_empty().then_some(""))
+        {
             let note_row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
             y = y.saturating_add(1);
             frame.render_widget(

@@ -41,14 +41,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map(|l| Line::styled(l, t.muted()))
         .collect();
     lines.push(Line::default());
-    // Rows for options inside the border; the window keeps the highlight in view.
-    let rows = if side { area.height } else { list_height }
+    // Rows for options inside the border; the window keeps the highlight in view. When not
+    // every option fits, a row above and one below say how many are out of sight.
+    let room = if side { area.height } else { list_height }
         .saturating_sub(2)
         .saturating_sub(lines.len() as u16)
         .max(1) as usize;
-    let first = highlight
-        .saturating_sub(rows.saturating_sub(1) / 2)
-        .min(question.options.len().saturating_sub(rows));
+    let count = question.options.len();
+    let window = |rows: usize| {
+        highlight
+            .saturating_sub(rows.saturating_sub(1) / 2)
+            .min(count.saturating_sub(rows))
+    };
+    // One marker row when the window touches an end of the list, two in the middle.
+    let mut rows = if count > room { room - 1 } else { room }.max(1);
+    let mut first = window(rows);
+    if count > room && first > 0 && first + rows < count {
+        rows = room.saturating_sub(2).max(1);
+        first = window(rows);
+    }
+    let hidden_below = count.saturating_sub(first + rows);
+    if first > 0 {
+        lines.push(more_line(app, first, "above"));
+    }
     for (n, option) in question.options.iter().enumerate().skip(first).take(rows) {
         let marker = if n == highlight { ">" } else { " " };
         let mut spans = vec![Span::raw(format!("{marker} {}. {}", n + 1, option.label))];
@@ -62,12 +77,30 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             line
         });
     }
+    if hidden_below > 0 {
+        lines.push(more_line(app, hidden_below, "below"));
+    }
     frame.render_widget(
         Paragraph::new(Text::from(lines)).block(block(t, &question.title)),
         list_area,
     );
 
     help_panel(app, question, highlight, frame, help_area);
+}
+
+/// The marker over or under a list that does not fit: how many options are out of sight.
+fn more_line(app: &App, hidden: usize, side: &str) -> Line<'static> {
+    let arrow = match (app.theme.ascii, side) {
+        (true, "above") => "^",
+        (true, _) => "v",
+        (false, "above") => "\u{2191}",
+        (false, _) => "\u{2193}",
+    };
+    let options = if hidden == 1 { "option" } else { "options" };
+    Line::styled(
+        format!("  {arrow} {hidden} more {options} {side}"),
+        app.theme.muted(),
+    )
 }
 
 /// The help panel for the highlighted option: its help, example and reference. Each field
