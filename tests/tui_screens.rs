@@ -276,7 +276,18 @@ fn confirm_quit_overlay() {
     let mut app = at_result(&OCTOBER);
     apply(&mut app, [Action::Quit]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Pending::Quit)));
-    snap("confirm_quit", &mut app);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("y quit, the determination is lost  n stay here"),
+        "each key says what it does: {screen}"
+    );
+    snap_at("confirm_quit", &mut app, &[(80, 24), (60, 20), (120, 40)]);
+    apply(&mut app, [Action::No, Action::New]);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("y start anew, the determination is lost  n stay here  q quit"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -158,6 +158,11 @@ pub fn key_spans(theme: Theme, entries: Vec<BarEntry>) -> Line<'static> {
 fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
     const KEPT: [&str; 3] = ["back", "help", "quit"];
     const FIRST_TO_GO: [&str; 3] = ["history", "page-down", "up"];
+    if let Some(Overlay::Confirm(pending)) = &app.overlay {
+        let line = screens::confirm::answer_line(app, *pending);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let mut entries = bar_entries(app, app.context());
     let width = |entries: &[BarEntry]| {
         1 + entries
