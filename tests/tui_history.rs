@@ -564,8 +564,21 @@ fn override_needs_a_reason_an_officer_and_another_outcome() {
         "Settings Officer",
         "the officer deciding now, from the settings, not the one who screened"
     );
+    // Focus shows in one place, and typed text goes where it shows: first the outcome
+    // list, where typing types nothing.
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("> Outcome (Up/Down):"), "{screen}");
+    assert!(!screen.contains("> Reason"), "{screen}");
+    type_text(&mut app, "typed");
+    assert_eq!(form(&app), (String::new(), "Settings Officer".into()));
     apply(&mut app, [Action::Up]);
     assert_eq!(apply(&mut app, [Action::Next]), [], "no reason, no save");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("> Reason (required):"), "{screen}");
+    assert!(
+        !screen.contains("> Outcome") && !screen.contains("  > ["),
+        "the outcome list shows no focus while the reason has it: {screen}"
+    );
     redacted(|| {
         insta::assert_snapshot!("history_override_no_reason_80x24", render(&mut app, 80, 24))
     });
@@ -579,7 +592,10 @@ fn override_needs_a_reason_an_officer_and_another_outcome() {
     assert_eq!(apply(&mut app, [Action::Next]), [], "no officer, no save");
     assert!(render(&mut app, 80, 24).contains("The officer who decides the override is required"));
     type_text(&mut app, "K. Lee");
+    assert_eq!(form(&app).1, "K. Lee");
     apply(&mut app, [Action::Down]);
+    assert_eq!(form(&app).1, "K. Lee", "Down does nothing in a text field");
+    apply(&mut app, [Action::NextField, Action::Down]);
     assert_eq!(
         apply(&mut app, [Action::Next]),
         [],
@@ -994,6 +1010,7 @@ fn real_history_detail_rescreen_and_override_append_new_records() {
             Action::Back,
             Action::HistoryCommand(HistoryCommand::Override),
             Action::Up,
+            Action::NextField,
         ],
     );
     type_into(&mut app, &mut io, "Licence granted");

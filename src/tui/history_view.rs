@@ -192,42 +192,70 @@ impl Rescreened {
 pub const REASON: usize = 0;
 pub const OFFICER: usize = 1;
 
+/// The one part of the override form that has focus: keys act there and only there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverrideFocus {
+    /// The outcome list: Up/Down choose.
+    Outcome,
+    /// A text field (`REASON`, `OFFICER`): typing goes into it.
+    Field(usize),
+}
+
 pub struct OverrideForm {
     /// Position in `Outcome::ALL`.
     pub choice: usize,
     /// The reason and the deciding officer (`REASON`, `OFFICER`).
     pub fields: [TextField; 2],
-    pub focus: usize,
+    pub focus: OverrideFocus,
     /// Why the outcome chosen cannot be saved (it is the one that stands).
     pub outcome_error: Option<String>,
     pub saved: SaveState,
 }
 
 impl OverrideForm {
-    /// The outcome that stands highlighted, the officer from the settings (the officer who
-    /// decides now, not the one who screened), the reason focused.
+    /// The outcome that stands chosen and focused (the first thing to change), the officer
+    /// from the settings (the officer who decides now, not the one who screened).
     fn new(standing: Outcome, officer: &str) -> OverrideForm {
-        let mut fields = [
+        let fields = [
             TextField::new("", MAX_REASON),
             TextField::new(officer, Field::Officer.max_chars()),
         ];
-        fields[REASON].focus();
         OverrideForm {
             choice: Outcome::ALL
                 .iter()
                 .position(|o| *o == standing)
                 .unwrap_or(0),
             fields,
-            focus: REASON,
+            focus: OverrideFocus::Outcome,
             outcome_error: None,
             saved: SaveState::Unsaved,
         }
     }
 
-    fn focus(&mut self, to: usize) {
-        self.fields[self.focus].blur();
+    fn focus(&mut self, to: OverrideFocus) {
+        if let OverrideFocus::Field(from) = self.focus {
+            self.fields[from].blur();
+        }
         self.focus = to;
-        self.fields[to].focus();
+        if let OverrideFocus::Field(to) = to {
+            self.fields[to].focus();
+        }
+    }
+
+    /// Tab order: the outcome, the reason, the officer, round again.
+    fn step_focus(&mut self, forward: bool) {
+        const ORDER: [OverrideFocus; 3] = [
+            OverrideFocus::Outcome,
+            OverrideFocus::Field(REASON),
+            OverrideFocus::Field(OFFICER),
+        ];
+        let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let to = if forward {
+            at + 1
+        } else {
+            at + ORDER.len() - 1
+        };
+        self.focus(ORDER[to % ORDER.len()]);
     }
 }
 
@@ -794,20 +822,35 @@ fn on_override(
     notice: &mut Option<String>,
     action: Action,
 ) -> Option<Effect> {
-    if edit_field(&mut form.fields[form.focus], &action) {
-        return None;
-    }
     let last = Outcome::ALL.len() - 1;
-    match action {
-        Action::Up => {
+    match (form.focus, action) {
+        (OverrideFocus::Field(i), action) if edit_field(&mut form.fields[i], &action) => {}
+        (OverrideFocus::Outcome, Action::Type(_) | Action::Paste(_)) => {
+            *notice = Some("Choose the outcome with Up/Down; Tab goes on to the reason".into());
+        }
+        (OverrideFocus::Outcome, Action::Up) => {
             form.choice = form.choice.saturating_sub(1);
             form.outcome_error = None;
         }
-        Action::Down => {
+        (OverrideFocus::Outcome, Action::Down) => {
             form.choice = (form.choice + 1).min(last);
             form.outcome_error = None;
         }
-        Action::NextField | Action::PrevField => form.focus(1 - form.focus),
+        (_, Action::NextField) => form.step_focus(true),
+        (_, Action::PrevField) => form.step_focus(false),
+        (_, action) => return finish_override(form, record, notice, action),
+    }
+    None
+}
+
+/// Enter on the override form: save it, or put the focus on what is missing.
+fn finish_override(
+    form: &mut OverrideForm,
+    record: &Record,
+    notice: &mut Option<String>,
+    action: Action,
+) -> Option<Effect> {
+    match action {
         Action::Next => {
             let reason = form.fields[REASON].value().trim().to_string();
             let officer = form.fields[OFFICER].value().trim().to_string();
@@ -815,7 +858,7 @@ fn on_override(
                 form.fields[REASON].set_error(Some(
                     "A reason is required: say why the outcome is overridden".into(),
                 ));
-                form.focus(REASON);
+                form.focus(OverrideFocus::Field(REASON));
                 return None;
             }
             let officer_problem = if officer.is_empty() {
@@ -825,7 +868,7 @@ fn on_override(
             };
             if let Some(message) = officer_problem {
                 form.fields[OFFICER].set_error(Some(message));
-                form.focus(OFFICER);
+                form.focus(OverrideFocus::Field(OFFICER));
                 return None;
             }
             let outcome = Outcome::ALL.get(form.choice).copied()?;
@@ -835,6 +878,7 @@ fn on_override(
                     outcome.symbol(),
                     outcome.label()
                 ));
+                form.focus(OverrideFocus::Outcome);
                 return None;
             }
             let mut screening = record.screening.clone();
