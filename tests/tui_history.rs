@@ -521,6 +521,13 @@ fn the_rescreen_date_is_typed_over_the_prefilled_one_and_shows_whole() {
     apply(&mut app, [Action::Next]);
     assert_eq!(app.context(), Context::HistoryDiff);
     assert_eq!(app.screen_title(), "History - Re-screen on 2025-10-09");
+    // Each side is named for what it is, whichever date is earlier.
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("RECORD (screened for 2025-10-01)")
+            && screen.contains("RE-SCREEN (screened for 2025-10-09)"),
+        "{screen}"
+    );
 }
 
 /// A workbench whose settings name an officer other than the one who screened the cases.
