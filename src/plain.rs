@@ -46,7 +46,7 @@ fn wanted(flag: bool, term: Option<&str>, accessible: Option<&str>, terminal: bo
 pub fn run(ctx: &Context) -> ExitCode {
     let mut prompter = Prompter::new(io::stdin().lock(), io::stdout().lock());
     let start = Start {
-        details: ctx.settings.new_details(),
+        details: ctx.new_details(),
         answers: ctx.settings.preselected(&ctx.rules),
         date: ctx.today,
     };
@@ -66,6 +66,9 @@ pub fn run(ctx: &Context) -> ExitCode {
         }
     };
     let saved = ctx.save(std::slice::from_ref(&screening));
+    if saved.is_ok() {
+        ctx.remember_officer(&screening.details);
+    }
     let mut out = prompter.out;
     let presentation = present(&ctx.rules, &screening.determination);
     let printed = writeln!(out)

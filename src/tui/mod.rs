@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
     }
     let theme = Theme::from_env(ascii);
     let mut app = App::new(ctx.rules.clone(), ctx.today, theme)
-        .with_defaults(settings.new_details(), settings.preselected(&ctx.rules));
+        .with_defaults(ctx.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
     // "Today" may be pinned; the time of day is the clock's.
     let today = ctx.today;
@@ -307,15 +307,17 @@ impl Runtime<'_> {
     /// Carry out an effect; its outcome comes back as the next action.
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
-            Effect::Save(screening) => Some(Action::Saved(
-                self.ctx
-                    .save(std::slice::from_ref(&*screening))
-                    .and_then(|ids| {
-                        ids.into_iter()
-                            .next()
-                            .ok_or_else(|| "the history returned no record id".to_string())
-                    }),
-            )),
+            Effect::Save(screening) => {
+                let saved = self.ctx.save(std::slice::from_ref(&*screening));
+                if saved.is_ok() {
+                    self.ctx.remember_officer(&screening.details);
+                }
+                Some(Action::Saved(saved.and_then(|ids| {
+                    ids.into_iter()
+                        .next()
+                        .ok_or_else(|| "the history returned no record id".to_string())
+                })))
+            }
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
             Effect::History(effect) => self.history.perform(effect),
