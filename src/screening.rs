@@ -20,6 +20,10 @@ pub struct Details {
     pub officer: String,
     #[serde(default)]
     pub notes: String,
+    /// The record this screening was started from ("start from an earlier screening"), if
+    /// any: set by the program, not typed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub copied_from: String,
 }
 
 /// Limits per field, in characters: enough for real references and notes, short enough that

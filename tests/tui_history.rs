@@ -110,7 +110,7 @@ fn screening(app: &App, case: &Case) -> Screening {
             reference: case.reference.into(),
             counterparty: case.counterparty.into(),
             officer: "A. Officer".into(),
-            notes: String::new(),
+            ..Details::default()
         },
     )
 }
@@ -1241,4 +1241,42 @@ fn a_case_rescreened_from_the_impact_view_leaves_its_list() {
     let all = records(&history);
     assert_eq!(all.len(), CASES.len() + 1);
     assert_eq!(all[CASES.len()].record.kind, RecordKind::Rescreen);
+}
+
+#[test]
+fn a_record_starts_a_new_screening_that_says_where_it_was_copied_from() {
+    let app = with_officer(app());
+    let stored = fixed_record(&app, &CASES[0], None);
+    let mut app = at_detail(app, &stored);
+    let screen = render(&mut app, 80, 24);
+    apply(&mut app, [Action::Help]);
+    let help = render(&mut app, 80, 24);
+    assert!(
+        help.contains("Start a new screening from this one"),
+        "{help}"
+    );
+    apply(&mut app, [Action::CloseOverlay]);
+    apply(&mut app, [Action::CopyScreening]);
+    assert!(app.history.is_none(), "back in the form: {screen}");
+    assert_eq!(app.step, Step::Review);
+    assert_eq!(
+        app.field(ree_screen::screening::Field::Reference).value(),
+        CASES[0].reference
+    );
+    assert_eq!(
+        app.field(ree_screen::screening::Field::Officer).value(),
+        "Settings Officer"
+    );
+    assert_eq!(
+        app.field(ree_screen::screening::Field::Date).value(),
+        tui_support::TODAY
+    );
+    for (question, option) in CASES[0].answers {
+        assert_eq!(app.answers.get(question), Some(*option), "{question}");
+    }
+    let review = render(&mut app, 80, 24);
+    assert!(review.contains("A new screening from record"), "{review}");
+    apply(&mut app, [Action::Next]);
+    let decision = app.decision.as_ref().expect("screened");
+    assert_eq!(decision.screening.details.copied_from, stored.record.id);
 }

@@ -759,3 +759,46 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_new_screening_starts_from_the_determination_with_todays_date_and_this_officer() {
+    let mut app = app_on("2025-10-20");
+    let defaults = ree_screen::screening::Details {
+        officer: "This Officer".into(),
+        ..Default::default()
+    };
+    let preselected = app.preselected.clone();
+    app = app.with_defaults(defaults, preselected);
+    answer(&mut app, &OCTOBER);
+    set_date(&mut app, "2025-10-15");
+    apply(&mut app, [Action::NextField]);
+    type_text(&mut app, "PO-7");
+    apply(&mut app, [Action::NextField, Action::NextField]);
+    apply(&mut app, [Action::Edit(Edit::Clear)]);
+    type_text(&mut app, "Someone Else");
+    apply(&mut app, (0..Field::ALL.len()).map(|_| Action::Next));
+    assert_eq!(app.step, Step::Result);
+    let answers = app.answers.clone();
+
+    // Not saved yet: it asks first.
+    apply(&mut app, [Action::CopyScreening]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Pending::Copy)));
+    apply(
+        &mut app,
+        [Action::No, Action::Save, Action::Saved(Ok("r-9".into()))],
+    );
+    apply(&mut app, [Action::CopyScreening]);
+    assert_eq!(app.overlay, None, "saved, so nothing is lost");
+    assert_eq!(app.step, Step::Review);
+    assert_eq!(app.answers, answers);
+    assert_eq!(app.field(Field::Reference).value(), "PO-7");
+    assert_eq!(app.field(Field::Officer).value(), "This Officer");
+    assert_eq!(app.field(Field::Date).value(), "2025-10-20", "today");
+    apply(&mut app, [Action::Next]);
+    let decision = app.decision.as_ref().expect("screened");
+    assert_eq!(decision.screening.details.copied_from, "r-9");
+    assert_eq!(
+        decision.screening.determination.date.to_string(),
+        "2025-10-20"
+    );
+}

@@ -166,6 +166,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
             args.officer.clone()
         },
         notes: args.notes.clone(),
+        ..Details::default()
     };
     for field in Field::ALL {
         if let Some(value) = field.get(&details)

@@ -8,7 +8,7 @@
 use jiff::civil::Date;
 
 use super::action::Action;
-use super::app::{App, Overlay, Pending, SaveState};
+use super::app::{App, CopySource, Overlay, Pending, SaveState};
 use super::history_rows::{Batch, Filter, Row, Rows, STEP};
 use super::keys::Context;
 use super::screens::{history_detail, history_list, impact};
@@ -604,6 +604,21 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         view.screen = Screen::List;
         view.impact = None;
         return Some(Effect::History(HistoryEffect::Open));
+    }
+    if action == Action::CopyScreening {
+        let Screen::Detail(detail) = &view.screen else {
+            return None;
+        };
+        let Some(Ok(stored)) = &detail.stored else {
+            return None;
+        };
+        let record = &stored.record;
+        let source = CopySource {
+            answers: record.screening.determination.answers.clone(),
+            details: record.screening.details.clone(),
+            record: Some(record.id.clone()),
+        };
+        return super::update::start_from(app, source);
     }
     match &view.screen {
         Screen::List => on_list(app, action),

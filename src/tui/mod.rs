@@ -53,6 +53,7 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
     let mut app = App::new(ctx.rules.clone(), ctx.today, theme)
         .with_defaults(ctx.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
+    app.remembers_officer = settings.officer.is_empty();
     // "Today" may be pinned; the time of day is the clock's.
     let today = ctx.today;
     app.clock = Box::new(move || today.to_datetime(jiff::ZonedDateTime::now().time()));

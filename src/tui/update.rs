@@ -4,7 +4,8 @@
 
 use super::action::Action;
 use super::app::{
-    App, Decision, Overlay, Pane, Pending, ResultView, SaveState, Skip, Step, field_index,
+    App, CopySource, Decision, Overlay, Pane, Pending, ResultView, SaveState, Skip, Step,
+    field_index,
 };
 use super::draft::Draft;
 use super::history_view::{self, HistoryEffect};
@@ -90,7 +91,8 @@ fn on_overlay(app: &mut App, overlay: Overlay, action: Action) -> Option<Effect>
         (Overlay::Help, Action::Quit) => ask_before(app, Pending::Quit),
         (Overlay::Confirm(Pending::Quit), Action::Yes | Action::Quit) => Some(Effect::Quit),
         (Overlay::Confirm(Pending::New), Action::Yes) => start_new(app),
-        (Overlay::Confirm(Pending::New | Pending::SaveImpact), Action::Quit) => {
+        (Overlay::Confirm(Pending::Copy), Action::Yes) => copy_screening(app),
+        (Overlay::Confirm(Pending::New | Pending::Copy | Pending::SaveImpact), Action::Quit) => {
             ask_before(app, Pending::Quit)
         }
         (Overlay::Confirm(Pending::SaveImpact), Action::Yes) => history_view::save_impact(app),
@@ -153,8 +155,33 @@ fn ask_before(app: &mut App, pending: Pending) -> Option<Effect> {
     match pending {
         Pending::Quit => Some(Effect::Quit),
         Pending::New => start_new(app),
+        Pending::Copy => copy_screening(app),
         Pending::SaveImpact => history_view::save_impact(app),
     }
+}
+
+/// Start a new screening from `app.copy_source`, closing the history view if it is open;
+/// the draft of the screening it replaces goes, as with a new screening.
+fn copy_screening(app: &mut App) -> Option<Effect> {
+    let source = app.copy_source.take()?;
+    app.history = None;
+    let replaced = app.draft_id.clone();
+    app.start_from(&source);
+    app.notice = Some(match &source.record {
+        Some(id) => format!("A new screening from record {id}: review it, Enter screens it"),
+        None => "A new screening from the determination: review it, Enter screens it".into(),
+    });
+    match app.draft() {
+        Some(draft) => Some(Effect::SaveDraft(Box::new(draft))),
+        None => Some(Effect::DiscardDraft(replaced)),
+    }
+}
+
+/// Start a new screening from an earlier one (a stored record, or the determination on
+/// screen), asking first when the form's determination is not saved.
+pub(super) fn start_from(app: &mut App, source: CopySource) -> Option<Effect> {
+    app.copy_source = Some(source);
+    ask_before(app, Pending::Copy)
 }
 
 fn start_new(app: &mut App) -> Option<Effect> {
@@ -478,6 +505,18 @@ fn on_result(app: &mut App, action: Action) -> Option<Effect> {
             Action::Back => go_to(app, Step::Review),
             Action::AnswerOpen => answer_open(app),
             Action::New => ask_before(app, Pending::New),
+            Action::CopyScreening => {
+                let decision = app.decision.as_ref()?;
+                let source = CopySource {
+                    answers: app.answers.clone(),
+                    details: decision.screening.details.clone(),
+                    record: match &decision.saved {
+                        SaveState::Saved(id) => Some(id.clone()),
+                        _ => None,
+                    },
+                };
+                start_from(app, source)
+            }
             Action::Save => save(app),
             _ => None,
         };
@@ -555,6 +594,11 @@ fn saved(app: &mut App, result: Result<String, String>) -> Option<Effect> {
         Ok(id) => SaveState::Saved(id),
         Err(message) => SaveState::Failed(message),
     };
+    let officer = &decision.screening.details.officer;
+    if app.remembers_officer && matches!(decision.saved, SaveState::Saved(_)) && !officer.is_empty()
+    {
+        app.defaults.officer = officer.clone();
+    }
     matches!(decision.saved, SaveState::Saved(_))
         .then(|| Effect::DiscardDraft(app.draft_id.clone()))
 }

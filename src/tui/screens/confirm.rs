@@ -25,6 +25,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     "The determination on screen is not saved. Start a new screening anyway?"
                         .into(),
                 ),
+                Pending::Copy => (
+                    "Start from an earlier screening?",
+                    "The form's determination is not saved. Start the new screening anyway?".into(),
+                ),
                 Pending::SaveImpact => (
                     "Save the re-screens?",
                     history_view::save_impact_question(app),
@@ -60,11 +64,12 @@ pub fn answer_line(app: &App, pending: Pending) -> Line<'static> {
     let (yes, no) = match pending {
         Pending::Quit => ("quit, the determination is lost", "stay here"),
         Pending::New => ("start anew, the determination is lost", "stay here"),
+        Pending::Copy => ("start from it, the determination is lost", "stay here"),
         Pending::SaveImpact => ("save them all", "save nothing"),
     };
     let quit = match pending {
         Pending::Quit => None,
-        Pending::New | Pending::SaveImpact => Some("quit"),
+        Pending::New | Pending::Copy | Pending::SaveImpact => Some("quit"),
     };
     let entries = bar_entries(app, Context::Confirm)
         .into_iter()
