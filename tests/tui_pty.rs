@@ -316,3 +316,38 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 fn tail(output: &[u8]) -> String {
     String::from_utf8_lossy(&output[output.len().saturating_sub(80)..]).into_owned()
 }
+
+#[test]
+fn y_copies_the_highlighted_clauses_address_with_osc_52() {
+    use base64::Engine;
+    let app = tui_support::at_result(&tui_support::OCTOBER);
+    let decision = app.decision.as_ref().expect("screened");
+    let url = decision
+        .clauses()
+        .next()
+        .and_then(|c| c.sources.first())
+        .map(|s| s.url.clone())
+        .expect("the decisive clause has a source");
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[]);
+    pty.answer_questions(&OCTOBER_KEYS);
+    screen_now(&mut pty);
+    let before = pty.output.len();
+    pty.send("y");
+    pty.wait_for("Copied No. 61 Art. 3's address");
+    let expected = format!(
+        "\x1b]52;c;{}\x1b\\",
+        base64::engine::general_purpose::STANDARD.encode(&url)
+    );
+    let sent = String::from_utf8_lossy(&pty.output[before..]).into_owned();
+    assert!(sent.contains(&expected), "{expected:?} not in {sent:?}");
+    // Enter shows the address whole on a line of its own, no border beside it.
+    pty.send(ENTER);
+    pty.wait_for("Sources:");
+    assert!(
+        pty.contents().lines().any(|l| l.trim_end() == url),
+        "{}",
+        pty.contents()
+    );
+    quit_unsaved(&mut pty);
+}

@@ -853,20 +853,7 @@ fn on_override(
         }
         (_, Action::NextField) => form.step_focus(true),
         (_, Action::PrevField) => form.step_focus(false),
-        (_, action) => return finish_override(form, record, notice, action),
-    }
-    None
-}
-
-/// Enter on the override form: save it, or put the focus on what is missing.
-fn finish_override(
-    form: &mut OverrideForm,
-    record: &Record,
-    notice: &mut Option<String>,
-    action: Action,
-) -> Option<Effect> {
-    match action {
-        Action::Next => {
+        (_, Action::Next) => {
             let reason = form.fields[REASON].value().trim().to_string();
             let officer = form.fields[OFFICER].value().trim().to_string();
             if reason.is_empty() {

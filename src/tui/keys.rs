@@ -261,7 +261,7 @@ const TABLE: &[Row] = &[
     ("save",           &[ResultCtx, HistoryDiff], &[ch('s')],     A::Save,                Some("save"),     "Save the screening to the history"),
     ("new",            &[ResultCtx],       &[ch('n')],            A::New,                 Some("new"),      "Start a new screening"),
     ("copy-screening", DETERMINATION,      &[ch('c')],            A::CopyScreening,       None,             "Start a new screening from this one: its answers and record fields, today's date, this workbench's officer"),
-    ("copy-address",   DETERMINATION,      &[ch('y')],            A::CopyAddress,         None,             "Copy the highlighted clause's source address to the clipboard (OSC 52; the address stays on screen)"),
+    ("copy-address",   &[ResultCtx],       &[ch('y')],            A::CopyAddress,         None,             "Copy the highlighted clause's source address to the clipboard (OSC 52; the address stays on screen)"),
     ("open",           &[HistoryList],     &[ENTER],              A::Next,                Some("open"),     "Open the highlighted record"),
     ("filter",         &[HistoryList],     &[ch('/')],            A::HistoryCommand(Hc::Filter), Some("filter"), "Filter by text (reference, counterparty, destination, officer, notes) and dates"),
     ("outcome-filter", &[HistoryList],     &[ch('o')],            A::HistoryCommand(Hc::CycleOutcome), None, "Show only one outcome; press again for the next, after the last for all"),

@@ -322,6 +322,15 @@ impl Runtime<'_> {
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
             Effect::History(effect) => self.history.perform(effect),
+            // Between frames, so it never lands inside one; a terminal that cannot take it
+            // fails the next draw too.
+            Effect::Copy(text) => {
+                let _ = crossterm::execute!(
+                    std::io::stdout(),
+                    crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                );
+                None
+            }
             Effect::Quit => None,
         }
     }

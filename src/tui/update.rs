@@ -28,6 +28,8 @@ pub enum Effect {
     DiscardDraft(String),
     /// Read from or save to the history, for the history view.
     History(HistoryEffect),
+    /// Put text on the terminal's clipboard (OSC 52, which works over SSH).
+    Copy(String),
     Quit,
 }
 
@@ -505,6 +507,7 @@ fn on_result(app: &mut App, action: Action) -> Option<Effect> {
             Action::Back => go_to(app, Step::Review),
             Action::AnswerOpen => answer_open(app),
             Action::New => ask_before(app, Pending::New),
+            Action::CopyAddress => copy_address(app),
             Action::CopyScreening => {
                 let decision = app.decision.as_ref()?;
                 let source = CopySource {
@@ -551,6 +554,22 @@ pub(super) fn scroll_of(action: &Action) -> Option<Scroll> {
         Action::Bottom => Scroll::Bottom,
         _ => return None,
     })
+}
+
+/// Copy the highlighted clause's first source address. Some terminals ignore OSC 52, so
+/// the notice says where the address shows as well.
+fn copy_address(app: &mut App) -> Option<Effect> {
+    let clause = app.decision.as_ref()?.clauses().nth(app.result.selected)?;
+    let Some(source) = clause.sources.first() else {
+        app.notice = Some(format!("{} has no source address", clause.short()));
+        return None;
+    };
+    let url = source.url.clone();
+    app.notice = Some(format!(
+        "Copied {}'s address (if the terminal allows OSC 52; it is also under Sources)",
+        clause.short()
+    ));
+    Some(Effect::Copy(url))
 }
 
 /// Go to the first open question of a provisional determination, to answer it and see the

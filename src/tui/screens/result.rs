@@ -112,9 +112,9 @@ pub fn pane_extent(app: &App) -> (usize, usize) {
     let width = usize::from(layout.lower.width.saturating_sub(2));
     let lines = match app.result.pane {
         Pane::List => 0,
-        Pane::Clause => {
-            selected(app, decision).map_or(0, |c| clause_lines(app.theme, c, width).len())
-        }
+        Pane::Clause => selected(app, decision).map_or(0, |c| {
+            clause_lines(app.theme, c, usize::from(layout.lower.width)).len()
+        }),
         Pane::Why => why_lines(app.theme, &decision.presentation, width).len(),
     };
     (lines, usize::from(layout.lower.height.saturating_sub(2)))
@@ -136,19 +136,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Pane::List => {
             list(app, decision, frame, layout.list);
             if let (Some(area), Some(clause)) = (layout.preview, selected(app, decision)) {
-                let width = usize::from(area.width.saturating_sub(2));
-                let lines = clause_lines(t, clause, width);
+                let lines = clause_lines(t, clause, usize::from(area.width));
                 view.scroll
-                    .render(frame, area, Some(block(t, &clause.short())), lines, t);
+                    .render(frame, area, Some(open_block(t, &clause.short())), lines, t);
             }
         }
         Pane::Clause => {
             if let Some(clause) = selected(app, decision) {
-                let width = usize::from(layout.lower.width.saturating_sub(2));
-                let title = format!("{} ({} closes)", clause.short(), key(app, "back"));
-                let lines = clause_lines(t, clause, width);
+                let title = format!(
+                    "{} ({} closes, {} copies the address)",
+                    clause.short(),
+                    key(app, "back"),
+                    key(app, "copy-address")
+                );
+                let lines = clause_lines(t, clause, usize::from(layout.lower.width));
                 view.scroll
-                    .render(frame, layout.lower, Some(block(t, &title)), lines, t);
+                    .render(frame, layout.lower, Some(open_block(t, &title)), lines, t);
             }
         }
         Pane::Why => {
@@ -159,6 +162,27 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .render(frame, layout.lower, Some(block(t, &title)), lines, t);
         }
     }
+}
+
+/// A clause's box: rules above and below but none at the sides, so a source address runs
+/// the full width with no border drawn between its pieces (and copies whole).
+fn open_block(t: Theme, title: &str) -> ratatui::widgets::Block<'static> {
+    block(t, title).borders(ratatui::widgets::Borders::TOP | ratatui::widgets::Borders::BOTTOM)
+}
+
+/// A source address on lines of its own from the left edge, cut only where the width ends
+/// (never at a slash or a hyphen, as word wrapping would), so it reads and copies whole.
+fn address_lines(url: &str, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for c in url.chars() {
+        if line.width() + c.to_string().width() > width.max(1) {
+            lines.push(Line::raw(std::mem::take(&mut line)));
+        }
+        line.push(c);
+    }
+    lines.push(Line::raw(line));
+    lines
 }
 
 /// The key bound to a determination command, in words.
@@ -543,9 +567,10 @@ fn clause_lines(t: Theme, c: &ClauseView, width: usize) -> Vec<Line<'static>> {
             para(
                 &mut lines,
                 &format!("  [{:?}] ", s.grade),
-                &format!("{}: {}{note}", s.grade.describe(), s.url),
+                &format!("{}{note}:", s.grade.describe()),
                 Style::new(),
             );
+            lines.extend(address_lines(&s.url, width));
         }
     }
     lines
