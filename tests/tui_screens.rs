@@ -73,8 +73,24 @@ fn determination_provisional_with_a_by_answer_table() {
             "provisional",
             "Range: licence to prohibited",
             "Control List party -> prohibited",
+            // Each value group once, with what decides it; the licence and who applies whole.
+            "Watch List party -> licence (Dual-Use",
+            "any option but Control List party, Watch",
+            "exporter in China",
         ],
     );
+    // Lines an officer acts on wrap rather than end cut ("~" marks a cut), at 80x24 and
+    // 60x20 alike; only the paraphrase (shown whole by Enter) may give way.
+    for (w, h) in [(80, 24), (60, 20)] {
+        let screen = render(&mut app, w, h);
+        let summary = screen.lines().take_while(|l| !l.contains("Clauses:"));
+        for line in summary.filter(|l| l.contains('~')) {
+            assert!(
+                line.contains("Exports of controlled items"),
+                "{w}x{h}: {line}"
+            );
+        }
+    }
     snap_at("determination_provisional", &mut app, &DETERMINATION_SIZES);
 }
 
@@ -83,7 +99,12 @@ fn determination_past_the_suspension_with_the_extension_scenario() {
     let mut app = at_result_on("2026-11-20", &CIVIL);
     first_screen_shows(
         &mut app,
-        &["No. 70's suspension ended on 10 Nov 2026", "UNVERIFIED"],
+        &[
+            "No. 70's suspension ended on 10 Nov 2026",
+            "UNVERIFIED",
+            "obtained by the",
+            "foreign re-exporter",
+        ],
     );
     snap_at(
         "determination_past_suspension",
@@ -375,4 +396,41 @@ fn character_count_shows_near_the_limit_only() {
     assert!(render(&mut app, 80, 24).contains("Up to 120 characters"));
     type_text(&mut app, "x");
     assert!(render(&mut app, 80, 24).contains("108 of 120 characters"));
+}
+
+#[test]
+fn every_options_help_shows_whole_at_80x24_and_60x20() {
+    let mut app = app();
+    while let Step::Question(q) = app.step {
+        let question = app.rules.questions[q].clone();
+        if app.is_picker(q) {
+            break;
+        }
+        for (i, option) in question.options.iter().enumerate() {
+            app.highlight[q] = i;
+            for (w, h) in [(80, 24), (60, 20)] {
+                let screen = render(&mut app, w, h);
+                let words: String = screen
+                    .lines()
+                    .map(|l| l.trim_matches('"').trim_matches('│').trim())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let texts = [Some(&option.help), option.example.as_ref()]
+                    .into_iter()
+                    .chain([option.relates_to.as_ref()])
+                    .flatten();
+                for text in texts {
+                    let last = text.split_whitespace().last().unwrap_or_default();
+                    assert!(
+                        words.contains(last),
+                        "{} option {} at {w}x{h} lacks {last:?}:\n{screen}",
+                        question.id,
+                        i + 1
+                    );
+                }
+            }
+        }
+        app.highlight[q] = 0;
+        apply(&mut app, [Action::Next]);
+    }
 }

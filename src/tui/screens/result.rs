@@ -20,9 +20,10 @@ use unicode_width::UnicodeWidthStr;
 use crate::engine::Role;
 use crate::present::{ClauseView, Presentation};
 use crate::rules::Outcome;
+use crate::text::sanitize;
 use crate::tui::app::{App, Decision, Pane};
 use crate::tui::keys::Context;
-use crate::tui::lines::{clip_line, fit, labelled};
+use crate::tui::lines::{fit, hanging, labelled};
 use crate::tui::theme::Theme;
 use crate::tui::view::{areas, block};
 
@@ -54,9 +55,10 @@ fn layout(app: &App, decision: &Decision, area: Rect) -> (Layout, Vec<Line<'stat
         budget,
         Some(&answer),
     );
+    // What the summary may not cut can take the room of the clause box, down to one row.
     let height = u16::try_from(summary.len())
         .unwrap_or(u16::MAX)
-        .min(area.height);
+        .min(area.height.saturating_sub(3));
     let summary_area = Rect::new(area.x, area.y, area.width, height);
     let lower = Rect::new(
         area.x,
@@ -170,21 +172,6 @@ fn open_block(t: Theme, title: &str) -> ratatui::widgets::Block<'static> {
     block(t, title).borders(ratatui::widgets::Borders::TOP | ratatui::widgets::Borders::BOTTOM)
 }
 
-/// A source address on lines of its own from the left edge, cut only where the width ends
-/// (never at a slash or a hyphen, as word wrapping would), so it reads and copies whole.
-fn address_lines(url: &str, width: usize) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for c in url.chars() {
-        if line.width() + c.to_string().width() > width.max(1) {
-            lines.push(Line::raw(std::mem::take(&mut line)));
-        }
-        line.push(c);
-    }
-    lines.push(Line::raw(line));
-    lines
-}
-
 /// The key bound to a determination command, in words.
 fn key(app: &App, name: &str) -> String {
     app.keys.words_for(Context::Result, name)
@@ -237,18 +224,22 @@ pub fn summary_lines(
     match p.decided_by.split_first() {
         Some((first, rest)) => {
             let head = format!("{}, {}; {}", first.short(), first.measure, first.status);
-            parts.push((
-                6,
-                part(
-                    labelled("Decided by: ", t.heading(), &head, Style::new(), width, 3),
-                    1,
-                ),
-            ));
+            let decided = labelled(
+                "Decided by: ",
+                t.heading(),
+                &head,
+                Style::new(),
+                width,
+                full,
+            );
+            let min = decided.len();
+            parts.push((6, part(decided, min)));
+            // The paraphrase gives way first, whole lines at a time (Enter shows it in full).
             parts.push((
                 1,
                 part(
                     labelled("  ", Style::new(), &first.text, Style::new(), width, full),
-                    1,
+                    0,
                 ),
             ));
             if !rest.is_empty() {
@@ -259,8 +250,15 @@ pub fn summary_lines(
                 parts.push((
                     4,
                     part(
-                        labelled("  and: ", t.muted(), &names.join("; "), t.muted(), width, 1),
-                        1,
+                        labelled(
+                            "  and: ",
+                            t.muted(),
+                            &names.join("; "),
+                            t.muted(),
+                            width,
+                            full,
+                        ),
+                        0,
                     ),
                 ));
             }
@@ -284,7 +282,14 @@ pub fn summary_lines(
     let mut licence = Vec::new();
     for (i, text) in p.licence_lines(None).iter().enumerate() {
         let label = if i == 0 { "Licence: " } else { "  " };
-        licence.extend(labelled(label, t.heading(), text, Style::new(), width, 2));
+        licence.extend(labelled(
+            label,
+            t.heading(),
+            text,
+            Style::new(),
+            width,
+            full,
+        ));
     }
     for duty in &p.duties {
         licence.extend(labelled(
@@ -293,10 +298,12 @@ pub fn summary_lines(
             duty,
             Style::new(),
             width,
-            2,
+            full,
         ));
     }
-    parts.push((2, part(licence, 1)));
+    // Which licence and who applies for it are acted on: never cut.
+    let min = licence.len();
+    parts.push((2, part(licence, min)));
     // The badges that matter, on one line.
     if !p.badges.is_empty() {
         let mut spans = Vec::new();
@@ -318,8 +325,9 @@ pub fn summary_lines(
             };
             spans.push(Span::styled(text, t.warning()));
         }
-        let line = Line::from(spans);
-        parts.push((7, part(vec![clip_line(line, width)], 1)));
+        let lines = wrap_spans(spans, width);
+        let min = lines.len();
+        parts.push((7, part(lines, min)));
     }
     // The October 2025 clause that bears on the case, when it does not decide.
     if let Some(f) = &p.focus
@@ -360,39 +368,76 @@ pub fn summary_lines(
     if let Some((best, worst)) = p.range {
         let mut text = format!("{} to {}", best.short(), worst.short());
         if let Some(key) = answer_key {
-            text.push_str(&format!("; press {key} to answer now and screen again"));
+            text.push_str(&format!(" (press {key} to answer now)"));
         }
-        parts.push((
-            5,
-            part(
-                labelled("Range: ", t.heading(), &text, Style::new(), width, 1),
-                1,
-            ),
-        ));
+        let range = labelled("Range: ", t.heading(), &text, Style::new(), width, full);
+        let min = range.len();
+        parts.push((5, part(range, min)));
     }
     let mut rows = Vec::new();
     for b in &p.by_answer {
-        for (values, outcome, decided) in b.by_outcome() {
-            rows.push(by_answer_row(
+        for (i, (values, outcome, decided)) in b.rows.iter().enumerate() {
+            // The question heads its first row; the others sit under it.
+            let head = if i == 0 {
+                format!("  {}: ", b.question)
+            } else {
+                "    ".to_string()
+            };
+            rows.extend(by_answer_row(
                 t,
-                &b.question,
-                &values,
-                outcome,
+                &head,
+                values,
+                *outcome,
                 decided.as_deref(),
                 width,
             ));
         }
     }
     if !rows.is_empty() {
-        let min = p.by_answer.len().max(1).min(rows.len());
+        // Each row says what an answer would give and why: never cut.
+        let min = rows.len();
         parts.push((3, part(rows, min)));
     }
     shrink(&mut parts, budget);
-    parts
-        .into_iter()
-        .flat_map(|(_, p)| p.lines)
-        .take(budget)
-        .collect()
+    // What may not be cut can run past the budget; the caller gives it the room.
+    parts.into_iter().flat_map(|(_, p)| p.lines).collect()
+}
+
+/// Styled pieces laid out on lines of `width` cells, a piece moving to the next line when
+/// it does not fit, and a piece wider than a line wrapped at its words.
+fn wrap_spans(spans: Vec<Span<'static>>, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    let mut lines: Vec<Line<'static>> = vec![Line::default()];
+    for span in spans {
+        let used = lines.last().map_or(0, Line::width);
+        if used > 0 && used + span.content.trim_end().width() > width {
+            lines.push(Line::default());
+        }
+        let used = lines.last().map_or(0, Line::width);
+        if used + span.content.trim_end().width() <= width {
+            if let Some(line) = lines.last_mut() {
+                line.spans.push(span);
+            }
+            continue;
+        }
+        let pieces = labelled(
+            "",
+            Style::new(),
+            &span.content,
+            span.style,
+            width as u16,
+            usize::MAX,
+        );
+        for piece in pieces {
+            if lines.last().is_some_and(|l| l.width() > 0) {
+                lines.push(Line::default());
+            }
+            if let Some(line) = lines.last_mut() {
+                line.spans.extend(piece.spans);
+            }
+        }
+    }
+    lines
 }
 
 fn part(lines: Vec<Line<'static>>, min: usize) -> Part {
@@ -421,31 +466,30 @@ fn shrink(parts: &mut [(u8, Part)], budget: usize) {
     }
 }
 
-/// "Recipient type: Control List party -> prohibited (ECL Art. 18)", on one line: the
-/// values and the outcome first, the deciding clause where there is room.
+/// "Recipient type: Control List party -> prohibited (ECL Art. 18)" after `head` (the
+/// question, or blanks under it): the values, the outcome and the clause that decides it,
+/// on one line with the outcome in its colour, or wrapped when it does not fit.
 fn by_answer_row(
     t: Theme,
-    question: &str,
+    head: &str,
     values: &str,
     outcome: Outcome,
     decided: Option<&str>,
     width: u16,
-) -> Line<'static> {
-    let head = format!("  {question}: ");
-    let arrow = format!(" -> {}", outcome.short());
-    let room = usize::from(width).saturating_sub(head.width() + arrow.width());
-    let values = fit(values, room.max(4)).trim_end().to_string();
+) -> Vec<Line<'static>> {
     let by = decided.map(|d| format!(" ({d})")).unwrap_or_default();
-    clip_line(
-        Line::from(vec![
-            Span::styled(head, t.muted()),
-            Span::raw(values),
-            Span::raw(" -> "),
-            Span::styled(outcome.short(), t.outcome(outcome)),
-            Span::styled(by, t.muted()),
-        ]),
-        width,
-    )
+    let line = Line::from(vec![
+        Span::styled(head.to_string(), t.muted()),
+        Span::raw(sanitize(values)),
+        Span::raw(" -> "),
+        Span::styled(outcome.short(), t.outcome(outcome)),
+        Span::styled(by.clone(), t.muted()),
+    ]);
+    if line.width() <= usize::from(width) {
+        return vec![line];
+    }
+    let text = format!("{values} -> {}{by}", outcome.short());
+    hanging(head, t.muted(), &text, Style::new(), width, 6, usize::MAX)
 }
 
 /// The role column of the clause list.
@@ -570,7 +614,16 @@ fn clause_lines(t: Theme, c: &ClauseView, width: usize) -> Vec<Line<'static>> {
                 &format!("{}{note}:", s.grade.describe()),
                 Style::new(),
             );
-            lines.extend(address_lines(&s.url, width));
+            // From the left edge, cut only where the width ends (never at a slash or a
+            // hyphen, as word wrapping would), so the address reads and copies whole.
+            lines.extend(labelled(
+                "",
+                Style::new(),
+                &s.url,
+                Style::new(),
+                w,
+                usize::MAX,
+            ));
         }
     }
     lines
@@ -652,4 +705,36 @@ pub fn why_lines(t: Theme, p: &Presentation, width: usize) -> Vec<Line<'static>>
     add("", plain, "", plain);
     add("", plain, &p.disclaimer, t.muted());
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn badges_wrap_and_keep_every_subject() {
+        let spans = vec![
+            Span::raw("PROVISIONAL"),
+            Span::raw("  "),
+            Span::raw("VERIFY"),
+            Span::raw(
+                " No. 18 Item list (1C902-1C908), No. 61 Art. 1(3), ECL Art. 18 (Control List)  ",
+            ),
+        ];
+        let lines = wrap_spans(spans, 60);
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert!(lines.iter().all(|l| l.width() <= 60), "{text:?}");
+        let all = text.join(" ");
+        for subject in [
+            "No. 18 Item list (1C902-1C908),",
+            "No. 61 Art. 1(3),",
+            "(Control List)",
+        ] {
+            assert!(all.contains(subject), "{subject} in {text:?}");
+        }
+        assert!(!all.contains('~'), "{text:?}");
+    }
 }
