@@ -44,21 +44,34 @@ struct Layout {
 fn layout(app: &App, decision: &Decision, area: Rect) -> (Layout, Vec<Line<'static>>) {
     let budget = match app.result.pane {
         Pane::List => usize::from(area.height.saturating_sub(MIN_LOWER.max(area.height / 3))),
-        // An open pane needs the room; the outcome and what decides it stay in view.
-        Pane::Clause | Pane::Why => 2,
+        // An open pane needs the room; the outcome, what decides it and the licence stay
+        // in view.
+        Pane::Clause | Pane::Why => 5,
     };
     let answer = key(app, "answer");
-    let summary = summary_lines(
+    let mut summary = summary_lines(
         app.theme,
         &decision.presentation,
         area.width,
         budget,
         Some(&answer),
     );
-    // What the summary may not cut can take the room of the clause box, down to one row.
-    let height = u16::try_from(summary.len())
-        .unwrap_or(u16::MAX)
-        .min(area.height.saturating_sub(3));
+    // What the summary may not cut can take the room of the clause box, down to one row;
+    // past that, the last line says how much more there is and where it shows (the
+    // by-answer rows come last, and the why pane has them all).
+    let cap = usize::from(area.height.saturating_sub(3)).max(1);
+    if app.result.pane != Pane::List {
+        // The pane open below is what is being read.
+        summary.truncate(budget);
+    } else if summary.len() > cap {
+        let more = summary.len() - (cap - 1);
+        summary.truncate(cap - 1);
+        summary.push(Line::styled(
+            format!("  ... {more} more lines: {} shows them", key(app, "why")),
+            app.theme.muted(),
+        ));
+    }
+    let height = u16::try_from(summary.len()).unwrap_or(u16::MAX);
     let summary_area = Rect::new(area.x, area.y, area.width, height);
     let lower = Rect::new(
         area.x,
@@ -304,28 +317,23 @@ pub fn summary_lines(
     // Which licence and who applies for it are acted on: never cut.
     let min = licence.len();
     parts.push((2, part(licence, min)));
-    // The badges that matter, on one line.
+    // The badges that matter, each with the clauses it is about: on one line when they fit,
+    // else a badge a line, its clauses wrapped after it.
     if !p.badges.is_empty() {
-        let mut spans = Vec::new();
-        for badge in &p.badges {
-            let subjects: Vec<String> = p
-                .warnings
-                .iter()
-                .filter(|w| w.badge == Some(*badge))
-                .filter_map(|w| w.subject.clone())
-                .collect();
-            spans.push(Span::styled(
-                badge.word(),
-                t.warning().add_modifier(ratatui::style::Modifier::REVERSED),
-            ));
-            let text = if subjects.is_empty() {
-                "  ".to_string()
-            } else {
-                format!(" {}  ", subjects.join(", "))
-            };
-            spans.push(Span::styled(text, t.warning()));
-        }
-        let lines = wrap_spans(spans, width);
+        let badges: Vec<(String, String)> = p
+            .badges
+            .iter()
+            .map(|badge| {
+                let subjects: Vec<String> = p
+                    .warnings
+                    .iter()
+                    .filter(|w| w.badge == Some(*badge))
+                    .filter_map(|w| w.subject.clone())
+                    .collect();
+                (badge.word().to_string(), subjects.join(", "))
+            })
+            .collect();
+        let lines = badge_lines(t, &badges, width);
         let min = lines.len();
         parts.push((7, part(lines, min)));
     }
@@ -348,9 +356,9 @@ pub fn summary_lines(
                     &text,
                     Style::new(),
                     width,
-                    3,
+                    full,
                 ),
-                1,
+                usize::MAX,
             ),
         ));
     }
@@ -359,8 +367,8 @@ pub fn summary_lines(
         parts.push((
             8,
             part(
-                labelled("", Style::new(), &w.line(), t.warning(), width, 3),
-                1,
+                labelled("", Style::new(), &w.line(), t.warning(), width, full),
+                usize::MAX,
             ),
         ));
     }
@@ -403,43 +411,6 @@ pub fn summary_lines(
     parts.into_iter().flat_map(|(_, p)| p.lines).collect()
 }
 
-/// Styled pieces laid out on lines of `width` cells, a piece moving to the next line when
-/// it does not fit, and a piece wider than a line wrapped at its words.
-fn wrap_spans(spans: Vec<Span<'static>>, width: u16) -> Vec<Line<'static>> {
-    let width = usize::from(width);
-    let mut lines: Vec<Line<'static>> = vec![Line::default()];
-    for span in spans {
-        let used = lines.last().map_or(0, Line::width);
-        if used > 0 && used + span.content.trim_end().width() > width {
-            lines.push(Line::default());
-        }
-        let used = lines.last().map_or(0, Line::width);
-        if used + span.content.trim_end().width() <= width {
-            if let Some(line) = lines.last_mut() {
-                line.spans.push(span);
-            }
-            continue;
-        }
-        let pieces = labelled(
-            "",
-            Style::new(),
-            &span.content,
-            span.style,
-            width as u16,
-            usize::MAX,
-        );
-        for piece in pieces {
-            if lines.last().is_some_and(|l| l.width() > 0) {
-                lines.push(Line::default());
-            }
-            if let Some(line) = lines.last_mut() {
-                line.spans.extend(piece.spans);
-            }
-        }
-    }
-    lines
-}
-
 fn part(lines: Vec<Line<'static>>, min: usize) -> Part {
     Part { lines, min }
 }
@@ -464,6 +435,45 @@ fn shrink(parts: &mut [(u8, Part)], budget: usize) {
             }
         }
     }
+}
+
+/// Badges with the clauses each is about: on one line when they fit, else a badge a line
+/// with its clauses wrapped after it; nothing is cut.
+fn badge_lines(t: Theme, badges: &[(String, String)], width: u16) -> Vec<Line<'static>> {
+    let word_style = t.warning().add_modifier(ratatui::style::Modifier::REVERSED);
+    let mut one = Line::default();
+    for (word, subjects) in badges {
+        one.spans.push(Span::styled(word.clone(), word_style));
+        let text = if subjects.is_empty() {
+            "  ".to_string()
+        } else {
+            format!(" {subjects}  ")
+        };
+        one.spans.push(Span::styled(text, t.warning()));
+    }
+    // The two blanks after the last badge may fall off the edge.
+    if one.width() <= usize::from(width) + 2 {
+        return vec![one];
+    }
+    badges
+        .iter()
+        .flat_map(|(word, subjects)| {
+            let label = format!("{word} ");
+            let mut lines = labelled(
+                &label,
+                t.warning(),
+                subjects,
+                t.warning(),
+                width,
+                usize::MAX,
+            );
+            if let Some(first) = lines.first_mut() {
+                first.spans[0] = Span::styled(word.clone(), word_style);
+                first.spans.insert(1, Span::raw(" "));
+            }
+            lines
+        })
+        .collect()
 }
 
 /// "Recipient type: Control List party -> prohibited (ECL Art. 18)" after `head` (the
@@ -713,28 +723,37 @@ mod tests {
 
     #[test]
     fn badges_wrap_and_keep_every_subject() {
-        let spans = vec![
-            Span::raw("PROVISIONAL"),
-            Span::raw("  "),
-            Span::raw("VERIFY"),
-            Span::raw(
-                " No. 18 Item list (1C902-1C908), No. 61 Art. 1(3), ECL Art. 18 (Control List)  ",
+        let t = Theme {
+            no_color: true,
+            ascii: false,
+        };
+        let badges = [
+            (
+                "UNVERIFIED".to_string(),
+                "ECL Art. 18 (Control List), No. 18 Item list (1C902-1C908)".to_string(),
+            ),
+            (
+                "VERIFY".to_string(),
+                "No. 18 Item list (1C902-1C908), rule control-list-reexport".to_string(),
             ),
         ];
-        let lines = wrap_spans(spans, 60);
+        let lines = badge_lines(t, &badges, 60);
         let text: Vec<String> = lines
             .iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
             .collect();
         assert!(lines.iter().all(|l| l.width() <= 60), "{text:?}");
-        let all = text.join(" ");
-        for subject in [
-            "No. 18 Item list (1C902-1C908),",
-            "No. 61 Art. 1(3),",
-            "(Control List)",
-        ] {
-            assert!(all.contains(subject), "{subject} in {text:?}");
-        }
-        assert!(!all.contains('~'), "{text:?}");
+        assert!(text[0].starts_with("UNVERIFIED ECL Art. 18"), "{text:?}");
+        let verify = text
+            .iter()
+            .position(|l| l.starts_with("VERIFY No. 18"))
+            .expect("own line");
+        assert!(
+            text[verify..].join(" ").contains("control-list-reexport"),
+            "{text:?}"
+        );
+        assert!(!text.join(" ").contains('~'), "{text:?}");
+        let short = [("PROVISIONAL".to_string(), String::new())];
+        assert_eq!(badge_lines(t, &short, 60).len(), 1);
     }
 }
