@@ -1280,3 +1280,19 @@ fn a_record_starts_a_new_screening_that_says_where_it_was_copied_from() {
     let decision = app.decision.as_ref().expect("screened");
     assert_eq!(decision.screening.details.copied_from, stored.record.id);
 }
+
+#[test]
+fn a_filter_date_typed_day_first_is_applied_and_shown_as_iso() {
+    let (mut app, _dir, mut io) = at_since();
+    type_into(&mut app, &mut io, "05.10.2025");
+    drive(&mut app, &mut io, Action::Next);
+    assert_eq!(
+        app.context(),
+        Context::HistoryList,
+        "a valid date: Enter leaves"
+    );
+    let view = app.history.as_ref().expect("open");
+    assert_eq!(view.fields[1].value(), "2025-10-05");
+    let expected = CASES.iter().filter(|c| c.date >= "2025-10-05").count();
+    assert_eq!(references(&app).len(), expected);
+}

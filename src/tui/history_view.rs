@@ -448,6 +448,13 @@ impl HistoryView {
     /// Check a date field (an empty one is no bound) and show its problem beside it.
     fn check_filter(&mut self, field: FilterField) -> bool {
         let value = self.fields[field as usize].value().trim().to_string();
+        if field != FilterField::Text
+            && let Ok(date) = parse_date(&value)
+            && date.to_string() != value
+        {
+            // A date typed as DD.MM.YYYY shows as the ISO date it was read as.
+            self.fields[field as usize].set_value(&date.to_string());
+        }
         let parsed = |f: FilterField| parse_date(self.fields[f as usize].value().trim()).ok();
         let message = match field {
             FilterField::Text => None,
