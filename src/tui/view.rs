@@ -153,8 +153,8 @@ pub fn key_spans(theme: Theme, entries: Vec<BarEntry>) -> Line<'static> {
 }
 
 /// The keys that matter now, from the command table. When they do not fit, the history,
-/// paging, moving and "not known" keys go first, then entries from the right; back, help and quit stay
-/// (the `?` overlay lists every key).
+/// paging, moving and "not known" keys go first, then entries from the right; back, help and
+/// quit stay (the `?` overlay lists every key).
 fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
     const KEPT: [&str; 3] = ["back", "help", "quit"];
     const FIRST_TO_GO: [&str; 4] = ["history", "page-down", "up", "not-known"];
