@@ -546,7 +546,7 @@ fn override_needs_a_reason_an_officer_and_another_outcome() {
     let stored = fixed_record(&app, &CASES[0], None);
     let mut app = at_detail(app, &stored);
     apply(&mut app, [Action::HistoryCommand(HistoryCommand::Override)]);
-    assert_eq!(app.context(), Context::HistoryOverride);
+    assert_eq!(app.context(), Context::HistoryOverrideOutcome);
     apply(&mut app, [Action::Back]);
     assert_eq!(
         app.context(),
@@ -904,18 +904,30 @@ fn the_override_keys_choose_with_up_down_and_move_fields_with_tab() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let keys = app().keys;
     let press = |code| KeyEvent::new(code, KeyModifiers::NONE);
-    let context = Context::HistoryOverride;
+    // The outcome list has focus: Up/Down choose, letters are keys, nothing types.
+    let outcome = Context::HistoryOverrideOutcome;
     assert_eq!(
-        keys.action_for(context, &press(KeyCode::Up)),
+        keys.action_for(outcome, &press(KeyCode::Up)),
         Some(Action::Up)
     );
     assert_eq!(
-        keys.action_for(context, &press(KeyCode::Tab)),
+        keys.action_for(outcome, &press(KeyCode::Tab)),
         Some(Action::NextField)
     );
     assert_eq!(
-        keys.action_for(context, &press(KeyCode::Char('q'))),
+        keys.action_for(outcome, &press(KeyCode::Char('x'))),
+        None,
+        "no text field has focus, so nothing types"
+    );
+    // A text field has focus: letters type there, Up/Down move between the fields.
+    let field = Context::HistoryOverride;
+    assert_eq!(
+        keys.action_for(field, &press(KeyCode::Char('q'))),
         Some(Action::Type('q'))
+    );
+    assert_eq!(
+        keys.action_for(field, &press(KeyCode::Up)),
+        Some(Action::PrevField)
     );
     assert_eq!(
         keys.action_for(Context::Form, &press(KeyCode::Up)),

@@ -344,6 +344,9 @@ impl HistoryView {
                 Pane::Record => Context::HistoryDetail,
                 Pane::Date(_) => Context::HistoryDate,
                 Pane::Rescreen(_) => Context::HistoryDiff,
+                Pane::Override(ref form) if form.focus == OverrideFocus::Outcome => {
+                    Context::HistoryOverrideOutcome
+                }
                 Pane::Override(_) => Context::HistoryOverride,
             },
             Screen::Impact => match self.impact.as_ref().and_then(|i| i.asking.as_ref()) {
@@ -847,7 +850,7 @@ fn on_override(
     let last = Outcome::ALL.len() - 1;
     match (form.focus, action) {
         (OverrideFocus::Field(i), action) if edit_field(&mut form.fields[i], &action) => {}
-        (OverrideFocus::Outcome, Action::Type(_) | Action::Paste(_)) => {
+        (OverrideFocus::Outcome, Action::Paste(_)) => {
             *notice = Some("Choose the outcome with Up/Down; Tab goes on to the reason".into());
         }
         (OverrideFocus::Outcome, Action::Up) => {

@@ -36,8 +36,10 @@ pub enum Context {
     HistoryDate,
     /// A re-screen beside the stored record.
     HistoryDiff,
-    /// Choosing an override outcome and typing its reason and officer.
+    /// Typing an override's reason or officer.
     HistoryOverride,
+    /// Choosing an override's outcome (its list has focus).
+    HistoryOverrideOutcome,
     /// The cases whose outcome or decisive clause the rules in use (or a date) change.
     HistoryImpact,
     /// Typing the date to work the impact out on.
@@ -79,8 +81,8 @@ pub struct Command {
 
 use Context::{
     Confirm, Form, Help, HistoryDate, HistoryDetail, HistoryDiff, HistoryFilter, HistoryImpact,
-    HistoryImpactDate, HistoryList, HistoryOverride, KeepDate, List, Picker, Result as ResultCtx,
-    Resume, Review,
+    HistoryImpactDate, HistoryList, HistoryOverride, HistoryOverrideOutcome, KeepDate, List,
+    Picker, Result as ResultCtx, Resume, Review,
 };
 
 /// Where Up and Down move something (the review has nothing to move).
@@ -92,7 +94,7 @@ const BROWSE: &[Context] = &[
     HistoryList,
     HistoryDetail,
     HistoryDiff,
-    HistoryOverride,
+    HistoryOverrideOutcome,
     HistoryImpact,
 ];
 const SCREENS: &[Context] = &[
@@ -107,6 +109,7 @@ const SCREENS: &[Context] = &[
     HistoryDate,
     HistoryDiff,
     HistoryOverride,
+    HistoryOverrideOutcome,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -126,6 +129,7 @@ const ALL: &[Context] = &[
     HistoryDate,
     HistoryDiff,
     HistoryOverride,
+    HistoryOverrideOutcome,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -137,6 +141,7 @@ const HISTORY: &[Context] = &[
     HistoryDate,
     HistoryDiff,
     HistoryOverride,
+    HistoryOverrideOutcome,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -149,9 +154,9 @@ const TEXT: &[Context] = &[
     HistoryOverride,
     HistoryImpactDate,
 ];
-/// Where several fields take turns. Tab and Shift-Tab (and Up/Down in the form) only move
-/// between them: they never leave the screen.
-const FIELDS: &[Context] = &[Form, HistoryFilter, HistoryOverride];
+/// Where several fields take turns. Tab and Shift-Tab (and Up/Down between text fields)
+/// only move between them: they never leave the screen.
+const FIELDS: &[Context] = &[Form, HistoryFilter, HistoryOverride, HistoryOverrideOutcome];
 /// Where a long text scrolls by pages.
 const PAGED: &[Context] = &[
     Picker,
@@ -174,6 +179,8 @@ const ENDS: &[Context] = &[
 const QUESTION: &[Context] = &[List, Picker];
 /// The form's screens, where the history view opens from.
 const FORM: &[Context] = &[List, Picker, Form, Review, ResultCtx];
+/// The override form, whichever part has focus.
+const OVERRIDE: &[Context] = &[HistoryOverride, HistoryOverrideOutcome];
 /// A determination, on screen or stored.
 const DETERMINATION: &[Context] = &[ResultCtx, HistoryDetail];
 
@@ -271,7 +278,7 @@ const TABLE: &[Row] = &[
     ("rescreen-on",    &[HistoryDetail, HistoryDiff], &[ch('d')], A::HistoryCommand(Hc::OnDate), None,      "Re-screen on a date you type"),
     ("override",       &[HistoryDetail],   &[ch('x')],            A::HistoryCommand(Hc::Override), Some("override"), "Override the outcome, with a reason and the deciding officer (saved as a new record)"),
     ("rescreen-date",  &[HistoryDate],     &[ENTER],              A::Next,                Some("re-screen"), "Re-screen on this date"),
-    ("save-override",  &[HistoryOverride], &[ENTER],              A::Next,                Some("save"),     "Save the override as a new record (a reason and the officer are required)"),
+    ("save-override",  OVERRIDE,          &[ENTER],              A::Next,                Some("save"),     "Save the override as a new record (a reason and the officer are required)"),
     ("impact",         &[HistoryList],     &[ch('i')],            A::HistoryCommand(Hc::Impact), Some("impact"), "What the rules in use change: every case's current record screened again"),
     ("open-case",      &[HistoryImpact],   &[ENTER],              A::Next,                Some("open"),     "Open the highlighted case: its record beside the re-screen"),
     ("impact-on",      &[HistoryImpact],   &[ch('d')],            A::HistoryCommand(Hc::OnDate), None,      "Screen every case on a date you type instead of its own screening date"),
@@ -526,11 +533,11 @@ mod tests {
             bindable_names(),
             "crate::keys::BINDABLE follows the table"
         );
-        // Up/Down move the override's outcome, so they reach no field there; q closes the
-        // help rather than quitting from it.
+        // Up/Down move the override's outcome while its list has focus, so they reach no
+        // field then; q closes the help rather than quitting from it.
         let deliberate = [
-            ("prev-field", HistoryOverride, UP),
-            ("next-field", HistoryOverride, DOWN),
+            ("prev-field", HistoryOverrideOutcome, UP),
+            ("next-field", HistoryOverrideOutcome, DOWN),
             ("quit", Help, ch('q')),
         ];
         let keys = KeyMap::default();

@@ -57,8 +57,8 @@ pub fn render(
         format!(
             "{}Outcome ({}/{}):",
             marker(on_outcome),
-            app.keys.words_for(Context::HistoryOverride, "up"),
-            app.keys.words_for(Context::HistoryOverride, "down")
+            app.keys.words_for(Context::HistoryOverrideOutcome, "up"),
+            app.keys.words_for(Context::HistoryOverrideOutcome, "down")
         ),
         if on_outcome { t.heading() } else { t.muted() },
     ));
