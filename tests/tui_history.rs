@@ -1263,10 +1263,7 @@ fn a_record_starts_a_new_screening_that_says_where_it_was_copied_from() {
     let screen = render(&mut app, 80, 24);
     apply(&mut app, [Action::Help]);
     let help = render(&mut app, 80, 24);
-    assert!(
-        help.contains("Start a new screening from this one"),
-        "{help}"
-    );
+    assert!(help.contains("New screening from this one"), "{help}");
     apply(&mut app, [Action::CloseOverlay]);
     apply(&mut app, [Action::CopyScreening]);
     assert!(app.history.is_none(), "back in the form: {screen}");
