@@ -290,6 +290,16 @@ fn help_overlays() {
     let mut app = at_result(&OCTOBER);
     apply(&mut app, [Action::Help]);
     snap("help_determination", &mut app);
+    // Too long for 60x20: it scrolls, and the border says which lines show.
+    let screen = render(&mut app, 60, 20);
+    assert!(screen.contains("lines 1-18 of"), "{screen}");
+    assert!(!screen.contains("Close this help"), "{screen}");
+    apply(&mut app, [Action::Bottom]);
+    let screen = render(&mut app, 60, 20);
+    assert!(screen.contains("Close this help"), "{screen}");
+    snap_at("help_determination_scrolled", &mut app, &[(60, 20)]);
+    apply(&mut app, [Action::CloseOverlay]);
+    assert_eq!(app.overlay, None);
 }
 
 #[test]

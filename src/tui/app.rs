@@ -90,7 +90,8 @@ pub struct ResumeList {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    Help,
+    /// The keys of the screen under it, scrolled this far.
+    Help(ScrollView),
     Confirm(Pending),
     /// Drafts from earlier sessions, offered for resume.
     Resume(ResumeList),
@@ -390,7 +391,7 @@ impl App {
             return Context::TooSmall;
         }
         match &self.overlay {
-            Some(Overlay::Help) => Context::Help,
+            Some(Overlay::Help(_)) => Context::Help,
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Resume(_)) => Context::Resume,
             Some(Overlay::KeepDate { .. }) => Context::KeepDate,

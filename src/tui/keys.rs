@@ -87,6 +87,7 @@ use Context::{
 
 /// Where Up and Down move something (the review has nothing to move).
 const BROWSE: &[Context] = &[
+    Help,
     List,
     Picker,
     Resume,
@@ -159,6 +160,7 @@ const TEXT: &[Context] = &[
 const FIELDS: &[Context] = &[Form, HistoryFilter, HistoryOverride, HistoryOverrideOutcome];
 /// Where a long text scrolls by pages.
 const PAGED: &[Context] = &[
+    Help,
     Picker,
     ResultCtx,
     HistoryList,
@@ -168,6 +170,7 @@ const PAGED: &[Context] = &[
 ];
 /// Where Home and End go to the top and the bottom.
 const ENDS: &[Context] = &[
+    Help,
     List,
     ResultCtx,
     HistoryList,

@@ -71,7 +71,7 @@ fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
     app.notice = None;
     match action {
         Action::Help => {
-            app.overlay = Some(Overlay::Help);
+            app.overlay = Some(Overlay::Help(Default::default()));
             None
         }
         Action::Quit => ask_before(app, Pending::Quit),
@@ -89,8 +89,16 @@ fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
 
 fn on_overlay(app: &mut App, overlay: Overlay, action: Action) -> Option<Effect> {
     match (overlay, action) {
-        (Overlay::Help, Action::CloseOverlay) => None,
-        (Overlay::Help, Action::Quit) => ask_before(app, Pending::Quit),
+        (Overlay::Help(_), Action::CloseOverlay) => None,
+        (Overlay::Help(_), Action::Quit) => ask_before(app, Pending::Quit),
+        (Overlay::Help(mut scroll), action) => {
+            if let Some(how) = scroll_of(&action) {
+                let (lines, page) = super::screens::help::extent(app);
+                scroll.scroll(how, lines, page);
+            }
+            app.overlay = Some(Overlay::Help(scroll));
+            None
+        }
         (Overlay::Confirm(Pending::Quit), Action::Yes | Action::Quit) => Some(Effect::Quit),
         (Overlay::Confirm(Pending::New), Action::Yes) => start_new(app),
         (Overlay::Confirm(Pending::Copy), Action::Yes) => copy_screening(app),

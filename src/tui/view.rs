@@ -70,7 +70,7 @@ pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
     }
     key_bar(app, frame, areas.footer);
     match &app.overlay {
-        Some(Overlay::Help) => screens::help::render(app, frame, area),
+        Some(Overlay::Help(scroll)) => screens::help::render(app, *scroll, frame, area),
         Some(Overlay::Confirm(_) | Overlay::KeepDate { .. }) => {
             screens::confirm::render(app, frame, area)
         }
