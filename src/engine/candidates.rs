@@ -200,7 +200,14 @@ impl<'r> Evaluator<'r> {
                 .filter(|&&r| self.binds[r] && self.outcome_of(r) == outcome)
             {
                 let rule = &self.rules.compiled.rules[r];
-                let grounded = rule.when.0.iter().filter(|(q, _)| given[*q]).count();
+                // A `not` condition (its last slot, "does not apply", holds) only scopes the
+                // rule ("not to China"): it does not make it rest more on the answers.
+                let grounded = rule
+                    .when
+                    .0
+                    .iter()
+                    .filter(|(q, set)| given[*q] && set.last() != Some(&true))
+                    .count();
                 let own = self.rules.rules[rule.rule].clauses.len();
                 for (position, &c) in rule.clauses.iter().enumerate() {
                     let classifies = position >= own;
