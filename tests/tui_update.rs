@@ -244,27 +244,32 @@ fn the_country_picker_filters_by_name_or_code_and_always_offers_unknown() {
     assert_eq!(app.step, Step::Details);
 }
 
+/// In picker `q`, each text typed into a cleared filter highlights the option expected.
+fn highlights_after_typing(app: &mut App, q: usize, cases: &[(&str, &str)]) {
+    for (typed, expected) in cases {
+        apply(app, [Action::Edit(Edit::Clear)]);
+        type_text(app, typed);
+        let highlighted = &app.rules.questions[q].options[app.highlight[q]].id;
+        assert_eq!(highlighted, expected, "typing {typed:?}");
+    }
+}
+
 #[test]
 fn a_country_is_found_by_another_name_and_a_name_matching_nothing_keeps_the_question() {
     let mut app = app();
     answer(&mut app, &OCTOBER);
     apply(&mut app, [Action::Back]);
     let dest = position(&app, "destination");
-    let id = |app: &App| {
-        app.rules.questions[dest].options[app.highlight[dest]]
-            .id
-            .clone()
-    };
-    for (typed, expected) in [
-        ("Deutschland", "DE"),
-        ("Allemagne", "DE"),
-        ("德国", "DE"),
-        ("Niemcy", "DE"),
-    ] {
-        apply(&mut app, [Action::Edit(Edit::Clear)]);
-        type_text(&mut app, typed);
-        assert_eq!(id(&app), expected, "{typed}");
-    }
+    highlights_after_typing(
+        &mut app,
+        dest,
+        &[
+            ("Deutschland", "DE"),
+            ("Allemagne", "DE"),
+            ("德国", "DE"),
+            ("Niemcy", "DE"),
+        ],
+    );
     apply(&mut app, [Action::Edit(Edit::Clear)]);
     type_text(&mut app, "Atlantis");
     apply(&mut app, [Action::Next]);
@@ -296,23 +301,18 @@ fn the_goods_are_picked_by_an_items_name_control_code_or_customs_code() {
         app.is_picker(goods),
         "the catalogue's items make goods a picker"
     );
-    let id = |app: &App| {
-        app.rules.questions[goods].options[app.highlight[goods]]
-            .id
-            .clone()
-    };
-    for (typed, expected) in [
-        ("dysprosium oxide", "dy_oxide"),
-        ("dy oxide", "dy_oxide"),
-        ("1C902.a", "sm_metal"),
-        ("2805301910", "sm_metal"),
-        ("p507", "p507"),
-        ("no18_other", "no18_other"),
-    ] {
-        apply(&mut app, [Action::Edit(Edit::Clear)]);
-        type_text(&mut app, typed);
-        assert_eq!(id(&app), expected, "typing {typed:?}");
-    }
+    highlights_after_typing(
+        &mut app,
+        goods,
+        &[
+            ("dysprosium oxide", "dy_oxide"),
+            ("dy oxide", "dy_oxide"),
+            ("1C902.a", "sm_metal"),
+            ("2805301910", "sm_metal"),
+            ("p507", "p507"),
+            ("no18_other", "no18_other"),
+        ],
+    );
     apply(&mut app, [Action::Edit(Edit::Clear)]);
     type_text(&mut app, "yttrium oxide");
     apply(&mut app, [Action::Next]);
