@@ -462,13 +462,30 @@ fn an_override_is_filed_under_the_deciding_officer_never_the_original_screener()
         .env("REE_SCREEN_CONFIG", &settings)
         .args(override_args));
     assert!(out.contains("Override saved as"), "{out}");
+    let first_override = out
+        .split_whitespace()
+        .nth(3)
+        .expect("the override's id")
+        .to_string();
+    // The original is superseded now: a second override of it would fork the case.
+    let run = Run::of(
+        ree(data)
+            .env("REE_SCREEN_CONFIG", &settings)
+            .args(override_args)
+            .args(["--officer", "M. Schmidt"]),
+    );
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains(&first_override), "{}", run.stderr);
+    let mut of_current = override_args;
+    of_current[2] = &first_override;
     ok(ree(data)
         .env("REE_SCREEN_CONFIG", &settings)
-        .args(override_args)
+        .args(of_current)
         .args(["--officer", "M. Schmidt"]));
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(ree(data).args(["history", "list", "--format", "json"])))
-            .expect("json");
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        ree(data).args(["history", "list", "--all", "--format", "json"])
+    ))
+    .expect("json");
     let officers: Vec<&str> = json
         .as_array()
         .expect("rows")
@@ -487,5 +504,12 @@ fn an_override_is_filed_under_the_deciding_officer_never_the_original_screener()
     );
     assert!(show.contains("Officer: M. Schmidt"), "{show}");
     assert!(show.contains("Reason: Licence LIC-7 granted"), "{show}");
-    assert!(show.contains(&format!("Supersedes: {id}")), "{show}");
+    assert!(
+        show.contains(&format!("Supersedes: {first_override}")),
+        "{show}"
+    );
+    // The list shows the case once, by default.
+    let cases = ok(ree(data).args(["history", "list"]));
+    assert_eq!(cases.lines().count(), 1, "{cases}");
+    assert!(cases.starts_with(newest), "{cases}");
 }

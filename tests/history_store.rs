@@ -8,7 +8,8 @@ use std::path::Path;
 
 use ree_screen::Answers;
 use ree_screen::history::{
-    self, BadLine, Decision, History, Index, NewRecord, Query, Rebuilt, RecordKind, Stored, export,
+    self, BadLine, Decision, History, Index, NewRecord, Query, Rebuilt, RecordKind, Records,
+    Stored, export,
 };
 use ree_screen::identity::Identity;
 use ree_screen::rules::{Outcome, RuleSet};
@@ -395,7 +396,7 @@ fn a_batch_a_crash_cut_short_never_counts() {
         text: "po-".into(),
         ..Query::default()
     };
-    history::newest_matching(&h, &query, None, |s| {
+    history::newest_matching(&h, &query, Records::All, None, |s, _| {
         found.push(s.details.reference);
         true
     })
@@ -515,7 +516,7 @@ fn filters_and_the_newest_page() {
     save(&h, &batch);
     let newest = |query: &Query, limit| {
         let mut refs = Vec::new();
-        history::newest_matching(&h, query, limit, |s| {
+        history::newest_matching(&h, query, Records::All, limit, |s, _| {
             refs.push(s.details.reference);
             true
         })

@@ -3,6 +3,7 @@
 //! once beside the history), with review (summaries, filters), re-screening, the impact of
 //! new rules, and exports. Every command reads the file in one pass or from its end.
 
+mod chain;
 pub mod export;
 mod impact;
 mod index_file;
@@ -15,11 +16,13 @@ mod snapshot;
 mod store;
 mod v1;
 
+pub use chain::{Cases, NotCurrent, Standing};
 pub use impact::{ChangedCase, Impact, impact, impact_reason};
 pub use index_file::INDEX_FILE;
 pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
 pub use query::{
-    Index, PreparedQuery, Query, SkippedLine, Summary, SummaryRef, answers_json, newest_matching,
+    Index, PreparedQuery, Query, Records, SkippedLine, Summary, SummaryRef, answers_json,
+    newest_matching,
 };
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,

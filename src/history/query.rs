@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::chain::Cases;
 use super::index_file::{Entries, Refreshed, refresh};
 use super::lines::{NewestFirst, RevItem};
 use super::record::{LineProblem, RecordKind, SCHEMA_VERSION, decode_record};
@@ -369,29 +370,51 @@ impl Index {
     }
 }
 
-/// The newest records that match, newest first, handed to `each` until it returns false or
-/// `limit` have matched; lines that cannot be read are returned. Reads from the end of the
-/// file, so the newest page costs the same whatever the history's size; a search for words
-/// scans large blocks for the words and parses only the lines that hold them.
+/// Which records a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Records {
+    /// Each case's current record.
+    #[default]
+    Cases,
+    /// Every record, current or superseded.
+    All,
+}
+
+/// The newest records that match, newest first, handed to `each` (with whether it is its
+/// case's current record) until it returns false or `limit` have matched; lines that cannot
+/// be read are returned. Reads from the end of the file, so the newest page costs the same
+/// whatever the history's size; a search for words scans large blocks for the words and
+/// parses only the lines that hold them.
 pub fn newest_matching(
     history: &History,
     query: &Query,
+    records: Records,
     limit: Option<usize>,
-    mut each: impl FnMut(Summary) -> bool,
+    mut each: impl FnMut(Summary, bool) -> bool,
 ) -> Result<Vec<SkippedLine>, HistoryError> {
     let mut prepared = query.prepare();
     let mut matched = 0;
     let mut skipped = Vec::new();
-    let mut take = |offset: u64, line: &[u8], from_end: usize, prepared: &mut PreparedQuery| {
+    let mut cases = Cases::default();
+    let mut offer = |summary: Summary, cases: &mut Cases, prepared: &PreparedQuery| {
+        let current = cases.current(&summary.id, summary.supersedes.as_deref(), summary.offset);
+        if (current || records == Records::All) && prepared.matches(&summary) {
+            matched += 1;
+            each(summary, current) && limit.is_none_or(|l| matched < l)
+        } else {
+            true
+        }
+    };
+    let mut take = |offset: u64,
+                    line: &[u8],
+                    from_end: usize,
+                    prepared: &mut PreparedQuery,
+                    cases: &mut Cases| {
         if !prepared.may_match_line(line) {
             return true;
         }
         match Summary::from_line(offset, line) {
-            Ok(summary) if prepared.matches(&summary) => {
-                matched += 1;
-                each(summary) && limit.is_none_or(|l| matched < l)
-            }
-            Ok(_) => true,
+            Ok(summary) => offer(summary, cases, prepared),
             Err(problem) => {
                 skipped.push(SkippedLine {
                     offset,
@@ -407,7 +430,7 @@ pub fn newest_matching(
         return Ok(unreadable);
     }
     if !prepared.raw.is_empty() {
-        search_blocks(history, &mut prepared, &mut take)?;
+        search_blocks(history, &mut prepared, &mut cases, &mut take)?;
         unreadable.append(&mut skipped);
         return Ok(unreadable);
     }
@@ -421,9 +444,8 @@ pub fn newest_matching(
         while let Some(entry) = entries.next_entry().map_err(|e| read_error(history, &e))? {
             from_end += 1;
             match (entry.s, entry.bad) {
-                (Some(summary), _) if prepared.matches(&summary) => {
-                    matched += 1;
-                    if !each(summary) || limit.is_some_and(|l| matched >= l) {
+                (Some(summary), _) => {
+                    if !offer(summary, &mut cases, &prepared) {
                         break;
                     }
                 }
@@ -446,7 +468,7 @@ pub fn newest_matching(
             from_end += 1;
             let go_on = match item {
                 RevItem::Record { offset, line, .. } => {
-                    take(offset, &line, from_end, &mut prepared)
+                    take(offset, &line, from_end, &mut prepared, &mut cases)
                 }
                 RevItem::Bad { offset, problem } => {
                     unreadable.push(SkippedLine {
@@ -476,7 +498,7 @@ fn read_error(history: &History, e: &std::io::Error) -> HistoryError {
 }
 
 /// Hands one line (offset, bytes, position from the end) to a search; false stops it.
-type TakeLine<'a> = dyn FnMut(u64, &[u8], usize, &mut PreparedQuery) -> bool + 'a;
+type TakeLine<'a> = dyn FnMut(u64, &[u8], usize, &mut PreparedQuery, &mut Cases) -> bool + 'a;
 
 /// Bytes searched at a time, newest first.
 const SEARCH_BLOCK: u64 = 8 << 20;
@@ -487,6 +509,7 @@ const SEARCH_BLOCK: u64 = 8 << 20;
 fn search_blocks(
     history: &History,
     prepared: &mut PreparedQuery,
+    cases: &mut Cases,
     take: &mut TakeLine,
 ) -> Result<(), HistoryError> {
     use std::os::unix::fs::FileExt;
@@ -499,6 +522,7 @@ fn search_blocks(
         .map_err(failed)?
         .valid_end;
     let acknowledged = memchr::memmem::Finder::new(b"\"acknowledges\":{");
+    let supersedes = memchr::memmem::Finder::new(b"\"supersedes\":\"");
     let mut skip: Vec<(u64, u64)> = Vec::new();
     let mut block = Vec::new();
     let mut lower = Vec::new();
@@ -522,6 +546,16 @@ fn search_blocks(
             let to = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |nl| at + nl);
             (from, to)
         };
+        // Every supersede link of the block first: a record superseding another need not
+        // hold the words.
+        for hit in supersedes.find_iter(text) {
+            let (from, to) = line_at(hit);
+            if let Some(link) = super::record::link_of(&text[from..to])
+                && let (Some(_), Some(id)) = super::chain::chain_fields(link.record)
+            {
+                cases.note(id, start + from as u64);
+            }
+        }
         for hit in acknowledged.find_iter(text) {
             let (from, to) = line_at(hit);
             if let Some(link) = super::record::link_of(&text[from..to])
@@ -545,7 +579,7 @@ fn search_blocks(
             if skip.iter().any(|&(a, b)| offset >= a && offset < b) {
                 continue;
             }
-            if !take(offset, &text[from..to], 0, prepared) {
+            if !take(offset, &text[from..to], 0, prepared, cases) {
                 return Ok(());
             }
         }

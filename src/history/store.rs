@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::chain::{NotCurrent, Standing, standings};
 use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
 use super::record::{
     Acknowledged, Batch, Draft, EncodedDecision, Frame, GENESIS, LineProblem, MAX_LINE, Record,
@@ -39,6 +40,9 @@ const WRITE_CHUNK: usize = 8 << 20;
 pub struct HistoryError {
     pub path: PathBuf,
     pub message: String,
+    /// Set when a save was refused because it would supersede a record that is not its
+    /// case's current one (a usage error: the officer acts on the current record instead).
+    pub not_current: Option<NotCurrent>,
 }
 
 impl HistoryError {
@@ -46,6 +50,7 @@ impl HistoryError {
         HistoryError {
             path: path.to_path_buf(),
             message: message.into(),
+            not_current: None,
         }
     }
 }
@@ -306,6 +311,7 @@ impl History {
             .seek(SeekFrom::End(0))
             .map_err(|e| io_error(&path, "read the history", &e))?;
         let tail = tail_state(&file, len).map_err(|e| io_error(&path, "read the history", &e))?;
+        check_heads(&file, &path, new)?;
         let mut sink = FileSink { file, path: &path };
         append_locked(&mut sink, len, &tail, new, identity)
     }
@@ -526,6 +532,17 @@ impl History {
         Ok(Some(chosen))
     }
 
+    /// Where the record with this id stands in its case: current, or superseded (and by
+    /// which current record), read from the history's end.
+    pub fn standing(&self, id: &str) -> Result<Standing, HistoryError> {
+        let Some(file) = self.open_for_read()? else {
+            return Ok(Standing::Missing);
+        };
+        let mut found =
+            standings(&file, &[id]).map_err(|e| io_error(&self.path(), "read the history", &e))?;
+        Ok(found.pop().unwrap_or(Standing::Missing))
+    }
+
     /// Lines newest first, reading the file backwards in blocks so the newest records come
     /// without reading the rest.
     pub fn newest_first(&self) -> Result<Option<NewestFirst>, HistoryError> {
@@ -631,6 +648,29 @@ fn check_file(
                 meta.gid()
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Refuse an append that supersedes a record that is not its case's current one, or the
+/// same record twice: read under the append's lock, from the history's end.
+fn check_heads(file: &File, path: &Path, new: &[NewRecord]) -> Result<(), HistoryError> {
+    let ids: Vec<&str> = new.iter().filter_map(|n| n.supersedes.as_deref()).collect();
+    let found = standings(file, &ids).map_err(|e| io_error(path, "read the history", &e))?;
+    for (i, (id, standing)) in ids.iter().zip(found).enumerate() {
+        let current = match standing {
+            Standing::Current { offset } if ids[..i].contains(id) => Some((id.to_string(), offset)),
+            Standing::Current { .. } => continue,
+            Standing::Superseded { current, offset } => Some((current, offset)),
+            Standing::Missing => None,
+        };
+        let refused = NotCurrent {
+            id: id.to_string(),
+            current,
+        };
+        let mut error = HistoryError::new(path, refused.message());
+        error.not_current = Some(refused);
+        return Err(error);
     }
     Ok(())
 }
