@@ -150,7 +150,7 @@ fn read_history(bytes: &[u8]) {
     };
     let _ = newest_matching(&history, &query, Records::All, Some(10), |_, _| true);
     if let Ok(mut index) = Index::open(&history) {
-        while matches!(index.load(100, |_| {}), Ok(n) if n > 0) {}
+        while matches!(index.load(100, |_, _| {}), Ok(n) if n > 0) {}
     }
 }
 

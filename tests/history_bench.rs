@@ -277,9 +277,9 @@ fn history_benchmark() {
         // history itself and indexes in the background), then once the index is up to date.
         let started = Instant::now();
         let mut index = Index::open(&history).expect("open");
-        index.load(50, |_| {}).expect("first page");
+        index.load(50, |_, _| {}).expect("first page");
         let first_page = started.elapsed();
-        index.load(usize::MAX, |_| {}).expect("load");
+        index.load(usize::MAX, |_, _| {}).expect("load");
         let first_view = started.elapsed();
         drop(index);
         // Wait for the background indexing (opening takes the index's lock).
@@ -477,7 +477,7 @@ fn view_benchmark() {
     // opening reads the history itself and indexes in the background; opening again waits
     // for that.
     let mut index = Index::open(&history).expect("open");
-    index.load(usize::MAX, |_| {}).expect("load");
+    index.load(usize::MAX, |_, _| {}).expect("load");
     drop(index);
     drop(Index::open(&history).expect("open"));
     let size = std::fs::metadata(history.path()).expect("meta").len();

@@ -259,7 +259,7 @@ fn schema_1_records_stay_readable_in_the_chain_and_re_screenable() {
     let mut index = Index::open(&h).expect("open");
     let mut newest = Vec::new();
     index
-        .load(usize::MAX, |s| newest.push(s.reference.into_owned()))
+        .load(usize::MAX, |s, _| newest.push(s.reference.into_owned()))
         .expect("load");
     assert_eq!(newest.len(), 7);
     assert_eq!(newest[6], "PO-V1-1");
@@ -373,7 +373,7 @@ fn a_batch_a_crash_cut_short_never_counts() {
     let mut count = 0;
     Index::open(&h)
         .expect("open")
-        .load(usize::MAX, |_| count += 1)
+        .load(usize::MAX, |_, _| count += 1)
         .expect("load");
     assert_eq!(count, 1);
     let v = h.verify().expect("verify");
@@ -387,7 +387,7 @@ fn a_batch_a_crash_cut_short_never_counts() {
     let mut newest = Vec::new();
     Index::open(&h)
         .expect("open")
-        .load(usize::MAX, |s| newest.push(s.reference.into_owned()))
+        .load(usize::MAX, |s, _| newest.push(s.reference.into_owned()))
         .expect("load");
     assert_eq!(newest, ["PO-6", "PO-0"]);
     // A search by text leaves the acknowledged batch out too.
@@ -699,7 +699,7 @@ fn the_derived_index_follows_the_history_and_is_rebuilt_when_it_does_not_match()
         let mut index = Index::open(h).expect("open");
         let mut newest = Vec::new();
         index
-            .load(usize::MAX, |s| newest.push(s.reference.into_owned()))
+            .load(usize::MAX, |s, _| newest.push(s.reference.into_owned()))
             .expect("load");
         assert!(index.complete());
         newest
@@ -723,7 +723,7 @@ fn the_derived_index_follows_the_history_and_is_rebuilt_when_it_does_not_match()
     save(&h, &[screening("PO-3", "none", "civil", "2025-10-20")]);
     assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);
     let mut index = Index::open(&h).expect("open");
-    index.load(usize::MAX, |_| {}).expect("load");
+    index.load(usize::MAX, |_, _| {}).expect("load");
     assert_eq!(index.skipped.len(), 1);
     assert_eq!(index.line_number(&index.skipped[0]), Some(2));
     // An index that does not match the history (another history, a damaged file) is rebuilt.

@@ -1,7 +1,9 @@
 //! End to end: the real binary in a pseudo-terminal saves a screening, Ctrl-R opens the
 //! history view with it listed, a date filter is typed, the record opens exactly as
-//! decided, a re-screen on a typed date and an override filed under the settings' officer
-//! are saved, the impact view opens, and Esc comes back to the determination as it was.
+//! decided, a re-screen on a typed date is saved, the original then says it is superseded
+//! and refuses an override, the current record opens on a key and its override is filed
+//! under the settings' officer, the impact view opens, and Esc comes back to the
+//! determination as it was.
 
 mod tui_support;
 
@@ -32,18 +34,18 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.send("s");
     pty.wait_for("Saved as");
     pty.send(CTRL_R);
-    pty.wait_for("Saved screenings, newest first");
+    pty.wait_for("Cases (current records), newest saved first");
     pty.wait_for("PO-HIST-1");
     let screen = pty.contents();
     assert!(screen.contains("Acme GmbH"), "{screen}");
-    assert!(screen.contains("1 record "), "{screen}");
+    assert!(screen.contains("1 case "), "{screen}");
 
     // A date filter shows whole as it is typed, and applies.
     pty.send(&format!("/{TAB}2025-10-21"));
     pty.wait_for("Since: 2025-10-21");
-    pty.wait_for("0 of 1 record match");
+    pty.wait_for("0 of 1 case match");
     pty.send("\x15");
-    pty.wait_for("any   1 record   ");
+    pty.wait_for("any   1 case   ");
     pty.send(ENTER);
     pty.wait_for("Enter open");
 
@@ -60,9 +62,17 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.send("s");
     pty.wait_for("(a new record)");
 
-    // The override, filed under the settings' officer.
+    // The original is superseded now: it says so first and is not overridden; `c` opens
+    // the case's current record, whose override is filed under the settings' officer.
     pty.send(ESC);
+    pty.wait_for("SUPERSEDED: not the case's current record");
+    pty.wait_for("c opens the case's current record");
+    pty.send("x");
+    pty.wait_for("Superseded: only the case's current record");
+    pty.send("c");
     pty.wait_for("Record exactly as decided");
+    pty.wait_for("Kind: re-screen");
+    assert!(!pty.contents().contains("SUPERSEDED"), "{}", pty.contents());
     pty.send("x");
     pty.wait_for("Override the outcome");
     assert!(
@@ -77,11 +87,11 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.send(ESC);
     pty.wait_for("Record exactly as decided");
     pty.send(ESC);
-    pty.wait_for("Saved screenings, newest first");
+    pty.wait_for("Cases (current records), newest saved first");
     pty.send("i");
     pty.wait_for("current case(s) change");
     pty.send(ESC);
-    pty.wait_for("Saved screenings, newest first");
+    pty.wait_for("Cases (current records), newest saved first");
     pty.send(ESC);
     pty.wait_for("Result - Determination");
     assert!(pty.contents().contains("Saved as"), "{}", pty.contents());
@@ -93,6 +103,16 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     assert_eq!(lines.len(), 3, "{history}");
     assert!(lines[1].contains("\"kind\":\"rescreen\""), "{}", lines[1]);
     assert!(lines[2].contains("\"kind\":\"override\""), "{}", lines[2]);
+    let rescreen_id = lines[1]
+        .split("\"id\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the re-screen's id");
+    assert!(
+        lines[2].contains(&format!("\"supersedes\":\"{rescreen_id}\"")),
+        "the override supersedes the case's current record: {}",
+        lines[2]
+    );
     assert!(lines[2].contains("\"officer\":\"K. Lee\""), "{}", lines[2]);
     assert!(
         lines[2].contains("\"reason\":\"Licence LIC-7 granted\""),

@@ -236,6 +236,10 @@ struct EntryRef<'a> {
 #[derive(Deserialize)]
 struct SummaryFields<'a> {
     offset: u64,
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(default, borrow)]
+    supersedes: Option<Cow<'a, str>>,
     date: jiff::civil::Date,
     #[serde(default)]
     kind: super::record::RecordKind,
@@ -270,6 +274,8 @@ pub(crate) fn summary_of(
     Ok(match (entry.s, entry.bad) {
         (Some(s), _) => Ok(Some(SummaryRef {
             offset: s.offset,
+            id: s.id,
+            supersedes: s.supersedes,
             date: s.date,
             kind: s.kind,
             outcome: s.outcome,

@@ -232,6 +232,8 @@ pub struct SkippedLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryRef<'a> {
     pub offset: u64,
+    pub id: Cow<'a, str>,
+    pub supersedes: Option<Cow<'a, str>>,
     pub date: Date,
     pub kind: RecordKind,
     pub outcome: Outcome,
@@ -250,6 +252,8 @@ impl Summary {
     pub fn borrowed<'a>(&'a self, answers_json: &'a str) -> SummaryRef<'a> {
         SummaryRef {
             offset: self.offset,
+            id: Cow::Borrowed(&self.id),
+            supersedes: self.supersedes.as_deref().map(Cow::Borrowed),
             date: self.date,
             kind: self.kind,
             outcome: self.outcome,
@@ -276,6 +280,8 @@ pub struct Index {
     pub skipped: Vec<SkippedLine>,
     lines: Option<Source>,
     lines_seen: usize,
+    /// Which records read so far are their case's current one.
+    cases: Cases,
 }
 
 enum Source {
@@ -306,6 +312,7 @@ impl Index {
             skipped: Vec::new(),
             lines,
             lines_seen: 0,
+            cases: Cases::default(),
         })
     }
 
@@ -315,14 +322,20 @@ impl Index {
     }
 
     /// Read up to `max` more lines towards the start of the file, handing each record's
-    /// summary to `each`; returns how many lines were read.
+    /// summary to `each` with whether it is its case's current record; returns how many
+    /// lines were read.
     pub fn load(
         &mut self,
         max: usize,
-        mut each: impl FnMut(SummaryRef<'_>),
+        mut each: impl FnMut(SummaryRef<'_>, bool),
     ) -> std::io::Result<usize> {
         let Some(lines) = self.lines.as_mut() else {
             return Ok(0);
+        };
+        let cases = &mut self.cases;
+        let mut each = |summary: SummaryRef<'_>| {
+            let current = cases.current(&summary.id, summary.supersedes.as_deref(), summary.offset);
+            each(summary, current);
         };
         let mut read = 0;
         while read < max {
@@ -443,18 +456,20 @@ pub fn newest_matching(
         let mut from_end = 0;
         while let Some(entry) = entries.next_entry().map_err(|e| read_error(history, &e))? {
             from_end += 1;
-            match (entry.s, entry.bad) {
-                (Some(summary), _) => {
-                    if !offer(summary, &mut cases, &prepared) {
-                        break;
-                    }
+            let go_on = match (entry.s, entry.bad) {
+                (Some(summary), _) => offer(summary, &mut cases, &prepared),
+                (None, Some((offset, problem))) => {
+                    unreadable.push(SkippedLine {
+                        offset,
+                        from_end,
+                        problem,
+                    });
+                    true
                 }
-                (None, Some((offset, problem))) => unreadable.push(SkippedLine {
-                    offset,
-                    from_end,
-                    problem,
-                }),
-                _ => {}
+                _ => true,
+            };
+            if !go_on {
+                break;
             }
         }
         return Ok(unreadable);

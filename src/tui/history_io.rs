@@ -12,7 +12,8 @@ use jiff::civil::Date;
 use super::action::Action;
 use super::history_rows::Batch;
 use super::history_view::{
-    CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveRequest, StoredRecord,
+    CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveError, SaveRequest, SavedRecords,
+    StoredRecord,
 };
 use crate::history::{self, History, Impact, Index, NewRecord, RecordView, Snapshots};
 use crate::identity::Identity;
@@ -145,17 +146,22 @@ impl HistoryIo {
             .as_ref()
             .map_err(|e| format!("no history: {e}"))?;
         let stored = history.record_at(offset).map_err(|e| e.to_string())?;
+        let current = match history.standing(&stored.record.id) {
+            Ok(history::Standing::Superseded { current, offset }) => Some((current, offset)),
+            _ => None,
+        };
         let snapshots = self.snapshots.get_or_insert_with(|| history.snapshots());
         let (kept, note) = history::rules_for(snapshots, &stored.record, &self.rules);
         let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note);
         Ok(StoredRecord {
             record: stored.record,
             view,
+            current,
         })
     }
 
-    /// Append the records in one save; their ids.
-    fn save(&self, requests: &[SaveRequest]) -> Result<Vec<String>, String> {
+    /// Append the records in one save; their ids, and the case's current record now.
+    fn save(&self, requests: &[SaveRequest]) -> Result<SavedRecords, SaveError> {
         let new: Vec<NewRecord> = requests
             .iter()
             .map(|r| NewRecord {
@@ -166,11 +172,29 @@ impl HistoryIo {
                 override_outcome: r.override_outcome,
             })
             .collect();
-        let saved = self
-            .history()?
+        let history = self.history().map_err(|message| SaveError {
+            message,
+            current: None,
+        })?;
+        let saved = history
             .append(&new, &self.identity)
-            .map_err(|e| format!("not saved: {e}"))?;
-        Ok(saved.into_iter().map(|r| r.id).collect())
+            .map_err(|e| SaveError {
+                message: match &e.not_current {
+                    Some(refused) => format!("not saved: {}", refused.message()),
+                    None => format!("not saved: {e}"),
+                },
+                current: e.not_current.and_then(|n| n.current),
+            })?;
+        let current = requests
+            .first()
+            .and_then(|r| match history.standing(&r.supersedes) {
+                Ok(history::Standing::Superseded { current, offset }) => Some((current, offset)),
+                _ => None,
+            });
+        Ok(SavedRecords {
+            ids: saved.into_iter().map(|r| r.id).collect(),
+            current,
+        })
     }
 
     /// Work the impact out on a thread: it reads every record, which takes seconds in a
@@ -202,7 +226,7 @@ fn impact_event(result: Result<Impact, String>) -> Action {
 fn read_chunk(index: &mut Index, max: usize) -> Result<Chunk, String> {
     let mut rows = Batch::default();
     let lines = index
-        .load(max, |summary| rows.push(summary))
+        .load(max, |summary, current| rows.push(summary, current))
         .map_err(|e| format!("cannot read the history: {e}"))?;
     Ok(Chunk {
         rows,

@@ -668,6 +668,22 @@ impl Default for KeyMap {
                 None,
             ),
             command(
+                "all-records",
+                &[HistoryList],
+                &[Key::ch('a')],
+                Action::HistoryCommand(HistoryCommand::AllRecords),
+                "Show every record, superseded ones too; again for cases (each case's current record)",
+                None,
+            ),
+            command(
+                "open-current",
+                &[HistoryDetail],
+                &[Key::ch('c')],
+                Action::HistoryCommand(HistoryCommand::OpenCurrent),
+                "Open the case's current record (when this one is superseded)",
+                None,
+            ),
+            command(
                 "apply-filter",
                 &[HistoryFilter],
                 &[p(K::Enter)],
