@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::history::{History, NewRecord};
+use crate::history::History;
 use crate::identity::Identity;
 use crate::rules::RuleSet;
 use crate::screening::Screening;
@@ -78,11 +78,6 @@ impl Context {
     /// Save screenings in one locked append and return their record ids, in order. The one
     /// seam every front end (form, plain mode, `screen`, `batch`) saves through.
     pub fn save(&self, screenings: &[Screening]) -> Result<Vec<String>, String> {
-        let history = self.history()?;
-        let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
-        history
-            .append(&new, &self.identity)
-            .map(|records| records.into_iter().map(|r| r.id).collect())
-            .map_err(|e| format!("not saved: {e}"))
+        self.history()?.save_screenings(screenings, &self.identity)
     }
 }

@@ -21,8 +21,10 @@ fn rules() -> RuleSet {
     ree_screen::rules::embedded().expect("valid")
 }
 
+/// The history in `dir/data`, its derived index in `dir/cache`.
 fn history(dir: &Path) -> History {
     History::with_rules(dir.join("data"), std::sync::Arc::new(rules()))
+        .with_index_dir(dir.join("cache"))
 }
 
 fn screening(reference: &str, goods: &str, recipient: &str, date: &str) -> Screening {
@@ -547,7 +549,7 @@ fn filters_and_the_newest_page() {
     // Filters on outcome alone read the derived index, which follows new saves.
     save(&h, &[batch[0].clone()]);
     assert_eq!(newest(&by_outcome, Some(2)), ["PO-0", "PO-27"]);
-    assert!(h.dir().join(history::INDEX_FILE).exists());
+    assert!(h.index_path().expect("index").exists());
     let chinese = Query {
         text: "深圳".into(),
         ..Query::default()
@@ -708,7 +710,11 @@ fn the_derived_index_follows_the_history_and_is_rebuilt_when_it_does_not_match()
     append_bytes(&h, b"torn\n");
     save(&h, &[screening("PO-2", "none", "civil", "2025-10-20")]);
     assert_eq!(refs(&h), ["PO-2", "PO-1"]);
-    let idx = h.dir().join(history::INDEX_FILE);
+    let idx = h.index_path().expect("index");
+    assert!(
+        !h.dir().join("history.idx").exists(),
+        "nothing in the data directory"
+    );
     let built = std::fs::read_to_string(&idx).expect("index");
     assert_eq!(
         built.lines().count(),
@@ -730,7 +736,8 @@ fn the_derived_index_follows_the_history_and_is_rebuilt_when_it_does_not_match()
     let other = history(&dir.path().join("other"));
     save(&other, &[screening("X-1", "none", "civil", "2025-10-20")]);
     Index::open(&other).expect("open");
-    std::fs::copy(other.dir().join(history::INDEX_FILE), &idx).expect("copy");
+    std::fs::remove_file(&idx).expect("remove");
+    std::fs::copy(other.index_path().expect("index"), &idx).expect("copy");
     assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);
     std::fs::write(&idx, "garbage").expect("write");
     assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);

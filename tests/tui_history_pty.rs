@@ -120,3 +120,67 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
         lines[2]
     );
 }
+
+#[test]
+fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let data = tempfile::tempdir().expect("tempdir");
+    // Another process holds the history's lock (here: this test).
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(data.path().join("history.jsonl"))
+        .expect("history");
+    held.lock().expect("lock");
+    let mut pty = Pty::spawn(
+        data.path(),
+        &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", "30")],
+    );
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send(&ENTER.repeat(5));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    pty.send("s");
+    pty.wait_for("waiting for another ree-screen to finish with the history");
+    // Keys go on meanwhile: the why-trace opens and closes.
+    pty.send("w");
+    pty.wait_for("Why");
+    pty.send("w");
+    drop(held);
+    pty.wait_for("Saved as");
+    pty.send("q");
+    pty.drain();
+    let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert_eq!(history.lines().count(), 1, "{history}");
+}
+
+#[test]
+fn a_save_gives_up_after_the_lock_timeout_with_a_clear_error() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let data = tempfile::tempdir().expect("tempdir");
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(data.path().join("history.jsonl"))
+        .expect("history");
+    held.lock().expect("lock");
+    let mut pty = Pty::spawn(
+        data.path(),
+        &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", "2")],
+    );
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send(&ENTER.repeat(5));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    pty.send("s");
+    pty.wait_for("gave up after 2 s");
+    pty.send(ESC);
+    pty.wait_for("Review");
+    pty.send("\x03");
+    pty.drain();
+    drop(held);
+}

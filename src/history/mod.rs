@@ -8,6 +8,7 @@ pub mod export;
 mod impact;
 mod index_file;
 mod lines;
+mod lock;
 mod query;
 mod record;
 mod record_view;
@@ -18,8 +19,8 @@ mod v1;
 
 pub use chain::{Cases, NotCurrent, Standing};
 pub use impact::{ChangedCase, Impact, impact, impact_reason};
-pub use index_file::INDEX_FILE;
 pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
+pub use lock::{LOCK_TIMEOUT_ENV, Notices};
 pub use query::{
     Index, PreparedQuery, Query, Records, SkippedLine, Summary, SummaryRef, answers_json,
     newest_matching,

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::chain::Cases;
-use super::index_file::{Entries, Refreshed, refresh};
+use super::index_file::{Patience, Refreshed, refresh};
 use super::lines::{NewestFirst, RevItem};
 use super::record::{LineProblem, RecordKind, SCHEMA_VERSION, decode_record};
 use super::store::{History, HistoryError};
@@ -272,10 +272,11 @@ pub fn answers_json(answers: &Answers) -> String {
     serde_json::to_string(answers).unwrap_or_default()
 }
 
-/// Summaries of a history, newest first, loaded in chunks: from the derived index beside
-/// the history (`index_file.rs`, brought up to date on opening), or, when it cannot be
-/// written, from the end of the history itself. Records of a batch a crash cut short, and
-/// bytes a later record acknowledged, are left out.
+/// Summaries of a history, newest first, loaded in chunks, each with whether it is its
+/// case's current record: from the user's derived index (`index_file.rs`, brought up to
+/// date on opening if that needs no wait), or, when it cannot be used, from the end of the
+/// history itself. Records of a batch a crash cut short, and bytes a later record
+/// acknowledged, are left out.
 pub struct Index {
     pub skipped: Vec<SkippedLine>,
     lines: Option<Source>,
@@ -293,16 +294,14 @@ impl Index {
     /// Open, updating the derived index; the summaries are read by `load`.
     pub fn open(history: &History) -> Result<Index, HistoryError> {
         use super::index_file::VIEW_BUDGET;
-        let lines = match refresh(history, Some(VIEW_BUDGET)) {
-            Ok(Refreshed::Ready(file)) => Some(Source::Indexed(
-                Entries::new(file).map_err(|e| read_error(history, &e))?,
-            )),
+        let lines = match refresh(history, Some(VIEW_BUDGET), Patience::Now) {
+            Ok(Refreshed::Ready(entries)) => Some(Source::Indexed(entries)),
             Ok(Refreshed::NoHistory) => None,
             Ok(Refreshed::Behind) => {
                 // Far behind (a large batch, or no index yet): catch up in the background
                 // and read the history itself this time, so the first page shows at once.
                 let behind = history.clone();
-                std::thread::spawn(move || refresh(&behind, None));
+                std::thread::spawn(move || refresh(&behind, None, Patience::Wait));
                 history.newest_first()?.map(Source::History)
             }
             // A read-only data directory, say: read the history itself.
@@ -450,9 +449,9 @@ pub fn newest_matching(
     // Filters on outcome or dates alone look at every record: from the derived index when
     // it is (nearly) up to date, which reads several times faster than the records.
     if !query.is_empty()
-        && let Ok(Refreshed::Ready(file)) = refresh(history, Some(LIST_BUDGET))
+        && let Ok(Refreshed::Ready(mut entries)) =
+            refresh(history, Some(LIST_BUDGET), Patience::Wait)
     {
-        let mut entries = Entries::new(file).map_err(|e| read_error(history, &e))?;
         let mut from_end = 0;
         while let Some(entry) = entries.next_entry().map_err(|e| read_error(history, &e))? {
             from_end += 1;

@@ -21,6 +21,7 @@ use jiff::Timestamp;
 
 use super::chain::{NotCurrent, Standing, standings};
 use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
+use super::lock::{self, Mode, Notices};
 use super::record::{
     Acknowledged, Batch, Draft, EncodedDecision, Frame, GENESIS, LineProblem, MAX_LINE, Record,
     RecordKind, decode_record, encode,
@@ -142,6 +143,10 @@ pub struct History {
     /// The rule set new screenings are decided under: kept as a snapshot on append, and the
     /// source of clause words for a record whose own rule set is gone.
     rules: Option<Arc<RuleSet>>,
+    /// Where this user's derived index of it lives (None: the user's cache directory).
+    index_dir: Option<PathBuf>,
+    /// Who is told that a lock is being waited for, or that the index was rebuilt.
+    notices: Notices,
 }
 
 impl History {
@@ -149,15 +154,47 @@ impl History {
         History {
             dir: dir.into(),
             rules: None,
+            index_dir: None,
+            notices: Notices::default(),
         }
     }
 
     /// A history whose appends keep `rules` (the rule set in use) as a snapshot.
     pub fn with_rules(dir: impl Into<PathBuf>, rules: Arc<RuleSet>) -> History {
         History {
-            dir: dir.into(),
             rules: Some(rules),
+            ..History::new(dir)
         }
+    }
+
+    /// Keep the derived index in `dir` (a private directory) rather than the user's cache.
+    pub fn with_index_dir(mut self, dir: impl Into<PathBuf>) -> History {
+        self.index_dir = Some(dir.into());
+        self
+    }
+
+    /// Tell `notices`, not standard error, when a lock is being waited for or the index
+    /// was rebuilt.
+    pub fn with_notices(mut self, notices: Notices) -> History {
+        self.notices = notices;
+        self
+    }
+
+    /// The directory of this user's derived index of the history, if there is one.
+    pub fn index_dir(&self) -> Option<PathBuf> {
+        self.index_dir.clone().or_else(super::index_file::cache_dir)
+    }
+
+    /// The file of this user's derived index of the history, once the history exists.
+    pub fn index_path(&self) -> Option<PathBuf> {
+        let source = self.open_for_read().ok()??;
+        super::index_file::locate(&self.index_dir()?, self, &source)
+            .ok()
+            .map(|(index, _)| index)
+    }
+
+    pub(crate) fn notices(&self) -> &Notices {
+        &self.notices
     }
 
     pub fn dir(&self) -> &Path {
@@ -305,8 +342,7 @@ impl History {
             snapshot::store(&self.dir, rules, sharing == Sharing::Team)?;
         }
         let mut file = self.open_for_append(sharing)?;
-        file.lock()
-            .map_err(|e| io_error(&path, "lock the history", &e))?;
+        lock::acquire(&file, &path, "the history", Mode::Exclusive, &self.notices)?;
         let len = file
             .seek(SeekFrom::End(0))
             .map_err(|e| io_error(&path, "read the history", &e))?;
@@ -314,6 +350,19 @@ impl History {
         check_heads(&file, &path, new)?;
         let mut sink = FileSink { file, path: &path };
         append_locked(&mut sink, len, &tail, new, identity)
+    }
+
+    /// Save screenings in one append and return their record ids, in order, or why not
+    /// (what every front end saves a new screening through).
+    pub fn save_screenings(
+        &self,
+        screenings: &[Screening],
+        identity: &Identity,
+    ) -> Result<Vec<String>, String> {
+        let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
+        self.append(&new, identity)
+            .map(|records| records.into_iter().map(|r| r.id).collect())
+            .map_err(|e| format!("not saved: {e}"))
     }
 
     /// Read every line in file order, one at a time.
@@ -352,9 +401,20 @@ impl History {
         Ok(())
     }
 
-    /// Check every line, the chain, the acknowledged gaps and every rule-set snapshot.
+    /// Check every line, the chain, the acknowledged gaps and every rule-set snapshot,
+    /// under a shared lock, so a save in progress is seen whole or not at all.
     pub fn verify(&self) -> Result<Verification, HistoryError> {
-        let mut walk = self.walk()?;
+        let file = self.open_for_read()?;
+        if let Some(file) = &file {
+            lock::acquire(
+                file,
+                &self.path(),
+                "the history",
+                Mode::Shared,
+                &self.notices,
+            )?;
+        }
+        let mut walk = Walk::new(file, self.path());
         let mut v = Verification {
             records: 0,
             head: GENESIS.to_string(),

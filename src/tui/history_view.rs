@@ -84,6 +84,9 @@ pub enum HistoryEvent {
     Impact(Result<Box<Impact>, String>),
     /// No key is waiting: go on filtering.
     Idle,
+    /// What the store says meanwhile: a save waits for the history's lock, the index was
+    /// rebuilt.
+    Notice(String),
 }
 
 /// Records appended.
@@ -487,6 +490,15 @@ fn next_outcome(current: Option<Outcome>) -> Option<Outcome> {
 
 /// The results of the runtime's history IO.
 pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
+    match &event {
+        HistoryEvent::Notice(message) => {
+            app.notice = Some(message.clone());
+            return None;
+        }
+        // The result replaces what was said while the save waited for the history's lock.
+        HistoryEvent::Saved(_) => app.notice = None,
+        _ => {}
+    }
     let rules = &app.rules;
     let view = app.history.as_mut()?;
     match event {
@@ -506,6 +518,7 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             view.work();
             None
         }
+        HistoryEvent::Notice(_) => None,
         HistoryEvent::Read(result) => {
             let Screen::Detail(detail) = &mut view.screen else {
                 return None;

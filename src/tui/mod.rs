@@ -107,7 +107,6 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
         Err(_) => None,
     };
     let mut runtime = Runtime {
-        ctx,
         drafts,
         history: HistoryIo::new(
             ctx.history(),
@@ -198,15 +197,14 @@ impl Drafts {
     }
 }
 
-struct Runtime<'a> {
-    ctx: &'a Context,
+struct Runtime {
     drafts: Arc<Drafts>,
     history: HistoryIo,
     /// The last key pressed and when, to tell a held Backspace from a fresh press.
     last_key: Option<(KeyCode, Instant)>,
 }
 
-impl Runtime<'_> {
+impl Runtime {
     fn event_loop(&mut self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> Exit {
         // Keys typed before the resume dialog showed were meant for something else.
         let mut typed_ahead = matches!(app.overlay, Some(Overlay::Resume(_)));
@@ -234,7 +232,7 @@ impl Runtime<'_> {
                     Err(stop) => return Exit::Stop(stop),
                 }
             }
-            // Work done on another thread (the impact of new rules) comes in first.
+            // Work done on another thread (a save, the impact of new rules) comes in first.
             if let Some(done) = self.history.finished() {
                 if self.dispatch(app, Some(done)) {
                     return Exit::Quit;
@@ -307,15 +305,11 @@ impl Runtime<'_> {
     /// Carry out an effect; its outcome comes back as the next action.
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
-            Effect::Save(screening) => Some(Action::Saved(
-                self.ctx
-                    .save(std::slice::from_ref(&*screening))
-                    .and_then(|ids| {
-                        ids.into_iter()
-                            .next()
-                            .ok_or_else(|| "the history returned no record id".to_string())
-                    }),
-            )),
+            // On a thread: the history's lock may be held, and keys go on meanwhile.
+            Effect::Save(screening) => {
+                self.history.save_screening(*screening);
+                None
+            }
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
             Effect::History(effect) => self.history.perform(effect),
@@ -336,7 +330,7 @@ impl Runtime<'_> {
 /// terminals start repeating 250-660 ms after the press (the X default is 660 ms).
 const HELD: Duration = Duration::from_millis(700);
 
-impl Runtime<'_> {
+impl Runtime {
     /// Key presses through the command table (releases and repeats of other kinds are
     /// ignored), pastes as text, resizes as sizes. A Backspace right after another is marked
     /// held, so holding it down never walks back through the steps.
