@@ -483,16 +483,16 @@ fn verify(history: &History) -> CmdResult {
         );
     }
     for p in &report.snapshot_problems {
-        println!("RULE SET ALTERED: {}", sanitize(&p.message));
+        println!("RULE SET: {}", sanitize(&p.message));
     }
     match &report.first_break {
         Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
         None if report.snapshot_problems.is_empty() => {
             println!(
-                "Intact: every record reads, the hash chain holds and every kept rule set matches its hash."
+                "Intact: every record reads, the hash chain holds, and every rule set a record was decided under is kept and matches its hash."
             )
         }
-        None => println!("The chain holds, but a kept rule set was altered."),
+        None => println!("The chain holds, but a rule set is altered or missing."),
     }
     Ok(if report.intact() {
         ExitCode::SUCCESS

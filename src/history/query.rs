@@ -442,7 +442,13 @@ pub fn newest_matching(
         return Ok(unreadable);
     }
     if !prepared.raw.is_empty() {
-        search_blocks(history, &mut prepared, &mut cases, &mut take)?;
+        search_blocks(
+            history,
+            &mut prepared,
+            &mut cases,
+            &mut unreadable,
+            &mut take,
+        )?;
         unreadable.append(&mut skipped);
         return Ok(unreadable);
     }
@@ -524,6 +530,7 @@ fn search_blocks(
     history: &History,
     prepared: &mut PreparedQuery,
     cases: &mut Cases,
+    unreadable: &mut Vec<SkippedLine>,
     take: &mut TakeLine,
 ) -> Result<(), HistoryError> {
     use std::os::unix::fs::FileExt;
@@ -593,7 +600,19 @@ fn search_blocks(
             if skip.iter().any(|&(a, b)| offset >= a && offset < b) {
                 continue;
             }
-            if !take(offset, &text[from..to], 0, prepared, cases) {
+            // A line whose hash fails is reported, never listed as a record.
+            let line = &text[from..to];
+            if let Some(problem) =
+                super::record::link_of(line).and_then(|link| super::record::check_link(&link).err())
+            {
+                unreadable.push(SkippedLine {
+                    offset,
+                    from_end: 0,
+                    problem,
+                });
+                continue;
+            }
+            if !take(offset, line, 0, prepared, cases) {
                 return Ok(());
             }
         }

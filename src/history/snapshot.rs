@@ -64,6 +64,15 @@ pub(crate) fn store(dir: &Path, rules: &RuleSet, team: bool) -> Result<(), Histo
     result.map_err(|e| io_error(&path, "keep a copy of the rule set", &e))
 }
 
+/// The rule set a record's bytes name by its SHA-256 (a schema-2 record's `rule_set` comes
+/// last but for `prev`), found without parsing the record.
+pub(crate) fn named_by(record: &[u8]) -> Option<&str> {
+    let key = b"\"sha256\":\"";
+    let at = memchr::memmem::rfind(record, key)? + key.len();
+    let sha = std::str::from_utf8(record.get(at..at + 64)?).ok()?;
+    is_sha256(sha).then_some(sha)
+}
+
 /// What reading a snapshot found.
 #[derive(Debug)]
 pub enum Snapshot {

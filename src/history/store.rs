@@ -428,6 +428,8 @@ impl History {
         };
         // The start of unusable bytes not yet acknowledged: (offset, line).
         let mut gap: Option<(u64, usize)> = None;
+        // Each rule set records were decided under, and the first record's line.
+        let mut decided_under: HashMap<String, usize> = HashMap::new();
         while let Some(item) = walk.next_item()? {
             match item {
                 Item::Bad(b) => {
@@ -489,6 +491,9 @@ impl History {
                     }
                     v.head = found.link.hash.to_string();
                     v.records += 1;
+                    if let Some(sha) = snapshot::named_by(found.link.record) {
+                        decided_under.entry(sha.to_string()).or_insert(found.line);
+                    }
                 }
             }
         }
@@ -502,7 +507,22 @@ impl History {
                 ),
             );
         }
-        let (checked, problems) = snapshot::verify_all(&self.dir)?;
+        let (checked, mut problems) = snapshot::verify_all(&self.dir)?;
+        let mut missing: Vec<(String, usize)> = decided_under
+            .into_iter()
+            .filter(|(sha, _)| {
+                fs::symlink_metadata(snapshot::snapshot_path(&self.dir, sha)).is_err()
+            })
+            .collect();
+        missing.sort_by_key(|(_, line)| *line);
+        for (sha, line) in missing {
+            problems.push(SnapshotProblem {
+                file: snapshot::snapshot_path(&self.dir, &sha),
+                message: format!(
+                    "the rule set {sha}, which records from line {line} were decided under, is missing: they can no longer be shown exactly as decided"
+                ),
+            });
+        }
         v.snapshots = checked;
         v.snapshot_problems = problems;
         Ok(v)
@@ -963,12 +983,13 @@ pub struct Verification {
     pub torn_tail: Option<usize>,
     /// Rule-set snapshots checked against their names.
     pub snapshots: usize,
+    /// Kept rule sets altered, and rule sets records were decided under that are missing.
     pub snapshot_problems: Vec<SnapshotProblem>,
 }
 
 impl Verification {
     /// No record was altered, removed, inserted or reordered, nothing unusable sits in the
-    /// file unacknowledged, and every snapshot is intact.
+    /// file unacknowledged, and every rule set a record was decided under is kept intact.
     pub fn intact(&self) -> bool {
         self.first_break.is_none() && self.snapshot_problems.is_empty()
     }
@@ -1030,7 +1051,10 @@ mod tests {
     #[test]
     fn a_write_failing_mid_batch_keeps_nothing_of_the_batch() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let history = History::new(dir.path());
+        let history = History::with_rules(
+            dir.path(),
+            Arc::new(crate::rules::embedded().expect("rules")),
+        );
         let first = screening("PO-0");
         history
             .append(&[NewRecord::screening(&first)], &Identity::default())
@@ -1078,7 +1102,10 @@ mod tests {
     #[test]
     fn ids_are_unique_in_a_large_batch() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let history = History::new(dir.path());
+        let history = History::with_rules(
+            dir.path(),
+            Arc::new(crate::rules::embedded().expect("rules")),
+        );
         let one = screening("PO");
         let new: Vec<NewRecord> = (0..100_000).map(|_| NewRecord::screening(&one)).collect();
         let records = history.append(&new, &Identity::default()).expect("saved");
