@@ -315,7 +315,7 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     let team = dir.path().join("team");
     std::fs::create_dir(&team).expect("mkdir");
     std::os::unix::fs::chown(&team, Some(0), Some(4321)).expect("chown");
-    std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o2770)).expect("chmod");
+    std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o3770)).expect("chmod");
     for (uid, reference) in [(1001, "ALICE-1"), (1002, "BOB-1")] {
         let run = as_user(uid, 4321, &team, &military(reference, "2025-12-05"));
         assert_eq!(run.code, Some(0), "uid {uid}: {}", run.stderr);
@@ -327,6 +327,29 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
         let meta = entry.expect("entry").metadata().expect("meta");
         assert_eq!(meta.mode() & 0o777, 0o440);
     }
+    // The rule-set folder is the group's and sticky: no member removes another's file.
+    let folder = std::fs::metadata(team.join("rule-sets")).expect("folder");
+    assert_eq!(folder.mode() & 0o7777, 0o3770);
+    let kept = std::fs::read_dir(team.join("rule-sets"))
+        .expect("rule sets")
+        .next()
+        .expect("one")
+        .expect("entry")
+        .path();
+    let removed = StdCommand::new("setpriv")
+        .args([
+            "--reuid=1002",
+            "--regid=1002",
+            "--groups=4321",
+            "--",
+            "rm",
+            "-f",
+        ])
+        .arg(&kept)
+        .output()
+        .expect("rm");
+    assert!(!removed.status.success());
+    assert!(kept.exists(), "another member's rule set stays");
     let verify = as_user(1002, 4321, &team, &["history".into(), "verify".into()]);
     assert_eq!(verify.code, Some(0), "{}{}", verify.stdout, verify.stderr);
     let text = std::fs::read_to_string(team.join("history.jsonl")).expect("read");
@@ -344,8 +367,27 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     .expect("write");
     let args = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let lifted_arg = lifted.to_str().expect("path");
+    // Only the directory's owner (here root) installs the team's default: a member's
+    // would not count.
     let install = as_user(1001, 4321, &team, &args(&["rules", "install", lifted_arg]));
+    assert_eq!(install.code, Some(1), "{}", install.stderr);
+    assert!(
+        install.stderr.contains("only the data directory's owner"),
+        "{}",
+        install.stderr
+    );
+    let install = Run::of(
+        ree(&team)
+            .env_remove("REE_SCREEN_TODAY")
+            .args(args(&["rules", "install", lifted_arg])),
+    );
     assert_eq!(install.code, Some(0), "{}", install.stderr);
+    let default = std::fs::metadata(team.join("default-rules")).expect("default");
+    assert_eq!(
+        default.mode() & 0o777,
+        0o640,
+        "the group reads it, cannot write it"
+    );
     let listed = as_user(1002, 4321, &team, &args(&["rules", "list"]));
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);
     assert!(

@@ -154,6 +154,15 @@ impl FilterArgs {
     }
 }
 
+/// Whether the command decides under the rules in use: a re-screen saved, an impact.
+pub fn decides(command: &HistoryCommand) -> bool {
+    match command {
+        HistoryCommand::Rescreen { no_save, .. } => !no_save,
+        HistoryCommand::Impact { .. } => true,
+        _ => false,
+    }
+}
+
 pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
     let history = match ctx.history() {
         Ok(h) => h,

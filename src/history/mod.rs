@@ -34,7 +34,7 @@ pub use record_view::{HeaderLine, Overridden, Part, RecordView, rules_for};
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
 pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
 pub use store::{
-    AcknowledgedGap, BadLine, ChainBreak, FILE_NAME, History, HistoryError, KeptRules, NewRecord,
-    Sharing, Stored, Unfinished, Verification,
+    AcknowledgedGap, BadLine, ChainBreak, DefaultRules, FILE_NAME, History, HistoryError,
+    KeptRules, NewRecord, Sharing, Stored, Unfinished, Verification,
 };
 pub use v1::DESTINATION_NOTE;

@@ -233,8 +233,9 @@ pub(crate) fn install(dir: &Path, rules: &RuleSet, team: bool) -> Result<(), His
     writeln!(out, "{}", rules.compiled.sha256).map_err(|e| io_error(&path, "write", &e))?;
     out.commit().map_err(|m| HistoryError::new(&path, m))?;
     if team {
-        // Every member's commands read it.
-        fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o660))
+        // Every member's commands read it; only its owner may change it (or it would not
+        // count: see `store::policy_counts`).
+        fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o640))
             .map_err(|e| io_error(&path, "set the mode of", &e))?;
     }
     Ok(())

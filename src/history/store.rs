@@ -126,6 +126,37 @@ pub struct KeptRules {
     pub default: Option<String>,
 }
 
+/// The data directory's installed default rule set.
+#[derive(Debug)]
+pub enum DefaultRules {
+    None,
+    Installed(Box<RuleSet>),
+    /// The file naming it does not count (another member wrote it, or the group can): why.
+    Ignored(String),
+}
+
+/// Whether a file in the data directory that sets policy for everyone using it (the
+/// default rule set; in a team, the settings and trust files other features add) counts:
+/// only when owned by the directory's owner or root and writable by neither the group nor
+/// others. A missing file counts (as nothing).
+pub(crate) fn policy_counts(dir: &Path, path: &Path) -> Result<(), String> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("{}: cannot read it: {e}", path.display())),
+    };
+    let owner = fs::metadata(dir).map(|d| d.uid()).unwrap_or(u32::MAX);
+    if meta.is_file() && (meta.uid() == owner || meta.uid() == 0) && meta.mode() & 0o022 == 0 {
+        return Ok(());
+    }
+    Err(format!(
+        "{} is ignored: a file that sets policy for this data directory counts only when it is a regular file owned by the directory's owner (uid {owner}) or root and not writable by the group or others (it is uid {}, mode {:o})",
+        path.display(),
+        meta.uid(),
+        meta.mode() & 0o7777
+    ))
+}
+
 /// Who may use a data directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sharing {
@@ -233,31 +264,54 @@ impl History {
     /// directory (`rules install`). Earlier rule sets stay kept.
     pub fn install_rules(&self, rules: &RuleSet) -> Result<(), HistoryError> {
         let sharing = self.prepare_dir()?;
+        let owner = fs::metadata(&self.dir)
+            .map_err(|e| io_error(&self.dir, "use the data directory", &e))?
+            .uid();
+        if ![owner, 0].contains(&current_uid()) {
+            return Err(HistoryError::new(
+                &self.dir,
+                format!(
+                    "only the data directory's owner (uid {owner}) or root can install its default rule set: a default another member writes would not count"
+                ),
+            ));
+        }
         snapshot::install(&self.dir, rules, sharing == Sharing::Team)
     }
 
     /// The installed default rule set, if any (`Context::load` uses it when neither
-    /// `--rules` nor the settings name a rules file).
-    pub fn default_rules(&self) -> Result<Option<RuleSet>, HistoryError> {
+    /// `--rules` nor the settings name a rules file); an error when it names a rule set that
+    /// cannot be used.
+    pub fn default_rules(&self) -> Result<DefaultRules, HistoryError> {
+        let path = self.dir.join(snapshot::DEFAULT_RULES);
+        if let Err(why) = policy_counts(&self.dir, &path) {
+            return Ok(DefaultRules::Ignored(why));
+        }
         match snapshot::default_sha(&self.dir)? {
-            Some(sha) => self.snapshot(&sha)?.map(Some).ok_or_else(|| {
-                HistoryError::new(
-                    &self.dir.join(snapshot::DEFAULT_RULES),
-                    format!(
-                        "names rule set {sha}, which is not kept in {}",
-                        self.dir.join(snapshot::SNAPSHOT_DIR).display()
-                    ),
-                )
-            }),
-            None => Ok(None),
+            Some(sha) => self
+                .snapshot(&sha)?
+                .map(|rules| DefaultRules::Installed(Box::new(rules)))
+                .ok_or_else(|| {
+                    HistoryError::new(
+                        &path,
+                        format!(
+                            "names rule set {sha}, which is not kept in {}",
+                            self.dir.join(snapshot::SNAPSHOT_DIR).display()
+                        ),
+                    )
+                }),
+            None => Ok(DefaultRules::None),
         }
     }
 
-    /// Every kept rule set and which is the default.
+    /// Every kept rule set and which is the default (none when the file naming it does not
+    /// count or does not read: `default_rules` says why).
     pub fn kept_rules(&self) -> Result<KeptRules, HistoryError> {
+        let path = self.dir.join(snapshot::DEFAULT_RULES);
         Ok(KeptRules {
             rule_sets: snapshot::kept(&self.dir)?,
-            default: snapshot::default_sha(&self.dir)?,
+            default: policy_counts(&self.dir, &path)
+                .ok()
+                .and_then(|()| snapshot::default_sha(&self.dir).ok().flatten()),
         })
     }
 
@@ -640,17 +694,20 @@ fn current_uid() -> u32 {
     rustix::process::getuid().as_raw()
 }
 
-/// Create a data directory: 0700, or 2770 in team mode (inheriting the group).
+/// Create a directory of the data directory: 0700, or in team mode 3770 (the group's,
+/// setgid so files inherit the group, sticky so members can neither delete nor rename over
+/// each other's files).
 pub(crate) fn create_dir(dir: &Path, team: bool) -> Result<(), HistoryError> {
+    let mode = if team { 0o3770 } else { 0o700 };
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, if team { 0o2770 } else { 0o700 });
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, mode);
     builder
         .create(dir)
         .map_err(|e| io_error(dir, "create the directory", &e))?;
     if team {
         // The umask would take the group's write bit away.
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o2770))
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode))
             .map_err(|e| io_error(dir, "set the directory's mode", &e))?;
     }
     Ok(())
