@@ -216,6 +216,12 @@ impl History {
         self.index_dir.clone().or_else(super::index_file::cache_dir)
     }
 
+    /// Bring this user's derived index up to date with the history, waiting (within the
+    /// lock timeout) for another update under way.
+    pub fn update_index(&self) -> Result<(), HistoryError> {
+        super::index_file::refresh(self, None, super::index_file::Patience::Wait).map(drop)
+    }
+
     /// The file of this user's derived index of the history, once the history exists.
     pub fn index_path(&self) -> Option<PathBuf> {
         let source = self.open_for_read().ok()??;
