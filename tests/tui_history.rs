@@ -1009,7 +1009,7 @@ fn real_history_detail_rescreen_and_override_append_new_records() {
     assert!(
         app.notice
             .as_deref()
-            .is_some_and(|n| n.starts_with("Superseded: only the case's current record")),
+            .is_some_and(|n| n.starts_with("Superseded: nothing is done to this record")),
         "{:?}",
         app.notice
     );
@@ -1161,6 +1161,59 @@ fn impact_lists_what_the_rules_change_opens_a_case_and_saves_every_rescreen() {
     assert!(history.verify().expect("verify").intact());
 }
 
+#[test]
+fn an_override_from_a_record_another_session_moved_on_is_refused_and_offers_the_current() {
+    let mut app = with_officer(app());
+    let (_dir, history) = saved_history(&app, &CASES[..1]);
+    let mut io = opened(&mut app, &history);
+    drive(&mut app, &mut io, Action::Next);
+    // Meanwhile another officer overrides the same record.
+    let original = records(&history).remove(0);
+    let theirs = history
+        .append(
+            &[NewRecord {
+                screening: &original.record.screening,
+                kind: RecordKind::Override,
+                supersedes: Some(original.record.id.clone()),
+                reason: Some("Licence held".into()),
+                override_outcome: Some(Outcome::LicenseRequired),
+            }],
+            &identity(),
+        )
+        .expect("their override")
+        .remove(0);
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::HistoryCommand(HistoryCommand::Override), Action::Up],
+    );
+    type_into(&mut app, &mut io, "Mine");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains(
+            "Not saved: the case changed meanwhile; Esc, then c opens its current record"
+        ),
+        "{screen}"
+    );
+    assert_eq!(records(&history).len(), 2, "nothing of mine saved");
+    drive(&mut app, &mut io, Action::Back);
+    assert!(render(&mut app, 80, 24).contains("SUPERSEDED"));
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::OpenCurrent),
+    );
+    let Some(Screen::Detail(detail)) = app.history.as_ref().map(|v| &v.screen) else {
+        panic!("detail open")
+    };
+    let Some(Ok(stored)) = &detail.stored else {
+        panic!("read")
+    };
+    assert_eq!(stored.record.id, theirs.id);
+    assert_eq!(stored.current, None);
+}
+
 /// The impact view on `date`, worked out.
 fn impact_on(app: &mut App, io: &mut HistoryIo, date: &str) {
     drive(app, io, Action::HistoryCommand(HistoryCommand::Impact));
@@ -1202,12 +1255,16 @@ fn the_views_impact_save_refuses_a_case_moved_on_and_leaves_overrides_standing()
     let SaveState::Failed(message) = &shown.saved else {
         panic!("refused: {:?}", shown.saved)
     };
-    assert!(
-        message.contains("not its case's current record"),
-        "{message}"
+    assert_eq!(
+        message,
+        "Not saved: a case changed meanwhile; Esc, then i works the impact out again"
     );
-    assert!(message.contains(&overridden.id), "{message}");
-    assert!(message.contains("work the impact out again"), "{message}");
+    assert!(
+        records(&history)
+            .iter()
+            .all(|s| s.record.supersedes.as_deref() != Some(overridden.id.as_str())),
+        "the override stands"
+    );
     assert_eq!(records(&history).len(), count, "nothing saved");
     // Worked out again, the override stands apart and `s` leaves it.
     drive(&mut app, &mut io, Action::Back);

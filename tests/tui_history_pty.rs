@@ -68,7 +68,7 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.wait_for("SUPERSEDED: not the case's current record");
     pty.wait_for("c opens the case's current record");
     pty.send("x");
-    pty.wait_for("Superseded: only the case's current record");
+    pty.wait_for("Superseded: nothing is done to this record; c opens the case's current one");
     pty.send("c");
     pty.wait_for("Record exactly as decided");
     pty.wait_for("Kind: re-screen");

@@ -537,7 +537,7 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             }
             None
         }
-        HistoryEvent::Saved(result) => saved(view, result),
+        HistoryEvent::Saved(result) => saved(view, &app.keys, result),
         HistoryEvent::Impact(result) => {
             if let Some(impact) = view.impact.as_mut() {
                 impact.result = Some(result.map(|b| *b));
@@ -571,7 +571,11 @@ fn loaded(
 
 /// A save came back: show it where it was asked for, and read the history again so the new
 /// records show.
-fn saved(view: &mut HistoryView, result: Result<SavedRecords, SaveError>) -> Option<Effect> {
+fn saved(
+    view: &mut HistoryView,
+    keys: &super::keys::KeyMap,
+    result: Result<SavedRecords, SaveError>,
+) -> Option<Effect> {
     let reload = result.is_ok();
     match &mut view.screen {
         Screen::Detail(detail) => {
@@ -584,6 +588,14 @@ fn saved(view: &mut HistoryView, result: Result<SavedRecords, SaveError>) -> Opt
             // session's (which this save would have forked).
             let (state_now, current) = match result {
                 Ok(saved) => (SaveState::Saved(saved.ids.join(", ")), saved.current),
+                // Another session saved to the case meanwhile (said to fit one status line).
+                Err(error) if error.current.is_some() => (
+                    SaveState::Failed(format!(
+                        "Not saved: the case changed meanwhile; Esc, then {} opens its current record",
+                        keys.words_for(Context::HistoryDetail, "open-current")
+                    )),
+                    error.current,
+                ),
                 Err(error) => (SaveState::Failed(error.message), error.current),
             };
             *state = state_now;
@@ -605,9 +617,10 @@ fn saved(view: &mut HistoryView, result: Result<SavedRecords, SaveError>) -> Opt
             let impact = view.impact.as_mut()?;
             impact.saved = match result {
                 Ok(saved) => SaveState::Saved(saved.ids.len().to_string()),
+                // Another session saved to a case meanwhile (said to fit one status line).
                 Err(error) if error.current.is_some() => SaveState::Failed(format!(
-                    "{}; work the impact out again to see the cases as they stand",
-                    error.message
+                    "Not saved: a case changed meanwhile; Esc, then {} works the impact out again",
+                    keys.words_for(Context::HistoryList, "impact")
                 )),
                 Err(error) => SaveState::Failed(error.message),
             };
@@ -791,7 +804,7 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
     let stored = detail.stored.as_ref().and_then(|s| s.as_ref().ok());
     let record = stored.map(|s| &s.record);
     let current = stored.and_then(|s| s.current.clone());
-    if let (Some((id, offset)), Action::HistoryCommand(command)) = (&current, &action) {
+    if let (Some((_, offset)), Action::HistoryCommand(command)) = (&current, &action) {
         match command {
             HistoryCommand::OpenCurrent => {
                 let offset = *offset;
@@ -800,9 +813,9 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
             HistoryCommand::Rescreen | HistoryCommand::OnDate | HistoryCommand::Override
                 if matches!(detail.pane, Pane::Record) =>
             {
+                // The banner names the current record; the line must fit 80 columns.
                 *notice = Some(format!(
-                    "Superseded: only the case's current record ({}) can be acted on; {} opens it",
-                    id,
+                    "Superseded: nothing is done to this record; {} opens the case's current one",
                     keys.words_for(Context::HistoryDetail, "open-current")
                 ));
                 return None;
