@@ -9,42 +9,8 @@ use std::path::Path;
 
 mod cli_support;
 
-use assert_cmd::Command;
-use cli_support::{Run, screen_args};
+use cli_support::{Run, military, ok, ree};
 use proptest::prelude::*;
-
-fn ree(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
-    cmd.env("REE_SCREEN_TODAY", "2025-10-20")
-        .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
-        .arg("--data-dir")
-        .arg(data);
-    cmd
-}
-
-/// Magnet parts with Chinese content for a military user on `date`.
-fn military(reference: &str, date: &str) -> Vec<String> {
-    screen_args("none", "foreign_chinese_content", "military_user")
-        .into_iter()
-        .chain([
-            "--goods",
-            "magnet_parts",
-            "--destination",
-            "US",
-            "--date",
-            date,
-            "--reference",
-            reference,
-        ])
-        .map(str::to_string)
-        .collect()
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let run = Run::of(cmd);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    run.stdout
-}
 
 /// The id after "Saved as" or "Override saved as".
 fn saved_id(out: &str) -> String {

@@ -9,41 +9,7 @@ use std::process::{Command as StdCommand, Stdio};
 
 mod cli_support;
 
-use assert_cmd::Command;
-use cli_support::{Run, screen_args};
-
-fn ree(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
-    cmd.env("REE_SCREEN_TODAY", "2025-10-20")
-        .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
-        .arg("--data-dir")
-        .arg(data);
-    cmd
-}
-
-/// A screening of magnet parts with Chinese content for a military user on `date`.
-fn military(reference: &str, date: &str) -> Vec<String> {
-    screen_args("none", "foreign_chinese_content", "military_user")
-        .into_iter()
-        .chain([
-            "--goods",
-            "magnet_parts",
-            "--destination",
-            "US",
-            "--date",
-            date,
-            "--reference",
-            reference,
-        ])
-        .map(str::to_string)
-        .collect()
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let run = Run::of(cmd);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    run.stdout
-}
+use cli_support::{Run, as_user, can_act_as_members, military, ok, ree, team_dir};
 
 fn record_id(out: &str) -> String {
     out.lines()
@@ -277,45 +243,13 @@ fn several_processes_saving_at_once_lose_nothing() {
     assert!(verify.contains("Intact"), "{verify}");
 }
 
-/// Run the binary as another user (uid = gid = `uid`) in the team group `team`.
-fn as_user(uid: u32, team: u32, data: &Path, args: &[String]) -> Run {
-    let bin = assert_cmd::cargo::cargo_bin("ree-screen");
-    let mut cmd = Command::new("setpriv");
-    cmd.args([
-        &format!("--reuid={uid}"),
-        &format!("--regid={uid}"),
-        &format!("--groups={team}"),
-        "--",
-    ])
-    .arg(bin)
-    .env("USER", format!("officer{uid}"))
-    .env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
-    .arg("--data-dir")
-    .arg(data)
-    .args(args);
-    Run::of(&mut cmd)
-}
-
 #[test]
 fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
-    if !rustix::process::getuid().is_root() {
-        eprintln!("skipped: needs root to create users' files with setpriv");
-        return;
-    }
-    if StdCommand::new("setpriv")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: setpriv is not installed");
+    if !can_act_as_members() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let team = dir.path().join("team");
-    std::fs::create_dir(&team).expect("mkdir");
-    std::os::unix::fs::chown(&team, Some(0), Some(4321)).expect("chown");
-    std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o3770)).expect("chmod");
+    let team = team_dir(dir.path());
     for (uid, reference) in [(1001, "ALICE-1"), (1002, "BOB-1")] {
         let run = as_user(uid, 4321, &team, &military(reference, "2025-12-05"));
         assert_eq!(run.code, Some(0), "uid {uid}: {}", run.stderr);

@@ -9,22 +9,11 @@ use std::time::{Duration, Instant};
 
 mod cli_support;
 
-use assert_cmd::Command;
-use cli_support::{Run, screen_args};
+use cli_support::{Run, ree, screen_args};
 use ree_screen::Answers;
 use ree_screen::history::{History, NewRecord};
 use ree_screen::identity::Identity;
 use ree_screen::screening::{Details, Screening};
-
-fn ree(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
-    cmd.env("REE_SCREEN_TODAY", "2025-10-20")
-        .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
-        .env("REE_SCREEN_CACHE_DIR", data.join("cache"))
-        .arg("--data-dir")
-        .arg(data);
-    cmd
-}
 
 fn save_one(data: &Path, reference: &str) -> Run {
     Run::of(

@@ -3,24 +3,12 @@
 //! install --embedded` restores the shipped rule set; in a team directory a default-rules
 //! file another member wrote does not count.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command as StdCommand;
 
 mod cli_support;
 
-use assert_cmd::Command;
-use cli_support::{Run, screen_args};
-
-fn ree(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
-    cmd.env("REE_SCREEN_TODAY", "2025-10-20")
-        .env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
-        .env("REE_SCREEN_CACHE_DIR", data.join("cache"))
-        .arg("--data-dir")
-        .arg(data);
-    cmd
-}
+use cli_support::{Run, as_user, can_act_as_members, ree, screen_args, team_dir};
 
 fn screen(reference: &str) -> Vec<String> {
     screen_args("none", "china_export", "civil")
@@ -104,39 +92,12 @@ fn a_damaged_default_stops_only_what_decides_and_install_embedded_restores_it() 
 
 #[test]
 fn a_default_rules_file_another_team_member_wrote_does_not_count() {
-    if !rustix::process::getuid().is_root()
-        || StdCommand::new("setpriv")
-            .arg("--version")
-            .output()
-            .is_err()
-    {
-        eprintln!("skipped: needs root and setpriv to act as team members");
+    if !can_act_as_members() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let team = dir.path().join("team");
-    std::fs::create_dir(&team).expect("mkdir");
-    std::os::unix::fs::chown(&team, Some(0), Some(4321)).expect("chown");
-    std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o3770)).expect("chmod");
-    let member = |uid: u32, args: &[String]| {
-        let mut cmd = Command::new("setpriv");
-        cmd.args([
-            &format!("--reuid={uid}"),
-            &format!("--regid={uid}"),
-            "--groups=4321",
-            "--",
-        ])
-        .arg(assert_cmd::cargo::cargo_bin("ree-screen"))
-        .env("USER", format!("officer{uid}"))
-        .env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
-        .env("REE_SCREEN_TODAY", "2025-10-20")
-        .arg("--data-dir")
-        .arg(&team)
-        .args(args);
-        Run::of(&mut cmd)
-    };
-    let saved = member(1001, &screen("ALICE-1"));
+    let team = team_dir(dir.path());
+    let saved = as_user(1001, 4321, &team, &screen("ALICE-1"));
     assert_eq!(saved.code, Some(0), "{}", saved.stderr);
     // A member writes one line into default-rules (the folder lets them create it).
     let planted = StdCommand::new("setpriv")
@@ -156,7 +117,7 @@ fn a_default_rules_file_another_team_member_wrote_does_not_count() {
         .expect("sh");
     assert!(planted.success());
     for args in [screen("BOB-1"), vec!["history".into(), "verify".into()]] {
-        let run = member(1002, &args);
+        let run = as_user(1002, 4321, &team, &args);
         assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
         assert!(
             run.stderr.contains("is ignored: a file that sets policy"),

@@ -121,11 +121,11 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     );
 }
 
-#[test]
-fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
+/// The workbench at a determination with the history's lock held by another process (this
+/// test: the lock goes with the file returned), saves giving up after `timeout` seconds.
+fn at_result_with_the_history_locked(timeout: &str) -> (tempfile::TempDir, std::fs::File, Pty) {
     use std::os::unix::fs::OpenOptionsExt;
     let data = tempfile::tempdir().expect("tempdir");
-    // Another process holds the history's lock (here: this test).
     let held = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -135,13 +135,19 @@ fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
     held.lock().expect("lock");
     let mut pty = Pty::spawn(
         data.path(),
-        &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", "30")],
+        &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", timeout)],
     );
     pty.answer_questions(&OCTOBER_KEYS);
     pty.send(&ENTER.repeat(5));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
+    (data, held, pty)
+}
+
+#[test]
+fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
+    let (data, held, mut pty) = at_result_with_the_history_locked("30");
     pty.send("s");
     pty.wait_for("waiting for another ree-screen to finish with the history");
     // Keys go on meanwhile: the why-trace opens and closes.
@@ -158,24 +164,7 @@ fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
 
 #[test]
 fn a_save_gives_up_after_the_lock_timeout_with_a_clear_error() {
-    use std::os::unix::fs::OpenOptionsExt;
-    let data = tempfile::tempdir().expect("tempdir");
-    let held = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(data.path().join("history.jsonl"))
-        .expect("history");
-    held.lock().expect("lock");
-    let mut pty = Pty::spawn(
-        data.path(),
-        &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", "2")],
-    );
-    pty.answer_questions(&OCTOBER_KEYS);
-    pty.send(&ENTER.repeat(5));
-    pty.wait_for("Review");
-    pty.send(ENTER);
-    pty.wait_for("Result - Determination");
+    let (_data, held, mut pty) = at_result_with_the_history_locked("2");
     pty.send("s");
     pty.wait_for("gave up after 2 s");
     pty.send(ESC);

@@ -183,16 +183,16 @@ pub(crate) fn refresh(
         OpenOptions::new().read(true).write(true).create(true),
     )
     .map_err(failed)?;
-    let take = match patience {
-        Patience::Wait => super::lock::acquire,
-        Patience::Now => super::lock::acquire_now,
-    };
-    take(
+    super::lock::acquire(
         &lock,
         &lock_path,
         "the history index",
         super::lock::Mode::Exclusive,
         history.notices(),
+        match patience {
+            Patience::Wait => super::lock::timeout(),
+            Patience::Now => std::time::Duration::ZERO,
+        },
     )?;
     let history_len = source.metadata().map_err(failed)?.len();
     let valid_end = super::store::tail_state(&source, history_len)
@@ -222,10 +222,12 @@ pub(crate) fn refresh(
         return Ok(Refreshed::Behind);
     }
     let written = match existing.filter(|_| covered.is_some()) {
-        Some(index) => append(&index, &source, history, from, valid_end, lines).inspect_err(|_| {
-            // Never leave a half-written index behind: it is rebuilt next time.
-            let _ = fs::remove_file(&path);
-        }),
+        Some(index) => room_for(&dir, (valid_end - from) / 2)
+            .and_then(|()| write_entries(&index, &source, history, from, valid_end, lines))
+            .inspect_err(|_| {
+                // Never leave a half-written index behind: it is rebuilt next time.
+                let _ = fs::remove_file(&path);
+            }),
         None => rebuild(&dir, &path, &source, history, valid_end),
     };
     written.map_err(|e| {
@@ -289,22 +291,6 @@ fn rebuild(
         let _ = fs::remove_file(&temp);
     }
     built
-}
-
-/// Add the entries of the history's bytes `from..to` to an index that covers up to `from`.
-fn append(
-    index: &File,
-    source: &File,
-    history: &History,
-    from: u64,
-    to: u64,
-    lines: usize,
-) -> io::Result<()> {
-    if from == to {
-        return Ok(());
-    }
-    room_for(&history.index_dir().unwrap_or_default(), (to - from) / 2)?;
-    write_entries(index, source, history, from, to, lines)
 }
 
 /// Write one entry per history line of `from..to` (whose first line is number `lines + 1`).

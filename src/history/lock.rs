@@ -62,29 +62,9 @@ impl std::fmt::Debug for Notices {
     }
 }
 
-/// Take the lock on `file` (`what` names it in messages), waiting up to [`timeout`].
+/// Take the lock on `file` (`what` names it in messages), waiting up to `limit` (usually
+/// [`timeout`]; zero takes it only if it is free now).
 pub(crate) fn acquire(
-    file: &File,
-    path: &Path,
-    what: &str,
-    mode: Mode,
-    notices: &Notices,
-) -> Result<(), HistoryError> {
-    acquire_within(file, path, what, mode, notices, timeout())
-}
-
-/// Take the lock on `file` only if it is free now.
-pub(crate) fn acquire_now(
-    file: &File,
-    path: &Path,
-    what: &str,
-    mode: Mode,
-    notices: &Notices,
-) -> Result<(), HistoryError> {
-    acquire_within(file, path, what, mode, notices, Duration::ZERO)
-}
-
-fn acquire_within(
     file: &File,
     path: &Path,
     what: &str,
@@ -144,12 +124,20 @@ mod tests {
         let notices = Notices::new(move |m| heard.lock().expect("said").push(m.to_string()));
         let limit = Duration::from_millis(1300);
         let started = Instant::now();
-        let err = acquire_within(&other, &path, "the history", Mode::Shared, &notices, limit)
+        let err = acquire(&other, &path, "the history", Mode::Shared, &notices, limit)
             .expect_err("held by another");
         assert!(started.elapsed() >= Duration::from_millis(1300));
         assert!(err.message.contains("gave up after 1 s"), "{err}");
         assert_eq!(said.lock().expect("said").len(), 1);
         drop(holder);
-        acquire(&other, &path, "the history", Mode::Exclusive, &notices).expect("free");
+        acquire(
+            &other,
+            &path,
+            "the history",
+            Mode::Exclusive,
+            &notices,
+            limit,
+        )
+        .expect("free");
     }
 }

@@ -402,7 +402,14 @@ impl History {
             snapshot::store(&self.dir, rules, sharing == Sharing::Team)?;
         }
         let mut file = self.open_for_append(sharing)?;
-        lock::acquire(&file, &path, "the history", Mode::Exclusive, &self.notices)?;
+        lock::acquire(
+            &file,
+            &path,
+            "the history",
+            Mode::Exclusive,
+            &self.notices,
+            lock::timeout(),
+        )?;
         let len = file
             .seek(SeekFrom::End(0))
             .map_err(|e| io_error(&path, "read the history", &e))?;
@@ -472,6 +479,7 @@ impl History {
                 "the history",
                 Mode::Shared,
                 &self.notices,
+                lock::timeout(),
             )?;
         }
         let mut walk = Walk::new(file, self.path());
