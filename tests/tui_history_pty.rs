@@ -150,10 +150,14 @@ fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
     let (data, held, mut pty) = at_result_with_the_history_locked("30");
     pty.send("s");
     pty.wait_for("waiting for another ree-screen to finish with the history");
-    // Keys go on meanwhile: the why-trace opens and closes.
+    // Keys go on meanwhile: the why-trace opens and closes, Esc goes back to the review.
     pty.send("w");
     pty.wait_for("Why");
     pty.send("w");
+    pty.send(ESC);
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
     drop(held);
     pty.wait_for("Saved as");
     pty.send("q");
