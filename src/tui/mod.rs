@@ -51,8 +51,9 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
     }
     let theme = Theme::from_env(ascii);
     let mut app = App::new(ctx.rules.clone(), ctx.today, theme)
-        .with_defaults(settings.new_details(), settings.preselected(&ctx.rules));
+        .with_defaults(ctx.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
+    app.remembers_officer = settings.officer.is_empty();
     // "Today" may be pinned; the time of day is the clock's.
     let today = ctx.today;
     app.clock = Box::new(move || today.to_datetime(jiff::ZonedDateTime::now().time()));
@@ -107,6 +108,7 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
         Err(_) => None,
     };
     let mut runtime = Runtime {
+        ctx,
         drafts,
         history: HistoryIo::new(
             ctx.history(),
@@ -115,6 +117,7 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
             waker,
         ),
         last_key: None,
+        saving: None,
     };
     let exit = runtime.event_loop(&mut app, &mut guard, &mut waiter);
     if !watchdog.stand_down() {
@@ -197,14 +200,18 @@ impl Drafts {
     }
 }
 
-struct Runtime {
+struct Runtime<'a> {
+    ctx: &'a Context,
     drafts: Arc<Drafts>,
     history: HistoryIo,
+    /// The record fields of the form's save under way, whose officer is remembered once it
+    /// is saved.
+    saving: Option<crate::screening::Details>,
     /// The last key pressed and when, to tell a held Backspace from a fresh press.
     last_key: Option<(KeyCode, Instant)>,
 }
 
-impl Runtime {
+impl Runtime<'_> {
     fn event_loop(&mut self, app: &mut App, guard: &mut Guard, waiter: &mut Waiter) -> Exit {
         // Keys typed before the resume dialog showed were meant for something else.
         let mut typed_ahead = matches!(app.overlay, Some(Overlay::Resume(_)));
@@ -234,6 +241,11 @@ impl Runtime {
             }
             // Work done on another thread (a save, the impact of new rules) comes in first.
             if let Some(done) = self.history.finished() {
+                if let Action::Saved(Ok(_)) = done
+                    && let Some(details) = self.saving.take()
+                {
+                    self.ctx.remember_officer(&details);
+                }
                 if self.dispatch(app, Some(done)) {
                     return Exit::Quit;
                 }
@@ -307,12 +319,22 @@ impl Runtime {
         match effect {
             // On a thread: the history's lock may be held, and keys go on meanwhile.
             Effect::Save(screening) => {
+                self.saving = Some(screening.details.clone());
                 self.history.save_screening(*screening);
                 None
             }
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
             Effect::History(effect) => self.history.perform(effect),
+            // Between frames, so it never lands inside one; a terminal that cannot take it
+            // fails the next draw too.
+            Effect::Copy(text) => {
+                let _ = crossterm::execute!(
+                    std::io::stdout(),
+                    crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                );
+                None
+            }
             Effect::Quit => None,
         }
     }
@@ -330,7 +352,7 @@ impl Runtime {
 /// terminals start repeating 250-660 ms after the press (the X default is 660 ms).
 const HELD: Duration = Duration::from_millis(700);
 
-impl Runtime {
+impl Runtime<'_> {
     /// Key presses through the command table (releases and repeats of other kinds are
     /// ignored), pastes as text, resizes as sizes. A Backspace right after another is marked
     /// held, so holding it down never walks back through the steps.
