@@ -16,6 +16,7 @@ pub mod files;
 pub mod history;
 pub mod identity;
 pub mod json;
+pub mod parties;
 pub mod paths;
 pub mod plain;
 pub mod present;

@@ -181,6 +181,12 @@ pub struct Decision {
     /// Ids of the clauses whose status no source confirms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unverified: Vec<String>,
+    /// The listed parties the names matched, as decided (with the officer's confirmations
+    /// and dismissals), and the party lists screened against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<crate::parties::PartyFinding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub party_lists: Vec<String>,
 }
 
 /// The essentials' lists as JSON arrays rather than objects: a provisional screening lists
@@ -461,6 +467,8 @@ impl Decision {
             scenarios: d.scenarios.clone(),
             verify: ids(&d.verify),
             unverified: ids(&d.unverified),
+            parties: d.parties.clone(),
+            party_lists: d.party_lists.clone(),
         }
     }
 
@@ -542,6 +550,8 @@ impl Decision {
                 })
                 .collect(),
             rule_set,
+            parties: self.parties.clone(),
+            party_lists: self.party_lists.clone(),
         }
     }
 
