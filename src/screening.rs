@@ -16,6 +16,9 @@ pub struct Details {
     pub reference: String,
     #[serde(default)]
     pub counterparty: String,
+    /// The end user, when another party than the counterparty (screened by name too).
+    #[serde(default)]
+    pub end_user: String,
     #[serde(default)]
     pub officer: String,
     #[serde(default)]
@@ -33,15 +36,17 @@ pub enum Field {
     Date,
     Reference,
     Counterparty,
+    EndUser,
     Officer,
     Notes,
 }
 
 impl Field {
-    pub const ALL: [Field; 5] = [
+    pub const ALL: [Field; 6] = [
         Field::Date,
         Field::Reference,
         Field::Counterparty,
+        Field::EndUser,
         Field::Officer,
         Field::Notes,
     ];
@@ -52,6 +57,7 @@ impl Field {
             Field::Date => "date",
             Field::Reference => "reference",
             Field::Counterparty => "counterparty",
+            Field::EndUser => "end_user",
             Field::Officer => "officer",
             Field::Notes => "notes",
         }
@@ -62,6 +68,7 @@ impl Field {
             Field::Date => "Screening date",
             Field::Reference => "Reference",
             Field::Counterparty => "Counterparty",
+            Field::EndUser => "End user",
             Field::Officer => "Officer",
             Field::Notes => "Notes",
         }
@@ -80,6 +87,7 @@ impl Field {
             Field::Date => return None,
             Field::Reference => &details.reference,
             Field::Counterparty => &details.counterparty,
+            Field::EndUser => &details.end_user,
             Field::Officer => &details.officer,
             Field::Notes => &details.notes,
         })
@@ -90,6 +98,7 @@ impl Field {
             Field::Date => {}
             Field::Reference => details.reference = value,
             Field::Counterparty => details.counterparty = value,
+            Field::EndUser => details.end_user = value,
             Field::Officer => details.officer = value,
             Field::Notes => details.notes = value,
         }
@@ -161,5 +170,20 @@ impl Screening {
             determination: Arc::new(determine(rules, &answers, date)),
             details,
         }
+    }
+
+    /// The counterparty and end user screened by name: what they matched (with the
+    /// officer's reviews) put beside the determination, and the lists named.
+    pub fn with_parties(
+        mut self,
+        rules: &RuleSet,
+        screener: &crate::parties::Screener,
+        reviews: &[(String, crate::parties::Review)],
+    ) -> Result<Screening, String> {
+        let findings = screener.findings(&self.details, self.determination.date, reviews)?;
+        let d = Arc::make_mut(&mut self.determination);
+        d.party_lists = screener.lists.names();
+        crate::parties::apply(rules, d, findings);
+        Ok(self)
     }
 }

@@ -28,6 +28,7 @@ fn screening(reference: &str, goods: &str, recipient: &str, date: &str) -> Scree
     let details = Details {
         reference: reference.to_string(),
         counterparty: "深圳稀土有限公司".to_string(),
+        end_user: String::new(),
         officer: "J. Roe".to_string(),
         notes: format!("note for {reference}"),
     };

@@ -109,6 +109,7 @@ fn screening(app: &App, case: &Case) -> Screening {
         Details {
             reference: case.reference.into(),
             counterparty: case.counterparty.into(),
+            end_user: String::new(),
             officer: "A. Officer".into(),
             notes: String::new(),
         },

@@ -5,6 +5,7 @@
 mod batch_cmd;
 mod config_cmd;
 mod history_cmd;
+mod parties_cmd;
 mod rules_cmd;
 mod screen;
 
@@ -58,6 +59,9 @@ pub enum Command {
     /// Review, verify, re-screen and export the screening history.
     #[command(subcommand)]
     History(history_cmd::HistoryCommand),
+    /// Search China's party lists by name, and add or retire lists of your own.
+    #[command(subcommand)]
+    Parties(parties_cmd::PartiesCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -95,6 +99,7 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Some(Command::Batch(args)) => batch_cmd::run(&ctx, args),
         Some(Command::History(command)) => history_cmd::run(&ctx, command),
+        Some(Command::Parties(command)) => parties_cmd::run(&ctx, command),
         Some(Command::Config(_)) => ExitCode::SUCCESS,
         None if crate::plain::should_use(cli.plain) => crate::plain::run(&ctx),
         None => crate::tui::run(&ctx, ctx.settings.ascii(cli.ascii)),

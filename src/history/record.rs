@@ -663,6 +663,7 @@ fn non_empty_fields<S: serde::Serializer>(d: &Details, s: S) -> Result<S::Ok, S:
     let fields = [
         ("reference", &d.reference),
         ("counterparty", &d.counterparty),
+        ("end_user", &d.end_user),
         ("officer", &d.officer),
         ("notes", &d.notes),
     ];

@@ -236,6 +236,7 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
             details: Details {
                 reference: d.reference,
                 counterparty: d.counterparty,
+                end_user: String::new(),
                 officer: d.officer,
                 notes,
             },

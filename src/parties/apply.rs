@@ -267,6 +267,24 @@ pub fn apply(rules: &RuleSet, d: &mut Determination, mut findings: Vec<PartyFind
     } else if outcome == base && !deciding.is_empty() {
         d.decided_by.extend(deciding);
     }
+    // A listing is not touched by the suspensions a scenario assumes extended.
+    let listed = findings
+        .iter()
+        .filter(|f| f.role == Some(Role::Decisive))
+        .filter_map(|f| f.effect)
+        .max();
+    if let Some(effect) = listed {
+        for s in &mut d.scenarios {
+            if effect > s.outcome {
+                s.outcome = effect;
+                s.decided_by = findings
+                    .iter()
+                    .filter(|f| f.role == Some(Role::Decisive))
+                    .map(finding_id)
+                    .collect();
+            }
+        }
+    }
     d.outcome = outcome;
     d.range.worst = outcome;
     d.provisional |= provisional;

@@ -375,6 +375,53 @@ impl PartyLists {
     }
 }
 
+/// The lists in use with their index: what screens a screening's names.
+pub struct Screener {
+    pub lists: PartyLists,
+    pub index: Index,
+}
+
+impl Screener {
+    pub fn new(lists: PartyLists) -> Screener {
+        let index = Index::new(&lists);
+        Screener { lists, index }
+    }
+
+    /// The findings for the counterparty and end-user names of `details` on `date`, with
+    /// the officer's reviews (entry id, decision) applied. A review naming no finding is an
+    /// error, so a mistyped id is never silently ignored.
+    pub fn findings(
+        &self,
+        details: &crate::screening::Details,
+        date: Date,
+        reviews: &[(String, Review)],
+    ) -> Result<Vec<PartyFinding>, String> {
+        let mut findings = Vec::new();
+        for (field, name) in [
+            (Field::Counterparty, &details.counterparty),
+            (Field::EndUser, &details.end_user),
+        ] {
+            if !name.trim().is_empty() {
+                findings.extend(self.lists.screen(&self.index, field, name.trim(), date));
+            }
+        }
+        for (entry, review) in reviews {
+            let mut found = false;
+            for f in findings.iter_mut().filter(|f| &f.entry == entry) {
+                f.review(review)?;
+                found = true;
+            }
+            if !found {
+                return Err(format!(
+                    "no name matched entry {}: `parties search NAME` shows the entries a name matches",
+                    crate::text::sanitize(entry)
+                ));
+            }
+        }
+        Ok(findings)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
