@@ -737,7 +737,7 @@ mod tests {
         let columns = Columns::of(&rules());
         assert_eq!(
             columns.list(),
-            "stage, line, goods, origin, recipient, destination, date, reference, counterparty, officer, notes"
+            "stage, line, goods, origin, recipient, destination, date, reference, counterparty, end_user, officer, notes"
         );
         let twice = RowReader::new(
             "stage,Stage\n".as_bytes(),

@@ -26,7 +26,7 @@ pub struct BatchArgs {
     /// CSV file with a header row, or JSON-lines file; `-` reads standard input.
     /// Columns: one per question of the rule set (stage, line, goods, origin, recipient,
     /// destination; an empty or missing one is answered unknown), reference, counterparty,
-    /// officer, notes and date.
+    /// end_user (both screened against the party lists), officer, notes and date.
     pub file: PathBuf,
     /// Input and output format (default: from the file extension, .csv or .jsonl).
     #[arg(long, value_enum)]
