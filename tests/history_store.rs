@@ -604,7 +604,7 @@ fn impact_of_a_lifted_suspension_lists_exactly_the_changed_current_cases() {
         &who(),
     )
     .expect("override");
-    let found = history::impact(&h, &lifted(), None).expect("impact");
+    let found = history::impact(&h, &lifted(), None, None).expect("impact");
     assert_eq!(found.cases, 6);
     let changed: Vec<(&str, Outcome, Outcome)> = found
         .changed

@@ -670,3 +670,39 @@ fn batch_screens_the_name_columns() {
         rows[3]
     );
 }
+
+#[test]
+fn history_impact_shows_a_newly_listed_party() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let saved = Run::of(ree(data.path()).args(DONE_WHEN).args([
+        "--counterparty",
+        "Zeta Magnetics Ltd",
+        "--reference",
+        "PO-9",
+    ]));
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+    assert!(
+        saved.stdout.contains("OUTCOME: [ !] Licence required"),
+        "{}",
+        saved.stdout
+    );
+    let list = data.path().join("new-notice.csv");
+    std::fs::write(
+        &list,
+        "name,aliases,country,list,listed_on,source,announcement\n\
+         Zeta Magnetics Ltd.,,JP,control_list,2026-12-01,https://example.org/notice,MOFCOM Announcement 2026 No. 99\n",
+    )
+    .expect("write");
+    assert_eq!(
+        Run::of(ree(data.path()).args(["parties", "add-list"]).arg(&list)).code,
+        Some(0)
+    );
+    let impact = Run::of(ree(data.path()).args(["history", "impact"]));
+    assert_eq!(impact.code, Some(0), "{}", impact.stderr);
+    assert!(
+        impact.stdout.contains("1 of 1 current case(s) change"),
+        "{}",
+        impact.stdout
+    );
+    assert!(impact.stdout.contains("PO-9"), "{}", impact.stdout);
+}

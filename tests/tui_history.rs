@@ -1060,7 +1060,11 @@ fn impact_lists_what_the_rules_change_opens_a_case_and_saves_every_rescreen() {
     type_into(&mut app, &mut io, "2026-12-01");
     drive(&mut app, &mut io, Action::Next);
     let date = "2026-12-01".parse().expect("date");
-    let expected = history::impact(&history, &app.rules, Some(date)).expect("impact");
+    let parties = ree_screen::parties::Screener::new(
+        ree_screen::parties::PartyLists::embedded().expect("party lists"),
+    );
+    let expected =
+        history::impact(&history, &app.rules, Some(date), Some(&parties)).expect("impact");
     assert!(!expected.changed.is_empty());
     assert_eq!(impact(&app), expected);
     redacted(|| {

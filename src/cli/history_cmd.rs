@@ -549,7 +549,8 @@ fn override_cmd(
 
 fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool) -> CmdResult {
     let rules = &ctx.rules;
-    let found = history::impact(history, rules, date).map_err(runtime)?;
+    let parties = ctx.screener().map_err(runtime)?;
+    let found = history::impact(history, rules, date, Some(&parties)).map_err(runtime)?;
     let on = date.map_or_else(
         || "each case's own screening date".to_string(),
         |d| d.to_string(),

@@ -387,6 +387,33 @@ impl Screener {
         Screener { lists, index }
     }
 
+    /// The findings for a record screened again: the officer's earlier confirmations and
+    /// dismissals (in `earlier`) kept where the same entry still matches the same name.
+    pub fn findings_again(
+        &self,
+        details: &crate::screening::Details,
+        date: Date,
+        earlier: &[PartyFinding],
+    ) -> Vec<PartyFinding> {
+        let mut findings = self.findings(details, date, &[]).unwrap_or_default();
+        for f in &mut findings {
+            let before = earlier
+                .iter()
+                .find(|e| e.entry == f.entry && e.field == f.field && e.given == f.given);
+            match before {
+                Some(e) if e.kind == FindingKind::Dismissed => {
+                    let reason = e.reason.clone().unwrap_or_default();
+                    let _ = f.review(&Review::Dismiss(reason));
+                }
+                Some(e) if e.confirmed => {
+                    let _ = f.review(&Review::Confirm);
+                }
+                _ => {}
+            }
+        }
+        findings
+    }
+
     /// The findings for the counterparty and end-user names of `details` on `date`, with
     /// the officer's reviews (entry id, decision) applied. A review naming no finding is an
     /// error, so a mistyped id is never silently ignored.
