@@ -651,7 +651,7 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         .map(|s| ScenarioView {
             label: scenario_label(rules, s),
             outcome: s.outcome,
-            decided_by: s.decided_by.first().map(|c| rules.cite_short(c)),
+            decided_by: s.decided_by.first().map(|c| cite_any(rules, d, c)),
         })
         .collect();
 
@@ -697,7 +697,7 @@ fn party_view(f: &PartyFinding) -> Option<ClauseView> {
     Some(ClauseView {
         id: crate::parties::finding_id(f),
         role,
-        measure: f.short.clone(),
+        measure: f.announcement.clone(),
         measure_short: f.short.clone(),
         article: format!("{}: {}", f.list.label(), f.matched),
         status: f.status.clone(),
@@ -708,6 +708,7 @@ fn party_view(f: &PartyFinding) -> Option<ClauseView> {
         text: f
             .clauses
             .iter()
+            .filter(|c| f.reaching.is_empty() || f.reaching.contains(&c.id))
             .map(|c| c.text.as_str())
             .collect::<Vec<_>>()
             .join(" "),
@@ -791,6 +792,14 @@ fn party_warnings(d: &Determination, badges: &mut Vec<Badge>, warnings: &mut Vec
     }
 }
 
+/// A decisive id in words: a rule-set clause, or a listing a name matched.
+fn cite_any(rules: &RuleSet, d: &Determination, id: &str) -> String {
+    d.parties
+        .iter()
+        .find(|f| crate::parties::finding_id(f) == id)
+        .map_or_else(|| rules.cite_short(id), PartyFinding::cite)
+}
+
 fn cite_flag(rules: &RuleSet, id: &str) -> String {
     if rules.clause(id).is_some() {
         return rules.cite_short(id);
@@ -839,7 +848,7 @@ fn scenario_warning(rules: &RuleSet, d: &Determination, s: &crate::engine::Scena
     let decided = s
         .decided_by
         .first()
-        .map(|c| format!(" ({})", rules.cite_short(c)))
+        .map(|c| format!(" ({})", cite_any(rules, d, c)))
         .unwrap_or_default();
     let same = if s.outcome == d.outcome {
         " (the same)"

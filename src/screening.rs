@@ -175,15 +175,26 @@ impl Screening {
     /// The counterparty and end user screened by name: what they matched (with the
     /// officer's reviews) put beside the determination, and the lists named.
     pub fn with_parties(
-        mut self,
+        self,
         rules: &RuleSet,
         screener: &crate::parties::Screener,
         reviews: &[(String, crate::parties::Review)],
     ) -> Result<Screening, String> {
         let findings = screener.findings(&self.details, self.determination.date, reviews)?;
+        Ok(self.with_findings(rules, &screener.lists, findings))
+    }
+
+    /// The findings already made (and reviewed) for these names put beside the
+    /// determination, naming `lists`.
+    pub fn with_findings(
+        mut self,
+        rules: &RuleSet,
+        lists: &crate::parties::PartyLists,
+        findings: Vec<crate::parties::PartyFinding>,
+    ) -> Screening {
         let d = Arc::make_mut(&mut self.determination);
-        d.party_lists = screener.lists.names();
+        d.party_lists = lists.names();
         crate::parties::apply(rules, d, findings);
-        Ok(self)
+        self
     }
 }

@@ -108,6 +108,10 @@ pub struct PartyFinding {
     pub role: Option<Role>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<Outcome>,
+    /// Set by [`apply`]: the ids of the clauses that reach the dealing (surely or for some
+    /// value of an open answer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reaching: Vec<String>,
     /// An internal list or measures not known clause by clause: look before going ahead.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub review: bool,
@@ -163,6 +167,7 @@ impl PartyLists {
                     verify,
                     role: None,
                     effect: None,
+                    reaching: Vec::new(),
                     review: false,
                 }
             })
@@ -214,6 +219,7 @@ pub fn apply(rules: &RuleSet, d: &mut Determination, mut findings: Vec<PartyFind
     let mut provisional = false;
     for f in &mut findings {
         let (mut sure, mut maybe): (Option<Outcome>, Option<Outcome>) = (None, None);
+        f.reaching.clear();
         for clause in &f.clauses {
             let Some(effect) = clause.effect else {
                 continue;
@@ -221,8 +227,9 @@ pub fn apply(rules: &RuleSet, d: &mut Determination, mut findings: Vec<PartyFind
             match reach(clause) {
                 Reach::Yes => sure = sure.max(Some(effect)),
                 Reach::Maybe => maybe = maybe.max(Some(effect)),
-                Reach::No => {}
+                Reach::No => continue,
             }
+            f.reaching.push(clause.id.clone());
         }
         f.effect = sure.max(maybe);
         f.review = f.kind != FindingKind::Dismissed

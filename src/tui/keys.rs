@@ -604,6 +604,22 @@ impl Default for KeyMap {
                 Some("clause"),
             ),
             command(
+                "confirm-match",
+                &[Form],
+                &[Key::ctrl('y')],
+                Action::ConfirmMatch,
+                "Confirm the first possible name match of this field: the listing applies",
+                None,
+            ),
+            command(
+                "dismiss-match",
+                &[Form],
+                &[Key::ctrl('d')],
+                Action::DismissMatch,
+                "Dismiss the first name match of this field as another party, with a reason",
+                None,
+            ),
+            command(
                 "why",
                 &[ResultCtx],
                 &[Key::ch('w')],

@@ -10,6 +10,7 @@ pub mod history_rows;
 pub mod history_view;
 pub mod keys;
 pub mod lines;
+pub mod matches;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
@@ -53,6 +54,10 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
     let mut app = App::new(ctx.rules.clone(), ctx.today, theme)
         .with_defaults(settings.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
+    match ctx.screener() {
+        Ok(screener) => app = app.with_parties(std::sync::Arc::new(screener)),
+        Err(e) => app.notice = Some(format!("Names are not screened: {e}")),
+    }
     // "Today" may be pinned; the time of day is the clock's.
     let today = ctx.today;
     app.clock = Box::new(move || today.to_datetime(jiff::ZonedDateTime::now().time()));
