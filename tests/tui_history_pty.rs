@@ -25,7 +25,7 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.answer_questions(&OCTOBER_KEYS);
     pty.send("\tPO-HIST-1\tAcme GmbH");
     pty.wait_for("Acme GmbH");
-    pty.send(&ENTER.repeat(3));
+    pty.send(&ENTER.repeat(4));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");

@@ -356,7 +356,10 @@ fn details_form_with_name_matches_and_a_dismissal() {
     apply(&mut app, [Action::Next]);
     snap("details_dismiss_needs_a_reason", &mut app);
     type_text(&mut app, "a namesake in Ohio");
-    apply(&mut app, [Action::Next, Action::PrevField, Action::ConfirmMatch]);
+    apply(
+        &mut app,
+        [Action::Next, Action::PrevField, Action::ConfirmMatch],
+    );
     assert_eq!(app.overlay, None);
     snap("details_name_matches_decided", &mut app);
     apply(&mut app, (0..3).map(|_| Action::NextField));

@@ -84,7 +84,13 @@ impl Matches {
     }
 
     /// Record the officer's decision about `finding` and apply it.
-    pub fn review(&mut self, finding: &PartyFinding, review: Review, details: &Details, date: Date) {
+    pub fn review(
+        &mut self,
+        finding: &PartyFinding,
+        review: Review,
+        details: &Details,
+        date: Date,
+    ) {
         self.reviews.retain(|r| {
             !(r.field == finding.field && r.given == finding.given && r.entry == finding.entry)
         });

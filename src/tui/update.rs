@@ -422,7 +422,9 @@ fn on_dismiss(
             reason.edit(edit);
         }
         Action::Next if reason.value().trim().is_empty() => {
-            reason.set_error(Some("A dismissal needs a reason: why is it another party?".into()));
+            reason.set_error(Some(
+                "A dismissal needs a reason: why is it another party?".into(),
+            ));
         }
         Action::Next => {
             let (details, date) = (app.details(), app.date());

@@ -132,7 +132,10 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
     }
     if shown < found.len() {
         lines.push(Line::styled(
-            format!("  and {} more: each is decided in turn", found.len() - shown),
+            format!(
+                "  and {} more: each is decided in turn",
+                found.len() - shown
+            ),
             t.muted(),
         ));
     }
@@ -185,7 +188,9 @@ pub fn render_dismiss(
     let outer = block(t, "Dismiss a name match");
     let inner = outer.inner(popup);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(outer),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(outer),
         popup,
     );
     let text_rows = crate::tui::view::popup_height(&[Line::raw(sanitize(&text))], width) - 2;
