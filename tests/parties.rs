@@ -57,21 +57,23 @@ fn embedded() -> Screener {
     Screener::new(PartyLists::embedded().expect("lists"))
 }
 
+/// (counterparty, end user, goods, date, outcome, provisional, decided by, kind of the
+/// first finding).
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Outcome,
+    bool,
+    Option<&'a str>,
+    Option<FindingKind>,
+);
+
 #[test]
 fn a_table_of_names_and_dates() {
     let screener = embedded();
-    // (counterparty, end user, goods, date, outcome, provisional, decided by, kind of the
-    // first finding)
-    let table: &[(
-        &str,
-        &str,
-        &str,
-        &str,
-        Outcome,
-        bool,
-        Option<&str>,
-        Option<FindingKind>,
-    )] = &[
+    let table: &[Row] = &[
         // Exact, alias, Chinese name (also in traditional characters), legal form added.
         (
             "MP Materials Corp.",

@@ -49,7 +49,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Screen one transaction without the interactive form.
-    Screen(screen::ScreenArgs),
+    Screen(Box<screen::ScreenArgs>),
     /// List the measures and their status on a date, or check a rules file.
     Rules(rules_cmd::RulesArgs),
     /// Screen many transactions from a CSV or JSON-lines file.

@@ -115,6 +115,9 @@ pub fn parse_csv(
     let mut listings: Vec<Listing> = Vec::new();
     let mut notices = Vec::new();
     let mut seen: HashMap<(String, usize), usize> = HashMap::new();
+    // Rows of one listing share its list, dates, source and announcement.
+    type ListingKey = (ListKind, Date, Option<Date>, String, String);
+    let mut listing_at: HashMap<ListingKey, usize> = HashMap::new();
     for (n, row) in reader.records().enumerate() {
         let line = n + 2;
         let row = match row {
@@ -211,19 +214,21 @@ pub fn parse_csv(
             continue;
         }
         let announcement = get("announcement");
-        let position = match listings.iter().position(|l| {
-            l.list == list
-                && l.published == listed_on
-                && l.until == until
-                && l.source.url == source
-                && l.name == listing_name(list, announcement, listed_on)
-        }) {
-            Some(p) => p,
+        let name_of_listing = listing_name(list, announcement, listed_on);
+        let listing_key = (
+            list,
+            listed_on,
+            until,
+            source.to_string(),
+            name_of_listing.clone(),
+        );
+        let position = match listing_at.get(&listing_key) {
+            Some(&p) => p,
             None => {
                 listings.push(Listing {
                     id: format!("{id}-{}", listings.len() + 1),
                     list,
-                    name: listing_name(list, announcement, listed_on),
+                    name: name_of_listing,
                     short: if announcement.is_empty() {
                         format!("{} {listed_on}", list.label())
                     } else {
@@ -243,6 +248,7 @@ pub fn parse_csv(
                     )],
                     entries: Vec::new(),
                 });
+                listing_at.insert(listing_key, listings.len() - 1);
                 listings.len() - 1
             }
         };
