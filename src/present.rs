@@ -793,7 +793,7 @@ fn party_warnings(d: &Determination, badges: &mut Vec<Badge>, warnings: &mut Vec
 }
 
 /// A decisive id in words: a rule-set clause, or a listing a name matched.
-fn cite_any(rules: &RuleSet, d: &Determination, id: &str) -> String {
+pub fn cite_any(rules: &RuleSet, d: &Determination, id: &str) -> String {
     d.parties
         .iter()
         .find(|f| crate::parties::finding_id(f) == id)

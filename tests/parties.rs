@@ -516,8 +516,9 @@ fn the_done_when_commands() {
         "2026-12-04",
     ]));
     assert!(
-        text.stdout
-            .contains("Decided by: 2026 No. 23, Control List: MP Materials Corp."),
+        text.stdout.contains(
+            "Decided by: MOFCOM Announcement 2026 No. 23, Control List: MP Materials Corp."
+        ),
         "{}",
         text.stdout
     );
@@ -532,6 +533,19 @@ fn the_done_when_commands() {
     let shown = Run::of(ree(data.path()).args(["history", "show", &id]));
     assert_eq!(shown.code, Some(0), "{}", shown.stderr);
     assert!(shown.stdout.contains("2026 No. 23"), "{}", shown.stdout);
+    // Exports name the matches.
+    for format in ["csv", "md"] {
+        let export = Run::of(ree(data.path()).args(["history", "export", "--format", format]));
+        assert_eq!(export.code, Some(0), "{}", export.stderr);
+        assert!(
+            export.stdout.contains(": match, MP Materials Corp. (alias")
+                && export
+                    .stdout
+                    .contains("2026 No. 23, Control List: MP Materials Corp."),
+            "{format}: {}",
+            export.stdout
+        );
+    }
 }
 
 #[test]

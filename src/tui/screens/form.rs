@@ -10,6 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::parties::{FindingKind, PartyFinding};
 use crate::tui::keys::Context;
+use crate::tui::lines::fit;
 
 use crate::screening::Field;
 use crate::text::sanitize;
@@ -127,8 +128,14 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
             FindingKind::Dismissed => t.muted(),
             FindingKind::Match => t.heading(),
         };
-        lines.push(Line::styled(fit(&sanitize(&head), width), style));
-        lines.push(Line::styled(fit(&sanitize(&tail), width), t.muted()));
+        lines.push(Line::styled(
+            fit(&head, width).trim_end().to_string(),
+            style,
+        ));
+        lines.push(Line::styled(
+            fit(&tail, width).trim_end().to_string(),
+            t.muted(),
+        ));
     }
     if shown < found.len() {
         lines.push(Line::styled(
@@ -140,26 +147,6 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// `text` cut to `width` columns, with "..." when cut.
-fn fit(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    if unicode_width::UnicodeWidthStr::width(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 3 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push_str("...");
-    out
 }
 
 /// The dismissal dialog: which match, and the reason being typed.
