@@ -141,21 +141,30 @@ impl Index {
         }
         let normal = q.join(" ");
         let grams = trigrams(&normal);
-        // A name sharing under a third of the query's trigrams cannot reach the threshold.
+        // A name sharing under a third of the query's trigrams cannot reach the threshold,
+        // so it holds one of the rarest (all but needed - 1) of them: only their names are
+        // counted, against the query's trigrams.
         let needed = grams.len().div_ceil(3).max(1);
-        let mut shared: HashMap<u32, usize> = HashMap::new();
-        for gram in &grams {
-            if let Some(ids) = self.grams.get(gram) {
-                for &id in ids {
-                    *shared.entry(id).or_default() += 1;
+        let mut by_rarity: Vec<&[u32]> = grams
+            .iter()
+            .map(|g| self.grams.get(g).map_or(&[][..], Vec::as_slice))
+            .collect();
+        by_rarity.sort_by_key(|ids| ids.len());
+        let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        let mut candidates: Vec<u32> = Vec::new();
+        for ids in &by_rarity[..grams.len() - needed + 1] {
+            for &id in *ids {
+                if seen.insert(id)
+                    && trigrams(&self.names[id as usize].2.join(" "))
+                        .iter()
+                        .filter(|g| grams.binary_search(g).is_ok())
+                        .count()
+                        >= needed
+                {
+                    candidates.push(id);
                 }
             }
         }
-        let mut candidates: Vec<u32> = shared
-            .into_iter()
-            .filter(|(_, n)| *n >= needed)
-            .map(|(id, _)| id)
-            .collect();
         candidates.extend(self.exact.get(&normal).into_iter().flatten());
         let mut best: HashMap<u32, NameMatch> = HashMap::new();
         for id in candidates {

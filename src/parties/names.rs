@@ -68,9 +68,13 @@ fn is_cjk(c: char) -> bool {
 
 /// The words of a name, normalised, legal-form words dropped (unless nothing else is left).
 pub fn words(name: &str) -> Vec<String> {
-    let folded: String = name.nfkc().collect::<String>();
-    let simplified = fast2s::convert(&folded);
-    let lower = simplified.to_lowercase();
+    // ASCII needs neither compatibility folding nor script conversion (the common case,
+    // and most of the time of indexing a large list).
+    let lower = if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        fast2s::convert(&name.nfkc().collect::<String>()).to_lowercase()
+    };
     let mut raw: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut current_cjk = false;
