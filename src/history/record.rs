@@ -666,6 +666,7 @@ fn non_empty_fields<S: serde::Serializer>(d: &Details, s: S) -> Result<S::Ok, S:
         ("end_user", &d.end_user),
         ("officer", &d.officer),
         ("notes", &d.notes),
+        ("copied_from", &d.copied_from),
     ];
     let mut map = s.serialize_map(None)?;
     for (name, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {

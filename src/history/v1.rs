@@ -239,6 +239,7 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
                 end_user: String::new(),
                 officer: d.officer,
                 notes,
+                ..Details::default()
             },
         },
         rebuilt: Rebuilt::SchemaOne,
