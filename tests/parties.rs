@@ -573,7 +573,7 @@ fn added_lists_are_checked_kept_retired_and_applied() {
          Acme Rare Metals GmbH,Acme,DE,internal,2026-01-01,memo\n\
          ,x,DE,internal,2026-01-01,memo\n\
          Beta,,DE,blacklist,2026-01-01,memo\n\
-         Gamma,,DE,control_list,01.02.2026,memo\n",
+         Gamma,,DE,control_list,2026/02/01,memo\n",
     )
     .expect("write");
     let out = Run::of(ree(data.path()).args(["parties", "add-list"]).arg(&bad));

@@ -264,7 +264,7 @@ fn the_last_officer_entered_is_remembered_privately_unless_the_settings_name_one
     let env = Env::new();
     let first = env.run(
         &["--plain"],
-        "2025-10-20\n7\n2\n2\n4\nde\nPO-1\n\nK. Lee\n\ny\n",
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-1\n\n\nK. Lee\n\ny\n",
     );
     assert!(first.stdout.contains("Officer: K. Lee"), "{}", first.stdout);
     let kept = env.dir.path().join("state").join("last-officer");
@@ -279,7 +279,10 @@ fn the_last_officer_entered_is_remembered_privately_unless_the_settings_name_one
         assert_eq!(mode(&kept) & 0o777, 0o600, "private to the user");
         assert_eq!(mode(kept.parent().expect("dir")) & 0o777, 0o700);
     }
-    let second = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\nde\nPO-2\n\n\n\ny\n");
+    let second = env.run(
+        &["--plain"],
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-2\n\n\n\n\ny\n",
+    );
     let prompt = "Officer, up to 120 characters (- or Enter keeps \"K. Lee\"):";
     assert!(second.stdout.contains(prompt), "{}", second.stdout);
     assert!(
@@ -288,7 +291,10 @@ fn the_last_officer_entered_is_remembered_privately_unless_the_settings_name_one
         second.stdout
     );
     env.settings("officer = \"Jane Roe\"\n");
-    let third = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\nde\nPO-3\n\n\n\ny\n");
+    let third = env.run(
+        &["--plain"],
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-3\n\n\n\n\ny\n",
+    );
     assert!(
         third.stdout.contains("Officer: Jane Roe"),
         "the settings win"

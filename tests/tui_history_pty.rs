@@ -149,7 +149,7 @@ fn at_result_with_the_history_locked(timeout: &str) -> (tempfile::TempDir, std::
         &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", timeout)],
     );
     pty.answer_questions(&OCTOBER_KEYS);
-    pty.send(&ENTER.repeat(5));
+    pty.send(&ENTER.repeat(6));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
@@ -196,7 +196,7 @@ fn a_screening_starts_from_an_earlier_one_and_the_officer_is_remembered() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
     pty.answer_questions(&OCTOBER_KEYS);
-    pty.send("\tPO-COPY\t\tK. Lee");
+    pty.send("\tPO-COPY\t\t\tK. Lee");
     pty.wait_for("K. Lee");
     pty.send(&ENTER.repeat(2));
     pty.wait_for("Review");
