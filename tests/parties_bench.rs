@@ -75,9 +75,8 @@ fn party_lists_at_100k_entries() {
     for i in 0..ENTRIES {
         let _ = writeln!(
             csv,
-            "{},{},US,control_list,2026-01-01,https://example.org/notice-{}",
+            "{},Alias {i:05} Trading,US,control_list,2026-01-01,https://example.org/notice-{}",
             name(i),
-            format!("Alias {i:05} Trading"),
             i / 100,
         );
     }

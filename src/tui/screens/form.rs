@@ -73,13 +73,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
             );
         }
     }
-    let used = u16::try_from(Field::ALL.len() * 2).unwrap_or(u16::MAX);
-    let rest = Rect::new(
-        inner.x,
-        inner.y.saturating_add(used),
-        inner.width,
-        inner.height.saturating_sub(used),
-    );
+    // The matches take the rows below the last field's note.
+    let rest = Rect::new(inner.x, y, inner.width, inner.bottom().saturating_sub(y));
     render_matches(app, frame, rest);
     caret
 }
