@@ -412,11 +412,10 @@ proptest! {
     }
 }
 
+/// The binary on the data directory `data`, "today" being 4 Dec 2026.
 fn ree(data: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("ree-screen").expect("binary built");
-    cmd.env("REE_SCREEN_TODAY", "2026-12-04")
-        .env("REE_SCREEN_DATA_DIR", data)
-        .env("REE_SCREEN_CONFIG", data.join("settings.toml"));
+    let mut cmd = cli_support::ree(data);
+    cmd.env("REE_SCREEN_TODAY", "2026-12-04");
     cmd
 }
 

@@ -3,6 +3,8 @@
 //! 20 000 rows with and without names. Ignored by default; run it in release:
 //! `cargo test --release --test parties_bench -- --ignored --nocapture`
 
+mod cli_support;
+
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -59,11 +61,10 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (out, start.elapsed())
 }
 
+/// The binary on the data directory `data`, "today" being 4 Dec 2026.
 fn ree(data: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("ree-screen").expect("binary built");
-    cmd.env("REE_SCREEN_TODAY", "2026-12-04")
-        .env("REE_SCREEN_DATA_DIR", data)
-        .env("REE_SCREEN_CONFIG", data.join("settings.toml"));
+    let mut cmd = cli_support::ree(data);
+    cmd.env("REE_SCREEN_TODAY", "2026-12-04");
     cmd
 }
 
