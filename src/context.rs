@@ -138,9 +138,29 @@ impl Context {
             .map(|dir| History::with_rules(dir, std::sync::Arc::new(self.rules.clone())))
     }
 
+    /// The party lists in use (embedded, and those added to the data directory) with their
+    /// index.
+    pub fn screener(&self) -> Result<crate::parties::Screener, String> {
+        let store = self
+            .data_dir
+            .as_ref()
+            .ok()
+            .map(|d| crate::parties::ListStore::new(d));
+        crate::parties::PartyLists::load(store.as_ref()).map(crate::parties::Screener::new)
+    }
+
     /// Save screenings in one locked append and return their record ids, in order. The one
     /// seam every front end (form, plain mode, `screen`, `batch`) saves through.
     pub fn save(&self, screenings: &[Screening]) -> Result<Vec<String>, String> {
-        self.history()?.save_screenings(screenings, &self.identity)
+        let history = self.history()?;
+        if screenings
+            .iter()
+            .any(|s| !s.determination.party_lists.is_empty())
+        {
+            // The embedded lists kept by hash, so the records can be shown against them.
+            let lists = crate::parties::PartyLists::embedded()?;
+            crate::parties::ListStore::new(history.dir()).keep_embedded(&lists)?;
+        }
+        history.save_screenings(screenings, &self.identity)
     }
 }

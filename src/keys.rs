@@ -37,6 +37,8 @@ pub const BINDABLE: &[&str] = &[
     "not-known",
     "next",
     "open-clause",
+    "confirm-match",
+    "dismiss-match",
     "why",
     "answer",
     "save",

@@ -17,6 +17,7 @@ pub mod history;
 pub mod identity;
 pub mod json;
 pub mod keys;
+pub mod parties;
 pub mod paths;
 pub mod plain;
 pub mod present;

@@ -65,6 +65,20 @@ pub fn run(ctx: &Context) -> ExitCode {
             );
         }
     };
+    // The names screened against the party lists; a possible match leaves the result
+    // provisional (the form and `screen --confirm/--dismiss` review matches).
+    let named = !screening.details.counterparty.trim().is_empty()
+        || !screening.details.end_user.trim().is_empty();
+    let screening = match named {
+        true => match ctx
+            .screener()
+            .and_then(|s| screening.with_parties(&ctx.rules, &s, &[]))
+        {
+            Ok(screening) => screening,
+            Err(e) => return fail(format!("{e}; nothing was saved"), 1),
+        },
+        false => screening,
+    };
     let saved = ctx.save(std::slice::from_ref(&screening));
     if saved.is_ok() {
         ctx.remember_officer(&screening.details);

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use crate::engine::{
     ClauseResult, ClauseStatus, Determination, Role, TraceStep, applies, worst_case_assumption,
 };
+use crate::parties::{FindingKind, ListKind, PartyFinding};
 use crate::rules::{Outcome, QuestionKind, RuleSet, Source, UNKNOWN};
 
 /// One clause, ready to show.
@@ -88,6 +89,9 @@ pub enum Badge {
     Provisional,
     Unverified,
     Verify,
+    /// A name matched an internal list, or a listing whose measures are not known: an
+    /// officer looks before going ahead (the legal outcome is unchanged).
+    Review,
 }
 
 impl Badge {
@@ -96,6 +100,7 @@ impl Badge {
             Badge::Provisional => "PROVISIONAL",
             Badge::Unverified => "UNVERIFIED",
             Badge::Verify => "VERIFY",
+            Badge::Review => "REVIEW",
         }
     }
 }
@@ -212,6 +217,9 @@ pub struct Presentation {
     pub groups: Vec<ClauseGroup>,
     pub why: Vec<WhyStep>,
     pub answers: Vec<AnswerLine>,
+    /// What the names matched, one line each, and the party lists screened against.
+    pub parties: Vec<String>,
+    pub party_lists: Vec<String>,
     /// "cn-rare-earth-2025 2026.11.29, reviewed 2026-11-29, sha256 1a2b3c4d".
     pub rule_set: String,
     pub disclaimer: String,
@@ -593,7 +601,8 @@ fn why_step(rules: &RuleSet, d: &Determination, step: &TraceStep) -> WhyStep {
 /// Build the presentation of `d`, with texts from `rules` (the rule set it was decided under,
 /// or the current one when that is gone).
 pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
-    let views: Vec<ClauseView> = d.clauses.iter().map(|c| clause_view(rules, c)).collect();
+    let mut views: Vec<ClauseView> = d.clauses.iter().map(|c| clause_view(rules, c)).collect();
+    views.extend(d.parties.iter().filter_map(party_view));
     let decided_by: Vec<ClauseView> = d
         .decided_by
         .iter()
@@ -667,7 +676,8 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
             text: f.note.clone(),
         });
     }
-    if !d.verify.is_empty() {
+    party_warnings(d, &mut badges, &mut warnings);
+    if !d.verify.is_empty() && !badges.contains(&Badge::Verify) {
         badges.push(Badge::Verify);
     }
     for f in &d.verify {
@@ -717,7 +727,7 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         .map(|s| ScenarioView {
             label: scenario_label(rules, s),
             outcome: s.outcome,
-            decided_by: s.decided_by.first().map(|c| rules.cite_short(c)),
+            decided_by: s.decided_by.first().map(|c| cite_any(rules, d, c)),
         })
         .collect();
 
@@ -758,6 +768,8 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         groups,
         why: d.trace.iter().map(|t| why_step(rules, d, t)).collect(),
         answers: answer_lines(rules, d),
+        parties: d.parties.iter().map(party_line).collect(),
+        party_lists: d.party_lists.clone(),
         rule_set: format!(
             "{} {}, reviewed {}{}",
             d.rule_set.id,
@@ -771,6 +783,115 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         ),
         disclaimer: rules.disclaimer.clone(),
     }
+}
+
+/// A listing a name matched, as a clause of the determination.
+fn party_view(f: &PartyFinding) -> Option<ClauseView> {
+    let role = f.role?;
+    Some(ClauseView {
+        id: crate::parties::finding_id(f),
+        role,
+        measure: f.announcement.clone(),
+        measure_short: f.short.clone(),
+        article: format!("{}: {}", f.list.label(), f.matched),
+        status: f.status.clone(),
+        status_short: if f.binds { "listed" } else { "not binding" },
+        binds: f.binds,
+        confirmed: true,
+        effect: f.effect,
+        text: f
+            .clauses
+            .iter()
+            .filter(|c| f.reaching.is_empty() || f.reaching.contains(&c.id))
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        note: Some(format!(
+            "{} \"{}\" matched \"{}\" (score {}); {}",
+            f.field.label(),
+            f.given,
+            f.alias,
+            f.score,
+            f.announcement
+        )),
+        verify: (!f.verify.is_empty()).then(|| f.verify.join(" ")),
+        sources: vec![f.source.clone()],
+        focus: false,
+    })
+}
+
+/// "counterparty \"MP Materials Corp.\": match, MP Materials Corp. (alias \"MP Materials\",
+/// score 100), Control List, 2026 No. 23, listed 2026-06-22, in force since 2026-06-22".
+pub fn party_line(f: &PartyFinding) -> String {
+    let alias = if f.alias == f.matched {
+        String::new()
+    } else {
+        format!("alias \"{}\", ", f.alias)
+    };
+    let reason = f
+        .reason
+        .as_ref()
+        .map(|r| format!("; dismissed: {r}"))
+        .unwrap_or_default();
+    format!(
+        "{} \"{}\": {}{}, {} ({alias}score {}), {}, {}, listed {}, {}{reason}",
+        f.field.id(),
+        f.given,
+        f.kind.id(),
+        if f.confirmed { " (confirmed)" } else { "" },
+        f.matched,
+        f.score,
+        f.list.label(),
+        f.short,
+        f.listed_on,
+        f.status
+    )
+}
+
+fn party_warnings(d: &Determination, badges: &mut Vec<Badge>, warnings: &mut Vec<Warning>) {
+    let mut add = |badge: Badge, f: &PartyFinding, text: String| {
+        if !badges.contains(&badge) {
+            badges.push(badge);
+        }
+        warnings.push(Warning {
+            badge: Some(badge),
+            subject: Some(f.cite()),
+            text,
+        });
+    };
+    for f in &d.parties {
+        if f.kind == FindingKind::Possible && f.binds && f.effect.is_some() {
+            add(
+                Badge::Provisional,
+                f,
+                format!(
+                    "possible match for the {} \"{}\" (score {}): the worst case counts this listing until the officer confirms or dismisses it",
+                    f.field.label().to_lowercase(),
+                    f.given,
+                    f.score
+                ),
+            );
+        }
+        if f.review {
+            let why = if f.list == ListKind::Internal {
+                "on the company's internal list: review before going ahead (the legal outcome is unchanged)"
+            } else {
+                "the listing's measures are not known clause by clause: read the notice before going ahead"
+            };
+            add(Badge::Review, f, why.to_string());
+        }
+        if f.kind != FindingKind::Dismissed && f.role.is_some() && !f.verify.is_empty() {
+            add(Badge::Verify, f, f.verify.join(" "));
+        }
+    }
+}
+
+/// A decisive id in words: a rule-set clause, or a listing a name matched.
+pub fn cite_any(rules: &RuleSet, d: &Determination, id: &str) -> String {
+    d.parties
+        .iter()
+        .find(|f| crate::parties::finding_id(f) == id)
+        .map_or_else(|| rules.cite_short(id), PartyFinding::cite)
 }
 
 fn cite_flag(rules: &RuleSet, id: &str) -> String {
@@ -826,7 +947,7 @@ fn scenario_warning(rules: &RuleSet, d: &Determination, s: &crate::engine::Scena
     let decided = s
         .decided_by
         .first()
-        .map(|c| format!(" ({})", rules.cite_short(c)))
+        .map(|c| format!(" ({})", cite_any(rules, d, c)))
         .unwrap_or_default();
     let same = if s.outcome == d.outcome {
         " (the same)"

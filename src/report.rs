@@ -162,6 +162,12 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
         out.hanging("Does not apply: ", "  ", &not_applicable.join(", "));
     }
     out.hanging("Rule set: ", "  ", &p.rule_set);
+    for (i, line) in p.parties.iter().enumerate() {
+        out.hanging(if i == 0 { "Named parties: " } else { "  " }, "    ", line);
+    }
+    for (i, line) in p.party_lists.iter().enumerate() {
+        out.hanging(if i == 0 { "Party lists: " } else { "  " }, "    ", line);
+    }
     out.blank();
     clauses(&mut out, p, detail);
     why(&mut out, p, detail);

@@ -102,6 +102,7 @@ fn realistic(base: &Screening, i: usize) -> Screening {
         details: Details {
             reference: format!("PO-2026-{i:07}"),
             counterparty: COUNTERPARTIES[i % COUNTERPARTIES.len()].to_string(),
+            end_user: String::new(),
             officer: ["J. Roe", "K. Lee", "M. Schmidt"][i % 3].to_string(),
             notes: if i.is_multiple_of(4) {
                 "order book import; end use confirmed by the customer".to_string()

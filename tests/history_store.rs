@@ -31,6 +31,7 @@ fn screening(reference: &str, goods: &str, recipient: &str, date: &str) -> Scree
     let details = Details {
         reference: reference.to_string(),
         counterparty: "深圳稀土有限公司".to_string(),
+        end_user: String::new(),
         officer: "J. Roe".to_string(),
         notes: format!("note for {reference}"),
         ..Details::default()
@@ -607,7 +608,7 @@ fn impact_of_a_lifted_suspension_lists_exactly_the_changed_current_cases() {
         &who(),
     )
     .expect("override");
-    let found = history::impact(&h, &lifted(), None).expect("impact");
+    let found = history::impact(&h, &lifted(), None, None).expect("impact");
     assert_eq!(found.cases, 6);
     let changed: Vec<(&str, Outcome, Outcome)> = found
         .changed

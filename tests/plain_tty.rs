@@ -41,7 +41,7 @@ fn a_screening_completes_by_typed_numbers_only() {
     let mut session = spawn(&[("TERM", "dumb")], &[]);
     // Today, mining technology exported from China to a civil user in Germany: the catalogue
     // restricts it.
-    for answer in ["", "1", "1", "1", "9", "de", "", "", "", "", "y"] {
+    for answer in ["", "1", "1", "1", "9", "de", "", "", "", "", "", "y"] {
         session.send_line(answer).expect("type");
     }
     session

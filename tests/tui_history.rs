@@ -109,6 +109,7 @@ fn screening(app: &App, case: &Case) -> Screening {
         Details {
             reference: case.reference.into(),
             counterparty: case.counterparty.into(),
+            end_user: String::new(),
             officer: "A. Officer".into(),
             ..Details::default()
         },
@@ -1143,7 +1144,11 @@ fn impact_lists_what_the_rules_change_opens_a_case_and_saves_every_rescreen() {
     type_into(&mut app, &mut io, "2026-12-01");
     drive(&mut app, &mut io, Action::Next);
     let date = "2026-12-01".parse().expect("date");
-    let expected = history::impact(&history, &app.rules, Some(date)).expect("impact");
+    let parties = ree_screen::parties::Screener::new(
+        ree_screen::parties::PartyLists::embedded().expect("party lists"),
+    );
+    let expected =
+        history::impact(&history, &app.rules, Some(date), Some(&parties)).expect("impact");
     assert!(!expected.changed.is_empty());
     assert_eq!(impact(&app), expected);
     redacted(|| {
@@ -1268,7 +1273,7 @@ fn impact_on(app: &mut App, io: &mut HistoryIo, date: &str) {
 fn the_views_impact_save_refuses_a_case_moved_on_and_leaves_overrides_standing() {
     let (mut app, _dir, history, mut io) = all_cases();
     let date = "2026-12-01".parse().expect("date");
-    let before = history::impact(&history, &app.rules, Some(date)).expect("impact");
+    let before = history::impact(&history, &app.rules, Some(date), None).expect("impact");
     let case = before.changed.first().expect("a case changes");
     impact_on(&mut app, &mut io, "2026-12-01");
     // Meanwhile another session's officer overrides that case, keeping its outcome: the

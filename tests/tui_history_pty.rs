@@ -28,7 +28,7 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.answer_questions(&OCTOBER_KEYS);
     pty.send("\tPO-HIST-1\tAcme GmbH");
     pty.wait_for("Acme GmbH");
-    pty.send(&ENTER.repeat(3));
+    pty.send(&ENTER.repeat(4));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
@@ -151,7 +151,7 @@ fn at_result_with_the_history_locked(timeout: &str) -> (tempfile::TempDir, std::
         &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", timeout)],
     );
     pty.answer_questions(&OCTOBER_KEYS);
-    pty.send(&ENTER.repeat(5));
+    pty.send(&ENTER.repeat(6));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
@@ -198,7 +198,7 @@ fn a_screening_starts_from_an_earlier_one_and_the_officer_is_remembered() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
     pty.answer_questions(&OCTOBER_KEYS);
-    pty.send("\tPO-COPY\t\tK. Lee");
+    pty.send("\tPO-COPY\t\t\tK. Lee");
     pty.wait_for("K. Lee");
     pty.send(&ENTER.repeat(2));
     pty.wait_for("Review");

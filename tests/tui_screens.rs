@@ -218,7 +218,8 @@ fn fill_details(app: &mut App) {
     type_text(app, "PO-2025-0117");
     apply(app, [Action::NextField]);
     type_text(app, "深圳稀土有限公司");
-    apply(app, [Action::NextField]);
+    // The end user is the counterparty: left empty.
+    apply(app, [Action::NextField, Action::NextField]);
     type_text(app, "A. Officer");
 }
 
@@ -228,7 +229,7 @@ fn details_form_with_wide_characters_and_the_date_selected() {
     answer(&mut app, &OCTOBER);
     snap("details_date_selected", &mut app);
     fill_details(&mut app);
-    apply(&mut app, [Action::PrevField]);
+    apply(&mut app, [Action::PrevField, Action::PrevField]);
     snap("details_form", &mut app);
 }
 
@@ -425,6 +426,50 @@ fn character_count_shows_near_the_limit_only() {
     assert!(render(&mut app, 80, 24).contains("Up to 120 characters"));
     type_text(&mut app, "x");
     assert!(render(&mut app, 80, 24).contains("108 of 120 characters"));
+}
+
+#[test]
+fn details_form_with_name_matches_and_a_dismissal() {
+    let screener = ree_screen::parties::Screener::new(
+        ree_screen::parties::PartyLists::embedded().expect("party lists"),
+    );
+    let mut app = app().with_parties(std::sync::Arc::new(screener));
+    // Dysprosium oxide exported from China to a civil buyer in the US.
+    answer(
+        &mut app,
+        &[
+            ("stage", "none"),
+            ("goods", "no18_items"),
+            ("origin", "china_export"),
+            ("recipient", "civil"),
+            ("destination", "US"),
+        ],
+    );
+    set_date(&mut app, "2026-12-04");
+    apply(&mut app, [Action::NextField, Action::NextField]);
+    type_text(&mut app, "MP Materails");
+    apply(&mut app, [Action::NextField]);
+    type_text(&mut app, "美國稀土公司");
+    snap("details_name_matches", &mut app);
+    apply(&mut app, [Action::DismissMatch]);
+    apply(&mut app, [Action::Next]);
+    snap("details_dismiss_needs_a_reason", &mut app);
+    type_text(&mut app, "a namesake in Ohio");
+    apply(
+        &mut app,
+        [Action::Next, Action::PrevField, Action::ConfirmMatch],
+    );
+    assert_eq!(app.overlay, None);
+    snap("details_name_matches_decided", &mut app);
+    apply(&mut app, (0..3).map(|_| Action::NextField));
+    apply(&mut app, [Action::Next, Action::Next]);
+    let decision = app.decision.as_ref().expect("screened");
+    let d = &decision.screening.determination;
+    assert_eq!(d.outcome, ree_screen::rules::Outcome::Prohibited);
+    assert_eq!(d.decided_by, ["party:counterparty:2026-23-06"]);
+    let kinds: Vec<&str> = d.parties.iter().map(|p| p.kind.id()).collect();
+    assert_eq!(kinds, ["match", "dismissed"]);
+    assert_eq!(d.parties[1].reason.as_deref(), Some("a namesake in Ohio"));
 }
 
 #[test]

@@ -642,7 +642,8 @@ fn impact(
     include_overrides: bool,
 ) -> CmdResult {
     let rules = &ctx.rules;
-    let found = history::impact(history, rules, date).map_err(runtime)?;
+    let parties = ctx.screener().map_err(runtime)?;
+    let found = history::impact(history, rules, date, Some(&parties)).map_err(runtime)?;
     let on = date.map_or_else(
         || "each case's own screening date".to_string(),
         |d| d.to_string(),

@@ -186,6 +186,13 @@ pub struct Determination {
     /// Unconfirmed statuses that decide or could change the outcome.
     pub unverified: Vec<Flag>,
     pub rule_set: RuleSetInfo,
+    /// Listed parties the counterparty's and end user's names matched, put in by
+    /// `parties::apply` (the engine itself screens answers only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<crate::parties::PartyFinding>,
+    /// The party lists the names were screened against (embedded version, added hashes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub party_lists: Vec<String>,
 }
 
 impl Determination {
@@ -338,6 +345,8 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
         verify,
         unverified,
         rule_set: rules.info(),
+        parties: Vec::new(),
+        party_lists: Vec::new(),
     }
 }
 

@@ -171,7 +171,7 @@ impl Default for CsvOptions {
     }
 }
 
-pub const CSV_HEADER: [&str; 23] = [
+pub const CSV_HEADER: [&str; 26] = [
     "id",
     "saved_at",
     "kind",
@@ -180,6 +180,7 @@ pub const CSV_HEADER: [&str; 23] = [
     "screening_date",
     "reference",
     "counterparty",
+    "end_user",
     "officer",
     "saved_by",
     "notes",
@@ -190,6 +191,8 @@ pub const CSV_HEADER: [&str; 23] = [
     "reason",
     "decided_by",
     "clauses",
+    "parties",
+    "party_lists",
     "rule_set",
     "program_version",
     "hash",
@@ -235,6 +238,7 @@ pub fn csv(
             d.date.to_string(),
             det.reference.clone(),
             det.counterparty.clone(),
+            det.end_user.clone(),
             det.officer.clone(),
             r.identity.describe(),
             det.notes.clone(),
@@ -245,10 +249,16 @@ pub fn csv(
             r.reason.clone().unwrap_or_default(),
             d.decided_by
                 .iter()
-                .map(|c| rules.cite_short(c))
+                .map(|c| crate::present::cite_any(rules, d, c))
                 .collect::<Vec<_>>()
                 .join("; "),
             clause_list(rules, r),
+            d.parties
+                .iter()
+                .map(crate::present::party_line)
+                .collect::<Vec<_>>()
+                .join("; "),
+            d.party_lists.join("; "),
             format!(
                 "{} {} sha256 {}",
                 d.rule_set.id, d.rule_set.version, d.rule_set.sha256

@@ -79,6 +79,7 @@ pub fn impact(
     history: &History,
     rules: &RuleSet,
     date: Option<Date>,
+    parties: Option<&crate::parties::Screener>,
 ) -> Result<Impact, HistoryError> {
     let survey = Survey::of(history)?;
     let mut made: HashMap<(Answers, Date), Arc<Determination>> = HashMap::new();
@@ -96,10 +97,20 @@ pub fn impact(
             let then = &r.screening.determination;
             let on = date.unwrap_or(then.date);
             let answers = crate::screening::applicable_answers(rules, &then.answers, on);
-            let now = made
+            let mut now = made
                 .entry((answers.clone(), on))
                 .or_insert_with(|| Arc::new(crate::engine::determine(rules, &answers, on)))
                 .clone();
+            // Names screened again against the lists in use, so a newly listed party shows.
+            let details = &r.screening.details;
+            if let Some(p) = parties
+                && !(details.counterparty.trim().is_empty() && details.end_user.trim().is_empty())
+            {
+                let mut d = (*now).clone();
+                d.party_lists = p.lists.names();
+                crate::parties::apply(rules, &mut d, p.findings_again(details, on, &then.parties));
+                now = Arc::new(d);
+            }
             let before = (r.effective_outcome(), then.decided_by.first().cloned());
             let after = (now.outcome, now.decided_by.first().cloned());
             // An officer's override stands on its outcome, not on a clause.

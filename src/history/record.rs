@@ -184,6 +184,12 @@ pub struct Decision {
     /// The class each answer given as a catalogue item was screened as.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub classes: std::collections::BTreeMap<String, String>,
+    /// The listed parties the names matched, as decided (with the officer's confirmations
+    /// and dismissals), and the party lists screened against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<crate::parties::PartyFinding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub party_lists: Vec<String>,
 }
 
 /// The essentials' lists as JSON arrays rather than objects: a provisional screening lists
@@ -465,6 +471,8 @@ impl Decision {
             verify: ids(&d.verify),
             unverified: ids(&d.unverified),
             classes: d.classes.clone(),
+            parties: d.parties.clone(),
+            party_lists: d.party_lists.clone(),
         }
     }
 
@@ -543,6 +551,8 @@ impl Decision {
                 })
                 .collect(),
             rule_set,
+            parties: self.parties.clone(),
+            party_lists: self.party_lists.clone(),
         }
     }
 
@@ -654,6 +664,7 @@ fn non_empty_fields<S: serde::Serializer>(d: &Details, s: S) -> Result<S::Ok, S:
     let fields = [
         ("reference", &d.reference),
         ("counterparty", &d.counterparty),
+        ("end_user", &d.end_user),
         ("officer", &d.officer),
         ("notes", &d.notes),
         ("copied_from", &d.copied_from),

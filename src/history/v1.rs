@@ -213,6 +213,8 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
             reviewed: s.rule_set.reviewed,
             sha256: String::new(),
         },
+        parties: Vec::new(),
+        party_lists: Vec::new(),
     };
     let d = s.details;
     let notes = match (d.notes.is_empty(), d.destination.is_empty()) {
@@ -235,6 +237,7 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
             details: Details {
                 reference: d.reference,
                 counterparty: d.counterparty,
+                end_user: String::new(),
                 officer: d.officer,
                 notes,
                 ..Details::default()

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::draft::Draft;
 use super::history_view::HistoryView;
 use super::keys::{Context, KeyMap};
+use super::matches::Matches;
 use super::theme::Theme;
 use super::view::too_small;
 use super::widgets::scroll_view::ScrollView;
@@ -98,6 +99,11 @@ pub enum Overlay {
     /// A resumed draft's screening date is not today: keep it or screen as on today?
     KeepDate {
         old: Date,
+    },
+    /// Dismissing a name match: the officer types why it is another party.
+    DismissMatch {
+        finding: Box<crate::parties::PartyFinding>,
+        reason: TextField,
     },
 }
 
@@ -295,6 +301,8 @@ pub struct App {
     /// The time now, injected like `today` (tests see midnight of `today`).
     pub clock: Box<dyn Fn() -> DateTime>,
     relevance: Relevance,
+    /// The counterparty and end user screened by name as they are typed.
+    pub matches: Matches,
 }
 
 impl App {
@@ -329,9 +337,17 @@ impl App {
             started: today.to_datetime(jiff::civil::Time::midnight()),
             clock: Box::new(move || today.to_datetime(jiff::civil::Time::midnight())),
             relevance: Relevance::default(),
+            matches: Matches::default(),
         };
         app.refresh();
         app
+    }
+
+    /// Screen the names typed against these party lists.
+    pub fn with_parties(mut self, screener: std::sync::Arc<crate::parties::Screener>) -> App {
+        self.matches = Matches::new(Some(screener));
+        self.refresh();
+        self
     }
 
     /// Prefill this and every later new screening with `defaults` and `preselected`.
@@ -360,6 +376,7 @@ impl App {
         self.result = ResultView::default();
         self.overlay = None;
         self.notice = None;
+        self.matches.clear();
         self.highlight_answers();
         self.enter_step();
         self.refresh();
@@ -411,6 +428,8 @@ impl App {
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Resume(_)) => Context::Resume,
             Some(Overlay::KeepDate { .. }) => Context::KeepDate,
+            // Typing the reason: the form's text keys.
+            Some(Overlay::DismissMatch { .. }) => Context::Form,
             None => self.screen_context(),
         }
     }
@@ -464,6 +483,8 @@ impl App {
             self.relevance.skips = self.compute_skips();
             self.relevance.key = Some(key);
         }
+        let (details, date) = (self.details(), self.date());
+        self.matches.refresh(&details, date);
     }
 
     fn relevance_key(&self) -> (Answers, Date, BTreeSet<String>) {

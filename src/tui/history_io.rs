@@ -286,7 +286,12 @@ impl HistoryIo {
         std::thread::spawn(move || {
             let result = history
                 .map_err(|e| format!("no history: {e}"))
-                .and_then(|h| history::impact(&h, &rules, date).map_err(|e| e.to_string()));
+                .and_then(|h| {
+                    let store = crate::parties::ListStore::new(h.dir());
+                    let parties = crate::parties::PartyLists::load(Some(&store))
+                        .map(crate::parties::Screener::new)?;
+                    history::impact(&h, &rules, date, Some(&parties)).map_err(|e| e.to_string())
+                });
             // The view may have closed meanwhile: then nobody listens, which is fine.
             let _ = send.send(result);
             if let Some(wake) = waker {

@@ -266,6 +266,8 @@ const TABLE: &[Row] = &[
     ("change",         &[Review],          DIGITS,                A::Jump(0),             Some("change"),   "Change the answer of line N (a question not needed too)"),
     ("next",           &[List, Picker, Form, Review], &[ENTER],   A::Next,                Some("next"),     "List: choose and go on. Form: next field, on the last one go on. Review: screen now"),
     ("open-clause",    &[ResultCtx],       &[ENTER],              A::Next,                Some("clause"),   "Open the highlighted clause in full (text, note, sources); again to close"),
+    ("confirm-match",  &[Form],            &[ctrl('y')],          A::ConfirmMatch,        None,             "Confirm the first possible name match of this field: the listing applies"),
+    ("dismiss-match",  &[Form],            &[ctrl('d')],          A::DismissMatch,        None,             "Dismiss the first name match of this field as another party, with a reason"),
     ("why",            &[ResultCtx],       &[ch('w')],            A::Why,                 Some("why"),      "Show or hide the why-trace: each step's answers and the clauses it fired"),
     ("answer",         &[ResultCtx],       &[ch('a')],            A::AnswerOpen,          None,             "Answer an open question now and screen again"),
     ("save",           &[ResultCtx, HistoryDiff], &[ch('s')],     A::Save,                Some("save"),     "Save the screening to the history"),
