@@ -22,6 +22,8 @@ pub struct Context {
     pub data_dir: Result<PathBuf, String>,
     pub today: Date,
     pub identity: Identity,
+    /// Signs every save (the ssh-agent, or the settings' key file).
+    pub signer: std::sync::Arc<crate::signing::Signer>,
 }
 
 /// Today's local date, or `REE_SCREEN_TODAY` when set.
@@ -59,7 +61,9 @@ impl Context {
                 .rule_set(flag.as_ref())
                 .map_err(|e| e.to_string())?,
         };
+        let signer = crate::signing::Signer::from_environment(settings.signing_key.clone());
         Ok(Context {
+            signer: std::sync::Arc::new(signer),
             settings,
             rules,
             data_dir,
@@ -72,7 +76,18 @@ impl Context {
     pub fn history(&self) -> Result<History, String> {
         self.data_dir
             .clone()
-            .map(|dir| History::with_rules(dir, std::sync::Arc::new(self.rules.clone())))
+            .map(|dir| {
+                History::with_rules(dir, std::sync::Arc::new(self.rules.clone()))
+                    .with_signer(self.signer.clone())
+            })
+    }
+
+    /// Say on stderr whether the newest save was signed (the line commands call it; the
+    /// workbench shows it on the record instead).
+    pub fn report_signature(&self) {
+        if let Some(sealed) = self.signer.last() {
+            eprintln!("ree-screen: saved {}", sealed.describe());
+        }
     }
 
     /// Save screenings in one locked append and return their record ids, in order. The one

@@ -66,6 +66,7 @@ pub fn run(ctx: &Context) -> ExitCode {
         }
     };
     let saved = ctx.save(std::slice::from_ref(&screening));
+    ctx.report_signature();
     let mut out = prompter.out;
     let presentation = present(&ctx.rules, &screening.determination);
     let printed = writeln!(out)

@@ -456,9 +456,11 @@ fn save(
     history: &History,
     new: &[NewRecord],
 ) -> Result<Vec<history::Record>, (String, u8)> {
-    history
+    let saved = history
         .append(new, &ctx.identity)
-        .map_err(|e| runtime(format!("not saved: {e}")))
+        .map_err(|e| runtime(format!("not saved: {e}")))?;
+    ctx.report_signature();
+    Ok(saved)
 }
 
 fn rescreen(

@@ -137,6 +137,8 @@ pub struct History {
     /// The rule set new screenings are decided under: kept as a snapshot on append, and the
     /// source of clause words for a record whose own rule set is gone.
     rules: Option<Arc<RuleSet>>,
+    /// Signs each save under the lock (see `crate::signing`).
+    signer: Option<Arc<crate::signing::Signer>>,
 }
 
 impl History {
@@ -144,6 +146,7 @@ impl History {
         History {
             dir: dir.into(),
             rules: None,
+            signer: None,
         }
     }
 
@@ -152,7 +155,14 @@ impl History {
         History {
             dir: dir.into(),
             rules: Some(rules),
+            signer: None,
         }
+    }
+
+    /// This history, its saves signed by `signer`.
+    pub fn with_signer(mut self, signer: Arc<crate::signing::Signer>) -> History {
+        self.signer = Some(signer);
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -307,7 +317,11 @@ impl History {
             .map_err(|e| io_error(&path, "read the history", &e))?;
         let tail = tail_state(&file, len).map_err(|e| io_error(&path, "read the history", &e))?;
         let mut sink = FileSink { file, path: &path };
-        append_locked(&mut sink, len, &tail, new, identity)
+        let seal = |head: &str| match &self.signer {
+            Some(signer) => signer.seal(&self.dir, sharing == Sharing::Team, head, identity),
+            None => Ok(()),
+        };
+        append_locked(&mut sink, len, &tail, new, identity, &seal)
     }
 
     /// Read every line in file order, one at a time.
@@ -699,6 +713,10 @@ impl Sink for FileSink<'_> {
     }
 }
 
+/// Called under the lock with the hash of a save's last line once its lines are synced;
+/// an error undoes the save (the signature of a user who must sign, see `crate::signing`).
+pub(crate) type Seal<'a> = dyn Fn(&str) -> Result<(), String> + 'a;
+
 /// Encode and write `new` after `tail`, all or nothing: on any error the file is cut back to
 /// `len` (under the same lock) before the error is returned.
 pub(crate) fn append_locked(
@@ -707,13 +725,20 @@ pub(crate) fn append_locked(
     tail: &TailState,
     new: &[NewRecord],
     identity: &Identity,
+    seal: &Seal,
 ) -> Result<Vec<Record>, HistoryError> {
     let path = sink.path().to_path_buf();
-    let written = write_records(sink, len, tail, new, identity).and_then(|records| {
-        sink.sync()
-            .map(|()| records)
-            .map_err(|e| (e, "flush the history to disk"))
-    });
+    let written = write_records(sink, len, tail, new, identity)
+        .and_then(|(records, head)| {
+            sink.sync()
+                .map(|()| (records, head))
+                .map_err(|e| (e, "flush the history to disk"))
+        })
+        .and_then(|(records, head)| {
+            seal(&head)
+                .map(|()| records)
+                .map_err(|m| (io::Error::other(m), "sign the save"))
+        });
     match written {
         Ok(records) => Ok(records),
         Err((e, doing)) => {
@@ -732,13 +757,14 @@ pub(crate) fn append_locked(
 
 type WriteResult<T> = Result<T, (io::Error, &'static str)>;
 
+/// The records written and the hash of the last one.
 fn write_records(
     sink: &mut dyn Sink,
     len: u64,
     tail: &TailState,
     new: &[NewRecord],
     identity: &Identity,
-) -> WriteResult<Vec<Record>> {
+) -> WriteResult<(Vec<Record>, String)> {
     // A torn last line stays as it is; the new records start on a fresh line.
     let mut out = if tail.ends_with_newline {
         String::new()
@@ -814,7 +840,7 @@ fn write_records(
     }
     sink.write_all(out.as_bytes())
         .map_err(|e| (e, "write to the history"))?;
-    Ok(records)
+    Ok((records, prev))
 }
 
 /// A batch's records that did not all reach the file.
@@ -960,7 +986,7 @@ mod tests {
                 path: history.path(),
                 budget,
             };
-            let Err(err) = append_locked(&mut sink, len, &tail, &new, &Identity::default()) else {
+            let Err(err) = append_locked(&mut sink, len, &tail, &new, &Identity::default(), &|_| Ok(())) else {
                 panic!("the write was to fail");
             };
             assert!(err.message.contains("disk is full"), "{err}");
