@@ -173,3 +173,149 @@ fn a_save_without_agent_or_key_is_unsigned_and_says_so() {
     );
     assert!(!dir.path().join(SIGNATURES_FILE).exists());
 }
+
+/// The history with line `index` (0-based) edited by `edit` and the chain recomputed from
+/// there on, as someone who can write the file but holds no key would do it.
+fn rechain(data: &Path, index: usize, edit: impl Fn(&str) -> String) {
+    let path = data.join("history.jsonl");
+    let text = std::fs::read_to_string(&path).expect("history");
+    let mut prev = ree_screen::history::GENESIS.to_string();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let link = link_of(line.as_bytes()).expect("a record line");
+        let record = std::str::from_utf8(link.record).expect("utf-8");
+        let record = if i == index { edit(record) } else { record.to_string() };
+        let record = format!("{}{prev}\"}}", &record[..record.len() - 66]);
+        let hash = ree_screen::history::chain_hash(&prev, record.as_bytes());
+        out.push_str(&format!("{{\"hash\":\"{hash}\",\"record\":{record}}}\n"));
+        prev = hash;
+    }
+    std::fs::write(&path, out).expect("write");
+}
+
+fn verify(data: &Path) -> Run {
+    Run::of(ree(data, None).args(["history", "verify"]))
+}
+
+/// A private history whose user is named in allowed_signers, with one signed save.
+struct Signed {
+    dir: tempfile::TempDir,
+    data: PathBuf,
+    agent: Agent,
+    user: String,
+}
+
+fn signed_history() -> Option<Signed> {
+    openssh()?;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("mkdir");
+    std::fs::set_permissions(&data, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .expect("chmod");
+    let (key, public) = keygen(dir.path(), "officer");
+    let agent = Agent::start(dir.path(), &[&key]);
+    let user = ree_screen::identity::Identity::current().user;
+    std::fs::write(data.join("allowed_signers"), format!("{user} {public}\n")).expect("write");
+    let run = Run::of(ree(&data, Some(&agent)).args(screen("PO-1")));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    Some(Signed {
+        dir,
+        data,
+        agent,
+        user,
+    })
+}
+
+#[test]
+fn a_named_user_must_sign_and_show_names_the_signer() {
+    let Some(s) = signed_history() else { return };
+    let ok = verify(&s.data);
+    assert_eq!(ok.code, Some(0), "{}", ok.stdout);
+    assert!(ok.stdout.contains("Signatures: 1 save(s) signed by their user, 0 not; allowed_signers names 1 user(s)"), "{}", ok.stdout);
+    let out = Run::of(ree(&s.data, None).args(["history", "list"])).stdout;
+    let id = out.split_whitespace().next().expect("an id").to_string();
+    let shown = Run::of(ree(&s.data, None).args(["history", "show", &id])).stdout;
+    assert!(
+        shown.contains(&format!("Signature: signed by {} (SHA256:", s.user)),
+        "{shown}"
+    );
+    // Without the agent a named user's save is refused and nothing is kept.
+    let before = std::fs::read(s.data.join("history.jsonl")).expect("read");
+    let refused = Run::of(ree(&s.data, None).args(screen("PO-2")));
+    assert_ne!(refused.code, Some(0));
+    assert!(refused.stderr.contains("must be signed"), "{}", refused.stderr);
+    assert_eq!(std::fs::read(s.data.join("history.jsonl")).expect("read"), before);
+    drop(s.agent);
+    drop(s.dir);
+}
+
+#[test]
+fn a_forged_save_and_a_changed_signed_save_fail_verify_naming_line_and_user() {
+    let Some(s) = signed_history() else { return };
+    // Someone without the key appends a save in the user's name (any program can write
+    // the file: here the library without a signer).
+    let history = History::new(&s.data);
+    let rules = ree_screen::rules::embedded().expect("rules");
+    let screening = ree_screen::screening::Screening::run(
+        &rules,
+        &ree_screen::Answers::new().with("stage", "none"),
+        "2025-10-20".parse().expect("date"),
+        Default::default(),
+    );
+    let identity = ree_screen::identity::Identity::current();
+    history
+        .append(&[ree_screen::history::NewRecord::screening(&screening)], &identity)
+        .expect("appended");
+    let forged = verify(&s.data);
+    assert_eq!(forged.code, Some(1), "{}", forged.stdout);
+    assert!(
+        forged.stdout.contains(&format!("SIGNATURE FAILS at line 2 ({}): line 2 is attributed to {}, who must sign every save since their first signed save, but it is unsigned", s.user, s.user)),
+        "{}",
+        forged.stdout
+    );
+
+    // The signed save changed ("PO-1" to "PO-9") and the chain recomputed: the chain holds,
+    // the signature no longer matches any line.
+    let text = std::fs::read_to_string(s.data.join("history.jsonl")).expect("read");
+    let first = text.lines().next().expect("line").to_string();
+    std::fs::write(s.data.join("history.jsonl"), format!("{first}\n")).expect("write");
+    rechain(&s.data, 0, |r| r.replacen("PO-1", "PO-9", 1));
+    let changed = verify(&s.data);
+    assert_eq!(changed.code, Some(1), "{}", changed.stdout);
+    assert!(changed.stdout.contains("the hash chain holds") || changed.stdout.contains("The chain holds"), "{}", changed.stdout);
+    assert!(
+        changed.stdout.contains("SIGNED SAVE MISSING: history.sig holds a valid signature by"),
+        "{}",
+        changed.stdout
+    );
+}
+
+#[test]
+fn saves_of_users_not_named_stay_valid_and_show_unsigned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = Run::of(ree(dir.path(), None).args(screen("PO-1")));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let ok = verify(dir.path());
+    assert_eq!(ok.code, Some(0), "{}", ok.stdout);
+    assert!(ok.stdout.contains("0 save(s) signed by their user, 1 not; no allowed_signers counts"), "{}", ok.stdout);
+    let id = Run::of(ree(dir.path(), None).args(["history", "list"])).stdout;
+    let id = id.split_whitespace().next().expect("id").to_string();
+    let shown = Run::of(ree(dir.path(), None).args(["history", "show", &id])).stdout;
+    assert!(shown.contains("Signature: unsigned"), "{shown}");
+}
+
+#[test]
+fn a_group_writable_allowed_signers_is_ignored_with_a_warning() {
+    let Some(s) = signed_history() else { return };
+    let path = s.data.join("allowed_signers");
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o664))
+        .expect("chmod");
+    let run = verify(&s.data);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("allowed_signers is ignored: its group or others can write it (mode 664)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("no allowed_signers counts"), "{}", run.stdout);
+}

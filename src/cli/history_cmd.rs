@@ -18,6 +18,7 @@ use crate::history::{
     self, History, NewRecord, Query, RecordKind, RecordView, Stored, Summary, export,
 };
 use crate::report;
+use crate::signing;
 use crate::rules::Outcome;
 use crate::screening::{Field, validate_field};
 use crate::text::sanitize;
@@ -331,6 +332,7 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 "reason": r.reason,
                 "override_outcome": r.override_outcome,
                 "identity": r.identity,
+                "signature": signing::describe(history, &stored),
                 "details": r.screening.details,
                 "determination": *r.screening.determination,
                 "rebuilt": r.rebuilt.note(),
@@ -338,7 +340,9 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
         ),
         Format::Text => {
             let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
-            let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            let mut view =
+                RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            view.signature = Some(signing::describe(history, &stored));
             for line in view.header() {
                 println!("{}: {}", line.part.label(), line.value);
             }
@@ -409,7 +413,18 @@ fn export_cmd(
 }
 
 fn verify(history: &History) -> CmdResult {
-    let report = history.verify().map_err(runtime)?;
+    let mut audit = signing::Audit::new(history.dir()).map_err(runtime)?;
+    let report = history
+        .verify_each(|found| {
+            audit.record(
+                found.line,
+                found.link.hash,
+                found.link.record,
+                found.frame.batch,
+            )
+        })
+        .map_err(runtime)?;
+    let signatures = audit.finish();
     println!(
         "{}: {} records, head hash {}; {} kept rule set(s) checked",
         history.path().display(),
@@ -435,20 +450,49 @@ fn verify(history: &History) -> CmdResult {
     for p in &report.snapshot_problems {
         println!("RULE SET ALTERED: {}", sanitize(&p.message));
     }
+    print_signatures(&signatures);
     match &report.first_break {
         Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
-        None if report.snapshot_problems.is_empty() => {
-            println!(
-                "Intact: every record reads, the hash chain holds and every kept rule set matches its hash."
-            )
+        None if !report.snapshot_problems.is_empty() => {
+            println!("The chain holds, but a kept rule set was altered.")
         }
-        None => println!("The chain holds, but a kept rule set was altered."),
+        None if !signatures.intact() => println!(
+            "The chain holds, but {} save(s) fail the signature check.",
+            signatures.findings.len()
+        ),
+        None => println!(
+            "Intact: every record reads, the hash chain holds, every kept rule set matches its hash and every save that must be signed is."
+        ),
     }
-    Ok(if report.intact() {
+    Ok(if report.intact() && signatures.intact() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn print_signatures(report: &signing::SignatureReport) {
+    if let Some(problem) = &report.trust_problem {
+        println!("WARNING: {problem}; no user is held to signing");
+    }
+    let who = match report.named {
+        0 => "no allowed_signers counts, so no user must sign".to_string(),
+        n => format!("allowed_signers names {n} user(s), who must sign"),
+    };
+    println!(
+        "Signatures: {} save(s) signed by their user, {} not; {who}.",
+        report.signed_saves, report.unsigned_saves
+    );
+    for finding in &report.findings {
+        match finding.line {
+            0 => println!("SIGNED SAVE MISSING: {}", sanitize(&finding.message)),
+            line => println!(
+                "SIGNATURE FAILS at line {line} ({}): {}",
+                sanitize(&finding.user),
+                sanitize(&finding.message)
+            ),
+        }
+    }
 }
 
 fn save(

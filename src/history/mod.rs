@@ -24,7 +24,7 @@ pub use query::{
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
     RecordKind, SCHEMA_VERSION, StoredClause, StoredDuty, chain_hash, check_link, decode,
-    decode_record, link_of,
+    decode_record, frame_of, link_of,
 };
 pub use record_view::{HeaderLine, Overridden, Part, RecordView, rules_for};
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};

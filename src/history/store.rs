@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
+use super::lines::{FoundRecord, Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
 use super::record::{
     Acknowledged, Batch, Draft, EncodedDecision, Frame, GENESIS, LineProblem, MAX_LINE, Record,
     RecordKind, decode_record, encode,
@@ -362,6 +362,15 @@ impl History {
 
     /// Check every line, the chain, the acknowledged gaps and every rule-set snapshot.
     pub fn verify(&self) -> Result<Verification, HistoryError> {
+        self.verify_each(|_| {})
+    }
+
+    /// [`History::verify`], handing each good record of the chain, in file order, to `each`
+    /// (the signatures' check walks with it: one pass over the file).
+    pub fn verify_each(
+        &self,
+        mut each: impl FnMut(&FoundRecord),
+    ) -> Result<Verification, HistoryError> {
         let mut walk = self.walk()?;
         let mut v = Verification {
             records: 0,
@@ -437,6 +446,7 @@ impl History {
                     }
                     v.head = found.link.hash.to_string();
                     v.records += 1;
+                    each(&found);
                 }
             }
         }

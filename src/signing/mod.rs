@@ -6,6 +6,8 @@
 //! and everything before it.
 
 mod allowed;
+mod audit;
+mod show;
 mod signatures;
 mod signer;
 
@@ -13,6 +15,8 @@ pub use allowed::{
     ALLOWED_SIGNERS, AllowedSigners, Entry, Trust, load as load_trust,
     owned_by_directory_owner_and_not_group_writable,
 };
+pub use audit::{Audit, Finding, SignatureReport, identity_of};
+pub use show::describe;
 pub use signatures::{Found, SIGNATURES_FILE, Signatures, armoured};
 pub use signer::{AGENT_WAIT, Sealed, Signer};
 

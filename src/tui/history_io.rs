@@ -147,7 +147,8 @@ impl HistoryIo {
         let stored = history.record_at(offset).map_err(|e| e.to_string())?;
         let snapshots = self.snapshots.get_or_insert_with(|| history.snapshots());
         let (kept, note) = history::rules_for(snapshots, &stored.record, &self.rules);
-        let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note);
+        let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note);
+        view.signature = Some(crate::signing::describe(history, &stored));
         Ok(StoredRecord {
             record: stored.record,
             view,
