@@ -74,12 +74,10 @@ impl Context {
 
     /// The history in the data directory.
     pub fn history(&self) -> Result<History, String> {
-        self.data_dir
-            .clone()
-            .map(|dir| {
-                History::with_rules(dir, std::sync::Arc::new(self.rules.clone()))
-                    .with_signer(self.signer.clone())
-            })
+        self.data_dir.clone().map(|dir| {
+            History::with_rules(dir, std::sync::Arc::new(self.rules.clone()))
+                .with_signer(self.signer.clone())
+        })
     }
 
     /// Say on stderr whether the newest save was signed (the line commands call it; the

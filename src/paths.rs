@@ -27,6 +27,25 @@ pub fn data_dir(flag: Option<&Path>) -> Result<PathBuf, String> {
         })
 }
 
+/// Environment variable that overrides the private state directory.
+pub const STATE_DIR_ENV: &str = "REE_SCREEN_STATE_DIR";
+
+/// The user's private state (the history heads they have seen): `REE_SCREEN_STATE_DIR`,
+/// else the platform's state directory (`~/.local/state/ree-screen`), never the data
+/// directory, which a team shares.
+pub fn state_dir() -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os(STATE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    project_dirs()
+        .map(|p| {
+            p.state_dir()
+                .unwrap_or_else(|| p.data_local_dir())
+                .to_path_buf()
+        })
+        .ok_or_else(|| format!("no home directory found: set {STATE_DIR_ENV}"))
+}
+
 /// The platform config directory, where the settings file lives.
 pub fn config_dir() -> Result<PathBuf, String> {
     project_dirs()

@@ -85,11 +85,17 @@ impl Drop for Agent {
     }
 }
 
+/// The private state of the test's user: beside the data directory.
+fn state_of(data: &Path) -> PathBuf {
+    data.with_file_name("state")
+}
+
 fn ree(data: &Path, agent: Option<&Agent>) -> Command {
     let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
     cmd.env("REE_SCREEN_TODAY", "2025-10-20")
         .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
         .env_remove("SSH_AUTH_SOCK")
+        .env("REE_SCREEN_STATE_DIR", state_of(data))
         .arg("--data-dir")
         .arg(data);
     if let Some(agent) = agent {
@@ -110,7 +116,10 @@ fn screen(reference: &str) -> Vec<String> {
 fn head(data: &Path) -> String {
     let text = std::fs::read_to_string(data.join("history.jsonl")).expect("history");
     let last = text.lines().last().expect("a line");
-    link_of(last.as_bytes()).expect("a record line").hash.to_string()
+    link_of(last.as_bytes())
+        .expect("a record line")
+        .hash
+        .to_string()
 }
 
 /// `ssh-keygen -Y verify` of the signature kept for `hash`, as `principal`.
@@ -140,12 +149,28 @@ fn a_save_is_signed_through_the_agent_and_ssh_keygen_verifies_it() {
 
     let run = Run::of(ree(&data, Some(&agent)).args(screen("PO-1")));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stderr.contains("saved signed with SHA256:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("saved signed with SHA256:"),
+        "{}",
+        run.stderr
+    );
     std::fs::write(data.join("allowed_signers"), format!("{user} {public}\n")).expect("write");
     let hash = head(&data);
     let checked = ssh_keygen_verifies(dir.path(), &data, &hash, &user);
-    assert_eq!(checked.code, Some(0), "{}{}", checked.stdout, checked.stderr);
-    assert!(checked.stdout.contains(&format!("Good \"{NAMESPACE}\" signature for {user}")), "{}", checked.stdout);
+    assert_eq!(
+        checked.code,
+        Some(0),
+        "{}{}",
+        checked.stdout,
+        checked.stderr
+    );
+    assert!(
+        checked
+            .stdout
+            .contains(&format!("Good \"{NAMESPACE}\" signature for {user}")),
+        "{}",
+        checked.stdout
+    );
     // Another principal, or another message, does not verify.
     let other = ssh_keygen_verifies(dir.path(), &data, &hash, "someone-else");
     assert_ne!(other.code, Some(0));
@@ -164,14 +189,16 @@ fn a_save_is_signed_through_the_agent_and_ssh_keygen_verifies_it() {
 #[test]
 fn a_save_without_agent_or_key_is_unsigned_and_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let run = Run::of(ree(dir.path(), None).args(screen("PO-1")));
+    let data = dir.path().join("data");
+    let run = Run::of(ree(&data, None).args(screen("PO-1")));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
-        run.stderr.contains("saved unsigned: no ssh-agent (SSH_AUTH_SOCK is not set) and no signing_key"),
+        run.stderr
+            .contains("saved unsigned: no ssh-agent (SSH_AUTH_SOCK is not set) and no signing_key"),
         "{}",
         run.stderr
     );
-    assert!(!dir.path().join(SIGNATURES_FILE).exists());
+    assert!(!data.join(SIGNATURES_FILE).exists());
 }
 
 /// The history with line `index` (0-based) edited by `edit` and the chain recomputed from
@@ -184,7 +211,11 @@ fn rechain(data: &Path, index: usize, edit: impl Fn(&str) -> String) {
     for (i, line) in text.lines().enumerate() {
         let link = link_of(line.as_bytes()).expect("a record line");
         let record = std::str::from_utf8(link.record).expect("utf-8");
-        let record = if i == index { edit(record) } else { record.to_string() };
+        let record = if i == index {
+            edit(record)
+        } else {
+            record.to_string()
+        };
         let record = format!("{}{prev}\"}}", &record[..record.len() - 66]);
         let hash = ree_screen::history::chain_hash(&prev, record.as_bytes());
         out.push_str(&format!("{{\"hash\":\"{hash}\",\"record\":{record}}}\n"));
@@ -231,7 +262,13 @@ fn a_named_user_must_sign_and_show_names_the_signer() {
     let Some(s) = signed_history() else { return };
     let ok = verify(&s.data);
     assert_eq!(ok.code, Some(0), "{}", ok.stdout);
-    assert!(ok.stdout.contains("Signatures: 1 save(s) signed by their user, 0 not; allowed_signers names 1 user(s)"), "{}", ok.stdout);
+    assert!(
+        ok.stdout.contains(
+            "Signatures: 1 save(s) signed by their user, 0 not; allowed_signers names 1 user(s)"
+        ),
+        "{}",
+        ok.stdout
+    );
     let out = Run::of(ree(&s.data, None).args(["history", "list"])).stdout;
     let id = out.split_whitespace().next().expect("an id").to_string();
     let shown = Run::of(ree(&s.data, None).args(["history", "show", &id])).stdout;
@@ -243,8 +280,18 @@ fn a_named_user_must_sign_and_show_names_the_signer() {
     let before = std::fs::read(s.data.join("history.jsonl")).expect("read");
     let refused = Run::of(ree(&s.data, None).args(screen("PO-2")));
     assert_ne!(refused.code, Some(0));
-    assert!(refused.stderr.contains("must be signed"), "{}", refused.stderr);
-    assert_eq!(std::fs::read(s.data.join("history.jsonl")).expect("read"), before);
+    assert!(
+        refused.stderr.contains("must be signed"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        std::fs::read(s.data.join("history.jsonl")).expect("read"),
+        before
+    );
+    // The refused save was cut back under the lock: no false alarm about a lost head.
+    let after = verify(&s.data);
+    assert_eq!(after.code, Some(0), "{}", after.stdout);
     drop(s.agent);
     drop(s.dir);
 }
@@ -264,7 +311,10 @@ fn a_forged_save_and_a_changed_signed_save_fail_verify_naming_line_and_user() {
     );
     let identity = ree_screen::identity::Identity::current();
     history
-        .append(&[ree_screen::history::NewRecord::screening(&screening)], &identity)
+        .append(
+            &[ree_screen::history::NewRecord::screening(&screening)],
+            &identity,
+        )
         .expect("appended");
     let forged = verify(&s.data);
     assert_eq!(forged.code, Some(1), "{}", forged.stdout);
@@ -282,9 +332,16 @@ fn a_forged_save_and_a_changed_signed_save_fail_verify_naming_line_and_user() {
     rechain(&s.data, 0, |r| r.replacen("PO-1", "PO-9", 1));
     let changed = verify(&s.data);
     assert_eq!(changed.code, Some(1), "{}", changed.stdout);
-    assert!(changed.stdout.contains("the hash chain holds") || changed.stdout.contains("The chain holds"), "{}", changed.stdout);
     assert!(
-        changed.stdout.contains("SIGNED SAVE MISSING: history.sig holds a valid signature by"),
+        changed.stdout.contains("the hash chain holds")
+            || changed.stdout.contains("The chain holds"),
+        "{}",
+        changed.stdout
+    );
+    assert!(
+        changed
+            .stdout
+            .contains("SIGNED SAVE MISSING: history.sig holds a valid signature by"),
         "{}",
         changed.stdout
     );
@@ -293,14 +350,20 @@ fn a_forged_save_and_a_changed_signed_save_fail_verify_naming_line_and_user() {
 #[test]
 fn saves_of_users_not_named_stay_valid_and_show_unsigned() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let run = Run::of(ree(dir.path(), None).args(screen("PO-1")));
+    let data = dir.path().join("data");
+    let run = Run::of(ree(&data, None).args(screen("PO-1")));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let ok = verify(dir.path());
+    let ok = verify(&data);
     assert_eq!(ok.code, Some(0), "{}", ok.stdout);
-    assert!(ok.stdout.contains("0 save(s) signed by their user, 1 not; no allowed_signers counts"), "{}", ok.stdout);
-    let id = Run::of(ree(dir.path(), None).args(["history", "list"])).stdout;
+    assert!(
+        ok.stdout
+            .contains("0 save(s) signed by their user, 1 not; no allowed_signers counts"),
+        "{}",
+        ok.stdout
+    );
+    let id = Run::of(ree(&data, None).args(["history", "list"])).stdout;
     let id = id.split_whitespace().next().expect("id").to_string();
-    let shown = Run::of(ree(dir.path(), None).args(["history", "show", &id])).stdout;
+    let shown = Run::of(ree(&data, None).args(["history", "show", &id])).stdout;
     assert!(shown.contains("Signature: unsigned"), "{shown}");
 }
 
@@ -313,9 +376,125 @@ fn a_group_writable_allowed_signers_is_ignored_with_a_warning() {
     let run = verify(&s.data);
     assert_eq!(run.code, Some(0), "{}", run.stdout);
     assert!(
-        run.stdout.contains("allowed_signers is ignored: its group or others can write it (mode 664)"),
+        run.stdout
+            .contains("allowed_signers is ignored: its group or others can write it (mode 664)"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("no allowed_signers counts"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("no allowed_signers counts"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A private history of `n` unsigned saves, listed once (so its head is seen).
+fn history_of(n: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    for i in 0..n {
+        let run = Run::of(ree(&data, None).args(screen(&format!("PO-{i}"))));
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    assert_eq!(
+        Run::of(ree(&data, None).args(["history", "list"])).code,
+        Some(0)
+    );
+    (dir, data)
+}
+
+/// The history cut back to its first `keep` lines, at a line boundary.
+fn cut(data: &Path, keep: usize) {
+    let path = data.join("history.jsonl");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let kept: String = text.lines().take(keep).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&path, kept).expect("write");
+}
+
+#[test]
+fn a_cut_tail_fails_verify_against_the_head_this_user_saw() {
+    let (_dir, data) = history_of(3);
+    let seen = head(&data);
+    let ok = verify(&data);
+    assert_eq!(ok.code, Some(0), "{}", ok.stdout);
+    assert!(
+        ok.stdout.contains(&format!("Head: the head {seen} (")),
+        "{}",
+        ok.stdout
+    );
+    cut(&data, 2);
+    let run = verify(&data);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "HEAD LOST: this history no longer holds the head {seen} (record 3, seen 20"
+        )),
+        "{}",
+        run.stdout
+    );
+    // Every reading command warns, and a new save does not make the loss go away.
+    let listed = Run::of(ree(&data, None).args(["history", "list"]));
+    assert!(
+        listed
+            .stderr
+            .contains("WARNING: this history no longer holds the head"),
+        "{}",
+        listed.stderr
+    );
+    assert_eq!(Run::of(ree(&data, None).args(screen("PO-9"))).code, Some(0));
+    assert_eq!(
+        Run::of(ree(&data, None).args(screen("PO-10"))).code,
+        Some(0)
+    );
+    assert_eq!(verify(&data).code, Some(1));
+}
+
+#[test]
+fn a_replaced_file_fails_verify_against_the_head_this_user_saw() {
+    let (_dir, data) = history_of(2);
+    let (_other_dir, other) = history_of(3);
+    std::fs::copy(other.join("history.jsonl"), data.join("history.jsonl")).expect("copy");
+    let run = verify(&data);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stdout.contains("HEAD LOST"), "{}", run.stdout);
+}
+
+#[test]
+fn an_anchor_line_witnesses_the_head_from_outside() {
+    let (dir, data) = history_of(3);
+    let anchored = Run::of(ree(&data, None).args(["history", "anchor"]));
+    assert_eq!(anchored.code, Some(0), "{}", anchored.stdout);
+    let line = anchored.stdout.trim().to_string();
+    assert!(
+        line.starts_with(&format!("ree-screen anchor {} 3 records 20", head(&data))),
+        "{line}"
+    );
+    assert!(line.len() < 120, "short enough for a ticket: {line}");
+    let held = verify_anchor(&data, &line);
+    assert_eq!(held.code, Some(0), "{}", held.stdout);
+    assert!(
+        held.stdout.contains("holds: record 3 is head"),
+        "{}",
+        held.stdout
+    );
+    // Cut, and checked by someone who never saw the history (no seen head): the anchor
+    // alone catches it.
+    cut(&data, 2);
+    std::fs::remove_dir_all(state_of(&data)).expect("forget the seen head");
+    let run = verify_anchor(&data, &line);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("does not hold: record 3 should be head")
+            && run.stdout.contains("the history has only 2 record(s)"),
+        "{}",
+        run.stdout
+    );
+    let bad = verify_anchor(&data, "not an anchor");
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+    drop(dir);
+}
+
+fn verify_anchor(data: &Path, line: &str) -> Run {
+    Run::of(ree(data, None).args(["history", "verify", "--anchor", line]))
 }

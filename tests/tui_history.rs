@@ -373,6 +373,7 @@ fn at_detail(mut app: App, stored: &StoredRecord) -> App {
         skipped: Vec::new(),
         lines: 1,
         complete: true,
+        head_lost: false,
     };
     apply(
         &mut app,
@@ -785,6 +786,7 @@ fn a_large_filter_goes_on_in_steps_between_keys_and_gives_what_the_query_gives()
         skipped: Vec::new(),
         lines: 2 * STEP + 10,
         complete: true,
+        head_lost: false,
     };
     apply(
         &mut app,

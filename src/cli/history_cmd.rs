@@ -18,9 +18,9 @@ use crate::history::{
     self, History, NewRecord, Query, RecordKind, RecordView, Stored, Summary, export,
 };
 use crate::report;
-use crate::signing;
 use crate::rules::Outcome;
 use crate::screening::{Field, validate_field};
+use crate::signing;
 use crate::text::sanitize;
 
 #[derive(Debug, Subcommand)]
@@ -59,8 +59,16 @@ pub enum HistoryCommand {
         #[arg(long, value_parser = delimiter_arg)]
         delimiter: Option<u8>,
     },
-    /// Check every line, the hash chain and the kept rule sets; exit 0 only when intact.
-    Verify,
+    /// Check every line, the hash chain, the kept rule sets, the signatures and the head you
+    /// last saw; exit 0 only when intact.
+    Verify {
+        /// Also check the history still holds this anchor (a line `history anchor` printed).
+        #[arg(long, value_name = "LINE")]
+        anchor: Option<String>,
+    },
+    /// Verify, then print the head as one line (head hash, record count, date) to keep
+    /// outside the machine; `verify --anchor LINE` checks it later.
+    Anchor,
     /// Print the history file's path.
     Path,
     /// Screen a record's answers again under the current rules and show what changed.
@@ -152,6 +160,13 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
         Ok(h) => h,
         Err(e) => return fail(e, 1),
     };
+    if !matches!(
+        command,
+        HistoryCommand::Path | HistoryCommand::Verify { .. } | HistoryCommand::Anchor
+    ) && let Some(warning) = signing::check_and_note(&history)
+    {
+        eprintln!("ree-screen: WARNING: {}", sanitize(&warning));
+    }
     let result = match command {
         HistoryCommand::Path => {
             println!("{}", history.path().display());
@@ -176,7 +191,8 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             };
             export_cmd(ctx, &history, *format, filter, output.as_ref(), csv)
         }
-        HistoryCommand::Verify => verify(&history),
+        HistoryCommand::Verify { anchor } => verify(&history, anchor.as_deref(), false),
+        HistoryCommand::Anchor => verify(&history, None, true),
         HistoryCommand::Rescreen { id, date, no_save } => {
             rescreen(ctx, &history, id, *date, *no_save)
         }
@@ -340,8 +356,7 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
         ),
         Format::Text => {
             let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
-            let mut view =
-                RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
             view.signature = Some(signing::describe(history, &stored));
             for line in view.header() {
                 println!("{}: {}", line.part.label(), line.value);
@@ -412,8 +427,12 @@ fn export_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(history: &History) -> CmdResult {
+/// `history verify`, or with `anchor_it` `history anchor`: the anchor line is printed only
+/// when everything holds.
+fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult {
     let mut audit = signing::Audit::new(history.dir()).map_err(runtime)?;
+    let mut heads = signing::HeadCheck::new(history, anchor).map_err(|m| (m, EXIT_USAGE))?;
+    let lock = signing::SharedLock::acquire(history);
     let report = history
         .verify_each(|found| {
             audit.record(
@@ -421,10 +440,22 @@ fn verify(history: &History) -> CmdResult {
                 found.link.hash,
                 found.link.record,
                 found.frame.batch,
-            )
+            );
+            heads.record(found.offset, found.link.hash);
         })
         .map_err(runtime)?;
     let signatures = audit.finish();
+    let intact = report.intact() && signatures.intact();
+    let heads = heads.finish(history, intact, lock.is_some());
+    drop(lock);
+    let intact = intact && heads.lost.is_empty();
+    if anchor_it && intact {
+        println!(
+            "{}",
+            signing::anchor_line(&report.head, report.records as u64, jiff::Timestamp::now())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "{}: {} records, head hash {}; {} kept rule set(s) checked",
         history.path().display(),
@@ -451,6 +482,12 @@ fn verify(history: &History) -> CmdResult {
         println!("RULE SET ALTERED: {}", sanitize(&p.message));
     }
     print_signatures(&signatures);
+    for held in &heads.held {
+        println!("Head: {held}.");
+    }
+    for lost in &heads.lost {
+        println!("HEAD LOST: {}.", sanitize(lost));
+    }
     match &report.first_break {
         Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
         None if !report.snapshot_problems.is_empty() => {
@@ -460,11 +497,17 @@ fn verify(history: &History) -> CmdResult {
             "The chain holds, but {} save(s) fail the signature check.",
             signatures.findings.len()
         ),
+        None if !heads.lost.is_empty() => {
+            println!("The chain holds, but records you saw or anchored are gone.")
+        }
         None => println!(
             "Intact: every record reads, the hash chain holds, every kept rule set matches its hash and every save that must be signed is."
         ),
     }
-    Ok(if report.intact() && signatures.intact() {
+    if anchor_it {
+        println!("Not anchored: the history does not verify.");
+    }
+    Ok(if intact {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -317,8 +317,8 @@ impl History {
             .map_err(|e| io_error(&path, "read the history", &e))?;
         let tail = tail_state(&file, len).map_err(|e| io_error(&path, "read the history", &e))?;
         let mut sink = FileSink { file, path: &path };
-        let seal = |head: &str| match &self.signer {
-            Some(signer) => signer.seal(&self.dir, sharing == Sharing::Team, head, identity),
+        let seal = |head: &str, offset: u64| match &self.signer {
+            Some(signer) => signer.seal(self, sharing == Sharing::Team, head, offset, identity),
             None => Ok(()),
         };
         append_locked(&mut sink, len, &tail, new, identity, &seal)
@@ -723,9 +723,10 @@ impl Sink for FileSink<'_> {
     }
 }
 
-/// Called under the lock with the hash of a save's last line once its lines are synced;
-/// an error undoes the save (the signature of a user who must sign, see `crate::signing`).
-pub(crate) type Seal<'a> = dyn Fn(&str) -> Result<(), String> + 'a;
+/// Called under the lock with the hash of a save's last line, and where that line starts,
+/// once its lines are synced; an error undoes the save (the signature of a user who must
+/// sign, see `crate::signing`).
+pub(crate) type Seal<'a> = dyn Fn(&str, u64) -> Result<(), String> + 'a;
 
 /// Encode and write `new` after `tail`, all or nothing: on any error the file is cut back to
 /// `len` (under the same lock) before the error is returned.
@@ -739,13 +740,13 @@ pub(crate) fn append_locked(
 ) -> Result<Vec<Record>, HistoryError> {
     let path = sink.path().to_path_buf();
     let written = write_records(sink, len, tail, new, identity)
-        .and_then(|(records, head)| {
+        .and_then(|(records, head, offset)| {
             sink.sync()
-                .map(|()| (records, head))
+                .map(|()| (records, head, offset))
                 .map_err(|e| (e, "flush the history to disk"))
         })
-        .and_then(|(records, head)| {
-            seal(&head)
+        .and_then(|(records, head, offset)| {
+            seal(&head, offset)
                 .map(|()| records)
                 .map_err(|m| (io::Error::other(m), "sign the save"))
         });
@@ -767,14 +768,14 @@ pub(crate) fn append_locked(
 
 type WriteResult<T> = Result<T, (io::Error, &'static str)>;
 
-/// The records written and the hash of the last one.
+/// The records written, the hash of the last one and where its line starts.
 fn write_records(
     sink: &mut dyn Sink,
     len: u64,
     tail: &TailState,
     new: &[NewRecord],
     identity: &Identity,
-) -> WriteResult<(Vec<Record>, String)> {
+) -> WriteResult<(Vec<Record>, String, u64)> {
     // A torn last line stays as it is; the new records start on a fresh line.
     let mut out = if tail.ends_with_newline {
         String::new()
@@ -794,6 +795,8 @@ fn write_records(
         .map_err(|e| (io::Error::other(e), "read the clock"))?;
     let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let mut prev = tail.prev.clone();
+    // Bytes already written in earlier chunks, and where the newest line starts.
+    let (mut flushed, mut last_start) = (0u64, start);
     let mut records = Vec::with_capacity(new.len());
     let mut encoded: HashMap<*const Determination, EncodedDecision> = HashMap::new();
     let encode_error = |e: serde_json::Error| (io::Error::other(e), "encode a record");
@@ -825,6 +828,7 @@ fn write_records(
             prev: &prev,
         };
         let (line, hash) = encode(&draft, &encoded[&key]).map_err(encode_error)?;
+        last_start = len + flushed + out.len() as u64;
         out.push_str(&line);
         records.push(Record {
             schema: super::record::SCHEMA_VERSION,
@@ -845,12 +849,13 @@ fn write_records(
         if out.len() >= WRITE_CHUNK {
             sink.write_all(out.as_bytes())
                 .map_err(|e| (e, "write to the history"))?;
+            flushed += out.len() as u64;
             out.clear();
         }
     }
     sink.write_all(out.as_bytes())
         .map_err(|e| (e, "write to the history"))?;
-    Ok((records, prev))
+    Ok((records, prev, last_start))
 }
 
 /// A batch's records that did not all reach the file.
@@ -996,7 +1001,14 @@ mod tests {
                 path: history.path(),
                 budget,
             };
-            let Err(err) = append_locked(&mut sink, len, &tail, &new, &Identity::default(), &|_| Ok(())) else {
+            let Err(err) = append_locked(
+                &mut sink,
+                len,
+                &tail,
+                &new,
+                &Identity::default(),
+                &|_, _| Ok(()),
+            ) else {
                 panic!("the write was to fail");
             };
             assert!(err.message.contains("disk is full"), "{err}");

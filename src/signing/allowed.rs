@@ -131,9 +131,8 @@ pub fn load(dir: &Path) -> Trust {
         }
     };
     let checked = file.metadata().and_then(|file_meta| {
-        fs::metadata(dir).map(|dir_meta| {
-            owned_by_directory_owner_and_not_group_writable(&file_meta, &dir_meta)
-        })
+        fs::metadata(dir)
+            .map(|dir_meta| owned_by_directory_owner_and_not_group_writable(&file_meta, &dir_meta))
     });
     match checked {
         Ok(Ok(())) => {}
@@ -141,10 +140,9 @@ pub fn load(dir: &Path) -> Trust {
         Err(e) => return ignored(format!("{}: cannot be read ({e})", path.display())),
     }
     let mut text = String::new();
-    if let Err(e) = std::io::Read::read_to_string(
-        &mut std::io::Read::take(&file, MAX_BYTES + 1),
-        &mut text,
-    ) {
+    if let Err(e) =
+        std::io::Read::read_to_string(&mut std::io::Read::take(&file, MAX_BYTES + 1), &mut text)
+    {
         return ignored(format!("{}: cannot be read ({e})", path.display()));
     }
     if text.len() as u64 > MAX_BYTES {
@@ -217,8 +215,9 @@ fn parse_line(line: &str, number: usize) -> Result<Option<Entry>, String> {
                 };
                 match (name.to_ascii_lowercase().as_str(), value) {
                     ("cert-authority", _) => {
-                        return Err("cert-authority lines are refused: name each officer's key"
-                            .to_string());
+                        return Err(
+                            "cert-authority lines are refused: name each officer's key".to_string()
+                        );
                     }
                     ("namespaces", Some(list)) => {
                         if !list.split(',').any(|n| wildcard_match(n, NAMESPACE)) {
@@ -228,10 +227,7 @@ fn parse_line(line: &str, number: usize) -> Result<Option<Entry>, String> {
                     ("valid-after", Some(t)) => valid_after = Some(openssh_time(t)?),
                     ("valid-before", Some(t)) => valid_before = Some(openssh_time(t)?),
                     (other, _) => {
-                        return Err(format!(
-                            "unknown option '{}'",
-                            crate::text::sanitize(other)
-                        ));
+                        return Err(format!("unknown option '{}'", crate::text::sanitize(other)));
                     }
                 }
             }
@@ -343,7 +339,8 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 mod tests {
     use super::*;
 
-    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINYmmHt9iabY2pum2puT29h/rmoicKR8BeKAlT0MocU0";
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINYmmHt9iabY2pum2puT29h/rmoicKR8BeKAlT0MocU0";
 
     #[test]
     fn lines_with_and_without_options() {
@@ -355,7 +352,10 @@ mod tests {
         assert!(signers.names("alice") && signers.names("carol") && !signers.names("dave"));
         assert_eq!(signers.must_sign_from("alice"), None);
         assert_eq!(
-            signers.must_sign_from("bob").map(|t| t.to_string().starts_with("2026-01-01") || t.to_string().starts_with("2025-12-31")),
+            signers
+                .must_sign_from("bob")
+                .map(|t| t.to_string().starts_with("2026-01-01")
+                    || t.to_string().starts_with("2025-12-31")),
             Some(true)
         );
         let key = &signers.entries[0].key;
@@ -369,7 +369,8 @@ mod tests {
     fn cert_authorities_and_unknown_options_are_refused_naming_the_line() {
         let ca = AllowedSigners::parse(&format!("\n*@example.com cert-authority {KEY}\n"));
         assert!(
-            ca.as_ref().is_err_and(|e| e.starts_with("line 2: cert-authority")),
+            ca.as_ref()
+                .is_err_and(|e| e.starts_with("line 2: cert-authority")),
             "{ca:?}"
         );
         let unknown = AllowedSigners::parse(&format!("alice verify-required {KEY}\n"));

@@ -160,7 +160,9 @@ impl Audit {
                     .must_sign_from(user)
                     .filter(|from| clock_time(&self.clock).is_some_and(|now| now >= *from));
                 let reason = match since_valid_after {
-                    Some(from) => format!("from {from}, the valid-after of their allowed_signers entry"),
+                    Some(from) => {
+                        format!("from {from}, the valid-after of their allowed_signers entry")
+                    }
                     None if self.signed_users.contains(user) => {
                         "since their first signed save".to_string()
                     }

@@ -7,6 +7,7 @@
 
 mod allowed;
 mod audit;
+mod seen;
 mod show;
 mod signatures;
 mod signer;
@@ -16,6 +17,10 @@ pub use allowed::{
     owned_by_directory_owner_and_not_group_writable,
 };
 pub use audit::{Audit, Finding, SignatureReport, identity_of};
+pub use seen::{
+    Head, HeadCheck, HeadReport, SEEN_FILE, SharedLock, anchor_line, check_and_note, holds,
+    lost_message, note, parse_anchor, seen_head,
+};
 pub use show::describe;
 pub use signatures::{Found, SIGNATURES_FILE, Signatures, armoured};
 pub use signer::{AGENT_WAIT, Sealed, Signer};

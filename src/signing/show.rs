@@ -7,9 +7,9 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use jiff::Timestamp;
 
+use super::allowed;
 use super::audit::{fingerprint, verify};
 use super::signatures::{Found, Signatures};
-use super::allowed;
 use crate::history::{History, MAX_LINE, Stored, frame_of, link_of};
 
 /// What the signature of the save holding `stored` says.

@@ -24,7 +24,8 @@ const MAX_LINE: usize = 16 << 10;
 /// Append one save's signature and sync it; on failure the file is cut back as it was.
 pub fn append(dir: &Path, team: bool, hash: &str, sig: &SshSig) -> Result<(), String> {
     let path = dir.join(SIGNATURES_FILE);
-    let failed = |doing: &str, e: std::io::Error| format!("{}: cannot {doing}: {e}", path.display());
+    let failed =
+        |doing: &str, e: std::io::Error| format!("{}: cannot {doing}: {e}", path.display());
     let mode = if team { 0o660 } else { 0o600 };
     let mut file = OpenOptions::new()
         .read(true)
@@ -34,7 +35,9 @@ pub fn append(dir: &Path, team: bool, hash: &str, sig: &SshSig) -> Result<(), St
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(&path)
         .map_err(|e| failed("open the signatures", e))?;
-    let meta = file.metadata().map_err(|e| failed("read the signatures' metadata", e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| failed("read the signatures' metadata", e))?;
     if !meta.is_file() {
         return Err(format!("{} is not a regular file", path.display()));
     }
@@ -48,7 +51,9 @@ pub fn append(dir: &Path, team: bool, hash: &str, sig: &SshSig) -> Result<(), St
         .map_err(|e| format!("cannot encode the signature: {e}"))?;
     let line = format!("{hash} {}\n", Base64::encode_string(&blob));
     let len = meta.len();
-    let written = file.write_all(line.as_bytes()).and_then(|()| file.sync_all());
+    let written = file
+        .write_all(line.as_bytes())
+        .and_then(|()| file.sync_all());
     written.map_err(|e| {
         let _ = file.set_len(len);
         failed("write the signature", e)
@@ -83,7 +88,12 @@ impl Signatures {
         {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Signatures::default()),
-            Err(e) => return Err(format!("{}: cannot read the signatures: {e}", path.display())),
+            Err(e) => {
+                return Err(format!(
+                    "{}: cannot read the signatures: {e}",
+                    path.display()
+                ));
+            }
         };
         if !file.metadata().is_ok_and(|m| m.is_file()) {
             return Err(format!("{} is not a regular file", path.display()));
@@ -133,7 +143,9 @@ impl Signatures {
 
     /// The hashes signed, for finding signatures whose save is gone.
     pub fn hashes(&self) -> impl Iterator<Item = String> + '_ {
-        self.by_hash.keys().map(|h| h.iter().map(|b| format!("{b:02x}")).collect())
+        self.by_hash
+            .keys()
+            .map(|h| h.iter().map(|b| format!("{b:02x}")).collect())
     }
 }
 
@@ -162,5 +174,6 @@ fn hash_bytes(hex: &[u8]) -> Option<[u8; 32]> {
 
 /// A signature in the armour `ssh-keygen -Y verify -s FILE` reads.
 pub fn armoured(sig: &SshSig) -> Result<String, String> {
-    sig.to_pem(ssh_key::LineEnding::LF).map_err(|e| e.to_string())
+    sig.to_pem(ssh_key::LineEnding::LF)
+        .map_err(|e| e.to_string())
 }

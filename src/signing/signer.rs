@@ -14,6 +14,7 @@ use ssh_key::{HashAlg, PrivateKey, PublicKey, SshSig};
 
 use super::NAMESPACE;
 use super::allowed;
+use crate::history::History;
 use crate::identity::Identity;
 
 /// How long a save waits for the agent's signature.
@@ -74,7 +75,16 @@ impl Signer {
     /// lines are synced) and keep the signature beside the history. A user named in
     /// `allowed_signers` must sign: for them a failure to sign is an error, and the save is
     /// undone; anyone else's save goes in unsigned, and [`Signer::last`] says why.
-    pub fn seal(&self, dir: &Path, team: bool, hash: &str, identity: &Identity) -> Result<(), String> {
+    /// The save's head is then noted as seen (see `seen.rs`): it was read under the lock.
+    pub fn seal(
+        &self,
+        history: &History,
+        team: bool,
+        hash: &str,
+        offset: u64,
+        identity: &Identity,
+    ) -> Result<(), String> {
+        let dir = history.dir();
         let trust = allowed::load(dir);
         let theirs: Vec<KeyData> = trust
             .signers
@@ -105,13 +115,27 @@ impl Signer {
         if let Ok(mut last) = self.last.lock() {
             *last = Some(sealed);
         }
+        super::seen::note(
+            history,
+            super::seen::Head {
+                hash: hash.to_string(),
+                offset,
+                records: None,
+                seen: jiff::Timestamp::now(),
+            },
+        );
         Ok(())
     }
 
     /// An SSHSIG over `hash`: with the key file's private key, else through the agent with
     /// the key file's public key, one of `preferred` (the user's keys in allowed_signers), or
     /// (unless `only_preferred`) the agent's first key.
-    pub fn sign(&self, hash: &str, preferred: &[KeyData], only_preferred: bool) -> Result<SshSig, String> {
+    pub fn sign(
+        &self,
+        hash: &str,
+        preferred: &[KeyData],
+        only_preferred: bool,
+    ) -> Result<SshSig, String> {
         let wanted = match &self.key_file {
             Some(path) => match read_key(path)? {
                 KeyFile::Private(key) => {
@@ -131,7 +155,10 @@ impl Signer {
         };
         let agent_error = |e: ssh_agent_client_rs::Error| {
             let text = e.to_string();
-            if text.contains("timed out") || text.contains("would block") || text.contains("Resource temporarily") {
+            if text.contains("timed out")
+                || text.contains("would block")
+                || text.contains("Resource temporarily")
+            {
                 format!(
                     "the ssh-agent did not answer within {} s (does the key ask for a touch?)",
                     AGENT_WAIT.as_secs()
@@ -157,12 +184,15 @@ impl Signer {
             })
             .collect();
         let chosen = match &wanted {
-            Some(key) => held.iter().find(|k| k.key_data() == key.key_data()).ok_or_else(|| {
-                format!(
-                    "the ssh-agent does not hold the settings' signing key ({})",
-                    key.fingerprint(HashAlg::Sha256)
-                )
-            })?,
+            Some(key) => held
+                .iter()
+                .find(|k| k.key_data() == key.key_data())
+                .ok_or_else(|| {
+                    format!(
+                        "the ssh-agent does not hold the settings' signing key ({})",
+                        key.fingerprint(HashAlg::Sha256)
+                    )
+                })?,
             None => held
                 .iter()
                 .find(|k| preferred.contains(k.key_data()))
@@ -179,8 +209,13 @@ impl Signer {
         let signed_data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, hash.as_bytes())
             .map_err(|e| format!("cannot prepare the signature: {e}"))?;
         let signature = client.sign(chosen, &signed_data).map_err(agent_error)?;
-        let sig = SshSig::new(chosen.key_data().clone(), NAMESPACE, HashAlg::Sha512, signature)
-            .map_err(|e| format!("the ssh-agent's signature is unusable: {e}"))?;
+        let sig = SshSig::new(
+            chosen.key_data().clone(),
+            NAMESPACE,
+            HashAlg::Sha512,
+            signature,
+        )
+        .map_err(|e| format!("the ssh-agent's signature is unusable: {e}"))?;
         // An agent's answer is checked before it is kept: a wrong one would fail verify later.
         chosen
             .verify(NAMESPACE, hash.as_bytes(), &sig)

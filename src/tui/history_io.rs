@@ -131,8 +131,11 @@ impl HistoryIo {
     fn open(&mut self) -> Result<Chunk, String> {
         self.index = None;
         self.wants_more = false;
-        let mut index = Index::open(self.history()?).map_err(|e| e.to_string())?;
-        let chunk = read_chunk(&mut index, FIRST_PAGE)?;
+        let history = self.history()?;
+        let head_lost = crate::signing::check_and_note(history).is_some();
+        let mut index = Index::open(history).map_err(|e| e.to_string())?;
+        let mut chunk = read_chunk(&mut index, FIRST_PAGE)?;
+        chunk.head_lost = head_lost;
         self.index = Some(index);
         Ok(chunk)
     }
@@ -210,5 +213,6 @@ fn read_chunk(index: &mut Index, max: usize) -> Result<Chunk, String> {
         skipped: std::mem::take(&mut index.skipped),
         lines,
         complete: index.complete(),
+        head_lost: false,
     })
 }
