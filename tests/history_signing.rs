@@ -2,6 +2,7 @@
 //! the binary and by `ssh-keygen -Y verify`; the history's lines stay as older readers read
 //! them; an agent-less save says it is unsigned.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 
@@ -47,33 +48,40 @@ struct Agent {
     socket: PathBuf,
 }
 
-impl Agent {
-    fn start(dir: &Path, keys: &[&Path]) -> Agent {
-        let socket = dir.join("agent.sock");
-        let child = StdCommand::new("ssh-agent")
-            .arg("-D")
-            .arg("-a")
-            .arg(&socket)
-            .stdout(Stdio::null())
+/// An ssh-agent in the foreground at `socket`, holding `key`; both run through `as_who`
+/// (the test's own user, or a member through setpriv). ssh-add is retried while the agent
+/// starts listening.
+fn start_agent(socket: &Path, key: &Path, as_who: impl Fn(&str) -> StdCommand) -> Child {
+    let mut child = as_who("ssh-agent")
+        .arg("-D")
+        .arg("-a")
+        .arg(socket)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ssh-agent starts");
+    for _ in 0..200 {
+        let added = as_who("ssh-add")
+            .arg("-q")
+            .arg(key)
+            .env("SSH_AUTH_SOCK", socket)
             .stderr(Stdio::null())
-            .spawn()
-            .expect("ssh-agent starts");
-        for _ in 0..200 {
-            if socket.exists() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
+            .status()
+            .expect("ssh-add runs");
+        if added.success() {
+            return child;
         }
-        for key in keys {
-            let status = StdCommand::new("ssh-add")
-                .arg("-q")
-                .arg(key)
-                .env("SSH_AUTH_SOCK", &socket)
-                .stderr(Stdio::null())
-                .status()
-                .expect("ssh-add runs");
-            assert!(status.success(), "ssh-add {}", key.display());
-        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("ssh-add {} never succeeded", key.display());
+}
+
+impl Agent {
+    fn start(dir: &Path, key: &Path) -> Agent {
+        let socket = dir.join("agent.sock");
+        let child = start_agent(&socket, key, |tool| StdCommand::new(tool));
         Agent { child, socket }
     }
 }
@@ -144,7 +152,7 @@ fn a_save_is_signed_through_the_agent_and_ssh_keygen_verifies_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
     let (key, public) = keygen(dir.path(), "officer");
-    let agent = Agent::start(dir.path(), &[&key]);
+    let agent = Agent::start(dir.path(), &key);
     let user = ree_screen::identity::Identity::current().user;
 
     let run = Run::of(ree(&data, Some(&agent)).args(screen("PO-1")));
@@ -244,7 +252,7 @@ fn signed_history() -> Option<Signed> {
     std::fs::set_permissions(&data, std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .expect("chmod");
     let (key, public) = keygen(dir.path(), "officer");
-    let agent = Agent::start(dir.path(), &[&key]);
+    let agent = Agent::start(dir.path(), &key);
     let user = ree_screen::identity::Identity::current().user;
     std::fs::write(data.join("allowed_signers"), format!("{user} {public}\n")).expect("write");
     let run = Run::of(ree(&data, Some(&agent)).args(screen("PO-1")));
@@ -319,7 +327,7 @@ fn a_forged_save_and_a_changed_signed_save_fail_verify_naming_line_and_user() {
     let forged = verify(&s.data);
     assert_eq!(forged.code, Some(1), "{}", forged.stdout);
     assert!(
-        forged.stdout.contains(&format!("SIGNATURE FAILS at line 2 ({}): line 2 is attributed to {}, who must sign every save since their first signed save, but it is unsigned", s.user, s.user)),
+        forged.stdout.contains(&format!("SIGNATURE FAILS at line 2 ({}): line 2 is attributed to {}, who must sign every save since their first signed save (at byte 0), but it is unsigned", s.user, s.user)),
         "{}",
         forged.stdout
     );
@@ -339,9 +347,17 @@ fn a_forged_save_and_a_changed_signed_save_fail_verify_naming_line_and_user() {
         changed.stdout
     );
     assert!(
+        changed.stdout.contains(&format!(
+            "SIGNATURE FAILS at line 1 ({0}): line 1 is attributed to {0}; {0}'s key (SHA256:",
+            s.user
+        )),
+        "{}",
+        changed.stdout
+    );
+    assert!(
         changed
             .stdout
-            .contains("SIGNED SAVE MISSING: history.sig holds a valid signature by"),
+            .contains("signed this line when it hashed to"),
         "{}",
         changed.stdout
     );
@@ -497,4 +513,434 @@ fn an_anchor_line_witnesses_the_head_from_outside() {
 
 fn verify_anchor(data: &Path, line: &str) -> Run {
     Run::of(ree(data, None).args(["history", "verify", "--anchor", line]))
+}
+
+/// A team directory (root's, group 4321, 2770) and its members, each a uid of their own
+/// with a private state directory and, when given a key, an ssh-agent running as them.
+struct Team {
+    base: tempfile::TempDir,
+    dir: PathBuf,
+    agents: Vec<(u32, Child, PathBuf)>,
+}
+
+const GROUP: u32 = 4321;
+
+fn user_name(uid: u32) -> String {
+    format!("officer{uid}")
+}
+
+impl Team {
+    /// None (the test is skipped, saying why) unless run as root with setpriv and OpenSSH.
+    fn new() -> Option<Team> {
+        if !rustix::process::getuid().is_root() {
+            eprintln!("skipped: needs root to run the binary as team members with setpriv");
+            return None;
+        }
+        if StdCommand::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            eprintln!("skipped: setpriv is not installed");
+            return None;
+        }
+        openssh()?;
+        let base = tempfile::tempdir().expect("tempdir");
+        std::fs::set_permissions(base.path(), PermissionsExt::from_mode(0o755)).expect("chmod");
+        let dir = base.path().join("team");
+        std::fs::create_dir(&dir).expect("mkdir");
+        std::os::unix::fs::chown(&dir, Some(0), Some(GROUP)).expect("chown");
+        std::fs::set_permissions(&dir, PermissionsExt::from_mode(0o2770)).expect("chmod");
+        Some(Team {
+            base,
+            dir,
+            agents: Vec::new(),
+        })
+    }
+
+    /// A directory of `uid`'s own under the base.
+    fn own_dir(&self, uid: u32, name: &str) -> PathBuf {
+        let path = self.base.path().join(format!("{name}-{uid}"));
+        if !path.exists() {
+            std::fs::create_dir(&path).expect("mkdir");
+            std::os::unix::fs::chown(&path, Some(uid), Some(uid)).expect("chown");
+            std::fs::set_permissions(&path, PermissionsExt::from_mode(0o700)).expect("chmod");
+        }
+        path
+    }
+
+    fn setpriv(uid: u32, program: impl AsRef<std::ffi::OsStr>) -> StdCommand {
+        let mut cmd = StdCommand::new("setpriv");
+        cmd.args([
+            &format!("--reuid={uid}"),
+            &format!("--regid={uid}"),
+            &format!("--groups={GROUP}"),
+            "--",
+        ])
+        .arg(program)
+        .env("USER", user_name(uid))
+        .env_remove("SSH_AUTH_SOCK");
+        cmd
+    }
+
+    /// A key for `uid`, loaded into an ssh-agent running as them; its public key line.
+    fn key_in_agent(&mut self, uid: u32) -> String {
+        let home = self.own_dir(uid, "home");
+        let (key, public) = keygen(&home, "id");
+        std::os::unix::fs::chown(&key, Some(uid), Some(uid)).expect("chown");
+        let socket = home.join("agent.sock");
+        let child = start_agent(&socket, &key, |tool| Team::setpriv(uid, tool));
+        self.agents.push((uid, child, socket));
+        public
+    }
+
+    /// The binary run as `uid`, with their agent if they have one.
+    fn run(&self, uid: u32, args: &[&str]) -> Run {
+        let bin = assert_cmd::cargo::cargo_bin("ree-screen");
+        let mut cmd = Command::from_std(Team::setpriv(uid, bin));
+        cmd.env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
+            .env("REE_SCREEN_TODAY", "2025-10-20")
+            .env("REE_SCREEN_STATE_DIR", self.own_dir(uid, "state"))
+            .arg("--data-dir")
+            .arg(&self.dir)
+            .args(args);
+        if let Some((_, _, socket)) = self.agents.iter().find(|(u, _, _)| *u == uid) {
+            cmd.env("SSH_AUTH_SOCK", socket);
+        }
+        Run::of(&mut cmd)
+    }
+
+    /// A save as `uid`: No. 18 items exported from China to a US military user, prohibited.
+    fn save(&self, uid: u32, reference: &str) -> Run {
+        self.run(
+            uid,
+            &[
+                "screen",
+                "--stage",
+                "none",
+                "--origin",
+                "china_export",
+                "--recipient",
+                "military_user",
+                "--goods",
+                "no18_items",
+                "--destination",
+                "US",
+                "--date",
+                "2025-12-05",
+                "--reference",
+                reference,
+            ],
+        )
+    }
+
+    /// A shell command run as `uid` (a member changing the shared files by hand).
+    fn shell(&self, uid: u32, script: &str) {
+        let status = Team::setpriv(uid, "sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(&self.dir)
+            .status()
+            .expect("sh runs");
+        assert!(status.success(), "{script}");
+    }
+
+    fn history(&self) -> PathBuf {
+        self.dir.join("history.jsonl")
+    }
+}
+
+impl Drop for Team {
+    fn drop(&mut self) {
+        for (_, child, _) in &mut self.agents {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+const ALICE: u32 = 1001;
+const BOB: u32 = 1002;
+const CAROL: u32 = 1003;
+
+/// Alice and Bob named in the team's allowed_signers (root's, 0644), each with one signed
+/// save; the file as it then was.
+fn team_with_two_signed_saves() -> Option<(Team, Vec<u8>)> {
+    let mut team = Team::new()?;
+    let alice = team.key_in_agent(ALICE);
+    let bob = team.key_in_agent(BOB);
+    let signers = team.dir.join("allowed_signers");
+    std::fs::write(
+        &signers,
+        format!("{} {alice}\n{} {bob}\n", user_name(ALICE), user_name(BOB)),
+    )
+    .expect("write");
+    std::fs::set_permissions(&signers, PermissionsExt::from_mode(0o644)).expect("chmod");
+    for (uid, reference) in [(ALICE, "ALICE-1"), (BOB, "BOB-1")] {
+        let run = team.save(uid, reference);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(run.stderr.contains("saved signed with"), "{}", run.stderr);
+    }
+    let verified = team.run(ALICE, &["history", "verify"]);
+    assert_eq!(verified.code, Some(0), "{}", verified.stdout);
+    assert!(
+        verified
+            .stdout
+            .contains("2 save(s) signed by their user, 0 not"),
+        "{}",
+        verified.stdout
+    );
+    let original = std::fs::read(team.history()).expect("read");
+    Some((team, original))
+}
+
+#[test]
+fn in_a_team_a_forged_attribution_is_caught_naming_line_and_user() {
+    let Some((team, _)) = team_with_two_signed_saves() else {
+        return;
+    };
+    // Bob cannot save as Alice through the binary (his uid has no passwd entry, so $USER
+    // names him): it would need her key.
+    let (_, _, bobs_agent) = team
+        .agents
+        .iter()
+        .find(|(u, _, _)| *u == BOB)
+        .expect("agent");
+    let mut cmd = Team::setpriv(BOB, assert_cmd::cargo::cargo_bin("ree-screen"));
+    cmd.env("USER", user_name(ALICE))
+        .env("SSH_AUTH_SOCK", bobs_agent)
+        .env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
+        .env("REE_SCREEN_STATE_DIR", team.own_dir(BOB, "state"))
+        .arg("--data-dir")
+        .arg(&team.dir)
+        .args(screen("ALICE-BY-BOB"));
+    let refused = Run::of(&mut Command::from_std(cmd));
+    assert_ne!(refused.code, Some(0));
+    assert!(
+        refused
+            .stderr
+            .contains("holds none of the keys allowed_signers names for this user"),
+        "{}",
+        refused.stderr
+    );
+    // So he writes the line himself: Alice's record with another id and reference,
+    // chained on.
+    let text = std::fs::read_to_string(team.history()).expect("read");
+    let alices = text.lines().next().expect("line");
+    let record =
+        std::str::from_utf8(link_of(alices.as_bytes()).expect("link").record).expect("utf-8");
+    let value: serde_json::Value = serde_json::from_str(record).expect("json");
+    let id = value["id"].as_str().expect("id");
+    let record = record
+        .replacen(&format!("\"id\":\"{id}\""), &format!("\"id\":\"{id}9\""), 1)
+        .replacen("ALICE-1", "ALICE-FORGED", 1);
+    let prev = head(&team.dir);
+    let record = format!("{}{prev}\"}}", &record[..record.len() - 66]);
+    let hash = ree_screen::history::chain_hash(&prev, record.as_bytes());
+    let forged = team.base.path().join("forged.jsonl");
+    std::fs::write(
+        &forged,
+        format!("{{\"hash\":\"{hash}\",\"record\":{record}}}\n"),
+    )
+    .expect("w");
+    team.shell(BOB, &format!("cat {} >> history.jsonl", forged.display()));
+    let run = team.run(BOB, &["history", "verify"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "SIGNATURE FAILS at line 3 ({0}): line 3 is attributed to {0}",
+            user_name(ALICE)
+        )),
+        "{}",
+        run.stdout
+    );
+    let id = team.run(ALICE, &["history", "list", "-n", "1"]).stdout;
+    let id = id.split_whitespace().next().expect("id").to_string();
+    let shown = team.run(ALICE, &["history", "show", &id]);
+    assert!(
+        shown.stdout.contains("Signature: unsigned"),
+        "{}",
+        shown.stdout
+    );
+    let alices_id = team.run(ALICE, &["history", "list"]).stdout;
+    let first = alices_id
+        .lines()
+        .last()
+        .expect("oldest")
+        .split_whitespace()
+        .next()
+        .expect("id")
+        .to_string();
+    let shown = team.run(BOB, &["history", "show", &first]);
+    assert!(
+        shown.stdout.contains(&format!(
+            "Signature: signed by {} (SHA256:",
+            user_name(ALICE)
+        )),
+        "{}",
+        shown.stdout
+    );
+}
+
+#[test]
+fn in_a_team_a_changed_record_re_chained_is_caught_naming_line_and_user() {
+    let Some((team, _)) = team_with_two_signed_saves() else {
+        return;
+    };
+    // Bob turns Alice's "prohibited" into "no licence" and recomputes the chain.
+    let text = std::fs::read_to_string(team.history()).expect("read");
+    assert!(
+        text.lines()
+            .next()
+            .expect("line")
+            .contains("\"outcome\":\"prohibited\"")
+    );
+    let copy = team.base.path().join("copy");
+    std::fs::create_dir(&copy).expect("mkdir");
+    std::fs::write(copy.join("history.jsonl"), &text).expect("write");
+    rechain(&copy, 0, |r| {
+        r.replacen(
+            "\"outcome\":\"prohibited\"",
+            "\"outcome\":\"no_license_required\"",
+            1,
+        )
+    });
+    team.shell(
+        BOB,
+        &format!(
+            "cat {} > history.jsonl",
+            copy.join("history.jsonl").display()
+        ),
+    );
+    let run = team.run(CAROL, &["history", "verify"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("BROKEN"),
+        "the chain itself holds: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "SIGNATURE FAILS at line 1 ({0}): line 1 is attributed to {0}; {0}'s key",
+            user_name(ALICE)
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("signed this line when it hashed to"),
+        "{}",
+        run.stdout
+    );
+    // Bob's own save lost its signature with the chain recomputed.
+    assert!(
+        run.stdout
+            .contains(&format!("SIGNATURE FAILS at line 2 ({})", user_name(BOB))),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn in_a_team_a_cut_tail_is_caught_by_the_head_seen_and_by_an_anchor() {
+    let Some((team, original)) = team_with_two_signed_saves() else {
+        return;
+    };
+    let anchor = team.run(ALICE, &["history", "anchor"]);
+    assert_eq!(anchor.code, Some(0), "{}", anchor.stdout);
+    let anchor = anchor.stdout.trim().to_string();
+    // Bob cuts his own save off (Alice has seen it: she verified).
+    let first_line = original.iter().position(|b| *b == b'\n').expect("newline") + 1;
+    team.shell(BOB, &format!("truncate -s {first_line} history.jsonl"));
+    let run = team.run(ALICE, &["history", "verify"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("HEAD LOST: this history no longer holds the head"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("(record 2, seen "), "{}", run.stdout);
+    // Carol never saw it; the anchor Alice pasted into a ticket says what is gone.
+    let carol = team.run(CAROL, &["history", "verify", "--anchor", &anchor]);
+    assert_eq!(carol.code, Some(1), "{}", carol.stdout);
+    assert!(
+        carol
+            .stdout
+            .contains("does not hold: record 2 should be head"),
+        "{}",
+        carol.stdout
+    );
+    assert!(
+        carol.stdout.contains("SIGNED SAVE MISSING"),
+        "{}",
+        carol.stdout
+    );
+}
+
+#[test]
+fn in_a_team_a_replaced_file_is_caught_by_the_head_seen() {
+    let Some((team, _)) = team_with_two_signed_saves() else {
+        return;
+    };
+    // Bob renames a history of his own over the team's (the directory is group-writable).
+    let mine = team.base.path().join("bobs");
+    std::fs::create_dir(&mine).expect("mkdir");
+    std::os::unix::fs::chown(&mine, Some(BOB), Some(BOB)).expect("chown");
+    std::fs::set_permissions(&mine, PermissionsExt::from_mode(0o700)).expect("chmod");
+    let mut cmd = Command::from_std(Team::setpriv(
+        BOB,
+        assert_cmd::cargo::cargo_bin("ree-screen"),
+    ));
+    cmd.env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
+        .env("REE_SCREEN_STATE_DIR", &mine)
+        .arg("--data-dir")
+        .arg(mine.join("data"))
+        .args(screen("BOB-ONLY"));
+    assert_eq!(Run::of(&mut cmd).code, Some(0));
+    team.shell(
+        BOB,
+        &format!("cp {} history.new && chgrp {GROUP} history.new && chmod 660 history.new && mv history.new history.jsonl", mine.join("data/history.jsonl").display()),
+    );
+    let run = team.run(ALICE, &["history", "verify"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stdout.contains("HEAD LOST"), "{}", run.stdout);
+    assert!(run.stdout.contains("SIGNED SAVE MISSING"), "{}", run.stdout);
+}
+
+#[test]
+fn in_a_team_saves_without_an_agent_and_a_group_writable_allowed_signers() {
+    let Some((team, _)) = team_with_two_signed_saves() else {
+        return;
+    };
+    // Carol is not named: her save without an agent goes in unsigned and says so.
+    let carol = team.save(CAROL, "CAROL-1");
+    assert_eq!(carol.code, Some(0), "{}", carol.stderr);
+    assert!(
+        carol.stderr.contains("saved unsigned: no ssh-agent"),
+        "{}",
+        carol.stderr
+    );
+    assert_eq!(team.run(ALICE, &["history", "verify"]).code, Some(0));
+    // Made writable by the group, allowed_signers no longer counts: a warning, no duty.
+    let signers = team.dir.join("allowed_signers");
+    std::fs::set_permissions(&signers, PermissionsExt::from_mode(0o664)).expect("chmod");
+    let run = team.run(CAROL, &["history", "verify"]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("allowed_signers is ignored: its group or others can write it"),
+        "{}",
+        run.stdout
+    );
+    // One a member put there in place of root's does not count either.
+    team.shell(BOB, "rm -f allowed_signers && echo 'officer1002 ssh-ed25519 AAAA' > allowed_signers && chmod 644 allowed_signers");
+    let run = team.run(CAROL, &["history", "verify"]);
+    assert!(
+        run.stdout.contains(&format!(
+            "owned by uid {BOB}, not by the directory's owner (uid 0) or root"
+        )),
+        "{}",
+        run.stdout
+    );
 }

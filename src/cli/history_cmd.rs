@@ -437,6 +437,7 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
         .verify_each(|found| {
             audit.record(
                 found.line,
+                found.offset,
                 found.link.hash,
                 found.link.record,
                 found.frame.batch,

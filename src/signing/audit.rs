@@ -4,7 +4,7 @@
 //! save no line of the history has any more (a signed save changed and re-chained, or cut
 //! off) is reported with its signer. Saves of users not named are valid unsigned.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -47,15 +47,16 @@ impl SignatureReport {
 pub struct Audit {
     signers: Option<AllowedSigners>,
     signatures: Signatures,
+    /// Where the first signature by each key was made (the start of the line it signed):
+    /// a named user must sign from their first signature on, even one whose save is gone.
+    first_by_key: HashMap<KeyData, u64>,
     /// The latest `saved_at` so far in file order, to the second: a record dated back before
     /// a user's `valid-after` in a history already past it still must be signed.
     clock: String,
-    /// Users with a valid signed save so far: from then on they must sign.
-    signed_users: HashSet<String>,
     /// The current save's records: (line, user, saved at).
     save: Vec<(usize, String, String)>,
-    /// Signature hashes matched by a save.
-    matched: HashSet<String>,
+    /// Signed hashes accounted for: matched by a line, or reported as changed.
+    accounted: HashSet<String>,
     report: SignatureReport,
 }
 
@@ -69,13 +70,21 @@ impl Audit {
                 .collect::<HashSet<_>>()
                 .len()
         });
+        let signatures = Signatures::load(dir)?;
+        let mut first_by_key: HashMap<KeyData, u64> = HashMap::new();
+        if trust.signers.is_some() {
+            for (offset, key) in signatures.keys() {
+                let first = first_by_key.entry(key).or_insert(offset);
+                *first = (*first).min(offset);
+            }
+        }
         Ok(Audit {
             signers: trust.signers,
-            signatures: Signatures::load(dir)?,
+            signatures,
+            first_by_key,
             clock: String::new(),
-            signed_users: HashSet::new(),
             save: Vec::new(),
-            matched: HashSet::new(),
+            accounted: HashSet::new(),
             report: SignatureReport {
                 trust_problem: trust.problem,
                 named,
@@ -84,9 +93,16 @@ impl Audit {
         })
     }
 
-    /// One good record of the chain, in file order: `record` its bytes, `hash` its line's
-    /// hash, `batch` its frame.
-    pub fn record(&mut self, line: usize, hash: &str, record: &[u8], batch: Option<Batch>) {
+    /// One good record of the chain, in file order: its line number, where the line starts,
+    /// its hash, its bytes and its batch frame.
+    pub fn record(
+        &mut self,
+        line: usize,
+        offset: u64,
+        hash: &str,
+        record: &[u8],
+        batch: Option<Batch>,
+    ) {
         let saved_at = field_after(record, b"\"saved_at\":\"").unwrap_or_default();
         if saved_at.len() >= 19 && saved_at[..19] > *self.clock {
             self.clock = saved_at[..19].to_string();
@@ -96,13 +112,18 @@ impl Audit {
         if batch.is_some_and(|b| b.n != b.of) {
             return;
         }
-        let signature = match self.signatures.get(hash) {
-            Some(found) => {
-                self.matched.insert(hash.to_string());
-                Some(check(found, hash))
-            }
-            None => None,
-        };
+        let signature = self.signatures.get(hash).map(|found| {
+            self.accounted.insert(hash.to_string());
+            check(found, hash)
+        });
+        // A signature made for this line over another hash: changed after it was signed.
+        let changed = self
+            .signatures
+            .other_at(offset, hash)
+            .and_then(|(signed, found)| {
+                self.accounted.insert(signed.clone());
+                check(found, &signed).ok().map(|key| (signed, key))
+            });
         let save = std::mem::take(&mut self.save);
         let mut users: Vec<&(usize, String, String)> = Vec::new();
         for entry in &save {
@@ -112,7 +133,32 @@ impl Audit {
         }
         let mut signed = false;
         for (first_line, user, saved_at) in users {
-            signed |= self.judge(*first_line, line, user, saved_at, signature.as_ref());
+            let place = if *first_line == line {
+                format!("line {line}")
+            } else {
+                format!("lines {first_line}-{line} (one save)")
+            };
+            if let Some((signed_hash, key)) = &changed {
+                let by = self.signer_of(key);
+                self.report.findings.push(Finding {
+                    line: *first_line,
+                    user: user.clone(),
+                    message: format!(
+                        "{place} is attributed to {}; {by} ({}) signed this line when it hashed to {signed_hash}, and now it hashes to {hash}: the save, or one before it, was changed after it was signed and the chain recomputed",
+                        display_user(user),
+                        fingerprint(key)
+                    ),
+                });
+                continue;
+            }
+            signed |= self.judge(
+                &place,
+                *first_line,
+                offset,
+                user,
+                saved_at,
+                signature.as_ref(),
+            );
         }
         if signed {
             self.report.signed_saves += 1;
@@ -121,11 +167,13 @@ impl Audit {
         }
     }
 
-    /// Whether the save (ending on `last_line`) holds up for `user`; true when they signed it.
+    /// Whether the save (its last line at `offset`) holds up for `user`; true when they
+    /// signed it.
     fn judge(
         &mut self,
+        place: &str,
         line: usize,
-        last_line: usize,
+        offset: u64,
         user: &str,
         saved_at: &str,
         signature: Option<&Result<KeyData, String>>,
@@ -137,39 +185,36 @@ impl Audit {
             return false;
         }
         let at: Timestamp = saved_at.parse().unwrap_or(Timestamp::MIN);
-        let place = if line == last_line {
-            format!("line {line}")
-        } else {
-            format!("lines {line}-{last_line} (one save)")
-        };
         let message = match signature {
-            Some(Ok(key)) if signers.accepts(user, key, at) => {
-                self.signed_users.insert(user.to_string());
-                return true;
-            }
+            Some(Ok(key)) if signers.accepts(user, key, at) => return true,
             Some(Ok(key)) => format!(
-                "{place} is attributed to {user}, but signed by {} ({}), a key allowed_signers does not give {user} on {at}: forged attribution or a changed signed save",
+                "{place} is attributed to {user}, but signed by {} ({}), a key allowed_signers does not give {user} on {at}: forged attribution",
                 owners(signers, key),
                 fingerprint(key)
             ),
             Some(Err(why)) => format!(
-                "{place} is attributed to {user}, but its signature {why}: the save was changed after it was signed"
+                "{place} is attributed to {user}, but its signature {why}: the signature was damaged or forged"
             ),
             None => {
-                let since_valid_after = signers
+                let from_valid_after = signers
                     .must_sign_from(user)
                     .filter(|from| clock_time(&self.clock).is_some_and(|now| now >= *from));
-                let reason = match since_valid_after {
-                    Some(from) => {
+                let first_signature = signers
+                    .keys_of(user)
+                    .filter_map(|k| self.first_by_key.get(k))
+                    .min()
+                    .filter(|first| **first <= offset);
+                let reason = match (from_valid_after, first_signature) {
+                    (Some(from), _) => {
                         format!("from {from}, the valid-after of their allowed_signers entry")
                     }
-                    None if self.signed_users.contains(user) => {
-                        "since their first signed save".to_string()
+                    (None, Some(first)) => {
+                        format!("since their first signed save (at byte {first})")
                     }
-                    None => return false,
+                    (None, None) => return false,
                 };
                 format!(
-                    "{place} is attributed to {user}, who must sign every save {reason}, but it is unsigned: forged attribution, a stripped signature, or a changed save re-chained"
+                    "{place} is attributed to {user}, who must sign every save {reason}, but it is unsigned: forged attribution, or a stripped signature"
                 )
             }
         };
@@ -181,29 +226,31 @@ impl Audit {
         false
     }
 
-    /// The report, with the signatures whose save is no longer in the history.
+    /// "alice's key", or "a key allowed_signers does not name".
+    fn signer_of(&self, key: &KeyData) -> String {
+        match &self.signers {
+            Some(signers) => owners(signers, key),
+            None => "a key".to_string(),
+        }
+    }
+
+    /// The report, with the valid signatures whose line the history no longer has.
     pub fn finish(mut self) -> SignatureReport {
-        let orphans: Vec<String> = self
+        let missing: Vec<(String, u64)> = self
             .signatures
-            .hashes()
-            .filter(|h| !self.matched.contains(h))
+            .all()
+            .filter(|(hash, _)| !self.accounted.contains(hash))
             .collect();
-        for hash in orphans {
-            let Some(found) = self.signatures.get(&hash) else {
+        for (hash, offset) in missing {
+            let Some(Ok(key)) = self.signatures.get(&hash).map(|found| check(found, &hash)) else {
                 continue;
             };
-            let Ok(key) = check(found, &hash) else {
-                continue;
-            };
-            let signer = match &self.signers {
-                Some(signers) => owners(signers, &key),
-                None => "a key".to_string(),
-            };
+            let signer = self.signer_of(&key);
             self.report.findings.push(Finding {
                 line: 0,
                 user: signer.clone(),
                 message: format!(
-                    "{} holds a valid signature by {signer} ({}) of a save whose last line hashed to {hash}, and no line of the history has that hash: a signed save was changed, cut off, or the history replaced",
+                    "{} holds a valid signature by {signer} ({}) of the line at byte {offset}, which hashed to {hash}; the history has no such line: a signed save was cut off, or the history replaced",
                     super::SIGNATURES_FILE,
                     fingerprint(&key)
                 ),
@@ -211,6 +258,10 @@ impl Audit {
         }
         self.report
     }
+}
+
+fn display_user(user: &str) -> &str {
+    if user.is_empty() { "no one" } else { user }
 }
 
 /// The key a found signature verifies with, or what is wrong with it.

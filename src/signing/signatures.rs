@@ -1,5 +1,7 @@
 //! The signatures of saves, kept beside the history in `history.sig`: one line per signed
-//! save, `<hash of its last line> <SSHSIG, base64>`. They stay out of the history's lines so
+//! save, `<hash of its last line> <byte offset where that line starts> <SSHSIG, base64>`
+//! (the offset is not signed: it only says which line a signature was made for, so a line
+//! changed after it was signed can be named). They stay out of the history's lines so
 //! that every ree-screen, older ones too, reads and appends to the history exactly as before
 //! (a line with anything beside its hash is, to an older reader, not a record at all). Lines
 //! are appended under the history's lock after the save's lines are synced; readers look a
@@ -22,7 +24,13 @@ pub const SIGNATURES_FILE: &str = "history.sig";
 const MAX_LINE: usize = 16 << 10;
 
 /// Append one save's signature and sync it; on failure the file is cut back as it was.
-pub fn append(dir: &Path, team: bool, hash: &str, sig: &SshSig) -> Result<(), String> {
+pub fn append(
+    dir: &Path,
+    team: bool,
+    hash: &str,
+    line_offset: u64,
+    sig: &SshSig,
+) -> Result<(), String> {
     let path = dir.join(SIGNATURES_FILE);
     let failed =
         |doing: &str, e: std::io::Error| format!("{}: cannot {doing}: {e}", path.display());
@@ -49,7 +57,7 @@ pub fn append(dir: &Path, team: bool, hash: &str, sig: &SshSig) -> Result<(), St
     let mut blob = Vec::new();
     sig.encode(&mut blob)
         .map_err(|e| format!("cannot encode the signature: {e}"))?;
-    let line = format!("{hash} {}\n", Base64::encode_string(&blob));
+    let line = format!("{hash} {line_offset} {}\n", Base64::encode_string(&blob));
     let len = meta.len();
     let written = file
         .write_all(line.as_bytes())
@@ -60,12 +68,25 @@ pub fn append(dir: &Path, team: bool, hash: &str, sig: &SshSig) -> Result<(), St
     })
 }
 
-/// Every signature beside a history, by the hash it signs (where its line is, not the
-/// signature itself, so a million signed saves cost tens of megabytes, not hundreds).
+/// One line of `history.sig`: the hash signed, where the signed line starts in the
+/// history, and where the signature's text is in `history.sig`.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    hash: [u8; 32],
+    line_offset: u64,
+    at: u64,
+    len: u32,
+}
+
+/// Every signature beside a history, by the hash it signs and by where the signed line
+/// starts (the places of their texts, not the texts, so a million signed saves cost tens of
+/// megabytes, not hundreds).
 #[derive(Debug, Default)]
 pub struct Signatures {
     file: Option<File>,
-    by_hash: HashMap<[u8; 32], (u64, u32)>,
+    entries: Vec<Entry>,
+    by_hash: HashMap<[u8; 32], usize>,
+    by_offset: HashMap<u64, usize>,
 }
 
 /// A signature as read back.
@@ -77,10 +98,12 @@ pub enum Found {
 }
 
 impl Signatures {
-    /// Read `history.sig` (none: no signatures). Lines that are not `<hash> <base64>` are
-    /// skipped: a damaged signature is then a missing one.
+    /// Read `history.sig` (none: no signatures). Lines not of the shape `<hash> <offset>
+    /// <base64>` are skipped: a damaged signature is then a missing one.
     pub fn load(dir: &Path) -> Result<Signatures, String> {
         let path = dir.join(SIGNATURES_FILE);
+        let failed =
+            |e: std::io::Error| format!("{}: cannot read the signatures: {e}", path.display());
         let file = match OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
@@ -88,65 +111,95 @@ impl Signatures {
         {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Signatures::default()),
-            Err(e) => {
-                return Err(format!(
-                    "{}: cannot read the signatures: {e}",
-                    path.display()
-                ));
-            }
+            Err(e) => return Err(failed(e)),
         };
         if !file.metadata().is_ok_and(|m| m.is_file()) {
             return Err(format!("{} is not a regular file", path.display()));
         }
-        let mut by_hash = HashMap::new();
+        let mut signatures = Signatures::default();
         let mut reader = BufReader::with_capacity(1 << 20, &file);
         let mut line = Vec::new();
-        let mut offset = 0u64;
+        let mut at = 0u64;
         loop {
             line.clear();
             let n = (&mut reader)
                 .take(MAX_LINE as u64)
                 .read_until(b'\n', &mut line)
-                .map_err(|e| format!("{}: cannot read the signatures: {e}", path.display()))?;
+                .map_err(failed)?;
             if n == 0 {
                 break;
             }
-            if line.len() > 66
-                && line[64] == b' '
-                && line.last() == Some(&b'\n')
-                && let Some(hash) = hash_bytes(&line[..64])
-            {
-                by_hash.insert(hash, (offset + 65, (n - 66) as u32));
+            if let Some(entry) = entry_of(&line, at) {
+                let index = signatures.entries.len();
+                signatures.by_hash.insert(entry.hash, index);
+                signatures.by_offset.insert(entry.line_offset, index);
+                signatures.entries.push(entry);
             }
-            offset += n as u64;
+            at += n as u64;
         }
-        Ok(Signatures {
-            file: Some(file),
-            by_hash,
-        })
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_hash.is_empty()
+        signatures.file = Some(file);
+        Ok(signatures)
     }
 
     /// The signature of the save whose last line hashes to `hash`.
     pub fn get(&self, hash: &str) -> Option<Found> {
-        let &(offset, len) = self.by_hash.get(&hash_bytes(hash.as_bytes())?)?;
-        let mut text = vec![0u8; len as usize];
-        let read = self.file.as_ref()?.read_exact_at(&mut text, offset);
-        Some(match read {
-            Err(e) => Found::Damaged(format!("cannot be read ({e})")),
-            Ok(()) => decode(&text),
+        let index = *self.by_hash.get(&hash_bytes(hash.as_bytes())?)?;
+        Some(self.read(index))
+    }
+
+    /// The hash signed for the line starting at `offset`, when it differs from `hash`, and
+    /// that signature: the line was changed (or re-chained) after it was signed.
+    pub fn other_at(&self, offset: u64, hash: &str) -> Option<(String, Found)> {
+        let index = *self.by_offset.get(&offset)?;
+        let signed = hex(&self.entries[index].hash);
+        (signed != hash).then(|| (signed, self.read(index)))
+    }
+
+    /// Every signature, in the order they were made: (hash signed, where its line started).
+    pub fn all(&self) -> impl Iterator<Item = (String, u64)> + '_ {
+        self.entries.iter().map(|e| (hex(&e.hash), e.line_offset))
+    }
+
+    /// The key each signature names (not yet checked), with where its line started.
+    pub fn keys(&self) -> impl Iterator<Item = (u64, ssh_key::public::KeyData)> + '_ {
+        (0..self.entries.len()).filter_map(|i| match self.read(i) {
+            Found::Sig(sig) => Some((self.entries[i].line_offset, sig.public_key().clone())),
+            Found::Damaged(_) => None,
         })
     }
 
-    /// The hashes signed, for finding signatures whose save is gone.
-    pub fn hashes(&self) -> impl Iterator<Item = String> + '_ {
-        self.by_hash
-            .keys()
-            .map(|h| h.iter().map(|b| format!("{b:02x}")).collect())
+    fn read(&self, index: usize) -> Found {
+        let entry = self.entries[index];
+        let mut text = vec![0u8; entry.len as usize];
+        let read = match &self.file {
+            Some(file) => file.read_exact_at(&mut text, entry.at),
+            None => return Found::Damaged("cannot be read".to_string()),
+        };
+        match read {
+            Err(e) => Found::Damaged(format!("cannot be read ({e})")),
+            Ok(()) => decode(&text),
+        }
     }
+}
+
+/// `<64 hex> <offset> <base64>\n` read at `at` in `history.sig`.
+fn entry_of(line: &[u8], at: u64) -> Option<Entry> {
+    let text = line.strip_suffix(b"\n")?;
+    let hash = hash_bytes(text.get(..64)?)?;
+    let rest = text.get(64..)?.strip_prefix(b" ")?;
+    let space = memchr::memchr(b' ', rest)?;
+    let line_offset = std::str::from_utf8(&rest[..space]).ok()?.parse().ok()?;
+    let sig_start = 64 + 1 + space + 1;
+    Some(Entry {
+        hash,
+        line_offset,
+        at: at + sig_start as u64,
+        len: u32::try_from(text.len() - sig_start).ok()?,
+    })
+}
+
+fn hex(bytes: &[u8; 32]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn decode(text: &[u8]) -> Found {

@@ -98,7 +98,7 @@ impl Signer {
         });
         let sealed = match self.sign(hash, &theirs, must_sign) {
             Ok(sig) => {
-                super::signatures::append(dir, team, hash, &sig)?;
+                super::signatures::append(dir, team, hash, offset, &sig)?;
                 Sealed::Signed {
                     fingerprint: sig.public_key().fingerprint(HashAlg::Sha256).to_string(),
                 }
