@@ -510,3 +510,100 @@ fn view_benchmark() {
         );
     }
 }
+
+/// `history verify` at 1M records signed save by save (appends of 1,000, each signed with an
+/// ed25519 key the test makes with ssh-keygen, whose user allowed_signers names), against
+/// the same history with its signatures and allowed_signers set aside, and sha256sum; then
+/// what one signature costs to check, for histories saved one record at a time. Set
+/// `REE_BENCH_DATA` to keep the history between runs. Run:
+///
+///     cargo test --release --test history_bench signed_verify_benchmark -- --ignored --nocapture
+#[test]
+#[ignore = "benchmark: run with --release --ignored --nocapture (writes about 1 GB)"]
+fn signed_verify_benchmark() {
+    use ree_screen::signing::{ALLOWED_SIGNERS, SIGNATURES_FILE, Signer};
+    let count = 1_000_000;
+    let temp = tempfile::tempdir().expect("tempdir");
+    let data = std::env::var_os("REE_BENCH_DATA")
+        .map_or_else(|| temp.path().join("data"), std::path::PathBuf::from);
+    let key = data.with_file_name("bench-key");
+    if !key.exists() {
+        let made = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "jroe", "-f"])
+            .arg(&key)
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: ssh-keygen is needed");
+            return;
+        }
+    }
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let signer = std::sync::Arc::new(Signer::new(None, Some(key.clone())));
+    let rules = std::sync::Arc::new(ree_screen::rules::embedded().expect("rules"));
+    let history = History::with_rules(&data, rules).with_signer(signer);
+    if std::fs::metadata(history.path()).map_or(0, |m| m.len()) == 0 {
+        let started = Instant::now();
+        generate(&history, 0, count, &determinations());
+        println!(
+            "generated and signed {count} records in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    std::fs::write(data.join(ALLOWED_SIGNERS), format!("jroe {public}")).expect("write");
+    let bin = assert_cmd::cargo::cargo_bin("ree-screen");
+    let (bin, data_arg) = (bin.to_str().expect("path"), data.to_str().expect("path"));
+    let state = temp.path().join("state");
+    let env = [
+        ("REE_SCREEN_CONFIG", "/nonexistent/settings.toml"),
+        ("REE_SCREEN_STATE_DIR", state.to_str().expect("path")),
+    ];
+    let args = ["--data-dir", data_arg, "history", "verify"];
+    let (_, _, report) = timed(bin, &args, &env);
+    assert!(report.contains("Intact"), "{report}");
+    assert!(
+        report.contains("1000 save(s) signed by their user"),
+        "{report}"
+    );
+    let (signed, signed_kib) = best_of(3, bin, &args, &env);
+    let aside = data.with_file_name("aside");
+    std::fs::create_dir_all(&aside).expect("mkdir");
+    for name in [ALLOWED_SIGNERS, SIGNATURES_FILE] {
+        std::fs::rename(data.join(name), aside.join(name)).expect("set aside");
+    }
+    let (unsigned, _) = best_of(3, bin, &args, &env);
+    for name in [ALLOWED_SIGNERS, SIGNATURES_FILE] {
+        std::fs::rename(aside.join(name), data.join(name)).expect("put back");
+    }
+    let path = history.path();
+    let (sha, _) = best_of(3, "sha256sum", &[path.to_str().expect("path")], &[]);
+    println!(
+        "verify at {count} records in 1,000 signed saves: {:.2} s ({} MB peak); without signatures {:.2} s; sha256sum {:.2} s; ratio {:.2}",
+        signed.as_secs_f64(),
+        signed_kib / 1024,
+        unsigned.as_secs_f64(),
+        sha.as_secs_f64(),
+        signed.as_secs_f64() / sha.as_secs_f64()
+    );
+    // One signature's check, as verify makes it, for a history saved a record at a time.
+    let sig = Signer::new(None, Some(key))
+        .sign(&"ab".repeat(32), &[], false)
+        .expect("sign");
+    let public = ssh_key::PublicKey::from(sig.public_key().clone());
+    let n = 10_000;
+    let started = Instant::now();
+    for _ in 0..n {
+        public
+            .verify(
+                ree_screen::signing::NAMESPACE,
+                "ab".repeat(32).as_bytes(),
+                &sig,
+            )
+            .expect("verifies");
+    }
+    let each = started.elapsed() / n;
+    println!(
+        "one ed25519 signature checked in {:.1} µs: {:.0} s more for 1M saves of one record each",
+        each.as_secs_f64() * 1e6,
+        each.as_secs_f64() * 1e6
+    );
+}
