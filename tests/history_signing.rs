@@ -434,7 +434,8 @@ fn a_cut_tail_fails_verify_against_the_head_this_user_saw() {
     let ok = verify(&data);
     assert_eq!(ok.code, Some(0), "{}", ok.stdout);
     assert!(
-        ok.stdout.contains(&format!("Head: the head {seen} (")),
+        ok.stdout
+            .contains(&format!("Head: head {seen}, which you saw on 20")),
         "{}",
         ok.stdout
     );
@@ -443,7 +444,7 @@ fn a_cut_tail_fails_verify_against_the_head_this_user_saw() {
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     assert!(
         run.stdout.contains(&format!(
-            "HEAD LOST: this history no longer holds the head {seen} (record 3, seen 20"
+            "HEAD LOST: this history no longer holds head {seen} (record 3), which you saw on 20"
         )),
         "{}",
         run.stdout
@@ -453,7 +454,7 @@ fn a_cut_tail_fails_verify_against_the_head_this_user_saw() {
     assert!(
         listed
             .stderr
-            .contains("WARNING: this history no longer holds the head"),
+            .contains("WARNING: this history no longer holds head"),
         "{}",
         listed.stderr
     );
@@ -856,11 +857,15 @@ fn in_a_team_a_cut_tail_is_caught_by_the_head_seen_and_by_an_anchor() {
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("HEAD LOST: this history no longer holds the head"),
+            .contains("HEAD LOST: this history no longer holds head"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("(record 2, seen "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("(record 2), which you saw on "),
+        "{}",
+        run.stdout
+    );
     // Carol never saw it; the anchor Alice pasted into a ticket says what is gone.
     let carol = team.run(CAROL, &["history", "verify", "--anchor", &anchor]);
     assert_eq!(carol.code, Some(1), "{}", carol.stdout);

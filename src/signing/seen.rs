@@ -41,13 +41,18 @@ pub struct Head {
 }
 
 impl Head {
-    /// "head 1e1f2743... (record 12, seen 2026-12-04T18:00:00Z)".
+    /// "head 1e1f2743... (record 12)".
     pub fn describe(&self) -> String {
         let record = self
             .records
-            .map(|n| format!("record {n}, "))
+            .map(|n| format!(" (record {n})"))
             .unwrap_or_default();
-        format!("head {} ({record}seen {})", self.hash, self.seen)
+        format!("head {}{record}", self.hash)
+    }
+
+    /// When it was seen, to the second.
+    fn seen_at(&self) -> String {
+        self.seen.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
 }
 
@@ -198,8 +203,9 @@ pub fn check_and_note(history: &History) -> Option<String> {
 
 pub fn lost_message(seen: &Head) -> String {
     format!(
-        "this history no longer holds the {} you saw: records were cut off, or the file was replaced or rewritten",
-        seen.describe()
+        "this history no longer holds {}, which you saw on {}: records were cut off, or the file was replaced or rewritten",
+        seen.describe(),
+        seen.seen_at()
     )
 }
 
@@ -284,9 +290,11 @@ impl HeadCheck {
     pub fn finish(self, history: &History, intact: bool, locked: bool) -> HeadReport {
         let mut report = HeadReport::default();
         match &self.seen {
-            Some(seen) if self.seen_held => report
-                .held
-                .push(format!("the {} is still in the history", seen.describe())),
+            Some(seen) if self.seen_held => report.held.push(format!(
+                "{}, which you saw on {}, is still in the history",
+                seen.describe(),
+                seen.seen_at()
+            )),
             Some(seen) => report.lost.push(lost_message(seen)),
             None => {}
         }

@@ -191,7 +191,7 @@ fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) -> Optio
     if view.head_lost {
         // The records this user saw last time are gone: cut off, or the file replaced.
         outer = outer.title_bottom(Line::styled(
-            " RECORDS GONE since you saw them: run history verify ",
+            " RECORDS GONE since you saw them: run ree-screen history verify ",
             t.warning(),
         ));
     }
