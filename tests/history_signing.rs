@@ -120,6 +120,11 @@ fn screen(reference: &str) -> Vec<String> {
         .collect()
 }
 
+/// Assert that `out` contains `text`, showing `out` when not.
+fn says(out: &str, text: impl AsRef<str>) {
+    assert!(out.contains(text.as_ref()), "{out}");
+}
+
 /// The hash of the history's last line.
 fn head(data: &Path) -> String {
     let text = std::fs::read_to_string(data.join("history.jsonl")).expect("history");
@@ -157,11 +162,7 @@ fn a_save_is_signed_through_the_agent_and_ssh_keygen_verifies_it() {
 
     let run = Run::of(ree(&data, Some(&agent)).args(screen("PO-1")));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("saved signed with SHA256:"),
-        "{}",
-        run.stderr
-    );
+    says(&run.stderr, "saved signed with SHA256:");
     std::fs::write(data.join("allowed_signers"), format!("{user} {public}\n")).expect("write");
     let hash = head(&data);
     let checked = ssh_keygen_verifies(dir.path(), &data, &hash, &user);
@@ -200,11 +201,9 @@ fn a_save_without_agent_or_key_is_unsigned_and_says_so() {
     let data = dir.path().join("data");
     let run = Run::of(ree(&data, None).args(screen("PO-1")));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("saved unsigned: no ssh-agent (SSH_AUTH_SOCK is not set) and no signing_key"),
-        "{}",
-        run.stderr
+    says(
+        &run.stderr,
+        "saved unsigned: no ssh-agent (SSH_AUTH_SOCK is not set) and no signing_key",
     );
     assert!(!data.join(SIGNATURES_FILE).exists());
 }
@@ -270,12 +269,9 @@ fn a_named_user_must_sign_and_show_names_the_signer() {
     let Some(s) = signed_history() else { return };
     let ok = verify(&s.data);
     assert_eq!(ok.code, Some(0), "{}", ok.stdout);
-    assert!(
-        ok.stdout.contains(
-            "Signatures: 1 save(s) signed by their user, 0 not; allowed_signers names 1 user(s)"
-        ),
-        "{}",
-        ok.stdout
+    says(
+        &ok.stdout,
+        "Signatures: 1 save(s) signed by their user, 0 not; allowed_signers names 1 user(s)",
     );
     let out = Run::of(ree(&s.data, None).args(["history", "list"])).stdout;
     let id = out.split_whitespace().next().expect("an id").to_string();
@@ -288,11 +284,7 @@ fn a_named_user_must_sign_and_show_names_the_signer() {
     let before = std::fs::read(s.data.join("history.jsonl")).expect("read");
     let refused = Run::of(ree(&s.data, None).args(screen("PO-2")));
     assert_ne!(refused.code, Some(0));
-    assert!(
-        refused.stderr.contains("must be signed"),
-        "{}",
-        refused.stderr
-    );
+    says(&refused.stderr, "must be signed");
     assert_eq!(
         std::fs::read(s.data.join("history.jsonl")).expect("read"),
         before
@@ -326,10 +318,12 @@ fn a_forged_save_and_a_changed_signed_save_fail_verify_naming_line_and_user() {
         .expect("appended");
     let forged = verify(&s.data);
     assert_eq!(forged.code, Some(1), "{}", forged.stdout);
-    assert!(
-        forged.stdout.contains(&format!("SIGNATURE FAILS at line 2 ({}): line 2 is attributed to {}, who must sign every save since their first signed save (at byte 0), but it is unsigned", s.user, s.user)),
-        "{}",
-        forged.stdout
+    says(
+        &forged.stdout,
+        format!(
+            "SIGNATURE FAILS at line 2 ({}): line 2 is attributed to {}, who must sign every save since their first signed save (at byte 0), but it is unsigned",
+            s.user, s.user
+        ),
     );
 
     // The signed save changed ("PO-1" to "PO-9") and the chain recomputed: the chain holds,
@@ -340,19 +334,13 @@ fn a_forged_save_and_a_changed_signed_save_fail_verify_naming_line_and_user() {
     rechain(&s.data, 0, |r| r.replacen("PO-1", "PO-9", 1));
     let changed = verify(&s.data);
     assert_eq!(changed.code, Some(1), "{}", changed.stdout);
-    assert!(
-        changed.stdout.contains("the hash chain holds")
-            || changed.stdout.contains("The chain holds"),
-        "{}",
-        changed.stdout
-    );
-    assert!(
-        changed.stdout.contains(&format!(
+    says(&changed.stdout, "The chain holds, but the signatures show");
+    says(
+        &changed.stdout,
+        format!(
             "SIGNATURE FAILS at line 1 ({0}): line 1 is attributed to {0}; {0}'s key (SHA256:",
             s.user
-        )),
-        "{}",
-        changed.stdout
+        ),
     );
     assert!(
         changed
@@ -371,11 +359,9 @@ fn saves_of_users_not_named_stay_valid_and_show_unsigned() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let ok = verify(&data);
     assert_eq!(ok.code, Some(0), "{}", ok.stdout);
-    assert!(
-        ok.stdout
-            .contains("0 save(s) signed by their user, 1 not; no allowed_signers counts"),
-        "{}",
-        ok.stdout
+    says(
+        &ok.stdout,
+        "0 save(s) signed by their user, 1 not; no allowed_signers counts",
     );
     let id = Run::of(ree(&data, None).args(["history", "list"])).stdout;
     let id = id.split_whitespace().next().expect("id").to_string();
@@ -391,17 +377,11 @@ fn a_group_writable_allowed_signers_is_ignored_with_a_warning() {
         .expect("chmod");
     let run = verify(&s.data);
     assert_eq!(run.code, Some(0), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("allowed_signers is ignored: its group or others can write it (mode 664)"),
-        "{}",
-        run.stdout
+    says(
+        &run.stdout,
+        "allowed_signers is ignored: its group or others can write it (mode 664)",
     );
-    assert!(
-        run.stdout.contains("no allowed_signers counts"),
-        "{}",
-        run.stdout
-    );
+    says(&run.stdout, "no allowed_signers counts");
 }
 
 /// A private history of `n` unsigned saves, listed once (so its head is seen).
@@ -433,21 +413,18 @@ fn a_cut_tail_fails_verify_against_the_head_this_user_saw() {
     let seen = head(&data);
     let ok = verify(&data);
     assert_eq!(ok.code, Some(0), "{}", ok.stdout);
-    assert!(
-        ok.stdout
-            .contains(&format!("Head: head {seen}, which you saw on 20")),
-        "{}",
-        ok.stdout
+    says(
+        &ok.stdout,
+        format!("Head: head {seen}, which you saw on 20"),
     );
     cut(&data, 2);
     let run = verify(&data);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
-    assert!(
-        run.stdout.contains(&format!(
+    says(
+        &run.stdout,
+        format!(
             "HEAD LOST: this history no longer holds head {seen} (record 3), which you saw on 20"
-        )),
-        "{}",
-        run.stdout
+        ),
     );
     // Every reading command warns, and a new save does not make the loss go away.
     let listed = Run::of(ree(&data, None).args(["history", "list"]));
@@ -473,7 +450,7 @@ fn a_replaced_file_fails_verify_against_the_head_this_user_saw() {
     std::fs::copy(other.join("history.jsonl"), data.join("history.jsonl")).expect("copy");
     let run = verify(&data);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
-    assert!(run.stdout.contains("HEAD LOST"), "{}", run.stdout);
+    says(&run.stdout, "HEAD LOST");
 }
 
 #[test]
@@ -489,24 +466,15 @@ fn an_anchor_line_witnesses_the_head_from_outside() {
     assert!(line.len() < 120, "short enough for a ticket: {line}");
     let held = verify_anchor(&data, &line);
     assert_eq!(held.code, Some(0), "{}", held.stdout);
-    assert!(
-        held.stdout.contains("holds: record 3 is head"),
-        "{}",
-        held.stdout
-    );
+    says(&held.stdout, "holds: record 3 is head");
     // Cut, and checked by someone who never saw the history (no seen head): the anchor
     // alone catches it.
     cut(&data, 2);
     std::fs::remove_dir_all(state_of(&data)).expect("forget the seen head");
     let run = verify_anchor(&data, &line);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("does not hold: record 3 should be head")
-            && run.stdout.contains("the history has only 2 record(s)"),
-        "{}",
-        run.stdout
-    );
+    says(&run.stdout, "does not hold: record 3 should be head");
+    says(&run.stdout, "the history has only 2 record(s)");
     let bad = verify_anchor(&data, "not an anchor");
     assert_eq!(bad.code, Some(2), "{}", bad.stderr);
     drop(dir);
@@ -680,7 +648,7 @@ fn team_with_two_signed_saves() -> Option<(Team, Vec<u8>)> {
     for (uid, reference) in [(ALICE, "ALICE-1"), (BOB, "BOB-1")] {
         let run = team.save(uid, reference);
         assert_eq!(run.code, Some(0), "{}", run.stderr);
-        assert!(run.stderr.contains("saved signed with"), "{}", run.stderr);
+        says(&run.stderr, "saved signed with");
     }
     let verified = team.run(ALICE, &["history", "verify"]);
     assert_eq!(verified.code, Some(0), "{}", verified.stdout);
@@ -747,22 +715,17 @@ fn in_a_team_a_forged_attribution_is_caught_naming_line_and_user() {
     team.shell(BOB, &format!("cat {} >> history.jsonl", forged.display()));
     let run = team.run(BOB, &["history", "verify"]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
-    assert!(
-        run.stdout.contains(&format!(
+    says(
+        &run.stdout,
+        format!(
             "SIGNATURE FAILS at line 3 ({0}): line 3 is attributed to {0}",
             user_name(ALICE)
-        )),
-        "{}",
-        run.stdout
+        ),
     );
     let id = team.run(ALICE, &["history", "list", "-n", "1"]).stdout;
     let id = id.split_whitespace().next().expect("id").to_string();
     let shown = team.run(ALICE, &["history", "show", &id]);
-    assert!(
-        shown.stdout.contains("Signature: unsigned"),
-        "{}",
-        shown.stdout
-    );
+    says(&shown.stdout, "Signature: unsigned");
     let alices_id = team.run(ALICE, &["history", "list"]).stdout;
     let first = alices_id
         .lines()
@@ -773,13 +736,9 @@ fn in_a_team_a_forged_attribution_is_caught_naming_line_and_user() {
         .expect("id")
         .to_string();
     let shown = team.run(BOB, &["history", "show", &first]);
-    assert!(
-        shown.stdout.contains(&format!(
-            "Signature: signed by {} (SHA256:",
-            user_name(ALICE)
-        )),
-        "{}",
-        shown.stdout
+    says(
+        &shown.stdout,
+        format!("Signature: signed by {} (SHA256:", user_name(ALICE)),
     );
 }
 
@@ -820,25 +779,18 @@ fn in_a_team_a_changed_record_re_chained_is_caught_naming_line_and_user() {
         "the chain itself holds: {}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains(&format!(
+    says(
+        &run.stdout,
+        format!(
             "SIGNATURE FAILS at line 1 ({0}): line 1 is attributed to {0}; {0}'s key",
             user_name(ALICE)
-        )),
-        "{}",
-        run.stdout
+        ),
     );
-    assert!(
-        run.stdout.contains("signed this line when it hashed to"),
-        "{}",
-        run.stdout
-    );
+    says(&run.stdout, "signed this line when it hashed to");
     // Bob's own save lost its signature with the chain recomputed.
-    assert!(
-        run.stdout
-            .contains(&format!("SIGNATURE FAILS at line 2 ({})", user_name(BOB))),
-        "{}",
-        run.stdout
+    says(
+        &run.stdout,
+        format!("SIGNATURE FAILS at line 2 ({})", user_name(BOB)),
     );
 }
 
@@ -855,17 +807,8 @@ fn in_a_team_a_cut_tail_is_caught_by_the_head_seen_and_by_an_anchor() {
     team.shell(BOB, &format!("truncate -s {first_line} history.jsonl"));
     let run = team.run(ALICE, &["history", "verify"]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("HEAD LOST: this history no longer holds head"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("(record 2), which you saw on "),
-        "{}",
-        run.stdout
-    );
+    says(&run.stdout, "HEAD LOST: this history no longer holds head");
+    says(&run.stdout, "(record 2), which you saw on ");
     // Carol never saw it; the anchor Alice pasted into a ticket says what is gone.
     let carol = team.run(CAROL, &["history", "verify", "--anchor", &anchor]);
     assert_eq!(carol.code, Some(1), "{}", carol.stdout);
@@ -876,11 +819,7 @@ fn in_a_team_a_cut_tail_is_caught_by_the_head_seen_and_by_an_anchor() {
         "{}",
         carol.stdout
     );
-    assert!(
-        carol.stdout.contains("SIGNED SAVE MISSING"),
-        "{}",
-        carol.stdout
-    );
+    says(&carol.stdout, "SIGNED SAVE MISSING");
 }
 
 #[test]
@@ -909,8 +848,8 @@ fn in_a_team_a_replaced_file_is_caught_by_the_head_seen() {
     );
     let run = team.run(ALICE, &["history", "verify"]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
-    assert!(run.stdout.contains("HEAD LOST"), "{}", run.stdout);
-    assert!(run.stdout.contains("SIGNED SAVE MISSING"), "{}", run.stdout);
+    says(&run.stdout, "HEAD LOST");
+    says(&run.stdout, "SIGNED SAVE MISSING");
 }
 
 #[test]
@@ -921,31 +860,22 @@ fn in_a_team_saves_without_an_agent_and_a_group_writable_allowed_signers() {
     // Carol is not named: her save without an agent goes in unsigned and says so.
     let carol = team.save(CAROL, "CAROL-1");
     assert_eq!(carol.code, Some(0), "{}", carol.stderr);
-    assert!(
-        carol.stderr.contains("saved unsigned: no ssh-agent"),
-        "{}",
-        carol.stderr
-    );
+    says(&carol.stderr, "saved unsigned: no ssh-agent");
     assert_eq!(team.run(ALICE, &["history", "verify"]).code, Some(0));
     // Made writable by the group, allowed_signers no longer counts: a warning, no duty.
     let signers = team.dir.join("allowed_signers");
     std::fs::set_permissions(&signers, PermissionsExt::from_mode(0o664)).expect("chmod");
     let run = team.run(CAROL, &["history", "verify"]);
     assert_eq!(run.code, Some(0), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("allowed_signers is ignored: its group or others can write it"),
-        "{}",
-        run.stdout
+    says(
+        &run.stdout,
+        "allowed_signers is ignored: its group or others can write it",
     );
     // One a member put there in place of root's does not count either.
     team.shell(BOB, "rm -f allowed_signers && echo 'officer1002 ssh-ed25519 AAAA' > allowed_signers && chmod 644 allowed_signers");
     let run = team.run(CAROL, &["history", "verify"]);
-    assert!(
-        run.stdout.contains(&format!(
-            "owned by uid {BOB}, not by the directory's owner (uid 0) or root"
-        )),
-        "{}",
-        run.stdout
+    says(
+        &run.stdout,
+        format!("owned by uid {BOB}, not by the directory's owner (uid 0) or root"),
     );
 }

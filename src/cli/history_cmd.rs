@@ -495,7 +495,7 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
             println!("The chain holds, but a kept rule set was altered.")
         }
         None if !signatures.intact() => println!(
-            "The chain holds, but {} save(s) fail the signature check.",
+            "The chain holds, but the signatures show {} problem(s).",
             signatures.findings.len()
         ),
         None if !heads.lost.is_empty() => {

@@ -32,8 +32,6 @@ pub struct Entry {
     pub key: KeyData,
     pub valid_after: Option<Timestamp>,
     pub valid_before: Option<Timestamp>,
-    /// 1-based, for messages.
-    pub line: usize,
 }
 
 impl Entry {
@@ -70,7 +68,7 @@ impl AllowedSigners {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let entry = parse_line(line, i + 1).map_err(|e| format!("line {}: {e}", i + 1))?;
+            let entry = parse_line(line).map_err(|e| format!("line {}: {e}", i + 1))?;
             if let Some(entry) = entry {
                 entries.push(entry);
             }
@@ -190,7 +188,7 @@ pub fn owned_by_directory_owner_and_not_group_writable(
     Ok(())
 }
 
-fn parse_line(line: &str, number: usize) -> Result<Option<Entry>, String> {
+fn parse_line(line: &str) -> Result<Option<Entry>, String> {
     let (principals, rest) = split_token(line);
     let principals: Vec<String> = unquote(principals)
         .split(',')
@@ -240,7 +238,6 @@ fn parse_line(line: &str, number: usize) -> Result<Option<Entry>, String> {
         key: key.key_data().clone(),
         valid_after,
         valid_before,
-        line: number,
     }))
 }
 

@@ -250,7 +250,7 @@ impl Audit {
                 line: 0,
                 user: signer.clone(),
                 message: format!(
-                    "{} holds a valid signature by {signer} ({}) of the line at byte {offset}, which hashed to {hash}; the history has no such line: a signed save was cut off, or the history replaced",
+                    "{} holds a valid signature by {signer} ({}) of the line at byte {offset}, which hashed to {hash}; the history has no such line: a signed save was cut off or changed, or the history replaced",
                     super::SIGNATURES_FILE,
                     fingerprint(&key)
                 ),
@@ -314,4 +314,230 @@ pub fn identity_of(record: &[u8]) -> Option<Identity> {
         .into_iter::<Identity>()
         .next()?
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ssh_key::PrivateKey;
+
+    /// Test keys, made by ssh-keygen for these tests only.
+    const ALICE: &str = include_str!("testdata/alice");
+    const BOB: &str = include_str!("testdata/bob");
+
+    fn key(text: &str) -> PrivateKey {
+        PrivateKey::from_openssh(text).expect("test key")
+    }
+
+    /// A record's bytes as far as the audit reads them.
+    fn record(user: &str, saved_at: &str, batch: &str) -> Vec<u8> {
+        format!(
+            "{{\"schema\":2,\"id\":\"x\",\"saved_at\":\"{saved_at}\",{batch}\"identity\":{{\"uid\":1,\"user\":\"{user}\"}},\"prev\":\"0\"}}"
+        )
+        .into_bytes()
+    }
+
+    /// One save to audit: user, saved at, its hash, where its line starts, and who signs
+    /// which hash for the line at which offset (None: unsigned).
+    struct Save<'a> {
+        user: &'a str,
+        saved_at: &'a str,
+        hash: String,
+        offset: u64,
+        signed: Option<(&'a str, String, u64)>,
+    }
+
+    fn save<'a>(user: &'a str, saved_at: &'a str, n: u64) -> Save<'a> {
+        Save {
+            user,
+            saved_at,
+            hash: format!("{n:064x}"),
+            offset: n * 100,
+            signed: None,
+        }
+    }
+
+    /// Audit `saves` in a data directory whose allowed_signers is `signers`; the findings as
+    /// (line, user, the message's words after the user).
+    fn audit(signers: &str, saves: &[Save]) -> (SignatureReport, Vec<(usize, String)>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let alice = key(ALICE);
+        let bob = key(BOB);
+        let text = signers
+            .replace("ALICE", &alice.public_key().to_openssh().expect("openssh"))
+            .replace("BOB", &bob.public_key().to_openssh().expect("openssh"));
+        std::fs::write(dir.path().join(allowed::ALLOWED_SIGNERS), text).expect("write");
+        for s in saves {
+            if let Some((who, hash, offset)) = &s.signed {
+                let signer = if *who == "alice" { &alice } else { &bob };
+                let sig = signer
+                    .sign(NAMESPACE, HashAlg::Sha512, hash.as_bytes())
+                    .expect("sign");
+                super::super::signatures::append(dir.path(), false, hash, *offset, &sig)
+                    .expect("append");
+            }
+        }
+        let mut audit = Audit::new(dir.path()).expect("audit");
+        for (i, s) in saves.iter().enumerate() {
+            audit.record(
+                i + 1,
+                s.offset,
+                &s.hash,
+                &record(s.user, s.saved_at, ""),
+                None,
+            );
+        }
+        let report = audit.finish();
+        let found = report
+            .findings
+            .iter()
+            .map(|f| (f.line, f.user.clone()))
+            .collect();
+        (report, found)
+    }
+
+    fn signed<'a>(mut s: Save<'a>, by: &'a str) -> Save<'a> {
+        s.signed = Some((by, s.hash.clone(), s.offset));
+        s
+    }
+
+    #[test]
+    fn who_must_sign_and_what_fails() {
+        let after = "alice valid-after=\"20260101Z\" ALICE\nbob BOB\n";
+        let plain = "alice ALICE\nbob BOB\n";
+        let day = |d: &str| format!("2026-01-{d}T10:00:00Z");
+        let (d1, d2, d3) = (day("01"), day("02"), day("03"));
+        let cases: Vec<(&str, &str, Vec<Save>, Vec<(usize, &str)>)> = vec![
+            (
+                "before valid-after, unsigned is fine",
+                after,
+                vec![save("alice", "2025-12-31T10:00:00Z", 1)],
+                vec![],
+            ),
+            (
+                "from valid-after, unsigned fails",
+                after,
+                vec![save("alice", &d2, 1)],
+                vec![(1, "alice")],
+            ),
+            (
+                "dated back below a later record, still must sign",
+                after,
+                vec![
+                    save("carol", &d3, 1),
+                    save("alice", "2025-06-01T00:00:00Z", 2),
+                ],
+                vec![(2, "alice")],
+            ),
+            (
+                "users not named stay valid",
+                after,
+                vec![save("carol", &d2, 1)],
+                vec![],
+            ),
+            (
+                "no valid-after: unsigned before the first signature",
+                plain,
+                vec![save("bob", &d1, 1), signed(save("bob", &d2, 2), "bob")],
+                vec![],
+            ),
+            (
+                "no valid-after: unsigned after the first signature fails",
+                plain,
+                vec![signed(save("bob", &d1, 1), "bob"), save("bob", &d2, 2)],
+                vec![(2, "bob")],
+            ),
+            (
+                "signed by another's key fails",
+                plain,
+                vec![signed(save("alice", &d1, 1), "bob")],
+                vec![(1, "alice")],
+            ),
+            (
+                "a signature made for the line over another hash fails",
+                plain,
+                vec![Save {
+                    signed: Some(("alice", format!("{:064x}", 9), 100)),
+                    ..save("alice", &d1, 1)
+                }],
+                vec![(1, "alice")],
+            ),
+            (
+                "a signature of a line no longer there fails",
+                plain,
+                vec![Save {
+                    signed: Some(("bob", format!("{:064x}", 9), 900)),
+                    ..save("carol", &d1, 1)
+                }],
+                vec![(0, "bob's key")],
+            ),
+        ];
+        for (name, signers, saves, expected) in cases {
+            let (_, found) = audit(signers, &saves);
+            let expected: Vec<(usize, String)> = expected
+                .into_iter()
+                .map(|(l, u)| (l, u.to_string()))
+                .collect();
+            assert_eq!(found, expected, "{name}");
+        }
+        let (report, _) = audit(
+            plain,
+            &[
+                signed(save("alice", &d1, 1), "alice"),
+                save("carol", &d2, 2),
+            ],
+        );
+        assert_eq!(
+            (report.signed_saves, report.unsigned_saves, report.named),
+            (1, 1, 2)
+        );
+    }
+
+    #[test]
+    fn a_batch_is_judged_at_its_last_line_for_every_user_in_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bob = key(BOB);
+        let alice = key(ALICE);
+        std::fs::write(
+            dir.path().join(allowed::ALLOWED_SIGNERS),
+            format!(
+                "alice valid-after=\"20250101Z\" {}\n",
+                alice.public_key().to_openssh().expect("openssh")
+            ),
+        )
+        .expect("write");
+        let last = format!("{:064x}", 2);
+        let sig = bob
+            .sign(NAMESPACE, HashAlg::Sha512, last.as_bytes())
+            .expect("sign");
+        super::super::signatures::append(dir.path(), false, &last, 100, &sig).expect("append");
+        let mut audit = Audit::new(dir.path()).expect("audit");
+        let frame = |n| Batch { start: 0, n, of: 2 };
+        let at = "2026-01-01T00:00:00Z";
+        let first = record("alice", at, "\"batch\":[0,1,2],");
+        audit.record(1, 0, &format!("{:064x}", 1), &first, Some(frame(1)));
+        let second = record("bob", at, "\"batch\":[0,2,2],");
+        audit.record(2, 100, &last, &second, Some(frame(2)));
+        let report = audit.finish();
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        assert_eq!(
+            (report.findings[0].line, report.findings[0].user.as_str()),
+            (1, "alice")
+        );
+        assert!(report.findings[0].message.starts_with("lines 1-2 (one save) is attributed to alice, but signed by a key allowed_signers does not name"), "{}", report.findings[0].message);
+    }
+
+    #[test]
+    fn who_saved_a_record_is_read_without_parsing_the_rest() {
+        let bytes = br#"{"schema":2,"reason":"a \",\"identity\":{\"uid\":0,\"user\":\"root\"}","identity":{"uid":7,"user":"jroe"},"answers":{}}"#;
+        assert_eq!(identity_of(bytes).map(|i| i.user).as_deref(), Some("jroe"));
+        assert_eq!(
+            field_after(
+                br#"{"id":"a","saved_at":"2026-01-01T00:00:00Z"}"#,
+                b"\"saved_at\":\""
+            ),
+            Some("2026-01-01T00:00:00Z")
+        );
+        assert_eq!(identity_of(br#"{"schema":1}"#), None);
+    }
 }

@@ -12,18 +12,12 @@ mod show;
 mod signatures;
 mod signer;
 
-pub use allowed::{
-    ALLOWED_SIGNERS, AllowedSigners, Entry, Trust, load as load_trust,
-    owned_by_directory_owner_and_not_group_writable,
-};
-pub use audit::{Audit, Finding, SignatureReport, identity_of};
-pub use seen::{
-    Head, HeadCheck, HeadReport, SEEN_FILE, SharedLock, anchor_line, check_and_note, holds,
-    lost_message, note, parse_anchor, seen_head,
-};
+pub use allowed::{ALLOWED_SIGNERS, owned_by_directory_owner_and_not_group_writable};
+pub use audit::{Audit, Finding, SignatureReport};
+pub use seen::{HeadCheck, HeadReport, SharedLock, anchor_line, check_and_note};
 pub use show::describe;
 pub use signatures::{Found, SIGNATURES_FILE, Signatures, armoured};
-pub use signer::{AGENT_WAIT, Sealed, Signer};
+pub use signer::{Sealed, Signer};
 
 /// The SSHSIG namespace of a record's signature: `ssh-keygen -Y verify -n` takes it.
 pub const NAMESPACE: &str = "ree-screen-record@v1";
