@@ -396,6 +396,10 @@ mod tests {
         (report, found)
     }
 
+    /// A table row: its name, allowed_signers, the saves, and the findings expected as
+    /// (line, user).
+    type Case<'a> = (&'a str, &'a str, Vec<Save<'a>>, Vec<(usize, &'a str)>);
+
     fn signed<'a>(mut s: Save<'a>, by: &'a str) -> Save<'a> {
         s.signed = Some((by, s.hash.clone(), s.offset));
         s
@@ -407,7 +411,7 @@ mod tests {
         let plain = "alice ALICE\nbob BOB\n";
         let day = |d: &str| format!("2026-01-{d}T10:00:00Z");
         let (d1, d2, d3) = (day("01"), day("02"), day("03"));
-        let cases: Vec<(&str, &str, Vec<Save>, Vec<(usize, &str)>)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "before valid-after, unsigned is fine",
                 after,
