@@ -871,6 +871,13 @@ fn in_a_team_saves_without_an_agent_and_a_group_writable_allowed_signers() {
         &run.stdout,
         "allowed_signers is ignored: its group or others can write it",
     );
+    // Alice verified while it counted: to her, its loss is a failure.
+    let alice = team.run(ALICE, &["history", "verify"]);
+    assert_eq!(alice.code, Some(1), "{}", alice.stdout);
+    says(
+        &alice.stdout,
+        "SIGNERS GONE: allowed_signers named users who must sign when you verified on",
+    );
     // One a member put there in place of root's does not count either.
     team.shell(BOB, "rm -f allowed_signers && echo 'officer1002 ssh-ed25519 AAAA' > allowed_signers && chmod 644 allowed_signers");
     let run = team.run(CAROL, &["history", "verify"]);

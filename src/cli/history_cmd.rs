@@ -447,9 +447,9 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
         .map_err(runtime)?;
     let signatures = audit.finish();
     let intact = report.intact() && signatures.intact();
-    let heads = heads.finish(history, intact, lock.is_some());
+    let heads = heads.finish(history, intact, lock.is_some(), signatures.named > 0);
     drop(lock);
-    let intact = intact && heads.lost.is_empty();
+    let intact = intact && heads.intact();
     if anchor_it && intact {
         println!(
             "{}",
@@ -489,6 +489,9 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
     for lost in &heads.lost {
         println!("HEAD LOST: {}.", sanitize(lost));
     }
+    if let Some(gone) = &heads.signers_gone {
+        println!("SIGNERS GONE: {}.", sanitize(gone));
+    }
     match &report.first_break {
         Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
         None if !report.snapshot_problems.is_empty() => {
@@ -500,6 +503,9 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
         ),
         None if !heads.lost.is_empty() => {
             println!("The chain holds, but records you saw or anchored are gone.")
+        }
+        None if !heads.intact() => {
+            println!("The chain holds, but the allowed_signers you verified with is gone.")
         }
         None => println!(
             "Intact: every record reads, the hash chain holds, every kept rule set matches its hash and every save that must be signed is."

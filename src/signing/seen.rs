@@ -38,6 +38,10 @@ pub struct Head {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<u64>,
     pub seen: Timestamp,
+    /// Whether `allowed_signers` named users who must sign when this user verified: a file
+    /// that then goes missing (a member can delete it) would otherwise hold no one to signing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub signers: bool,
 }
 
 impl Head {
@@ -96,7 +100,8 @@ pub fn note(history: &History, head: Head) {
     {
         return;
     }
-    all.insert(key, head);
+    let signers = head.signers || all.get(&key).is_some_and(|old| old.signers);
+    all.insert(key, Head { signers, ..head });
     let _ = write_private(&file, &all);
 }
 
@@ -190,6 +195,7 @@ pub fn check_and_note(history: &History) -> Option<String> {
                 offset,
                 records: None,
                 seen: Timestamp::now(),
+                signers: false,
             });
             break;
         }
@@ -254,6 +260,14 @@ pub struct HeadReport {
     pub held: Vec<String>,
     /// Heads the history no longer holds.
     pub lost: Vec<String>,
+    /// `allowed_signers` named users when this user last verified, and now does not.
+    pub signers_gone: Option<String>,
+}
+
+impl HeadReport {
+    pub fn intact(&self) -> bool {
+        self.lost.is_empty() && self.signers_gone.is_none()
+    }
 }
 
 impl HeadCheck {
@@ -286,9 +300,25 @@ impl HeadCheck {
     }
 
     /// The report; when the history is `intact` and was read under the shared lock, its head
-    /// (with its count) is noted as seen.
-    pub fn finish(self, history: &History, intact: bool, locked: bool) -> HeadReport {
+    /// (with its count, and whether `allowed_signers` named anyone: `signers`) is noted as
+    /// seen.
+    pub fn finish(
+        self,
+        history: &History,
+        intact: bool,
+        locked: bool,
+        signers: bool,
+    ) -> HeadReport {
         let mut report = HeadReport::default();
+        if let Some(seen) = &self.seen
+            && seen.signers
+            && !signers
+        {
+            report.signers_gone = Some(format!(
+                "allowed_signers named users who must sign when you verified on {}, and now it is gone or does not count: no one would be held to signing",
+                seen.seen_at()
+            ));
+        }
         match &self.seen {
             Some(seen) if self.seen_held => report.held.push(format!(
                 "{}, which you saw on {}, is still in the history",
@@ -316,7 +346,7 @@ impl HeadCheck {
         }
         if intact
             && locked
-            && report.lost.is_empty()
+            && report.intact()
             && let Some((offset, hash)) = self.newest
         {
             note(
@@ -326,6 +356,7 @@ impl HeadCheck {
                     offset,
                     records: Some(self.records),
                     seen: Timestamp::now(),
+                    signers,
                 },
             );
         }

@@ -122,6 +122,7 @@ impl Signer {
                 offset,
                 records: None,
                 seen: jiff::Timestamp::now(),
+                signers: false,
             },
         );
         Ok(())
