@@ -163,7 +163,7 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
     if !matches!(
         command,
         HistoryCommand::Path | HistoryCommand::Verify { .. } | HistoryCommand::Anchor
-    ) && let Some(warning) = signing::check_and_note(&history)
+    ) && let Some(warning) = signing::check_and_note(&history, signing::LOCK_WAIT)
     {
         eprintln!("ree-screen: WARNING: {}", sanitize(&warning));
     }
@@ -432,7 +432,7 @@ fn export_cmd(
 fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult {
     let mut audit = signing::Audit::new(history.dir()).map_err(runtime)?;
     let mut heads = signing::HeadCheck::new(history, anchor).map_err(|m| (m, EXIT_USAGE))?;
-    let lock = signing::SharedLock::acquire(history);
+    let lock = signing::SharedLock::acquire(history, signing::LOCK_WAIT);
     let report = history
         .verify_each(|found| {
             audit.record(

@@ -76,9 +76,10 @@ impl AllowedSigners {
         Ok(AllowedSigners { entries })
     }
 
-    /// Whether any line names `user` (who must then sign).
+    /// Whether any line names `user` (who must then sign); a record without a user (schema
+    /// 1) is no one's.
     pub fn names(&self, user: &str) -> bool {
-        self.entries.iter().any(|e| e.names(user))
+        !user.is_empty() && self.entries.iter().any(|e| e.names(user))
     }
 
     /// When `user` must sign by the file alone: the earliest `valid-after` of their lines

@@ -181,7 +181,7 @@ impl Audit {
         let Some(signers) = &self.signers else {
             return false;
         };
-        if user.is_empty() || !signers.names(user) {
+        if !signers.names(user) {
             return false;
         }
         let at: Timestamp = saved_at.parse().unwrap_or(Timestamp::MIN);

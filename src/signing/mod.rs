@@ -14,7 +14,7 @@ mod signer;
 
 pub use allowed::{ALLOWED_SIGNERS, owned_by_directory_owner_and_not_group_writable};
 pub use audit::{Audit, Finding, SignatureReport};
-pub use seen::{HeadCheck, HeadReport, SharedLock, anchor_line, check_and_note};
+pub use seen::{HeadCheck, HeadReport, LOCK_WAIT, SharedLock, anchor_line, check_and_note};
 pub use show::describe;
 pub use signatures::{Found, SIGNATURES_FILE, Signatures, armoured};
 pub use signer::{Sealed, Signer};

@@ -25,8 +25,9 @@ use crate::history::{History, MAX_LINE, RevItem, link_of};
 /// The file, in the user's private state directory.
 pub const SEEN_FILE: &str = "seen-heads.json";
 
-/// How long a reading command waits for a save in progress before it leaves the head unnoted.
-const LOCK_WAIT: Duration = Duration::from_secs(2);
+/// How long a line command waits for a save in progress before it leaves the head unnoted
+/// (the history view does not wait: it must open at once).
+pub const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// A history's head as seen (or anchored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,9 +137,9 @@ pub struct SharedLock {
 }
 
 impl SharedLock {
-    /// The lock, waiting at most a couple of seconds for a save; None when there is no
-    /// history or a save holds it longer.
-    pub fn acquire(history: &History) -> Option<SharedLock> {
+    /// The lock, waiting at most `wait` for a save; None when there is no history or a save
+    /// holds it longer.
+    pub fn acquire(history: &History, wait: Duration) -> Option<SharedLock> {
         let file = OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
@@ -148,7 +149,7 @@ impl SharedLock {
         loop {
             match file.try_lock_shared() {
                 Ok(()) => return Some(SharedLock { _file: file }),
-                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 Err(_) => return None,
@@ -177,10 +178,11 @@ pub fn holds(history: &History, offset: u64, hash: &str) -> bool {
 }
 
 /// For a command that reads the history: whether it still holds the head this user saw
-/// (else the warning to show), then note its present head, read under the shared lock.
-/// A history that lost the seen head keeps it noted, so `verify` goes on failing.
-pub fn check_and_note(history: &History) -> Option<String> {
-    let lock = SharedLock::acquire(history)?;
+/// (else the warning to show), then note its present head, read under the shared lock
+/// (waiting at most `wait` for it; without it nothing is checked or noted). A history that
+/// lost the seen head keeps it noted, so `verify` goes on failing.
+pub fn check_and_note(history: &History, wait: Duration) -> Option<String> {
+    let lock = SharedLock::acquire(history, wait)?;
     if let Some(seen) = seen_head(history)
         && !holds(history, seen.offset, &seen.hash)
     {

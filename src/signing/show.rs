@@ -2,8 +2,8 @@
 //! "signed by <principal> (<fingerprint>)" or "unsigned". A record of a batch is signed by
 //! its save's last line, found from its frame.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::OpenOptionsExt;
 
 use jiff::Timestamp;
 
@@ -53,7 +53,11 @@ pub fn describe(history: &History, stored: &Stored) -> String {
 /// The hash of the last line of the save `stored` belongs to.
 fn save_end_hash(history: &History, stored: &Stored) -> Result<String, String> {
     let failed = |e: std::io::Error| format!("cannot read the history: {e}");
-    let mut file = File::open(history.path()).map_err(failed)?;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(history.path())
+        .map_err(failed)?;
     file.seek(SeekFrom::Start(stored.offset)).map_err(failed)?;
     let mut reader = BufReader::new(file);
     let mut line = Vec::new();

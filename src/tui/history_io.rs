@@ -132,7 +132,9 @@ impl HistoryIo {
         self.index = None;
         self.wants_more = false;
         let history = self.history()?;
-        let head_lost = crate::signing::check_and_note(history).is_some();
+        // Without waiting for a save in progress: the view opens at once.
+        let head_lost =
+            crate::signing::check_and_note(history, std::time::Duration::ZERO).is_some();
         let mut index = Index::open(history).map_err(|e| e.to_string())?;
         let mut chunk = read_chunk(&mut index, FIRST_PAGE)?;
         chunk.head_lost = head_lost;
