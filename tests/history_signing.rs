@@ -886,3 +886,31 @@ fn in_a_team_saves_without_an_agent_and_a_group_writable_allowed_signers() {
         format!("owned by uid {BOB}, not by the directory's owner (uid 0) or root"),
     );
 }
+
+#[test]
+fn an_agent_that_never_answers_is_waited_for_a_bounded_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let socket = dir.path().join("silent.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+    // Accepts and holds every connection without a word (a key waiting for a touch).
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let started = std::time::Instant::now();
+    let run = Run::of(
+        ree(&data, None)
+            .env("SSH_AUTH_SOCK", &socket)
+            .args(screen("PO-1")),
+    );
+    let waited = started.elapsed();
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    says(
+        &run.stderr,
+        "saved unsigned: the ssh-agent did not answer within 5 s",
+    );
+    assert!(waited < std::time::Duration::from_secs(15), "{waited:?}");
+}

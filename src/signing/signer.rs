@@ -154,19 +154,22 @@ impl Signer {
                 None => "no ssh-agent (SSH_AUTH_SOCK is not set) and no signing_key in the settings".to_string(),
             });
         };
-        let agent_error = |e: ssh_agent_client_rs::Error| {
-            let text = e.to_string();
-            if text.contains("timed out")
-                || text.contains("would block")
-                || text.contains("Resource temporarily")
+        let agent_error = |e: ssh_agent_client_rs::Error| match e {
+            ssh_agent_client_rs::Error::AgentCommunicationError(io)
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
             {
                 format!(
                     "the ssh-agent did not answer within {} s (does the key ask for a touch?)",
                     AGENT_WAIT.as_secs()
                 )
-            } else {
-                format!("the ssh-agent at {} failed: {text}", socket.display())
             }
+            ssh_agent_client_rs::Error::AgentCommunicationError(io) => {
+                format!("the ssh-agent at {} failed: {io}", socket.display())
+            }
+            other => format!("the ssh-agent at {} failed: {other}", socket.display()),
         };
         let stream = UnixStream::connect(socket)
             .map_err(|e| format!("cannot reach the ssh-agent at {}: {e}", socket.display()))?;
