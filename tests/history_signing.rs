@@ -914,3 +914,33 @@ fn an_agent_that_never_answers_is_waited_for_a_bounded_time() {
     );
     assert!(waited < std::time::Duration::from_secs(15), "{waited:?}");
 }
+
+#[test]
+fn a_key_file_named_in_the_settings_signs_without_an_agent() {
+    let Some(()) = openssh() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let (_, public) = keygen(dir.path(), "officer");
+    let settings = dir.path().join("settings.toml");
+    std::fs::write(&settings, "signing_key = \"officer\"\n").expect("write");
+    let run = Run::of(
+        ree(&data, None)
+            .env("REE_SCREEN_CONFIG", &settings)
+            .args(screen("PO-1")),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    says(&run.stderr, "saved signed with SHA256:");
+    let user = ree_screen::identity::Identity::current().user;
+    std::fs::write(data.join("allowed_signers"), format!("{user} {public}\n")).expect("write");
+    let checked = ssh_keygen_verifies(dir.path(), &data, &head(&data), &user);
+    assert_eq!(checked.code, Some(0), "{}", checked.stderr);
+    // Its public half names the agent's key instead: without an agent that cannot sign.
+    std::fs::write(&settings, "signing_key = \"officer.pub\"\n").expect("write");
+    let run = Run::of(
+        ree(&data, None)
+            .env("REE_SCREEN_CONFIG", &settings)
+            .args(screen("PO-2")),
+    );
+    assert_ne!(run.code, Some(0), "the user is named now: {}", run.stderr);
+    says(&run.stderr, "no ssh-agent is running");
+}
