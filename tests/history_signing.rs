@@ -137,7 +137,7 @@ fn head(data: &Path) -> String {
 
 /// `ssh-keygen -Y verify` of the signature kept for `hash`, as `principal`.
 fn ssh_keygen_verifies(dir: &Path, data: &Path, hash: &str, principal: &str) -> Run {
-    let Some(Found::Sig(sig)) = Signatures::load(data).expect("signatures").get(hash) else {
+    let Some(Found::Sig(sig)) = Signatures::load(data, None).expect("signatures").get(hash) else {
         panic!("no signature for {hash}");
     };
     let sig_file = dir.join("record.sig");

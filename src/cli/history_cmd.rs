@@ -430,8 +430,9 @@ fn export_cmd(
 /// `history verify`, or with `anchor_it` `history anchor`: the anchor line is printed only
 /// when everything holds.
 fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult {
-    let mut audit = signing::Audit::new(history.dir()).map_err(runtime)?;
     let mut heads = signing::HeadCheck::new(history, anchor).map_err(|m| (m, EXIT_USAGE))?;
+    let mut audit =
+        signing::Audit::new(history.dir(), heads.checked_signatures()).map_err(runtime)?;
     let lock = signing::SharedLock::acquire(history, signing::LOCK_WAIT);
     let report = history
         .verify_each(|found| {
@@ -445,9 +446,15 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
             heads.record(found.offset, found.link.hash);
         })
         .map_err(runtime)?;
-    let signatures = audit.finish();
+    let mut signatures = audit.finish();
     let intact = report.intact() && signatures.intact();
-    let heads = heads.finish(history, intact, lock.is_some(), signatures.named > 0);
+    let heads = heads.finish(
+        history,
+        intact,
+        lock.is_some(),
+        signatures.named > 0,
+        signatures.read.take(),
+    );
     drop(lock);
     let intact = intact && heads.intact();
     if anchor_it && intact {

@@ -13,7 +13,7 @@ use ssh_key::{HashAlg, PublicKey, SshSig};
 
 use super::NAMESPACE;
 use super::allowed::{self, AllowedSigners};
-use super::signatures::{Found, Signatures};
+use super::signatures::{Checked, Found, Signatures};
 use crate::history::Batch;
 use crate::identity::Identity;
 
@@ -35,6 +35,8 @@ pub struct SignatureReport {
     pub signed_saves: usize,
     pub unsigned_saves: usize,
     pub findings: Vec<Finding>,
+    /// `history.sig` as read: to be kept as checked when everything holds.
+    pub read: Option<Checked>,
 }
 
 impl SignatureReport {
@@ -61,7 +63,8 @@ pub struct Audit {
 }
 
 impl Audit {
-    pub fn new(dir: &Path) -> Result<Audit, String> {
+    /// `checked`: how much of `history.sig` this user's last verify found valid.
+    pub fn new(dir: &Path, checked: Option<&Checked>) -> Result<Audit, String> {
         let trust = allowed::load(dir);
         let named = trust.signers.as_ref().map_or(0, |s| {
             s.entries
@@ -70,7 +73,7 @@ impl Audit {
                 .collect::<HashSet<_>>()
                 .len()
         });
-        let signatures = Signatures::load(dir)?;
+        let signatures = Signatures::load(dir, checked)?;
         let mut first_by_key: HashMap<KeyData, u64> = HashMap::new();
         if trust.signers.is_some() {
             for (offset, key) in signatures.keys() {
@@ -125,6 +128,23 @@ impl Audit {
                 check(found, &signed).ok().map(|key| (signed, key))
             });
         let save = std::mem::take(&mut self.save);
+        let signature = match signature {
+            Some(Err(why)) => {
+                // Whoever saved it: a signature that does not hold was damaged or forged.
+                let (first_line, user, _) = &save[0];
+                self.report.findings.push(Finding {
+                    line: *first_line,
+                    user: user.clone(),
+                    message: format!(
+                        "the signature kept for the save ending on line {line} {why}: it was damaged or forged"
+                    ),
+                });
+                self.report.unsigned_saves += 1;
+                return;
+            }
+            Some(Ok(key)) => Some(key),
+            None => None,
+        };
         let mut users: Vec<&(usize, String, String)> = Vec::new();
         for entry in &save {
             if !users.iter().any(|u| u.1 == entry.1) {
@@ -176,7 +196,7 @@ impl Audit {
         offset: u64,
         user: &str,
         saved_at: &str,
-        signature: Option<&Result<KeyData, String>>,
+        signature: Option<&KeyData>,
     ) -> bool {
         let Some(signers) = &self.signers else {
             return false;
@@ -186,14 +206,11 @@ impl Audit {
         }
         let at: Timestamp = saved_at.parse().unwrap_or(Timestamp::MIN);
         let message = match signature {
-            Some(Ok(key)) if signers.accepts(user, key, at) => return true,
-            Some(Ok(key)) => format!(
+            Some(key) if signers.accepts(user, key, at) => return true,
+            Some(key) => format!(
                 "{place} is attributed to {user}, but signed by {} ({}), a key allowed_signers does not give {user} on {at}: forged attribution",
                 owners(signers, key),
                 fingerprint(key)
-            ),
-            Some(Err(why)) => format!(
-                "{place} is attributed to {user}, but its signature {why}: the signature was damaged or forged"
             ),
             None => {
                 let from_valid_after = signers
@@ -242,8 +259,22 @@ impl Audit {
             .filter(|(hash, _)| !self.accounted.contains(hash))
             .collect();
         for (hash, offset) in missing {
-            let Some(Ok(key)) = self.signatures.get(&hash).map(|found| check(found, &hash)) else {
-                continue;
+            let key = match self.signatures.get(&hash).map(|found| check(found, &hash)) {
+                Some(Ok(key)) => key,
+                Some(Err(why)) => {
+                    // Junk or a forgery: reported, so a verify that passes found every
+                    // signature in the file valid (the next one relies on that).
+                    self.report.findings.push(Finding {
+                        line: 0,
+                        user: String::new(),
+                        message: format!(
+                            "{} holds a signature for the line at byte {offset} that {why}",
+                            super::SIGNATURES_FILE
+                        ),
+                    });
+                    continue;
+                }
+                None => continue,
             };
             let signer = self.signer_of(&key);
             self.report.findings.push(Finding {
@@ -256,6 +287,7 @@ impl Audit {
                 ),
             });
         }
+        self.report.read = self.signatures.read.take();
         self.report
     }
 }
@@ -269,6 +301,9 @@ fn check(found: Found, hash: &str) -> Result<KeyData, String> {
     match found {
         Found::Damaged(why) => Err(why),
         Found::Sig(sig) => verify(&sig, hash),
+        // Found valid by this user's last verify, in bytes unchanged since: it signs `hash`
+        // (looked up by it, or, for a changed line, the hash it was made for).
+        Found::Checked(sig) => Ok(sig.public_key().clone()),
     }
 }
 
@@ -377,7 +412,7 @@ mod tests {
                     .expect("append");
             }
         }
-        let mut audit = Audit::new(dir.path()).expect("audit");
+        let mut audit = Audit::new(dir.path(), None).expect("audit");
         for (i, s) in saves.iter().enumerate() {
             audit.record(
                 i + 1,
@@ -515,7 +550,7 @@ mod tests {
             .sign(NAMESPACE, HashAlg::Sha512, last.as_bytes())
             .expect("sign");
         super::super::signatures::append(dir.path(), false, &last, 100, &sig).expect("append");
-        let mut audit = Audit::new(dir.path()).expect("audit");
+        let mut audit = Audit::new(dir.path(), None).expect("audit");
         let frame = |n| Batch { start: 0, n, of: 2 };
         let at = "2026-01-01T00:00:00Z";
         let first = record("alice", at, "\"batch\":[0,1,2],");
@@ -529,6 +564,56 @@ mod tests {
             (1, "alice")
         );
         assert!(report.findings[0].message.starts_with("lines 1-2 (one save) is attributed to alice, but signed by a key allowed_signers does not name"), "{}", report.findings[0].message);
+    }
+
+    #[test]
+    fn signatures_a_verify_found_valid_are_not_checked_again_while_unchanged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (alice, bob) = (key(ALICE), key(BOB));
+        std::fs::write(
+            dir.path().join(allowed::ALLOWED_SIGNERS),
+            format!(
+                "alice {}\n",
+                alice.public_key().to_openssh().expect("openssh")
+            ),
+        )
+        .expect("write");
+        let hash = format!("{:064x}", 1);
+        let sig_file = dir.path().join(super::super::SIGNATURES_FILE);
+        let run = |checked: Option<&Checked>| {
+            let mut audit = Audit::new(dir.path(), checked).expect("audit");
+            let at = "2026-01-01T00:00:00Z";
+            audit.record(1, 0, &hash, &record("alice", at, ""), None);
+            audit.finish()
+        };
+        let sign = |who: &PrivateKey, what: &str| {
+            let _ = std::fs::remove_file(&sig_file);
+            let sig = who
+                .sign(NAMESPACE, HashAlg::Sha512, what.as_bytes())
+                .expect("sign");
+            super::super::signatures::append(dir.path(), false, &hash, 0, &sig).expect("append");
+        };
+        sign(&alice, &hash);
+        let first = run(None);
+        assert!(first.intact(), "{:?}", first.findings);
+        let checked = first.read.expect("read");
+        assert!(run(Some(&checked)).intact());
+        // Changed bytes are checked afresh: bob's signature is not alice's.
+        sign(&bob, &hash);
+        let changed = run(Some(&checked));
+        assert_eq!(changed.findings.len(), 1, "{:?}", changed.findings);
+        // Bytes that match what was checked are taken as checked: a signature over another
+        // hash, recorded as checked, is not verified again (the digest is what protects).
+        sign(&alice, &format!("{:064x}", 2));
+        let unchecked = run(None);
+        assert_eq!(
+            unchecked.findings.len(),
+            1,
+            "it does not verify: {:?}",
+            unchecked.findings
+        );
+        let taken = run(unchecked.read.as_ref());
+        assert!(taken.intact(), "{:?}", taken.findings);
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub use allowed::{ALLOWED_SIGNERS, owned_by_directory_owner_and_not_group_writab
 pub use audit::{Audit, Finding, SignatureReport};
 pub use seen::{HeadCheck, HeadReport, LOCK_WAIT, SharedLock, anchor_line, check_and_note};
 pub use show::describe;
-pub use signatures::{Found, SIGNATURES_FILE, Signatures, armoured};
+pub use signatures::{Checked, Found, SIGNATURES_FILE, Signatures, armoured};
 pub use signer::{Sealed, Signer};
 
 /// The SSHSIG namespace of a record's signature: `ssh-keygen -Y verify -n` takes it.

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::signatures::Checked;
 use crate::history::{History, MAX_LINE, RevItem, link_of};
 
 /// The file, in the user's private state directory.
@@ -43,6 +44,9 @@ pub struct Head {
     /// that then goes missing (a member can delete it) would otherwise hold no one to signing.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub signers: bool,
+    /// How much of `history.sig` this user's verify found valid (see `signatures.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatures: Option<Checked>,
 }
 
 impl Head {
@@ -101,8 +105,20 @@ pub fn note(history: &History, head: Head) {
     {
         return;
     }
-    let signers = head.signers || all.get(&key).is_some_and(|old| old.signers);
-    all.insert(key, Head { signers, ..head });
+    let old = all.get(&key);
+    let signers = head.signers || old.is_some_and(|old| old.signers);
+    let signatures = head
+        .signatures
+        .clone()
+        .or_else(|| old.and_then(|old| old.signatures.clone()));
+    all.insert(
+        key,
+        Head {
+            signers,
+            signatures,
+            ..head
+        },
+    );
     let _ = write_private(&file, &all);
 }
 
@@ -198,6 +214,7 @@ pub fn check_and_note(history: &History, wait: Duration) -> Option<String> {
                 records: None,
                 seen: Timestamp::now(),
                 signers: false,
+                signatures: None,
             });
             break;
         }
@@ -285,6 +302,11 @@ impl HeadCheck {
         })
     }
 
+    /// How much of `history.sig` this user's last verify found valid.
+    pub fn checked_signatures(&self) -> Option<&Checked> {
+        self.seen.as_ref().and_then(|s| s.signatures.as_ref())
+    }
+
     /// The next good record of the chain.
     pub fn record(&mut self, offset: u64, hash: &str) {
         self.records += 1;
@@ -302,14 +324,15 @@ impl HeadCheck {
     }
 
     /// The report; when the history is `intact` and was read under the shared lock, its head
-    /// (with its count, and whether `allowed_signers` named anyone: `signers`) is noted as
-    /// seen.
+    /// (with its count, whether `allowed_signers` named anyone: `signers`, and the
+    /// `signatures` found valid) is noted as seen.
     pub fn finish(
         self,
         history: &History,
         intact: bool,
         locked: bool,
         signers: bool,
+        signatures: Option<Checked>,
     ) -> HeadReport {
         let mut report = HeadReport::default();
         if let Some(seen) = &self.seen
@@ -359,6 +382,7 @@ impl HeadCheck {
                     records: Some(self.records),
                     seen: Timestamp::now(),
                     signers,
+                    signatures,
                 },
             );
         }

@@ -19,14 +19,14 @@ pub fn describe(history: &History, stored: &Stored) -> String {
         Ok(hash) => hash,
         Err(why) => return format!("not known ({why})"),
     };
-    let signatures = match Signatures::load(dir) {
+    let signatures = match Signatures::load(dir, None) {
         Ok(s) => s,
         Err(why) => return format!("not known ({why})"),
     };
     let key = match signatures.get(&end) {
         None => return "unsigned".to_string(),
         Some(Found::Damaged(why)) => return format!("BAD SIGNATURE: it {why}"),
-        Some(Found::Sig(sig)) => match verify(&sig, &end) {
+        Some(Found::Sig(sig) | Found::Checked(sig)) => match verify(&sig, &end) {
             Ok(key) => key,
             Err(why) => return format!("BAD SIGNATURE: it {why}"),
         },

@@ -13,6 +13,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
+use sha2::{Digest, Sha256};
 use ssh_encoding::base64::{Base64, Encoding};
 use ssh_encoding::{Decode, Encode};
 use ssh_key::SshSig;
@@ -76,6 +77,16 @@ struct Entry {
     line_offset: u64,
     at: u64,
     len: u32,
+    /// Within the part of the file this user's verify already checked, unchanged since.
+    checked: bool,
+}
+
+/// The first `bytes` of `history.sig` and their SHA-256: what a verify found valid, kept in
+/// the user's private state so the next verify checks only the signatures added since.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checked {
+    pub bytes: u64,
+    pub sha256: String,
 }
 
 /// Every signature beside a history, by the hash it signs and by where the signed line
@@ -83,6 +94,8 @@ struct Entry {
 /// megabytes, not hundreds).
 #[derive(Debug, Default)]
 pub struct Signatures {
+    /// The whole file as read.
+    pub read: Option<Checked>,
     file: Option<File>,
     entries: Vec<Entry>,
     by_hash: HashMap<[u8; 32], usize>,
@@ -93,14 +106,17 @@ pub struct Signatures {
 #[derive(Debug)]
 pub enum Found {
     Sig(Box<SshSig>),
+    /// One this user's verify already found valid, in bytes unchanged since.
+    Checked(Box<SshSig>),
     /// A line that does not decode.
     Damaged(String),
 }
 
 impl Signatures {
     /// Read `history.sig` (none: no signatures). Lines not of the shape `<hash> <offset>
-    /// <base64>` are skipped: a damaged signature is then a missing one.
-    pub fn load(dir: &Path) -> Result<Signatures, String> {
+    /// <base64>` are skipped: a damaged signature is then a missing one. Signatures within
+    /// `checked`, when those bytes are unchanged, come back as [`Found::Checked`].
+    pub fn load(dir: &Path, checked: Option<&Checked>) -> Result<Signatures, String> {
         let path = dir.join(SIGNATURES_FILE);
         let failed =
             |e: std::io::Error| format!("{}: cannot read the signatures: {e}", path.display());
@@ -120,7 +136,19 @@ impl Signatures {
         let mut reader = BufReader::with_capacity(1 << 20, &file);
         let mut line = Vec::new();
         let mut at = 0u64;
+        let mut digest = Sha256::new();
         loop {
+            // Where this user's last verify stopped: if the bytes before are unchanged, the
+            // signatures in them were found valid then.
+            if let Some(c) = checked
+                && c.bytes == at
+                && c.bytes > 0
+                && format!("{:x}", digest.clone().finalize()) == c.sha256
+            {
+                for entry in &mut signatures.entries {
+                    entry.checked = true;
+                }
+            }
             line.clear();
             let n = (&mut reader)
                 .take(MAX_LINE as u64)
@@ -129,6 +157,7 @@ impl Signatures {
             if n == 0 {
                 break;
             }
+            digest.update(&line);
             if let Some(entry) = entry_of(&line, at) {
                 let index = signatures.entries.len();
                 signatures.by_hash.insert(entry.hash, index);
@@ -137,6 +166,10 @@ impl Signatures {
             }
             at += n as u64;
         }
+        signatures.read = Some(Checked {
+            bytes: at,
+            sha256: format!("{:x}", digest.finalize()),
+        });
         signatures.file = Some(file);
         Ok(signatures)
     }
@@ -163,7 +196,9 @@ impl Signatures {
     /// The key each signature names (not yet checked), with where its line started.
     pub fn keys(&self) -> impl Iterator<Item = (u64, ssh_key::public::KeyData)> + '_ {
         (0..self.entries.len()).filter_map(|i| match self.read(i) {
-            Found::Sig(sig) => Some((self.entries[i].line_offset, sig.public_key().clone())),
+            Found::Sig(sig) | Found::Checked(sig) => {
+                Some((self.entries[i].line_offset, sig.public_key().clone()))
+            }
             Found::Damaged(_) => None,
         })
     }
@@ -175,9 +210,10 @@ impl Signatures {
             Some(file) => file.read_exact_at(&mut text, entry.at),
             None => return Found::Damaged("cannot be read".to_string()),
         };
-        match read {
-            Err(e) => Found::Damaged(format!("cannot be read ({e})")),
-            Ok(()) => decode(&text),
+        match (read, decode(&text)) {
+            (Err(e), _) => Found::Damaged(format!("cannot be read ({e})")),
+            (Ok(()), Found::Sig(sig)) if entry.checked => Found::Checked(sig),
+            (Ok(()), found) => found,
         }
     }
 }
@@ -195,6 +231,7 @@ fn entry_of(line: &[u8], at: u64) -> Option<Entry> {
         line_offset,
         at: at + sig_start as u64,
         len: u32::try_from(text.len() - sig_start).ok()?,
+        checked: false,
     })
 }
 

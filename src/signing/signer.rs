@@ -123,6 +123,7 @@ impl Signer {
                 records: None,
                 seen: jiff::Timestamp::now(),
                 signers: false,
+                signatures: None,
             },
         );
         Ok(())
