@@ -607,3 +607,76 @@ fn signed_verify_benchmark() {
         each.as_secs_f64() * 1e6
     );
 }
+
+/// `history verify` of a history saved one record at a time, each save signed: the first
+/// verify checks every signature, the next only those added since (the user's private
+/// state keeps how much of `history.sig` was found valid). Per save, to scale to 1M. Run:
+///
+///     cargo test --release --test history_bench signed_single_saves_benchmark -- --ignored --nocapture
+#[test]
+#[ignore = "benchmark: run with --release --ignored --nocapture"]
+fn signed_single_saves_benchmark() {
+    use ree_screen::signing::{ALLOWED_SIGNERS, Signer};
+    let saves = 5_000;
+    let temp = tempfile::tempdir().expect("tempdir");
+    let data = temp.path().join("data");
+    let key = temp.path().join("key");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "jroe", "-f"])
+        .arg(&key)
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: ssh-keygen is needed");
+        return;
+    }
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let signer = std::sync::Arc::new(Signer::new(None, Some(key)));
+    let rules = std::sync::Arc::new(ree_screen::rules::embedded().expect("rules"));
+    let history = History::with_rules(&data, rules).with_signer(signer);
+    let kinds = determinations();
+    let identity = Identity {
+        uid: 1000,
+        user: "jroe".into(),
+        ssh_client: None,
+    };
+    let started = Instant::now();
+    for i in 0..saves {
+        let row = realistic(&kinds[(i * 7919) % kinds.len()], i);
+        history
+            .append(&[NewRecord::screening(&row)], &identity)
+            .expect("append");
+    }
+    println!(
+        "{saves} single signed saves in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    std::fs::write(data.join(ALLOWED_SIGNERS), format!("jroe {public}")).expect("write");
+    let bin = assert_cmd::cargo::cargo_bin("ree-screen");
+    let (bin, data_arg) = (bin.to_str().expect("path"), data.to_str().expect("path"));
+    let state = temp.path().join("state");
+    let env = [
+        ("REE_SCREEN_CONFIG", "/nonexistent/settings.toml"),
+        ("REE_SCREEN_STATE_DIR", state.to_str().expect("path")),
+    ];
+    let args = ["--data-dir", data_arg, "history", "verify"];
+    let (first, _, report) = timed(bin, &args, &env);
+    assert!(report.contains("Intact"), "{report}");
+    let (again, kib) = best_of(3, bin, &args, &env);
+    let (sha, _) = best_of(
+        3,
+        "sha256sum",
+        &[history.path().to_str().expect("path")],
+        &[],
+    );
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / saves as f64;
+    println!(
+        "verify of {saves} signed single saves: first {:.2} s ({:.0} µs a save), then {:.2} s ({:.0} µs a save, {} MB peak); sha256sum {:.3} s ({:.1} µs a record)",
+        first.as_secs_f64(),
+        per(first),
+        again.as_secs_f64(),
+        per(again),
+        kib / 1024,
+        sha.as_secs_f64(),
+        per(sha)
+    );
+}

@@ -77,7 +77,7 @@ impl Audit {
         let mut first_by_key: HashMap<KeyData, u64> = HashMap::new();
         if trust.signers.is_some() {
             for (offset, key) in signatures.keys() {
-                let first = first_by_key.entry(key).or_insert(offset);
+                let first = first_by_key.entry(key.clone()).or_insert(offset);
                 *first = (*first).min(offset);
             }
         }
@@ -303,7 +303,7 @@ fn check(found: Found, hash: &str) -> Result<KeyData, String> {
         Found::Sig(sig) => verify(&sig, hash),
         // Found valid by this user's last verify, in bytes unchanged since: it signs `hash`
         // (looked up by it, or, for a changed line, the hash it was made for).
-        Found::Checked(sig) => Ok(sig.public_key().clone()),
+        Found::Checked(key) => Ok(key),
     }
 }
 

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use ssh_encoding::base64::{Base64, Encoding};
 use ssh_encoding::{Decode, Encode};
 use ssh_key::SshSig;
+use ssh_key::public::KeyData;
 
 /// The file's name in the data directory.
 pub const SIGNATURES_FILE: &str = "history.sig";
@@ -79,6 +80,8 @@ struct Entry {
     len: u32,
     /// Within the part of the file this user's verify already checked, unchanged since.
     checked: bool,
+    /// The key the signature names (not yet checked), in [`Signatures::keys`]' table.
+    key: Option<u32>,
 }
 
 /// The first `bytes` of `history.sig` and their SHA-256: what a verify found valid, kept in
@@ -98,6 +101,8 @@ pub struct Signatures {
     pub read: Option<Checked>,
     file: Option<File>,
     entries: Vec<Entry>,
+    /// The keys the signatures name, each once.
+    key_table: Vec<KeyData>,
     by_hash: HashMap<[u8; 32], usize>,
     by_offset: HashMap<u64, usize>,
 }
@@ -106,8 +111,8 @@ pub struct Signatures {
 #[derive(Debug)]
 pub enum Found {
     Sig(Box<SshSig>),
-    /// One this user's verify already found valid, in bytes unchanged since.
-    Checked(Box<SshSig>),
+    /// One this user's verify already found valid, in bytes unchanged since: its key.
+    Checked(KeyData),
     /// A line that does not decode.
     Damaged(String),
 }
@@ -137,6 +142,7 @@ impl Signatures {
         let mut line = Vec::new();
         let mut at = 0u64;
         let mut digest = Sha256::new();
+        let mut key_index: HashMap<KeyData, u32> = HashMap::new();
         loop {
             // Where this user's last verify stopped: if the bytes before are unchanged, the
             // signatures in them were found valid then.
@@ -158,7 +164,18 @@ impl Signatures {
                 break;
             }
             digest.update(&line);
-            if let Some(entry) = entry_of(&line, at) {
+            if let Some(mut entry) = entry_of(&line, at) {
+                let start = (entry.at - at) as usize;
+                if let Found::Sig(sig) = decode(&line[start..start + entry.len as usize]) {
+                    let table = &mut signatures.key_table;
+                    let key = sig.public_key().clone();
+                    let next = table.len() as u32;
+                    let index = *key_index.entry(key.clone()).or_insert_with(|| {
+                        table.push(key);
+                        next
+                    });
+                    entry.key = Some(index);
+                }
                 let index = signatures.entries.len();
                 signatures.by_hash.insert(entry.hash, index);
                 signatures.by_offset.insert(entry.line_offset, index);
@@ -184,8 +201,9 @@ impl Signatures {
     /// that signature: the line was changed (or re-chained) after it was signed.
     pub fn other_at(&self, offset: u64, hash: &str) -> Option<(String, Found)> {
         let index = *self.by_offset.get(&offset)?;
-        let signed = hex(&self.entries[index].hash);
-        (signed != hash).then(|| (signed, self.read(index)))
+        let signed = &self.entries[index].hash;
+        (hash_bytes(hash.as_bytes()).as_ref() != Some(signed))
+            .then(|| (hex(signed), self.read(index)))
     }
 
     /// Every signature, in the order they were made: (hash signed, where its line started).
@@ -194,26 +212,25 @@ impl Signatures {
     }
 
     /// The key each signature names (not yet checked), with where its line started.
-    pub fn keys(&self) -> impl Iterator<Item = (u64, ssh_key::public::KeyData)> + '_ {
-        (0..self.entries.len()).filter_map(|i| match self.read(i) {
-            Found::Sig(sig) | Found::Checked(sig) => {
-                Some((self.entries[i].line_offset, sig.public_key().clone()))
-            }
-            Found::Damaged(_) => None,
-        })
+    pub fn keys(&self) -> impl Iterator<Item = (u64, &KeyData)> + '_ {
+        self.entries
+            .iter()
+            .filter_map(|e| e.key.map(|k| (e.line_offset, &self.key_table[k as usize])))
     }
 
     fn read(&self, index: usize) -> Found {
         let entry = self.entries[index];
+        if let (true, Some(key)) = (entry.checked, entry.key) {
+            return Found::Checked(self.key_table[key as usize].clone());
+        }
         let mut text = vec![0u8; entry.len as usize];
         let read = match &self.file {
             Some(file) => file.read_exact_at(&mut text, entry.at),
             None => return Found::Damaged("cannot be read".to_string()),
         };
-        match (read, decode(&text)) {
-            (Err(e), _) => Found::Damaged(format!("cannot be read ({e})")),
-            (Ok(()), Found::Sig(sig)) if entry.checked => Found::Checked(sig),
-            (Ok(()), found) => found,
+        match read {
+            Err(e) => Found::Damaged(format!("cannot be read ({e})")),
+            Ok(()) => decode(&text),
         }
     }
 }
@@ -232,6 +249,7 @@ fn entry_of(line: &[u8], at: u64) -> Option<Entry> {
         at: at + sig_start as u64,
         len: u32::try_from(text.len() - sig_start).ok()?,
         checked: false,
+        key: None,
     })
 }
 
