@@ -617,7 +617,7 @@ fn signed_verify_benchmark() {
 #[ignore = "benchmark: run with --release --ignored --nocapture"]
 fn signed_single_saves_benchmark() {
     use ree_screen::signing::{ALLOWED_SIGNERS, Signer};
-    let saves = 5_000;
+    let saves = 20_000;
     let temp = tempfile::tempdir().expect("tempdir");
     let data = temp.path().join("data");
     let key = temp.path().join("key");
