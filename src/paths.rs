@@ -1,5 +1,6 @@
-//! Where ree-screen keeps its files: the data directory (history, draft) and the config
-//! directory (settings), from the `directories` crate unless overridden.
+//! Where ree-screen keeps its files: the data directory (history, draft), the config
+//! directory (settings) and the user's cache (history indexes), from the `directories`
+//! crate unless overridden.
 
 use std::path::{Path, PathBuf};
 
@@ -27,23 +28,16 @@ pub fn data_dir(flag: Option<&Path>) -> Result<PathBuf, String> {
         })
 }
 
-/// Environment variable that overrides the private state directory.
-pub const STATE_DIR_ENV: &str = "REE_SCREEN_STATE_DIR";
+/// Environment variable that overrides the user's cache directory (derived files only).
+pub const CACHE_DIR_ENV: &str = "REE_SCREEN_CACHE_DIR";
 
-/// The user's private state (the history heads they have seen): `REE_SCREEN_STATE_DIR`,
-/// else the platform's state directory (`~/.local/state/ree-screen`), never the data
-/// directory, which a team shares.
-pub fn state_dir() -> Result<PathBuf, String> {
-    if let Some(dir) = std::env::var_os(STATE_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
+/// The user's own cache directory (the history indexes): `REE_SCREEN_CACHE_DIR`, else the
+/// platform's.
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
     }
-    project_dirs()
-        .map(|p| {
-            p.state_dir()
-                .unwrap_or_else(|| p.data_local_dir())
-                .to_path_buf()
-        })
-        .ok_or_else(|| format!("no home directory found: set {STATE_DIR_ENV}"))
+    project_dirs().map(|p| p.cache_dir().to_path_buf())
 }
 
 /// The platform config directory, where the settings file lives.

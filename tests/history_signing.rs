@@ -379,8 +379,9 @@ fn a_group_writable_allowed_signers_is_ignored_with_a_warning() {
     assert_eq!(run.code, Some(0), "{}", run.stdout);
     says(
         &run.stdout,
-        "allowed_signers is ignored: its group or others can write it (mode 664)",
+        "allowed_signers is ignored: a file that sets policy for this data directory counts only when",
     );
+    says(&run.stdout, "mode 664)");
     says(&run.stdout, "no allowed_signers counts");
 }
 
@@ -869,7 +870,7 @@ fn in_a_team_saves_without_an_agent_and_a_group_writable_allowed_signers() {
     assert_eq!(run.code, Some(0), "{}", run.stdout);
     says(
         &run.stdout,
-        "allowed_signers is ignored: its group or others can write it",
+        "allowed_signers is ignored: a file that sets policy for this data directory counts only when",
     );
     // Alice verified while it counted: to her, its loss is a failure.
     let alice = team.run(ALICE, &["history", "verify"]);
@@ -883,7 +884,9 @@ fn in_a_team_saves_without_an_agent_and_a_group_writable_allowed_signers() {
     let run = team.run(CAROL, &["history", "verify"]);
     says(
         &run.stdout,
-        format!("owned by uid {BOB}, not by the directory's owner (uid 0) or root"),
+        format!(
+            "owned by the directory's owner (uid 0) or root and not writable by the group or others (it is uid {BOB}, mode 644)"
+        ),
     );
 }
 

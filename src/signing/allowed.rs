@@ -4,12 +4,13 @@
 //! `valid-before="..."`. A `cert-authority` line is refused: a certificate authority could
 //! issue keys for anyone, and a record's signer must be a key the file names.
 //!
-//! The file counts only when the data directory's owner (or root) owns it and no group can
-//! write it ([`owned_by_directory_owner_and_not_group_writable`]): in a team directory every
-//! member can write files, and a list of keys any member could change would prove nothing.
+//! The file counts only when the data directory's owner (or root) owns it and neither group
+//! nor others can write it (the rule of every policy file, `history::policy_file_counts`):
+//! in a team directory every member can write files, and a list of keys any member could
+//! change would prove nothing.
 
 use std::fs;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -129,13 +130,13 @@ pub fn load(dir: &Path) -> Trust {
             return ignored(format!("{}: cannot be read ({e})", path.display()));
         }
     };
-    let checked = file.metadata().and_then(|file_meta| {
-        fs::metadata(dir)
-            .map(|dir_meta| owned_by_directory_owner_and_not_group_writable(&file_meta, &dir_meta))
-    });
-    match checked {
-        Ok(Ok(())) => {}
-        Ok(Err(why)) => return ignored(format!("{} is ignored: {why}", path.display())),
+    // The rule of every policy file in the data directory, checked on the file as opened.
+    match file.metadata() {
+        Ok(meta) => {
+            if let Err(why) = crate::history::policy_file_counts(dir, &path, &meta) {
+                return ignored(why);
+            }
+        }
         Err(e) => return ignored(format!("{}: cannot be read ({e})", path.display())),
     }
     let mut text = String::new();
@@ -161,32 +162,6 @@ fn ignored(problem: String) -> Trust {
         signers: None,
         problem: Some(crate::text::sanitize(&problem)),
     }
-}
-
-/// A policy file in the data directory counts only when it is a regular file owned by the
-/// directory's owner (or root) and neither the group nor others can write it: in a team
-/// directory (group-writable) any member could otherwise put their own there.
-pub fn owned_by_directory_owner_and_not_group_writable(
-    file: &fs::Metadata,
-    dir: &fs::Metadata,
-) -> Result<(), String> {
-    if !file.is_file() {
-        return Err("it is not a regular file".to_string());
-    }
-    if file.uid() != dir.uid() && file.uid() != 0 {
-        return Err(format!(
-            "it is owned by uid {}, not by the directory's owner (uid {}) or root",
-            file.uid(),
-            dir.uid()
-        ));
-    }
-    if file.mode() & 0o022 != 0 {
-        return Err(format!(
-            "its group or others can write it (mode {:o}): chmod 644 it",
-            file.mode() & 0o7777
-        ));
-    }
-    Ok(())
 }
 
 fn parse_line(line: &str) -> Result<Option<Entry>, String> {

@@ -12,7 +12,7 @@ mod show;
 mod signatures;
 mod signer;
 
-pub use allowed::{ALLOWED_SIGNERS, owned_by_directory_owner_and_not_group_writable};
+pub use allowed::ALLOWED_SIGNERS;
 pub use audit::{Audit, Finding, SignatureReport};
 pub use seen::{HeadCheck, HeadReport, LOCK_WAIT, SharedLock, anchor_line, check_and_note};
 pub use show::describe;

@@ -67,7 +67,7 @@ impl Head {
 
 /// The user's private state file, if there is a place for it.
 fn state_file() -> Option<PathBuf> {
-    crate::paths::state_dir().ok().map(|d| d.join(SEEN_FILE))
+    crate::state::dir().map(|d| d.join(SEEN_FILE))
 }
 
 /// The key of a history in the state file: its file's canonical path.

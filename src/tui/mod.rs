@@ -51,8 +51,9 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
     }
     let theme = Theme::from_env(ascii);
     let mut app = App::new(ctx.rules.clone(), ctx.today, theme)
-        .with_defaults(settings.new_details(), settings.preselected(&ctx.rules));
+        .with_defaults(ctx.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
+    app.remembers_officer = settings.officer.is_empty();
     // "Today" may be pinned; the time of day is the clock's.
     let today = ctx.today;
     app.clock = Box::new(move || today.to_datetime(jiff::ZonedDateTime::now().time()));
@@ -116,6 +117,7 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
             waker,
         ),
         last_key: None,
+        saving: None,
     };
     let exit = runtime.event_loop(&mut app, &mut guard, &mut waiter);
     if !watchdog.stand_down() {
@@ -202,6 +204,9 @@ struct Runtime<'a> {
     ctx: &'a Context,
     drafts: Arc<Drafts>,
     history: HistoryIo,
+    /// The record fields of the form's save under way, whose officer is remembered once it
+    /// is saved.
+    saving: Option<crate::screening::Details>,
     /// The last key pressed and when, to tell a held Backspace from a fresh press.
     last_key: Option<(KeyCode, Instant)>,
 }
@@ -234,8 +239,13 @@ impl Runtime<'_> {
                     Err(stop) => return Exit::Stop(stop),
                 }
             }
-            // Work done on another thread (the impact of new rules) comes in first.
+            // Work done on another thread (a save, the impact of new rules) comes in first.
             if let Some(done) = self.history.finished() {
+                if let Action::Saved(Ok(_)) = done
+                    && let Some(details) = self.saving.take()
+                {
+                    self.ctx.remember_officer(&details);
+                }
                 if self.dispatch(app, Some(done)) {
                     return Exit::Quit;
                 }
@@ -307,18 +317,24 @@ impl Runtime<'_> {
     /// Carry out an effect; its outcome comes back as the next action.
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
-            Effect::Save(screening) => Some(Action::Saved(
-                self.ctx
-                    .save(std::slice::from_ref(&*screening))
-                    .and_then(|ids| {
-                        ids.into_iter()
-                            .next()
-                            .ok_or_else(|| "the history returned no record id".to_string())
-                    }),
-            )),
+            // On a thread: the history's lock may be held, and keys go on meanwhile.
+            Effect::Save(screening) => {
+                self.saving = Some(screening.details.clone());
+                self.history.save_screening(*screening);
+                None
+            }
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
             Effect::History(effect) => self.history.perform(effect),
+            // Between frames, so it never lands inside one; a terminal that cannot take it
+            // fails the next draw too.
+            Effect::Copy(text) => {
+                let _ = crossterm::execute!(
+                    std::io::stdout(),
+                    crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                );
+                None
+            }
             Effect::Quit => None,
         }
     }
