@@ -517,6 +517,72 @@ fn view_benchmark() {
     }
 }
 
+/// A history in `data` whose saves are signed with the ed25519 key at `key` (made by
+/// ssh-keygen unless it exists), and the key's public line; None without ssh-keygen.
+fn signing_history(data: &Path, key: &Path) -> Option<(History, String)> {
+    if !key.exists() {
+        let made = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "jroe", "-f"])
+            .arg(key)
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: ssh-keygen is needed");
+            return None;
+        }
+    }
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let signer = ree_screen::signing::Signer::new(None, Some(key.to_path_buf()));
+    let rules = std::sync::Arc::new(ree_screen::rules::embedded().expect("rules"));
+    let history = History::with_rules(data, rules).with_signer(std::sync::Arc::new(signer));
+    Some((history, public))
+}
+
+/// `history verify` of `data` by the real binary, as a user whose private state is `state`,
+/// once allowed_signers names jroe's key: how to run it (program, arguments, environment).
+struct VerifyRun {
+    bin: String,
+    data: String,
+    state: String,
+}
+
+impl VerifyRun {
+    fn new(data: &Path, public: &str, state: &Path) -> VerifyRun {
+        std::fs::write(
+            data.join(ree_screen::signing::ALLOWED_SIGNERS),
+            format!("jroe {public}"),
+        )
+        .expect("write");
+        let path = |p: &Path| p.to_str().expect("path").to_string();
+        VerifyRun {
+            bin: path(&assert_cmd::cargo::cargo_bin("ree-screen")),
+            data: path(data),
+            state: path(state),
+        }
+    }
+
+    fn args(&self) -> [&str; 4] {
+        ["--data-dir", &self.data, "history", "verify"]
+    }
+
+    fn env(&self) -> [(&str, &str); 2] {
+        [
+            ("REE_SCREEN_CONFIG", "/nonexistent/settings.toml"),
+            ("REE_SCREEN_STATE_DIR", &self.state),
+        ]
+    }
+
+    /// One run: its time and report.
+    fn once(&self) -> (Duration, String) {
+        let (took, _, report) = timed(&self.bin, &self.args(), &self.env());
+        (took, report)
+    }
+
+    /// The best of three: time and peak memory (KiB).
+    fn best(&self) -> (Duration, u64) {
+        best_of(3, &self.bin, &self.args(), &self.env())
+    }
+}
+
 /// `history verify` at 1M records signed save by save (appends of 1,000, each signed with an
 /// ed25519 key the test makes with ssh-keygen, whose user allowed_signers names), against
 /// the same history with its signatures and allowed_signers set aside, and sha256sum; then
@@ -533,20 +599,9 @@ fn signed_verify_benchmark() {
     let data = std::env::var_os("REE_BENCH_DATA")
         .map_or_else(|| temp.path().join("data"), std::path::PathBuf::from);
     let key = data.with_file_name("bench-key");
-    if !key.exists() {
-        let made = Command::new("ssh-keygen")
-            .args(["-q", "-t", "ed25519", "-N", "", "-C", "jroe", "-f"])
-            .arg(&key)
-            .status();
-        if !made.is_ok_and(|s| s.success()) {
-            eprintln!("skipped: ssh-keygen is needed");
-            return;
-        }
-    }
-    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
-    let signer = std::sync::Arc::new(Signer::new(None, Some(key.clone())));
-    let rules = std::sync::Arc::new(ree_screen::rules::embedded().expect("rules"));
-    let history = History::with_rules(&data, rules).with_signer(signer);
+    let Some((history, public)) = signing_history(&data, &key) else {
+        return;
+    };
     if std::fs::metadata(history.path()).map_or(0, |m| m.len()) == 0 {
         let started = Instant::now();
         generate(&history, 0, count, &determinations());
@@ -555,28 +610,20 @@ fn signed_verify_benchmark() {
             started.elapsed().as_secs_f64()
         );
     }
-    std::fs::write(data.join(ALLOWED_SIGNERS), format!("jroe {public}")).expect("write");
-    let bin = assert_cmd::cargo::cargo_bin("ree-screen");
-    let (bin, data_arg) = (bin.to_str().expect("path"), data.to_str().expect("path"));
-    let state = temp.path().join("state");
-    let env = [
-        ("REE_SCREEN_CONFIG", "/nonexistent/settings.toml"),
-        ("REE_SCREEN_STATE_DIR", state.to_str().expect("path")),
-    ];
-    let args = ["--data-dir", data_arg, "history", "verify"];
-    let (_, _, report) = timed(bin, &args, &env);
+    let verify = VerifyRun::new(&data, &public, &temp.path().join("state"));
+    let (_, report) = verify.once();
     assert!(report.contains("Intact"), "{report}");
     assert!(
         report.contains("1000 save(s) signed by their user"),
         "{report}"
     );
-    let (signed, signed_kib) = best_of(3, bin, &args, &env);
+    let (signed, signed_kib) = verify.best();
     let aside = data.with_file_name("aside");
     std::fs::create_dir_all(&aside).expect("mkdir");
     for name in [ALLOWED_SIGNERS, SIGNATURES_FILE] {
         std::fs::rename(data.join(name), aside.join(name)).expect("set aside");
     }
-    let (unsigned, _) = best_of(3, bin, &args, &env);
+    let (unsigned, _) = verify.best();
     for name in [ALLOWED_SIGNERS, SIGNATURES_FILE] {
         std::fs::rename(aside.join(name), data.join(name)).expect("put back");
     }
@@ -622,23 +669,12 @@ fn signed_verify_benchmark() {
 #[test]
 #[ignore = "benchmark: run with --release --ignored --nocapture"]
 fn signed_single_saves_benchmark() {
-    use ree_screen::signing::{ALLOWED_SIGNERS, Signer};
     let saves = 20_000;
     let temp = tempfile::tempdir().expect("tempdir");
     let data = temp.path().join("data");
-    let key = temp.path().join("key");
-    let made = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "jroe", "-f"])
-        .arg(&key)
-        .status();
-    if !made.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: ssh-keygen is needed");
+    let Some((history, public)) = signing_history(&data, &temp.path().join("key")) else {
         return;
-    }
-    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
-    let signer = std::sync::Arc::new(Signer::new(None, Some(key)));
-    let rules = std::sync::Arc::new(ree_screen::rules::embedded().expect("rules"));
-    let history = History::with_rules(&data, rules).with_signer(signer);
+    };
     let kinds = determinations();
     let identity = Identity {
         uid: 1000,
@@ -656,18 +692,10 @@ fn signed_single_saves_benchmark() {
         "{saves} single signed saves in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    std::fs::write(data.join(ALLOWED_SIGNERS), format!("jroe {public}")).expect("write");
-    let bin = assert_cmd::cargo::cargo_bin("ree-screen");
-    let (bin, data_arg) = (bin.to_str().expect("path"), data.to_str().expect("path"));
-    let state = temp.path().join("state");
-    let env = [
-        ("REE_SCREEN_CONFIG", "/nonexistent/settings.toml"),
-        ("REE_SCREEN_STATE_DIR", state.to_str().expect("path")),
-    ];
-    let args = ["--data-dir", data_arg, "history", "verify"];
-    let (first, _, report) = timed(bin, &args, &env);
+    let verify = VerifyRun::new(&data, &public, &temp.path().join("state"));
+    let (first, report) = verify.once();
     assert!(report.contains("Intact"), "{report}");
-    let (again, kib) = best_of(3, bin, &args, &env);
+    let (again, kib) = verify.best();
     let (sha, _) = best_of(
         3,
         "sha256sum",
