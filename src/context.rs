@@ -25,6 +25,8 @@ pub struct Context {
     pub data_dir: Result<PathBuf, String>,
     pub today: Date,
     pub identity: Identity,
+    /// Signs every save (the ssh-agent, or the settings' key file).
+    pub signer: std::sync::Arc<crate::signing::Signer>,
 }
 
 /// The installed default rule set could not be used.
@@ -102,7 +104,9 @@ impl Context {
                 .rule_set(flag.as_ref())
                 .map_err(|e| e.to_string())?,
         };
+        let signer = crate::signing::Signer::from_environment(settings.signing_key.clone());
         Ok(Context {
+            signer: std::sync::Arc::new(signer),
             settings,
             rules,
             rules_problem,
@@ -133,9 +137,18 @@ impl Context {
 
     /// The history in the data directory.
     pub fn history(&self) -> Result<History, String> {
-        self.data_dir
-            .clone()
-            .map(|dir| History::with_rules(dir, std::sync::Arc::new(self.rules.clone())))
+        self.data_dir.clone().map(|dir| {
+            History::with_rules(dir, std::sync::Arc::new(self.rules.clone()))
+                .with_signer(self.signer.clone())
+        })
+    }
+
+    /// Say on stderr whether the newest save was signed (the line commands call it; the
+    /// workbench shows it on the record instead).
+    pub fn report_signature(&self) {
+        if let Some(sealed) = self.signer.last() {
+            eprintln!("ree-screen: saved {}", sealed.describe());
+        }
     }
 
     /// The party lists in use (embedded, and those added to the data directory) with their

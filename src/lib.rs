@@ -25,6 +25,7 @@ pub mod report;
 pub mod rules;
 pub mod screening;
 pub mod settings;
+pub mod signing;
 pub mod state;
 pub mod text;
 pub mod tui;

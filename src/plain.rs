@@ -80,6 +80,7 @@ pub fn run(ctx: &Context) -> ExitCode {
         false => screening,
     };
     let saved = ctx.save(std::slice::from_ref(&screening));
+    ctx.report_signature();
     if saved.is_ok() {
         ctx.remember_officer(&screening.details);
     }

@@ -327,6 +327,30 @@ fn list_reports_skipped_lines_with_their_numbers() {
 }
 
 #[test]
+fn list_warns_when_records_this_user_saw_are_gone() {
+    let mut app = app();
+    let (_dir, history) = saved_history(&app, &CASES[..2]);
+    let before = std::fs::read(history.path()).expect("read");
+    let third = screening(&app, &CASES[2]);
+    history
+        .append(&[NewRecord::screening(&third)], &identity())
+        .expect("append");
+    let _io = opened(&mut app, &history);
+    assert!(!app.history.as_ref().expect("open").head_lost);
+    // The newest save cut off at a line boundary: the chain still holds.
+    std::fs::write(history.path(), before).expect("cut");
+    let mut app = self::app();
+    let _io = opened(&mut app, &history);
+    assert!(app.history.as_ref().expect("open").head_lost);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("RECORDS GONE since you saw them"),
+        "{screen}"
+    );
+    redacted(|| insta::assert_snapshot!("history_records_gone_80x24", screen));
+}
+
+#[test]
 fn empty_history() {
     let mut app = app();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -377,6 +401,7 @@ fn at_detail(mut app: App, stored: &StoredRecord) -> App {
         skipped: Vec::new(),
         lines: 1,
         complete: true,
+        head_lost: false,
     };
     apply(
         &mut app,
@@ -813,6 +838,7 @@ fn a_large_filter_goes_on_in_steps_between_keys_and_gives_what_the_query_gives()
         skipped: Vec::new(),
         lines: 2 * STEP + 10,
         complete: true,
+        head_lost: false,
     };
     apply(
         &mut app,

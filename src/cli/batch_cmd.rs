@@ -194,6 +194,7 @@ fn save(ctx: &Context, screened: &mut Screened) -> Result<(), String> {
         return Ok(());
     }
     let ids = ctx.save(&screened.screenings)?;
+    ctx.report_signature();
     if ids.len() != screened.screenings.len() {
         return Err(format!(
             "the history returned {} record ids for {} records",

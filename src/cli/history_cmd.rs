@@ -20,6 +20,7 @@ use crate::history::{
 use crate::report;
 use crate::rules::Outcome;
 use crate::screening::{Field, validate_field};
+use crate::signing;
 use crate::text::sanitize;
 
 #[derive(Debug, Subcommand)]
@@ -61,8 +62,16 @@ pub enum HistoryCommand {
         #[arg(long, value_parser = delimiter_arg)]
         delimiter: Option<u8>,
     },
-    /// Check every line, the hash chain and the kept rule sets; exit 0 only when intact.
-    Verify,
+    /// Check every line, the hash chain, the kept rule sets, the signatures and the head you
+    /// last saw; exit 0 only when intact.
+    Verify {
+        /// Also check the history still holds this anchor (a line `history anchor` printed).
+        #[arg(long, value_name = "LINE")]
+        anchor: Option<String>,
+    },
+    /// Verify, then print the head as one line (head hash, record count, date) to keep
+    /// outside the machine; `verify --anchor LINE` checks it later.
+    Anchor,
     /// Print the history file's path.
     Path,
     /// Screen a record's answers again under the current rules and show what changed.
@@ -168,6 +177,13 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
         Ok(h) => h,
         Err(e) => return fail(e, 1),
     };
+    if !matches!(
+        command,
+        HistoryCommand::Path | HistoryCommand::Verify { .. } | HistoryCommand::Anchor
+    ) && let Some(warning) = signing::check_and_note(&history, signing::LOCK_WAIT)
+    {
+        eprintln!("ree-screen: WARNING: {}", sanitize(&warning));
+    }
     let result = match command {
         HistoryCommand::Path => {
             println!("{}", history.path().display());
@@ -200,7 +216,8 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             };
             export_cmd(ctx, &history, *format, filter, output.as_ref(), csv)
         }
-        HistoryCommand::Verify => verify(&history),
+        HistoryCommand::Verify { anchor } => verify(&history, anchor.as_deref(), false),
+        HistoryCommand::Anchor => verify(&history, None, true),
         HistoryCommand::Rescreen { id, date, no_save } => {
             rescreen(ctx, &history, id, *date, *no_save)
         }
@@ -380,6 +397,7 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 "reason": r.reason,
                 "override_outcome": r.override_outcome,
                 "identity": r.identity,
+                "signature": signing::describe(history, &stored),
                 "details": r.screening.details,
                 "determination": *r.screening.determination,
                 "rebuilt": r.rebuilt.note(),
@@ -389,7 +407,8 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
         ),
         Format::Text => {
             let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
-            let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            view.signature = Some(signing::describe(history, &stored));
             if let Some(current) = &current {
                 println!(
                     "SUPERSEDED: this is not the case's current record; the current one is {} (`ree-screen history show {}`).",
@@ -467,8 +486,43 @@ fn export_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(history: &History) -> CmdResult {
-    let report = history.verify().map_err(runtime)?;
+/// `history verify`, or with `anchor_it` `history anchor`: the anchor line is printed only
+/// when everything holds.
+fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult {
+    let mut heads = signing::HeadCheck::new(history, anchor).map_err(|m| (m, EXIT_USAGE))?;
+    let mut audit =
+        signing::Audit::new(history.dir(), heads.checked_signatures()).map_err(runtime)?;
+    let lock = signing::SharedLock::acquire(history, signing::LOCK_WAIT);
+    let report = history
+        .verify_each(|found| {
+            audit.record(
+                found.line,
+                found.offset,
+                found.link.hash,
+                found.link.record,
+                found.frame.batch,
+            );
+            heads.record(found.offset, found.link.hash);
+        })
+        .map_err(runtime)?;
+    let mut signatures = audit.finish();
+    let intact = report.intact() && signatures.intact();
+    let heads = heads.finish(
+        history,
+        intact,
+        lock.is_some(),
+        signatures.named > 0,
+        signatures.read.take(),
+    );
+    drop(lock);
+    let intact = intact && heads.intact();
+    if anchor_it && intact {
+        println!(
+            "{}",
+            signing::anchor_line(&report.head, report.records as u64, jiff::Timestamp::now())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "{}: {} records, head hash {}; {} kept rule set(s) checked",
         history.path().display(),
@@ -494,20 +548,67 @@ fn verify(history: &History) -> CmdResult {
     for p in &report.snapshot_problems {
         println!("RULE SET: {}", sanitize(&p.message));
     }
+    print_signatures(&signatures);
+    for held in &heads.held {
+        println!("Head: {held}.");
+    }
+    for lost in &heads.lost {
+        println!("HEAD LOST: {}.", sanitize(lost));
+    }
+    if let Some(gone) = &heads.signers_gone {
+        println!("SIGNERS GONE: {}.", sanitize(gone));
+    }
     match &report.first_break {
         Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
-        None if report.snapshot_problems.is_empty() => {
-            println!(
-                "Intact: every record reads, the hash chain holds, and every rule set a record was decided under is kept and matches its hash."
-            )
+        None if !report.snapshot_problems.is_empty() => {
+            println!("The chain holds, but a rule set is altered or missing.")
         }
-        None => println!("The chain holds, but a rule set is altered or missing."),
+        None if !signatures.intact() => println!(
+            "The chain holds, but the signatures show {} problem(s).",
+            signatures.findings.len()
+        ),
+        None if !heads.lost.is_empty() => {
+            println!("The chain holds, but records you saw or anchored are gone.")
+        }
+        None if !heads.intact() => {
+            println!("The chain holds, but the allowed_signers you verified with is gone.")
+        }
+        None => println!(
+            "Intact: every record reads, the hash chain holds, every rule set a record was decided under is kept and matches its hash, and every save that must be signed is."
+        ),
     }
-    Ok(if report.intact() {
+    if anchor_it {
+        println!("Not anchored: the history does not verify.");
+    }
+    Ok(if intact {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn print_signatures(report: &signing::SignatureReport) {
+    if let Some(problem) = &report.trust_problem {
+        println!("WARNING: {problem}; no user is held to signing");
+    }
+    let who = match report.named {
+        0 => "no allowed_signers counts, so no user must sign".to_string(),
+        n => format!("allowed_signers names {n} user(s), who must sign"),
+    };
+    println!(
+        "Signatures: {} save(s) signed by their user, {} not; {who}.",
+        report.signed_saves, report.unsigned_saves
+    );
+    for finding in &report.findings {
+        match finding.line {
+            0 => println!("SIGNED SAVE MISSING: {}", sanitize(&finding.message)),
+            line => println!(
+                "SIGNATURE FAILS at line {line} ({}): {}",
+                sanitize(&finding.user),
+                sanitize(&finding.message)
+            ),
+        }
+    }
 }
 
 fn save(
@@ -515,14 +616,16 @@ fn save(
     history: &History,
     new: &[NewRecord],
 ) -> Result<Vec<history::Record>, (String, u8)> {
-    history.append(new, &ctx.identity).map_err(|e| {
+    let saved = history.append(new, &ctx.identity).map_err(|e| {
         let status = if e.not_current.is_some() {
             EXIT_USAGE
         } else {
             1
         };
         (format!("not saved: {e}"), status)
-    })
+    })?;
+    ctx.report_signature();
+    Ok(saved)
 }
 
 /// Refuse to act on a record that is not its case's current one (exit 2), naming the one

@@ -313,6 +313,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
                 .ok_or_else(|| "not saved: no record id returned".to_string())
         })
     });
+    ctx.report_signature();
     let record_id = saved
         .as_ref()
         .and_then(|s| s.as_ref().ok())

@@ -28,11 +28,12 @@ pub use query::{
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
     RecordKind, SCHEMA_VERSION, StoredClause, StoredDuty, chain_hash, check_link, decode,
-    decode_record, link_of,
+    decode_record, frame_of, link_of,
 };
 pub use record_view::{HeaderLine, Overridden, Part, RecordView, rules_for};
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
 pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
+pub(crate) use store::policy_file_counts;
 pub use store::{
     AcknowledgedGap, BadLine, ChainBreak, DefaultRules, FILE_NAME, History, HistoryError,
     KeptRules, NewRecord, Sharing, Stored, Unfinished, Verification,

@@ -36,6 +36,8 @@ pub enum Part {
     /// come from.
     Note,
     Hash,
+    /// Who signed the save (see `crate::signing`).
+    Signature,
 }
 
 impl Part {
@@ -53,6 +55,7 @@ impl Part {
             Part::RuleSet => "Rule set",
             Part::Note => "Note",
             Part::Hash => "Hash",
+            Part::Signature => "Signature",
         }
     }
 
@@ -99,6 +102,8 @@ pub struct RecordView {
     pub rule_set: String,
     pub notes: Vec<String>,
     pub hash: String,
+    /// "signed by <principal> (fingerprint)" or "unsigned", when it was looked up.
+    pub signature: Option<String>,
     /// The determination as decided, through the same presenter as a new screening's.
     pub presentation: Presentation,
 }
@@ -174,6 +179,7 @@ impl RecordView {
                 .map(|n| sanitize(&n))
                 .collect(),
             hash: sanitize(&stored.hash),
+            signature: None,
             presentation: present(rules, d),
         }
     }
@@ -200,6 +206,9 @@ impl RecordView {
                 .clone()
                 .unwrap_or_else(|| "not recorded (schema 1)".into()),
         );
+        if let Some(signature) = &self.signature {
+            add(Part::Signature, signature.clone());
+        }
         if let Some(original) = &self.supersedes {
             add(Part::Supersedes, original.clone());
         }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::chain::{NotCurrent, Standing, standings};
-use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
+use super::lines::{FoundRecord, Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
 use super::lock::{self, Mode, Notices};
 use super::record::{
     Acknowledged, Batch, Draft, EncodedDecision, Frame, GENESIS, LineProblem, MAX_LINE, Record,
@@ -145,6 +145,16 @@ pub(crate) fn policy_counts(dir: &Path, path: &Path) -> Result<(), String> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(format!("{}: cannot read it: {e}", path.display())),
     };
+    policy_file_counts(dir, path, &meta)
+}
+
+/// [`policy_counts`] for a file already open, by its `fstat`: the file checked is the file
+/// read (`allowed_signers`).
+pub(crate) fn policy_file_counts(
+    dir: &Path,
+    path: &Path,
+    meta: &fs::Metadata,
+) -> Result<(), String> {
     let owner = fs::metadata(dir).map(|d| d.uid()).unwrap_or(u32::MAX);
     if meta.is_file() && (meta.uid() == owner || meta.uid() == 0) && meta.mode() & 0o022 == 0 {
         return Ok(());
@@ -178,6 +188,8 @@ pub struct History {
     index_dir: Option<PathBuf>,
     /// Who is told that a lock is being waited for, or that the index was rebuilt.
     notices: Notices,
+    /// Signs each save under the lock (see `crate::signing`).
+    signer: Option<Arc<crate::signing::Signer>>,
 }
 
 impl History {
@@ -187,6 +199,7 @@ impl History {
             rules: None,
             index_dir: None,
             notices: Notices::default(),
+            signer: None,
         }
     }
 
@@ -232,6 +245,12 @@ impl History {
 
     pub(crate) fn notices(&self) -> &Notices {
         &self.notices
+    }
+
+    /// This history, its saves signed by `signer`.
+    pub fn with_signer(mut self, signer: Arc<crate::signing::Signer>) -> History {
+        self.signer = Some(signer);
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -416,7 +435,11 @@ impl History {
         let tail = tail_state(&file, len).map_err(|e| io_error(&path, "read the history", &e))?;
         check_heads(&file, &path, new)?;
         let mut sink = FileSink { file, path: &path };
-        append_locked(&mut sink, len, &tail, new, identity)
+        let seal = |head: &str, offset: u64| match &self.signer {
+            Some(signer) => signer.seal(self, sharing == Sharing::Team, head, offset, identity),
+            None => Ok(()),
+        };
+        append_locked(&mut sink, len, &tail, new, identity, &seal)
     }
 
     /// Save screenings in one append and return their record ids, in order, or why not
@@ -471,6 +494,15 @@ impl History {
     /// Check every line, the chain, the acknowledged gaps and every rule-set snapshot,
     /// under a shared lock, so a save in progress is seen whole or not at all.
     pub fn verify(&self) -> Result<Verification, HistoryError> {
+        self.verify_each(|_| {})
+    }
+
+    /// [`History::verify`], handing each good record of the chain, in file order, to `each`
+    /// (the signatures' check walks with it: one pass over the file, under the same lock).
+    pub fn verify_each(
+        &self,
+        mut each: impl FnMut(&FoundRecord),
+    ) -> Result<Verification, HistoryError> {
         let file = self.open_for_read()?;
         if let Some(file) = &file {
             lock::acquire(
@@ -562,6 +594,7 @@ impl History {
                     if let Some(sha) = snapshot::named_by(found.link.record) {
                         decided_under.entry(sha.to_string()).or_insert(found.line);
                     }
+                    each(&found);
                 }
             }
         }
@@ -890,6 +923,11 @@ impl Sink for FileSink<'_> {
     }
 }
 
+/// Called under the lock with the hash of a save's last line, and where that line starts,
+/// once its lines are synced; an error undoes the save (the signature of a user who must
+/// sign, see `crate::signing`).
+pub(crate) type Seal<'a> = dyn Fn(&str, u64) -> Result<(), String> + 'a;
+
 /// Encode and write `new` after `tail`, all or nothing: on any error the file is cut back to
 /// `len` (under the same lock) before the error is returned.
 pub(crate) fn append_locked(
@@ -898,13 +936,20 @@ pub(crate) fn append_locked(
     tail: &TailState,
     new: &[NewRecord],
     identity: &Identity,
+    seal: &Seal,
 ) -> Result<Vec<Record>, HistoryError> {
     let path = sink.path().to_path_buf();
-    let written = write_records(sink, len, tail, new, identity).and_then(|records| {
-        sink.sync()
-            .map(|()| records)
-            .map_err(|e| (e, "flush the history to disk"))
-    });
+    let written = write_records(sink, len, tail, new, identity)
+        .and_then(|(records, head, offset)| {
+            sink.sync()
+                .map(|()| (records, head, offset))
+                .map_err(|e| (e, "flush the history to disk"))
+        })
+        .and_then(|(records, head, offset)| {
+            seal(&head, offset)
+                .map(|()| records)
+                .map_err(|m| (io::Error::other(m), "sign the save"))
+        });
     match written {
         Ok(records) => Ok(records),
         Err((e, doing)) => {
@@ -923,13 +968,14 @@ pub(crate) fn append_locked(
 
 type WriteResult<T> = Result<T, (io::Error, &'static str)>;
 
+/// The records written, the hash of the last one and where its line starts.
 fn write_records(
     sink: &mut dyn Sink,
     len: u64,
     tail: &TailState,
     new: &[NewRecord],
     identity: &Identity,
-) -> WriteResult<Vec<Record>> {
+) -> WriteResult<(Vec<Record>, String, u64)> {
     // A torn last line stays as it is; the new records start on a fresh line.
     let mut out = if tail.ends_with_newline {
         String::new()
@@ -949,6 +995,8 @@ fn write_records(
         .map_err(|e| (io::Error::other(e), "read the clock"))?;
     let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let mut prev = tail.prev.clone();
+    // Bytes already written in earlier chunks, and where the newest line starts.
+    let (mut flushed, mut last_start) = (0u64, start);
     let mut records = Vec::with_capacity(new.len());
     let mut encoded: HashMap<*const Determination, EncodedDecision> = HashMap::new();
     let encode_error = |e: serde_json::Error| (io::Error::other(e), "encode a record");
@@ -980,6 +1028,7 @@ fn write_records(
             prev: &prev,
         };
         let (line, hash) = encode(&draft, &encoded[&key]).map_err(encode_error)?;
+        last_start = len + flushed + out.len() as u64;
         out.push_str(&line);
         records.push(Record {
             schema: super::record::SCHEMA_VERSION,
@@ -1000,12 +1049,13 @@ fn write_records(
         if out.len() >= WRITE_CHUNK {
             sink.write_all(out.as_bytes())
                 .map_err(|e| (e, "write to the history"))?;
+            flushed += out.len() as u64;
             out.clear();
         }
     }
     sink.write_all(out.as_bytes())
         .map_err(|e| (e, "write to the history"))?;
-    Ok(records)
+    Ok((records, prev, last_start))
 }
 
 /// A batch's records that did not all reach the file.
@@ -1155,7 +1205,14 @@ mod tests {
                 path: history.path(),
                 budget,
             };
-            let Err(err) = append_locked(&mut sink, len, &tail, &new, &Identity::default()) else {
+            let Err(err) = append_locked(
+                &mut sink,
+                len,
+                &tail,
+                &new,
+                &Identity::default(),
+                &|_, _| Ok(()),
+            ) else {
                 panic!("the write was to fail");
             };
             assert!(err.message.contains("disk is full"), "{err}");

@@ -247,8 +247,13 @@ impl HistoryIo {
     fn open(&mut self) -> Result<Chunk, String> {
         self.index = None;
         self.wants_more = false;
-        let mut index = Index::open(self.history()?).map_err(|e| e.to_string())?;
-        let chunk = read_chunk(&mut index, FIRST_PAGE)?;
+        let history = self.history()?;
+        // Without waiting for a save in progress: the view opens at once.
+        let head_lost =
+            crate::signing::check_and_note(history, std::time::Duration::ZERO).is_some();
+        let mut index = Index::open(history).map_err(|e| e.to_string())?;
+        let mut chunk = read_chunk(&mut index, FIRST_PAGE)?;
+        chunk.head_lost = head_lost;
         self.index = Some(index);
         Ok(chunk)
     }
@@ -267,7 +272,8 @@ impl HistoryIo {
         };
         let snapshots = self.snapshots.get_or_insert_with(|| history.snapshots());
         let (kept, note) = history::rules_for(snapshots, &stored.record, &self.rules);
-        let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note);
+        let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note);
+        view.signature = Some(crate::signing::describe(history, &stored));
         Ok(StoredRecord {
             record: stored.record,
             view,
@@ -359,5 +365,6 @@ fn read_chunk(index: &mut Index, max: usize) -> Result<Chunk, String> {
         skipped: std::mem::take(&mut index.skipped),
         lines,
         complete: index.complete(),
+        head_lost: false,
     })
 }

@@ -58,6 +58,8 @@ pub struct Chunk {
     pub lines: usize,
     /// Whether the start of the file was reached.
     pub complete: bool,
+    /// Whether the history no longer holds the head this user saw (see `crate::signing`).
+    pub head_lost: bool,
 }
 
 /// A record as read from its line, and as every front end presents it.
@@ -329,6 +331,8 @@ pub struct HistoryView {
     pub complete: bool,
     /// Why the history could not be (fully) read.
     pub failure: Option<String>,
+    /// Whether the history, as it was opened, no longer holds the head this user saw.
+    pub head_lost: bool,
     /// One field per `FilterField::ALL`.
     pub fields: [TextField; 3],
     pub filter_focus: usize,
@@ -353,6 +357,7 @@ impl HistoryView {
             lines_read: 0,
             complete: false,
             failure: None,
+            head_lost: false,
             fields: FilterField::ALL.map(|f| TextField::new("", f.limit())),
             filter_focus: 0,
             outcome: None,
@@ -549,6 +554,7 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             view.top = 0;
             view.anchor = None;
             view.failure = None;
+            view.head_lost = result.as_ref().is_ok_and(|c| c.head_lost);
             loaded(view, rules, result)
         }
         HistoryEvent::Loaded(result) => loaded(view, rules, result),

@@ -219,6 +219,13 @@ fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) -> Optio
     if let Some(skipped) = skipped_note(view) {
         outer = outer.title_bottom(Line::styled(skipped, t.warning()).right_aligned());
     }
+    if view.head_lost {
+        // The records this user saw last time are gone: cut off, or the file replaced.
+        outer = outer.title_bottom(Line::styled(
+            " RECORDS GONE since you saw them: run ree-screen history verify ",
+            t.warning(),
+        ));
+    }
     let inner = outer.inner(list_area);
     frame.render_widget(outer, list_area);
     let lines = rows(app, view, inner);
