@@ -235,7 +235,7 @@ impl Runtime<'_> {
                     Err(stop) => return Exit::Stop(stop),
                 }
             }
-            // Work done on another thread (the impact of new rules) comes in first.
+            // Work done on another thread (a save, the impact of new rules) comes in first.
             if let Some(done) = self.history.finished() {
                 if self.dispatch(app, Some(done)) {
                     return Exit::Quit;
@@ -308,16 +308,12 @@ impl Runtime<'_> {
     /// Carry out an effect; its outcome comes back as the next action.
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
+            // On a thread: the history's lock may be held, and keys go on meanwhile. The
+            // officer is remembered at once: a save that fails is tried again by the same one.
             Effect::Save(screening) => {
-                let saved = self.ctx.save(std::slice::from_ref(&*screening));
-                if saved.is_ok() {
-                    self.ctx.remember_officer(&screening.details);
-                }
-                Some(Action::Saved(saved.and_then(|ids| {
-                    ids.into_iter()
-                        .next()
-                        .ok_or_else(|| "the history returned no record id".to_string())
-                })))
+                self.ctx.remember_officer(&screening.details);
+                self.history.save_screening(*screening);
+                None
             }
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
