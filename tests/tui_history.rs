@@ -353,6 +353,7 @@ fn fixed_record(app: &App, case: &Case, override_outcome: Option<Outcome>) -> St
             supersedes: override_outcome.map(|_| "20251019T090000Z-0badcafe0badcafe-0".into()),
             reason: override_outcome.map(|_| "Licence LIC-2025-881 granted".into()),
             override_outcome,
+            licence: None,
             identity: identity(),
             screening: screening(app, case),
             rebuilt: Rebuilt::FromSnapshot,
@@ -1213,6 +1214,7 @@ fn an_override_from_a_record_another_session_moved_on_is_refused_and_offers_the_
                 supersedes: Some(original.record.id.clone()),
                 reason: Some("Licence held".into()),
                 override_outcome: Some(Outcome::LicenseRequired),
+                licence: None,
             }],
             &identity(),
         )
@@ -1280,6 +1282,7 @@ fn the_views_impact_save_refuses_a_case_moved_on_and_leaves_overrides_standing()
                 supersedes: Some(case.id.clone()),
                 reason: Some("Licence held".into()),
                 override_outcome: Some(case.outcome_before),
+                licence: None,
             }],
             &identity(),
         )
@@ -1484,4 +1487,52 @@ fn a_filter_date_typed_day_first_is_applied_and_shown_as_iso() {
     assert_eq!(view.fields[1].value(), "2025-10-05");
     let expected = CASES.iter().filter(|c| c.date >= "2025-10-05").count();
     assert_eq!(references(&app).len(), expected);
+}
+
+/// A licence recorded about a case shows under the case's determination, its expiry
+/// warned of; the licence record is not a case of the list.
+#[test]
+fn a_licence_held_shows_under_the_determination_with_its_expiry() {
+    let mut app = app();
+    let (_dir, history) = saved_history(&app, &CASES[..1]);
+    let case = records(&history).remove(0);
+    let licence = history::Licence {
+        number: "LIC-2025-881".into(),
+        kind: history::LicenceKind::DualUse,
+        authority: "MOFCOM".into(),
+        valid_from: Some("2025-10-21".parse().expect("date")),
+        valid_until: Some("2025-11-01".parse().expect("date")),
+        quantity: "200 kg".into(),
+        refused: false,
+        note: String::new(),
+    };
+    history
+        .append(
+            &[NewRecord {
+                screening: &case.record.screening,
+                kind: RecordKind::Licence,
+                supersedes: None,
+                reason: None,
+                override_outcome: None,
+                licence: Some((case.record.id.clone(), licence)),
+            }],
+            &identity(),
+        )
+        .expect("licence");
+    let mut io = opened(&mut app, &history);
+    assert_eq!(references(&app), ["PO-2025-0117"], "one case, not two");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Licence held: No. LIC-2025-881 (dual-use export licence, MOFCOM),"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("LICENCE: EXPIRED: the licence's last valid day was 2025-11-01"),
+        "{screen}"
+    );
+    redacted(|| {
+        insta::assert_snapshot!("history_detail_licence_80x24", render(&mut app, 80, 24));
+        insta::assert_snapshot!("history_detail_licence_60x20", render(&mut app, 60, 20));
+    });
 }

@@ -36,6 +36,10 @@ pub enum HistoryCommand {
         limit: Option<usize>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Instead: the licences held that expire within DAYS days (or have expired), the
+        /// soonest first; each case's newest licence only.
+        #[arg(long, value_name = "DAYS", conflicts_with_all = ["all", "limit"])]
+        expiring: Option<i32>,
     },
     /// Show one record exactly as it was decided.
     Show {
@@ -89,6 +93,33 @@ pub enum HistoryCommand {
         /// (default: the settings' officer; required when the settings name none).
         #[arg(long)]
         officer: Option<String>,
+    },
+    /// Record a licence granted (or refused) for a case: a record of its own that points at
+    /// the case's current record and never becomes it.
+    Licence {
+        /// The case's current record (or an unambiguous start of its id).
+        id: String,
+        /// The licence's number as issued.
+        #[arg(long)]
+        number: String,
+        #[arg(long, value_enum)]
+        kind: history::LicenceKind,
+        /// Its last valid day (required unless --refused).
+        #[arg(long, value_parser = date_arg)]
+        valid_until: Option<Date>,
+        #[arg(long, value_parser = date_arg)]
+        valid_from: Option<Date>,
+        /// Who issued it (e.g. MOFCOM).
+        #[arg(long, default_value = "")]
+        authority: String,
+        /// The quantity or value it covers.
+        #[arg(long, default_value = "")]
+        quantity: String,
+        /// The application was refused (the number is the application's).
+        #[arg(long)]
+        refused: bool,
+        #[arg(long, default_value = "")]
+        note: String,
     },
     /// Screen the current record of every case again under the rules in use (--rules, the
     /// settings' or the installed default) and list the cases whose outcome or decisive
@@ -174,10 +205,16 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::List {
+            expiring: Some(days),
+            format,
+            ..
+        } => expiring(ctx, &history, *days, *format),
+        HistoryCommand::List {
             filter,
             all,
             limit,
             format,
+            expiring: None,
         } => {
             let records = if *all {
                 history::Records::All
@@ -210,6 +247,29 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             reason,
             officer,
         } => override_cmd(ctx, &history, id, outcome, reason, officer.as_deref()),
+        HistoryCommand::Licence {
+            id,
+            number,
+            kind,
+            valid_until,
+            valid_from,
+            authority,
+            quantity,
+            refused,
+            note,
+        } => {
+            let licence = history::Licence {
+                number: number.trim().to_string(),
+                kind: *kind,
+                authority: authority.trim().to_string(),
+                valid_from: *valid_from,
+                valid_until: *valid_until,
+                quantity: quantity.trim().to_string(),
+                refused: *refused,
+                note: note.trim().to_string(),
+            };
+            licence_cmd(ctx, &history, id, licence)
+        }
         HistoryCommand::Impact {
             date,
             save,
@@ -310,6 +370,7 @@ fn list(
                     sanitize(&s.details.counterparty),
                     match s.kind {
                         RecordKind::Screening => String::new(),
+                        RecordKind::Licence => "  (licence)".to_string(),
                         kind => format!(
                             "  ({} of {})",
                             kind.label(),
@@ -365,6 +426,11 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
         history::Standing::Superseded { current, .. } => Some(current),
         _ => None,
     };
+    let licence = if r.kind.stands_for_case() {
+        history.licence_held(&r.id).map_err(runtime)?
+    } else {
+        r.licence.clone()
+    };
     match format {
         Format::Json => println!(
             "{:#}",
@@ -385,11 +451,18 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 "rebuilt": r.rebuilt.note(),
                 "current": current.is_none(),
                 "current_record": current.as_deref().unwrap_or(&r.id),
+                "licence": licence.as_ref().map(|l| serde_json::json!({
+                    "record": l.id,
+                    "about": l.about,
+                    "licence": l.licence,
+                    "warning": l.licence.warning(ctx.today),
+                })),
             })
         ),
         Format::Text => {
             let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
-            let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note)
+                .with_licence(licence.as_ref(), ctx.today);
             if let Some(current) = &current {
                 println!(
                     "SUPERSEDED: this is not the case's current record; the current one is {} (`ree-screen history show {}`).",
@@ -434,9 +507,13 @@ fn export_cmd(
     report_unusable(history, &places);
     let write = |out: &mut dyn Write| -> Result<usize, String> {
         match format {
-            ExportFormat::Csv => export::csv(out, history, &query, &ctx.rules, &survey, csv),
+            ExportFormat::Csv => {
+                export::csv(out, history, &query, &ctx.rules, &survey, csv, ctx.today)
+            }
             ExportFormat::Json => export::json(out, history, &query, &survey),
-            ExportFormat::Md => export::markdown(out, history, &query, &ctx.rules, &survey),
+            ExportFormat::Md => {
+                export::markdown(out, history, &query, &ctx.rules, &survey, ctx.today)
+            }
         }
     };
     let exported = match output {
@@ -555,11 +632,9 @@ fn rescreen(
     let (screening, diff) =
         history::rescreen(&ctx.rules, &stored.record, date.unwrap_or(ctx.today));
     println!(
-        "Re-screen of {} (screened {} on {}), now on {}:",
+        "Re-screen of record {} (saved {}):",
         sanitize(&stored.record.id),
         stored.record.saved_at,
-        stored.record.screening.determination.date,
-        screening.determination.date
     );
     print!(
         "{}",
@@ -574,6 +649,7 @@ fn rescreen(
         supersedes: Some(stored.record.id.clone()),
         reason: Some("re-screen".to_string()),
         override_outcome: None,
+        licence: None,
     };
     for r in save(ctx, history, &[new])? {
         println!("Saved as {} to {}", r.id, history.path().display());
@@ -618,6 +694,7 @@ fn override_cmd(
         supersedes: Some(stored.record.id.clone()),
         reason: Some(reason.to_string()),
         override_outcome: Some(outcome),
+        licence: None,
     };
     for r in save(ctx, history, &[new])? {
         println!(
@@ -628,6 +705,92 @@ fn override_cmd(
             outcome.label()
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn licence_cmd(ctx: &Context, history: &History, id: &str, licence: history::Licence) -> CmdResult {
+    licence.check().map_err(|m| (m, EXIT_USAGE))?;
+    let stored = find(history, id)?;
+    if !stored.record.kind.stands_for_case() {
+        return Err((
+            format!(
+                "record {} is a licence record: give the case's current record",
+                sanitize(&stored.record.id)
+            ),
+            EXIT_USAGE,
+        ));
+    }
+    require_current(history, &stored)?;
+    let new = NewRecord {
+        screening: &stored.record.screening,
+        kind: RecordKind::Licence,
+        supersedes: None,
+        reason: None,
+        override_outcome: None,
+        licence: Some((stored.record.id.clone(), licence)),
+    };
+    for r in save(ctx, history, &[new])? {
+        let held = r.licence.as_ref().map(|l| &l.licence);
+        println!(
+            "Licence {} saved as {} (about {}): {}",
+            if held.is_some_and(|l| l.refused) {
+                "refusal"
+            } else {
+                "held"
+            },
+            r.id,
+            sanitize(&stored.record.id),
+            sanitize(&held.map(history::Licence::describe).unwrap_or_default())
+        );
+        if let Some(warning) = held.and_then(|l| l.warning(ctx.today)) {
+            println!("{}", sanitize(&warning));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history list --expiring DAYS`: each case's newest licence that ends within DAYS days.
+fn expiring(ctx: &Context, history: &History, days: i32, format: Format) -> CmdResult {
+    let survey = export::Survey::of(history).map_err(runtime)?;
+    let mut found: Vec<&history::LicenceRecord> = survey
+        .licences
+        .all()
+        .into_iter()
+        .filter(|l| {
+            survey
+                .licences
+                .standing_for(&l.about)
+                .is_some_and(|s| s.id == l.id)
+        })
+        .filter(|l| l.licence.expires_within(ctx.today, days))
+        .collect();
+    found.sort_by_key(|l| l.licence.valid_until);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&found).map_err(runtime)?),
+        Format::Text => {
+            for l in &found {
+                println!(
+                    "{}  {}  about {}{}",
+                    l.licence
+                        .valid_until
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    sanitize(&l.licence.describe()),
+                    sanitize(&l.about),
+                    l.licence
+                        .warning(ctx.today)
+                        .map(|w| format!("  {}", sanitize(&w)))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    let places: Vec<String> = survey
+        .bad
+        .iter()
+        .map(|b| format!("line {}: {}", b.line, b.problem))
+        .collect();
+    report_unusable(history, &places);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -698,6 +861,7 @@ fn impact(
                 supersedes: Some(c.id.clone()),
                 reason: Some(reason.clone()),
                 override_outcome: None,
+                licence: None,
             })
             .collect();
         let saved = save(ctx, history, &new)?;

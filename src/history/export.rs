@@ -7,8 +7,10 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use jiff::civil::Date;
 use serde::Serialize;
 
+use super::licence::{LicenceRecord, Licences, Validity};
 use super::lines::Item;
 use super::query::{Query, Summary};
 use super::record::Record;
@@ -45,6 +47,8 @@ pub struct Survey {
     /// A case with more than one record -> its newest record.
     heads: HashMap<String, String>,
     pub bad: Vec<BadLine>,
+    /// The licences recorded about each case.
+    pub licences: Licences,
 }
 
 impl Survey {
@@ -59,6 +63,7 @@ impl Survey {
                 Item::Record(found) => {
                     survey.records += 1;
                     survey.head = found.link.hash.to_string();
+                    survey.licences.note(found.link.record);
                     if let (Some(id), Some(supersedes)) =
                         super::chain::chain_fields(found.link.record)
                     {
@@ -78,8 +83,12 @@ impl Survey {
         Ok(survey)
     }
 
-    /// Whether a record is its case's current one (the newest of the case).
+    /// Whether a record is its case's current one (the newest of the case; never a licence
+    /// record, which only points at a case).
     pub fn is_current(&self, id: &str) -> bool {
+        if self.licences.is_licence(id) {
+            return false;
+        }
         let case = self.case_of.get(id).map_or(id, String::as_str);
         self.heads.get(case).is_none_or(|head| head == id)
     }
@@ -153,6 +162,28 @@ fn answer_list(record: &Record) -> String {
         .join("; ")
 }
 
+/// The licence columns of a record's row: the licence recorded about its case (for a
+/// licence record, its own), and where it stands `today`.
+fn licence_cells(found: Option<&LicenceRecord>, today: Date) -> [String; 4] {
+    let Some(found) = found else {
+        return Default::default();
+    };
+    let l = &found.licence;
+    let state = match l.validity(today) {
+        Validity::Refused => "refused".to_string(),
+        Validity::NotYetValid => "not yet valid".to_string(),
+        Validity::Valid => "valid".to_string(),
+        Validity::Expiring(days) => format!("expires in {days} day(s)"),
+        Validity::Expired => "expired".to_string(),
+    };
+    [
+        l.number.clone(),
+        l.kind.label().to_string(),
+        l.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+        state,
+    ]
+}
+
 /// How a CSV export is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -171,7 +202,7 @@ impl Default for CsvOptions {
     }
 }
 
-pub const CSV_HEADER: [&str; 23] = [
+pub const CSV_HEADER: [&str; 27] = [
     "id",
     "saved_at",
     "kind",
@@ -195,6 +226,10 @@ pub const CSV_HEADER: [&str; 23] = [
     "hash",
     "history_head",
     "history_records",
+    "licence_number",
+    "licence_kind",
+    "licence_valid_until",
+    "licence_state",
 ];
 
 /// Write the matching records as CSV; returns how many.
@@ -205,6 +240,7 @@ pub fn csv(
     current: &RuleSet,
     survey: &Survey,
     options: CsvOptions,
+    today: Date,
 ) -> Result<usize, String> {
     if options.bom {
         out.write_all("\u{feff}".as_bytes())
@@ -257,7 +293,15 @@ pub fn csv(
             stored.hash.clone(),
             survey.head.clone(),
             survey.records.to_string(),
-        ];
+        ]
+        .into_iter()
+        .chain(licence_cells(
+            r.licence
+                .as_ref()
+                .or_else(|| survey.licences.for_case(&r.id)),
+            today,
+        ))
+        .collect::<Vec<_>>();
         // Cells are text for people and spreadsheets: no control or bidi characters, no
         // formulas.
         w.write_record(row.iter().map(|c| neutralise_formula(&sanitize(c))))
@@ -331,6 +375,7 @@ pub fn markdown(
     query: &Query,
     current: &RuleSet,
     survey: &Survey,
+    today: Date,
 ) -> Result<usize, String> {
     let io = |e: std::io::Error| e.to_string();
     let provenance = survey.provenance(history);
@@ -363,7 +408,7 @@ pub fn markdown(
                     .unwrap_or_default()
             ),
             r.kind.label(),
-            if survey.is_current(&r.id) {
+            if survey.is_current(&r.id) || !r.kind.stands_for_case() {
                 ""
             } else {
                 " (superseded)"
@@ -377,7 +422,8 @@ pub fn markdown(
         let mut stored = stored.clone();
         snapshots.rebuild(&mut stored.record, Some(current));
         let (kept, note) = rules_for(&mut snapshots, &stored.record, current);
-        let view = RecordView::new(&stored, kept.as_deref().unwrap_or(current), note);
+        let view = RecordView::new(&stored, kept.as_deref().unwrap_or(current), note)
+            .with_licence(survey.licences.for_case(&stored.record.id), today);
         write!(out, "{}", section(&view)).map_err(io)
     })?;
     Ok(exported)

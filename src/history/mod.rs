@@ -7,6 +7,7 @@ mod chain;
 pub mod export;
 mod impact;
 mod index_file;
+mod licence;
 mod lines;
 mod lock;
 mod query;
@@ -19,6 +20,7 @@ mod v1;
 
 pub use chain::{Cases, NotCurrent, Standing};
 pub use impact::{ChangedCase, Impact, impact, impact_reason};
+pub use licence::{EXPIRY_WARNING_DAYS, Licence, LicenceKind, LicenceRecord, Licences, Validity};
 pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
 pub use lock::{LOCK_TIMEOUT_ENV, Notices};
 pub use query::{

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use super::licence::{Licence, LicenceRecord};
 use super::v1;
 use crate::engine::{
     Answers, ByAnswer, ClauseResult, ClauseStatus, Determination, Duty, Flag, LicenceNeed,
@@ -50,6 +51,8 @@ pub enum RecordKind {
     Rescreen,
     /// An officer's decision that replaces the engine's outcome, with a reason.
     Override,
+    /// A licence granted or refused, recorded about a case: never its current record.
+    Licence,
 }
 
 impl RecordKind {
@@ -58,7 +61,14 @@ impl RecordKind {
             RecordKind::Screening => "screening",
             RecordKind::Rescreen => "re-screen",
             RecordKind::Override => "override",
+            RecordKind::Licence => "licence",
         }
+    }
+
+    /// Whether a record of this kind can be a case's current record (a licence only points
+    /// at one).
+    pub fn stands_for_case(self) -> bool {
+        self != RecordKind::Licence
     }
 }
 
@@ -114,6 +124,9 @@ pub struct Record {
     pub reason: Option<String>,
     /// The outcome the officer decided, for an override; the engine's stays in `screening`.
     pub override_outcome: Option<Outcome>,
+    /// For a licence record: the licence, and the record it was recorded about (whose
+    /// screening it carries).
+    pub licence: Option<LicenceRecord>,
     /// Who saved it: the operating-system user and SSH client, beside the officer typed.
     pub identity: Identity,
     pub screening: Screening,
@@ -627,6 +640,11 @@ struct LineRecord<'a> {
     reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     override_outcome: Option<Outcome>,
+    /// For a licence record, the record it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    about: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    licence: Option<Licence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     batch: Option<Batch>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -673,6 +691,7 @@ pub(crate) struct Draft<'a> {
     pub supersedes: Option<String>,
     pub reason: Option<String>,
     pub override_outcome: Option<Outcome>,
+    pub licence: Option<&'a (String, Licence)>,
     pub frame: Frame,
     pub identity: &'a Identity,
     pub details: &'a Details,
@@ -710,6 +729,8 @@ pub(crate) fn encode(
         supersedes: draft.supersedes.clone(),
         reason: draft.reason.clone(),
         override_outcome: draft.override_outcome,
+        about: draft.licence.map(|(about, _)| about.clone()),
+        licence: draft.licence.map(|(_, licence)| licence.clone()),
         batch: draft.frame.batch,
         acknowledges: draft.frame.acknowledges,
         identity: draft.identity.clone(),
@@ -895,6 +916,14 @@ pub fn decode_record(bytes: &[u8]) -> Result<Record, LineProblem> {
             let answers: Answers = serde_json::from_str(r.answers.get()).map_err(unreadable)?;
             let decision: Decision = serde_json::from_str(r.decision.get()).map_err(unreadable)?;
             let determination = decision.determination(answers, r.rule_set, None);
+            let licence = r
+                .about
+                .zip(r.licence)
+                .map(|(about, licence)| LicenceRecord {
+                    id: r.id.to_string(),
+                    about,
+                    licence,
+                });
             Ok(Record {
                 schema: r.schema,
                 id: r.id.into_owned(),
@@ -904,6 +933,7 @@ pub fn decode_record(bytes: &[u8]) -> Result<Record, LineProblem> {
                 supersedes: r.supersedes,
                 reason: r.reason,
                 override_outcome: r.override_outcome,
+                licence,
                 identity: r.identity,
                 screening: Screening {
                     determination: std::sync::Arc::new(determination),
@@ -1012,6 +1042,7 @@ mod tests {
             supersedes: Some("y".into()),
             reason: Some("because".into()),
             override_outcome: Some(Outcome::Exempt),
+            licence: None,
             frame: Frame {
                 batch: Some(Batch {
                     start: 7,

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::chain::{NotCurrent, Standing, standings};
+use super::licence::{Licence, LicenceRecord};
 use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
 use super::lock::{self, Mode, Notices};
 use super::record::{
@@ -95,6 +96,8 @@ pub struct NewRecord<'a> {
     pub supersedes: Option<String>,
     pub reason: Option<String>,
     pub override_outcome: Option<Outcome>,
+    /// For a licence record: the record it is about, and the licence.
+    pub licence: Option<(String, Licence)>,
 }
 
 impl<'a> NewRecord<'a> {
@@ -105,6 +108,7 @@ impl<'a> NewRecord<'a> {
             supersedes: None,
             reason: None,
             override_outcome: None,
+            licence: None,
         }
     }
 }
@@ -691,6 +695,15 @@ impl History {
         Ok(found.pop().unwrap_or(Standing::Missing))
     }
 
+    /// The newest licence recorded about the case of record `id` (about it or a record it
+    /// supersedes), read from the history's end back to the case's first record.
+    pub fn licence_held(&self, id: &str) -> Result<Option<LicenceRecord>, HistoryError> {
+        let Some(file) = self.open_for_read()? else {
+            return Ok(None);
+        };
+        super::licence::held(&file, id).map_err(|e| io_error(&self.path(), "read the history", &e))
+    }
+
     /// Lines newest first, reading the file backwards in blocks so the newest records come
     /// without reading the rest.
     pub fn newest_first(&self) -> Result<Option<NewestFirst>, HistoryError> {
@@ -804,8 +817,28 @@ fn check_file(
 }
 
 /// Refuse an append that supersedes a record that is not its case's current one, or the
-/// same record twice: read under the append's lock, from the history's end.
+/// same record twice, or records a licence about a record that is not its case's current
+/// one: read under the append's lock, from the history's end.
 fn check_heads(file: &File, path: &Path, new: &[NewRecord]) -> Result<(), HistoryError> {
+    let abouts: Vec<&str> = new
+        .iter()
+        .filter_map(|n| n.licence.as_ref().map(|(about, _)| about.as_str()))
+        .collect();
+    let found = standings(file, &abouts).map_err(|e| io_error(path, "read the history", &e))?;
+    for (id, standing) in abouts.iter().zip(found) {
+        let current = match standing {
+            Standing::Current { .. } => continue,
+            Standing::Superseded { current, offset } => Some((current, offset)),
+            Standing::Missing => None,
+        };
+        let refused = NotCurrent {
+            id: id.to_string(),
+            current,
+        };
+        let mut error = HistoryError::new(path, refused.message());
+        error.not_current = Some(refused);
+        return Err(error);
+    }
     let ids: Vec<&str> = new.iter().filter_map(|n| n.supersedes.as_deref()).collect();
     let found = standings(file, &ids).map_err(|e| io_error(path, "read the history", &e))?;
     for (i, (id, standing)) in ids.iter().zip(found).enumerate() {
@@ -967,6 +1000,7 @@ fn write_records(
             supersedes: entry.supersedes.clone(),
             reason: entry.reason.clone(),
             override_outcome: entry.override_outcome,
+            licence: entry.licence.as_ref(),
             frame: Frame {
                 batch: (new.len() > 1).then_some(Batch {
                     start,
@@ -981,6 +1015,11 @@ fn write_records(
         };
         let (line, hash) = encode(&draft, &encoded[&key]).map_err(encode_error)?;
         out.push_str(&line);
+        let licence = entry.licence.clone().map(|(about, licence)| LicenceRecord {
+            id: id.clone(),
+            about,
+            licence,
+        });
         records.push(Record {
             schema: super::record::SCHEMA_VERSION,
             id,
@@ -990,6 +1029,7 @@ fn write_records(
             supersedes: entry.supersedes.clone(),
             reason: entry.reason.clone(),
             override_outcome: entry.override_outcome,
+            licence,
             identity: identity.clone(),
             screening: entry.screening.clone(),
             rebuilt: super::record::Rebuilt::FromSnapshot,

@@ -267,7 +267,14 @@ impl HistoryIo {
         };
         let snapshots = self.snapshots.get_or_insert_with(|| history.snapshots());
         let (kept, note) = history::rules_for(snapshots, &stored.record, &self.rules);
-        let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note);
+        // A licence that cannot be read leaves the record shown without it.
+        let licence = if stored.record.kind.stands_for_case() {
+            history.licence_held(&stored.record.id).ok().flatten()
+        } else {
+            None
+        };
+        let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note)
+            .with_licence(licence.as_ref(), crate::context::today());
         Ok(StoredRecord {
             record: stored.record,
             view,
@@ -314,6 +321,7 @@ fn save(
             supersedes: Some(r.supersedes.clone()),
             reason: Some(r.reason.clone()),
             override_outcome: r.override_outcome,
+            licence: None,
         })
         .collect();
     let saved = history.append(&new, identity).map_err(|e| SaveError {

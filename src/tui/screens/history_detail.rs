@@ -98,9 +98,35 @@ pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'stat
         ));
     }
     lines.extend(summary_lines(t, p, w, usize::MAX, None));
+    // The licence held settles the case: right under the determination, its warning marked.
+    let header = view.header();
+    for line in header.iter().filter(|l| l.part == Part::Licence) {
+        let label = format!("{}: ", line.part.label());
+        lines.extend(labelled(
+            &label,
+            t.heading(),
+            &line.value,
+            Style::new(),
+            w,
+            usize::MAX,
+        ));
+    }
+    for line in header.iter().filter(|l| l.part == Part::LicenceWarning) {
+        lines.extend(labelled(
+            &format!("{}: ", line.part.label()),
+            t.warning().add_modifier(Modifier::REVERSED),
+            &line.value,
+            t.warning(),
+            w,
+            usize::MAX,
+        ));
+    }
     lines.push(Line::default());
-    for line in view.header() {
-        if line.part == Part::Override {
+    for line in header {
+        if matches!(
+            line.part,
+            Part::Override | Part::Licence | Part::LicenceWarning
+        ) {
             continue;
         }
         let label = format!("{}: ", line.part.label());
