@@ -53,6 +53,8 @@ pub const BINDABLE: &[&str] = &[
     "rescreen",
     "rescreen-on",
     "override",
+    "licence",
+    "save-licence",
     "rescreen-date",
     "save-override",
     "impact",

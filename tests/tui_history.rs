@@ -1536,3 +1536,59 @@ fn a_licence_held_shows_under_the_determination_with_its_expiry() {
         insta::assert_snapshot!("history_detail_licence_60x20", render(&mut app, 60, 20));
     });
 }
+
+/// The licence key on a case opens the licence form; a problem shows under its field and
+/// holds Enter; once saved the record shows the licence held, read again.
+#[test]
+fn a_licence_is_recorded_from_the_view_and_shows_on_the_case() {
+    let mut app = app();
+    let (_dir, history) = saved_history(&app, &CASES[1..2]);
+    let mut io = opened(&mut app, &history);
+    drive_all(
+        &mut app,
+        &mut io,
+        [
+            Action::Next,
+            Action::HistoryCommand(HistoryCommand::Licence),
+        ],
+    );
+    assert_eq!(app.context(), Context::HistoryLicence);
+    redacted(|| {
+        insta::assert_snapshot!("history_licence_form_80x24", render(&mut app, 80, 24));
+        insta::assert_snapshot!("history_licence_form_60x20", render(&mut app, 60, 20));
+    });
+    // No number, then a date that does not parse: each stops the save under its field.
+    drive(&mut app, &mut io, Action::Next);
+    assert!(render(&mut app, 80, 24).contains("! a licence number is required"));
+    type_into(&mut app, &mut io, "LIC-7");
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::NextField, Action::Edit(Edit::Clear)],
+    );
+    type_into(&mut app, &mut io, "3");
+    drive(&mut app, &mut io, Action::NextField);
+    type_into(&mut app, &mut io, "31/12/2027");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("> Valid until:"), "{screen}");
+    assert_eq!(records(&history).len(), 1, "nothing saved yet");
+    drive(&mut app, &mut io, Action::Edit(Edit::Clear));
+    type_into(&mut app, &mut io, "31.12.2099");
+    drive(&mut app, &mut io, Action::Next);
+
+    let all = records(&history);
+    assert_eq!(all.len(), 2);
+    let licence = all[1].record.licence.as_ref().expect("a licence record");
+    assert_eq!(licence.about, all[0].record.id);
+    assert_eq!(licence.licence.number, "LIC-7");
+    assert_eq!(licence.licence.kind, history::LicenceKind::General);
+    assert_eq!(all[1].record.supersedes, None, "it supersedes nothing");
+    assert_eq!(app.context(), Context::HistoryDetail);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Licence held: No. LIC-7 (general licence (通用许可)), valid until"),
+        "{screen}"
+    );
+    assert!(screen.contains("Licence saved as"), "{screen}");
+}

@@ -251,3 +251,43 @@ fn a_save_gives_up_after_the_lock_timeout_with_a_clear_error() {
     pty.drain();
     drop(held);
 }
+
+/// The licence key on a saved case: the form takes a number, a kind and a DD.MM.YYYY last
+/// day; the case then shows the licence held and that it expires within 30 days.
+#[test]
+fn a_licence_recorded_from_the_view_shows_on_the_case_with_its_expiry_warning() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send("\tPO-LIC-9");
+    pty.wait_for("PO-LIC-9");
+    pty.send(&ENTER.repeat(4));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    pty.send("s");
+    pty.wait_for("Saved as");
+    pty.send(CTRL_R);
+    pty.wait_for("PO-LIC-9");
+    pty.send(ENTER);
+    pty.wait_for("Record exactly as decided");
+    pty.send("l");
+    pty.wait_for("Licence held for this case");
+    // "Today" is 2025-10-20: the licence ends in 12 days.
+    pty.send(&format!("LIC-9{TAB}\x152{TAB}01.11.2025{TAB}{TAB}MOFCOM"));
+    pty.wait_for("MOFCOM");
+    pty.send(ENTER);
+    pty.wait_for("Licence saved as");
+    pty.wait_for("Licence held: No. LIC-9 (technology export licence, MOFCOM), valid");
+    pty.wait_for("LICENCE: EXPIRES in 12 day(s), on 2025-11-01");
+    pty.send("q");
+    pty.drain();
+    let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert_eq!(history.lines().count(), 2, "{history}");
+    assert!(
+        history
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("\"kind\":\"licence\""))
+    );
+}

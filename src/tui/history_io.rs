@@ -318,10 +318,11 @@ fn save(
         .map(|r| NewRecord {
             screening: &r.screening,
             kind: r.kind,
-            supersedes: Some(r.supersedes.clone()),
-            reason: Some(r.reason.clone()),
+            // A licence points at the record; every other save supersedes it.
+            supersedes: r.licence.is_none().then(|| r.supersedes.clone()),
+            reason: (!r.reason.is_empty()).then(|| r.reason.clone()),
             override_outcome: r.override_outcome,
-            licence: None,
+            licence: r.licence.clone().map(|l| (r.supersedes.clone(), l)),
         })
         .collect();
     let saved = history.append(&new, identity).map_err(|e| SaveError {

@@ -16,7 +16,8 @@ use super::update::{Effect, moved, scroll_of};
 use super::widgets::scroll_view::ScrollView;
 use super::widgets::text_field::TextField;
 use crate::history::{
-    self, ChangedCase, Diff, Impact, Query, Record, RecordKind, RecordView, Records, SkippedLine,
+    self, ChangedCase, Diff, Impact, Licence, LicenceKind, Query, Record, RecordKind, RecordView,
+    Records, SkippedLine,
 };
 use crate::rules::{Outcome, RuleSet};
 use crate::screening::{Field, Screening, parse_date, validate_field};
@@ -47,6 +48,8 @@ pub enum HistoryCommand {
     AllRecords,
     /// Open the case's current record from a superseded one.
     OpenCurrent,
+    /// Record the licence granted (or refused) for the case.
+    Licence,
 }
 
 /// Lines read from the history in one go, newest first.
@@ -115,6 +118,8 @@ pub struct SaveRequest {
     pub supersedes: String,
     pub reason: String,
     pub override_outcome: Option<Outcome>,
+    /// A licence recorded about `supersedes` (which it then does not supersede).
+    pub licence: Option<Licence>,
 }
 
 /// IO the history view asks of the runtime.
@@ -190,6 +195,7 @@ pub enum Pane {
     Date(TextField),
     Rescreen(Box<Rescreened>),
     Override(Box<OverrideForm>),
+    Licence(Box<LicenceForm>),
 }
 
 /// A record's answers screened again, beside what was decided then.
@@ -287,6 +293,151 @@ impl OverrideForm {
     }
 }
 
+/// The licence form's fields, in tab order: what each is called and how much it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenceField {
+    Number,
+    Kind,
+    ValidUntil,
+    ValidFrom,
+    Authority,
+    Quantity,
+    Refused,
+    Note,
+}
+
+impl LicenceField {
+    pub const ALL: [LicenceField; 8] = [
+        LicenceField::Number,
+        LicenceField::Kind,
+        LicenceField::ValidUntil,
+        LicenceField::ValidFrom,
+        LicenceField::Authority,
+        LicenceField::Quantity,
+        LicenceField::Refused,
+        LicenceField::Note,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LicenceField::Number => "Number (required)",
+            LicenceField::Kind => "Kind (1-4)",
+            LicenceField::ValidUntil => "Valid until",
+            LicenceField::ValidFrom => "Valid from",
+            LicenceField::Authority => "Authority",
+            LicenceField::Quantity => "Quantity/value",
+            LicenceField::Refused => "Refused (y/n)",
+            LicenceField::Note => "Note",
+        }
+    }
+
+    /// What the field wants, shown under it while it has focus.
+    pub fn hint(self) -> &'static str {
+        match self {
+            LicenceField::Number => "The number on the licence (or on the refused application)",
+            LicenceField::Kind => {
+                "1 dual-use export  2 technology export  3 general (通用许可)  4 other"
+            }
+            LicenceField::ValidUntil => {
+                "Its last valid day, YYYY-MM-DD or DD.MM.YYYY (none if refused)"
+            }
+            LicenceField::ValidFrom => "Its first valid day, if the licence says",
+            LicenceField::Authority => "Who issued it, e.g. MOFCOM",
+            LicenceField::Quantity => "The quantity or value it covers, if any",
+            LicenceField::Refused => "y: the application was refused",
+            LicenceField::Note => "Anything else to keep with it",
+        }
+    }
+
+    fn limit(self) -> usize {
+        match self {
+            LicenceField::Kind | LicenceField::Refused => 20,
+            LicenceField::ValidUntil | LicenceField::ValidFrom => DATE_CHARS,
+            _ => 500,
+        }
+    }
+}
+
+/// Recording the licence granted (or refused) for a case: every part a text field, the
+/// kind by its number, checked on Enter, each problem under its field.
+pub struct LicenceForm {
+    pub fields: [TextField; 8],
+    /// Position in `LicenceField::ALL`.
+    pub focus: usize,
+    pub saved: SaveState,
+}
+
+impl LicenceForm {
+    fn new() -> LicenceForm {
+        let mut form = LicenceForm {
+            fields: LicenceField::ALL.map(|f| {
+                let start = match f {
+                    LicenceField::Kind => "1",
+                    LicenceField::Refused => "n",
+                    _ => "",
+                };
+                TextField::new(start, f.limit())
+            }),
+            focus: 0,
+            saved: SaveState::Unsaved,
+        };
+        form.fields[0].focus();
+        form
+    }
+
+    fn focus(&mut self, to: usize) {
+        self.fields[self.focus].blur();
+        self.focus = to % self.fields.len();
+        self.fields[self.focus].focus();
+    }
+
+    fn value(&self, field: LicenceField) -> &str {
+        self.fields[field as usize].value().trim()
+    }
+
+    /// The licence as typed, or the first field in the way and why.
+    fn licence(&self) -> Result<Licence, (LicenceField, String)> {
+        use LicenceField as F;
+        let kind = match self.value(F::Kind) {
+            "1" => LicenceKind::DualUse,
+            "2" => LicenceKind::Technology,
+            "3" => LicenceKind::General,
+            "4" => LicenceKind::Other,
+            _ => return Err((F::Kind, "Type 1, 2, 3 or 4".into())),
+        };
+        let refused = match self.value(F::Refused).to_lowercase().as_str() {
+            "y" | "yes" => true,
+            "n" | "no" | "" => false,
+            _ => return Err((F::Refused, "Type y or n".into())),
+        };
+        let date = |field: F| match self.value(field) {
+            "" => Ok(None),
+            text => parse_date(text).map(Some).map_err(|m| (field, m)),
+        };
+        let licence = Licence {
+            number: self.value(F::Number).to_string(),
+            kind,
+            authority: self.value(F::Authority).to_string(),
+            valid_from: date(F::ValidFrom)?,
+            valid_until: date(F::ValidUntil)?,
+            quantity: self.value(F::Quantity).to_string(),
+            refused,
+            note: self.value(F::Note).to_string(),
+        };
+        licence.check().map_err(|message| {
+            let field = if licence.number.is_empty() {
+                F::Number
+            } else if message.contains("valid from") {
+                F::ValidFrom
+            } else {
+                F::ValidUntil
+            };
+            (field, message)
+        })?;
+        Ok(licence)
+    }
+}
+
 /// What the rules in use change, case by case.
 pub struct ImpactView {
     /// The date every case is screened on; None: each case's own screening date.
@@ -376,6 +527,7 @@ impl HistoryView {
                     Context::HistoryOverrideOutcome
                 }
                 Pane::Override(_) => Context::HistoryOverride,
+                Pane::Licence(_) => Context::HistoryLicence,
             },
             Screen::Impact => match self.impact.as_ref().and_then(|i| i.asking.as_ref()) {
                 Some(_) => Context::HistoryImpactDate,
@@ -391,6 +543,7 @@ impl HistoryView {
                 Pane::Record | Pane::Date(_) => "History - Record".into(),
                 Pane::Rescreen(r) => format!("History - Re-screen on {}", r.date),
                 Pane::Override(_) => "History - Override".into(),
+                Pane::Licence(_) => "History - Licence".into(),
             },
             Screen::Impact => "History - Impact of the rules in use".into(),
         }
@@ -575,7 +728,7 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             }
             None
         }
-        HistoryEvent::Saved(result) => saved(view, &app.keys, result),
+        HistoryEvent::Saved(result) => saved(view, &app.keys, &mut app.notice, result),
         HistoryEvent::Impact(result) => {
             if let Some(impact) = view.impact.as_mut() {
                 impact.result = Some(result.map(|b| *b));
@@ -612,6 +765,7 @@ fn loaded(
 fn saved(
     view: &mut HistoryView,
     keys: &super::keys::KeyMap,
+    notice: &mut Option<String>,
     result: Result<SavedRecords, SaveError>,
 ) -> Option<Effect> {
     let reload = result.is_ok();
@@ -620,6 +774,13 @@ fn saved(
             let state = match &mut detail.pane {
                 Pane::Rescreen(r) => &mut r.saved,
                 Pane::Override(o) => &mut o.saved,
+                // Saved: the record shows the licence, read again.
+                Pane::Licence(_) if let Ok(saved) = &result => {
+                    *notice = Some(format!("Licence saved as {}", saved.ids.join(", ")));
+                    detail.pane = Pane::Record;
+                    return Some(Effect::History(HistoryEffect::Read(detail.offset)));
+                }
+                Pane::Licence(l) => &mut l.saved,
                 _ => return None,
             };
             // Either way the record open is superseded now: by this save, or by another
@@ -863,7 +1024,10 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                 let offset = *offset;
                 return Some(open_detail(view, offset, None));
             }
-            HistoryCommand::Rescreen | HistoryCommand::OnDate | HistoryCommand::Override
+            HistoryCommand::Rescreen
+            | HistoryCommand::OnDate
+            | HistoryCommand::Override
+            | HistoryCommand::Licence
                 if matches!(detail.pane, Pane::Record) =>
             {
                 // The banner names the current record; the line must fit 80 columns.
@@ -896,6 +1060,14 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                 let standing = record?.effective_outcome();
                 detail.pane = Pane::Override(Box::new(OverrideForm::new(standing, officer)));
             }
+            Action::HistoryCommand(HistoryCommand::Licence) if record.is_some() => {
+                if record.is_some_and(|r| !r.kind.stands_for_case()) {
+                    *notice =
+                        Some("A licence record: record a licence on the case's record".into());
+                    return None;
+                }
+                detail.pane = Pane::Licence(Box::new(LicenceForm::new()));
+            }
             _ => {}
         },
         Pane::Date(field) => {
@@ -927,6 +1099,7 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                     supersedes: record?.id.clone(),
                     reason: "re-screen".into(),
                     override_outcome: None,
+                    licence: None,
                 };
                 return save(&mut rescreened.saved, notice, vec![request]);
             }
@@ -934,6 +1107,40 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
         },
         Pane::Override(_) if action == Action::Back => detail.pane = Pane::Record,
         Pane::Override(form) => return on_override(form, record?, notice, action),
+        Pane::Licence(_) if action == Action::Back => detail.pane = Pane::Record,
+        Pane::Licence(form) => return on_licence(form, record?, notice, action),
+    }
+    None
+}
+
+fn on_licence(
+    form: &mut LicenceForm,
+    record: &Record,
+    notice: &mut Option<String>,
+    action: Action,
+) -> Option<Effect> {
+    match action {
+        action if edit_field(&mut form.fields[form.focus], &action) => {}
+        Action::NextField => form.focus(form.focus + 1),
+        Action::PrevField => form.focus(form.focus + LicenceField::ALL.len() - 1),
+        Action::Next => match form.licence() {
+            Err((field, message)) => {
+                form.fields[field as usize].set_error(Some(message));
+                form.focus(field as usize);
+            }
+            Ok(licence) => {
+                let request = SaveRequest {
+                    screening: record.screening.clone(),
+                    kind: RecordKind::Licence,
+                    supersedes: record.id.clone(),
+                    reason: String::new(),
+                    override_outcome: None,
+                    licence: Some(licence),
+                };
+                return save(&mut form.saved, notice, vec![request]);
+            }
+        },
+        _ => {}
     }
     None
 }
@@ -998,6 +1205,7 @@ fn on_override(
                 supersedes: record.id.clone(),
                 reason,
                 override_outcome: Some(outcome),
+                licence: None,
             };
             return save(&mut form.saved, notice, vec![request]);
         }
@@ -1118,6 +1326,7 @@ pub fn save_impact(app: &mut App) -> Option<Effect> {
             supersedes: c.id.clone(),
             reason: reason.clone(),
             override_outcome: None,
+            licence: None,
         })
         .collect();
     save(&mut impact.saved, &mut app.notice, requests)

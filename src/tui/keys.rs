@@ -38,6 +38,8 @@ pub enum Context {
     HistoryDiff,
     /// Typing an override's reason or officer.
     HistoryOverride,
+    /// Typing a licence held (or refused) for a case.
+    HistoryLicence,
     /// Choosing an override's outcome (its list has focus).
     HistoryOverrideOutcome,
     /// The cases whose outcome or decisive clause the rules in use (or a date) change.
@@ -56,6 +58,7 @@ impl Context {
                 | Context::HistoryFilter
                 | Context::HistoryDate
                 | Context::HistoryOverride
+                | Context::HistoryLicence
                 | Context::HistoryImpactDate
         )
     }
@@ -81,8 +84,8 @@ pub struct Command {
 
 use Context::{
     Confirm, Form, Help, HistoryDate, HistoryDetail, HistoryDiff, HistoryFilter, HistoryImpact,
-    HistoryImpactDate, HistoryList, HistoryOverride, HistoryOverrideOutcome, KeepDate, List,
-    Picker, Result as ResultCtx, Resume, Review,
+    HistoryImpactDate, HistoryLicence, HistoryList, HistoryOverride, HistoryOverrideOutcome,
+    KeepDate, List, Picker, Result as ResultCtx, Resume, Review,
 };
 
 /// Where Up and Down move something (the review has nothing to move).
@@ -111,6 +114,7 @@ const SCREENS: &[Context] = &[
     HistoryDiff,
     HistoryOverride,
     HistoryOverrideOutcome,
+    HistoryLicence,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -131,6 +135,7 @@ const ALL: &[Context] = &[
     HistoryDiff,
     HistoryOverride,
     HistoryOverrideOutcome,
+    HistoryLicence,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -143,6 +148,7 @@ const HISTORY: &[Context] = &[
     HistoryDiff,
     HistoryOverride,
     HistoryOverrideOutcome,
+    HistoryLicence,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -153,11 +159,18 @@ const TEXT: &[Context] = &[
     HistoryFilter,
     HistoryDate,
     HistoryOverride,
+    HistoryLicence,
     HistoryImpactDate,
 ];
 /// Where several fields take turns. Tab and Shift-Tab (and Up/Down between text fields)
 /// only move between them: they never leave the screen.
-const FIELDS: &[Context] = &[Form, HistoryFilter, HistoryOverride, HistoryOverrideOutcome];
+const FIELDS: &[Context] = &[
+    Form,
+    HistoryFilter,
+    HistoryOverride,
+    HistoryOverrideOutcome,
+    HistoryLicence,
+];
 /// Where a long text scrolls by pages.
 const PAGED: &[Context] = &[
     Help,
@@ -282,6 +295,8 @@ const TABLE: &[Row] = &[
     ("rescreen",       &[HistoryDetail],   &[ch('r')],            A::HistoryCommand(Hc::Rescreen), Some("re-screen"), "Re-screen this record's answers under the current rules today"),
     ("rescreen-on",    &[HistoryDetail, HistoryDiff], &[ch('d')], A::HistoryCommand(Hc::OnDate), None,      "Re-screen on a date you type"),
     ("override",       &[HistoryDetail],   &[ch('x')],            A::HistoryCommand(Hc::Override), Some("override"), "Override the outcome, with a reason and the deciding officer (saved as a new record)"),
+    ("licence",        &[HistoryDetail],   &[ch('l')],            A::HistoryCommand(Hc::Licence), Some("licence"), "Record the licence granted (or refused) for this case: a record that points at it"),
+    ("save-licence",   &[HistoryLicence],  &[ENTER],              A::Next,                Some("save"),     "Save the licence as a record of the case (a number, and the last valid day unless refused)"),
     ("rescreen-date",  &[HistoryDate],     &[ENTER],              A::Next,                Some("re-screen"), "Re-screen on this date"),
     ("save-override",  OVERRIDE,          &[ENTER],              A::Next,                Some("save"),     "Save the override as a new record (a reason and the officer are required)"),
     ("impact",         &[HistoryList],     &[ch('i')],            A::HistoryCommand(Hc::Impact), Some("impact"), "What the rules in use change: every case's current record screened again"),

@@ -7,6 +7,7 @@ pub mod help;
 pub mod history_detail;
 pub mod history_list;
 pub mod impact;
+pub mod licence_form;
 pub mod list;
 pub mod override_form;
 pub mod picker;
