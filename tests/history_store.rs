@@ -604,6 +604,7 @@ fn impact_of_a_lifted_suspension_lists_exactly_the_changed_current_cases() {
             reason: Some("refused anyway".into()),
             override_outcome: Some(Outcome::DeniedInPrinciple),
             licence: None,
+            approval: None,
         }],
         &who(),
     )
@@ -652,6 +653,7 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
             reason: Some("checked".into()),
             override_outcome: Some(Outcome::Exempt),
             licence: None,
+            approval: None,
         }],
         &who(),
     )

@@ -354,6 +354,7 @@ fn fixed_record(app: &App, case: &Case, override_outcome: Option<Outcome>) -> St
             reason: override_outcome.map(|_| "Licence LIC-2025-881 granted".into()),
             override_outcome,
             licence: None,
+            approval: None,
             identity: identity(),
             screening: screening(app, case),
             rebuilt: Rebuilt::FromSnapshot,
@@ -1215,6 +1216,7 @@ fn an_override_from_a_record_another_session_moved_on_is_refused_and_offers_the_
                 reason: Some("Licence held".into()),
                 override_outcome: Some(Outcome::LicenseRequired),
                 licence: None,
+                approval: None,
             }],
             &identity(),
         )
@@ -1283,6 +1285,7 @@ fn the_views_impact_save_refuses_a_case_moved_on_and_leaves_overrides_standing()
                 reason: Some("Licence held".into()),
                 override_outcome: Some(case.outcome_before),
                 licence: None,
+                approval: None,
             }],
             &identity(),
         )
@@ -1515,6 +1518,7 @@ fn a_licence_held_shows_under_the_determination_with_its_expiry() {
                 reason: None,
                 override_outcome: None,
                 licence: Some((case.record.id.clone(), licence)),
+                approval: None,
             }],
             &identity(),
         )

@@ -40,6 +40,10 @@ pub enum HistoryCommand {
         /// soonest first; each case's newest licence only.
         #[arg(long, value_name = "DAYS", conflicts_with_all = ["all", "limit"])]
         expiring: Option<i32>,
+        /// Only cases whose current record waits for a second officer's approval (team
+        /// policy `approval = "required"` in the data directory's team.toml).
+        #[arg(long, conflicts_with_all = ["all", "expiring"])]
+        pending: bool,
     },
     /// Show one record exactly as it was decided.
     Show {
@@ -120,6 +124,21 @@ pub enum HistoryCommand {
         refused: bool,
         #[arg(long, default_value = "")]
         note: String,
+    },
+    /// Approve a case's current record that waits for a second officer (team policy): filed
+    /// under this operating-system user, who must not be the one who saved it.
+    Approve {
+        id: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reject a case's current record that waits for a second officer (team policy).
+    Reject {
+        id: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
     },
     /// Screen the current record of every case again under the rules in use (--rules, the
     /// settings' or the installed default) and list the cases whose outcome or decisive
@@ -215,7 +234,12 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             limit,
             format,
             expiring: None,
+            pending,
         } => {
+            if *pending {
+                return pending_list(&history, filter, *limit, *format)
+                    .unwrap_or_else(|(message, status)| fail(message, status));
+            }
             let records = if *all {
                 history::Records::All
             } else {
@@ -247,6 +271,12 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             reason,
             officer,
         } => override_cmd(ctx, &history, id, outcome, reason, officer.as_deref()),
+        HistoryCommand::Approve { id, reason } => {
+            decide(ctx, &history, id, history::Verdict::Approved, reason)
+        }
+        HistoryCommand::Reject { id, reason } => {
+            decide(ctx, &history, id, history::Verdict::Rejected, reason)
+        }
         HistoryCommand::Licence {
             id,
             number,
@@ -431,6 +461,10 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
     } else {
         r.licence.clone()
     };
+    let (approval, policy_problem) = history.approval_state(r).map_err(runtime)?;
+    if let Some(why) = &policy_problem {
+        eprintln!("ree-screen: {}", sanitize(why));
+    }
     match format {
         Format::Json => println!(
             "{:#}",
@@ -451,6 +485,11 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 "rebuilt": r.rebuilt.note(),
                 "current": current.is_none(),
                 "current_record": current.as_deref().unwrap_or(&r.id),
+                "approval": approval.word(),
+                "approval_decision": match &approval {
+                    history::ApprovalState::Decided(d) => Some(d),
+                    _ => None,
+                },
                 "licence": licence.as_ref().map(|l| serde_json::json!({
                     "record": l.id,
                     "about": l.about,
@@ -462,7 +501,8 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
         Format::Text => {
             let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
             let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note)
-                .with_licence(licence.as_ref(), ctx.today);
+                .with_licence(licence.as_ref(), ctx.today)
+                .with_approval(&approval);
             if let Some(current) = &current {
                 println!(
                     "SUPERSEDED: this is not the case's current record; the current one is {} (`ree-screen history show {}`).",
@@ -650,6 +690,7 @@ fn rescreen(
         reason: Some("re-screen".to_string()),
         override_outcome: None,
         licence: None,
+        approval: None,
     };
     for r in save(ctx, history, &[new])? {
         println!("Saved as {} to {}", r.id, history.path().display());
@@ -695,6 +736,7 @@ fn override_cmd(
         reason: Some(reason.to_string()),
         override_outcome: Some(outcome),
         licence: None,
+        approval: None,
     };
     for r in save(ctx, history, &[new])? {
         println!(
@@ -728,6 +770,7 @@ fn licence_cmd(ctx: &Context, history: &History, id: &str, licence: history::Lic
         reason: None,
         override_outcome: None,
         licence: Some((stored.record.id.clone(), licence)),
+        approval: None,
     };
     for r in save(ctx, history, &[new])? {
         let held = r.licence.as_ref().map(|l| &l.licence);
@@ -744,6 +787,121 @@ fn licence_cmd(ctx: &Context, history: &History, id: &str, licence: history::Lic
         );
         if let Some(warning) = held.and_then(|l| l.warning(ctx.today)) {
             println!("{}", sanitize(&warning));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history approve` / `history reject`: a decision record about a case's current record
+/// that waits for a second officer, by another operating-system user than the one who
+/// saved it.
+fn decide(
+    ctx: &Context,
+    history: &History,
+    id: &str,
+    verdict: history::Verdict,
+    reason: &str,
+) -> CmdResult {
+    if reason.trim().is_empty() {
+        return Err((
+            "a decision needs a reason (--reason TEXT)".to_string(),
+            EXIT_USAGE,
+        ));
+    }
+    let policy = history::TeamPolicy::of(history.dir()).map_err(|m| (m, 1))?;
+    let stored = find(history, id)?;
+    let r = &stored.record;
+    if !policy.needs_approval(r.kind, r.effective_outcome()) {
+        return Err((
+            format!(
+                "record {} does not wait for approval: the team's policy ({}) asks a second officer only for licence-required or worse and for overrides",
+                sanitize(&r.id),
+                history.dir().join(history::TEAM_FILE).display()
+            ),
+            EXIT_USAGE,
+        ));
+    }
+    require_current(history, &stored)?;
+    if let Some(done) = history.approval_decision(&r.id).map_err(runtime)? {
+        return Err((
+            format!(
+                "record {} is already {} by {} ({})",
+                sanitize(&r.id),
+                done.verdict.label(),
+                sanitize(&done.by),
+                sanitize(&done.id)
+            ),
+            EXIT_USAGE,
+        ));
+    }
+    // By uid, which no variable or flag sets: the name may come from the environment.
+    if ctx.identity.uid == r.identity.uid {
+        return Err((
+            format!(
+                "record {} was saved by you ({}): another officer approves or rejects it",
+                sanitize(&r.id),
+                sanitize(&r.identity.describe())
+            ),
+            EXIT_USAGE,
+        ));
+    }
+    let new = NewRecord {
+        screening: &r.screening,
+        kind: RecordKind::Approval,
+        supersedes: None,
+        reason: Some(reason.trim().to_string()),
+        override_outcome: None,
+        licence: None,
+        approval: Some((r.id.clone(), verdict)),
+    };
+    for saved in save(ctx, history, &[new])? {
+        println!(
+            "Record {} {} by {}: saved as {}",
+            sanitize(&r.id),
+            verdict.label(),
+            sanitize(&ctx.identity.describe()),
+            saved.id
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history list --pending`: the cases whose current record waits for a second officer.
+fn pending_list(
+    history: &History,
+    filter: &FilterArgs,
+    limit: Option<usize>,
+    format: Format,
+) -> CmdResult {
+    let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
+    let survey = export::Survey::of(history).map_err(runtime)?;
+    if let Some(why) = &survey.policy_problem {
+        eprintln!("ree-screen: {}", sanitize(why));
+    }
+    let mut rows = Vec::new();
+    history::newest_matching(history, &query, history::Records::Cases, None, |s, _| {
+        if survey.policy.needs_approval(s.kind, s.outcome) && !survey.decisions.contains_key(&s.id)
+        {
+            rows.push(s);
+        }
+        limit.is_none_or(|l| rows.len() < l)
+    })
+    .map_err(runtime)?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows).map_err(runtime)?),
+        Format::Text => {
+            for s in &rows {
+                println!(
+                    "{}  {}  {} {:<19}  {}  {}  saved as {}",
+                    sanitize(&s.id),
+                    s.date,
+                    s.outcome.symbol(),
+                    s.outcome.id(),
+                    sanitize(&s.details.reference),
+                    sanitize(&s.details.counterparty),
+                    s.kind.label()
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -862,6 +1020,7 @@ fn impact(
                 reason: Some(reason.clone()),
                 override_outcome: None,
                 licence: None,
+                approval: None,
             })
             .collect();
         let saved = save(ctx, history, &new)?;

@@ -10,6 +10,7 @@ use std::io::Write;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::approval::{ApprovalState, Decision, TeamPolicy, approval_of};
 use super::licence::{LicenceRecord, Licences, Validity};
 use super::lines::Item;
 use super::query::{Query, Summary};
@@ -49,12 +50,22 @@ pub struct Survey {
     pub bad: Vec<BadLine>,
     /// The licences recorded about each case.
     pub licences: Licences,
+    /// The newest approval or rejection of each record decided on.
+    pub decisions: HashMap<String, Decision>,
+    /// The approval records' own ids (they only point at a record).
+    approvals: std::collections::HashSet<String>,
+    /// The team's policy (taken as strict when its file does not count), and why if so.
+    pub policy: TeamPolicy,
+    pub policy_problem: Option<String>,
 }
 
 impl Survey {
     pub fn of(history: &History) -> Result<Survey, HistoryError> {
+        let (policy, policy_problem) = TeamPolicy::or_strict(history.dir());
         let mut survey = Survey {
             head: super::record::GENESIS.to_string(),
+            policy,
+            policy_problem,
             ..Survey::default()
         };
         let mut walk = history.walk()?;
@@ -64,6 +75,10 @@ impl Survey {
                     survey.records += 1;
                     survey.head = found.link.hash.to_string();
                     survey.licences.note(found.link.record);
+                    if let Some((about, decision)) = approval_of(found.link.record) {
+                        survey.approvals.insert(decision.id.clone());
+                        survey.decisions.insert(about, decision);
+                    }
                     if let (Some(id), Some(supersedes)) =
                         super::chain::chain_fields(found.link.record)
                     {
@@ -86,11 +101,17 @@ impl Survey {
     /// Whether a record is its case's current one (the newest of the case; never a licence
     /// record, which only points at a case).
     pub fn is_current(&self, id: &str) -> bool {
-        if self.licences.is_licence(id) {
+        if self.licences.is_licence(id) || self.approvals.contains(id) {
             return false;
         }
         let case = self.case_of.get(id).map_or(id, String::as_str);
         self.heads.get(case).is_none_or(|head| head == id)
+    }
+
+    /// Where a record stands for approval.
+    pub fn approval(&self, record: &Record) -> ApprovalState {
+        self.policy
+            .state(record, self.decisions.get(&record.id).cloned())
     }
 
     pub fn provenance(&self, history: &History) -> Provenance {
@@ -184,6 +205,15 @@ fn licence_cells(found: Option<&LicenceRecord>, today: Date) -> [String; 4] {
     ]
 }
 
+/// The approval columns: the state, and who decided (and why) once decided.
+fn approval_cells(state: &ApprovalState) -> [String; 2] {
+    let by = match state {
+        ApprovalState::Decided(d) => format!("{}: {}", d.by, d.reason),
+        _ => String::new(),
+    };
+    [state.word().to_string(), by]
+}
+
 /// How a CSV export is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -202,7 +232,7 @@ impl Default for CsvOptions {
     }
 }
 
-pub const CSV_HEADER: [&str; 27] = [
+pub const CSV_HEADER: [&str; 29] = [
     "id",
     "saved_at",
     "kind",
@@ -230,6 +260,8 @@ pub const CSV_HEADER: [&str; 27] = [
     "licence_kind",
     "licence_valid_until",
     "licence_state",
+    "approval",
+    "approved_by",
 ];
 
 /// Write the matching records as CSV; returns how many.
@@ -301,6 +333,7 @@ pub fn csv(
                 .or_else(|| survey.licences.for_case(&r.id)),
             today,
         ))
+        .chain(approval_cells(&survey.approval(r)))
         .collect::<Vec<_>>();
         // Cells are text for people and spreadsheets: no control or bidi characters, no
         // formulas.
@@ -423,7 +456,8 @@ pub fn markdown(
         snapshots.rebuild(&mut stored.record, Some(current));
         let (kept, note) = rules_for(&mut snapshots, &stored.record, current);
         let view = RecordView::new(&stored, kept.as_deref().unwrap_or(current), note)
-            .with_licence(survey.licences.for_case(&stored.record.id), today);
+            .with_licence(survey.licences.for_case(&stored.record.id), today)
+            .with_approval(&survey.approval(&stored.record));
         write!(out, "{}", section(&view)).map_err(io)
     })?;
     Ok(exported)

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use super::approval::Verdict;
 use super::licence::{Licence, LicenceRecord};
 use super::v1;
 use crate::engine::{
@@ -53,6 +54,8 @@ pub enum RecordKind {
     Override,
     /// A licence granted or refused, recorded about a case: never its current record.
     Licence,
+    /// A second officer's approval or rejection of a record: never a case's current record.
+    Approval,
 }
 
 impl RecordKind {
@@ -62,13 +65,14 @@ impl RecordKind {
             RecordKind::Rescreen => "re-screen",
             RecordKind::Override => "override",
             RecordKind::Licence => "licence",
+            RecordKind::Approval => "approval",
         }
     }
 
     /// Whether a record of this kind can be a case's current record (a licence only points
     /// at one).
     pub fn stands_for_case(self) -> bool {
-        self != RecordKind::Licence
+        !matches!(self, RecordKind::Licence | RecordKind::Approval)
     }
 }
 
@@ -127,6 +131,8 @@ pub struct Record {
     /// For a licence record: the licence, and the record it was recorded about (whose
     /// screening it carries).
     pub licence: Option<LicenceRecord>,
+    /// For an approval record: the record decided on, and the decision.
+    pub approval: Option<(String, Verdict)>,
     /// Who saved it: the operating-system user and SSH client, beside the officer typed.
     pub identity: Identity,
     pub screening: Screening,
@@ -646,6 +652,8 @@ struct LineRecord<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     licence: Option<Licence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    verdict: Option<Verdict>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     batch: Option<Batch>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     acknowledges: Option<Acknowledged>,
@@ -692,6 +700,7 @@ pub(crate) struct Draft<'a> {
     pub reason: Option<String>,
     pub override_outcome: Option<Outcome>,
     pub licence: Option<&'a (String, Licence)>,
+    pub approval: Option<&'a (String, Verdict)>,
     pub frame: Frame,
     pub identity: &'a Identity,
     pub details: &'a Details,
@@ -729,8 +738,13 @@ pub(crate) fn encode(
         supersedes: draft.supersedes.clone(),
         reason: draft.reason.clone(),
         override_outcome: draft.override_outcome,
-        about: draft.licence.map(|(about, _)| about.clone()),
+        about: draft
+            .licence
+            .map(|(about, _)| about)
+            .or(draft.approval.map(|(about, _)| about))
+            .cloned(),
         licence: draft.licence.map(|(_, licence)| licence.clone()),
+        verdict: draft.approval.map(|(_, verdict)| *verdict),
         batch: draft.frame.batch,
         acknowledges: draft.frame.acknowledges,
         identity: draft.identity.clone(),
@@ -916,6 +930,7 @@ pub fn decode_record(bytes: &[u8]) -> Result<Record, LineProblem> {
             let answers: Answers = serde_json::from_str(r.answers.get()).map_err(unreadable)?;
             let decision: Decision = serde_json::from_str(r.decision.get()).map_err(unreadable)?;
             let determination = decision.determination(answers, r.rule_set, None);
+            let approval = r.about.clone().zip(r.verdict);
             let licence = r
                 .about
                 .zip(r.licence)
@@ -934,6 +949,7 @@ pub fn decode_record(bytes: &[u8]) -> Result<Record, LineProblem> {
                 reason: r.reason,
                 override_outcome: r.override_outcome,
                 licence,
+                approval,
                 identity: r.identity,
                 screening: Screening {
                     determination: std::sync::Arc::new(determination),
@@ -1043,6 +1059,7 @@ mod tests {
             reason: Some("because".into()),
             override_outcome: Some(Outcome::Exempt),
             licence: None,
+            approval: None,
             frame: Frame {
                 batch: Some(Batch {
                     start: 7,

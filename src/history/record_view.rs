@@ -9,6 +9,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use super::approval::ApprovalState;
 use super::licence::{Licence, LicenceRecord};
 use super::record::{Record, RecordKind};
 use super::snapshot::Snapshots;
@@ -37,6 +38,8 @@ pub enum Part {
     Licence,
     /// The licence held has expired, expires soon, or is not valid yet.
     LicenceWarning,
+    /// Pending a second officer's approval, or approved or rejected, and by whom.
+    Approval,
     /// A record field the officer filled (reference, counterparty, officer, notes).
     Field(Field),
     RuleSet,
@@ -60,6 +63,7 @@ impl Part {
             Part::About => "About",
             Part::Licence => "Licence held",
             Part::LicenceWarning => "LICENCE",
+            Part::Approval => "Approval",
             Part::Field(field) => field.label(),
             Part::RuleSet => "Rule set",
             Part::Note => "Note",
@@ -69,7 +73,7 @@ impl Part {
 
     /// Whether it must stand out (an override replaces the outcome shown below it).
     pub fn emphasis(self) -> bool {
-        matches!(self, Part::Override | Part::LicenceWarning)
+        matches!(self, Part::Override | Part::LicenceWarning | Part::Approval)
     }
 }
 
@@ -108,6 +112,9 @@ pub struct RecordView {
     pub about: Option<String>,
     /// The licence held (or refused) for the case, and what to warn of on the day shown.
     pub licence: Option<(String, Option<String>)>,
+    /// Where it stands for a second officer's approval, when the team's policy or a
+    /// decision makes that a question.
+    pub approval: Option<String>,
     /// The record fields that are filled, in the form's order.
     pub fields: Vec<(Field, String)>,
     /// "cn-rare-earth-2025 2026.11.29, reviewed 2026-11-29, sha256 <64 hex>".
@@ -188,6 +195,10 @@ impl RecordView {
             }),
             about: r.licence.as_ref().map(|l| sanitize(&l.about)),
             licence: r.licence.as_ref().map(|l| (licence_text(&l.licence), None)),
+            approval: r
+                .approval
+                .as_ref()
+                .map(|(on, verdict)| sanitize(&format!("{} record {on}", verdict.label()))),
             fields,
             rule_set: sanitize(&format!(
                 "{} {}, reviewed {}{sha}",
@@ -215,6 +226,14 @@ impl RecordView {
                     l.licence.warning(today).map(|w| sanitize(&w)),
                 )
             });
+        }
+        self
+    }
+
+    /// With where the record stands for approval (a decision record keeps its own line).
+    pub fn with_approval(mut self, state: &ApprovalState) -> RecordView {
+        if self.approval.is_none() {
+            self.approval = state.describe().map(|text| sanitize(&text));
         }
         self
     }
@@ -264,6 +283,9 @@ impl RecordView {
         }
         if let Some(about) = &self.about {
             add(Part::About, about.clone());
+        }
+        if let Some(approval) = &self.approval {
+            add(Part::Approval, approval.clone());
         }
         if let Some((licence, warning)) = &self.licence {
             add(Part::Licence, licence.clone());
@@ -317,6 +339,7 @@ mod tests {
                 reason: Some("Licence \u{202e}granted".into()),
                 override_outcome: Some(Outcome::CaseByCase),
                 licence: None,
+                approval: None,
                 identity: Identity {
                     uid: 1000,
                     user: "jroe".into(),

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::approval::{ApprovalState, Decision, TeamPolicy, Verdict};
 use super::chain::{NotCurrent, Standing, standings};
 use super::licence::{Licence, LicenceRecord};
 use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
@@ -98,6 +99,8 @@ pub struct NewRecord<'a> {
     pub override_outcome: Option<Outcome>,
     /// For a licence record: the record it is about, and the licence.
     pub licence: Option<(String, Licence)>,
+    /// For an approval record: the record decided on, and the decision.
+    pub approval: Option<(String, Verdict)>,
 }
 
 impl<'a> NewRecord<'a> {
@@ -109,6 +112,7 @@ impl<'a> NewRecord<'a> {
             reason: None,
             override_outcome: None,
             licence: None,
+            approval: None,
         }
     }
 }
@@ -704,6 +708,27 @@ impl History {
         super::licence::held(&file, id).map_err(|e| io_error(&self.path(), "read the history", &e))
     }
 
+    /// The newest approval or rejection of record `id`, read from the history's end back to
+    /// the record.
+    pub fn approval_decision(&self, id: &str) -> Result<Option<Decision>, HistoryError> {
+        let Some(file) = self.open_for_read()? else {
+            return Ok(None);
+        };
+        super::approval::decision(&file, id)
+            .map_err(|e| io_error(&self.path(), "read the history", &e))
+    }
+
+    /// Where `record` stands for approval under the team's policy, and why the policy was
+    /// taken as strict, if it was.
+    pub fn approval_state(
+        &self,
+        record: &Record,
+    ) -> Result<(ApprovalState, Option<String>), HistoryError> {
+        let (policy, why) = TeamPolicy::or_strict(&self.dir);
+        let decision = self.approval_decision(&record.id)?;
+        Ok((policy.state(record, decision), why))
+    }
+
     /// Lines newest first, reading the file backwards in blocks so the newest records come
     /// without reading the rest.
     pub fn newest_first(&self) -> Result<Option<NewestFirst>, HistoryError> {
@@ -822,7 +847,13 @@ fn check_file(
 fn check_heads(file: &File, path: &Path, new: &[NewRecord]) -> Result<(), HistoryError> {
     let abouts: Vec<&str> = new
         .iter()
-        .filter_map(|n| n.licence.as_ref().map(|(about, _)| about.as_str()))
+        .filter_map(|n| {
+            n.licence
+                .as_ref()
+                .map(|(about, _)| about)
+                .or(n.approval.as_ref().map(|(about, _)| about))
+        })
+        .map(String::as_str)
         .collect();
     let found = standings(file, &abouts).map_err(|e| io_error(path, "read the history", &e))?;
     for (id, standing) in abouts.iter().zip(found) {
@@ -1001,6 +1032,7 @@ fn write_records(
             reason: entry.reason.clone(),
             override_outcome: entry.override_outcome,
             licence: entry.licence.as_ref(),
+            approval: entry.approval.as_ref(),
             frame: Frame {
                 batch: (new.len() > 1).then_some(Batch {
                     start,
@@ -1030,6 +1062,7 @@ fn write_records(
             reason: entry.reason.clone(),
             override_outcome: entry.override_outcome,
             licence,
+            approval: entry.approval.clone(),
             identity: identity.clone(),
             screening: entry.screening.clone(),
             rebuilt: super::record::Rebuilt::FromSnapshot,

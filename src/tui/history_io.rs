@@ -273,8 +273,13 @@ impl HistoryIo {
         } else {
             None
         };
+        let approval = history
+            .approval_state(&stored.record)
+            .map_err(|e| e.to_string())?
+            .0;
         let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note)
-            .with_licence(licence.as_ref(), crate::context::today());
+            .with_licence(licence.as_ref(), crate::context::today())
+            .with_approval(&approval);
         Ok(StoredRecord {
             record: stored.record,
             view,
@@ -323,6 +328,7 @@ fn save(
             reason: (!r.reason.is_empty()).then(|| r.reason.clone()),
             override_outcome: r.override_outcome,
             licence: r.licence.clone().map(|l| (r.supersedes.clone(), l)),
+            approval: None,
         })
         .collect();
     let saved = history.append(&new, identity).map_err(|e| SaveError {
