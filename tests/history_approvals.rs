@@ -159,7 +159,7 @@ fn a_policy_file_the_group_can_change_does_not_count_and_holds_records_pending()
     let policy = team.join("team.toml");
     std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o664)).expect("chmod");
     let approve = member(1002, &team, &["history", "approve", &id, "--reason", "ok"]);
-    assert_eq!(approve.code, Some(1), "{}", approve.stderr);
+    assert_eq!(approve.code, Some(2), "{}", approve.stderr);
     assert!(
         approve.stderr.contains("team.toml is ignored"),
         "{}",

@@ -1596,3 +1596,80 @@ fn a_licence_is_recorded_from_the_view_and_shows_on_the_case() {
     );
     assert!(screen.contains("Licence saved as"), "{screen}");
 }
+
+/// Under a team policy requiring approval, a record that needs a licence shows as pending;
+/// another user approves it from the view with a reason (A), after which it shows who did;
+/// the user who saved a record cannot (R on one they saved is refused with why).
+#[test]
+fn a_second_officer_approves_from_the_view_and_the_saver_cannot() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut app = app();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join("team.toml");
+    std::fs::write(&policy, "approval = \"required\"\n").expect("policy");
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()));
+    // CASES[2]: licence-required or worse; saved by another user than the view's.
+    let theirs = Identity {
+        uid: 2000,
+        user: "kmeier".into(),
+        ssh_client: None,
+    };
+    let other = screening(&app, &CASES[2]);
+    history
+        .append(&[NewRecord::screening(&other)], &theirs)
+        .expect("theirs");
+    let mine = screening(&app, &CASES[0]);
+    history
+        .append(&[NewRecord::screening(&mine)], &identity())
+        .expect("mine");
+    let mut io = opened(&mut app, &history);
+    assert_eq!(references(&app), ["PO-2025-0117", "PO-0003"]);
+    // Mine first (newest): the policy holds it, but I cannot decide on it.
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("PENDING APPROVAL"), "{screen}");
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Decide(history::Verdict::Rejected)),
+    );
+    type_into(&mut app, &mut io, "mine");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("was saved by you"), "{screen}");
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::Back, Action::Back, Action::Down, Action::Next],
+    );
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Decide(history::Verdict::Approved)),
+    );
+    assert_eq!(app.context(), Context::HistoryDecide);
+    redacted(|| {
+        insta::assert_snapshot!("history_approve_80x24", render(&mut app, 80, 24));
+        insta::assert_snapshot!("history_approve_60x20", render(&mut app, 60, 20));
+    });
+    drive(&mut app, &mut io, Action::Next);
+    assert!(render(&mut app, 80, 24).contains("! A reason is required"));
+    type_into(&mut app, &mut io, "End use checked");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("Approval saved as"), "{screen}");
+    let all = records(&history);
+    assert_eq!(all.len(), 3);
+    let decision = &all[2].record;
+    assert_eq!(
+        decision.approval,
+        Some((all[0].record.id.clone(), history::Verdict::Approved))
+    );
+    assert_eq!(decision.identity.uid, 1000, "filed under the approver");
+    let screen = render(&mut app, 120, 60);
+    assert!(
+        screen.contains("Approval: Approved by jroe (uid 1000): End use checked"),
+        "{screen}"
+    );
+}

@@ -808,43 +808,12 @@ fn decide(
             EXIT_USAGE,
         ));
     }
-    let policy = history::TeamPolicy::of(history.dir()).map_err(|m| (m, 1))?;
     let stored = find(history, id)?;
     let r = &stored.record;
-    if !policy.needs_approval(r.kind, r.effective_outcome()) {
-        return Err((
-            format!(
-                "record {} does not wait for approval: the team's policy ({}) asks a second officer only for licence-required or worse and for overrides",
-                sanitize(&r.id),
-                history.dir().join(history::TEAM_FILE).display()
-            ),
-            EXIT_USAGE,
-        ));
-    }
+    history
+        .check_decision(r, &ctx.identity)
+        .map_err(|m| (m, EXIT_USAGE))?;
     require_current(history, &stored)?;
-    if let Some(done) = history.approval_decision(&r.id).map_err(runtime)? {
-        return Err((
-            format!(
-                "record {} is already {} by {} ({})",
-                sanitize(&r.id),
-                done.verdict.label(),
-                sanitize(&done.by),
-                sanitize(&done.id)
-            ),
-            EXIT_USAGE,
-        ));
-    }
-    // By uid, which no variable or flag sets: the name may come from the environment.
-    if ctx.identity.uid == r.identity.uid {
-        return Err((
-            format!(
-                "record {} was saved by you ({}): another officer approves or rejects it",
-                sanitize(&r.id),
-                sanitize(&r.identity.describe())
-            ),
-            EXIT_USAGE,
-        ));
-    }
     let new = NewRecord {
         screening: &r.screening,
         kind: RecordKind::Approval,

@@ -718,6 +718,40 @@ impl History {
             .map_err(|e| io_error(&self.path(), "read the history", &e))
     }
 
+    /// Why `identity` may not approve or reject `record`, if it may not: the team's policy
+    /// must count and hold the record for approval, nobody may have decided on it yet, and
+    /// the decider must be another operating-system user (by uid) than the one who saved it.
+    /// That it is its case's current record is checked by the save, under the lock.
+    pub fn check_decision(&self, record: &Record, identity: &Identity) -> Result<(), String> {
+        let policy = TeamPolicy::of(&self.dir)?;
+        let id = crate::text::sanitize(&record.id);
+        if !policy.needs_approval(record.kind, record.effective_outcome()) {
+            return Err(format!(
+                "record {id} does not wait for approval: the team's policy ({}) asks a second officer only for licence-required or worse and for overrides",
+                self.dir.join(super::approval::TEAM_FILE).display()
+            ));
+        }
+        if let Some(done) = self
+            .approval_decision(&record.id)
+            .map_err(|e| e.to_string())?
+        {
+            return Err(format!(
+                "record {id} is already {} by {} ({})",
+                done.verdict.label(),
+                crate::text::sanitize(&done.by),
+                crate::text::sanitize(&done.id)
+            ));
+        }
+        // By uid, which no variable or flag sets: the name may come from the environment.
+        if identity.uid == record.identity.uid {
+            return Err(format!(
+                "record {id} was saved by you ({}): another officer approves or rejects it",
+                crate::text::sanitize(&record.identity.describe())
+            ));
+        }
+        Ok(())
+    }
+
     /// Where `record` stands for approval under the team's policy, and why the policy was
     /// taken as strict, if it was.
     pub fn approval_state(

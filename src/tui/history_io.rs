@@ -318,17 +318,29 @@ fn save(
         message,
         current: None,
     })?;
+    // A decision is checked against the record as stored: policy, once, by another user.
+    for r in requests.iter().filter(|r| r.verdict.is_some()) {
+        let checked = match history.find(&r.supersedes) {
+            Ok(Some(stored)) => history.check_decision(&stored.record, identity),
+            Ok(None) => Err(format!("there is no record {}", r.supersedes)),
+            Err(e) => Err(e.to_string()),
+        };
+        checked.map_err(|why| SaveError {
+            message: format!("not saved: {why}"),
+            current: None,
+        })?;
+    }
     let new: Vec<NewRecord> = requests
         .iter()
         .map(|r| NewRecord {
             screening: &r.screening,
             kind: r.kind,
-            // A licence points at the record; every other save supersedes it.
-            supersedes: r.licence.is_none().then(|| r.supersedes.clone()),
+            // A licence or a decision points at the record; every other save supersedes it.
+            supersedes: (r.licence.is_none() && r.verdict.is_none()).then(|| r.supersedes.clone()),
             reason: (!r.reason.is_empty()).then(|| r.reason.clone()),
             override_outcome: r.override_outcome,
             licence: r.licence.clone().map(|l| (r.supersedes.clone(), l)),
-            approval: None,
+            approval: r.verdict.map(|v| (r.supersedes.clone(), v)),
         })
         .collect();
     let saved = history.append(&new, identity).map_err(|e| SaveError {

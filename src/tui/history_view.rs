@@ -17,7 +17,7 @@ use super::widgets::scroll_view::ScrollView;
 use super::widgets::text_field::TextField;
 use crate::history::{
     self, ChangedCase, Diff, Impact, Licence, LicenceKind, Query, Record, RecordKind, RecordView,
-    Records, SkippedLine,
+    Records, SkippedLine, Verdict,
 };
 use crate::rules::{Outcome, RuleSet};
 use crate::screening::{Field, Screening, parse_date, validate_field};
@@ -50,6 +50,8 @@ pub enum HistoryCommand {
     OpenCurrent,
     /// Record the licence granted (or refused) for the case.
     Licence,
+    /// Approve or reject the record, as the second officer.
+    Decide(Verdict),
 }
 
 /// Lines read from the history in one go, newest first.
@@ -120,6 +122,8 @@ pub struct SaveRequest {
     pub override_outcome: Option<Outcome>,
     /// A licence recorded about `supersedes` (which it then does not supersede).
     pub licence: Option<Licence>,
+    /// A second officer's decision on `supersedes` (which it then does not supersede).
+    pub verdict: Option<Verdict>,
 }
 
 /// IO the history view asks of the runtime.
@@ -196,6 +200,14 @@ pub enum Pane {
     Rescreen(Box<Rescreened>),
     Override(Box<OverrideForm>),
     Licence(Box<LicenceForm>),
+    Decide(Box<DecisionForm>),
+}
+
+/// A second officer approving or rejecting a record: the reason is required.
+pub struct DecisionForm {
+    pub verdict: Verdict,
+    pub reason: TextField,
+    pub saved: SaveState,
 }
 
 /// A record's answers screened again, beside what was decided then.
@@ -528,6 +540,7 @@ impl HistoryView {
                 }
                 Pane::Override(_) => Context::HistoryOverride,
                 Pane::Licence(_) => Context::HistoryLicence,
+                Pane::Decide(_) => Context::HistoryDecide,
             },
             Screen::Impact => match self.impact.as_ref().and_then(|i| i.asking.as_ref()) {
                 Some(_) => Context::HistoryImpactDate,
@@ -544,6 +557,7 @@ impl HistoryView {
                 Pane::Rescreen(r) => format!("History - Re-screen on {}", r.date),
                 Pane::Override(_) => "History - Override".into(),
                 Pane::Licence(_) => "History - Licence".into(),
+                Pane::Decide(_) => "History - Approval".into(),
             },
             Screen::Impact => "History - Impact of the rules in use".into(),
         }
@@ -775,12 +789,20 @@ fn saved(
                 Pane::Rescreen(r) => &mut r.saved,
                 Pane::Override(o) => &mut o.saved,
                 // Saved: the record shows the licence, read again.
-                Pane::Licence(_) if let Ok(saved) = &result => {
-                    *notice = Some(format!("Licence saved as {}", saved.ids.join(", ")));
+                Pane::Licence(_) | Pane::Decide(_) if let Ok(saved) = &result => {
+                    let what = match &detail.pane {
+                        Pane::Decide(form) => match form.verdict {
+                            Verdict::Approved => "Approval",
+                            Verdict::Rejected => "Rejection",
+                        },
+                        _ => "Licence",
+                    };
+                    *notice = Some(format!("{what} saved as {}", saved.ids.join(", ")));
                     detail.pane = Pane::Record;
                     return Some(Effect::History(HistoryEffect::Read(detail.offset)));
                 }
                 Pane::Licence(l) => &mut l.saved,
+                Pane::Decide(d) => &mut d.saved,
                 _ => return None,
             };
             // Either way the record open is superseded now: by this save, or by another
@@ -1028,6 +1050,7 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
             | HistoryCommand::OnDate
             | HistoryCommand::Override
             | HistoryCommand::Licence
+            | HistoryCommand::Decide(_)
                 if matches!(detail.pane, Pane::Record) =>
             {
                 // The banner names the current record; the line must fit 80 columns.
@@ -1068,6 +1091,15 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                 }
                 detail.pane = Pane::Licence(Box::new(LicenceForm::new()));
             }
+            Action::HistoryCommand(HistoryCommand::Decide(verdict)) if record.is_some() => {
+                let mut reason = TextField::new("", MAX_REASON);
+                reason.focus();
+                detail.pane = Pane::Decide(Box::new(DecisionForm {
+                    verdict,
+                    reason,
+                    saved: SaveState::Unsaved,
+                }));
+            }
             _ => {}
         },
         Pane::Date(field) => {
@@ -1100,6 +1132,7 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                     reason: "re-screen".into(),
                     override_outcome: None,
                     licence: None,
+                    verdict: None,
                 };
                 return save(&mut rescreened.saved, notice, vec![request]);
             }
@@ -1109,6 +1142,29 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
         Pane::Override(form) => return on_override(form, record?, notice, action),
         Pane::Licence(_) if action == Action::Back => detail.pane = Pane::Record,
         Pane::Licence(form) => return on_licence(form, record?, notice, action),
+        Pane::Decide(_) if action == Action::Back => detail.pane = Pane::Record,
+        Pane::Decide(form) => {
+            if edit_field(&mut form.reason, &action) || action != Action::Next {
+                return None;
+            }
+            let reason = form.reason.value().trim().to_string();
+            if reason.is_empty() {
+                form.reason
+                    .set_error(Some("A reason is required: say why".into()));
+                return None;
+            }
+            let record = record?;
+            let request = SaveRequest {
+                screening: record.screening.clone(),
+                kind: RecordKind::Approval,
+                supersedes: record.id.clone(),
+                reason,
+                override_outcome: None,
+                licence: None,
+                verdict: Some(form.verdict),
+            };
+            return save(&mut form.saved, notice, vec![request]);
+        }
     }
     None
 }
@@ -1136,6 +1192,7 @@ fn on_licence(
                     reason: String::new(),
                     override_outcome: None,
                     licence: Some(licence),
+                    verdict: None,
                 };
                 return save(&mut form.saved, notice, vec![request]);
             }
@@ -1206,6 +1263,7 @@ fn on_override(
                 reason,
                 override_outcome: Some(outcome),
                 licence: None,
+                verdict: None,
             };
             return save(&mut form.saved, notice, vec![request]);
         }
@@ -1327,6 +1385,7 @@ pub fn save_impact(app: &mut App) -> Option<Effect> {
             reason: reason.clone(),
             override_outcome: None,
             licence: None,
+            verdict: None,
         })
         .collect();
     save(&mut impact.saved, &mut app.notice, requests)

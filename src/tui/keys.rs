@@ -7,6 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::{Action, Edit, HistoryCommand};
+use crate::history::Verdict;
 pub use crate::keys::{Key, Modifier, bindable_names};
 
 /// Which set of commands is live: one per kind of screen, plus the overlays.
@@ -40,6 +41,8 @@ pub enum Context {
     HistoryOverride,
     /// Typing a licence held (or refused) for a case.
     HistoryLicence,
+    /// Typing the reason for approving or rejecting a record.
+    HistoryDecide,
     /// Choosing an override's outcome (its list has focus).
     HistoryOverrideOutcome,
     /// The cases whose outcome or decisive clause the rules in use (or a date) change.
@@ -59,6 +62,7 @@ impl Context {
                 | Context::HistoryDate
                 | Context::HistoryOverride
                 | Context::HistoryLicence
+                | Context::HistoryDecide
                 | Context::HistoryImpactDate
         )
     }
@@ -83,9 +87,9 @@ pub struct Command {
 }
 
 use Context::{
-    Confirm, Form, Help, HistoryDate, HistoryDetail, HistoryDiff, HistoryFilter, HistoryImpact,
-    HistoryImpactDate, HistoryLicence, HistoryList, HistoryOverride, HistoryOverrideOutcome,
-    KeepDate, List, Picker, Result as ResultCtx, Resume, Review,
+    Confirm, Form, Help, HistoryDate, HistoryDecide, HistoryDetail, HistoryDiff, HistoryFilter,
+    HistoryImpact, HistoryImpactDate, HistoryLicence, HistoryList, HistoryOverride,
+    HistoryOverrideOutcome, KeepDate, List, Picker, Result as ResultCtx, Resume, Review,
 };
 
 /// Where Up and Down move something (the review has nothing to move).
@@ -115,6 +119,7 @@ const SCREENS: &[Context] = &[
     HistoryOverride,
     HistoryOverrideOutcome,
     HistoryLicence,
+    HistoryDecide,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -136,6 +141,7 @@ const ALL: &[Context] = &[
     HistoryOverride,
     HistoryOverrideOutcome,
     HistoryLicence,
+    HistoryDecide,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -149,6 +155,7 @@ const HISTORY: &[Context] = &[
     HistoryOverride,
     HistoryOverrideOutcome,
     HistoryLicence,
+    HistoryDecide,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -160,6 +167,7 @@ const TEXT: &[Context] = &[
     HistoryDate,
     HistoryOverride,
     HistoryLicence,
+    HistoryDecide,
     HistoryImpactDate,
 ];
 /// Where several fields take turns. Tab and Shift-Tab (and Up/Down between text fields)
@@ -297,6 +305,9 @@ const TABLE: &[Row] = &[
     ("override",       &[HistoryDetail],   &[ch('x')],            A::HistoryCommand(Hc::Override), Some("override"), "Override the outcome, with a reason and the deciding officer (saved as a new record)"),
     ("licence",        &[HistoryDetail],   &[ch('l')],            A::HistoryCommand(Hc::Licence), Some("licence"), "Record the licence granted (or refused) for this case: a record that points at it"),
     ("save-licence",   &[HistoryLicence],  &[ENTER],              A::Next,                Some("save"),     "Save the licence as a record of the case (a number, and the last valid day unless refused)"),
+    ("approve",        &[HistoryDetail],   &[ch('A')],            A::HistoryCommand(Hc::Decide(Verdict::Approved)), None, "Approve this record as the second officer (team policy), with a reason"),
+    ("reject",         &[HistoryDetail],   &[ch('R')],            A::HistoryCommand(Hc::Decide(Verdict::Rejected)), None, "Reject this record as the second officer (team policy), with a reason"),
+    ("save-decision",  &[HistoryDecide],   &[ENTER],              A::Next,                Some("save"),     "Save the approval or rejection, filed under you"),
     ("rescreen-date",  &[HistoryDate],     &[ENTER],              A::Next,                Some("re-screen"), "Re-screen on this date"),
     ("save-override",  OVERRIDE,          &[ENTER],              A::Next,                Some("save"),     "Save the override as a new record (a reason and the officer are required)"),
     ("impact",         &[HistoryList],     &[ch('i')],            A::HistoryCommand(Hc::Impact), Some("impact"), "What the rules in use change: every case's current record screened again"),

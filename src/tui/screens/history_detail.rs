@@ -98,7 +98,8 @@ pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'stat
         ));
     }
     lines.extend(summary_lines(t, p, w, usize::MAX, None));
-    // The licence held settles the case: right under the determination, its warning marked.
+    // The licence held settles the case, and a second officer's approval is awaited or
+    // given: right under the determination, warnings marked.
     let header = view.header();
     for line in header.iter().filter(|l| l.part == Part::Licence) {
         let label = format!("{}: ", line.part.label());
@@ -111,7 +112,10 @@ pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'stat
             usize::MAX,
         ));
     }
-    for line in header.iter().filter(|l| l.part == Part::LicenceWarning) {
+    for line in header
+        .iter()
+        .filter(|l| matches!(l.part, Part::LicenceWarning | Part::Approval))
+    {
         lines.extend(labelled(
             &format!("{}: ", line.part.label()),
             t.warning().add_modifier(Modifier::REVERSED),
@@ -125,7 +129,7 @@ pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'stat
     for line in header {
         if matches!(
             line.part,
-            Part::Override | Part::Licence | Part::LicenceWarning
+            Part::Override | Part::Licence | Part::LicenceWarning | Part::Approval
         ) {
             continue;
         }

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::date_dialog::DATE_BOX;
-use super::{history_detail, impact, licence_form, override_form, rescreen_diff};
+use super::{decision_form, history_detail, impact, licence_form, override_form, rescreen_diff};
 use crate::history::{RecordKind, Records};
 use crate::text::sanitize;
 use crate::tui::app::{App, SaveState};
@@ -51,6 +51,7 @@ pub fn render_view(
             }
             Pane::Override(form) => override_form::render(app, detail, form, frame, areas.body),
             Pane::Licence(form) => licence_form::render(app, detail, form, frame, areas.body),
+            Pane::Decide(form) => decision_form::render(app, detail, form, frame, areas.body),
         },
         Screen::Impact => view
             .impact
@@ -71,6 +72,7 @@ fn status(app: &App, view: &HistoryView) -> Line<'static> {
             Pane::Rescreen(r) => Some(&r.saved),
             Pane::Override(o) => Some(&o.saved),
             Pane::Licence(l) => Some(&l.saved),
+            Pane::Decide(d) => Some(&d.saved),
             _ => None,
         },
         _ => None,

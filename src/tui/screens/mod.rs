@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod date_dialog;
+pub mod decision_form;
 pub mod form;
 pub mod help;
 pub mod history_detail;
