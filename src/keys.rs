@@ -55,6 +55,8 @@ pub const BINDABLE: &[&str] = &[
     "override",
     "licence",
     "save-licence",
+    "export",
+    "write-export",
     "approve",
     "reject",
     "save-decision",

@@ -1673,3 +1673,68 @@ fn a_second_officer_approves_from_the_view_and_the_saver_cannot() {
         "{screen}"
     );
 }
+
+/// `e` on the list exports what it shows: the dialog offers a name in the current
+/// directory that follows the format; the file holds the filtered cases only, with the
+/// licence and approval columns; an existing file is never replaced.
+#[test]
+fn the_list_exports_what_it_shows_to_a_file_named_in_a_dialog() {
+    let (mut app, dir, mut io) = all_cases_open();
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Filter),
+    );
+    type_into(&mut app, &mut io, "acme");
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::Next, Action::HistoryCommand(HistoryCommand::Export)],
+    );
+    assert_eq!(app.context(), Context::HistoryExport);
+    insta::assert_snapshot!("history_export_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("history_export_60x20", render(&mut app, 60, 20));
+    // The offered name follows the format: 2 is plain CSV.
+    drive(&mut app, &mut io, Action::Edit(Edit::Clear));
+    type_into(&mut app, &mut io, "2");
+    drive(&mut app, &mut io, Action::NextField);
+    assert!(render(&mut app, 80, 24).contains("File:         ree-screen-history-2025-10-20.csv"));
+    drive(&mut app, &mut io, Action::Edit(Edit::Clear));
+    let path = dir.path().join("acme.csv");
+    type_into(&mut app, &mut io, path.to_str().expect("path"));
+    drive(&mut app, &mut io, Action::Next);
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Exported 2 record(s) to ")),
+        "{:?}",
+        app.notice
+    );
+    assert_eq!(app.context(), Context::HistoryList);
+    let csv = std::fs::read_to_string(&path).expect("export");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    for column in ["licence_kind", "licence_state", "approval", "answers"] {
+        assert!(header.iter().any(|h| h == column), "{column}: {header:?}");
+    }
+    let references: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("row")[header.iter().position(|h| h == "reference").unwrap()].to_string())
+        .collect();
+    assert_eq!(references, ["PO-0002", "ACME-REPAIR"], "{csv}");
+    // Again to the same file: refused, the file kept.
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Export),
+    );
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::NextField, Action::Edit(Edit::Clear)],
+    );
+    type_into(&mut app, &mut io, path.to_str().expect("path"));
+    drive(&mut app, &mut io, Action::Next);
+    assert!(render(&mut app, 120, 40).contains("exists; give another name"));
+    assert_eq!(std::fs::read_to_string(&path).expect("kept"), csv);
+}

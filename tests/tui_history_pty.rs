@@ -291,3 +291,34 @@ fn a_licence_recorded_from_the_view_shows_on_the_case_with_its_expiry_warning() 
             .is_some_and(|l| l.contains("\"kind\":\"licence\""))
     );
 }
+
+/// `e` on the history list writes what it shows to the file named in the dialog.
+#[test]
+fn the_history_list_exports_to_a_file_named_in_the_dialog() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send("\tPO-EXP-1");
+    pty.wait_for("PO-EXP-1");
+    pty.send(&ENTER.repeat(4));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    pty.send("s");
+    pty.wait_for("Saved as");
+    pty.send(CTRL_R);
+    pty.wait_for("PO-EXP-1");
+    pty.send("e");
+    pty.wait_for("Export what the list shows");
+    pty.wait_for("File:         ree-screen-history-2025-10-20.csv");
+    let path = data.path().join("cases.json");
+    pty.send(&format!("\x154{TAB}\x15{}", path.display()));
+    pty.wait_for("cases.json");
+    pty.send(ENTER);
+    pty.wait_for("Exported 1 record(s) to");
+    pty.send("q");
+    pty.drain();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("export")).expect("json");
+    assert_eq!(json["records"].as_array().map(Vec::len), Some(1), "{json}");
+}

@@ -545,34 +545,24 @@ fn export_cmd(
         .map(|b| format!("line {}: {}", b.line, b.problem))
         .collect();
     report_unusable(history, &places);
-    let write = |out: &mut dyn Write| -> Result<usize, String> {
-        match format {
-            ExportFormat::Csv => {
-                export::csv(out, history, &query, &ctx.rules, &survey, csv, ctx.today)
-            }
-            ExportFormat::Json => export::json(out, history, &query, &survey),
-            ExportFormat::Md => {
-                export::markdown(out, history, &query, &ctx.rules, &survey, ctx.today)
-            }
-        }
+    let format = match format {
+        ExportFormat::Csv => export::Format::Csv(csv),
+        ExportFormat::Json => export::Format::Json,
+        ExportFormat::Md => export::Format::Markdown,
     };
+    let selection = export::Selection::from(&query);
     let exported = match output {
-        Some(path) => {
-            // Written beside the target and moved into place only when complete.
-            let mut file = crate::files::AtomicOutput::create(path).map_err(runtime)?;
-            let mut buffered = std::io::BufWriter::new(&mut file);
-            let exported = write(&mut buffered).map_err(runtime)?;
-            buffered.flush().map_err(|e| {
-                runtime(format!("{}: cannot write the export: {e}", path.display()))
-            })?;
-            drop(buffered);
-            file.commit().map_err(runtime)?;
-            exported
-        }
+        Some(path) => export::write_file(
+            path, true, format, history, selection, &ctx.rules, &survey, ctx.today,
+        )
+        .map_err(runtime)?,
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let exported = write(&mut out).map_err(runtime)?;
+            let exported = export::write(
+                &mut out, format, history, selection, &ctx.rules, &survey, ctx.today,
+            )
+            .map_err(runtime)?;
             out.flush().map_err(runtime)?;
             exported
         }

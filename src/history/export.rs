@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::approval::{ApprovalState, Decision, TeamPolicy, approval_of};
 use super::licence::{LicenceRecord, Licences, Validity};
 use super::lines::Item;
-use super::query::{Query, Summary};
+use super::query::{PreparedQuery, Query, Records, Summary};
 use super::record::Record;
 use super::record_view::{RecordView, rules_for};
 use super::store::{BadLine, History, HistoryError, Stored};
@@ -124,20 +124,116 @@ impl Survey {
     }
 }
 
-/// Every record that matches, in file order; returns how many there were.
+/// Which records an export holds: those a query matches, of every record or only of each
+/// case's current one (what the history view shows by default).
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'a> {
+    pub query: &'a Query,
+    pub records: Records,
+}
+
+/// A query alone selects from every record, as `history export` does.
+impl<'a> From<&'a Query> for Selection<'a> {
+    fn from(query: &'a Query) -> Selection<'a> {
+        Selection {
+            query,
+            records: Records::All,
+        }
+    }
+}
+
+impl Selection<'_> {
+    fn takes(
+        &self,
+        prepared: &PreparedQuery,
+        record: &Record,
+        offset: u64,
+        survey: &Survey,
+    ) -> bool {
+        (self.records == Records::All || survey.is_current(&record.id))
+            && prepared.matches(&Summary::from_record(offset, record))
+    }
+}
+
+/// The forms an export takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv(CsvOptions),
+    Json,
+    Markdown,
+}
+
+/// Write the selected records in `format`; returns how many.
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    history: &History,
+    selection: Selection,
+    current: &RuleSet,
+    survey: &Survey,
+    today: Date,
+) -> Result<usize, String> {
+    match format {
+        Format::Csv(options) => csv(out, history, selection, current, survey, options, today),
+        Format::Json => json(out, history, selection, survey),
+        Format::Markdown => markdown(out, history, selection, current, survey, today),
+    }
+}
+
+/// Write the selected records to a new file at `path` (0600), complete or not at all;
+/// returns how many. An existing file is replaced only when `replace` says so.
+#[allow(clippy::too_many_arguments)]
+pub fn write_file(
+    path: &std::path::Path,
+    replace: bool,
+    format: Format,
+    history: &History,
+    selection: Selection,
+    current: &RuleSet,
+    survey: &Survey,
+    today: Date,
+) -> Result<usize, String> {
+    if !replace && path.exists() {
+        return Err(format!(
+            "{}: exists; give another name (nothing was written)",
+            path.display()
+        ));
+    }
+    // Written beside the target and moved into place only when complete.
+    let mut file = crate::files::AtomicOutput::create(path)?;
+    let mut buffered = std::io::BufWriter::new(&mut file);
+    let exported = write(
+        &mut buffered,
+        format,
+        history,
+        selection,
+        current,
+        survey,
+        today,
+    )?;
+    buffered
+        .flush()
+        .map_err(|e| format!("{}: cannot write the export: {e}", path.display()))?;
+    drop(buffered);
+    file.commit()?;
+    Ok(exported)
+}
+
+/// Every record selected, in file order; returns how many there were.
 pub fn each_matching(
     history: &History,
-    query: &Query,
+    selection: Selection,
+    survey: &Survey,
     mut each: impl FnMut(&Stored) -> Result<(), String>,
 ) -> Result<usize, String> {
-    let prepared = query.prepare();
+    let prepared = selection.query.prepare();
     let mut count = 0;
     let mut failed = None;
     history
         .for_each_record(
             |stored| {
                 if failed.is_none()
-                    && prepared.matches(&Summary::from_record(stored.offset, &stored.record))
+                    && selection.takes(&prepared, &stored.record, stored.offset, survey)
                 {
                     count += 1;
                     if let Err(e) = each(&stored) {
@@ -265,15 +361,16 @@ pub const CSV_HEADER: [&str; 29] = [
 ];
 
 /// Write the matching records as CSV; returns how many.
-pub fn csv(
+pub fn csv<'q>(
     mut out: impl Write,
     history: &History,
-    query: &Query,
+    selection: impl Into<Selection<'q>>,
     current: &RuleSet,
     survey: &Survey,
     options: CsvOptions,
     today: Date,
 ) -> Result<usize, String> {
+    let selection = selection.into();
     if options.bom {
         out.write_all("\u{feff}".as_bytes())
             .map_err(|e| e.to_string())?;
@@ -283,7 +380,7 @@ pub fn csv(
         .from_writer(out);
     w.write_record(CSV_HEADER).map_err(|e| e.to_string())?;
     let mut snapshots = history.snapshots();
-    let exported = each_matching(history, query, |stored| {
+    let exported = each_matching(history, selection, survey, |stored| {
         let r = &stored.record;
         let (kept, _) = rules_for(&mut snapshots, r, current);
         let rules = kept.as_deref().unwrap_or(current);
@@ -346,10 +443,10 @@ pub fn csv(
 
 /// Write the matching records as one JSON document: the provenance, the records as stored
 /// (essentials, not the rebuilt trace) and the count; returns how many.
-pub fn json(
+pub fn json<'q>(
     mut out: impl Write,
     history: &History,
-    query: &Query,
+    selection: impl Into<Selection<'q>>,
     survey: &Survey,
 ) -> Result<usize, String> {
     #[derive(Serialize)]
@@ -362,7 +459,8 @@ pub fn json(
     write!(out, "{{\"history\":").map_err(io)?;
     serde_json::to_writer(&mut out, &survey.provenance(history)).map_err(|e| e.to_string())?;
     write!(out, ",\"records\":[").map_err(io)?;
-    let prepared = query.prepare();
+    let selection = selection.into();
+    let prepared = selection.query.prepare();
     let mut exported = 0usize;
     let mut walk = history.walk().map_err(|e| e.to_string())?;
     while let Some(item) = walk.next_item().map_err(|e| e.to_string())? {
@@ -370,7 +468,7 @@ pub fn json(
         let Ok(record) = super::record::decode_record(found.link.record) else {
             continue;
         };
-        if !prepared.matches(&Summary::from_record(found.offset, &record)) {
+        if !selection.takes(&prepared, &record, found.offset, survey) {
             continue;
         }
         let raw: &serde_json::value::RawValue =
@@ -402,14 +500,15 @@ fn cell(text: &str) -> String {
 /// Write the Markdown report: the provenance, a summary table of the matching records
 /// (date, reference, counterparty, outcome, decided by, kind), then one section per record
 /// with its report as decided; returns how many.
-pub fn markdown(
+pub fn markdown<'q>(
     mut out: impl Write,
     history: &History,
-    query: &Query,
+    selection: impl Into<Selection<'q>>,
     current: &RuleSet,
     survey: &Survey,
     today: Date,
 ) -> Result<usize, String> {
+    let selection = selection.into();
     let io = |e: std::io::Error| e.to_string();
     let provenance = survey.provenance(history);
     write!(
@@ -419,7 +518,7 @@ pub fn markdown(
     )
     .map_err(io)?;
     let mut snapshots = history.snapshots();
-    let exported = each_matching(history, query, |stored| {
+    let exported = each_matching(history, selection, survey, |stored| {
         let r = &stored.record;
         let (kept, _) = rules_for(&mut snapshots, r, current);
         let rules = kept.as_deref().unwrap_or(current);
@@ -451,7 +550,7 @@ pub fn markdown(
         .map_err(io)
     })?;
     writeln!(out, "\nRecords in this export: {exported}").map_err(io)?;
-    each_matching(history, query, |stored| {
+    each_matching(history, selection, survey, |stored| {
         let mut stored = stored.clone();
         snapshots.rebuild(&mut stored.record, Some(current));
         let (kept, note) = rules_for(&mut snapshots, &stored.record, current);

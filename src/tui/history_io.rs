@@ -15,8 +15,8 @@ use jiff::civil::Date;
 use super::action::Action;
 use super::history_rows::Batch;
 use super::history_view::{
-    CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveError, SaveRequest, SavedRecords,
-    StoredRecord,
+    CHUNK, Chunk, ExportRequest, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveError, SaveRequest,
+    SavedRecords, StoredRecord,
 };
 use crate::history::{self, History, Impact, Index, NewRecord, Notices, RecordView, Snapshots};
 use crate::identity::Identity;
@@ -111,6 +111,14 @@ impl HistoryIo {
             }
             HistoryEffect::Impact(date) => {
                 self.start_impact(date);
+                return None;
+            }
+            // On a thread: it reads every record.
+            HistoryEffect::Export(request) => {
+                let rules = Arc::clone(&self.rules);
+                self.in_background(move |history| {
+                    Action::HistoryEvent(HistoryEvent::Exported(export(history, &request, &rules)))
+                });
                 return None;
             }
         };
@@ -306,6 +314,31 @@ impl HistoryIo {
             }
         });
     }
+}
+
+/// Write the view's export to its new file: how many records, and the file as named.
+fn export(
+    history: Result<History, String>,
+    request: &ExportRequest,
+    rules: &RuleSet,
+) -> Result<(usize, std::path::PathBuf), String> {
+    let history = history?;
+    let survey = history::export::Survey::of(&history).map_err(|e| e.to_string())?;
+    let selection = history::export::Selection {
+        query: &request.query,
+        records: request.records,
+    };
+    let count = history::export::write_file(
+        &request.path,
+        false,
+        request.format.export(),
+        &history,
+        selection,
+        rules,
+        &survey,
+        crate::context::today(),
+    )?;
+    Ok((count, request.path.clone()))
 }
 
 /// Append the view's records in one save: their ids, and the case's current record now.

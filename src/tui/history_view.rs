@@ -5,6 +5,8 @@
 //! and their results come back as `HistoryEvent`s. The records and their filter live in
 //! `history_rows`; each screen draws in its own module under `screens/`.
 
+use std::path::PathBuf;
+
 use jiff::civil::Date;
 
 use super::action::Action;
@@ -52,6 +54,8 @@ pub enum HistoryCommand {
     Licence,
     /// Approve or reject the record, as the second officer.
     Decide(Verdict),
+    /// Export what the list shows to a file.
+    Export,
 }
 
 /// Lines read from the history in one go, newest first.
@@ -87,6 +91,8 @@ pub enum HistoryEvent {
     Saved(Result<SavedRecords, SaveError>),
     /// The impact of the rules in use was worked out.
     Impact(Result<Box<Impact>, String>),
+    /// An export was written: how many records, to which file; or why not.
+    Exported(Result<(usize, PathBuf), String>),
     /// No key is waiting: go on filtering.
     Idle,
     /// What the store says meanwhile: a save waits for the history's lock, the index was
@@ -142,6 +148,113 @@ pub enum HistoryEffect {
     /// Screen every case's current record again under the rules in use, on this date or
     /// (None) on each case's own screening date.
     Impact(Option<Date>),
+    /// Write the records the list shows to a new file.
+    Export(Box<ExportRequest>),
+}
+
+/// What the export dialog asks for: the list's filter, in a format, to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    pub query: Query,
+    pub records: Records,
+    pub format: ExportFormat,
+    pub path: PathBuf,
+}
+
+/// The export dialog's formats, by number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// CSV with a byte-order mark and `;`, which Excel opens in columns.
+    Excel,
+    Csv,
+    Markdown,
+    Json,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] = [
+        ExportFormat::Excel,
+        ExportFormat::Csv,
+        ExportFormat::Markdown,
+        ExportFormat::Json,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Excel => "CSV for Excel",
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Markdown => "Markdown",
+            ExportFormat::Json => "JSON",
+        }
+    }
+
+    /// The name the dialog offers, in the current directory.
+    pub fn file_name(self, today: Date) -> String {
+        let extension = match self {
+            ExportFormat::Excel | ExportFormat::Csv => "csv",
+            ExportFormat::Markdown => "md",
+            ExportFormat::Json => "json",
+        };
+        format!("ree-screen-history-{today}.{extension}")
+    }
+
+    pub fn export(self) -> history::export::Format {
+        use history::export::{CsvOptions, Format};
+        match self {
+            ExportFormat::Excel => Format::Csv(CsvOptions {
+                bom: true,
+                delimiter: b';',
+            }),
+            ExportFormat::Csv => Format::Csv(CsvOptions::default()),
+            ExportFormat::Markdown => Format::Markdown,
+            ExportFormat::Json => Format::Json,
+        }
+    }
+}
+
+/// The export dialog: the format by its number, then the file (prefilled with a name in the
+/// current directory that follows the format until the officer edits it).
+pub struct ExportDialog {
+    /// `FORMAT` and `FILE`.
+    pub fields: [TextField; 2],
+    pub focus: usize,
+    pub saved: SaveState,
+}
+
+pub const FORMAT: usize = 0;
+pub const FILE: usize = 1;
+
+impl ExportDialog {
+    fn new(today: Date) -> ExportDialog {
+        let mut fields = [
+            TextField::new("1", 1),
+            TextField::new(&ExportFormat::Excel.file_name(today), MAX_TEXT),
+        ];
+        fields[FORMAT].focus();
+        ExportDialog {
+            fields,
+            focus: FORMAT,
+            saved: SaveState::Unsaved,
+        }
+    }
+
+    fn format(&self) -> Option<ExportFormat> {
+        let n: usize = self.fields[FORMAT].value().trim().parse().ok()?;
+        ExportFormat::ALL.get(n.checked_sub(1)?).copied()
+    }
+
+    fn focus(&mut self, to: usize, today: Date) {
+        self.fields[self.focus].blur();
+        // The offered name follows the format until the officer types another.
+        if let Some(format) = self.format() {
+            let name = self.fields[FILE].value();
+            if ExportFormat::ALL.iter().any(|f| f.file_name(today) == name) {
+                self.fields[FILE] = TextField::new(&format.file_name(today), MAX_TEXT);
+            }
+        }
+        self.focus = to % self.fields.len();
+        self.fields[self.focus].focus();
+    }
 }
 
 /// The filter bar's fields, in order.
@@ -174,6 +287,8 @@ impl FilterField {
 /// Which part of the history view is on screen.
 pub enum Screen {
     List,
+    /// Exporting what the list shows.
+    Export(Box<ExportDialog>),
     Filter,
     Detail(Box<Detail>),
     /// The impact of the rules in use (`HistoryView::impact`).
@@ -531,6 +646,7 @@ impl HistoryView {
         match &self.screen {
             Screen::List => Context::HistoryList,
             Screen::Filter => Context::HistoryFilter,
+            Screen::Export(_) => Context::HistoryExport,
             Screen::Detail(detail) => match detail.pane {
                 Pane::Record => Context::HistoryDetail,
                 Pane::Date(_) => Context::HistoryDate,
@@ -552,6 +668,7 @@ impl HistoryView {
     pub fn title(&self) -> String {
         match &self.screen {
             Screen::List | Screen::Filter => "History".into(),
+            Screen::Export(_) => "History - Export".into(),
             Screen::Detail(detail) => match &detail.pane {
                 Pane::Record | Pane::Date(_) => "History - Record".into(),
                 Pane::Rescreen(r) => format!("History - Re-screen on {}", r.date),
@@ -743,6 +860,22 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             None
         }
         HistoryEvent::Saved(result) => saved(view, &app.keys, &mut app.notice, result),
+        HistoryEvent::Exported(result) => {
+            if let Screen::Export(dialog) = &mut view.screen {
+                match result {
+                    Ok((count, path)) => {
+                        app.notice =
+                            Some(format!("Exported {count} record(s) to {}", path.display()));
+                        view.screen = Screen::List;
+                    }
+                    Err(message) => {
+                        dialog.saved = SaveState::Failed(message.clone());
+                        dialog.fields[FILE].set_error(Some(message));
+                    }
+                }
+            }
+            None
+        }
         HistoryEvent::Impact(result) => {
             if let Some(impact) = view.impact.as_mut() {
                 impact.result = Some(result.map(|b| *b));
@@ -846,7 +979,7 @@ fn saved(
                 Err(error) => SaveState::Failed(error.message),
             };
         }
-        Screen::List | Screen::Filter => return None,
+        Screen::List | Screen::Filter | Screen::Export(_) => return None,
     }
     reload.then_some(Effect::History(HistoryEffect::Open))
 }
@@ -882,7 +1015,49 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         }
         Screen::Detail(_) => on_detail(app, action),
         Screen::Impact => on_impact(app, action),
+        Screen::Export(_) => on_export(app, action),
     }
+}
+
+fn on_export(app: &mut App, action: Action) -> Option<Effect> {
+    let today = app.today;
+    let view = app.history.as_mut()?;
+    let Screen::Export(dialog) = &mut view.screen else {
+        return None;
+    };
+    match action {
+        action if edit_field(&mut dialog.fields[dialog.focus], &action) => {}
+        Action::Back => view.screen = Screen::List,
+        Action::NextField | Action::PrevField => dialog.focus(dialog.focus + 1, today),
+        Action::Next => {
+            let Some(format) = dialog.format() else {
+                dialog.fields[FORMAT].set_error(Some("Type 1, 2, 3 or 4".into()));
+                dialog.focus(FORMAT, today);
+                return None;
+            };
+            dialog.focus(dialog.focus, today);
+            let path = dialog.fields[FILE].value().trim().to_string();
+            if path.is_empty() {
+                dialog.fields[FILE].set_error(Some("Name the file to write".into()));
+                dialog.focus(FILE, today);
+                return None;
+            }
+            if matches!(dialog.saved, SaveState::Saving) {
+                return None;
+            }
+            dialog.saved = SaveState::Saving;
+            return Some(Effect::History(HistoryEffect::Export(Box::new(
+                ExportRequest {
+                    query: view.filter.query().clone(),
+                    records: view.filter.records(),
+                    format,
+                    path: PathBuf::from(path),
+                },
+            ))));
+        }
+        _ => {}
+    }
+    None
 }
 
 fn on_list(app: &mut App, action: Action) -> Option<Effect> {
@@ -926,6 +1101,9 @@ fn on_list(app: &mut App, action: Action) -> Option<Effect> {
                 .or(view.anchor);
             view.filter.set_records(records);
             view.work();
+        }
+        Action::HistoryCommand(HistoryCommand::Export) => {
+            view.screen = Screen::Export(Box::new(ExportDialog::new(app.today)));
         }
         Action::HistoryCommand(HistoryCommand::Impact) => {
             view.impact = Some(Box::new(ImpactView::new(None)));

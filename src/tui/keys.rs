@@ -43,6 +43,8 @@ pub enum Context {
     HistoryLicence,
     /// Typing the reason for approving or rejecting a record.
     HistoryDecide,
+    /// The export dialog: a format and a file.
+    HistoryExport,
     /// Choosing an override's outcome (its list has focus).
     HistoryOverrideOutcome,
     /// The cases whose outcome or decisive clause the rules in use (or a date) change.
@@ -63,6 +65,7 @@ impl Context {
                 | Context::HistoryOverride
                 | Context::HistoryLicence
                 | Context::HistoryDecide
+                | Context::HistoryExport
                 | Context::HistoryImpactDate
         )
     }
@@ -87,8 +90,8 @@ pub struct Command {
 }
 
 use Context::{
-    Confirm, Form, Help, HistoryDate, HistoryDecide, HistoryDetail, HistoryDiff, HistoryFilter,
-    HistoryImpact, HistoryImpactDate, HistoryLicence, HistoryList, HistoryOverride,
+    Confirm, Form, Help, HistoryDate, HistoryDecide, HistoryDetail, HistoryDiff, HistoryExport,
+    HistoryFilter, HistoryImpact, HistoryImpactDate, HistoryLicence, HistoryList, HistoryOverride,
     HistoryOverrideOutcome, KeepDate, List, Picker, Result as ResultCtx, Resume, Review,
 };
 
@@ -120,6 +123,7 @@ const SCREENS: &[Context] = &[
     HistoryOverrideOutcome,
     HistoryLicence,
     HistoryDecide,
+    HistoryExport,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -142,6 +146,7 @@ const ALL: &[Context] = &[
     HistoryOverrideOutcome,
     HistoryLicence,
     HistoryDecide,
+    HistoryExport,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -156,6 +161,7 @@ const HISTORY: &[Context] = &[
     HistoryOverrideOutcome,
     HistoryLicence,
     HistoryDecide,
+    HistoryExport,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -168,6 +174,7 @@ const TEXT: &[Context] = &[
     HistoryOverride,
     HistoryLicence,
     HistoryDecide,
+    HistoryExport,
     HistoryImpactDate,
 ];
 /// Where several fields take turns. Tab and Shift-Tab (and Up/Down between text fields)
@@ -178,6 +185,7 @@ const FIELDS: &[Context] = &[
     HistoryOverride,
     HistoryOverrideOutcome,
     HistoryLicence,
+    HistoryExport,
 ];
 /// Where a long text scrolls by pages.
 const PAGED: &[Context] = &[
@@ -305,6 +313,8 @@ const TABLE: &[Row] = &[
     ("override",       &[HistoryDetail],   &[ch('x')],            A::HistoryCommand(Hc::Override), Some("override"), "Override the outcome, with a reason and the deciding officer (saved as a new record)"),
     ("licence",        &[HistoryDetail],   &[ch('l')],            A::HistoryCommand(Hc::Licence), Some("licence"), "Record the licence granted (or refused) for this case: a record that points at it"),
     ("save-licence",   &[HistoryLicence],  &[ENTER],              A::Next,                Some("save"),     "Save the licence as a record of the case (a number, and the last valid day unless refused)"),
+    ("export",         &[HistoryList],     &[ch('e')],            A::HistoryCommand(Hc::Export), None,     "Export what the list shows (CSV for Excel, CSV, Markdown, JSON) to a file you name"),
+    ("write-export",   &[HistoryExport],   &[ENTER],              A::Next,                Some("export"),   "Write the export (a new file: an existing one is never replaced)"),
     ("approve",        &[HistoryDetail],   &[ch('A')],            A::HistoryCommand(Hc::Decide(Verdict::Approved)), None, "Approve this record as the second officer (team policy), with a reason"),
     ("reject",         &[HistoryDetail],   &[ch('R')],            A::HistoryCommand(Hc::Decide(Verdict::Rejected)), None, "Reject this record as the second officer (team policy), with a reason"),
     ("save-decision",  &[HistoryDecide],   &[ENTER],              A::Next,                Some("save"),     "Save the approval or rejection, filed under you"),

@@ -10,7 +10,10 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::date_dialog::DATE_BOX;
-use super::{decision_form, history_detail, impact, licence_form, override_form, rescreen_diff};
+use super::{
+    decision_form, export_dialog, history_detail, impact, licence_form, override_form,
+    rescreen_diff,
+};
 use crate::history::{RecordKind, Records};
 use crate::text::sanitize;
 use crate::tui::app::{App, SaveState};
@@ -43,6 +46,7 @@ pub fn render_view(
     frame.render_widget(Paragraph::new(header), areas.header);
     let caret = match &view.screen {
         Screen::List | Screen::Filter => render(app, view, frame, areas.body),
+        Screen::Export(dialog) => export_dialog::render(app, view, dialog, frame, areas.body),
         Screen::Detail(detail) => match &detail.pane {
             Pane::Record | Pane::Date(_) => history_detail::render(app, detail, frame, areas.body),
             Pane::Rescreen(rescreened) => {

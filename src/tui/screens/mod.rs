@@ -3,6 +3,7 @@
 pub mod confirm;
 pub mod date_dialog;
 pub mod decision_form;
+pub mod export_dialog;
 pub mod form;
 pub mod help;
 pub mod history_detail;
