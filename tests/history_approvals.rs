@@ -140,10 +140,17 @@ fn another_officer_approves_or_rejects_and_the_saver_cannot() {
         .iter()
         .position(|h| h == "approval")
         .expect("approval");
-    let states: Vec<String> = reader
-        .records()
-        .map(|r| r.expect("row")[column].to_string())
-        .collect();
+    let needed = header
+        .iter()
+        .position(|h| h == "licence_needed")
+        .expect("licence_needed");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert!(
+        rows[0][needed].contains("licence, obtained by the"),
+        "{}",
+        csv.stdout
+    );
+    let states: Vec<&str> = rows.iter().map(|r| &r[column]).collect();
     assert_eq!(states, ["approved", "rejected", "", ""], "{}", csv.stdout);
     assert_eq!(member(1001, &team, &["history", "verify"]).code, Some(0));
 }

@@ -694,6 +694,14 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
     );
     assert_eq!(&rows[0][col("history_head")], survey.head.as_str());
     assert_eq!(&rows[0][col("saved_by")], "jroe (uid 1000)");
+    // Answers as their labels, the ids in their own column; the licence needed and who
+    // applies.
+    assert!(
+        rows[1][col("answers")].contains("Destination country: "),
+        "{}",
+        &rows[1][col("answers")]
+    );
+    assert!(rows[1][col("answer_ids")].contains("destination="));
 
     let mut md = Vec::new();
     export::markdown(

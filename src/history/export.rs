@@ -268,6 +268,24 @@ fn clause_list(rules: &RuleSet, record: &Record) -> String {
         .join("; ")
 }
 
+/// "Technology stage: Mining; Destination country: Germany (DE)": the questions' titles and
+/// the options' labels (the ids are in `answer_ids`).
+fn answer_labels(rules: &RuleSet, record: &Record) -> String {
+    record
+        .screening
+        .determination
+        .answers
+        .iter()
+        .map(|(q, v)| {
+            let title = rules
+                .question(q)
+                .map_or(q, |question| question.title.as_str());
+            format!("{title}: {}", crate::present::option_label(rules, q, v))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn answer_list(record: &Record) -> String {
     record
         .screening
@@ -328,7 +346,7 @@ impl Default for CsvOptions {
     }
 }
 
-pub const CSV_HEADER: [&str; 29] = [
+pub const CSV_HEADER: [&str; 31] = [
     "id",
     "saved_at",
     "kind",
@@ -341,8 +359,10 @@ pub const CSV_HEADER: [&str; 29] = [
     "saved_by",
     "notes",
     "answers",
+    "answer_ids",
     "outcome",
     "engine_outcome",
+    "licence_needed",
     "provisional",
     "reason",
     "decided_by",
@@ -403,9 +423,15 @@ pub fn csv<'q>(
             det.officer.clone(),
             r.identity.describe(),
             det.notes.clone(),
+            answer_labels(rules, r),
             answer_list(r),
             r.effective_outcome().id().to_string(),
             d.outcome.id().to_string(),
+            d.licences
+                .iter()
+                .map(|l| format!("{}, obtained by {}", l.kind.label(), l.obtained_by.label()))
+                .collect::<Vec<_>>()
+                .join("; "),
             d.provisional.to_string(),
             r.reason.clone().unwrap_or_default(),
             d.decided_by
