@@ -119,7 +119,8 @@ fn a_superseded_record_cannot_be_acted_on_and_says_so() {
         );
     }
     // Looking is fine; `show` says first that it is superseded and which record is current.
-    ok(ree(data).args(["history", "rescreen", &original, "--no-save"]));
+    let looked = ok(ree(data).args(["history", "rescreen", &original, "--no-save"]));
+    assert!(looked.starts_with("SUPERSEDED: "), "{looked}");
     let show = ok(ree(data).args(["history", "show", &original]));
     assert!(show.starts_with("SUPERSEDED"), "{show}");
     assert!(show.lines().next().expect("line").contains(&rescreen));

@@ -128,7 +128,8 @@ fn identity() -> Identity {
 /// order (the last is newest).
 fn saved_history(app: &App, cases: &[Case]) -> (tempfile::TempDir, History) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()));
+    let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()))
+        .with_index_dir(dir.path().join("cache"));
     let screenings: Vec<Screening> = cases.iter().map(|c| screening(app, c)).collect();
     let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
     if !new.is_empty() {
@@ -328,7 +329,8 @@ fn list_reports_skipped_lines_with_their_numbers() {
 fn empty_history() {
     let mut app = app();
     let dir = tempfile::tempdir().expect("tempdir");
-    let history = History::new(dir.path().join("none-yet"));
+    let history =
+        History::new(dir.path().join("none-yet")).with_index_dir(dir.path().join("cache"));
     let _io = opened(&mut app, &history);
     insta::assert_snapshot!("history_empty_80x24", render(&mut app, 80, 24));
 }
@@ -948,7 +950,7 @@ fn the_override_keys_choose_with_up_down_and_move_fields_with_tab() {
 fn large_history_loads_a_first_page_then_the_rest_in_chunks() {
     let mut app = app();
     let dir = tempfile::tempdir().expect("tempdir");
-    let history = History::new(dir.path());
+    let history = History::new(dir.path()).with_index_dir(dir.path().join("cache"));
     let one = screening(&app, &CASES[1]);
     let new: Vec<NewRecord> = (0..FIRST_PAGE + 50)
         .map(|_| NewRecord::screening(&one))

@@ -4,7 +4,7 @@
 //! and refuses an override, the current record opens on a key and its override is filed
 //! under the settings' officer, the impact view opens, and Esc comes back to the
 //! determination as it was. A screening starts from an earlier one, and the officer typed
-//! is remembered. Saves wait for the history's lock, and give up after its timeout.
+//! is remembered. A save waits for the history's lock while keys go on, and gives up.
 
 mod tui_support;
 
@@ -132,6 +132,63 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     );
 }
 
+/// The workbench at a determination with the history's lock held by another process (this
+/// test: the lock goes with the file returned), saves giving up after `timeout` seconds.
+fn at_result_with_the_history_locked(timeout: &str) -> (tempfile::TempDir, std::fs::File, Pty) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let data = tempfile::tempdir().expect("tempdir");
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(data.path().join("history.jsonl"))
+        .expect("history");
+    held.lock().expect("lock");
+    let mut pty = Pty::spawn(
+        data.path(),
+        &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", timeout)],
+    );
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send(&ENTER.repeat(5));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    (data, held, pty)
+}
+
+#[test]
+fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
+    let (data, held, mut pty) = at_result_with_the_history_locked("30");
+    pty.send("s");
+    pty.wait_for("waiting for another ree-screen to finish with the history");
+    // Keys go on meanwhile: the why-trace opens and closes, Esc goes back to the review.
+    pty.send("w");
+    pty.wait_for("Why");
+    pty.send("w");
+    pty.send(ESC);
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    drop(held);
+    pty.wait_for("Saved as");
+    pty.send("q");
+    pty.drain();
+    let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert_eq!(history.lines().count(), 1, "{history}");
+}
+
+#[test]
+fn a_save_gives_up_after_the_lock_timeout_with_a_clear_error() {
+    let (_data, held, mut pty) = at_result_with_the_history_locked("2");
+    pty.send("s");
+    pty.wait_for("gave up after 2 s");
+    pty.send(ESC);
+    pty.wait_for("Review");
+    pty.send("\x03");
+    pty.drain();
+    drop(held);
+}
+
 /// Start a new screening from an earlier one, from the determination and from a stored
 /// record; the officer typed is remembered for the next session.
 #[test]
@@ -193,63 +250,6 @@ fn a_screening_starts_from_an_earlier_one_and_the_officer_is_remembered() {
     pty.wait_for("Officer          K. Lee");
     pty.send("\x03");
     pty.drain();
-}
-
-/// The workbench at a determination with the history's lock held by another process (this
-/// test: the lock goes with the file returned), saves giving up after `timeout` seconds.
-fn at_result_with_the_history_locked(timeout: &str) -> (tempfile::TempDir, std::fs::File, Pty) {
-    use std::os::unix::fs::OpenOptionsExt;
-    let data = tempfile::tempdir().expect("tempdir");
-    let held = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(data.path().join("history.jsonl"))
-        .expect("history");
-    held.lock().expect("lock");
-    let mut pty = Pty::spawn(
-        data.path(),
-        &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", timeout)],
-    );
-    pty.answer_questions(&OCTOBER_KEYS);
-    pty.send(&ENTER.repeat(5));
-    pty.wait_for("Review");
-    pty.send(ENTER);
-    pty.wait_for("Result - Determination");
-    (data, held, pty)
-}
-
-#[test]
-fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
-    let (data, held, mut pty) = at_result_with_the_history_locked("30");
-    pty.send("s");
-    pty.wait_for("waiting for another ree-screen to finish with the history");
-    // Keys go on meanwhile: the why-trace opens and closes, Esc goes back to the review.
-    pty.send("w");
-    pty.wait_for("Why");
-    pty.send("w");
-    pty.send(ESC);
-    pty.wait_for("Review");
-    pty.send(ENTER);
-    pty.wait_for("Result - Determination");
-    drop(held);
-    pty.wait_for("Saved as");
-    pty.send("q");
-    pty.drain();
-    let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
-    assert_eq!(history.lines().count(), 1, "{history}");
-}
-
-#[test]
-fn a_save_gives_up_after_the_lock_timeout_with_a_clear_error() {
-    let (_data, held, mut pty) = at_result_with_the_history_locked("2");
-    pty.send("s");
-    pty.wait_for("gave up after 2 s");
-    pty.send(ESC);
-    pty.wait_for("Review");
-    pty.send("\x03");
-    pty.drain();
-    drop(held);
 }
 
 /// The licence key on a saved case: the form takes a number, a kind and a DD.MM.YYYY last

@@ -656,8 +656,11 @@ fn rescreen(
     no_save: bool,
 ) -> CmdResult {
     let stored = find(history, id)?;
-    if !no_save {
-        require_current(history, &stored)?;
+    match require_current(history, &stored) {
+        Err(refused) if !no_save => return Err(refused),
+        // Looking is fine, but it is said first.
+        Err((message, _)) => println!("SUPERSEDED: {}", sanitize(&message)),
+        Ok(()) => {}
     }
     let (screening, diff) =
         history::rescreen(&ctx.rules, &stored.record, date.unwrap_or(ctx.today));

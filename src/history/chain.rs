@@ -107,7 +107,7 @@ pub(crate) fn standings(file: &File, ids: &[&str]) -> io::Result<Vec<Standing>> 
     }
     // Superseded id -> the record superseding it (the newest one seen).
     let mut superseded_by: HashMap<String, (String, u64)> = HashMap::new();
-    let mut lines = NewestFirst::new(ReverseLines::new(file.try_clone()?)?);
+    let mut lines = NewestFirst::unchecked(ReverseLines::new(file.try_clone()?)?);
     while let Some(item) = lines.next_item()? {
         let RevItem::Record { offset, line, .. } = item else {
             continue;

@@ -276,10 +276,25 @@ fn rebuild(
     history: &History,
     valid_end: u64,
 ) -> io::Result<()> {
+    // Under this history's index lock, a temporary file of its index is an orphan (a
+    // process ended mid-rebuild, a view closed while indexing in the background): removed.
+    let key = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let orphan = |name: &str| {
+        name.strip_prefix(&format!(".{key}."))
+            .is_some_and(|rest| rest.ends_with(".tmp"))
+    };
+    for entry in fs::read_dir(dir)?.flatten() {
+        if orphan(&entry.file_name().to_string_lossy()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
     // An index is about a third of the history it covers.
     room_for(dir, valid_end / 2)?;
     let random = crate::files::random_hex(8).map_err(io::Error::other)?;
-    let temp = dir.join(format!(".index.{random}.tmp"));
+    let temp = dir.join(format!(".{key}.{random}.tmp"));
     let built = (|| {
         let file = crate::files::create_new_private(&temp)?;
         let ino = file.metadata()?.ino();
@@ -566,6 +581,17 @@ mod tests {
         );
         save(&history, 2);
         assert_eq!(entries(&history), 5);
+        // A rebuild a process did not finish leaves a temporary file: the next one removes it.
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        let orphan = dir.path().join("cache").join(format!(".{stem}.0123.tmp"));
+        std::fs::write(&orphan, "header only").expect("orphan");
+        std::fs::write(&path, "damaged").expect("damage");
+        assert_eq!(entries(&history), 5);
+        assert!(!orphan.exists());
     }
 
     #[test]
