@@ -101,6 +101,16 @@ fn a_licence_is_shown_on_the_case_and_never_becomes_its_current_record() {
         "{}",
         on_licence.stderr
     );
+    // Nor is a licence record re-screened or overridden: it only points at the case.
+    let rescreened = Run::of(ree(data.path()).args(["history", "rescreen", &licence_id]));
+    assert_eq!(rescreened.code, Some(1), "{}", rescreened.stderr);
+    assert!(
+        rescreened
+            .stderr
+            .contains("is a licence or approval record"),
+        "{}",
+        rescreened.stderr
+    );
 }
 
 #[test]

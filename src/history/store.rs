@@ -879,49 +879,80 @@ fn check_file(
 /// same record twice, or records a licence about a record that is not its case's current
 /// one: read under the append's lock, from the history's end.
 fn check_heads(file: &File, path: &Path, new: &[NewRecord]) -> Result<(), HistoryError> {
-    let abouts: Vec<&str> = new
+    let read = |e: io::Error| io_error(path, "read the history", &e);
+    let refuse = |id: &str, current: Option<(String, u64)>| {
+        let refused = NotCurrent {
+            id: id.to_string(),
+            current,
+        };
+        let mut error = HistoryError::new(path, refused.message());
+        error.not_current = Some(refused);
+        error
+    };
+    // Each record acted on: superseded, or pointed at by a licence or a decision.
+    let targets: Vec<(&str, bool)> = new
         .iter()
-        .filter_map(|n| {
-            n.licence
-                .as_ref()
-                .map(|(about, _)| about)
-                .or(n.approval.as_ref().map(|(about, _)| about))
+        .filter_map(|n| match (&n.supersedes, &n.licence, &n.approval) {
+            (Some(id), _, _) => Some((id.as_str(), true)),
+            (None, Some((about, _)), _) | (None, None, Some((about, _))) => {
+                Some((about.as_str(), false))
+            }
+            (None, None, None) => None,
         })
-        .map(String::as_str)
         .collect();
-    let found = standings(file, &abouts).map_err(|e| io_error(path, "read the history", &e))?;
-    for (id, standing) in abouts.iter().zip(found) {
-        let current = match standing {
-            Standing::Current { .. } => continue,
-            Standing::Superseded { current, offset } => Some((current, offset)),
-            Standing::Missing => None,
-        };
-        let refused = NotCurrent {
-            id: id.to_string(),
-            current,
-        };
-        let mut error = HistoryError::new(path, refused.message());
-        error.not_current = Some(refused);
-        return Err(error);
+    let ids: Vec<&str> = targets.iter().map(|(id, _)| *id).collect();
+    let found = standings(file, &ids).map_err(read)?;
+    for (i, ((id, supersedes), standing)) in targets.iter().zip(found).enumerate() {
+        let twice = *supersedes && targets[..i].contains(&(id, true));
+        match standing {
+            Standing::Current { offset } if twice => {
+                return Err(refuse(id, Some((id.to_string(), offset))));
+            }
+            Standing::Current { offset } => {
+                // A licence or a decision only points at a case: nothing is done to it.
+                if !stands_for_case(file, offset).map_err(read)? {
+                    return Err(HistoryError::new(
+                        path,
+                        format!(
+                            "record {} is a licence or approval record: act on the case's record",
+                            crate::text::sanitize(id)
+                        ),
+                    ));
+                }
+            }
+            Standing::Superseded { current, offset } => {
+                return Err(refuse(id, Some((current, offset))));
+            }
+            Standing::Missing => return Err(refuse(id, None)),
+        }
     }
-    let ids: Vec<&str> = new.iter().filter_map(|n| n.supersedes.as_deref()).collect();
-    let found = standings(file, &ids).map_err(|e| io_error(path, "read the history", &e))?;
-    for (i, (id, standing)) in ids.iter().zip(found).enumerate() {
-        let current = match standing {
-            Standing::Current { offset } if ids[..i].contains(id) => Some((id.to_string(), offset)),
-            Standing::Current { .. } => continue,
-            Standing::Superseded { current, offset } => Some((current, offset)),
-            Standing::Missing => None,
-        };
-        let refused = NotCurrent {
-            id: id.to_string(),
-            current,
-        };
-        let mut error = HistoryError::new(path, refused.message());
-        error.not_current = Some(refused);
-        return Err(error);
+    // Decided once: checked under the lock, so two officers cannot both decide.
+    for (about, _) in new.iter().filter_map(|n| n.approval.as_ref()) {
+        if let Some(done) = super::approval::decision(file, about).map_err(read)? {
+            return Err(HistoryError::new(
+                path,
+                format!(
+                    "record {} is already {} by {}",
+                    crate::text::sanitize(about),
+                    done.verdict.label(),
+                    crate::text::sanitize(&done.by)
+                ),
+            ));
+        }
     }
     Ok(())
+}
+
+/// Whether the record whose line starts at `offset` can be a case's record (not a licence
+/// or a decision): its kind comes before the record's free text.
+fn stands_for_case(file: &File, offset: u64) -> io::Result<bool> {
+    let mut head = vec![0u8; 512];
+    let n = file.read_at(&mut head, offset)?;
+    head.truncate(n);
+    let head = memchr::memmem::find(&head, b"\"identity\":").map_or(&head[..], |end| &head[..end]);
+    Ok(!["licence", "approval"].iter().any(|kind| {
+        memchr::memmem::find(head, format!("\"kind\":\"{kind}\"").as_bytes()).is_some()
+    }))
 }
 
 /// Where an append continues: the newest good record's hash, where the usable part of the
