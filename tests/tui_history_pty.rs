@@ -252,15 +252,13 @@ fn a_screening_starts_from_an_earlier_one_and_the_officer_is_remembered() {
     pty.drain();
 }
 
-/// The licence key on a saved case: the form takes a number, a kind and a DD.MM.YYYY last
-/// day; the case then shows the licence held and that it expires within 30 days.
-#[test]
-fn a_licence_recorded_from_the_view_shows_on_the_case_with_its_expiry_warning() {
+/// The workbench with a screening saved under `reference`, its history view open.
+fn saved_and_listed(reference: &str) -> (tempfile::TempDir, Pty) {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
     pty.answer_questions(&OCTOBER_KEYS);
-    pty.send("\tPO-LIC-9");
-    pty.wait_for("PO-LIC-9");
+    pty.send(&format!("{TAB}{reference}"));
+    pty.wait_for(reference);
     pty.send(&ENTER.repeat(4));
     pty.wait_for("Review");
     pty.send(ENTER);
@@ -268,7 +266,15 @@ fn a_licence_recorded_from_the_view_shows_on_the_case_with_its_expiry_warning() 
     pty.send("s");
     pty.wait_for("Saved as");
     pty.send(CTRL_R);
-    pty.wait_for("PO-LIC-9");
+    pty.wait_for(reference);
+    (data, pty)
+}
+
+/// The licence key on a saved case: the form takes a number, a kind and a DD.MM.YYYY last
+/// day; the case then shows the licence held and that it expires within 30 days.
+#[test]
+fn a_licence_recorded_from_the_view_shows_on_the_case_with_its_expiry_warning() {
+    let (data, mut pty) = saved_and_listed("PO-LIC-9");
     pty.send(ENTER);
     pty.wait_for("Record exactly as decided");
     pty.send("l");
@@ -295,19 +301,7 @@ fn a_licence_recorded_from_the_view_shows_on_the_case_with_its_expiry_warning() 
 /// `e` on the history list writes what it shows to the file named in the dialog.
 #[test]
 fn the_history_list_exports_to_a_file_named_in_the_dialog() {
-    let data = tempfile::tempdir().expect("tempdir");
-    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
-    pty.answer_questions(&OCTOBER_KEYS);
-    pty.send("\tPO-EXP-1");
-    pty.wait_for("PO-EXP-1");
-    pty.send(&ENTER.repeat(4));
-    pty.wait_for("Review");
-    pty.send(ENTER);
-    pty.wait_for("Result - Determination");
-    pty.send("s");
-    pty.wait_for("Saved as");
-    pty.send(CTRL_R);
-    pty.wait_for("PO-EXP-1");
+    let (data, mut pty) = saved_and_listed("PO-EXP-1");
     pty.send("e");
     pty.wait_for("Export what the list shows");
     pty.wait_for("File:         ree-screen-history-2025-10-20.csv");

@@ -11,12 +11,13 @@
 
 use std::fs::File;
 use std::io;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::chain::chain_fields;
-use super::lines::{NewestFirst, RevItem, ReverseLines};
+use super::lines::newest_records;
 use super::record::{Record, RecordKind};
 use crate::rules::Outcome;
 
@@ -158,22 +159,15 @@ impl ApprovalState {
 /// The newest decision about record `id`, reading from the history's end back to the
 /// record itself (a decision is always newer than the record it is about).
 pub(crate) fn decision(file: &File, id: &str) -> io::Result<Option<Decision>> {
-    let mut lines = NewestFirst::new(ReverseLines::new(file.try_clone()?)?);
-    while let Some(item) = lines.next_item()? {
-        let RevItem::Record { line, .. } = item else {
-            continue;
-        };
-        let Some(link) = super::record::link_of(&line) else {
-            continue;
-        };
-        if let Some(found) = decision_of(link.record, id) {
-            return Ok(Some(found));
+    newest_records(file, |record| {
+        if let Some(found) = decision_of(record, id) {
+            return ControlFlow::Break(Some(found));
         }
-        if chain_fields(link.record).0 == Some(id) {
-            break;
+        if chain_fields(record).0 == Some(id) {
+            return ControlFlow::Break(None);
         }
-    }
-    Ok(None)
+        ControlFlow::Continue(())
+    })
 }
 
 /// The decision a record's bytes hold about `about`, if it is one.

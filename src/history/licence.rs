@@ -7,12 +7,13 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io;
+use std::ops::ControlFlow;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::chain::chain_fields;
-use super::lines::{NewestFirst, RevItem, ReverseLines};
+use super::lines::newest_records;
 
 /// How many days ahead an expiry is warned of.
 pub const EXPIRY_WARNING_DAYS: i32 = 30;
@@ -218,33 +219,24 @@ pub(crate) fn licence_of(record: &[u8]) -> Option<LicenceRecord> {
 /// reading stops at the case's first record.
 pub(crate) fn held(file: &File, id: &str) -> io::Result<Option<LicenceRecord>> {
     let mut case: HashSet<String> = HashSet::from([id.to_string()]);
-    let mut lines = NewestFirst::new(ReverseLines::new(file.try_clone()?)?);
-    while let Some(item) = lines.next_item()? {
-        let RevItem::Record { line, .. } = item else {
-            continue;
-        };
-        let Some(link) = super::record::link_of(&line) else {
-            continue;
-        };
-        if let Some(found) = licence_of(link.record) {
-            if case.contains(&found.about) {
-                return Ok(Some(found));
-            }
-            continue;
+    newest_records(file, |record| {
+        if let Some(found) = licence_of(record) {
+            return if case.contains(&found.about) {
+                ControlFlow::Break(Some(found))
+            } else {
+                ControlFlow::Continue(())
+            };
         }
-        let (Some(record), supersedes) = chain_fields(link.record) else {
-            continue;
-        };
-        if case.contains(record) {
-            match supersedes {
-                Some(earlier) => {
-                    case.insert(earlier.to_string());
-                }
-                None => break,
+        match chain_fields(record) {
+            (Some(at), Some(earlier)) if case.contains(at) => {
+                case.insert(earlier.to_string());
+                ControlFlow::Continue(())
             }
+            // The case's first record: every licence about the case is newer.
+            (Some(at), None) if case.contains(at) => ControlFlow::Break(None),
+            _ => ControlFlow::Continue(()),
         }
-    }
-    Ok(None)
+    })
 }
 
 /// Every record's newest licence, by the record it was recorded about, reading from the

@@ -12,6 +12,8 @@ use crate::tui::app::App;
 use crate::tui::history_view::{DecisionForm, Detail};
 use crate::tui::view::{block, popup_height};
 
+use super::override_form::record_line;
+
 const LABEL: &str = "> Reason (required): ";
 
 /// Returns the caret of the reason.
@@ -32,14 +34,7 @@ pub fn render(
     );
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let mut lines = Vec::new();
-    if let Some(Ok(stored)) = &detail.stored {
-        let o = stored.record.effective_outcome();
-        lines.push(Line::from(vec![
-            Span::raw(format!("Record {}: ", stored.view.id)),
-            Span::styled(format!("{} {}", o.symbol(), o.label()), t.outcome(o)),
-        ]));
-    }
+    let mut lines: Vec<Line> = record_line(t, detail).into_iter().collect();
     lines.push(Line::styled(
         "Saved as a record of its own, filed under you: another officer than the one who saved the record decides on it, once.",
         t.muted(),

@@ -3,13 +3,14 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::history_view::{ExportDialog, ExportFormat, FILE, FORMAT, HistoryView};
+use crate::tui::history_view::{ExportDialog, ExportFormat, FORMAT, HistoryView};
 use crate::tui::view::block;
+
+use super::licence_form::field_row;
 
 const LABELS: [&str; 2] = ["Format (1-4): ", "File:         "];
 
@@ -47,46 +48,22 @@ pub fn render(
     let mut y = inner.y.saturating_add(used);
     let mut caret = None;
     for (i, label) in LABELS.into_iter().enumerate() {
-        let row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
-        y = y.saturating_add(1);
         let focused = dialog.focus == i && app.overlay.is_none();
-        let label = format!("{}{label}", if focused { "> " } else { "  " });
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                label.clone(),
-                if focused { t.heading() } else { t.muted() },
-            )),
-            row,
-        );
-        let field = Rect::new(
-            row.x.saturating_add(label.len() as u16),
-            row.y,
-            row.width.saturating_sub(label.len() as u16 + 1),
-            1,
-        )
-        .intersection(row);
-        caret = caret.or(dialog.fields[i].render(frame, field, focused, t.input()));
-        let note = match dialog.fields[i].error() {
-            Some(message) => Line::styled(format!("  ! {}", sanitize(message)), t.error()),
-            None if focused && i == FORMAT => {
-                Line::styled("  The number of the format above", t.muted())
-            }
-            None if focused && i == FILE => Line::styled(
-                "  Relative to the directory ree-screen was started in",
-                t.muted(),
-            ),
-            None => continue,
+        let hint = match i {
+            FORMAT => "The number of the format above",
+            _ => "Relative to the directory ree-screen was started in",
         };
-        let rows = if note.width() > usize::from(inner.width) {
-            2
-        } else {
-            1
-        };
-        frame.render_widget(
-            Paragraph::new(note).wrap(Wrap { trim: false }),
-            Rect::new(inner.x, y, inner.width, rows).intersection(inner),
-        );
-        y = y.saturating_add(rows);
+        let field = &dialog.fields[i];
+        caret = caret.or(field_row(
+            app,
+            frame,
+            inner,
+            &mut y,
+            label,
+            field,
+            focused,
+            focused.then_some(hint),
+        ));
     }
     caret
 }
