@@ -44,12 +44,7 @@ fn licence_required(reference: &str) -> Vec<String> {
 
 fn saved_id(run: &Run) -> String {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    run.stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("Saved as "))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("saved")
-        .to_string()
+    cli_support::saved_id(&run.stdout)
 }
 
 /// A team directory whose owner (root) requires approval.

@@ -8,16 +8,7 @@ use std::path::Path;
 
 mod cli_support;
 
-use cli_support::{Run, military, ok, ree};
-
-/// The id after "Saved as" or "... saved as".
-fn saved_id(out: &str) -> String {
-    out.lines()
-        .find_map(|l| l.split("saved as ").nth(1).or(l.strip_prefix("Saved as ")))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("a record id")
-        .to_string()
-}
+use cli_support::{Run, military, ok, ree, saved_id};
 
 /// A case saved: its record id ("today" is 2025-10-20).
 fn a_case(data: &Path, reference: &str) -> String {
