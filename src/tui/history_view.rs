@@ -934,8 +934,23 @@ fn saved(
                     detail.pane = Pane::Record;
                     return Some(Effect::History(HistoryEffect::Read(detail.offset)));
                 }
-                Pane::Licence(l) => &mut l.saved,
-                Pane::Decide(d) => &mut d.saved,
+                // Not saved: why goes under the form's first field, wrapped, not cut in
+                // the status line.
+                Pane::Licence(_) | Pane::Decide(_) => {
+                    let why = result.err().map(|e| e.message);
+                    match &mut detail.pane {
+                        Pane::Licence(l) => {
+                            l.saved = SaveState::Unsaved;
+                            l.fields[0].set_error(why);
+                        }
+                        Pane::Decide(d) => {
+                            d.saved = SaveState::Unsaved;
+                            d.reason.set_error(why);
+                        }
+                        _ => {}
+                    }
+                    return None;
+                }
                 _ => return None,
             };
             // Either way the record open is superseded now: by this save, or by another

@@ -112,9 +112,10 @@ pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'stat
             usize::MAX,
         ));
     }
-    for line in header
+    let warnings = [Part::LicenceWarning, Part::Approval];
+    for line in warnings
         .iter()
-        .filter(|l| matches!(l.part, Part::LicenceWarning | Part::Approval))
+        .flat_map(|part| header.iter().filter(move |l| l.part == *part))
     {
         lines.extend(labelled(
             &format!("{}: ", line.part.label()),
