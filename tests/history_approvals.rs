@@ -9,7 +9,7 @@ use std::path::Path;
 
 mod cli_support;
 
-use cli_support::{Run, as_user, can_act_as_members, team_dir};
+use cli_support::{Run, as_user, can_act_as_members, licence_required, team_dir};
 
 const TEAM: u32 = 4321;
 
@@ -19,27 +19,6 @@ fn args(words: &[&str]) -> Vec<String> {
 
 fn member(uid: u32, team: &Path, words: &[&str]) -> Run {
     as_user(uid, TEAM, team, &args(words))
-}
-
-/// A screening whose outcome is "licence required" (rare-earth items exported from China).
-fn licence_required(reference: &str) -> Vec<String> {
-    args(&[
-        "screen",
-        "--stage",
-        "none",
-        "--goods",
-        "no18_items",
-        "--origin",
-        "china_export",
-        "--recipient",
-        "civil",
-        "--destination",
-        "DE",
-        "--date",
-        "2025-10-20",
-        "--reference",
-        reference,
-    ])
 }
 
 fn saved_id(run: &Run) -> String {

@@ -6,6 +6,7 @@
 //! determination as it was. A screening starts from an earlier one, and the officer typed
 //! is remembered. A save waits for the history's lock while keys go on, and gives up.
 
+mod cli_support;
 mod tui_support;
 
 use tui_support::{OCTOBER_KEYS, Pty};
@@ -315,4 +316,49 @@ fn the_history_list_exports_to_a_file_named_in_the_dialog() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("export")).expect("json");
     assert_eq!(json["records"].as_array().map(Vec::len), Some(1), "{json}");
+}
+
+/// Under the team policy `approval = "required"`, a record one member saved is pending in
+/// the view; the same member's `A` is refused, another member's approves it (both run as
+/// their own uid through `setpriv`; skipped where the tests cannot act as them).
+#[test]
+fn another_member_approves_in_the_view_and_the_saver_cannot() {
+    use std::os::unix::fs::PermissionsExt;
+    if !cli_support::can_act_as_members() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let team = cli_support::team_dir(dir.path());
+    let policy = team.join("team.toml");
+    std::fs::write(&policy, "approval = \"required\"\n").expect("policy");
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let saved = cli_support::as_user(
+        1001,
+        4321,
+        &team,
+        &cli_support::licence_required("PO-TEAM-1"),
+    );
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+
+    let open_record = |uid: u32| {
+        let user = format!("officer{uid}");
+        let mut pty = Pty::spawn_as(uid, 4321, &team, &[("NO_COLOR", "1"), ("USER", &user)]);
+        pty.send(CTRL_R);
+        pty.wait_for("PO-TEAM-1");
+        pty.send(ENTER);
+        pty.wait_for("Approval: PENDING APPROVAL");
+        pty.send("A");
+        pty.wait_for("Approve this record");
+        pty.send(&format!("Checked by {user}{ENTER}"));
+        pty
+    };
+    let mut saver = open_record(1001);
+    saver.wait_for("was saved by you");
+    saver.send("\x03");
+    saver.drain();
+    let mut other = open_record(1002);
+    other.wait_for("Approval saved as");
+    other.wait_for("Approval: Approved by officer1002 (uid 1002): Checked by");
+    other.send("q");
+    other.drain();
 }

@@ -145,3 +145,26 @@ pub fn saved_id(out: &str) -> String {
         .expect("a record id")
         .to_string()
 }
+
+/// A screening whose outcome is "licence required" (rare-earth items exported from China).
+pub fn licence_required(reference: &str) -> Vec<String> {
+    [
+        "screen",
+        "--stage",
+        "none",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_export",
+        "--recipient",
+        "civil",
+        "--destination",
+        "DE",
+        "--date",
+        "2025-10-20",
+        "--reference",
+        reference,
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
