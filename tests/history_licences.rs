@@ -70,6 +70,8 @@ fn a_licence_is_shown_on_the_case_and_never_becomes_its_current_record() {
     assert!(all.contains(&format!("  {licence_id}")), "{all}");
     assert!(all.contains("(licence)"), "{all}");
     ok(ree(data.path()).args(["history", "verify"]));
+    let impact = ok(ree(data.path()).args(["history", "impact"]));
+    assert!(impact.contains(" of 1 current case(s)"), "{impact}");
     let licence_show = ok(ree(data.path()).args(["history", "show", &licence_id]));
     assert!(
         licence_show.contains(&format!("About: {case}")),
