@@ -127,6 +127,31 @@ fn another_officer_approves_or_rejects_and_the_saver_cannot() {
     let states: Vec<&str> = rows.iter().map(|r| &r[column]).collect();
     assert_eq!(states, ["approved", "rejected", "", ""], "{}", csv.stdout);
     assert_eq!(member(1001, &team, &["history", "verify"]).code, Some(0));
+
+    // An override waits too, whatever its outcome; its officer's colleague approves it.
+    let overridden = member(
+        1002,
+        &team,
+        &[
+            "history",
+            "override",
+            &first,
+            "--outcome",
+            "no_license_required",
+            "--reason",
+            "Goods re-classified",
+            "--officer",
+            "B. Officer",
+        ],
+    );
+    assert_eq!(overridden.code, Some(0), "{}", overridden.stderr);
+    let pending = member(1001, &team, &["history", "list", "--pending"]);
+    assert_eq!(pending.stdout.lines().count(), 1, "{}", pending.stdout);
+    assert!(
+        pending.stdout.contains("saved as override"),
+        "{}",
+        pending.stdout
+    );
 }
 
 #[test]
