@@ -604,6 +604,8 @@ fn impact_of_a_lifted_suspension_lists_exactly_the_changed_current_cases() {
             supersedes: Some(ids[5].clone()),
             reason: Some("refused anyway".into()),
             override_outcome: Some(Outcome::DeniedInPrinciple),
+            licence: None,
+            approval: None,
         }],
         &who(),
     )
@@ -694,6 +696,8 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
             supersedes: Some(id.clone()),
             reason: Some("checked".into()),
             override_outcome: Some(Outcome::Exempt),
+            licence: None,
+            approval: None,
         }],
         &who(),
     )
@@ -704,7 +708,16 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
         bom: true,
         delimiter: b';',
     };
-    let n = export::csv(&mut out, &h, &Query::default(), &rules(), &survey, options).expect("csv");
+    let n = export::csv(
+        &mut out,
+        &h,
+        &Query::default(),
+        &rules(),
+        &survey,
+        options,
+        "2025-10-20".parse().expect("date"),
+    )
+    .expect("csv");
     assert_eq!(n, 2);
     assert!(out.starts_with("\u{feff}".as_bytes()));
     let mut reader = csv::ReaderBuilder::new()
@@ -725,9 +738,25 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
     );
     assert_eq!(&rows[0][col("history_head")], survey.head.as_str());
     assert_eq!(&rows[0][col("saved_by")], "jroe (uid 1000)");
+    // Answers as their labels, the ids in their own column; the licence needed and who
+    // applies.
+    assert!(
+        rows[1][col("answers")].contains("Destination country: "),
+        "{}",
+        &rows[1][col("answers")]
+    );
+    assert!(rows[1][col("answer_ids")].contains("destination="));
 
     let mut md = Vec::new();
-    export::markdown(&mut md, &h, &Query::default(), &rules(), &survey).expect("md");
+    export::markdown(
+        &mut md,
+        &h,
+        &Query::default(),
+        &rules(),
+        &survey,
+        "2025-10-20".parse().expect("date"),
+    )
+    .expect("md");
     let md = String::from_utf8(md).expect("utf-8");
     let table = md
         .find("| Date | Reference | Counterparty | Outcome | Decided by | Kind |")

@@ -37,6 +37,14 @@ pub enum HistoryCommand {
         limit: Option<usize>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Instead: the licences held that expire within DAYS days (or have expired), the
+        /// soonest first; each case's newest licence only.
+        #[arg(long, value_name = "DAYS", conflicts_with_all = ["all", "limit"])]
+        expiring: Option<i32>,
+        /// Only cases whose current record waits for a second officer's approval (team
+        /// policy `approval = "required"` in the data directory's team.toml).
+        #[arg(long, conflicts_with_all = ["all", "expiring"])]
+        pending: bool,
     },
     /// Show one record exactly as it was decided.
     Show {
@@ -98,6 +106,48 @@ pub enum HistoryCommand {
         /// (default: the settings' officer; required when the settings name none).
         #[arg(long)]
         officer: Option<String>,
+    },
+    /// Record a licence granted (or refused) for a case: a record of its own that points at
+    /// the case's current record and never becomes it.
+    Licence {
+        /// The case's current record (or an unambiguous start of its id).
+        id: String,
+        /// The licence's number as issued.
+        #[arg(long)]
+        number: String,
+        #[arg(long, value_enum)]
+        kind: history::LicenceKind,
+        /// Its last valid day (required unless --refused).
+        #[arg(long, value_parser = date_arg)]
+        valid_until: Option<Date>,
+        #[arg(long, value_parser = date_arg)]
+        valid_from: Option<Date>,
+        /// Who issued it (e.g. MOFCOM).
+        #[arg(long, default_value = "")]
+        authority: String,
+        /// The quantity or value it covers.
+        #[arg(long, default_value = "")]
+        quantity: String,
+        /// The application was refused (the number is the application's).
+        #[arg(long)]
+        refused: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Approve a case's current record that waits for a second officer (team policy): filed
+    /// under this operating-system user, who must not be the one who saved it.
+    Approve {
+        id: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reject a case's current record that waits for a second officer (team policy).
+    Reject {
+        id: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
     },
     /// Screen the current record of every case again under the rules in use (--rules, the
     /// settings' or the installed default) and list the cases whose outcome or decisive
@@ -190,11 +240,22 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::List {
+            expiring: Some(days),
+            format,
+            ..
+        } => expiring(ctx, &history, *days, *format),
+        HistoryCommand::List {
             filter,
             all,
             limit,
             format,
+            expiring: None,
+            pending,
         } => {
+            if *pending {
+                return pending_list(&history, filter, *limit, *format)
+                    .unwrap_or_else(|(message, status)| fail(message, status));
+            }
             let records = if *all {
                 history::Records::All
             } else {
@@ -227,6 +288,35 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             reason,
             officer,
         } => override_cmd(ctx, &history, id, outcome, reason, officer.as_deref()),
+        HistoryCommand::Approve { id, reason } => {
+            decide(ctx, &history, id, history::Verdict::Approved, reason)
+        }
+        HistoryCommand::Reject { id, reason } => {
+            decide(ctx, &history, id, history::Verdict::Rejected, reason)
+        }
+        HistoryCommand::Licence {
+            id,
+            number,
+            kind,
+            valid_until,
+            valid_from,
+            authority,
+            quantity,
+            refused,
+            note,
+        } => {
+            let licence = history::Licence {
+                number: number.trim().to_string(),
+                kind: *kind,
+                authority: authority.trim().to_string(),
+                valid_from: *valid_from,
+                valid_until: *valid_until,
+                quantity: quantity.trim().to_string(),
+                refused: *refused,
+                note: note.trim().to_string(),
+            };
+            licence_cmd(ctx, &history, id, licence)
+        }
         HistoryCommand::Impact {
             date,
             save,
@@ -327,6 +417,7 @@ fn list(
                     sanitize(&s.details.counterparty),
                     match s.kind {
                         RecordKind::Screening => String::new(),
+                        RecordKind::Licence => "  (licence)".to_string(),
                         kind => format!(
                             "  ({} of {})",
                             kind.label(),
@@ -382,6 +473,15 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
         history::Standing::Superseded { current, .. } => Some(current),
         _ => None,
     };
+    let licence = if r.kind.stands_for_case() {
+        history.licence_held(&r.id).map_err(runtime)?
+    } else {
+        r.licence.clone()
+    };
+    let (approval, policy_problem) = history.approval_state(r).map_err(runtime)?;
+    if let Some(why) = &policy_problem {
+        eprintln!("ree-screen: {}", sanitize(why));
+    }
     match format {
         Format::Json => println!(
             "{:#}",
@@ -403,11 +503,24 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 "rebuilt": r.rebuilt.note(),
                 "current": current.is_none(),
                 "current_record": current.as_deref().unwrap_or(&r.id),
+                "approval": approval.word(),
+                "approval_decision": match &approval {
+                    history::ApprovalState::Decided(d) => Some(d),
+                    _ => None,
+                },
+                "licence": licence.as_ref().map(|l| serde_json::json!({
+                    "record": l.id,
+                    "about": l.about,
+                    "licence": l.licence,
+                    "warning": l.licence.warning(ctx.today),
+                })),
             })
         ),
         Format::Text => {
             let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
-            let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note)
+                .with_licence(licence.as_ref(), ctx.today)
+                .with_approval(&approval);
             view.signature = Some(signing::describe(history, &stored));
             if let Some(current) = &current {
                 println!(
@@ -451,30 +564,24 @@ fn export_cmd(
         .map(|b| format!("line {}: {}", b.line, b.problem))
         .collect();
     report_unusable(history, &places);
-    let write = |out: &mut dyn Write| -> Result<usize, String> {
-        match format {
-            ExportFormat::Csv => export::csv(out, history, &query, &ctx.rules, &survey, csv),
-            ExportFormat::Json => export::json(out, history, &query, &survey),
-            ExportFormat::Md => export::markdown(out, history, &query, &ctx.rules, &survey),
-        }
+    let format = match format {
+        ExportFormat::Csv => export::Format::Csv(csv),
+        ExportFormat::Json => export::Format::Json,
+        ExportFormat::Md => export::Format::Markdown,
     };
+    let selection = export::Selection::from(&query);
     let exported = match output {
-        Some(path) => {
-            // Written beside the target and moved into place only when complete.
-            let mut file = crate::files::AtomicOutput::create(path).map_err(runtime)?;
-            let mut buffered = std::io::BufWriter::new(&mut file);
-            let exported = write(&mut buffered).map_err(runtime)?;
-            buffered.flush().map_err(|e| {
-                runtime(format!("{}: cannot write the export: {e}", path.display()))
-            })?;
-            drop(buffered);
-            file.commit().map_err(runtime)?;
-            exported
-        }
+        Some(path) => export::write_file(
+            path, true, format, history, selection, &ctx.rules, &survey, ctx.today,
+        )
+        .map_err(runtime)?,
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let exported = write(&mut out).map_err(runtime)?;
+            let exported = export::write(
+                &mut out, format, history, selection, &ctx.rules, &survey, ctx.today,
+            )
+            .map_err(runtime)?;
             out.flush().map_err(runtime)?;
             exported
         }
@@ -661,11 +768,9 @@ fn rescreen(
     let (screening, diff) =
         history::rescreen(&ctx.rules, &stored.record, date.unwrap_or(ctx.today));
     println!(
-        "Re-screen of {} (screened {} on {}), now on {}:",
+        "Re-screen of record {} (saved {}):",
         sanitize(&stored.record.id),
         stored.record.saved_at,
-        stored.record.screening.determination.date,
-        screening.determination.date
     );
     print!(
         "{}",
@@ -680,6 +785,8 @@ fn rescreen(
         supersedes: Some(stored.record.id.clone()),
         reason: Some("re-screen".to_string()),
         override_outcome: None,
+        licence: None,
+        approval: None,
     };
     for r in save(ctx, history, &[new])? {
         println!("Saved as {} to {}", r.id, history.path().display());
@@ -724,6 +831,8 @@ fn override_cmd(
         supersedes: Some(stored.record.id.clone()),
         reason: Some(reason.to_string()),
         override_outcome: Some(outcome),
+        licence: None,
+        approval: None,
     };
     for r in save(ctx, history, &[new])? {
         println!(
@@ -734,6 +843,177 @@ fn override_cmd(
             outcome.label()
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn licence_cmd(ctx: &Context, history: &History, id: &str, licence: history::Licence) -> CmdResult {
+    licence.check().map_err(|m| (m, EXIT_USAGE))?;
+    let stored = find(history, id)?;
+    if !stored.record.kind.stands_for_case() {
+        return Err((
+            format!(
+                "record {} is a licence record: give the case's current record",
+                sanitize(&stored.record.id)
+            ),
+            EXIT_USAGE,
+        ));
+    }
+    require_current(history, &stored)?;
+    let new = NewRecord {
+        screening: &stored.record.screening,
+        kind: RecordKind::Licence,
+        supersedes: None,
+        reason: None,
+        override_outcome: None,
+        licence: Some((stored.record.id.clone(), licence)),
+        approval: None,
+    };
+    for r in save(ctx, history, &[new])? {
+        let held = r.licence.as_ref().map(|l| &l.licence);
+        println!(
+            "Licence {} saved as {} (about {}): {}",
+            if held.is_some_and(|l| l.refused) {
+                "refusal"
+            } else {
+                "held"
+            },
+            r.id,
+            sanitize(&stored.record.id),
+            sanitize(&held.map(history::Licence::describe).unwrap_or_default())
+        );
+        if let Some(warning) = held.and_then(|l| l.warning(ctx.today)) {
+            println!("{}", sanitize(&warning));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history approve` / `history reject`: a decision record about a case's current record
+/// that waits for a second officer, by another operating-system user than the one who
+/// saved it.
+fn decide(
+    ctx: &Context,
+    history: &History,
+    id: &str,
+    verdict: history::Verdict,
+    reason: &str,
+) -> CmdResult {
+    if reason.trim().is_empty() {
+        return Err((
+            "a decision needs a reason (--reason TEXT)".to_string(),
+            EXIT_USAGE,
+        ));
+    }
+    let stored = find(history, id)?;
+    let r = &stored.record;
+    history
+        .check_decision(r, &ctx.identity)
+        .map_err(|m| (m, EXIT_USAGE))?;
+    require_current(history, &stored)?;
+    let new = NewRecord {
+        screening: &r.screening,
+        kind: RecordKind::Approval,
+        supersedes: None,
+        reason: Some(reason.trim().to_string()),
+        override_outcome: None,
+        licence: None,
+        approval: Some((r.id.clone(), verdict)),
+    };
+    for saved in save(ctx, history, &[new])? {
+        println!(
+            "Record {} {} by {}: saved as {}",
+            sanitize(&r.id),
+            verdict.label(),
+            sanitize(&ctx.identity.describe()),
+            saved.id
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history list --pending`: the cases whose current record waits for a second officer.
+fn pending_list(
+    history: &History,
+    filter: &FilterArgs,
+    limit: Option<usize>,
+    format: Format,
+) -> CmdResult {
+    let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
+    let survey = export::Survey::of(history).map_err(runtime)?;
+    if let Some(why) = &survey.policy_problem {
+        eprintln!("ree-screen: {}", sanitize(why));
+    }
+    let mut rows = Vec::new();
+    history::newest_matching(history, &query, history::Records::Cases, None, |s, _| {
+        if survey.policy.needs_approval(s.kind, s.outcome) && !survey.decisions.contains_key(&s.id)
+        {
+            rows.push(s);
+        }
+        limit.is_none_or(|l| rows.len() < l)
+    })
+    .map_err(runtime)?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows).map_err(runtime)?),
+        Format::Text => {
+            for s in &rows {
+                println!(
+                    "{}  {}  {} {:<19}  {}  {}  saved as {}",
+                    sanitize(&s.id),
+                    s.date,
+                    s.outcome.symbol(),
+                    s.outcome.id(),
+                    sanitize(&s.details.reference),
+                    sanitize(&s.details.counterparty),
+                    s.kind.label()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history list --expiring DAYS`: each case's newest licence that ends within DAYS days.
+fn expiring(ctx: &Context, history: &History, days: i32, format: Format) -> CmdResult {
+    let survey = export::Survey::of(history).map_err(runtime)?;
+    let mut found: Vec<&history::LicenceRecord> = survey
+        .licences
+        .all()
+        .into_iter()
+        .filter(|l| {
+            survey
+                .licences
+                .standing_for(&l.about)
+                .is_some_and(|s| s.id == l.id)
+        })
+        .filter(|l| l.licence.expires_within(ctx.today, days))
+        .collect();
+    found.sort_by_key(|l| l.licence.valid_until);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&found).map_err(runtime)?),
+        Format::Text => {
+            for l in &found {
+                println!(
+                    "{}  {}  about {}{}",
+                    l.licence
+                        .valid_until
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    sanitize(&l.licence.describe()),
+                    sanitize(&l.about),
+                    l.licence
+                        .warning(ctx.today)
+                        .map(|w| format!("  {}", sanitize(&w)))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    let places: Vec<String> = survey
+        .bad
+        .iter()
+        .map(|b| format!("line {}: {}", b.line, b.problem))
+        .collect();
+    report_unusable(history, &places);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -810,6 +1090,8 @@ fn impact(
                 supersedes: Some(c.id.clone()),
                 reason: Some(reason.clone()),
                 override_outcome: None,
+                licence: None,
+                approval: None,
             })
             .collect();
         let saved = save(ctx, history, &new)?;

@@ -19,7 +19,9 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::approval::{ApprovalState, Decision, TeamPolicy, Verdict};
 use super::chain::{NotCurrent, Standing, standings};
+use super::licence::{Licence, LicenceRecord};
 use super::lines::{FoundRecord, Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
 use super::lock::{self, Mode, Notices};
 use super::record::{
@@ -95,6 +97,10 @@ pub struct NewRecord<'a> {
     pub supersedes: Option<String>,
     pub reason: Option<String>,
     pub override_outcome: Option<Outcome>,
+    /// For a licence record: the record it is about, and the licence.
+    pub licence: Option<(String, Licence)>,
+    /// For an approval record: the record decided on, and the decision.
+    pub approval: Option<(String, Verdict)>,
 }
 
 impl<'a> NewRecord<'a> {
@@ -105,6 +111,8 @@ impl<'a> NewRecord<'a> {
             supersedes: None,
             reason: None,
             override_outcome: None,
+            licence: None,
+            approval: None,
         }
     }
 }
@@ -724,6 +732,70 @@ impl History {
         Ok(found.pop().unwrap_or(Standing::Missing))
     }
 
+    /// The newest licence recorded about the case of record `id` (about it or a record it
+    /// supersedes), read from the history's end back to the case's first record.
+    pub fn licence_held(&self, id: &str) -> Result<Option<LicenceRecord>, HistoryError> {
+        let Some(file) = self.open_for_read()? else {
+            return Ok(None);
+        };
+        super::licence::held(&file, id).map_err(|e| io_error(&self.path(), "read the history", &e))
+    }
+
+    /// The newest approval or rejection of record `id`, read from the history's end back to
+    /// the record.
+    pub fn approval_decision(&self, id: &str) -> Result<Option<Decision>, HistoryError> {
+        let Some(file) = self.open_for_read()? else {
+            return Ok(None);
+        };
+        super::approval::decision(&file, id)
+            .map_err(|e| io_error(&self.path(), "read the history", &e))
+    }
+
+    /// Why `identity` may not approve or reject `record`, if it may not: the team's policy
+    /// must count and hold the record for approval, nobody may have decided on it yet, and
+    /// the decider must be another operating-system user (by uid) than the one who saved it.
+    /// That it is its case's current record is checked by the save, under the lock.
+    pub fn check_decision(&self, record: &Record, identity: &Identity) -> Result<(), String> {
+        let policy = TeamPolicy::of(&self.dir)?;
+        let id = crate::text::sanitize(&record.id);
+        if !policy.needs_approval(record.kind, record.effective_outcome()) {
+            return Err(format!(
+                "record {id} does not wait for approval: the team's policy ({}) asks a second officer only for licence-required or worse and for overrides",
+                self.dir.join(super::approval::TEAM_FILE).display()
+            ));
+        }
+        if let Some(done) = self
+            .approval_decision(&record.id)
+            .map_err(|e| e.to_string())?
+        {
+            return Err(format!(
+                "record {id} is already {} by {} ({})",
+                done.verdict.label(),
+                crate::text::sanitize(&done.by),
+                crate::text::sanitize(&done.id)
+            ));
+        }
+        // By uid, which no variable or flag sets: the name may come from the environment.
+        if identity.uid == record.identity.uid {
+            return Err(format!(
+                "record {id} was saved by you ({}): another officer approves or rejects it",
+                crate::text::sanitize(&record.identity.describe())
+            ));
+        }
+        Ok(())
+    }
+
+    /// Where `record` stands for approval under the team's policy, and why the policy was
+    /// taken as strict, if it was.
+    pub fn approval_state(
+        &self,
+        record: &Record,
+    ) -> Result<(ApprovalState, Option<String>), HistoryError> {
+        let (policy, why) = TeamPolicy::or_strict(&self.dir);
+        let decision = self.approval_decision(&record.id)?;
+        Ok((policy.state(record, decision), why))
+    }
+
     /// Lines newest first, reading the file backwards in blocks so the newest records come
     /// without reading the rest.
     pub fn newest_first(&self) -> Result<Option<NewestFirst>, HistoryError> {
@@ -837,26 +909,83 @@ fn check_file(
 }
 
 /// Refuse an append that supersedes a record that is not its case's current one, or the
-/// same record twice: read under the append's lock, from the history's end.
+/// same record twice, or records a licence about a record that is not its case's current
+/// one: read under the append's lock, from the history's end.
 fn check_heads(file: &File, path: &Path, new: &[NewRecord]) -> Result<(), HistoryError> {
-    let ids: Vec<&str> = new.iter().filter_map(|n| n.supersedes.as_deref()).collect();
-    let found = standings(file, &ids).map_err(|e| io_error(path, "read the history", &e))?;
-    for (i, (id, standing)) in ids.iter().zip(found).enumerate() {
-        let current = match standing {
-            Standing::Current { offset } if ids[..i].contains(id) => Some((id.to_string(), offset)),
-            Standing::Current { .. } => continue,
-            Standing::Superseded { current, offset } => Some((current, offset)),
-            Standing::Missing => None,
-        };
+    let read = |e: io::Error| io_error(path, "read the history", &e);
+    let refuse = |id: &str, current: Option<(String, u64)>| {
         let refused = NotCurrent {
             id: id.to_string(),
             current,
         };
         let mut error = HistoryError::new(path, refused.message());
         error.not_current = Some(refused);
-        return Err(error);
+        error
+    };
+    // Each record acted on: superseded, or pointed at by a licence or a decision.
+    let targets: Vec<(&str, bool)> = new
+        .iter()
+        .filter_map(|n| match (&n.supersedes, &n.licence, &n.approval) {
+            (Some(id), _, _) => Some((id.as_str(), true)),
+            (None, Some((about, _)), _) | (None, None, Some((about, _))) => {
+                Some((about.as_str(), false))
+            }
+            (None, None, None) => None,
+        })
+        .collect();
+    let ids: Vec<&str> = targets.iter().map(|(id, _)| *id).collect();
+    let found = standings(file, &ids).map_err(read)?;
+    for (i, ((id, supersedes), standing)) in targets.iter().zip(found).enumerate() {
+        let twice = *supersedes && targets[..i].contains(&(id, true));
+        match standing {
+            Standing::Current { offset } if twice => {
+                return Err(refuse(id, Some((id.to_string(), offset))));
+            }
+            Standing::Current { offset } => {
+                // A licence or a decision only points at a case: nothing is done to it.
+                if !stands_for_case(file, offset).map_err(read)? {
+                    return Err(HistoryError::new(
+                        path,
+                        format!(
+                            "record {} is a licence or approval record: act on the case's record",
+                            crate::text::sanitize(id)
+                        ),
+                    ));
+                }
+            }
+            Standing::Superseded { current, offset } => {
+                return Err(refuse(id, Some((current, offset))));
+            }
+            Standing::Missing => return Err(refuse(id, None)),
+        }
+    }
+    // Decided once: checked under the lock, so two officers cannot both decide.
+    for (about, _) in new.iter().filter_map(|n| n.approval.as_ref()) {
+        if let Some(done) = super::approval::decision(file, about).map_err(read)? {
+            return Err(HistoryError::new(
+                path,
+                format!(
+                    "record {} is already {} by {}",
+                    crate::text::sanitize(about),
+                    done.verdict.label(),
+                    crate::text::sanitize(&done.by)
+                ),
+            ));
+        }
     }
     Ok(())
+}
+
+/// Whether the record whose line starts at `offset` can be a case's record (not a licence
+/// or a decision): its kind comes before the record's free text.
+fn stands_for_case(file: &File, offset: u64) -> io::Result<bool> {
+    let mut head = vec![0u8; 512];
+    let n = file.read_at(&mut head, offset)?;
+    head.truncate(n);
+    let head = memchr::memmem::find(&head, b"\"identity\":").map_or(&head[..], |end| &head[..end]);
+    Ok(!["licence", "approval"].iter().any(|kind| {
+        memchr::memmem::find(head, format!("\"kind\":\"{kind}\"").as_bytes()).is_some()
+    }))
 }
 
 /// Where an append continues: the newest good record's hash, where the usable part of the
@@ -1015,6 +1144,8 @@ fn write_records(
             supersedes: entry.supersedes.clone(),
             reason: entry.reason.clone(),
             override_outcome: entry.override_outcome,
+            licence: entry.licence.as_ref(),
+            approval: entry.approval.as_ref(),
             frame: Frame {
                 batch: (new.len() > 1).then_some(Batch {
                     start,
@@ -1030,6 +1161,11 @@ fn write_records(
         let (line, hash) = encode(&draft, &encoded[&key]).map_err(encode_error)?;
         last_start = len + flushed + out.len() as u64;
         out.push_str(&line);
+        let licence = entry.licence.clone().map(|(about, licence)| LicenceRecord {
+            id: id.clone(),
+            about,
+            licence,
+        });
         records.push(Record {
             schema: super::record::SCHEMA_VERSION,
             id,
@@ -1039,6 +1175,8 @@ fn write_records(
             supersedes: entry.supersedes.clone(),
             reason: entry.reason.clone(),
             override_outcome: entry.override_outcome,
+            licence,
+            approval: entry.approval.clone(),
             identity: identity.clone(),
             screening: entry.screening.clone(),
             rebuilt: super::record::Rebuilt::FromSnapshot,

@@ -231,6 +231,8 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
         supersedes: r.supersedes,
         reason: r.reason,
         override_outcome: r.override_outcome,
+        licence: None,
+        approval: None,
         identity: Default::default(),
         screening: Screening {
             determination: std::sync::Arc::new(determination),

@@ -190,7 +190,14 @@ pub struct Pty {
 
 impl Pty {
     pub fn spawn(data_dir: &Path, env: &[(&str, &str)]) -> Pty {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ree-screen"));
+        Pty::start(
+            Command::new(env!("CARGO_BIN_EXE_ree-screen")),
+            data_dir,
+            env,
+        )
+    }
+
+    fn start(mut command: Command, data_dir: &Path, env: &[(&str, &str)]) -> Pty {
         pin_env(&mut command, data_dir, env);
         let session = Session::spawn(command).expect("spawn ree-screen in a pty");
         Pty {
@@ -198,6 +205,19 @@ impl Pty {
             output: Vec::new(),
             screen: vt100::Parser::default(),
         }
+    }
+
+    /// The workbench run as another user (uid = gid = `uid`) in the team group `group`,
+    /// through `setpriv` (the tests run as root), on the team's data directory.
+    pub fn spawn_as(uid: u32, group: u32, data_dir: &Path, env: &[(&str, &str)]) -> Pty {
+        let mut command = Command::new("setpriv");
+        command
+            .arg(format!("--reuid={uid}"))
+            .arg(format!("--regid={uid}"))
+            .arg(format!("--groups={group}"))
+            .arg("--")
+            .arg(env!("CARGO_BIN_EXE_ree-screen"));
+        Pty::start(command, data_dir, env)
     }
 
     /// Read what the program writes until it has been quiet for `quiet`, or `limit` passes.
