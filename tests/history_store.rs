@@ -672,7 +672,7 @@ fn impact_lists_a_no18_items_record_that_is_now_provisional() {
     );
     assert!(!then.determination.provisional);
     save(&h, &[then]);
-    let found = history::impact(&h, &rules(), None).expect("impact");
+    let found = history::impact(&h, &rules(), None, None).expect("impact");
     assert_eq!(found.changed.len(), 1);
     let case = &found.changed[0];
     assert!(case.now_provisional);

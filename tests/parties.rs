@@ -78,7 +78,7 @@ fn a_table_of_names_and_dates() {
         (
             "MP Materials Corp.",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             false,
@@ -88,7 +88,7 @@ fn a_table_of_names_and_dates() {
         (
             "MP Materials",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             false,
@@ -98,7 +98,7 @@ fn a_table_of_names_and_dates() {
         (
             "MP Materials, Inc.",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             false,
@@ -108,7 +108,7 @@ fn a_table_of_names_and_dates() {
         (
             "芒廷帕斯材料公司",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             false,
@@ -118,7 +118,7 @@ fn a_table_of_names_and_dates() {
         (
             "美國稀土公司",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             false,
@@ -128,7 +128,7 @@ fn a_table_of_names_and_dates() {
         (
             "USAR",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             false,
@@ -139,7 +139,7 @@ fn a_table_of_names_and_dates() {
         (
             "",
             "MP Materials Corp.",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             false,
@@ -150,7 +150,7 @@ fn a_table_of_names_and_dates() {
         (
             "MP Materails Corp",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             true,
@@ -160,7 +160,7 @@ fn a_table_of_names_and_dates() {
         (
             "Materials MP",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::Prohibited,
             true,
@@ -171,7 +171,7 @@ fn a_table_of_names_and_dates() {
         (
             "MPM Materials Ltd",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::LicenseRequired,
             false,
@@ -181,7 +181,7 @@ fn a_table_of_names_and_dates() {
         (
             "MQ Materials",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::LicenseRequired,
             false,
@@ -192,7 +192,7 @@ fn a_table_of_names_and_dates() {
         (
             "MP Materials Corp.",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-03-02",
             Outcome::LicenseRequired,
             false,
@@ -225,7 +225,7 @@ fn a_table_of_names_and_dates() {
         (
             "Aerkomm Inc.",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-03-02",
             Outcome::LicenseRequired,
             false,
@@ -236,7 +236,7 @@ fn a_table_of_names_and_dates() {
         (
             "American Photonics",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-03-02",
             Outcome::LicenseRequired,
             false,
@@ -247,7 +247,7 @@ fn a_table_of_names_and_dates() {
         (
             "ASPP Co., Ltd.",
             "",
-            "no18_items",
+            "n61_part1",
             "2026-12-04",
             Outcome::LicenseRequired,
             false,
@@ -277,7 +277,7 @@ fn a_table_of_names_and_dates() {
 fn a_suspended_listing_is_named_but_does_not_decide() {
     let d = screen_names(
         &embedded(),
-        "no18_items",
+        "n61_part1",
         "Aerkomm Inc.",
         "",
         "2026-03-02",
@@ -302,7 +302,7 @@ fn confirming_and_dismissing() {
     let screener = embedded();
     let confirmed = screen_names(
         &screener,
-        "no18_items",
+        "n61_part1",
         "MP Materails",
         "",
         "2026-12-04",
@@ -312,7 +312,7 @@ fn confirming_and_dismissing() {
     assert!(!confirmed.provisional, "a confirmed match is a match");
     let dismissed = screen_names(
         &screener,
-        "no18_items",
+        "n61_part1",
         "MP Materails",
         "",
         "2026-12-04",
@@ -329,7 +329,7 @@ fn confirming_and_dismissing() {
         ..Details::default()
     };
     let without_reason =
-        Screening::run(&rules, &answers("no18_items"), date("2026-12-04"), details).with_parties(
+        Screening::run(&rules, &answers("n61_part1"), date("2026-12-04"), details).with_parties(
             &rules,
             &screener,
             &[("2026-23-06".into(), Review::Dismiss(" ".into()))],
@@ -399,7 +399,7 @@ proptest! {
     /// Dismissing the end user's match leaves the counterparty's finding as it was.
     #[test]
     fn a_dismissal_never_changes_another_names_result(
-        goods in prop::sample::select(vec!["no18_items", "other", "unknown"]),
+        goods in prop::sample::select(vec!["n61_part1", "other", "unknown"]),
     ) {
         let screener = embedded();
         let plain = screen_names(&screener, goods, "MP Materials Corp.", "", "2026-12-04", &[]);
@@ -424,7 +424,7 @@ const DONE_WHEN: [&str; 11] = [
     "--answer",
     "stage=none",
     "--answer",
-    "goods=no18_items",
+    "goods=n61_part1",
     "--answer",
     "origin=china_export",
     "--answer",
@@ -657,8 +657,8 @@ fn batch_screens_the_name_columns() {
     std::fs::write(
         &file,
         "reference,stage,goods,origin,recipient,destination,counterparty,end_user\n\
-         A,none,no18_items,china_export,civil,US,MP Materials Corp.,\n\
-         B,none,no18_items,china_export,civil,US,,MP Materails\n\
+         A,none,n61_part1,china_export,civil,US,MP Materials Corp.,\n\
+         B,none,n61_part1,china_export,civil,US,,MP Materails\n\
          C,none,other,china_export,civil,US,Nobody Trading,\n",
     )
     .expect("write");

@@ -262,7 +262,7 @@ fn saved_and_listed(reference: &str) -> (tempfile::TempDir, Pty) {
     pty.answer_questions(&OCTOBER_KEYS);
     pty.send(&format!("{TAB}{reference}"));
     pty.wait_for(reference);
-    pty.send(&ENTER.repeat(4));
+    pty.send(&ENTER.repeat(5));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
