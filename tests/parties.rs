@@ -328,8 +328,8 @@ fn confirming_and_dismissing() {
         counterparty: "MP Materails".into(),
         ..Details::default()
     };
-    let without_reason =
-        Screening::run(&rules, &answers("n61_part1"), date("2026-12-04"), details).with_parties(
+    let without_reason = Screening::run(&rules, &answers("n61_part1"), date("2026-12-04"), details)
+        .with_parties(
             &rules,
             &screener,
             &[("2026-23-06".into(), Review::Dismiss(" ".into()))],

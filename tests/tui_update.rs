@@ -635,6 +635,48 @@ fn saving_reports_the_id_or_keeps_the_determination_to_retry() {
     );
 }
 
+/// A save still waiting for the history's lock when the officer goes back and screens again:
+/// no second save starts meanwhile, and the answer, when it comes, is said as the earlier
+/// determination's rather than taken for the one on screen.
+#[test]
+fn a_save_still_waiting_is_not_taken_for_a_determination_screened_since() {
+    let mut app = at_result(&OCTOBER);
+    assert!(matches!(
+        update(&mut app, Action::Save),
+        Some(Effect::Save(_))
+    ));
+    apply(&mut app, [Action::Back]);
+    assert_eq!(app.step, Step::Review);
+    apply(&mut app, [Action::Next]);
+    assert_eq!(app.step, Step::Result);
+    assert_eq!(
+        update(&mut app, Action::Save),
+        None,
+        "no second save in flight"
+    );
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("still waiting")),
+        "{:?}",
+        app.notice
+    );
+    assert_eq!(update(&mut app, Action::Saved(Ok("r-1".into()))), None);
+    assert_eq!(
+        app.decision.as_ref().map(|o| &o.saved),
+        Some(&SaveState::Unsaved),
+        "the determination on screen is not the one saved"
+    );
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("The earlier determination was saved as r-1")
+    );
+    assert!(
+        matches!(update(&mut app, Action::Save), Some(Effect::Save(_))),
+        "once the first is answered, this one can be saved"
+    );
+}
+
 #[test]
 fn new_screening_confirms_then_resets_and_discards_the_draft() {
     let mut app = at_result(&OCTOBER);

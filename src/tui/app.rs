@@ -286,6 +286,10 @@ pub struct App {
     /// determination.
     pub copy_source: Option<CopySource>,
     pub decision: Option<Decision>,
+    /// A save handed to the history's thread and not yet answered: the determination it
+    /// came from may have been left (Esc) or screened anew meanwhile, so its answer must
+    /// not be taken for the one on screen, and no second save may start before it.
+    pub save_in_flight: bool,
     pub result: ResultView,
     pub overlay: Option<Overlay>,
     /// A one-line message about something the runtime did (e.g. the draft could not be written).
@@ -316,6 +320,7 @@ impl App {
             keys: KeyMap::default(),
             defaults: Details::default(),
             remembers_officer: false,
+            save_in_flight: false,
             preselected: Answers::new(),
             step: Step::Question(0),
             answers: Answers::new(),

@@ -707,8 +707,15 @@ fn save(app: &mut App) -> Option<Effect> {
     match &decision.saved {
         SaveState::Saved(id) => app.notice = Some(format!("Already saved as {id}")),
         SaveState::Saving => {}
+        SaveState::Unsaved | SaveState::Failed(_) if app.save_in_flight => {
+            app.notice = Some(
+                "An earlier save is still waiting for the history; save this one when it is done"
+                    .into(),
+            );
+        }
         SaveState::Unsaved | SaveState::Failed(_) => {
             decision.saved = SaveState::Saving;
+            app.save_in_flight = true;
             return Some(Effect::Save(Box::new(decision.screening.clone())));
         }
     }
@@ -718,6 +725,19 @@ fn save(app: &mut App) -> Option<Effect> {
 fn saved(app: &mut App, result: Result<String, String>) -> Option<Effect> {
     // The result replaces what was said while the save waited for the history's lock.
     app.notice = None;
+    app.save_in_flight = false;
+    let on_screen = app
+        .decision
+        .as_ref()
+        .is_some_and(|d| d.saved == SaveState::Saving);
+    if !on_screen {
+        // The officer left the determination that was saved: say what became of it.
+        app.notice = Some(match result {
+            Ok(id) => format!("The earlier determination was saved as {id}"),
+            Err(message) => format!("The earlier determination was not saved: {message}"),
+        });
+        return None;
+    }
     let decision = app.decision.as_mut()?;
     decision.saved = match result {
         Ok(id) => SaveState::Saved(id),
