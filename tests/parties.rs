@@ -532,6 +532,16 @@ fn the_done_when_commands() {
     let shown = Run::of(ree(data.path()).args(["history", "show", &id]));
     assert_eq!(shown.code, Some(0), "{}", shown.stderr);
     assert!(shown.stdout.contains("2026 No. 23"), "{}", shown.stdout);
+    // The record's header names the end user, what the name matched and the lists used.
+    assert!(
+        shown.stdout.contains("End user: 芒廷帕斯材料公司")
+            && shown
+                .stdout
+                .contains("Named party: end_user \"芒廷帕斯材料公司\": match, MP Materials Corp.")
+            && shown.stdout.contains("Party lists: mofcom-parties"),
+        "{}",
+        shown.stdout
+    );
     // Exports name the matches.
     for format in ["csv", "md"] {
         let export = Run::of(ree(data.path()).args(["history", "export", "--format", format]));

@@ -40,7 +40,7 @@ pub enum Part {
     LicenceWarning,
     /// Pending a second officer's approval, or approved or rejected, and by whom.
     Approval,
-    /// A record field the officer filled (reference, counterparty, officer, notes).
+    /// A record field the officer filled (reference, counterparty, end user, officer, notes).
     Field(Field),
     RuleSet,
     /// Why what is shown is not exactly the determination as decided, or where its texts
@@ -49,6 +49,11 @@ pub enum Part {
     Hash,
     /// Who signed the save (see `crate::signing`).
     Signature,
+    /// A name screened against China's lists: what it matched, the score, and the
+    /// officer's confirmation or dismissal, as decided.
+    NamedParty,
+    /// The party lists the names were screened against (version and hash).
+    PartyLists,
 }
 
 impl Part {
@@ -71,6 +76,8 @@ impl Part {
             Part::Note => "Note",
             Part::Hash => "Hash",
             Part::Signature => "Signature",
+            Part::NamedParty => "Named party",
+            Part::PartyLists => "Party lists",
         }
     }
 
@@ -169,6 +176,7 @@ impl RecordView {
         let fields = [
             (Field::Reference, &details.reference),
             (Field::Counterparty, &details.counterparty),
+            (Field::EndUser, &details.end_user),
             (Field::Officer, &details.officer),
             (Field::Notes, &details.notes),
         ]
@@ -304,6 +312,15 @@ impl RecordView {
         }
         for (field, value) in &self.fields {
             add(Part::Field(*field), value.clone());
+        }
+        for party in &self.presentation.parties {
+            add(Part::NamedParty, sanitize(party));
+        }
+        if !self.presentation.party_lists.is_empty() {
+            add(
+                Part::PartyLists,
+                sanitize(&self.presentation.party_lists.join("; ")),
+            );
         }
         add(Part::RuleSet, self.rule_set.clone());
         for note in &self.notes {
