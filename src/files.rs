@@ -6,8 +6,9 @@ use std::fs::{File, OpenOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Largest rules file accepted: the embedded one is about 100 KB.
-pub const MAX_RULES_BYTES: u64 = 16 << 20;
+/// Largest rules file accepted: the embedded one is about 100 KB. With the loader's limits
+/// (`rules::limits`) it bounds the time and memory loading any rule set takes.
+pub const MAX_RULES_BYTES: u64 = 4 << 20;
 /// Largest settings file accepted.
 pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
 
