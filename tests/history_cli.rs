@@ -189,6 +189,12 @@ fn excel_export_is_private_with_a_bom_and_semicolons() {
     assert!(
         md.contains("| Date | Reference | Counterparty | Outcome | Decided by | Kind | Record |")
     );
+    // `-o -` is standard output, not a file named "-".
+    let dashed = ok(ree(data)
+        .current_dir(data)
+        .args(["history", "export", "--format", "md", "-o", "-"]));
+    assert!(dashed.contains("| Date | Reference |"), "{dashed}");
+    assert!(!data.join("-").exists());
 }
 
 #[test]

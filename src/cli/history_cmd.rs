@@ -380,27 +380,18 @@ fn export_cmd(
             ExportFormat::Md => export::markdown(out, history, &query, &ctx.rules, &survey),
         }
     };
-    let exported = match output {
-        Some(path) => {
-            // Written beside the target and moved into place only when complete.
-            let mut file = crate::files::AtomicOutput::create(path).map_err(runtime)?;
-            let mut buffered = std::io::BufWriter::new(&mut file);
-            let exported = write(&mut buffered).map_err(runtime)?;
-            buffered.flush().map_err(|e| {
-                runtime(format!("{}: cannot write the export: {e}", path.display()))
-            })?;
-            drop(buffered);
-            file.commit().map_err(runtime)?;
-            exported
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let exported = write(&mut out).map_err(runtime)?;
-            out.flush().map_err(runtime)?;
-            exported
-        }
-    };
+    let target = output.map_or(std::path::Path::new("-"), PathBuf::as_path);
+    let mut out = crate::files::Output::open(target).map_err(runtime)?;
+    let mut buffered = std::io::BufWriter::new(&mut out);
+    let exported = write(&mut buffered).map_err(runtime)?;
+    buffered.flush().map_err(|e| {
+        runtime(format!(
+            "{}: cannot write the export: {e}",
+            target.display()
+        ))
+    })?;
+    drop(buffered);
+    out.finish().map_err(runtime)?;
     eprintln!(
         "ree-screen: exported {} of {} records; history head hash {}",
         exported, survey.records, survey.head
