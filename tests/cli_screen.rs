@@ -479,8 +479,45 @@ fn text_from_a_rules_file_cannot_reach_the_terminal_raw() {
         1,
     );
     std::fs::write(&path, evil).expect("write");
-    let out = Run::of(ree(data.path()).args(["rules", "--rules", path.to_str().unwrap_or("")]));
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'));
-    assert!(out.stdout.contains("\\u{1b}]0;pwned"), "shown escaped");
+    // Refused where it is read, naming the place, so no front end (report, plain mode, the
+    // form's titles, exports) can print it.
+    for args in [
+        vec!["rules", "--rules", path.to_str().unwrap_or("")],
+        vec![
+            "screen",
+            "--rules",
+            path.to_str().unwrap_or(""),
+            "--no-save",
+        ],
+    ] {
+        let out = Run::of(ree(data.path()).args(&args));
+        assert_eq!(out.code, Some(1), "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert!(
+            out.stderr.contains("at measures[")
+                && out.stderr.contains(".title: the text holds U+001B"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{202e}'));
+    }
+}
+
+/// The data directory comes from the environment: printed sanitised like any other text.
+#[test]
+fn the_data_directory_is_printed_sanitised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("da\u{1b}[31mta\u{202e}");
+    let saved =
+        Run::of(ree(&data).args(["screen", "--stage", "none", "--origin", "no_chinese_nexus"]));
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+    let verify = Run::of(ree(&data).args(["history", "verify"]));
+    assert_eq!(verify.code, Some(0), "{}", verify.stderr);
+    for out in [&saved.stdout, &verify.stdout] {
+        assert!(out.contains("da\\u{1b}[31mta\\u{202e}"), "{out}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+            "{out}"
+        );
+    }
 }

@@ -153,7 +153,7 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
     };
     let result = match command {
         HistoryCommand::Path => {
-            println!("{}", history.path().display());
+            println!("{}", crate::text::shown_path(history.path()));
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::List {
@@ -204,7 +204,7 @@ fn report_unusable(history: &History, places: &[String]) {
     eprintln!(
         "ree-screen: {} line(s) of {} skipped (left unchanged in the file; `history verify` checks them):",
         places.len(),
-        history.path().display()
+        crate::text::shown_path(history.path())
     );
     for place in places {
         eprintln!("  {place}");
@@ -306,7 +306,7 @@ fn find(history: &History, id: &str) -> Result<Stored, (String, u8)> {
             format!(
                 "no record with id \"{}\" in {}",
                 sanitize(id),
-                history.path().display()
+                crate::text::shown_path(history.path())
             ),
             1,
         )
@@ -403,7 +403,7 @@ fn verify(history: &History) -> CmdResult {
     let report = history.verify().map_err(runtime)?;
     println!(
         "{}: {} records, head hash {}; {} kept rule set(s) checked",
-        history.path().display(),
+        crate::text::shown_path(history.path()),
         report.records,
         report.head,
         report.snapshots
@@ -484,7 +484,11 @@ fn rescreen(
         override_outcome: None,
     };
     for r in save(ctx, history, &[new])? {
-        println!("Saved as {} to {}", r.id, history.path().display());
+        println!(
+            "Saved as {} to {}",
+            r.id,
+            crate::text::shown_path(history.path())
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -592,7 +596,7 @@ fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool)
         println!(
             "Saved {} re-screen(s) to {}",
             saved.len(),
-            history.path().display()
+            crate::text::shown_path(history.path())
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -196,7 +196,10 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
             };
             print!("{}", report::of(rules, &screening.determination, detail));
             if let (Some(id), Ok(history)) = (record_id, ctx.history()) {
-                println!("Saved as {id} to {}", history.path().display());
+                println!(
+                    "Saved as {id} to {}",
+                    crate::text::shown_path(history.path())
+                );
             }
         }
         Format::Json => println!("{:#}", json(rules, &screening, record_id)),

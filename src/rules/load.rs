@@ -261,7 +261,25 @@ fn within_limits(rules: &RuleSet) -> Result<(), Issue> {
     Ok(())
 }
 
-/// Every string within [`limits::TEXT_BYTES`], every list not counted above within
+/// Rule-set text reaches terminals, reports and exports as it is: a control character, a
+/// line break or a bidirectional formatting character (which can make text display in
+/// another order than it reads) is refused rather than shown, so no front end can be made
+/// to print it.
+fn unsafe_text(path: &[Seg], text: &str) -> Issue {
+    let c = text
+        .chars()
+        .find(|&c| crate::text::sanitize(&c.to_string()) != c.to_string())
+        .unwrap_or_default();
+    issue(
+        path.to_vec(),
+        format!(
+            "the text holds U+{:04X}, a control, line-break or bidirectional formatting character; rule-set text must be plain",
+            u32::from(c)
+        ),
+    )
+}
+
+/// Every string plain (see [`unsafe_text`]) and within [`limits::TEXT_BYTES`], every list not counted above within
 /// [`limits::LIST`], nesting within [`limits::NESTING`].
 fn within_text_limits(value: &serde_json::Value, path: &mut Vec<Seg>) -> Result<(), Issue> {
     use serde_json::Value;
@@ -288,6 +306,7 @@ fn within_text_limits(value: &serde_json::Value, path: &mut Vec<Seg>) -> Result<
         _ => false,
     };
     match value {
+        Value::String(s) if crate::text::sanitize(s) != *s => Err(unsafe_text(path, s)),
         Value::String(s) if s.len() > limits::TEXT_BYTES => Err(issue(
             path.clone(),
             format!(
@@ -311,6 +330,9 @@ fn within_text_limits(value: &serde_json::Value, path: &mut Vec<Seg>) -> Result<
             checked
         }),
         Value::Object(fields) => fields.iter().try_for_each(|(k, item)| {
+            if crate::text::sanitize(k) != *k {
+                return Err(unsafe_text(path, k));
+            }
             if k.len() > limits::TEXT_BYTES {
                 return Err(issue(
                     path.clone(),
