@@ -560,6 +560,21 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
             ),
         });
     }
+    for o in &d.open {
+        let Some(question) = rules.question(&o.question) else {
+            continue;
+        };
+        if let Some(gone) = o.given.as_deref().filter(|g| question.option(g).is_none()) {
+            warnings.push(Warning {
+                badge: Some(Badge::Provisional),
+                subject: Some(question.title.clone()),
+                text: format!(
+                    "the answer \"{}\" is not an option of this rule set (it is gone), so every value was screened; answer it again",
+                    crate::text::sanitize(gone)
+                ),
+            });
+        }
+    }
     if !d.not_expanded.is_empty() {
         let titles: Vec<String> = d
             .not_expanded

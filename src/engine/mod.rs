@@ -363,8 +363,10 @@ fn open_answers(
     let mut by_answer = Vec::new();
     for (q, question) in rules.questions.iter().enumerate() {
         let given = answers.get(&question.id);
+        // Unknown, a group, or a value the rule set no longer has (a stored answer screened
+        // again): each is screened as every value it could be.
         let explicitly_open =
-            given.is_some_and(|g| g == UNKNOWN || question.option(g).is_some_and(|o| o.is_group()));
+            given.is_some_and(|g| g == UNKNOWN || question.option(g).is_none_or(|o| o.is_group()));
         if given.is_some() && !explicitly_open {
             continue;
         }

@@ -620,6 +620,20 @@ fn validate_questions(rules: &RuleSet, lookup: &Options) -> Result<(), Issue> {
                 ),
             ));
         }
+        if let Some(field) = crate::screening::Field::ALL
+            .into_iter()
+            .find(|f| f.id() == q.id)
+        {
+            return Err(issue(
+                [base.as_slice(), &[key("id")]].concat(),
+                format!(
+                    "question id \"{}\" is the record field {} (the --{} flag and batch column); choose another id",
+                    q.id,
+                    field.label().to_lowercase(),
+                    field.id()
+                ),
+            ));
+        }
         check_unique(q.option_ids(), &options, "option")?;
         for (j, o) in q.options.iter().enumerate() {
             let country =
