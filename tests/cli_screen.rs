@@ -667,3 +667,31 @@ fn a_stored_answer_the_rules_no_longer_have_makes_a_rescreen_provisional() {
         "{report}"
     );
 }
+
+/// The SSH client address comes from the environment (any process can set `SSH_CLIENT`):
+/// stored and shown as reported, not as fact.
+#[test]
+fn the_ssh_address_is_stored_and_shown_as_reported() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let saved = Run::of(
+        ree(data.path())
+            .env("SSH_CLIENT", "10.1.2.3 5555 22")
+            .args(["screen", "--stage", "none", "--format", "json"]),
+    );
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+    let saved: Value = serde_json::from_str(&saved.stdout).expect("json");
+    let id = saved["record_id"].as_str().expect("record id");
+    let line = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert!(
+        line.contains("\"ssh_client_reported\":\"10.1.2.3\""),
+        "{line}"
+    );
+    let shown = Run::of(ree(data.path()).args(["history", "show", id]));
+    assert!(
+        shown
+            .stdout
+            .contains("SSH client 10.1.2.3 as reported by the environment"),
+        "{}",
+        shown.stdout
+    );
+}
