@@ -576,21 +576,13 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         }
     }
     if !d.not_expanded.is_empty() {
-        let titles: Vec<String> = d
-            .not_expanded
-            .iter()
-            .map(|id| {
-                rules
-                    .question(id)
-                    .map_or(id.clone(), |q| q.title.to_lowercase())
-            })
-            .collect();
+        // The open answers are named in the provisional warning above.
         warnings.push(Warning {
             badge: Some(Badge::Provisional),
             subject: None,
             text: format!(
-                "too many combinations of {} to screen one by one: each rule was checked on its own, so this is the most severe outcome any combination could give and every clause that could apply is listed; answer them to narrow it",
-                join_words(&titles)
+                "the {} open answers have too many combinations to screen one by one: each rule was checked on its own, so this is the most severe outcome any combination could give and every clause that could apply is listed; answer them to narrow it",
+                d.not_expanded.len()
             ),
         });
     }

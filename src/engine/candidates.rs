@@ -21,6 +21,9 @@ use crate::rules::{ClauseKind, CompiledCondition, Outcome, RuleSet};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Candidate {
     pub values: Vec<Option<usize>>,
+    /// A stand-in for cases not listed (beyond the budget): an open question has no value,
+    /// and a rule fired on the first option its condition allows.
+    pub stand_in: bool,
 }
 
 /// The cases the answers stand for, each evaluated. Beyond the budget, two stand-ins instead
@@ -124,6 +127,7 @@ impl<'r> Evaluator<'r> {
         self.each_case(answers, &order, &mut |values| {
             candidates.push(Candidate {
                 values: values.to_vec(),
+                stand_in: false,
             });
             true
         });
@@ -203,7 +207,13 @@ impl<'r> Evaluator<'r> {
             })
             .collect();
         Expansion {
-            candidates: vec![Candidate { values }; 2],
+            candidates: vec![
+                Candidate {
+                    values,
+                    stand_in: true,
+                };
+                2
+            ],
             evaluated: vec![self.evaluated_of(possible), self.evaluated_of(certain)],
             not_expanded,
         }
@@ -427,9 +437,15 @@ impl<'r> Evaluator<'r> {
             .when
             .0
             .iter()
-            .filter_map(|(q, _)| {
+            .filter_map(|(q, set)| {
                 let question = &self.rules.questions[*q];
-                let value = &question.options[candidate.values[*q]?].id;
+                let option = match candidate.values[*q] {
+                    Some(v) => v,
+                    None if candidate.stand_in => (0..question.options.len())
+                        .find(|&o| set[o] && question.options[o].is_leaf())?,
+                    None => return None,
+                };
+                let value = &question.options[option].id;
                 let given = answers.get(&question.id);
                 Some(Because {
                     question: question.id.clone(),
