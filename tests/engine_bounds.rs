@@ -262,6 +262,15 @@ fn too_many_open_answers_give_the_worst_case_from_each_rule() {
     assert!(d.provisional);
     assert_eq!(d.not_expanded.len(), 24, "{:?}", d.not_expanded);
     assert_eq!(d.range.best, Outcome::NoLicenseRequired);
+    let report = ree_screen::report::of(&rules, &d, ree_screen::report::Detail::Concise);
+    assert!(
+        report.contains("the 24 open answers have too many combinations to screen one by"),
+        "{report}"
+    );
+    assert!(
+        report.contains("[q23 assumed option 3]"),
+        "the why-trace names what it assumed: {report}"
+    );
     assert!(question_matters(&rules, &Answers::new(), on, "q23"));
     // Answering all but a few questions brings it back within the budget.
     let mut answers = Answers::new();
