@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use crate::history::{History, NewRecord};
 use crate::identity::Identity;
 use crate::rules::RuleSet;
-use crate::screening::Screening;
+use crate::screening::{Details, Screening};
 use crate::settings::Settings;
 
 /// Pins "today" for tests and for reproducing an old session.
@@ -68,6 +68,25 @@ impl Context {
             today: today()?,
             identity: Identity::current(),
         })
+    }
+
+    /// The record fields a new screening in the form or plain mode starts with: the
+    /// settings' officer, else the last officer this user entered.
+    pub fn new_details(&self) -> Details {
+        let mut details = self.settings.new_details();
+        if details.officer.is_empty() {
+            details.officer = crate::state::last_officer().unwrap_or_default();
+        }
+        details
+    }
+
+    /// After a screening from the form or plain mode is saved: keep its officer for the next
+    /// one, unless the settings name the officer anyway. Remembering is a convenience, so a
+    /// state directory that cannot be written costs only that.
+    pub fn remember_officer(&self, details: &Details) {
+        if self.settings.officer.is_empty() {
+            let _ = crate::state::remember_officer(&details.officer);
+        }
     }
 
     /// The history in the data directory.

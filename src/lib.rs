@@ -3,7 +3,7 @@
 //! The domain (`rules`, `engine`, `present`) is pure and IO-free; the command line, the
 //! terminal form, plain line mode, batch screening and the history store sit around it.
 //! Layers, from the top: `cli` -> `tui`, `plain` -> `context` -> `history` -> `batch`,
-//! `report`, `settings` -> `screening` -> `present` -> `engine` -> `rules`, `paths`, `text`.
+//! `report`, `settings` -> `keys`, `screening` -> `present` -> `engine` -> `rules`, `paths`, `text`.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +16,7 @@ pub mod files;
 pub mod history;
 pub mod identity;
 pub mod json;
+pub mod keys;
 pub mod paths;
 pub mod plain;
 pub mod present;
@@ -23,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod screening;
 pub mod settings;
+pub mod state;
 pub mod text;
 pub mod tui;
 

@@ -46,7 +46,7 @@ fn wanted(flag: bool, term: Option<&str>, accessible: Option<&str>, terminal: bo
 pub fn run(ctx: &Context) -> ExitCode {
     let mut prompter = Prompter::new(io::stdin().lock(), io::stdout().lock());
     let start = Start {
-        details: ctx.settings.new_details(),
+        details: ctx.new_details(),
         answers: ctx.settings.preselected(&ctx.rules),
         date: ctx.today,
     };
@@ -66,6 +66,9 @@ pub fn run(ctx: &Context) -> ExitCode {
         }
     };
     let saved = ctx.save(std::slice::from_ref(&screening));
+    if saved.is_ok() {
+        ctx.remember_officer(&screening.details);
+    }
     let mut out = prompter.out;
     let presentation = present(&ctx.rules, &screening.determination);
     let printed = writeln!(out)
@@ -394,12 +397,12 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         }
     }
 
-    /// Ask for the screening date until it is a real `YYYY-MM-DD` date.
+    /// Ask for the screening date until it is a real date (`YYYY-MM-DD` or `DD.MM.YYYY`).
     fn date(&mut self, current: Date) -> Result<Date, Stop> {
         loop {
             writeln!(
                 self.out,
-                "\n{}, YYYY-MM-DD (- or Enter keeps {current}):",
+                "\n{}, YYYY-MM-DD or DD.MM.YYYY (- or Enter keeps {current}):",
                 Field::Date.label()
             )?;
             let input = self.line()?;
@@ -408,6 +411,10 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 return Ok(current);
             }
             match validate_field(Field::Date, input).and_then(|()| parse_date(input)) {
+                Ok(date) if date.to_string() != input => {
+                    writeln!(self.out, "Taken as {date}.")?;
+                    return Ok(date);
+                }
                 Ok(date) => return Ok(date),
                 Err(message) => writeln!(self.out, "Not accepted: {message}.")?,
             }

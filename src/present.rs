@@ -137,30 +137,9 @@ pub struct ClauseGroup {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByAnswerView {
     pub question: String,
-    /// Values with the same outcome together, most severe first: (values, outcome, the
-    /// clause deciding it).
+    /// One row per group of values with the same outcome and the same deciding clause,
+    /// most severe first: (values, outcome, the clause deciding it).
     pub rows: Vec<(String, Outcome, Option<String>)>,
-}
-
-impl ByAnswerView {
-    /// The rows with the same outcome in one, most severe first; the deciding clause kept
-    /// only when they share it.
-    pub fn by_outcome(&self) -> Vec<(String, Outcome, Option<String>)> {
-        let mut merged: Vec<(String, Outcome, Option<String>)> = Vec::new();
-        for (values, outcome, decided) in &self.rows {
-            match merged.iter_mut().find(|m| m.1 == *outcome) {
-                Some(m) => {
-                    m.0.push_str(", ");
-                    m.0.push_str(values);
-                    if m.2 != *decided {
-                        m.2 = None;
-                    }
-                }
-                None => merged.push((values.clone(), *outcome, decided.clone())),
-            }
-        }
-        merged
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,17 +378,45 @@ pub fn option_label(rules: &RuleSet, question: &str, value: &str) -> String {
     }
 }
 
-/// The options a value stands for, in words: "Germany", "Watch List party or Control List
-/// party", "any country but China, Japan, United States".
-pub fn value_words(rules: &RuleSet, question: &str, value: &str, given: Option<&str>) -> String {
-    let Some(q) = rules.question_position(question) else {
-        return crate::text::sanitize(value);
-    };
+/// The options (by position) a value of question `q` stands for in a screening where
+/// `given` was answered: itself, or, for an assumed value, every option of its class that
+/// the answer allows (options no rule tells apart are screened once). None for a value the
+/// question does not offer.
+fn value_members(
+    rules: &RuleSet,
+    q: usize,
+    value: &str,
+    given: Option<&str>,
+) -> Option<Vec<usize>> {
     let question = &rules.questions[q];
     let compiled = &rules.compiled.questions[q];
-    let Some(p) = question.options.iter().position(|o| o.id == value) else {
-        return crate::text::sanitize(value);
-    };
+    let p = question.options.iter().position(|o| o.id == value)?;
+    if question.options[p].id == UNKNOWN || question.options[p].is_group() {
+        return Some(vec![p]);
+    }
+    let covered = covered_options(rules, q, given);
+    let class = compiled.class_of[p]
+        .map(|c| compiled.classes[c].clone())
+        .unwrap_or_else(|| vec![p])
+        .into_iter()
+        .filter(|i| covered.contains(i) || *i == p)
+        .collect();
+    Some(class)
+}
+
+/// The leaf options the answer `given` allows (every leaf when nothing was given).
+fn covered_options(rules: &RuleSet, q: usize, given: Option<&str>) -> Vec<usize> {
+    let question = &rules.questions[q];
+    let compiled = &rules.compiled.questions[q];
+    given
+        .and_then(|g| question.options.iter().position(|o| o.id == g))
+        .map_or_else(|| compiled.leaves.clone(), |g| compiled.covers[g].clone())
+}
+
+/// Options of question `q` in words: one or a few by name, else "any country but ..."
+/// (naming the few of `covered` left out), else how many with an example.
+fn members_words(rules: &RuleSet, q: usize, members: &[usize], covered: &[usize]) -> String {
+    let question = &rules.questions[q];
     let label = |i: usize| {
         let o = &question.options[i];
         if question.kind == QuestionKind::Country && o.id != UNKNOWN {
@@ -418,39 +425,20 @@ pub fn value_words(rules: &RuleSet, question: &str, value: &str, given: Option<&
             o.label.clone()
         }
     };
-    if question.options[p].id == UNKNOWN || question.options[p].is_group() {
-        return label(p);
-    }
-    // An assumed value stands for its class (within what was given).
-    let covered: Vec<usize> = given
-        .and_then(|g| question.options.iter().position(|o| o.id == g))
-        .map_or_else(|| compiled.leaves.clone(), |g| compiled.covers[g].clone());
-    let class: Vec<usize> = compiled.class_of[p]
-        .map(|c| compiled.classes[c].clone())
-        .unwrap_or_else(|| vec![p])
-        .into_iter()
-        .filter(|i| covered.contains(i) || *i == p)
-        .collect();
-    if class.len() <= 1 {
-        return label(p);
-    }
-    if class.len() <= 3 {
-        return class
-            .into_iter()
-            .map(label)
+    if members.len() <= 3 {
+        return members
+            .iter()
+            .map(|&i| label(i))
             .collect::<Vec<_>>()
             .join(" or ");
     }
     let others: Vec<usize> = covered
         .iter()
         .copied()
-        .filter(|i| !class.contains(i))
+        .filter(|i| !members.contains(i))
         .collect();
     if others.len() <= 4 {
-        let names: Vec<String> = others
-            .into_iter()
-            .map(|i| question.options[i].label.clone())
-            .collect();
+        let names: Vec<String> = others.into_iter().map(label).collect();
         let noun = if question.kind == QuestionKind::Country {
             "country"
         } else {
@@ -461,7 +449,81 @@ pub fn value_words(rules: &RuleSet, question: &str, value: &str, given: Option<&
         }
         return format!("any {noun} but {}", names.join(", "));
     }
-    format!("one of {} options such as {}", class.len(), label(p))
+    format!(
+        "one of {} options such as {}",
+        members.len(),
+        label(members[0])
+    )
+}
+
+/// An answer's value in words, as the by-answer rows and the why-trace name it: an assumed
+/// value names the options it stands for.
+pub fn value_words(rules: &RuleSet, question: &str, value: &str, given: Option<&str>) -> String {
+    let Some(q) = rules.question_position(question) else {
+        return crate::text::sanitize(value);
+    };
+    match value_members(rules, q, value, given) {
+        Some(members) => members_words(rules, q, &members, &covered_options(rules, q, given)),
+        None => crate::text::sanitize(value),
+    }
+}
+
+/// The by-answer rows of an open answer: the values with the same outcome and the same
+/// deciding clause in one row, named together from the options they stand for (so a row
+/// never lists an option it also excludes), most severe first, each with what decides it.
+fn by_answer_rows(
+    rules: &RuleSet,
+    b: &crate::engine::ByAnswer,
+    given: Option<&str>,
+) -> Vec<(String, Outcome, Option<String>)> {
+    let mut sorted = b.values.clone();
+    sorted.sort_by_key(|v| std::cmp::Reverse(v.outcome));
+    let Some(q) = rules.question_position(&b.question) else {
+        return sorted
+            .iter()
+            .map(|v| {
+                (
+                    crate::text::sanitize(&v.value),
+                    v.outcome,
+                    decider(rules, v),
+                )
+            })
+            .collect();
+    };
+    let mut groups: Vec<(Vec<usize>, Outcome, Option<String>)> = Vec::new();
+    for v in &sorted {
+        let members = value_members(rules, q, &v.value, given).unwrap_or_default();
+        let decided = decider(rules, v);
+        match groups
+            .iter_mut()
+            .find(|g| g.1 == v.outcome && g.2 == decided)
+        {
+            Some(group) => group.0.extend(members),
+            None => groups.push((members, v.outcome, decided)),
+        }
+    }
+    let covered = covered_options(rules, q, given);
+    groups
+        .into_iter()
+        .map(|(mut members, outcome, decided)| {
+            members.sort_unstable();
+            members.dedup();
+            (
+                members_words(rules, q, &members, &covered),
+                outcome,
+                decided,
+            )
+        })
+        .collect()
+}
+
+/// What decides a value's outcome: its first deciding clause, or that none applies.
+fn decider(rules: &RuleSet, v: &crate::engine::ValueOutcome) -> Option<String> {
+    Some(
+        v.decided_by
+            .first()
+            .map_or_else(|| "no clause applies".to_string(), |c| rules.cite_short(c)),
+    )
 }
 
 fn why_step(rules: &RuleSet, d: &Determination, step: &TraceStep) -> WhyStep {
@@ -637,21 +699,7 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         .by_answer
         .iter()
         .map(|b| {
-            let given = d.answers.get(&b.question);
-            let mut rows: Vec<(String, Outcome, Option<String>)> = Vec::new();
-            let mut sorted = b.values.clone();
-            sorted.sort_by_key(|v| std::cmp::Reverse(v.outcome));
-            for v in sorted {
-                let words = value_words(rules, &b.question, &v.value, given);
-                let decided = v.decided_by.first().map(|c| rules.cite_short(c));
-                match rows.iter_mut().find(|r| r.1 == v.outcome && r.2 == decided) {
-                    Some(row) => {
-                        row.0.push_str(", ");
-                        row.0.push_str(&words);
-                    }
-                    None => rows.push((words, v.outcome, decided)),
-                }
-            }
+            let rows = by_answer_rows(rules, b, d.answers.get(&b.question));
             ByAnswerView {
                 question: rules
                     .question(&b.question)
@@ -815,4 +863,67 @@ fn answer_lines(rules: &RuleSet, d: &Determination) -> Vec<AnswerLine> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every by-answer row of a determination, as "question: values -> outcome (reason)".
+    fn rows(answers: &[(&str, &str)], date: &str) -> Vec<String> {
+        let rules = crate::rules::embedded().expect("rules");
+        let mut given = crate::engine::Answers::new();
+        for (q, v) in answers {
+            given.set(q, v);
+        }
+        let d = crate::engine::determine(&rules, &given, date.parse().expect("date"));
+        present(&rules, &d)
+            .by_answer
+            .iter()
+            .flat_map(|b| {
+                b.rows.iter().map(|(values, outcome, by)| {
+                    format!(
+                        "{}: {values} -> {} ({})",
+                        b.question,
+                        outcome.short(),
+                        by.clone().unwrap_or_default()
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn by_answer_rows_name_each_value_group_once_with_what_decides_it() {
+        let open_destination = [
+            ("stage", "none"),
+            ("goods", "no18_items"),
+            ("origin", "china_export"),
+            ("recipient", "military_user"),
+            ("destination", "unknown"),
+        ];
+        assert_eq!(
+            rows(&open_destination, "2025-10-20"),
+            [
+                "Destination country: United States (US) -> prohibited (2024 No. 46 Art. 1)",
+                "Destination country: any country but United States (US) -> licence (No. 18 Item list (1C902-1C908))",
+            ],
+            "never 'any country but ..., United States (US)' beside United States"
+        );
+        let mut open_recipient = open_destination;
+        open_recipient[3] = ("recipient", "unknown");
+        open_recipient[4] = ("destination", "DE");
+        for row in rows(&open_recipient, "2025-10-20") {
+            assert!(
+                !row.ends_with("()"),
+                "every row says what decides it: {row}"
+            );
+            let (values, _) = row.split_once(" -> ").expect("arrow");
+            if let Some((_, excluded)) = values.split_once(" but ") {
+                for name in excluded.split(", ") {
+                    assert_eq!(values.matches(name).count(), 1, "{row}");
+                }
+            }
+        }
+    }
 }

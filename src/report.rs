@@ -118,11 +118,7 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
     if !p.by_answer.is_empty() {
         out.line("", "By answer:");
         for b in &p.by_answer {
-            let rows = match detail {
-                Detail::Verbose => b.rows.clone(),
-                Detail::Concise => b.by_outcome(),
-            };
-            for (values, outcome, decided) in &rows {
+            for (values, outcome, decided) in &b.rows {
                 let by = decided
                     .as_ref()
                     .map(|d| format!(" ({d})"))

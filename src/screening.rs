@@ -20,6 +20,10 @@ pub struct Details {
     pub officer: String,
     #[serde(default)]
     pub notes: String,
+    /// The record this screening was started from ("start from an earlier screening"), if
+    /// any: set by the program, not typed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub copied_from: String,
 }
 
 /// Limits per field, in characters: enough for real references and notes, short enough that
@@ -96,26 +100,51 @@ impl Field {
     }
 }
 
-/// Parse a screening date, `YYYY-MM-DD`, with a message an officer can act on.
+/// Parse a date as an officer types it: `YYYY-MM-DD`, or `DD.MM.YYYY` (the German and
+/// Swiss way), with a message an officer can act on. `DD/MM/YYYY` and `MM/DD/YYYY` look
+/// alike (04/12/2026 is 4 December or 12 April), so slashes are refused as ambiguous rather
+/// than guessed. The one date parser of the form, plain mode, the command line and batch.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let text = text.trim();
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if !shaped {
+    let shaped = |separator: u8, at: [usize; 2]| {
+        text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| {
+                if at.contains(&i) {
+                    b == separator
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    };
+    let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().ok();
+    let (year, month, day) = if shaped(b'-', [4, 7]) {
+        (number(0..4), number(5..7), number(8..10))
+    } else if shaped(b'.', [2, 5]) {
+        (number(6..10), number(3..5), number(0..2))
+    } else if shaped(b'/', [2, 5]) {
         return Err(format!(
-            "\"{}\" is not a date: use YYYY-MM-DD, e.g. 2025-11-07",
+            "{text} is ambiguous (day/month or month/day?): write {}-{}-{} or {}.{}.{} for day {}, month {}",
+            &text[6..10],
+            &text[3..5],
+            &text[0..2],
+            &text[0..2],
+            &text[3..5],
+            &text[6..10],
+            &text[0..2],
+            &text[3..5],
+        ));
+    } else {
+        return Err(format!(
+            "\"{}\" is not a date: use YYYY-MM-DD or DD.MM.YYYY, e.g. 2025-11-07",
             crate::text::sanitize(text)
         ));
+    };
+    // Two digits always fit an i8.
+    let date = match (year, month, day) {
+        (Some(y), Some(m), Some(d)) => Date::new(y, m as i8, d as i8).ok(),
+        _ => None,
     }
-    let date = text
-        .parse::<Date>()
-        .map_err(|_| format!("{text} is not a real calendar date"))?;
+    .ok_or_else(|| format!("{text} is not a real calendar date"))?;
     if !(FIRST_DATE..=LAST_DATE).contains(&date) {
         return Err(format!(
             "{text} is outside the dates ree-screen screens ({FIRST_DATE} to {LAST_DATE}); check the year"
@@ -173,6 +202,37 @@ impl Screening {
         Screening {
             determination: Arc::new(determine(rules, &answers, date)),
             details,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_as_iso_or_day_month_year_and_slashes_are_refused_as_ambiguous() {
+        for (text, iso) in [
+            ("2026-12-04", "2026-12-04"),
+            ("04.12.2026", "2026-12-04"),
+            (" 29.02.2028 ", "2028-02-29"),
+        ] {
+            assert_eq!(parse_date(text).map(|d| d.to_string()).as_deref(), Ok(iso));
+        }
+        for (text, message) in [
+            (
+                "04/12/2026",
+                "04/12/2026 is ambiguous (day/month or month/day?): write 2026-12-04 or 04.12.2026",
+            ),
+            ("12/04/2026", "is ambiguous"),
+            ("31.02.2026", "31.02.2026 is not a real calendar date"),
+            ("2026-13-01", "not a real calendar date"),
+            ("4.12.2026", "use YYYY-MM-DD or DD.MM.YYYY"),
+            ("2026.12.04", "use YYYY-MM-DD or DD.MM.YYYY"),
+            ("yesterday", "is not a date"),
+        ] {
+            let error = parse_date(text).expect_err(text);
+            assert!(error.contains(message), "{text}: {error}");
         }
     }
 }

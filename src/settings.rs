@@ -14,8 +14,8 @@ use crate::rules::{RuleSet, RulesError};
 
 /// The question the `destination` setting preselects.
 const DESTINATION: &str = "destination";
+use crate::keys::{Key, bindable_names};
 use crate::screening::{Details, Field, validate_field};
-use crate::tui::keys::{Key, bindable_names};
 
 /// Environment variable naming the settings file to use instead of the platform one (tests,
 /// shared machines).
@@ -48,7 +48,7 @@ pub struct Settings {
     /// settings file's directory, so the file works from any working directory.
     pub rules: Option<PathBuf>,
     /// The officer's keys for form commands, by the command names of the form's key table
-    /// (`tui::keys::bindable_names`), in that table's order.
+    /// (`keys::bindable_names`), in that table's order.
     pub keys: Vec<(&'static str, Key)>,
     /// The file these settings came from, if one existed.
     pub source: Option<PathBuf>,

@@ -89,7 +89,9 @@ fn bad_rows_are_reported_by_number_and_field_and_do_not_stop_the_rest() {
     assert!(cell(1, 7).starts_with(stage_error), "{}", cell(1, 7));
     assert_eq!(cell(1, 1), "PO-2");
     assert!(
-        cell(2, 7).starts_with("line 4: date: \"20/11/2025\" is not a date"),
+        cell(2, 7).starts_with(
+            "line 4: date: 20/11/2025 is ambiguous (day/month or month/day?): write 2025-11-20"
+        ),
         "{}",
         cell(2, 7)
     );
@@ -136,7 +138,7 @@ fn row_date_wins_over_the_date_option_which_wins_over_today() {
     let input = env.file(
         "orders.jsonl",
         "{\"reference\":\"undated\",\"stage\":\"secondary_recycling\",\"goods\":\"none\",\"origin\":\"china_export\",\"recipient\":\"civil\",\"destination\":\"DE\"}\n\
-         {\"reference\":\"dated\",\"stage\":\"secondary_recycling\",\"goods\":\"none\",\"origin\":\"china_export\",\"recipient\":\"civil\",\"destination\":\"DE\",\"date\":\"2025-11-20\"}\n",
+         {\"reference\":\"dated\",\"stage\":\"secondary_recycling\",\"goods\":\"none\",\"origin\":\"china_export\",\"recipient\":\"civil\",\"destination\":\"DE\",\"date\":\"20.11.2025\"}\n",
     );
     let decided = |row: &Value| {
         row["decided_by"]
@@ -156,7 +158,7 @@ fn row_date_wins_over_the_date_option_which_wins_over_today() {
     assert_eq!(rows[0]["outcome"], "license_required");
     assert_eq!(
         rows[1]["outcome"], "no_license_required",
-        "the row's own date wins"
+        "the row's own date wins (DD.MM.YYYY read as 2025-11-20)"
     );
     assert_eq!(rows[0]["record_id"], Value::Null);
 

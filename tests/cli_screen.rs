@@ -216,7 +216,7 @@ fn v1_invocations_still_run() {
 
 #[test]
 fn bad_values_exit_2_and_list_what_is_valid() {
-    let cases: [(&[&str], &[&str]); 5] = [
+    let cases: [(&[&str], &[&str]); 6] = [
         (
             &["--stage", "minning"],
             &[
@@ -231,6 +231,10 @@ fn bad_values_exit_2_and_list_what_is_valid() {
         (&["--answer", "colour=red"], &["no question 'colour'"]),
         (&["--answer", "stage"], &["ID=VALUE"]),
         (&["--date", "2025-02-30"], &["not a real calendar date"]),
+        (
+            &["--date", "04/12/2026"],
+            &["ambiguous", "write 2026-12-04 or 04.12.2026"],
+        ),
     ];
     for (args, said) in cases {
         let out = run(&[&["screen"], args].concat());
@@ -239,6 +243,12 @@ fn bad_values_exit_2_and_list_what_is_valid() {
             assert!(out.stderr.contains(words), "{args:?}: {}", out.stderr);
         }
     }
+    // A date as DD.MM.YYYY is read and reported as ISO.
+    assert_eq!(
+        json(&["--date", "20.10.2025"])["date"],
+        "2025-10-20",
+        "DD.MM.YYYY is accepted"
+    );
     // Country codes are accepted in any case.
     assert_eq!(
         json(&["--destination", "de"])["answers"]["destination"],

@@ -61,6 +61,7 @@ fn plain_mode_and_the_history_carry_the_added_question() {
                 .env("REE_SCREEN_TODAY", "2026-03-02")
                 .env("REE_SCREEN_DATA_DIR", dir.path().join("data"))
                 .env("REE_SCREEN_CONFIG", dir.path().join("settings.toml"))
+                .env("REE_SCREEN_STATE_DIR", dir.path().join("state"))
                 .arg("--rules")
                 .arg(&rules)
                 .args(args)

@@ -108,6 +108,7 @@ fn realistic(base: &Screening, i: usize) -> Screening {
             } else {
                 String::new()
             },
+            ..Details::default()
         },
     }
 }

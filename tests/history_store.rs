@@ -30,6 +30,7 @@ fn screening(reference: &str, goods: &str, recipient: &str, date: &str) -> Scree
         counterparty: "深圳稀土有限公司".to_string(),
         officer: "J. Roe".to_string(),
         notes: format!("note for {reference}"),
+        ..Details::default()
     };
     Screening::run(
         &rules(),

@@ -37,6 +37,7 @@ impl Env {
                 .env("REE_SCREEN_TODAY", "2025-11-20")
                 .env("REE_SCREEN_DATA_DIR", self.data_dir())
                 .env("REE_SCREEN_CONFIG", self.dir.path().join("settings.toml"))
+                .env("REE_SCREEN_STATE_DIR", self.dir.path().join("state"))
                 .env_remove("ACCESSIBLE")
                 .env("TERM", "xterm")
                 .args(args)
@@ -210,10 +211,13 @@ fn end_of_input_exits_1_and_saves_nothing() {
 
 #[test]
 fn wrong_entries_reprompt_and_user_text_is_sanitized() {
-    let input = "yesterday\n\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\ny\n";
+    let input =
+        "yesterday\n04/12/2026\n20.10.2025\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\ny\n";
     let run = Env::new().run(&["--plain"], input);
     for expected in [
-        "Not accepted: \"yesterday\" is not a date: use YYYY-MM-DD",
+        "Not accepted: \"yesterday\" is not a date: use YYYY-MM-DD or DD.MM.YYYY",
+        "Not accepted: 04/12/2026 is ambiguous (day/month or month/day?)",
+        "Taken as 2025-10-20.",
         "Not accepted: \"abc\" is not a number: enter a number between 1 and 8.",
         "Not accepted: 0 is not one of the options: enter a number between 1 and 8.",
         "Help for 8. Not known yet",
@@ -249,6 +253,42 @@ fn settings_fill_the_officer_and_preselect_the_destination() {
         run.stdout
     );
     assert!(run.stdout.contains("Officer: Jane Roe"), "{}", run.stdout);
+}
+
+#[test]
+fn the_last_officer_entered_is_remembered_privately_unless_the_settings_name_one() {
+    let env = Env::new();
+    let first = env.run(
+        &["--plain"],
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-1\n\nK. Lee\n\ny\n",
+    );
+    assert!(first.stdout.contains("Officer: K. Lee"), "{}", first.stdout);
+    let kept = env.dir.path().join("state").join("last-officer");
+    assert_eq!(
+        std::fs::read_to_string(&kept).expect("kept").trim(),
+        "K. Lee"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode();
+        assert_eq!(mode(&kept) & 0o777, 0o600, "private to the user");
+        assert_eq!(mode(kept.parent().expect("dir")) & 0o777, 0o700);
+    }
+    let second = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\nde\nPO-2\n\n\n\ny\n");
+    let prompt = "Officer, up to 120 characters (- or Enter keeps \"K. Lee\"):";
+    assert!(second.stdout.contains(prompt), "{}", second.stdout);
+    assert!(
+        second.stdout.contains("Officer: K. Lee"),
+        "{}",
+        second.stdout
+    );
+    env.settings("officer = \"Jane Roe\"\n");
+    let third = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\nde\nPO-3\n\n\n\ny\n");
+    assert!(
+        third.stdout.contains("Officer: Jane Roe"),
+        "the settings win"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ fn spawn(env: &[(&str, &str)], args: &[&str]) -> expectrl::session::OsSession {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("ree-screen"));
     cmd.env("REE_SCREEN_TODAY", "2025-11-20")
         .env("REE_SCREEN_CONFIG", dir.join("settings.toml"))
+        .env("REE_SCREEN_STATE_DIR", dir.join("state"))
         .env("REE_SCREEN_DATA_DIR", dir.join("data"))
         .env_remove("ACCESSIBLE")
         .env("TERM", "xterm")
@@ -30,7 +31,7 @@ fn each_trigger_starts_plain_mode_on_a_terminal() {
     ] {
         let mut session = spawn(env, args);
         session
-            .expect("Screening date, YYYY-MM-DD (- or Enter keeps 2025-11-20):")
+            .expect("Screening date, YYYY-MM-DD or DD.MM.YYYY (- or Enter keeps 2025-11-20):")
             .unwrap_or_else(|e| panic!("{env:?} {args:?}: {e}"));
     }
 }

@@ -74,7 +74,7 @@ fn malformed_settings_are_reported_and_never_rewritten() {
     assert!(shown.stderr.contains(at), "{}", shown.stderr);
     let known = format!(
         "known commands are {}",
-        ree_screen::tui::keys::bindable_names().join(", ")
+        ree_screen::keys::bindable_names().join(", ")
     );
     assert!(shown.stderr.contains(&known), "{}", shown.stderr);
     assert_eq!(

@@ -110,7 +110,7 @@ fn screening(app: &App, case: &Case) -> Screening {
             reference: case.reference.into(),
             counterparty: case.counterparty.into(),
             officer: "A. Officer".into(),
-            notes: String::new(),
+            ..Details::default()
         },
     )
 }
@@ -521,6 +521,13 @@ fn the_rescreen_date_is_typed_over_the_prefilled_one_and_shows_whole() {
     apply(&mut app, [Action::Next]);
     assert_eq!(app.context(), Context::HistoryDiff);
     assert_eq!(app.screen_title(), "History - Re-screen on 2025-10-09");
+    // Each side is named for what it is, whichever date is earlier.
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("RECORD (screened for 2025-10-01)")
+            && screen.contains("RE-SCREEN (screened for 2025-10-09)"),
+        "{screen}"
+    );
 }
 
 /// A workbench whose settings name an officer other than the one who screened the cases.
@@ -539,7 +546,7 @@ fn override_needs_a_reason_an_officer_and_another_outcome() {
     let stored = fixed_record(&app, &CASES[0], None);
     let mut app = at_detail(app, &stored);
     apply(&mut app, [Action::HistoryCommand(HistoryCommand::Override)]);
-    assert_eq!(app.context(), Context::HistoryOverride);
+    assert_eq!(app.context(), Context::HistoryOverrideOutcome);
     apply(&mut app, [Action::Back]);
     assert_eq!(
         app.context(),
@@ -564,8 +571,21 @@ fn override_needs_a_reason_an_officer_and_another_outcome() {
         "Settings Officer",
         "the officer deciding now, from the settings, not the one who screened"
     );
+    // Focus shows in one place, and typed text goes where it shows: first the outcome
+    // list, where typing types nothing.
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("> Outcome (Up/Down):"), "{screen}");
+    assert!(!screen.contains("> Reason"), "{screen}");
+    type_text(&mut app, "typed");
+    assert_eq!(form(&app), (String::new(), "Settings Officer".into()));
     apply(&mut app, [Action::Up]);
     assert_eq!(apply(&mut app, [Action::Next]), [], "no reason, no save");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("> Reason (required):"), "{screen}");
+    assert!(
+        !screen.contains("> Outcome") && !screen.contains("  > ["),
+        "the outcome list shows no focus while the reason has it: {screen}"
+    );
     redacted(|| {
         insta::assert_snapshot!("history_override_no_reason_80x24", render(&mut app, 80, 24))
     });
@@ -579,7 +599,10 @@ fn override_needs_a_reason_an_officer_and_another_outcome() {
     assert_eq!(apply(&mut app, [Action::Next]), [], "no officer, no save");
     assert!(render(&mut app, 80, 24).contains("The officer who decides the override is required"));
     type_text(&mut app, "K. Lee");
+    assert_eq!(form(&app).1, "K. Lee");
     apply(&mut app, [Action::Down]);
+    assert_eq!(form(&app).1, "K. Lee", "Down does nothing in a text field");
+    apply(&mut app, [Action::NextField, Action::Down]);
     assert_eq!(
         apply(&mut app, [Action::Next]),
         [],
@@ -881,18 +904,30 @@ fn the_override_keys_choose_with_up_down_and_move_fields_with_tab() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let keys = app().keys;
     let press = |code| KeyEvent::new(code, KeyModifiers::NONE);
-    let context = Context::HistoryOverride;
+    // The outcome list has focus: Up/Down choose, letters are keys, nothing types.
+    let outcome = Context::HistoryOverrideOutcome;
     assert_eq!(
-        keys.action_for(context, &press(KeyCode::Up)),
+        keys.action_for(outcome, &press(KeyCode::Up)),
         Some(Action::Up)
     );
     assert_eq!(
-        keys.action_for(context, &press(KeyCode::Tab)),
+        keys.action_for(outcome, &press(KeyCode::Tab)),
         Some(Action::NextField)
     );
     assert_eq!(
-        keys.action_for(context, &press(KeyCode::Char('q'))),
+        keys.action_for(outcome, &press(KeyCode::Char('x'))),
+        None,
+        "no text field has focus, so nothing types"
+    );
+    // A text field has focus: letters type there, Up/Down move between the fields.
+    let field = Context::HistoryOverride;
+    assert_eq!(
+        keys.action_for(field, &press(KeyCode::Char('q'))),
         Some(Action::Type('q'))
+    );
+    assert_eq!(
+        keys.action_for(field, &press(KeyCode::Up)),
+        Some(Action::PrevField)
     );
     assert_eq!(
         keys.action_for(Context::Form, &press(KeyCode::Up)),
@@ -994,6 +1029,7 @@ fn real_history_detail_rescreen_and_override_append_new_records() {
             Action::Back,
             Action::HistoryCommand(HistoryCommand::Override),
             Action::Up,
+            Action::NextField,
         ],
     );
     type_into(&mut app, &mut io, "Licence granted");
@@ -1217,4 +1253,55 @@ fn a_case_rescreened_from_the_impact_view_leaves_its_list() {
     let all = records(&history);
     assert_eq!(all.len(), CASES.len() + 1);
     assert_eq!(all[CASES.len()].record.kind, RecordKind::Rescreen);
+}
+
+#[test]
+fn a_record_starts_a_new_screening_that_says_where_it_was_copied_from() {
+    let app = with_officer(app());
+    let stored = fixed_record(&app, &CASES[0], None);
+    let mut app = at_detail(app, &stored);
+    let screen = render(&mut app, 80, 24);
+    apply(&mut app, [Action::Help]);
+    let help = render(&mut app, 80, 24);
+    assert!(help.contains("New screening from this one"), "{help}");
+    apply(&mut app, [Action::CloseOverlay]);
+    apply(&mut app, [Action::CopyScreening]);
+    assert!(app.history.is_none(), "back in the form: {screen}");
+    assert_eq!(app.step, Step::Review);
+    assert_eq!(
+        app.field(ree_screen::screening::Field::Reference).value(),
+        CASES[0].reference
+    );
+    assert_eq!(
+        app.field(ree_screen::screening::Field::Officer).value(),
+        "Settings Officer"
+    );
+    assert_eq!(
+        app.field(ree_screen::screening::Field::Date).value(),
+        tui_support::TODAY
+    );
+    for (question, option) in CASES[0].answers {
+        assert_eq!(app.answers.get(question), Some(*option), "{question}");
+    }
+    let review = render(&mut app, 80, 24);
+    assert!(review.contains("A new screening from record"), "{review}");
+    apply(&mut app, [Action::Next]);
+    let decision = app.decision.as_ref().expect("screened");
+    assert_eq!(decision.screening.details.copied_from, stored.record.id);
+}
+
+#[test]
+fn a_filter_date_typed_day_first_is_applied_and_shown_as_iso() {
+    let (mut app, _dir, mut io) = at_since();
+    type_into(&mut app, &mut io, "05.10.2025");
+    drive(&mut app, &mut io, Action::Next);
+    assert_eq!(
+        app.context(),
+        Context::HistoryList,
+        "a valid date: Enter leaves"
+    );
+    let view = app.history.as_ref().expect("open");
+    assert_eq!(view.fields[1].value(), "2025-10-05");
+    let expected = CASES.iter().filter(|c| c.date >= "2025-10-05").count();
+    assert_eq!(references(&app).len(), expected);
 }

@@ -1,7 +1,8 @@
 //! End to end: the real binary in a pseudo-terminal saves a screening, Ctrl-R opens the
 //! history view with it listed, a date filter is typed, the record opens exactly as
 //! decided, a re-screen on a typed date and an override filed under the settings' officer
-//! are saved, the impact view opens, and Esc comes back to the determination as it was.
+//! are saved, the impact view opens, and Esc comes back to the determination as it was. A
+//! screening starts from an earlier one, and the officer typed is remembered.
 
 mod tui_support;
 
@@ -70,7 +71,17 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
         "{}",
         pty.contents()
     );
-    pty.send(&format!("\x1b[ALicence LIC-7 granted{ENTER}"));
+    // Focus is on the outcome list first: Up chooses, Tab goes to the reason, and what is
+    // typed goes where the marker and the caret are.
+    pty.wait_for("> Outcome (Up/Down):");
+    pty.send(&format!("\x1b[A{TAB}Licence LIC-7 granted"));
+    pty.wait_for("> Reason (required):  Licence LIC-7 granted");
+    assert!(
+        pty.contents().contains("  Officer (required): K. Lee"),
+        "the officer's field is untouched: {}",
+        pty.contents()
+    );
+    pty.send(ENTER);
     pty.wait_for("(a new record)");
 
     // The impact view, then back to the list and the determination.
@@ -99,4 +110,67 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
         "{}",
         lines[2]
     );
+}
+
+/// Start a new screening from an earlier one, from the determination and from a stored
+/// record; the officer typed is remembered for the next session.
+#[test]
+fn a_screening_starts_from_an_earlier_one_and_the_officer_is_remembered() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send("\tPO-COPY\t\tK. Lee");
+    pty.wait_for("K. Lee");
+    pty.send(&ENTER.repeat(2));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    pty.send("s");
+    pty.wait_for("Saved as");
+    // From the determination: the same answers and fields, on the review.
+    pty.send("c");
+    pty.wait_for("A new screening from record");
+    assert!(
+        pty.contents().contains("Reference: PO-COPY"),
+        "{}",
+        pty.contents()
+    );
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    pty.send("s");
+    pty.wait_for("Saved as");
+    // From a stored record in the history view.
+    pty.send(CTRL_R);
+    pty.wait_for("PO-COPY");
+    pty.send(ENTER);
+    pty.wait_for("Record exactly as decided");
+    pty.wait_for("Copied from:");
+    pty.send("c");
+    pty.wait_for("A new screening from record");
+    pty.send("\x03");
+    pty.drain();
+
+    let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    let records: Vec<serde_json::Value> = history
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(records.len(), 2, "{history}");
+    let record = |n: usize| &records[n]["record"];
+    assert!(record(0)["id"].is_string(), "{history}");
+    assert_eq!(
+        record(1)["details"]["copied_from"],
+        record(0)["id"],
+        "the copy says which record it came from"
+    );
+    assert_eq!(record(1)["details"]["officer"], "K. Lee", "{history}");
+
+    // The next session starts with the officer this user entered.
+    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
+    pty.wait_for("Resume");
+    pty.send("n");
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.wait_for("Officer          K. Lee");
+    pty.send("\x03");
+    pty.drain();
 }

@@ -1,7 +1,7 @@
 //! End to end: the real binary in a pseudo-terminal, driven by keys only. It screens cases
 //! and reads the decisive clause's article off the first screen of the determination,
 //! skips questions that cannot matter, ignores keys typed before the resume dialog showed,
-//! never walks back on a held Backspace, and restores the terminal on quitting. A hang-up
+//! never leaves a screen on Backspace (Esc goes back), and restores the terminal on quitting. A hang-up
 //! keeps the draft and ends the process instead of spinning.
 
 mod tui_support;
@@ -14,6 +14,7 @@ use tui_support::{OCTOBER_KEYS, Pty, drafts};
 
 const ENTER: &str = "\r";
 const BACKSPACE: &str = "\x7f";
+const ESC: &str = "\x1b";
 
 fn exit_status(pty: &mut Pty) -> WaitStatus {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -210,32 +211,37 @@ fn keys_typed_before_the_resume_dialog_showed_are_ignored() {
 }
 
 #[test]
-fn a_held_backspace_empties_the_field_but_never_walks_back() {
+fn backspace_only_edits_and_esc_goes_back_one_step() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = Pty::spawn(data.path(), &[]);
     pty.answer_questions(&OCTOBER_KEYS);
     pty.send("\tab");
     pty.wait_for("Reference        ab");
-    // A held key: presses in quick succession, more than the field holds.
-    for _ in 0..6 {
+    // More presses than the field holds, fast and slow: the field empties and stays.
+    for pause in [30, 30, 30, 800, 800] {
         pty.send(BACKSPACE);
-        std::thread::sleep(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(pause));
     }
-    pty.settle(Duration::from_millis(900), Duration::from_secs(3));
+    pty.settle(Duration::from_millis(300), Duration::from_secs(3));
     let screen = pty.contents();
-    assert!(screen.contains("Record details"), "{screen}");
+    assert!(pty.header().contains("Record details"), "{screen}");
     assert!(
         !screen.contains("Reference        a"),
         "the field is empty: {screen}"
     );
-    // A fresh press on the empty field goes back one step, and a held one no further.
-    pty.send(BACKSPACE);
-    pty.wait_for("Destination country");
-    for _ in 0..4 {
-        pty.send(BACKSPACE);
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    // Tab and Shift-Tab go round the fields and stay on the screen.
+    pty.send("\t\t\t\t\t\t\x1b[Z\x1b[Z");
     pty.settle(Duration::from_millis(300), Duration::from_secs(2));
+    assert!(
+        pty.header().contains("Record details"),
+        "{}",
+        pty.contents()
+    );
+    // Esc goes back one step; Backspace in the empty country filter stays there.
+    pty.send(ESC);
+    pty.wait_for("Destination country");
+    pty.send(BACKSPACE);
+    pty.settle(Duration::from_millis(900), Duration::from_secs(2));
     assert!(
         pty.header().contains("Destination country"),
         "{}",
@@ -309,4 +315,39 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn tail(output: &[u8]) -> String {
     String::from_utf8_lossy(&output[output.len().saturating_sub(80)..]).into_owned()
+}
+
+#[test]
+fn y_copies_the_highlighted_clauses_address_with_osc_52() {
+    use base64::Engine;
+    let app = tui_support::at_result(&tui_support::OCTOBER);
+    let decision = app.decision.as_ref().expect("screened");
+    let url = decision
+        .clauses()
+        .next()
+        .and_then(|c| c.sources.first())
+        .map(|s| s.url.clone())
+        .expect("the decisive clause has a source");
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[]);
+    pty.answer_questions(&OCTOBER_KEYS);
+    screen_now(&mut pty);
+    let before = pty.output.len();
+    pty.send("y");
+    pty.wait_for("Copied No. 61 Art. 3's address");
+    let expected = format!(
+        "\x1b]52;c;{}\x1b\\",
+        base64::engine::general_purpose::STANDARD.encode(&url)
+    );
+    let sent = String::from_utf8_lossy(&pty.output[before..]).into_owned();
+    assert!(sent.contains(&expected), "{expected:?} not in {sent:?}");
+    // Enter shows the address whole on a line of its own, no border beside it.
+    pty.send(ENTER);
+    pty.wait_for("Sources:");
+    assert!(
+        pty.contents().lines().any(|l| l.trim_end() == url),
+        "{}",
+        pty.contents()
+    );
+    quit_unsaved(&mut pty);
 }

@@ -73,8 +73,24 @@ fn determination_provisional_with_a_by_answer_table() {
             "provisional",
             "Range: licence to prohibited",
             "Control List party -> prohibited",
+            // Each value group once, with what decides it; the licence and who applies whole.
+            "Watch List party -> licence (Dual-Use",
+            "any option but Control List party, Watch",
+            "exporter in China",
         ],
     );
+    // Lines an officer acts on wrap rather than end cut ("~" marks a cut), at 80x24 and
+    // 60x20 alike; only the paraphrase (shown whole by Enter) may give way.
+    for (w, h) in [(80, 24), (60, 20)] {
+        let screen = render(&mut app, w, h);
+        let summary = screen.lines().take_while(|l| !l.contains("Clauses:"));
+        for line in summary.filter(|l| l.contains('~')) {
+            assert!(
+                line.contains("Exports of controlled items"),
+                "{w}x{h}: {line}"
+            );
+        }
+    }
     snap_at("determination_provisional", &mut app, &DETERMINATION_SIZES);
 }
 
@@ -83,7 +99,12 @@ fn determination_past_the_suspension_with_the_extension_scenario() {
     let mut app = at_result_on("2026-11-20", &CIVIL);
     first_screen_shows(
         &mut app,
-        &["No. 70's suspension ended on 10 Nov 2026", "UNVERIFIED"],
+        &[
+            "No. 70's suspension ended on 10 Nov 2026",
+            "UNVERIFIED",
+            "obtained by the",
+            "foreign re-exporter",
+        ],
     );
     snap_at(
         "determination_past_suspension",
@@ -140,6 +161,31 @@ fn question_lists() {
 }
 
 #[test]
+fn a_long_list_says_how_many_options_are_out_of_sight() {
+    let mut app = app();
+    answer(&mut app, &OCTOBER);
+    while app.step != Step::Question(app.rules.question_position("recipient").expect("q")) {
+        apply(&mut app, [Action::Back]);
+    }
+    let count = app.rules.questions[app.rules.question_position("recipient").expect("q")]
+        .options
+        .len();
+    apply(&mut app, [Action::Top]);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("more options below"), "{screen}");
+    assert!(screen.contains(&format!("Option 1 of {count}")), "{screen}");
+    snap_at("recipient_list_top", &mut app, &[(80, 24), (60, 20)]);
+    apply(&mut app, [Action::NotKnown]);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("more options above"), "{screen}");
+    assert!(
+        screen.contains(&format!("> {count}. Not known yet")),
+        "{screen}"
+    );
+    snap_at("recipient_list_not_known", &mut app, &[(80, 24), (60, 20)]);
+}
+
+#[test]
 fn country_picker_filtered() {
     let mut app = app();
     answer(&mut app, &OCTOBER);
@@ -174,6 +220,19 @@ fn details_form_validation_error() {
     set_date(&mut app, "2025-02-30");
     apply(&mut app, [Action::NextField]);
     snap("details_invalid_date", &mut app);
+    // A long message wraps under its field, every word shown, at 80x24 and 60x20.
+    apply(&mut app, [Action::PrevField]);
+    set_date(&mut app, "yesterday");
+    apply(&mut app, [Action::NextField]);
+    for (w, h) in [(80, 24), (60, 20)] {
+        let screen = render(&mut app, w, h);
+        assert!(
+            !screen.contains('~'),
+            "nothing is cut at {w}x{h}:\n{screen}"
+        );
+        assert!(screen.contains("2025-11-07"), "{w}x{h}:\n{screen}");
+    }
+    snap_at("details_not_a_date", &mut app, &[(80, 24), (60, 20)]);
 }
 
 #[test]
@@ -231,6 +290,16 @@ fn help_overlays() {
     let mut app = at_result(&OCTOBER);
     apply(&mut app, [Action::Help]);
     snap("help_determination", &mut app);
+    // Too long for 60x20: it scrolls, and the border says which lines show.
+    let screen = render(&mut app, 60, 20);
+    assert!(screen.contains("lines 1-18 of"), "{screen}");
+    assert!(!screen.contains("Close this help"), "{screen}");
+    apply(&mut app, [Action::Bottom]);
+    let screen = render(&mut app, 60, 20);
+    assert!(screen.contains("Close this help"), "{screen}");
+    snap_at("help_determination_scrolled", &mut app, &[(60, 20)]);
+    apply(&mut app, [Action::CloseOverlay]);
+    assert_eq!(app.overlay, None);
 }
 
 #[test]
@@ -238,7 +307,18 @@ fn confirm_quit_overlay() {
     let mut app = at_result(&OCTOBER);
     apply(&mut app, [Action::Quit]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Pending::Quit)));
-    snap("confirm_quit", &mut app);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("y quit, the determination is lost  n stay here"),
+        "each key says what it does: {screen}"
+    );
+    snap_at("confirm_quit", &mut app, &[(80, 24), (60, 20), (120, 40)]);
+    apply(&mut app, [Action::No, Action::New]);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("y start anew, the determination is lost  n stay here  q quit"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -326,4 +406,41 @@ fn character_count_shows_near_the_limit_only() {
     assert!(render(&mut app, 80, 24).contains("Up to 120 characters"));
     type_text(&mut app, "x");
     assert!(render(&mut app, 80, 24).contains("108 of 120 characters"));
+}
+
+#[test]
+fn every_options_help_shows_whole_at_80x24_and_60x20() {
+    let mut app = app();
+    while let Step::Question(q) = app.step {
+        let question = app.rules.questions[q].clone();
+        if app.is_picker(q) {
+            break;
+        }
+        for (i, option) in question.options.iter().enumerate() {
+            app.highlight[q] = i;
+            for (w, h) in [(80, 24), (60, 20)] {
+                let screen = render(&mut app, w, h);
+                let words: String = screen
+                    .lines()
+                    .map(|l| l.trim_matches('"').trim_matches('│').trim())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let texts = [Some(&option.help), option.example.as_ref()]
+                    .into_iter()
+                    .chain([option.relates_to.as_ref()])
+                    .flatten();
+                for text in texts {
+                    let last = text.split_whitespace().last().unwrap_or_default();
+                    assert!(
+                        words.contains(last),
+                        "{} option {} at {w}x{h} lacks {last:?}:\n{screen}",
+                        question.id,
+                        i + 1
+                    );
+                }
+            }
+        }
+        app.highlight[q] = 0;
+        apply(&mut app, [Action::Next]);
+    }
 }

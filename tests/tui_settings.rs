@@ -90,7 +90,7 @@ fn a_back_key_override_works_and_shows_in_the_bar_and_help() {
     assert!(bar.contains(" h back "), "{bar}");
     apply(&mut app, [Action::Help]);
     let help = render(&mut app, 80, 24);
-    assert!(help.contains("h/Esc/b/Backspace  Back one step"), "{help}");
+    assert!(help.contains("h/Esc/b        Back one step"), "{help}");
 
     let mut form = app_with(&settings("[keys]\nback = \"h\"\n"));
     answer(&mut form, &OCTOBER);

@@ -268,6 +268,22 @@ fn typing_over_the_prefilled_date_replaces_it_and_is_what_gets_screened() {
 }
 
 #[test]
+fn a_date_typed_day_first_with_dots_is_shown_as_iso_and_slashes_are_refused() {
+    let mut app = app_on("2026-11-29");
+    answer(&mut app, &CIVIL);
+    set_date(&mut app, "04.12.2026");
+    apply(&mut app, [Action::NextField]);
+    assert_eq!(app.field(Field::Date).value(), "2026-12-04");
+    assert_eq!(app.field(Field::Date).error(), None);
+    apply(&mut app, [Action::PrevField]);
+    set_date(&mut app, "04/12/2026");
+    apply(&mut app, [Action::Next]);
+    assert_eq!(app.focus, 0, "an ambiguous date is not taken");
+    let error = app.field(Field::Date).error().unwrap_or_default();
+    assert!(error.contains("ambiguous"), "{error}");
+}
+
+#[test]
 fn an_invalid_date_shows_beside_the_field_and_blocks_going_on_but_not_back() {
     let mut app = app();
     answer(&mut app, &OCTOBER);
@@ -333,31 +349,37 @@ fn text_limits_control_characters_and_backspace_on_an_empty_field() {
     );
     assert_eq!(
         app.step,
-        Step::Question(position(&app, "destination")),
-        "Backspace on an empty field goes back"
+        Step::Details,
+        "Backspace on an empty field only edits: it never leaves the screen"
     );
+    // Tab and Shift-Tab go round the fields, never to another step.
+    apply(
+        &mut app,
+        (0..Field::ALL.len() * 2).map(|_| Action::NextField),
+    );
+    apply(
+        &mut app,
+        (0..Field::ALL.len() * 2).map(|_| Action::PrevField),
+    );
+    assert_eq!(app.step, Step::Details);
+    apply(&mut app, [Action::Back]);
+    assert_eq!(
+        app.step,
+        Step::Question(position(&app, "destination")),
+        "Esc goes back a step"
+    );
+    // In the country filter too, Backspace only edits.
+    apply(&mut app, [Action::Edit(Edit::DeleteBack)]);
+    assert_eq!(app.step, Step::Question(position(&app, "destination")));
 }
 
 #[test]
-fn a_held_backspace_never_walks_back() {
+fn a_held_esc_never_walks_back_more_than_one_step() {
     let mut app = app();
     answer(&mut app, &OCTOBER);
-    apply(&mut app, [Action::NextField]);
-    type_text(&mut app, "ab");
-    let held = || Action::Repeated(Box::new(Action::Edit(Edit::DeleteBack)));
-    apply(
-        &mut app,
-        [Action::Edit(Edit::DeleteBack), held(), held(), held()],
-    );
-    assert_eq!(
-        app.step,
-        Step::Details,
-        "repeats empty the field and stop there"
-    );
-    assert!(app.field(Field::Reference).is_empty());
     apply(&mut app, [Action::Repeated(Box::new(Action::Back))]);
-    assert_eq!(app.step, Step::Details);
-    apply(&mut app, [Action::Edit(Edit::DeleteBack)]);
+    assert_eq!(app.step, Step::Details, "a repeat alone does not go back");
+    apply(&mut app, [Action::Back]);
     assert!(
         matches!(app.step, Step::Question(_)),
         "a fresh press goes back"
@@ -368,6 +390,22 @@ fn a_held_backspace_never_walks_back() {
         Step::Question(position(&app, "destination")),
         "one step only"
     );
+}
+
+#[test]
+fn not_known_yet_is_highlighted_by_its_key_on_every_question() {
+    let mut app = app();
+    while let Step::Question(q) = app.step {
+        apply(&mut app, [Action::NotKnown]);
+        let question = app.rules.questions[q].clone();
+        assert_eq!(
+            question.options[app.highlight[q]].id, "unknown",
+            "{}",
+            question.id
+        );
+        apply(&mut app, [Action::Next]);
+        assert_eq!(app.answers.get(&question.id), Some("unknown"));
+    }
 }
 
 #[test]
@@ -720,4 +758,47 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_new_screening_starts_from_the_determination_with_todays_date_and_this_officer() {
+    let mut app = app_on("2025-10-20");
+    let defaults = ree_screen::screening::Details {
+        officer: "This Officer".into(),
+        ..Default::default()
+    };
+    let preselected = app.preselected.clone();
+    app = app.with_defaults(defaults, preselected);
+    answer(&mut app, &OCTOBER);
+    set_date(&mut app, "2025-10-15");
+    apply(&mut app, [Action::NextField]);
+    type_text(&mut app, "PO-7");
+    apply(&mut app, [Action::NextField, Action::NextField]);
+    apply(&mut app, [Action::Edit(Edit::Clear)]);
+    type_text(&mut app, "Someone Else");
+    apply(&mut app, (0..Field::ALL.len()).map(|_| Action::Next));
+    assert_eq!(app.step, Step::Result);
+    let answers = app.answers.clone();
+
+    // Not saved yet: it asks first.
+    apply(&mut app, [Action::CopyScreening]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Pending::Copy)));
+    apply(
+        &mut app,
+        [Action::No, Action::Save, Action::Saved(Ok("r-9".into()))],
+    );
+    apply(&mut app, [Action::CopyScreening]);
+    assert_eq!(app.overlay, None, "saved, so nothing is lost");
+    assert_eq!(app.step, Step::Review);
+    assert_eq!(app.answers, answers);
+    assert_eq!(app.field(Field::Reference).value(), "PO-7");
+    assert_eq!(app.field(Field::Officer).value(), "This Officer");
+    assert_eq!(app.field(Field::Date).value(), "2025-10-20", "today");
+    apply(&mut app, [Action::Next]);
+    let decision = app.decision.as_ref().expect("screened");
+    assert_eq!(decision.screening.details.copied_from, "r-9");
+    assert_eq!(
+        decision.screening.determination.date.to_string(),
+        "2025-10-20"
+    );
 }

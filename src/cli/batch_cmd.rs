@@ -31,7 +31,7 @@ pub struct BatchArgs {
     /// Input and output format (default: from the file extension, .csv or .jsonl).
     #[arg(long, value_enum)]
     pub format: Option<BatchFormat>,
-    /// Screening date for rows without one, YYYY-MM-DD (default: today).
+    /// Screening date for rows without one, YYYY-MM-DD or DD.MM.YYYY (default: today).
     #[arg(long, value_parser = date_arg)]
     pub date: Option<Date>,
     /// Write the results to this file (created 0600, replaced only once the batch is done)

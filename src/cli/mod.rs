@@ -67,7 +67,7 @@ pub enum Format {
     Json,
 }
 
-/// Parse a `YYYY-MM-DD` date argument.
+/// Parse a date argument (`YYYY-MM-DD` or `DD.MM.YYYY`).
 pub fn date_arg(text: &str) -> Result<Date, String> {
     crate::screening::parse_date(text)
 }

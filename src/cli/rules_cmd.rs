@@ -33,7 +33,7 @@ pub enum RulesAction {
 pub struct RulesArgs {
     #[command(subcommand)]
     pub action: Option<RulesAction>,
-    /// Status on this date, YYYY-MM-DD (default: today).
+    /// Status on this date, YYYY-MM-DD or DD.MM.YYYY (default: today).
     #[arg(long, value_parser = date_arg)]
     pub date: Option<Date>,
     /// Validate this rules file and report the first problem.

@@ -44,7 +44,7 @@ pub struct ScreenArgs {
     /// Answer any question of the rule set (e.g. one a --rules file adds).
     #[arg(long = "answer", value_name = "ID=VALUE")]
     pub answers: Vec<String>,
-    /// Screening date, YYYY-MM-DD (default: today).
+    /// Screening date, YYYY-MM-DD or DD.MM.YYYY (default: today).
     #[arg(long, value_parser = date_arg)]
     pub date: Option<Date>,
     #[arg(long, default_value = "")]
@@ -188,6 +188,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
             args.officer.clone()
         },
         notes: args.notes.clone(),
+        ..Details::default()
     };
     for field in Field::ALL {
         if let Some(value) = field.get(&details)

@@ -656,6 +656,7 @@ fn non_empty_fields<S: serde::Serializer>(d: &Details, s: S) -> Result<S::Ok, S:
         ("counterparty", &d.counterparty),
         ("officer", &d.officer),
         ("notes", &d.notes),
+        ("copied_from", &d.copied_from),
     ];
     let mut map = s.serialize_map(None)?;
     for (name, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {

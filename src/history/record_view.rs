@@ -24,6 +24,8 @@ pub enum Part {
     Saved,
     SavedBy,
     Supersedes,
+    /// The earlier record a screening was started from.
+    CopiedFrom,
     /// An officer's decision that replaces the engine's outcome.
     Override,
     Reason,
@@ -44,6 +46,7 @@ impl Part {
             Part::Saved => "Saved",
             Part::SavedBy => "Saved by",
             Part::Supersedes => "Supersedes",
+            Part::CopiedFrom => "Copied from",
             Part::Override => "OFFICER OVERRIDE",
             Part::Reason => "Reason",
             Part::Field(field) => field.label(),
@@ -86,6 +89,8 @@ pub struct RecordView {
     /// did not record it.
     pub saved_by: Option<String>,
     pub supersedes: Option<String>,
+    /// The earlier record this screening was started from.
+    pub copied_from: Option<String>,
     pub reason: Option<String>,
     pub overridden: Option<Overridden>,
     /// The record fields that are filled, in the form's order.
@@ -148,6 +153,9 @@ impl RecordView {
             program_version: sanitize(&r.program_version),
             saved_by: (r.schema > 1).then(|| sanitize(&r.identity.describe())),
             supersedes: r.supersedes.as_deref().map(sanitize),
+            copied_from: Some(&details.copied_from)
+                .filter(|id| !id.is_empty())
+                .map(|id| sanitize(id)),
             reason: r.reason.as_deref().map(sanitize),
             overridden: r.override_outcome.map(|outcome| Overridden {
                 outcome,
@@ -194,6 +202,9 @@ impl RecordView {
         );
         if let Some(original) = &self.supersedes {
             add(Part::Supersedes, original.clone());
+        }
+        if let Some(earlier) = &self.copied_from {
+            add(Part::CopiedFrom, earlier.clone());
         }
         if let Some(o) = self.overridden {
             add(

@@ -237,6 +237,7 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
                 counterparty: d.counterparty,
                 officer: d.officer,
                 notes,
+                ..Details::default()
             },
         },
         rebuilt: Rebuilt::SchemaOne,

@@ -43,6 +43,12 @@ pub enum Action {
     Why,
     /// Determination: answer an open question now and screen again.
     AnswerOpen,
+    /// A question's list: highlight "Not known yet".
+    NotKnown,
+    /// A determination (on screen or stored): start a new screening from it.
+    CopyScreening,
+    /// A determination: copy the highlighted clause's source address to the clipboard.
+    CopyAddress,
     /// Resume list: discard the highlighted draft.
     Discard,
     /// A resumed draft's old screening date: keep it, or screen as on today.

@@ -66,8 +66,19 @@ pub enum Skip {
 pub enum Pending {
     Quit,
     New,
+    /// Starting a new screening from an earlier one (`App::copy_source`).
+    Copy,
     /// Saving every re-screen the impact view lists.
     SaveImpact,
+}
+
+/// An earlier screening to start a new one from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopySource {
+    pub answers: Answers,
+    pub details: Details,
+    /// Its record id; None for a determination not saved.
+    pub record: Option<String>,
 }
 
 /// Drafts from earlier sessions, offered for resume, one highlighted.
@@ -79,7 +90,8 @@ pub struct ResumeList {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    Help,
+    /// The keys of the screen under it, scrolled this far.
+    Help(ScrollView),
     Confirm(Pending),
     /// Drafts from earlier sessions, offered for resume.
     Resume(ResumeList),
@@ -221,8 +233,12 @@ pub struct App {
     pub today: Date,
     pub theme: Theme,
     pub keys: KeyMap,
-    /// The record fields a new screening starts with (the officer from the settings).
+    /// The record fields a new screening starts with (the officer from the settings, else
+    /// the last one this user entered).
     pub defaults: Details,
+    /// Whether the officer of a saved screening becomes the next one's (the settings name
+    /// none, so the last officer entered is remembered).
+    pub remembers_officer: bool,
     /// Answers a new screening starts with (the settings' destination): highlighted, not
     /// chosen.
     pub preselected: Answers,
@@ -242,6 +258,11 @@ pub struct App {
     /// One field per `Field::ALL`, the date first.
     pub fields: Vec<TextField>,
     pub focus: usize,
+    /// The record this screening was started from, if any (kept in its record).
+    pub copied_from: String,
+    /// A screening to start from, held while the officer confirms dropping an unsaved
+    /// determination.
+    pub copy_source: Option<CopySource>,
     pub decision: Option<Decision>,
     pub result: ResultView,
     pub overlay: Option<Overlay>,
@@ -270,6 +291,7 @@ impl App {
             theme,
             keys: KeyMap::default(),
             defaults: Details::default(),
+            remembers_officer: false,
             preselected: Answers::new(),
             step: Step::Question(0),
             answers: Answers::new(),
@@ -279,6 +301,8 @@ impl App {
             picker,
             fields: fresh_fields(today, &Details::default()),
             focus: 0,
+            copied_from: String::new(),
+            copy_source: None,
             decision: None,
             result: ResultView::default(),
             overlay: None,
@@ -314,6 +338,8 @@ impl App {
         self.highlight = vec![0; self.rules.questions.len()];
         self.fields = fresh_fields(self.today, &self.defaults);
         self.focus = 0;
+        self.copied_from.clear();
+        self.copy_source = None;
         self.decision = None;
         self.result = ResultView::default();
         self.overlay = None;
@@ -365,7 +391,7 @@ impl App {
             return Context::TooSmall;
         }
         match &self.overlay {
-            Some(Overlay::Help) => Context::Help,
+            Some(Overlay::Help(_)) => Context::Help,
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Resume(_)) => Context::Resume,
             Some(Overlay::KeepDate { .. }) => Context::KeepDate,
@@ -404,6 +430,7 @@ impl App {
         for (field, input) in Field::ALL.into_iter().zip(&self.fields) {
             field.set(&mut details, input.value().to_string());
         }
+        details.copied_from = self.copied_from.clone();
         details
     }
 
@@ -540,16 +567,8 @@ impl App {
     pub fn resume(&mut self, draft: &Draft) {
         self.draft_id = draft.id.clone();
         self.started = draft.started;
-        self.answers = Answers::new();
-        for (q, value) in draft.answers.iter() {
-            if self
-                .rules
-                .question(q)
-                .is_some_and(|question| question.option(value).is_some())
-            {
-                self.answers.set(q, value);
-            }
-        }
+        self.take_answers(&draft.answers);
+        self.copied_from = draft.details.copied_from.clone();
         self.answered_anyway = draft
             .answered_anyway
             .iter()
@@ -569,6 +588,38 @@ impl App {
             step => step,
         };
         self.focus = 0;
+        self.enter_step();
+        self.refresh();
+    }
+
+    /// The answers the rule set still offers, of a draft or an earlier record.
+    fn take_answers(&mut self, answers: &Answers) {
+        self.answers = Answers::new();
+        for (q, value) in answers.iter() {
+            if self
+                .rules
+                .question(q)
+                .is_some_and(|question| question.option(value).is_some())
+            {
+                self.answers.set(q, value);
+            }
+        }
+    }
+
+    /// Start a new screening from an earlier one: its answers and record fields, today's
+    /// date and this workbench's officer, on the review (Enter screens it); its record will
+    /// say which record it was copied from.
+    pub fn start_from(&mut self, source: &CopySource) {
+        self.reset();
+        self.take_answers(&source.answers);
+        for field in [Field::Reference, Field::Counterparty, Field::Notes] {
+            if let Some(value) = field.get(&source.details) {
+                self.fields[field_index(field)].set_value(value);
+            }
+        }
+        self.copied_from = source.record.clone().unwrap_or_default();
+        self.highlight_answers();
+        self.step = Step::Review;
         self.enter_step();
         self.refresh();
     }

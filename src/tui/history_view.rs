@@ -8,7 +8,7 @@
 use jiff::civil::Date;
 
 use super::action::Action;
-use super::app::{App, Overlay, Pending, SaveState};
+use super::app::{App, CopySource, Overlay, Pending, SaveState};
 use super::history_rows::{Batch, Filter, Row, Rows, STEP};
 use super::keys::Context;
 use super::screens::{history_detail, history_list, impact};
@@ -192,42 +192,70 @@ impl Rescreened {
 pub const REASON: usize = 0;
 pub const OFFICER: usize = 1;
 
+/// The one part of the override form that has focus: keys act there and only there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverrideFocus {
+    /// The outcome list: Up/Down choose.
+    Outcome,
+    /// A text field (`REASON`, `OFFICER`): typing goes into it.
+    Field(usize),
+}
+
 pub struct OverrideForm {
     /// Position in `Outcome::ALL`.
     pub choice: usize,
     /// The reason and the deciding officer (`REASON`, `OFFICER`).
     pub fields: [TextField; 2],
-    pub focus: usize,
+    pub focus: OverrideFocus,
     /// Why the outcome chosen cannot be saved (it is the one that stands).
     pub outcome_error: Option<String>,
     pub saved: SaveState,
 }
 
 impl OverrideForm {
-    /// The outcome that stands highlighted, the officer from the settings (the officer who
-    /// decides now, not the one who screened), the reason focused.
+    /// The outcome that stands chosen and focused (the first thing to change), the officer
+    /// from the settings (the officer who decides now, not the one who screened).
     fn new(standing: Outcome, officer: &str) -> OverrideForm {
-        let mut fields = [
+        let fields = [
             TextField::new("", MAX_REASON),
             TextField::new(officer, Field::Officer.max_chars()),
         ];
-        fields[REASON].focus();
         OverrideForm {
             choice: Outcome::ALL
                 .iter()
                 .position(|o| *o == standing)
                 .unwrap_or(0),
             fields,
-            focus: REASON,
+            focus: OverrideFocus::Outcome,
             outcome_error: None,
             saved: SaveState::Unsaved,
         }
     }
 
-    fn focus(&mut self, to: usize) {
-        self.fields[self.focus].blur();
+    fn focus(&mut self, to: OverrideFocus) {
+        if let OverrideFocus::Field(from) = self.focus {
+            self.fields[from].blur();
+        }
         self.focus = to;
-        self.fields[to].focus();
+        if let OverrideFocus::Field(to) = to {
+            self.fields[to].focus();
+        }
+    }
+
+    /// Tab order: the outcome, the reason, the officer, round again.
+    fn step_focus(&mut self, forward: bool) {
+        const ORDER: [OverrideFocus; 3] = [
+            OverrideFocus::Outcome,
+            OverrideFocus::Field(REASON),
+            OverrideFocus::Field(OFFICER),
+        ];
+        let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let to = if forward {
+            at + 1
+        } else {
+            at + ORDER.len() - 1
+        };
+        self.focus(ORDER[to % ORDER.len()]);
     }
 }
 
@@ -316,6 +344,9 @@ impl HistoryView {
                 Pane::Record => Context::HistoryDetail,
                 Pane::Date(_) => Context::HistoryDate,
                 Pane::Rescreen(_) => Context::HistoryDiff,
+                Pane::Override(ref form) if form.focus == OverrideFocus::Outcome => {
+                    Context::HistoryOverrideOutcome
+                }
                 Pane::Override(_) => Context::HistoryOverride,
             },
             Screen::Impact => match self.impact.as_ref().and_then(|i| i.asking.as_ref()) {
@@ -420,6 +451,13 @@ impl HistoryView {
     /// Check a date field (an empty one is no bound) and show its problem beside it.
     fn check_filter(&mut self, field: FilterField) -> bool {
         let value = self.fields[field as usize].value().trim().to_string();
+        if field != FilterField::Text
+            && let Ok(date) = parse_date(&value)
+            && date.to_string() != value
+        {
+            // A date typed as DD.MM.YYYY shows as the ISO date it was read as.
+            self.fields[field as usize].set_value(&date.to_string());
+        }
         let parsed = |f: FilterField| parse_date(self.fields[f as usize].value().trim()).ok();
         let message = match field {
             FilterField::Text => None,
@@ -576,6 +614,21 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         view.screen = Screen::List;
         view.impact = None;
         return Some(Effect::History(HistoryEffect::Open));
+    }
+    if action == Action::CopyScreening {
+        let Screen::Detail(detail) = &view.screen else {
+            return None;
+        };
+        let Some(Ok(stored)) = &detail.stored else {
+            return None;
+        };
+        let record = &stored.record;
+        let source = CopySource {
+            answers: record.screening.determination.answers.clone(),
+            details: record.screening.details.clone(),
+            record: Some(record.id.clone()),
+        };
+        return super::update::start_from(app, source);
     }
     match &view.screen {
         Screen::List => on_list(app, action),
@@ -794,28 +847,30 @@ fn on_override(
     notice: &mut Option<String>,
     action: Action,
 ) -> Option<Effect> {
-    if edit_field(&mut form.fields[form.focus], &action) {
-        return None;
-    }
     let last = Outcome::ALL.len() - 1;
-    match action {
-        Action::Up => {
+    match (form.focus, action) {
+        (OverrideFocus::Field(i), action) if edit_field(&mut form.fields[i], &action) => {}
+        (OverrideFocus::Outcome, Action::Paste(_)) => {
+            *notice = Some("Choose the outcome with Up/Down; Tab goes on to the reason".into());
+        }
+        (OverrideFocus::Outcome, Action::Up) => {
             form.choice = form.choice.saturating_sub(1);
             form.outcome_error = None;
         }
-        Action::Down => {
+        (OverrideFocus::Outcome, Action::Down) => {
             form.choice = (form.choice + 1).min(last);
             form.outcome_error = None;
         }
-        Action::NextField | Action::PrevField => form.focus(1 - form.focus),
-        Action::Next => {
+        (_, Action::NextField) => form.step_focus(true),
+        (_, Action::PrevField) => form.step_focus(false),
+        (_, Action::Next) => {
             let reason = form.fields[REASON].value().trim().to_string();
             let officer = form.fields[OFFICER].value().trim().to_string();
             if reason.is_empty() {
                 form.fields[REASON].set_error(Some(
                     "A reason is required: say why the outcome is overridden".into(),
                 ));
-                form.focus(REASON);
+                form.focus(OverrideFocus::Field(REASON));
                 return None;
             }
             let officer_problem = if officer.is_empty() {
@@ -825,7 +880,7 @@ fn on_override(
             };
             if let Some(message) = officer_problem {
                 form.fields[OFFICER].set_error(Some(message));
-                form.focus(OFFICER);
+                form.focus(OverrideFocus::Field(OFFICER));
                 return None;
             }
             let outcome = Outcome::ALL.get(form.choice).copied()?;
@@ -835,6 +890,7 @@ fn on_override(
                     outcome.symbol(),
                     outcome.label()
                 ));
+                form.focus(OverrideFocus::Outcome);
                 return None;
             }
             let mut screening = record.screening.clone();

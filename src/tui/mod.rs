@@ -51,8 +51,9 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
     }
     let theme = Theme::from_env(ascii);
     let mut app = App::new(ctx.rules.clone(), ctx.today, theme)
-        .with_defaults(settings.new_details(), settings.preselected(&ctx.rules));
+        .with_defaults(ctx.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
+    app.remembers_officer = settings.officer.is_empty();
     // "Today" may be pinned; the time of day is the clock's.
     let today = ctx.today;
     app.clock = Box::new(move || today.to_datetime(jiff::ZonedDateTime::now().time()));
@@ -307,18 +308,29 @@ impl Runtime<'_> {
     /// Carry out an effect; its outcome comes back as the next action.
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
-            Effect::Save(screening) => Some(Action::Saved(
-                self.ctx
-                    .save(std::slice::from_ref(&*screening))
-                    .and_then(|ids| {
-                        ids.into_iter()
-                            .next()
-                            .ok_or_else(|| "the history returned no record id".to_string())
-                    }),
-            )),
+            Effect::Save(screening) => {
+                let saved = self.ctx.save(std::slice::from_ref(&*screening));
+                if saved.is_ok() {
+                    self.ctx.remember_officer(&screening.details);
+                }
+                Some(Action::Saved(saved.and_then(|ids| {
+                    ids.into_iter()
+                        .next()
+                        .ok_or_else(|| "the history returned no record id".to_string())
+                })))
+            }
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),
             Effect::History(effect) => self.history.perform(effect),
+            // Between frames, so it never lands inside one; a terminal that cannot take it
+            // fails the next draw too.
+            Effect::Copy(text) => {
+                let _ = crossterm::execute!(
+                    std::io::stdout(),
+                    crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                );
+                None
+            }
             Effect::Quit => None,
         }
     }

@@ -2,9 +2,10 @@
 //! the runtime must do (save, write the draft, quit) as an `Effect`. No IO happens here, so
 //! every behaviour is testable with plain values.
 
-use super::action::{Action, Edit};
+use super::action::Action;
 use super::app::{
-    App, Decision, Overlay, Pane, Pending, ResultView, SaveState, Skip, Step, field_index,
+    App, CopySource, Decision, Overlay, Pane, Pending, ResultView, SaveState, Skip, Step,
+    field_index,
 };
 use super::draft::Draft;
 use super::history_view::{self, HistoryEffect};
@@ -27,6 +28,8 @@ pub enum Effect {
     DiscardDraft(String),
     /// Read from or save to the history, for the history view.
     History(HistoryEffect),
+    /// Put text on the terminal's clipboard (OSC 52, which works over SSH).
+    Copy(String),
     Quit,
 }
 
@@ -56,9 +59,8 @@ fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
     }
     let action = match action {
         Action::Repeated(held) => match *held {
-            // A held key never walks back: only a fresh press on an empty field goes back.
+            // A held key never walks back: only a fresh Esc goes back.
             Action::Back => return None,
-            Action::Edit(Edit::DeleteBack) if focused_text_is_empty(app) => return None,
             other => other,
         },
         other => other,
@@ -69,7 +71,7 @@ fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
     app.notice = None;
     match action {
         Action::Help => {
-            app.overlay = Some(Overlay::Help);
+            app.overlay = Some(Overlay::Help(Default::default()));
             None
         }
         Action::Quit => ask_before(app, Pending::Quit),
@@ -85,22 +87,22 @@ fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
     }
 }
 
-/// Whether the text field with focus, if any, is empty (Backspace there goes back).
-fn focused_text_is_empty(app: &App) -> bool {
-    match app.step {
-        Step::Question(q) if app.is_picker(q) => app.picker.filter.is_empty(),
-        Step::Details => app.fields.get(app.focus).is_none_or(|f| f.is_empty()),
-        _ => false,
-    }
-}
-
 fn on_overlay(app: &mut App, overlay: Overlay, action: Action) -> Option<Effect> {
     match (overlay, action) {
-        (Overlay::Help, Action::CloseOverlay) => None,
-        (Overlay::Help, Action::Quit) => ask_before(app, Pending::Quit),
+        (Overlay::Help(_), Action::CloseOverlay) => None,
+        (Overlay::Help(_), Action::Quit) => ask_before(app, Pending::Quit),
+        (Overlay::Help(mut scroll), action) => {
+            if let Some(how) = scroll_of(&action) {
+                let (lines, page) = super::screens::help::extent(app);
+                scroll.scroll(how, lines, page);
+            }
+            app.overlay = Some(Overlay::Help(scroll));
+            None
+        }
         (Overlay::Confirm(Pending::Quit), Action::Yes | Action::Quit) => Some(Effect::Quit),
         (Overlay::Confirm(Pending::New), Action::Yes) => start_new(app),
-        (Overlay::Confirm(Pending::New | Pending::SaveImpact), Action::Quit) => {
+        (Overlay::Confirm(Pending::Copy), Action::Yes) => copy_screening(app),
+        (Overlay::Confirm(Pending::New | Pending::Copy | Pending::SaveImpact), Action::Quit) => {
             ask_before(app, Pending::Quit)
         }
         (Overlay::Confirm(Pending::SaveImpact), Action::Yes) => history_view::save_impact(app),
@@ -163,8 +165,33 @@ fn ask_before(app: &mut App, pending: Pending) -> Option<Effect> {
     match pending {
         Pending::Quit => Some(Effect::Quit),
         Pending::New => start_new(app),
+        Pending::Copy => copy_screening(app),
         Pending::SaveImpact => history_view::save_impact(app),
     }
+}
+
+/// Start a new screening from `app.copy_source`, closing the history view if it is open;
+/// the draft of the screening it replaces goes, as with a new screening.
+fn copy_screening(app: &mut App) -> Option<Effect> {
+    let source = app.copy_source.take()?;
+    app.history = None;
+    let replaced = app.draft_id.clone();
+    app.start_from(&source);
+    app.notice = Some(match &source.record {
+        Some(id) => format!("A new screening from record {id}: review it, Enter screens it"),
+        None => "A new screening from the determination: review it, Enter screens it".into(),
+    });
+    match app.draft() {
+        Some(draft) => Some(Effect::SaveDraft(Box::new(draft))),
+        None => Some(Effect::DiscardDraft(replaced)),
+    }
+}
+
+/// Start a new screening from an earlier one (a stored record, or the determination on
+/// screen), asking first when the form's determination is not saved.
+pub(super) fn start_from(app: &mut App, source: CopySource) -> Option<Effect> {
+    app.copy_source = Some(source);
+    ask_before(app, Pending::Copy)
 }
 
 fn start_new(app: &mut App) -> Option<Effect> {
@@ -257,6 +284,7 @@ fn on_list(app: &mut App, q: usize, action: Action) -> Option<Effect> {
         Action::Jump(n) => {
             app.notice = Some(format!("There is no option {n}: choose 1 to {count}"));
         }
+        Action::NotKnown => not_known(app, q),
         Action::Next => return choose(app, q, app.highlight[q]),
         Action::Back => return before_question(app, q),
         other => {
@@ -269,7 +297,7 @@ fn on_list(app: &mut App, q: usize, action: Action) -> Option<Effect> {
 }
 
 /// A country question: typing filters the list, the arrows move among the matches, Enter
-/// chooses, Backspace on an empty filter goes back.
+/// chooses, Esc goes back (Backspace only edits the filter).
 fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
     let at = app
         .picker
@@ -279,9 +307,7 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
     match action {
         Action::Type(c) => filtered(app, q, |f| f.insert(&c.to_string())),
         Action::Paste(text) => filtered(app, q, |f| f.insert(&text)),
-        Action::Edit(Edit::DeleteBack) if app.picker.filter.is_empty() => {
-            return before_question(app, q);
-        }
+        Action::NotKnown => not_known(app, q),
         Action::Edit(edit) => filtered(app, q, |f| {
             f.edit(edit);
         }),
@@ -302,6 +328,21 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
         }
     }
     None
+}
+
+/// Highlight question `q`'s "Not known yet" (every list offers it; the picker always
+/// matches it), for Enter to choose.
+fn not_known(app: &mut App, q: usize) {
+    let unknown = app.rules.questions.get(q).and_then(|question| {
+        question
+            .options
+            .iter()
+            .position(|o| o.id == crate::rules::UNKNOWN)
+    });
+    match unknown {
+        Some(at) => app.highlight[q] = at,
+        None => app.notice = Some("This question has no \"Not known yet\"".into()),
+    }
 }
 
 /// Change the filter and put the highlight on the best match, unless it still matches.
@@ -338,10 +379,6 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
     match action {
         Action::Type(c) => field.insert(&c.to_string()),
         Action::Paste(text) => field.insert(&text),
-        Action::Edit(Edit::DeleteBack) if field.is_empty() => {
-            let step = last_question(app);
-            return go_to(app, step);
-        }
         Action::Edit(edit) => {
             field.edit(edit);
         }
@@ -374,10 +411,19 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
 
 /// Validate one field, show its message beside it, and say whether it is valid. A
 /// message about the last key (the length limit) stays until the next edit.
+/// A date typed as DD.MM.YYYY is shown as the ISO date it was read as.
 fn check(app: &mut App, field: Field) -> bool {
     let input = &mut app.fields[field_index(field)];
     match validate_field(field, input.value()) {
-        Ok(()) => true,
+        Ok(()) => {
+            if field == Field::Date
+                && let Ok(date) = parse_date(input.value())
+                && date.to_string() != input.value()
+            {
+                input.set_value(&date.to_string());
+            }
+            true
+        }
         Err(message) => {
             input.set_error(Some(message));
             false
@@ -469,6 +515,19 @@ fn on_result(app: &mut App, action: Action) -> Option<Effect> {
             Action::Back => go_to(app, Step::Review),
             Action::AnswerOpen => answer_open(app),
             Action::New => ask_before(app, Pending::New),
+            Action::CopyAddress => copy_address(app),
+            Action::CopyScreening => {
+                let decision = app.decision.as_ref()?;
+                let source = CopySource {
+                    answers: app.answers.clone(),
+                    details: decision.screening.details.clone(),
+                    record: match &decision.saved {
+                        SaveState::Saved(id) => Some(id.clone()),
+                        _ => None,
+                    },
+                };
+                start_from(app, source)
+            }
             Action::Save => save(app),
             _ => None,
         };
@@ -503,6 +562,22 @@ pub(super) fn scroll_of(action: &Action) -> Option<Scroll> {
         Action::Bottom => Scroll::Bottom,
         _ => return None,
     })
+}
+
+/// Copy the highlighted clause's first source address. Some terminals ignore OSC 52, so
+/// the notice says where the address shows as well.
+fn copy_address(app: &mut App) -> Option<Effect> {
+    let clause = app.decision.as_ref()?.clauses().nth(app.result.selected)?;
+    let Some(source) = clause.sources.first() else {
+        app.notice = Some(format!("{} has no source address", clause.short()));
+        return None;
+    };
+    let url = source.url.clone();
+    app.notice = Some(format!(
+        "Copied {}'s address (if the terminal allows OSC 52; it is also under Sources)",
+        clause.short()
+    ));
+    Some(Effect::Copy(url))
 }
 
 /// Go to the first open question of a provisional determination, to answer it and see the
@@ -546,6 +621,11 @@ fn saved(app: &mut App, result: Result<String, String>) -> Option<Effect> {
         Ok(id) => SaveState::Saved(id),
         Err(message) => SaveState::Failed(message),
     };
+    let officer = &decision.screening.details.officer;
+    if app.remembers_officer && matches!(decision.saved, SaveState::Saved(_)) && !officer.is_empty()
+    {
+        app.defaults.officer = officer.clone();
+    }
     matches!(decision.saved, SaveState::Saved(_))
         .then(|| Effect::DiscardDraft(app.draft_id.clone()))
 }

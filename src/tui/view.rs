@@ -70,7 +70,7 @@ pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
     }
     key_bar(app, frame, areas.footer);
     match &app.overlay {
-        Some(Overlay::Help) => screens::help::render(app, frame, area),
+        Some(Overlay::Help(scroll)) => screens::help::render(app, *scroll, frame, area),
         Some(Overlay::Confirm(_) | Overlay::KeepDate { .. }) => {
             screens::confirm::render(app, frame, area)
         }
@@ -153,11 +153,16 @@ pub fn key_spans(theme: Theme, entries: Vec<BarEntry>) -> Line<'static> {
 }
 
 /// The keys that matter now, from the command table. When they do not fit, the history,
-/// paging and moving keys go first, then entries from the right; back, help and quit stay
-/// (the `?` overlay lists every key).
+/// paging, moving and "not known" keys go first, then entries from the right; back, help and
+/// quit stay (the `?` overlay lists every key).
 fn key_bar(app: &App, frame: &mut Frame, area: Rect) {
     const KEPT: [&str; 3] = ["back", "help", "quit"];
-    const FIRST_TO_GO: [&str; 3] = ["history", "page-down", "up"];
+    const FIRST_TO_GO: [&str; 4] = ["history", "page-down", "up", "not-known"];
+    if let Some(Overlay::Confirm(pending)) = &app.overlay {
+        let line = screens::confirm::answer_line(app, *pending);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let mut entries = bar_entries(app, app.context());
     let width = |entries: &[BarEntry]| {
         1 + entries

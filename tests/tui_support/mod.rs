@@ -156,6 +156,7 @@ pub fn pin_env(command: &mut Command, data_dir: &Path, env: &[(&str, &str)]) {
     command
         .env("REE_SCREEN_DATA_DIR", data_dir)
         .env("REE_SCREEN_CONFIG", data_dir.join("no-settings.toml"))
+        .env("REE_SCREEN_STATE_DIR", data_dir.join("state"))
         .env("REE_SCREEN_TODAY", TODAY)
         .env("TERM", "xterm-256color")
         .env("LANG", "C.UTF-8")

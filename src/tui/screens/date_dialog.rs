@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::view::{below, block, centered};
+use crate::tui::view::{below, block, centered, popup_height};
 use crate::tui::widgets::text_field::TextField;
 
 /// A date field's box: ten characters and the caret after them, so all of it shows.
@@ -27,21 +27,23 @@ pub fn render(
     area: Rect,
 ) -> Option<Position> {
     let t = app.theme;
-    let popup = centered(area, 64, 6);
+    let mut lines = vec![Line::styled(what_for.to_string(), t.muted())];
+    if let Some(message) = field.error() {
+        lines.push(Line::styled(format!("! {}", sanitize(message)), t.error()));
+    }
+    // Tall enough for the field's row and every wrapped line of the problem.
+    let width = area.width.min(64);
+    let popup = centered(area, width, popup_height(&lines, width).saturating_add(1));
     frame.render_widget(Clear, popup);
     let outer = block(t, title);
     let inside = outer.inner(popup);
     frame.render_widget(outer, popup);
     let first = Rect::new(inside.x, inside.y, inside.width, 1).intersection(inside);
     frame.render_widget(Paragraph::new(Span::styled(LABEL, t.heading())), first);
-    let width = LABEL.len() as u16;
+    let label = LABEL.len() as u16;
     let field_area =
-        Rect::new(first.x.saturating_add(width), first.y, DATE_BOX, 1).intersection(first);
+        Rect::new(first.x.saturating_add(label), first.y, DATE_BOX, 1).intersection(first);
     let caret = field.render(frame, field_area, app.overlay.is_none(), t.input());
-    let mut lines = vec![Line::styled(what_for.to_string(), t.muted())];
-    if let Some(message) = field.error() {
-        lines.push(Line::styled(format!("! {}", sanitize(message)), t.error()));
-    }
     frame.render_widget(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
         below(inside, 1),

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::screening::Field;
-use crate::text::sanitize;
+use crate::text::{sanitize, wrap};
 use crate::tui::app::App;
 use crate::tui::view::block;
 use crate::tui::widgets::text_field::TextField;
@@ -25,15 +25,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
     let input_width = inner.width.saturating_sub(LABEL_WIDTH + 1);
     let mut caret = None;
 
+    let mut y = inner.y;
     for (i, field) in Field::ALL.into_iter().enumerate() {
-        let y = inner
-            .y
-            .saturating_add(u16::try_from(i * 2).unwrap_or(u16::MAX));
         let row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
-        let note_row = Rect::new(inner.x, y.saturating_add(1), inner.width, 1).intersection(inner);
         if row.is_empty() {
             break;
         }
+        y = y.saturating_add(1);
         let focused = i == app.focus && app.overlay.is_none();
         let input = &app.fields[i];
         let marker = if focused { ">" } else { " " };
@@ -50,12 +48,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
             .intersection(row);
         let at = input.render(frame, value_area, focused, Default::default());
         caret = caret.or(at);
-        let note = match input.error() {
-            Some(message) => Line::styled(format!("{}! {}", pad(), sanitize(message)), t.error()),
-            None if focused => Line::styled(hint(field, input), t.muted()),
-            None => Line::default(),
+        // A message wraps under its field (an officer acts on every word of it); the rows
+        // below move down.
+        let (text, style) = match input.error() {
+            Some(message) => (format!("! {}", sanitize(message)), t.error()),
+            None if focused => (hint(field, input), t.muted()),
+            None => (String::new(), t.muted()),
         };
-        frame.render_widget(Paragraph::new(note), note_row);
+        let lines = wrap(&text, usize::from(input_width.max(20)));
+        for line in lines
+            .iter()
+            .map(String::as_str)
+            .chain(lines.is_empty().then_some(""))
+        {
+            let note_row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
+            y = y.saturating_add(1);
+            frame.render_widget(
+                Paragraph::new(Line::styled(format!("{}{line}", pad()), style)),
+                note_row,
+            );
+        }
     }
     caret
 }
@@ -64,7 +76,7 @@ fn pad() -> String {
     " ".repeat(usize::from(LABEL_WIDTH + 1))
 }
 
-/// The line under the focused field. The character count shows only in the last tenth
+/// The note under the focused field. The character count shows only in the last tenth
 /// before the limit: a line that changes with every key press costs bytes on each one.
 fn hint(field: Field, input: &TextField) -> String {
     let max = input.limit();
@@ -75,11 +87,10 @@ fn hint(field: Field, input: &TextField) -> String {
         ""
     };
     match field {
-        Field::Date => format!(
-            "{}YYYY-MM-DD, the rules as on this date{typing_replaces}",
-            pad()
-        ),
-        _ if max - used.min(max) <= max / 10 => format!("{}{used} of {max} characters", pad()),
-        _ => format!("{}Up to {max} characters{typing_replaces}", pad()),
+        Field::Date => {
+            format!("YYYY-MM-DD or DD.MM.YYYY, the rules as on this date{typing_replaces}")
+        }
+        _ if max - used.min(max) <= max / 10 => format!("{used} of {max} characters"),
+        _ => format!("Up to {max} characters{typing_replaces}"),
     }
 }

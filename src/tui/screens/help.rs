@@ -1,16 +1,27 @@
 //! The `?` overlay: every key of the current screen, read from the command table (the same
-//! one that maps keys and draws the key bar).
+//! one that maps keys and draws the key bar). What does not fit scrolls (Up/Down, PgUp/PgDn)
+//! and the border says which lines show.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Clear;
 
 use crate::tui::app::App;
 use crate::tui::keys::{Context, keys_words};
-use crate::tui::view::{block, centered, popup_height};
+use crate::tui::lines::hanging;
+use crate::tui::view::{block, centered};
+use crate::tui::widgets::scroll_view::ScrollView;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// The overlay's width in a terminal `width` cells wide.
+fn width(width: u16) -> u16 {
+    width.min(76)
+}
+
+/// Every key of the screen under the overlay and what it does, wrapped under the text to
+/// `width` cells inside the border.
+fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = app.theme;
     let mut rows: Vec<(String, &str)> = app
         .keys
@@ -29,23 +40,42 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .map(|(c, k)| (keys_words(&k), c.help)),
     );
     let key_width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0).min(24);
-    let lines: Vec<Line> = rows
-        .into_iter()
-        .map(|(keys, help)| {
-            Line::from(vec![
-                Span::styled(format!("{keys:<key_width$}  "), t.key()),
-                Span::raw(help),
-            ])
+    rows.into_iter()
+        .flat_map(|(keys, help)| {
+            let label = format!("{keys:<key_width$}  ");
+            hanging(
+                &label,
+                t.key(),
+                help,
+                Style::new(),
+                width,
+                key_width + 2,
+                usize::MAX,
+            )
         })
-        .collect();
-    let width = area.width.min(76);
-    let popup = centered(area, width, popup_height(&lines, width));
+        .collect()
+}
+
+/// The overlay's lines and how many show at once in a terminal of `app.size`, for
+/// scrolling.
+pub fn extent(app: &App) -> (usize, usize) {
+    let (w, h) = app.size;
+    let lines = lines(app, width(w).saturating_sub(2)).len();
+    (lines, usize::from(h.saturating_sub(2)).min(lines))
+}
+
+pub fn render(app: &App, scroll: ScrollView, frame: &mut Frame, area: Rect) {
+    let width = width(area.width);
+    let lines = lines(app, width.saturating_sub(2));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
     let title = format!("Keys: {}", app.screen_title());
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(block(t, &title)),
+    scroll.render(
+        frame,
         popup,
+        Some(block(app.theme, &title)),
+        lines,
+        app.theme,
     );
 }

@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::rules::Outcome;
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::history_view::{Detail, OFFICER, OverrideForm, REASON};
+use crate::tui::history_view::{Detail, OFFICER, OverrideFocus, OverrideForm, REASON};
 use crate::tui::keys::Context;
 use crate::tui::view::{block, popup_height};
 
@@ -50,23 +50,28 @@ pub fn render(
             t.muted(),
         ));
     }
+    // Focus shows in one place: the `>` and the highlight on the outcome list while it has
+    // focus, else the `>` on the field's label and the caret in it.
+    let on_outcome = form.focus == OverrideFocus::Outcome && app.overlay.is_none();
     lines.push(Line::styled(
         format!(
-            "Outcome ({}/{}):",
-            app.keys.words_for(Context::HistoryOverride, "up"),
-            app.keys.words_for(Context::HistoryOverride, "down")
+            "{}Outcome ({}/{}):",
+            marker(on_outcome),
+            app.keys.words_for(Context::HistoryOverrideOutcome, "up"),
+            app.keys.words_for(Context::HistoryOverrideOutcome, "down")
         ),
-        t.heading(),
+        if on_outcome { t.heading() } else { t.muted() },
     ));
     for (i, outcome) in Outcome::ALL.into_iter().enumerate() {
         let chosen = i == form.choice;
         let line = Line::raw(format!(
-            "{} {} {}",
-            if chosen { ">" } else { " " },
+            "  {} {} {}{}",
+            if chosen && on_outcome { ">" } else { " " },
             outcome.symbol(),
-            outcome.label()
+            outcome.label(),
+            if chosen { " (chosen)" } else { "" }
         ));
-        lines.push(if chosen {
+        lines.push(if chosen && on_outcome {
             line.style(t.highlight())
         } else {
             line
@@ -89,10 +94,11 @@ pub fn render(
     for (i, label) in LABELS.into_iter().enumerate() {
         let row = Rect::new(inner.x, y, inner.width, 1).intersection(inner);
         y = y.saturating_add(1);
-        let focused = form.focus == i && app.overlay.is_none();
+        let focused = form.focus == OverrideFocus::Field(i) && app.overlay.is_none();
+        let label = format!("{}{label}", marker(focused));
         frame.render_widget(
             Paragraph::new(Span::styled(
-                label,
+                label.clone(),
                 if focused { t.heading() } else { t.muted() },
             )),
             row,
@@ -130,4 +136,9 @@ pub fn render(
         frame.render_widget(Paragraph::new(note), note_row);
     }
     caret
+}
+
+/// The focus marker before a label: `> ` where the keys act, blanks elsewhere.
+fn marker(focused: bool) -> &'static str {
+    if focused { "> " } else { "  " }
 }

@@ -1,5 +1,7 @@
-//! A re-screen beside the stored record: "then" and "now" side by side for the rule set, the
-//! outcome and every clause whose status changed (`history::Diff`), in the one scroll view;
+//! A re-screen beside the stored record: the record and the re-screen side by side, each
+//! labelled with its screening date (the re-screen's may be earlier than the record's), for
+//! the rule set, the outcome and every clause whose status changed (`history::Diff`), in the
+//! one scroll view;
 //! `s` saves it as a new record that references the original.
 
 use ratatui::Frame;
@@ -53,14 +55,14 @@ pub fn lines(r: &Rescreened, width: u16, theme: Theme) -> Vec<Line<'static>> {
         )
     } else {
         Line::styled(
-            "The determination changed: compare then and now below.",
+            "The determination changed: compare the record and the re-screen below.",
             style(Theme::warning),
         )
     }];
     out.push(Line::default());
     out.extend(columns(
-        &format!("THEN (screened for {})", r.then),
-        &format!("NOW (re-screened for {})", r.date),
+        &format!("RECORD (screened for {})", r.then),
+        &format!("RE-SCREEN (screened for {})", r.date),
         half,
         style(Theme::heading),
     ));
@@ -104,11 +106,6 @@ pub fn lines(r: &Rescreened, width: u16, theme: Theme) -> Vec<Line<'static>> {
 pub fn render(app: &App, r: &Rescreened, frame: &mut Frame, area: Rect) {
     let t = app.theme;
     let lines = lines(r, area.width.saturating_sub(2), t);
-    r.scroll.render(
-        frame,
-        area,
-        Some(block(t, "Re-screen: then | now")),
-        lines,
-        t,
-    );
+    r.scroll
+        .render(frame, area, Some(block(t, "Record | re-screen")), lines, t);
 }

@@ -20,9 +20,10 @@ use unicode_width::UnicodeWidthStr;
 use crate::engine::Role;
 use crate::present::{ClauseView, Presentation};
 use crate::rules::Outcome;
+use crate::text::sanitize;
 use crate::tui::app::{App, Decision, Pane};
 use crate::tui::keys::Context;
-use crate::tui::lines::{clip_line, fit, labelled};
+use crate::tui::lines::{fit, hanging, labelled};
 use crate::tui::theme::Theme;
 use crate::tui::view::{areas, block};
 
@@ -43,20 +44,34 @@ struct Layout {
 fn layout(app: &App, decision: &Decision, area: Rect) -> (Layout, Vec<Line<'static>>) {
     let budget = match app.result.pane {
         Pane::List => usize::from(area.height.saturating_sub(MIN_LOWER.max(area.height / 3))),
-        // An open pane needs the room; the outcome and what decides it stay in view.
-        Pane::Clause | Pane::Why => 2,
+        // An open pane needs the room; the outcome, what decides it and the licence stay
+        // in view.
+        Pane::Clause | Pane::Why => 5,
     };
     let answer = key(app, "answer");
-    let summary = summary_lines(
+    let mut summary = summary_lines(
         app.theme,
         &decision.presentation,
         area.width,
         budget,
         Some(&answer),
     );
-    let height = u16::try_from(summary.len())
-        .unwrap_or(u16::MAX)
-        .min(area.height);
+    // What the summary may not cut can take the room of the clause box, down to one row;
+    // past that, the last line says how much more there is and where it shows (the
+    // by-answer rows come last, and the why pane has them all).
+    let cap = usize::from(area.height.saturating_sub(3)).max(1);
+    if app.result.pane != Pane::List {
+        // The pane open below is what is being read.
+        summary.truncate(budget);
+    } else if summary.len() > cap {
+        let more = summary.len() - (cap - 1);
+        summary.truncate(cap - 1);
+        summary.push(Line::styled(
+            format!("  ... {more} more lines: {} shows them", key(app, "why")),
+            app.theme.muted(),
+        ));
+    }
+    let height = u16::try_from(summary.len()).unwrap_or(u16::MAX);
     let summary_area = Rect::new(area.x, area.y, area.width, height);
     let lower = Rect::new(
         area.x,
@@ -112,9 +127,9 @@ pub fn pane_extent(app: &App) -> (usize, usize) {
     let width = usize::from(layout.lower.width.saturating_sub(2));
     let lines = match app.result.pane {
         Pane::List => 0,
-        Pane::Clause => {
-            selected(app, decision).map_or(0, |c| clause_lines(app.theme, c, width).len())
-        }
+        Pane::Clause => selected(app, decision).map_or(0, |c| {
+            clause_lines(app.theme, c, usize::from(layout.lower.width)).len()
+        }),
         Pane::Why => why_lines(app.theme, &decision.presentation, width).len(),
     };
     (lines, usize::from(layout.lower.height.saturating_sub(2)))
@@ -136,19 +151,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Pane::List => {
             list(app, decision, frame, layout.list);
             if let (Some(area), Some(clause)) = (layout.preview, selected(app, decision)) {
-                let width = usize::from(area.width.saturating_sub(2));
-                let lines = clause_lines(t, clause, width);
+                let lines = clause_lines(t, clause, usize::from(area.width));
                 view.scroll
-                    .render(frame, area, Some(block(t, &clause.short())), lines, t);
+                    .render(frame, area, Some(open_block(t, &clause.short())), lines, t);
             }
         }
         Pane::Clause => {
             if let Some(clause) = selected(app, decision) {
-                let width = usize::from(layout.lower.width.saturating_sub(2));
-                let title = format!("{} ({} closes)", clause.short(), key(app, "back"));
-                let lines = clause_lines(t, clause, width);
+                let title = format!(
+                    "{} ({} closes, {} copies the address)",
+                    clause.short(),
+                    key(app, "back"),
+                    key(app, "copy-address")
+                );
+                let lines = clause_lines(t, clause, usize::from(layout.lower.width));
                 view.scroll
-                    .render(frame, layout.lower, Some(block(t, &title)), lines, t);
+                    .render(frame, layout.lower, Some(open_block(t, &title)), lines, t);
             }
         }
         Pane::Why => {
@@ -159,6 +177,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .render(frame, layout.lower, Some(block(t, &title)), lines, t);
         }
     }
+}
+
+/// A clause's box: rules above and below but none at the sides, so a source address runs
+/// the full width with no border drawn between its pieces (and copies whole).
+fn open_block(t: Theme, title: &str) -> ratatui::widgets::Block<'static> {
+    block(t, title).borders(ratatui::widgets::Borders::TOP | ratatui::widgets::Borders::BOTTOM)
 }
 
 /// The key bound to a determination command, in words.
@@ -213,18 +237,22 @@ pub fn summary_lines(
     match p.decided_by.split_first() {
         Some((first, rest)) => {
             let head = format!("{}, {}; {}", first.short(), first.measure, first.status);
-            parts.push((
-                6,
-                part(
-                    labelled("Decided by: ", t.heading(), &head, Style::new(), width, 3),
-                    1,
-                ),
-            ));
+            let decided = labelled(
+                "Decided by: ",
+                t.heading(),
+                &head,
+                Style::new(),
+                width,
+                full,
+            );
+            let min = decided.len();
+            parts.push((6, part(decided, min)));
+            // The paraphrase gives way first, whole lines at a time (Enter shows it in full).
             parts.push((
                 1,
                 part(
                     labelled("  ", Style::new(), &first.text, Style::new(), width, full),
-                    1,
+                    0,
                 ),
             ));
             if !rest.is_empty() {
@@ -235,8 +263,15 @@ pub fn summary_lines(
                 parts.push((
                     4,
                     part(
-                        labelled("  and: ", t.muted(), &names.join("; "), t.muted(), width, 1),
-                        1,
+                        labelled(
+                            "  and: ",
+                            t.muted(),
+                            &names.join("; "),
+                            t.muted(),
+                            width,
+                            full,
+                        ),
+                        0,
                     ),
                 ));
             }
@@ -260,7 +295,14 @@ pub fn summary_lines(
     let mut licence = Vec::new();
     for (i, text) in p.licence_lines(None).iter().enumerate() {
         let label = if i == 0 { "Licence: " } else { "  " };
-        licence.extend(labelled(label, t.heading(), text, Style::new(), width, 2));
+        licence.extend(labelled(
+            label,
+            t.heading(),
+            text,
+            Style::new(),
+            width,
+            full,
+        ));
     }
     for duty in &p.duties {
         licence.extend(labelled(
@@ -269,33 +311,31 @@ pub fn summary_lines(
             duty,
             Style::new(),
             width,
-            2,
+            full,
         ));
     }
-    parts.push((2, part(licence, 1)));
-    // The badges that matter, on one line.
+    // Which licence and who applies for it are acted on: never cut.
+    let min = licence.len();
+    parts.push((2, part(licence, min)));
+    // The badges that matter, each with the clauses it is about: on one line when they fit,
+    // else a badge a line, its clauses wrapped after it.
     if !p.badges.is_empty() {
-        let mut spans = Vec::new();
-        for badge in &p.badges {
-            let subjects: Vec<String> = p
-                .warnings
-                .iter()
-                .filter(|w| w.badge == Some(*badge))
-                .filter_map(|w| w.subject.clone())
-                .collect();
-            spans.push(Span::styled(
-                badge.word(),
-                t.warning().add_modifier(ratatui::style::Modifier::REVERSED),
-            ));
-            let text = if subjects.is_empty() {
-                "  ".to_string()
-            } else {
-                format!(" {}  ", subjects.join(", "))
-            };
-            spans.push(Span::styled(text, t.warning()));
-        }
-        let line = Line::from(spans);
-        parts.push((7, part(vec![clip_line(line, width)], 1)));
+        let badges: Vec<(String, String)> = p
+            .badges
+            .iter()
+            .map(|badge| {
+                let subjects: Vec<String> = p
+                    .warnings
+                    .iter()
+                    .filter(|w| w.badge == Some(*badge))
+                    .filter_map(|w| w.subject.clone())
+                    .collect();
+                (badge.word().to_string(), subjects.join(", "))
+            })
+            .collect();
+        let lines = badge_lines(t, &badges, width);
+        let min = lines.len();
+        parts.push((7, part(lines, min)));
     }
     // The October 2025 clause that bears on the case, when it does not decide.
     if let Some(f) = &p.focus
@@ -316,9 +356,9 @@ pub fn summary_lines(
                     &text,
                     Style::new(),
                     width,
-                    3,
+                    full,
                 ),
-                1,
+                usize::MAX,
             ),
         ));
     }
@@ -327,8 +367,8 @@ pub fn summary_lines(
         parts.push((
             8,
             part(
-                labelled("", Style::new(), &w.line(), t.warning(), width, 3),
-                1,
+                labelled("", Style::new(), &w.line(), t.warning(), width, full),
+                usize::MAX,
             ),
         ));
     }
@@ -336,39 +376,39 @@ pub fn summary_lines(
     if let Some((best, worst)) = p.range {
         let mut text = format!("{} to {}", best.short(), worst.short());
         if let Some(key) = answer_key {
-            text.push_str(&format!("; press {key} to answer now and screen again"));
+            text.push_str(&format!(" (press {key} to answer now)"));
         }
-        parts.push((
-            5,
-            part(
-                labelled("Range: ", t.heading(), &text, Style::new(), width, 1),
-                1,
-            ),
-        ));
+        let range = labelled("Range: ", t.heading(), &text, Style::new(), width, full);
+        let min = range.len();
+        parts.push((5, part(range, min)));
     }
     let mut rows = Vec::new();
     for b in &p.by_answer {
-        for (values, outcome, decided) in b.by_outcome() {
-            rows.push(by_answer_row(
+        for (i, (values, outcome, decided)) in b.rows.iter().enumerate() {
+            // The question heads its first row; the others sit under it.
+            let head = if i == 0 {
+                format!("  {}: ", b.question)
+            } else {
+                "    ".to_string()
+            };
+            rows.extend(by_answer_row(
                 t,
-                &b.question,
-                &values,
-                outcome,
+                &head,
+                values,
+                *outcome,
                 decided.as_deref(),
                 width,
             ));
         }
     }
     if !rows.is_empty() {
-        let min = p.by_answer.len().max(1).min(rows.len());
+        // Each row says what an answer would give and why: never cut.
+        let min = rows.len();
         parts.push((3, part(rows, min)));
     }
     shrink(&mut parts, budget);
-    parts
-        .into_iter()
-        .flat_map(|(_, p)| p.lines)
-        .take(budget)
-        .collect()
+    // What may not be cut can run past the budget; the caller gives it the room.
+    parts.into_iter().flat_map(|(_, p)| p.lines).collect()
 }
 
 fn part(lines: Vec<Line<'static>>, min: usize) -> Part {
@@ -397,31 +437,69 @@ fn shrink(parts: &mut [(u8, Part)], budget: usize) {
     }
 }
 
-/// "Recipient type: Control List party -> prohibited (ECL Art. 18)", on one line: the
-/// values and the outcome first, the deciding clause where there is room.
+/// Badges with the clauses each is about: on one line when they fit, else a badge a line
+/// with its clauses wrapped after it; nothing is cut.
+fn badge_lines(t: Theme, badges: &[(String, String)], width: u16) -> Vec<Line<'static>> {
+    let word_style = t.warning().add_modifier(ratatui::style::Modifier::REVERSED);
+    let mut one = Line::default();
+    for (word, subjects) in badges {
+        one.spans.push(Span::styled(word.clone(), word_style));
+        let text = if subjects.is_empty() {
+            "  ".to_string()
+        } else {
+            format!(" {subjects}  ")
+        };
+        one.spans.push(Span::styled(text, t.warning()));
+    }
+    // The two blanks after the last badge may fall off the edge.
+    if one.width() <= usize::from(width) + 2 {
+        return vec![one];
+    }
+    badges
+        .iter()
+        .flat_map(|(word, subjects)| {
+            let label = format!("{word} ");
+            let mut lines = labelled(
+                &label,
+                t.warning(),
+                subjects,
+                t.warning(),
+                width,
+                usize::MAX,
+            );
+            if let Some(first) = lines.first_mut() {
+                first.spans[0] = Span::styled(word.clone(), word_style);
+                first.spans.insert(1, Span::raw(" "));
+            }
+            lines
+        })
+        .collect()
+}
+
+/// "Recipient type: Control List party -> prohibited (ECL Art. 18)" after `head` (the
+/// question, or blanks under it): the values, the outcome and the clause that decides it,
+/// on one line with the outcome in its colour, or wrapped when it does not fit.
 fn by_answer_row(
     t: Theme,
-    question: &str,
+    head: &str,
     values: &str,
     outcome: Outcome,
     decided: Option<&str>,
     width: u16,
-) -> Line<'static> {
-    let head = format!("  {question}: ");
-    let arrow = format!(" -> {}", outcome.short());
-    let room = usize::from(width).saturating_sub(head.width() + arrow.width());
-    let values = fit(values, room.max(4)).trim_end().to_string();
+) -> Vec<Line<'static>> {
     let by = decided.map(|d| format!(" ({d})")).unwrap_or_default();
-    clip_line(
-        Line::from(vec![
-            Span::styled(head, t.muted()),
-            Span::raw(values),
-            Span::raw(" -> "),
-            Span::styled(outcome.short(), t.outcome(outcome)),
-            Span::styled(by, t.muted()),
-        ]),
-        width,
-    )
+    let line = Line::from(vec![
+        Span::styled(head.to_string(), t.muted()),
+        Span::raw(sanitize(values)),
+        Span::raw(" -> "),
+        Span::styled(outcome.short(), t.outcome(outcome)),
+        Span::styled(by.clone(), t.muted()),
+    ]);
+    if line.width() <= usize::from(width) {
+        return vec![line];
+    }
+    let text = format!("{values} -> {}{by}", outcome.short());
+    hanging(head, t.muted(), &text, Style::new(), width, 6, usize::MAX)
 }
 
 /// The role column of the clause list.
@@ -543,9 +621,19 @@ fn clause_lines(t: Theme, c: &ClauseView, width: usize) -> Vec<Line<'static>> {
             para(
                 &mut lines,
                 &format!("  [{:?}] ", s.grade),
-                &format!("{}: {}{note}", s.grade.describe(), s.url),
+                &format!("{}{note}:", s.grade.describe()),
                 Style::new(),
             );
+            // From the left edge, cut only where the width ends (never at a slash or a
+            // hyphen, as word wrapping would), so the address reads and copies whole.
+            lines.extend(labelled(
+                "",
+                Style::new(),
+                &s.url,
+                Style::new(),
+                w,
+                usize::MAX,
+            ));
         }
     }
     lines
@@ -627,4 +715,45 @@ pub fn why_lines(t: Theme, p: &Presentation, width: usize) -> Vec<Line<'static>>
     add("", plain, "", plain);
     add("", plain, &p.disclaimer, t.muted());
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn badges_wrap_and_keep_every_subject() {
+        let t = Theme {
+            no_color: true,
+            ascii: false,
+        };
+        let badges = [
+            (
+                "UNVERIFIED".to_string(),
+                "ECL Art. 18 (Control List), No. 18 Item list (1C902-1C908)".to_string(),
+            ),
+            (
+                "VERIFY".to_string(),
+                "No. 18 Item list (1C902-1C908), rule control-list-reexport".to_string(),
+            ),
+        ];
+        let lines = badge_lines(t, &badges, 60);
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert!(lines.iter().all(|l| l.width() <= 60), "{text:?}");
+        assert!(text[0].starts_with("UNVERIFIED ECL Art. 18"), "{text:?}");
+        let verify = text
+            .iter()
+            .position(|l| l.starts_with("VERIFY No. 18"))
+            .expect("own line");
+        assert!(
+            text[verify..].join(" ").contains("control-list-reexport"),
+            "{text:?}"
+        );
+        assert!(!text.join(" ").contains('~'), "{text:?}");
+        let short = [("PROVISIONAL".to_string(), String::new())];
+        assert_eq!(badge_lines(t, &short, 60).len(), 1);
+    }
 }
