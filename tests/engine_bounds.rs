@@ -586,10 +586,28 @@ fn median(runs: usize, mut f: impl FnMut()) -> std::time::Duration {
     times[runs / 2]
 }
 
-/// Wall time and peak resident memory of the real binary, by /usr/bin/time.
-fn binary(args: &[&str], data: &std::path::Path) -> (f64, u64) {
+/// What /usr/bin/time says of one run of the real binary.
+struct Measured {
+    wall: f64,
+    /// User and system time: on a busy machine the wall time is mostly waiting.
+    cpu: f64,
+    peak_mb: f64,
+}
+
+impl std::fmt::Display for Measured {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.2} s ({:.2} s CPU), peak {:.0} MB",
+            self.wall, self.cpu, self.peak_mb
+        )
+    }
+}
+
+/// Wall and CPU time and peak resident memory of the real binary, by /usr/bin/time.
+fn binary(args: &[&str], data: &std::path::Path) -> Measured {
     let out = std::process::Command::new("/usr/bin/time")
-        .args(["-f", "%e %M"])
+        .args(["-f", "%e %M %U %S"])
         .arg(assert_cmd::cargo::cargo_bin("ree-screen"))
         .args(args)
         .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
@@ -599,17 +617,20 @@ fn binary(args: &[&str], data: &std::path::Path) -> (f64, u64) {
         .expect("/usr/bin/time runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let last = stderr.lines().last().unwrap_or_default().to_string();
-    let mut fields = last.split_whitespace();
-    let seconds = fields
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(f64::NAN);
-    let kb = fields.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let fields: Vec<f64> = last
+        .split_whitespace()
+        .map(|s| s.parse().unwrap_or(f64::NAN))
+        .collect();
+    let field = |i: usize| fields.get(i).copied().unwrap_or(f64::NAN);
     assert!(
         out.status.success() || out.status.code() == Some(4),
         "{args:?}: {stderr}"
     );
-    (seconds, kb)
+    Measured {
+        wall: field(0),
+        cpu: field(2) + field(3),
+        peak_mb: field(1) / 1024.0,
+    }
 }
 
 #[test]
@@ -662,16 +683,13 @@ fn expansion_benchmark() {
         let file = dir.path().join("gen.json");
         std::fs::write(&file, &text).expect("write");
         let file = file.to_string_lossy().into_owned();
-        let (seconds, kb) = binary(&["screen", "--rules", &file, "--no-save"], &data);
+        let measured = binary(&["screen", "--rules", &file, "--no-save"], &data);
         let how = if d.not_expanded.is_empty() {
             "case by case"
         } else {
             "from each rule"
         };
-        println!(
-            "{label}, all unknown: {t:.2?} ({how}); the binary {seconds:.2} s, peak {:.0} MB",
-            kb as f64 / 1024.0
-        );
+        println!("{label}, all unknown: {t:.2?} ({how}); the binary {measured}");
     }
     let limits = at_the_limits_json().to_string();
     assert!(limits.len() as u64 <= ree_screen::files::MAX_RULES_BYTES);
@@ -703,7 +721,7 @@ fn expansion_benchmark() {
     println!("rule set at the limits, question_matters for every question: {t:.2?}");
 
     let rules_arg = file.to_string_lossy().into_owned();
-    let (seconds, kb) = binary(
+    let measured = binary(
         &[
             "screen",
             "--rules",
@@ -714,10 +732,7 @@ fn expansion_benchmark() {
         ],
         &data,
     );
-    println!(
-        "binary: screen --rules <at the limits> --no-save, all unknown: {seconds:.2} s, peak {:.0} MB",
-        kb as f64 / 1024.0
-    );
+    println!("binary: screen --rules <at the limits> --no-save, all unknown: {measured}");
     for _ in 0..5 {
         binary(
             &["screen", "--rules", &rules_arg, "--reference", "PO-1"],
@@ -726,14 +741,11 @@ fn expansion_benchmark() {
     }
     let out = dir.path().join("export.md");
     let out_arg = out.to_string_lossy().into_owned();
-    let (seconds, kb) = binary(
+    let measured = binary(
         &[
             "--rules", &rules_arg, "history", "export", "--format", "md", "-o", &out_arg,
         ],
         &data,
     );
-    println!(
-        "binary: history export --format markdown of 5 such records: {seconds:.2} s, peak {:.0} MB",
-        kb as f64 / 1024.0
-    );
+    println!("binary: history export --format markdown of 5 such records: {measured}");
 }

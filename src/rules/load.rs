@@ -352,11 +352,13 @@ fn within_text_limits(value: &serde_json::Value, path: &mut Vec<Seg>) -> Result<
     }
 }
 
-/// Per question, option positions by id and the leaves each option stands for, worked out
-/// once: conditions and groups name options by id, and a rule set may name a great many.
+/// Per question, option positions by id and the leaves each option stands for, and clause
+/// positions by id, worked out once: conditions, groups and rules name these by id, and a
+/// rule set may name a great many.
 struct Options<'r> {
     ids: Vec<HashMap<&'r str, usize>>,
     covers: Vec<Vec<Vec<usize>>>,
+    clauses: HashMap<&'r str, usize>,
 }
 
 impl<'r> Options<'r> {
@@ -380,7 +382,14 @@ impl<'r> Options<'r> {
                     .collect()
             })
             .collect();
-        Options { ids, covers }
+        let clauses = (rules.clauses.iter().enumerate())
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        Options {
+            ids,
+            covers,
+            clauses,
+        }
     }
 
     /// The position of option `id` of question `q`.
@@ -555,7 +564,7 @@ fn validate(rules: &RuleSet, options: &Options) -> Result<(), Issue> {
         }
         for (j, case) in fact.cases.iter().enumerate() {
             validate_condition(rules, options, &case.when, &idx(&base, j, "when"), None)?;
-            validate_citations(rules, &case.clauses, &idx(&base, j, "clauses"))?;
+            validate_citations(rules, options, &case.clauses, &idx(&base, j, "clauses"))?;
         }
     }
     for (i, r) in rules.rules.iter().enumerate() {
@@ -567,7 +576,7 @@ fn validate(rules: &RuleSet, options: &Options) -> Result<(), Issue> {
                 format!("rule \"{}\" cites no clause", r.id),
             ));
         }
-        validate_citations(rules, &r.clauses, &at("clauses"))?;
+        validate_citations(rules, options, &r.clauses, &at("clauses"))?;
         if let Some(fact) = &r.if_fact
             && !rules.facts.iter().any(|f| &f.id == fact)
         {
@@ -771,10 +780,15 @@ fn validate_condition(
     Ok(())
 }
 
-fn validate_citations(rules: &RuleSet, clauses: &[String], at: &[Seg]) -> Result<(), Issue> {
+fn validate_citations(
+    rules: &RuleSet,
+    options: &Options,
+    clauses: &[String],
+    at: &[Seg],
+) -> Result<(), Issue> {
     for (j, c) in clauses.iter().enumerate() {
         let cat = [at, &[Seg::Index(j)]].concat();
-        match rules.clause(c) {
+        match options.clauses.get(c.as_str()).map(|&i| &rules.clauses[i]) {
             None => return Err(issue(cat, format!("cites missing clause \"{c}\""))),
             Some(clause) if clause.kind == ClauseKind::Context => {
                 return Err(issue(
@@ -1059,10 +1073,14 @@ fn compile(rules: &RuleSet, options: &Options, source: &str) -> Compiled {
                 .flat_map(|c| c.0.iter().filter(|(cq, _)| *cq == q).map(|(_, set)| set))
                 .collect();
             let mut classes: Vec<Vec<usize>> = Vec::new();
-            let mut signatures: HashMap<Vec<bool>, usize> = HashMap::new();
+            // A leaf's signature: one bit per condition, whether it matches.
+            let mut signatures: HashMap<Vec<u64>, usize> = HashMap::new();
             let mut class_of = vec![None; question.options.len()];
             for &leaf in &leaves {
-                let signature: Vec<bool> = conditions.iter().map(|set| set[leaf]).collect();
+                let mut signature = vec![0u64; conditions.len().div_ceil(64)];
+                for (i, set) in conditions.iter().enumerate() {
+                    signature[i / 64] |= u64::from(set[leaf]) << (i % 64);
+                }
                 let class = *signatures.entry(signature).or_insert_with(|| {
                     classes.push(Vec::new());
                     classes.len() - 1
