@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::history::{History, NewRecord};
+use crate::history::{DefaultRules, History};
 use crate::identity::Identity;
 use crate::rules::RuleSet;
 use crate::screening::{Details, Screening};
@@ -18,10 +18,36 @@ pub const TODAY_ENV: &str = "REE_SCREEN_TODAY";
 pub struct Context {
     pub settings: Settings,
     pub rules: RuleSet,
+    /// Why the data directory's installed default rule set is not the one in use (damaged,
+    /// or a team file that does not count): `rules` is then the next in order.
+    pub rules_problem: Option<RulesProblem>,
     /// Where the history and drafts live, or why there is none.
     pub data_dir: Result<PathBuf, String>,
     pub today: Date,
     pub identity: Identity,
+}
+
+/// The installed default rule set could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesProblem {
+    pub message: String,
+    /// The default names a rule set that cannot be used (as opposed to a team file that
+    /// does not count, which is ignored): nothing may be decided until it is repaired.
+    pub damaged: bool,
+}
+
+impl std::fmt::Display for RulesProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.damaged {
+            write!(
+                f,
+                "the installed default rule set cannot be used: {}; `ree-screen rules install --embedded` restores the shipped one (or install another)",
+                self.message
+            )
+        } else {
+            write!(f, "{}", self.message)
+        }
+    }
 }
 
 /// Today's local date, or `REE_SCREEN_TODAY` when set; a value that is not a date in range is
@@ -40,6 +66,8 @@ pub fn today() -> Result<Date, String> {
 impl Context {
     /// Settings first (a malformed file stops every command), then the data directory, then
     /// the rule set: `--rules`, the settings' rules file, the installed default, the embedded.
+    /// An installed default that cannot be used does not stop anything here: it is kept in
+    /// `rules_problem`, and only commands that decide refuse to run (`cli::run`).
     pub fn load(
         rules_flag: Option<&Path>,
         data_dir_flag: Option<&Path>,
@@ -49,11 +77,26 @@ impl Context {
         let data_dir = crate::paths::data_dir(data_dir_flag);
         // After --rules and the settings' rules file: the rule set `rules install` made the
         // default of the data directory, else the embedded one.
-        let installed = match (settings.rules_file(flag.as_ref()), &data_dir) {
-            (None, Ok(dir)) => History::new(dir)
-                .default_rules()
-                .map_err(|e| e.to_string())?,
-            _ => None,
+        let (installed, rules_problem) = match (settings.rules_file(flag.as_ref()), &data_dir) {
+            (None, Ok(dir)) => match History::new(dir).default_rules() {
+                Ok(DefaultRules::Installed(rules)) => (Some(*rules), None),
+                Ok(DefaultRules::None) => (None, None),
+                Ok(DefaultRules::Ignored(why)) => (
+                    None,
+                    Some(RulesProblem {
+                        message: why,
+                        damaged: false,
+                    }),
+                ),
+                Err(e) => (
+                    None,
+                    Some(RulesProblem {
+                        message: e.to_string(),
+                        damaged: true,
+                    }),
+                ),
+            },
+            _ => (None, None),
         };
         let rules = match installed {
             Some(rules) => rules,
@@ -64,6 +107,7 @@ impl Context {
         Ok(Context {
             settings,
             rules,
+            rules_problem,
             data_dir,
             today: today()?,
             identity: Identity::current(),
@@ -99,11 +143,6 @@ impl Context {
     /// Save screenings in one locked append and return their record ids, in order. The one
     /// seam every front end (form, plain mode, `screen`, `batch`) saves through.
     pub fn save(&self, screenings: &[Screening]) -> Result<Vec<String>, String> {
-        let history = self.history()?;
-        let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
-        history
-            .append(&new, &self.identity)
-            .map(|records| records.into_iter().map(|r| r.id).collect())
-            .map_err(|e| format!("not saved: {e}"))
+        self.history()?.save_screenings(screenings, &self.identity)
     }
 }

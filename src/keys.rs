@@ -47,6 +47,8 @@ pub const BINDABLE: &[&str] = &[
     "filter",
     "outcome-filter",
     "clear-filter",
+    "all-records",
+    "open-current",
     "apply-filter",
     "rescreen",
     "rescreen-on",

@@ -1,5 +1,6 @@
-//! Where ree-screen keeps its files: the data directory (history, draft) and the config
-//! directory (settings), from the `directories` crate unless overridden.
+//! Where ree-screen keeps its files: the data directory (history, draft), the config
+//! directory (settings) and the user's cache (history indexes), from the `directories`
+//! crate unless overridden.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,18 @@ pub fn data_dir(flag: Option<&Path>) -> Result<PathBuf, String> {
         .ok_or_else(|| {
             format!("no home directory found: pass --data-dir DIR or set {DATA_DIR_ENV}")
         })
+}
+
+/// Environment variable that overrides the user's cache directory (derived files only).
+pub const CACHE_DIR_ENV: &str = "REE_SCREEN_CACHE_DIR";
+
+/// The user's own cache directory (the history indexes): `REE_SCREEN_CACHE_DIR`, else the
+/// platform's.
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    project_dirs().map(|p| p.cache_dir().to_path_buf())
 }
 
 /// The platform config directory, where the settings file lives.

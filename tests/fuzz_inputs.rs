@@ -125,7 +125,7 @@ fn real_history_bytes() -> Vec<u8> {
 /// Every reader of the history over `bytes`: verify, the forward walk, the newest-first
 /// search and the view's index. Errors are fine; panics are not.
 fn read_history(bytes: &[u8]) {
-    use ree_screen::history::{History, Index, Query, newest_matching};
+    use ree_screen::history::{History, Index, Query, Records, newest_matching};
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
     std::fs::create_dir(&data).expect("dir");
@@ -134,7 +134,7 @@ fn read_history(bytes: &[u8]) {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).expect("mode");
     }
-    let history = History::new(&data);
+    let history = History::new(&data).with_index_dir(data.join("cache"));
     let file = history.path();
     std::fs::write(&file, bytes).expect("write");
     #[cfg(unix)]
@@ -148,9 +148,9 @@ fn read_history(bytes: &[u8]) {
         text: "po".into(),
         ..Query::default()
     };
-    let _ = newest_matching(&history, &query, Some(10), |_| true);
+    let _ = newest_matching(&history, &query, Records::All, Some(10), |_, _| true);
     if let Ok(mut index) = Index::open(&history) {
-        while matches!(index.load(100, |_| {}), Ok(n) if n > 0) {}
+        while matches!(index.load(100, |_, _| {}), Ok(n) if n > 0) {}
     }
 }
 

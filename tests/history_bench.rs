@@ -188,11 +188,16 @@ fn history_benchmark() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
     let data_arg = data.to_str().expect("path");
-    let env = [("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")];
+    let cache = dir.path().join("cache");
+    let env = [
+        ("REE_SCREEN_CONFIG", "/nonexistent/settings.toml"),
+        ("REE_SCREEN_CACHE_DIR", cache.to_str().expect("path")),
+    ];
     let history = History::with_rules(
         &data,
         std::sync::Arc::new(ree_screen::rules::embedded().expect("rules")),
-    );
+    )
+    .with_index_dir(&cache);
     let kinds = determinations();
 
     // One record as `screen` saves it (no batch frame), for the line size.
@@ -278,13 +283,13 @@ fn history_benchmark() {
         // history itself and indexes in the background), then once the index is up to date.
         let started = Instant::now();
         let mut index = Index::open(&history).expect("open");
-        index.load(50, |_| {}).expect("first page");
+        index.load(50, |_, _| {}).expect("first page");
         let first_page = started.elapsed();
-        index.load(usize::MAX, |_| {}).expect("load");
+        index.load(usize::MAX, |_, _| {}).expect("load");
         let first_view = started.elapsed();
         drop(index);
-        // Wait for the background indexing (opening takes the index's lock).
-        drop(Index::open(&history).expect("open"));
+        // Wait for the background indexing.
+        history.update_index().expect("index");
         let view = view_figures(&history, count);
         let filter = view
             .keystrokes
@@ -465,7 +470,7 @@ fn view_benchmark() {
     let data = std::env::var_os("REE_BENCH_DATA")
         .map_or_else(|| temp.path().join("data"), std::path::PathBuf::from);
     let rules = std::sync::Arc::new(ree_screen::rules::embedded().expect("rules"));
-    let history = History::with_rules(&data, rules);
+    let history = History::with_rules(&data, rules).with_index_dir(temp.path().join("cache"));
     if std::fs::metadata(history.path()).map_or(0, |m| m.len()) == 0 {
         let started = Instant::now();
         generate(&history, 0, count, &determinations());
@@ -478,9 +483,9 @@ fn view_benchmark() {
     // opening reads the history itself and indexes in the background; opening again waits
     // for that.
     let mut index = Index::open(&history).expect("open");
-    index.load(usize::MAX, |_| {}).expect("load");
+    index.load(usize::MAX, |_, _| {}).expect("load");
     drop(index);
-    drop(Index::open(&history).expect("open"));
+    history.update_index().expect("index");
     let size = std::fs::metadata(history.path()).expect("meta").len();
     let _ = Command::new("cat")
         .arg(history.path())

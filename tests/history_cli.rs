@@ -9,41 +9,7 @@ use std::process::{Command as StdCommand, Stdio};
 
 mod cli_support;
 
-use assert_cmd::Command;
-use cli_support::{Run, screen_args};
-
-fn ree(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
-    cmd.env("REE_SCREEN_TODAY", "2025-10-20")
-        .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
-        .arg("--data-dir")
-        .arg(data);
-    cmd
-}
-
-/// A screening of magnet parts with Chinese content for a military user on `date`.
-fn military(reference: &str, date: &str) -> Vec<String> {
-    screen_args("none", "foreign_chinese_content", "military_user")
-        .into_iter()
-        .chain([
-            "--goods",
-            "magnet_parts",
-            "--destination",
-            "US",
-            "--date",
-            date,
-            "--reference",
-            reference,
-        ])
-        .map(str::to_string)
-        .collect()
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let run = Run::of(cmd);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    run.stdout
-}
+use cli_support::{Run, as_user, can_act_as_members, military, ok, ree, team_dir};
 
 fn record_id(out: &str) -> String {
     out.lines()
@@ -310,45 +276,13 @@ fn several_processes_saving_at_once_lose_nothing() {
     assert!(verify.contains("Intact"), "{verify}");
 }
 
-/// Run the binary as another user (uid = gid = `uid`) in the team group `team`.
-fn as_user(uid: u32, team: u32, data: &Path, args: &[String]) -> Run {
-    let bin = assert_cmd::cargo::cargo_bin("ree-screen");
-    let mut cmd = Command::new("setpriv");
-    cmd.args([
-        &format!("--reuid={uid}"),
-        &format!("--regid={uid}"),
-        &format!("--groups={team}"),
-        "--",
-    ])
-    .arg(bin)
-    .env("USER", format!("officer{uid}"))
-    .env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
-    .arg("--data-dir")
-    .arg(data)
-    .args(args);
-    Run::of(&mut cmd)
-}
-
 #[test]
 fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
-    if !rustix::process::getuid().is_root() {
-        eprintln!("skipped: needs root to create users' files with setpriv");
-        return;
-    }
-    if StdCommand::new("setpriv")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: setpriv is not installed");
+    if !can_act_as_members() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let team = dir.path().join("team");
-    std::fs::create_dir(&team).expect("mkdir");
-    std::os::unix::fs::chown(&team, Some(0), Some(4321)).expect("chown");
-    std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o2770)).expect("chmod");
+    let team = team_dir(dir.path());
     for (uid, reference) in [(1001, "ALICE-1"), (1002, "BOB-1")] {
         let run = as_user(uid, 4321, &team, &military(reference, "2025-12-05"));
         assert_eq!(run.code, Some(0), "uid {uid}: {}", run.stderr);
@@ -360,6 +294,29 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
         let meta = entry.expect("entry").metadata().expect("meta");
         assert_eq!(meta.mode() & 0o777, 0o440);
     }
+    // The rule-set folder is the group's and sticky: no member removes another's file.
+    let folder = std::fs::metadata(team.join("rule-sets")).expect("folder");
+    assert_eq!(folder.mode() & 0o7777, 0o3770);
+    let kept = std::fs::read_dir(team.join("rule-sets"))
+        .expect("rule sets")
+        .next()
+        .expect("one")
+        .expect("entry")
+        .path();
+    let removed = StdCommand::new("setpriv")
+        .args([
+            "--reuid=1002",
+            "--regid=1002",
+            "--groups=4321",
+            "--",
+            "rm",
+            "-f",
+        ])
+        .arg(&kept)
+        .output()
+        .expect("rm");
+    assert!(!removed.status.success());
+    assert!(kept.exists(), "another member's rule set stays");
     let verify = as_user(1002, 4321, &team, &["history".into(), "verify".into()]);
     assert_eq!(verify.code, Some(0), "{}{}", verify.stdout, verify.stderr);
     let text = std::fs::read_to_string(team.join("history.jsonl")).expect("read");
@@ -377,8 +334,27 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     .expect("write");
     let args = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let lifted_arg = lifted.to_str().expect("path");
+    // Only the directory's owner (here root) installs the team's default: a member's
+    // would not count.
     let install = as_user(1001, 4321, &team, &args(&["rules", "install", lifted_arg]));
+    assert_eq!(install.code, Some(1), "{}", install.stderr);
+    assert!(
+        install.stderr.contains("only the data directory's owner"),
+        "{}",
+        install.stderr
+    );
+    let install = Run::of(
+        ree(&team)
+            .env_remove("REE_SCREEN_TODAY")
+            .args(args(&["rules", "install", lifted_arg])),
+    );
     assert_eq!(install.code, Some(0), "{}", install.stderr);
+    let default = std::fs::metadata(team.join("default-rules")).expect("default");
+    assert_eq!(
+        default.mode() & 0o777,
+        0o640,
+        "the group reads it, cannot write it"
+    );
     let listed = as_user(1002, 4321, &team, &args(&["rules", "list"]));
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);
     assert!(
@@ -495,13 +471,30 @@ fn an_override_is_filed_under_the_deciding_officer_never_the_original_screener()
         .env("REE_SCREEN_CONFIG", &settings)
         .args(override_args));
     assert!(out.contains("Override saved as"), "{out}");
+    let first_override = out
+        .split_whitespace()
+        .nth(3)
+        .expect("the override's id")
+        .to_string();
+    // The original is superseded now: a second override of it would fork the case.
+    let run = Run::of(
+        ree(data)
+            .env("REE_SCREEN_CONFIG", &settings)
+            .args(override_args)
+            .args(["--officer", "M. Schmidt"]),
+    );
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains(&first_override), "{}", run.stderr);
+    let mut of_current = override_args;
+    of_current[2] = &first_override;
     ok(ree(data)
         .env("REE_SCREEN_CONFIG", &settings)
-        .args(override_args)
+        .args(of_current)
         .args(["--officer", "M. Schmidt"]));
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(ree(data).args(["history", "list", "--format", "json"])))
-            .expect("json");
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        ree(data).args(["history", "list", "--all", "--format", "json"])
+    ))
+    .expect("json");
     let officers: Vec<&str> = json
         .as_array()
         .expect("rows")
@@ -520,5 +513,12 @@ fn an_override_is_filed_under_the_deciding_officer_never_the_original_screener()
     );
     assert!(show.contains("Officer: M. Schmidt"), "{show}");
     assert!(show.contains("Reason: Licence LIC-7 granted"), "{show}");
-    assert!(show.contains(&format!("Supersedes: {id}")), "{show}");
+    assert!(
+        show.contains(&format!("Supersedes: {first_override}")),
+        "{show}"
+    );
+    // The list shows the case once, by default.
+    let cases = ok(ree(data).args(["history", "list"]));
+    assert_eq!(cases.lines().count(), 1, "{cases}");
+    assert!(cases.starts_with(newest), "{cases}");
 }

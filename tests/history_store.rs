@@ -8,7 +8,8 @@ use std::path::Path;
 
 use ree_screen::Answers;
 use ree_screen::history::{
-    self, BadLine, Decision, History, Index, NewRecord, Query, Rebuilt, RecordKind, Stored, export,
+    self, BadLine, Decision, History, Index, NewRecord, Query, Rebuilt, RecordKind, Records,
+    Stored, export,
 };
 use ree_screen::identity::Identity;
 use ree_screen::rules::{Outcome, RuleSet};
@@ -20,8 +21,10 @@ fn rules() -> RuleSet {
     ree_screen::rules::embedded().expect("valid")
 }
 
+/// The history in `dir/data`, its derived index in `dir/cache`.
 fn history(dir: &Path) -> History {
     History::with_rules(dir.join("data"), std::sync::Arc::new(rules()))
+        .with_index_dir(dir.join("cache"))
 }
 
 fn screening(reference: &str, goods: &str, recipient: &str, date: &str) -> Screening {
@@ -259,7 +262,7 @@ fn schema_1_records_stay_readable_in_the_chain_and_re_screenable() {
     let mut index = Index::open(&h).expect("open");
     let mut newest = Vec::new();
     index
-        .load(usize::MAX, |s| newest.push(s.reference.into_owned()))
+        .load(usize::MAX, |s, _| newest.push(s.reference.into_owned()))
         .expect("load");
     assert_eq!(newest.len(), 7);
     assert_eq!(newest[6], "PO-V1-1");
@@ -373,7 +376,7 @@ fn a_batch_a_crash_cut_short_never_counts() {
     let mut count = 0;
     Index::open(&h)
         .expect("open")
-        .load(usize::MAX, |_| count += 1)
+        .load(usize::MAX, |_, _| count += 1)
         .expect("load");
     assert_eq!(count, 1);
     let v = h.verify().expect("verify");
@@ -387,7 +390,7 @@ fn a_batch_a_crash_cut_short_never_counts() {
     let mut newest = Vec::new();
     Index::open(&h)
         .expect("open")
-        .load(usize::MAX, |s| newest.push(s.reference.into_owned()))
+        .load(usize::MAX, |s, _| newest.push(s.reference.into_owned()))
         .expect("load");
     assert_eq!(newest, ["PO-6", "PO-0"]);
     // A search by text leaves the acknowledged batch out too.
@@ -396,7 +399,7 @@ fn a_batch_a_crash_cut_short_never_counts() {
         text: "po-".into(),
         ..Query::default()
     };
-    history::newest_matching(&h, &query, None, |s| {
+    history::newest_matching(&h, &query, Records::All, None, |s, _| {
         found.push(s.details.reference);
         true
     })
@@ -516,7 +519,7 @@ fn filters_and_the_newest_page() {
     save(&h, &batch);
     let newest = |query: &Query, limit| {
         let mut refs = Vec::new();
-        history::newest_matching(&h, query, limit, |s| {
+        history::newest_matching(&h, query, Records::All, limit, |s, _| {
             refs.push(s.details.reference);
             true
         })
@@ -547,7 +550,7 @@ fn filters_and_the_newest_page() {
     // Filters on outcome alone read the derived index, which follows new saves.
     save(&h, &[batch[0].clone()]);
     assert_eq!(newest(&by_outcome, Some(2)), ["PO-0", "PO-27"]);
-    assert!(h.dir().join(history::INDEX_FILE).exists());
+    assert!(h.index_path().expect("index").exists());
     let chinese = Query {
         text: "深圳".into(),
         ..Query::default()
@@ -699,7 +702,7 @@ fn the_derived_index_follows_the_history_and_is_rebuilt_when_it_does_not_match()
         let mut index = Index::open(h).expect("open");
         let mut newest = Vec::new();
         index
-            .load(usize::MAX, |s| newest.push(s.reference.into_owned()))
+            .load(usize::MAX, |s, _| newest.push(s.reference.into_owned()))
             .expect("load");
         assert!(index.complete());
         newest
@@ -708,7 +711,11 @@ fn the_derived_index_follows_the_history_and_is_rebuilt_when_it_does_not_match()
     append_bytes(&h, b"torn\n");
     save(&h, &[screening("PO-2", "none", "civil", "2025-10-20")]);
     assert_eq!(refs(&h), ["PO-2", "PO-1"]);
-    let idx = h.dir().join(history::INDEX_FILE);
+    let idx = h.index_path().expect("index");
+    assert!(
+        !h.dir().join("history.idx").exists(),
+        "nothing in the data directory"
+    );
     let built = std::fs::read_to_string(&idx).expect("index");
     assert_eq!(
         built.lines().count(),
@@ -723,14 +730,15 @@ fn the_derived_index_follows_the_history_and_is_rebuilt_when_it_does_not_match()
     save(&h, &[screening("PO-3", "none", "civil", "2025-10-20")]);
     assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);
     let mut index = Index::open(&h).expect("open");
-    index.load(usize::MAX, |_| {}).expect("load");
+    index.load(usize::MAX, |_, _| {}).expect("load");
     assert_eq!(index.skipped.len(), 1);
     assert_eq!(index.line_number(&index.skipped[0]), Some(2));
     // An index that does not match the history (another history, a damaged file) is rebuilt.
     let other = history(&dir.path().join("other"));
     save(&other, &[screening("X-1", "none", "civil", "2025-10-20")]);
     Index::open(&other).expect("open");
-    std::fs::copy(other.dir().join(history::INDEX_FILE), &idx).expect("copy");
+    std::fs::remove_file(&idx).expect("remove");
+    std::fs::copy(other.index_path().expect("index"), &idx).expect("copy");
     assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);
     std::fs::write(&idx, "garbage").expect("write");
     assert_eq!(refs(&h), ["PO-3", "PO-2", "PO-1"]);

@@ -22,7 +22,7 @@ use ree_screen::tui::app::{App, Overlay, Pending, SaveState, Step};
 use ree_screen::tui::history_io::HistoryIo;
 use ree_screen::tui::history_rows::{Batch, STEP};
 use ree_screen::tui::history_view::{
-    Chunk, FIRST_PAGE, HistoryEffect, OFFICER, Pane, REASON, Screen, StoredRecord,
+    Chunk, FIRST_PAGE, HistoryEffect, OFFICER, Pane, REASON, SaveError, Screen, StoredRecord,
 };
 use ree_screen::tui::keys::Context;
 use ree_screen::tui::update::{Effect, update};
@@ -128,7 +128,8 @@ fn identity() -> Identity {
 /// order (the last is newest).
 fn saved_history(app: &App, cases: &[Case]) -> (tempfile::TempDir, History) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()));
+    let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()))
+        .with_index_dir(dir.path().join("cache"));
     let screenings: Vec<Screening> = cases.iter().map(|c| screening(app, c)).collect();
     let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
     if !new.is_empty() {
@@ -328,7 +329,8 @@ fn list_reports_skipped_lines_with_their_numbers() {
 fn empty_history() {
     let mut app = app();
     let dir = tempfile::tempdir().expect("tempdir");
-    let history = History::new(dir.path().join("none-yet"));
+    let history =
+        History::new(dir.path().join("none-yet")).with_index_dir(dir.path().join("cache"));
     let _io = opened(&mut app, &history);
     insta::assert_snapshot!("history_empty_80x24", render(&mut app, 80, 24));
 }
@@ -362,6 +364,7 @@ fn fixed_record(app: &App, case: &Case, override_outcome: Option<Outcome>) -> St
     StoredRecord {
         view: RecordView::new(&stored, &app.rules, None),
         record: stored.record,
+        current: None,
     }
 }
 
@@ -475,9 +478,10 @@ fn rescreen_shows_then_and_now_side_by_side() {
     // A failed save is shown and can be retried.
     apply(
         &mut app,
-        [Action::HistoryEvent(HistoryEvent::Saved(Err(
-            "not saved: the disk is full".into(),
-        )))],
+        [Action::HistoryEvent(HistoryEvent::Saved(Err(SaveError {
+            message: "not saved: the disk is full".into(),
+            current: None,
+        })))],
     );
     assert!(render(&mut app, 80, 24).contains("not saved: the disk is full - try again"));
     assert!(matches!(
@@ -761,7 +765,7 @@ fn navigation_moves_and_keeps_the_selection_across_filters() {
 fn batch(summaries: &[Summary]) -> Batch {
     let mut batch = Batch::default();
     for summary in summaries {
-        batch.push(summary.borrowed(&answers_json(&summary.answers)));
+        batch.push(summary.borrowed(&answers_json(&summary.answers)), true);
     }
     batch
 }
@@ -944,7 +948,7 @@ fn the_override_keys_choose_with_up_down_and_move_fields_with_tab() {
 fn large_history_loads_a_first_page_then_the_rest_in_chunks() {
     let mut app = app();
     let dir = tempfile::tempdir().expect("tempdir");
-    let history = History::new(dir.path());
+    let history = History::new(dir.path()).with_index_dir(dir.path().join("cache"));
     let one = screening(&app, &CASES[1]);
     let new: Vec<NewRecord> = (0..FIRST_PAGE + 50)
         .map(|_| NewRecord::screening(&one))
@@ -1018,20 +1022,47 @@ fn real_history_detail_rescreen_and_override_append_new_records() {
     assert!(matches!(rescreened.saved, SaveState::Saved(_)));
     assert_eq!(
         references(&app),
-        ["PO-2025-0117", "PO-0002", "PO-2025-0117"],
-        "the list reloads with the new record on top"
+        ["PO-2025-0117", "PO-0002"],
+        "the list reloads with the case's new record on top, the superseded one left out"
     );
 
+    // The original is superseded now: it says so first, and is not overridden (that would
+    // fork the case); the current record opens on a key and is overridden instead.
+    drive(&mut app, &mut io, Action::Back);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("SUPERSEDED: not the case's current record"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("g opens the case's current record"),
+        "{screen}"
+    );
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Override),
+    );
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Superseded: nothing is done to this record")),
+        "{:?}",
+        app.notice
+    );
+    assert_eq!(app.context(), Context::HistoryDetail);
+    app.notice = None;
     drive_all(
         &mut app,
         &mut io,
         [
-            Action::Back,
+            Action::HistoryCommand(HistoryCommand::OpenCurrent),
             Action::HistoryCommand(HistoryCommand::Override),
             Action::Up,
             Action::NextField,
         ],
     );
+    assert!(!render(&mut app, 80, 24).contains("SUPERSEDED"));
     type_into(&mut app, &mut io, "Licence granted");
     drive(&mut app, &mut io, Action::Next);
 
@@ -1049,7 +1080,8 @@ fn real_history_detail_rescreen_and_override_append_new_records() {
     assert_eq!(overridden.kind, RecordKind::Override);
     assert_eq!(
         overridden.supersedes.as_deref(),
-        Some(original.record.id.as_str())
+        Some(rescreen.id.as_str()),
+        "the case's current record, not the original"
     );
     assert_eq!(overridden.reason.as_deref(), Some("Licence granted"));
     assert!(overridden.override_outcome.is_some());
@@ -1058,6 +1090,22 @@ fn real_history_detail_rescreen_and_override_append_new_records() {
         "filed under the officer who decided it"
     );
     assert_eq!(overridden.identity, identity(), "and who saved it");
+    drive_all(&mut app, &mut io, [Action::Back, Action::Back]);
+    assert_eq!(references(&app), ["PO-2025-0117", "PO-0002"], "the cases");
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::AllRecords),
+    );
+    assert_eq!(
+        references(&app),
+        ["PO-2025-0117", "PO-2025-0117", "PO-0002", "PO-2025-0117"],
+        "every record on a key"
+    );
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("Every record (* current)"), "{screen}");
+    assert_eq!(screen.matches("* 2025-").count(), 2, "{screen}");
+    assert!(screen.contains("4 records"), "{screen}");
     assert!(history.verify().expect("verify").intact());
 }
 
@@ -1135,7 +1183,11 @@ fn impact_lists_what_the_rules_change_opens_a_case_and_saves_every_rescreen() {
             stored.record.reason
         );
     }
-    assert_eq!(references(&app).len(), CASES.len() + expected.changed.len());
+    assert_eq!(
+        references(&app).len(),
+        CASES.len(),
+        "each case once: its re-screen is its current record now"
+    );
     drive(&mut app, &mut io, Action::Save);
     assert!(
         app.notice
@@ -1144,6 +1196,136 @@ fn impact_lists_what_the_rules_change_opens_a_case_and_saves_every_rescreen() {
         "{:?}",
         app.notice
     );
+    assert!(history.verify().expect("verify").intact());
+}
+
+#[test]
+fn an_override_from_a_record_another_session_moved_on_is_refused_and_offers_the_current() {
+    let mut app = with_officer(app());
+    let (_dir, history) = saved_history(&app, &CASES[..1]);
+    let mut io = opened(&mut app, &history);
+    drive(&mut app, &mut io, Action::Next);
+    // Meanwhile another officer overrides the same record.
+    let original = records(&history).remove(0);
+    let theirs = history
+        .append(
+            &[NewRecord {
+                screening: &original.record.screening,
+                kind: RecordKind::Override,
+                supersedes: Some(original.record.id.clone()),
+                reason: Some("Licence held".into()),
+                override_outcome: Some(Outcome::LicenseRequired),
+            }],
+            &identity(),
+        )
+        .expect("their override")
+        .remove(0);
+    drive_all(
+        &mut app,
+        &mut io,
+        [
+            Action::HistoryCommand(HistoryCommand::Override),
+            Action::Up,
+            Action::NextField,
+        ],
+    );
+    type_into(&mut app, &mut io, "Mine");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains(
+            "Not saved: the case changed meanwhile; Esc, then g opens its current record"
+        ),
+        "{screen}"
+    );
+    assert_eq!(records(&history).len(), 2, "nothing of mine saved");
+    drive(&mut app, &mut io, Action::Back);
+    assert!(render(&mut app, 80, 24).contains("SUPERSEDED"));
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::OpenCurrent),
+    );
+    let Some(Screen::Detail(detail)) = app.history.as_ref().map(|v| &v.screen) else {
+        panic!("detail open")
+    };
+    let Some(Ok(stored)) = &detail.stored else {
+        panic!("read")
+    };
+    assert_eq!(stored.record.id, theirs.id);
+    assert_eq!(stored.current, None);
+}
+
+/// The impact view on `date`, worked out.
+fn impact_on(app: &mut App, io: &mut HistoryIo, date: &str) {
+    drive(app, io, Action::HistoryCommand(HistoryCommand::Impact));
+    drive(app, io, Action::HistoryCommand(HistoryCommand::OnDate));
+    type_into(app, io, date);
+    drive(app, io, Action::Next);
+}
+
+#[test]
+fn the_views_impact_save_refuses_a_case_moved_on_and_leaves_overrides_standing() {
+    let (mut app, _dir, history, mut io) = all_cases();
+    let date = "2026-12-01".parse().expect("date");
+    let before = history::impact(&history, &app.rules, Some(date)).expect("impact");
+    let case = before.changed.first().expect("a case changes");
+    impact_on(&mut app, &mut io, "2026-12-01");
+    // Meanwhile another session's officer overrides that case, keeping its outcome: the
+    // save shown would replace the override, so it is refused whole.
+    let stored = history.find(&case.id).expect("find").expect("record");
+    let overridden = history
+        .append(
+            &[NewRecord {
+                screening: &stored.record.screening,
+                kind: RecordKind::Override,
+                supersedes: Some(case.id.clone()),
+                reason: Some("Licence held".into()),
+                override_outcome: Some(case.outcome_before),
+            }],
+            &identity(),
+        )
+        .expect("override")
+        .remove(0);
+    let count = records(&history).len();
+    drive_all(&mut app, &mut io, [Action::Save, Action::Yes]);
+    let shown = app
+        .history
+        .as_ref()
+        .and_then(|v| v.impact.as_ref())
+        .expect("impact");
+    let SaveState::Failed(message) = &shown.saved else {
+        panic!("refused: {:?}", shown.saved)
+    };
+    assert_eq!(
+        message,
+        "Not saved: a case changed meanwhile; Esc, then i works the impact out again"
+    );
+    assert!(
+        records(&history)
+            .iter()
+            .all(|s| s.record.supersedes.as_deref() != Some(overridden.id.as_str())),
+        "the override stands"
+    );
+    assert_eq!(records(&history).len(), count, "nothing saved");
+    // Worked out again, the override stands apart and `s` leaves it.
+    drive(&mut app, &mut io, Action::Back);
+    impact_on(&mut app, &mut io, "2026-12-01");
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Cases on an officer's override (it stands; not saved)"),
+        "{screen}"
+    );
+    drive(&mut app, &mut io, Action::Save);
+    assert_eq!(app.overlay, None);
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("stands on an officer's override")),
+        "{:?}",
+        app.notice
+    );
+    assert_eq!(records(&history).len(), count, "nothing saved");
     assert!(history.verify().expect("verify").intact());
 }
 

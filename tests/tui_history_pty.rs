@@ -1,8 +1,10 @@
 //! End to end: the real binary in a pseudo-terminal saves a screening, Ctrl-R opens the
 //! history view with it listed, a date filter is typed, the record opens exactly as
-//! decided, a re-screen on a typed date and an override filed under the settings' officer
-//! are saved, the impact view opens, and Esc comes back to the determination as it was. A
-//! screening starts from an earlier one, and the officer typed is remembered.
+//! decided, a re-screen on a typed date is saved, the original then says it is superseded
+//! and refuses an override, the current record opens on a key and its override is filed
+//! under the settings' officer, the impact view opens, and Esc comes back to the
+//! determination as it was. A screening starts from an earlier one, and the officer typed
+//! is remembered. A save waits for the history's lock while keys go on, and gives up.
 
 mod tui_support;
 
@@ -33,18 +35,18 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.send("s");
     pty.wait_for("Saved as");
     pty.send(CTRL_R);
-    pty.wait_for("Saved screenings, newest first");
+    pty.wait_for("Cases (current records), newest saved first");
     pty.wait_for("PO-HIST-1");
     let screen = pty.contents();
     assert!(screen.contains("Acme GmbH"), "{screen}");
-    assert!(screen.contains("1 record "), "{screen}");
+    assert!(screen.contains("1 case "), "{screen}");
 
     // A date filter shows whole as it is typed, and applies.
     pty.send(&format!("/{TAB}2025-10-21"));
     pty.wait_for("Since: 2025-10-21");
-    pty.wait_for("0 of 1 record match");
+    pty.wait_for("0 of 1 case match");
     pty.send("\x15");
-    pty.wait_for("any   1 record   ");
+    pty.wait_for("any   1 case   ");
     pty.send(ENTER);
     pty.wait_for("Enter open");
 
@@ -61,9 +63,17 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.send("s");
     pty.wait_for("(a new record)");
 
-    // The override, filed under the settings' officer.
+    // The original is superseded now: it says so first and is not overridden; `g` opens
+    // the case's current record, whose override is filed under the settings' officer.
     pty.send(ESC);
+    pty.wait_for("SUPERSEDED: not the case's current record");
+    pty.wait_for("g opens the case's current record");
+    pty.send("x");
+    pty.wait_for("Superseded: nothing is done to this record; g opens the case's current one");
+    pty.send("g");
     pty.wait_for("Record exactly as decided");
+    pty.wait_for("Kind: re-screen");
+    assert!(!pty.contents().contains("SUPERSEDED"), "{}", pty.contents());
     pty.send("x");
     pty.wait_for("Override the outcome");
     assert!(
@@ -88,11 +98,11 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.send(ESC);
     pty.wait_for("Record exactly as decided");
     pty.send(ESC);
-    pty.wait_for("Saved screenings, newest first");
+    pty.wait_for("Cases (current records), newest saved first");
     pty.send("i");
     pty.wait_for("current case(s) change");
     pty.send(ESC);
-    pty.wait_for("Saved screenings, newest first");
+    pty.wait_for("Cases (current records), newest saved first");
     pty.send(ESC);
     pty.wait_for("Result - Determination");
     assert!(pty.contents().contains("Saved as"), "{}", pty.contents());
@@ -104,12 +114,79 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     assert_eq!(lines.len(), 3, "{history}");
     assert!(lines[1].contains("\"kind\":\"rescreen\""), "{}", lines[1]);
     assert!(lines[2].contains("\"kind\":\"override\""), "{}", lines[2]);
+    let rescreen_id = lines[1]
+        .split("\"id\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the re-screen's id");
+    assert!(
+        lines[2].contains(&format!("\"supersedes\":\"{rescreen_id}\"")),
+        "the override supersedes the case's current record: {}",
+        lines[2]
+    );
     assert!(lines[2].contains("\"officer\":\"K. Lee\""), "{}", lines[2]);
     assert!(
         lines[2].contains("\"reason\":\"Licence LIC-7 granted\""),
         "{}",
         lines[2]
     );
+}
+
+/// The workbench at a determination with the history's lock held by another process (this
+/// test: the lock goes with the file returned), saves giving up after `timeout` seconds.
+fn at_result_with_the_history_locked(timeout: &str) -> (tempfile::TempDir, std::fs::File, Pty) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let data = tempfile::tempdir().expect("tempdir");
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(data.path().join("history.jsonl"))
+        .expect("history");
+    held.lock().expect("lock");
+    let mut pty = Pty::spawn(
+        data.path(),
+        &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", timeout)],
+    );
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send(&ENTER.repeat(5));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    (data, held, pty)
+}
+
+#[test]
+fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
+    let (data, held, mut pty) = at_result_with_the_history_locked("30");
+    pty.send("s");
+    pty.wait_for("waiting for another ree-screen to finish with the history");
+    // Keys go on meanwhile: the why-trace opens and closes, Esc goes back to the review.
+    pty.send("w");
+    pty.wait_for("Why");
+    pty.send("w");
+    pty.send(ESC);
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    drop(held);
+    pty.wait_for("Saved as");
+    pty.send("q");
+    pty.drain();
+    let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert_eq!(history.lines().count(), 1, "{history}");
+}
+
+#[test]
+fn a_save_gives_up_after_the_lock_timeout_with_a_clear_error() {
+    let (_data, held, mut pty) = at_result_with_the_history_locked("2");
+    pty.send("s");
+    pty.wait_for("gave up after 2 s");
+    pty.send(ESC);
+    pty.wait_for("Review");
+    pty.send("\x03");
+    pty.drain();
+    drop(held);
 }
 
 /// Start a new screening from an earlier one, from the determination and from a stored

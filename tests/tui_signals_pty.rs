@@ -153,7 +153,7 @@ fn big_history(dir: &Path) {
 /// The history view has shown its first page and is loading the next chunk.
 fn busy_loading(pty: &mut Pty) {
     pty.send(CTRL_R);
-    pty.wait_for("Saved screenings, newest first");
+    pty.wait_for("newest saved first");
 }
 
 #[test]
@@ -345,7 +345,7 @@ fn a_terminal_closed_while_loading_a_large_history_ends_the_process() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = own_pty_with_reference(data.path(), "PO-HUP-1");
     pty.send(CTRL_R);
-    pty.wait_for("Saved screenings, newest first");
+    pty.wait_for("newest saved first");
     assert_hung_up_promptly(pty.close(Duration::from_secs(10)));
     assert!(draft(data.path()).contains("PO-HUP-1"));
 }

@@ -24,10 +24,13 @@ use crate::text::sanitize;
 
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
-    /// List records, newest first.
+    /// List cases (each case's current record), newest saved first; --all for every record.
     List {
         #[command(flatten)]
         filter: FilterArgs,
+        /// Every record, superseded ones too (the current one of each case marked `*`).
+        #[arg(long)]
+        all: bool,
         /// Only the newest N matching records.
         #[arg(short = 'n', long, value_name = "N")]
         limit: Option<usize>,
@@ -95,9 +98,14 @@ pub enum HistoryCommand {
         /// the change of rules shows).
         #[arg(long, value_parser = date_arg)]
         date: Option<Date>,
-        /// Save the changed cases' re-screens as new records superseding the current ones.
+        /// Save the changed cases' re-screens as new records superseding the current ones
+        /// (never a case whose current record is an officer's override, unless
+        /// --include-overrides).
         #[arg(long)]
         save: bool,
+        /// With --save: also replace the cases whose current record is an officer's override.
+        #[arg(long, requires = "save")]
+        include_overrides: bool,
     },
 }
 
@@ -146,6 +154,15 @@ impl FilterArgs {
     }
 }
 
+/// Whether the command decides under the rules in use: a re-screen saved, an impact.
+pub fn decides(command: &HistoryCommand) -> bool {
+    match command {
+        HistoryCommand::Rescreen { no_save, .. } => !no_save,
+        HistoryCommand::Impact { .. } => true,
+        _ => false,
+    }
+}
+
 pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
     let history = match ctx.history() {
         Ok(h) => h,
@@ -158,9 +175,17 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
         }
         HistoryCommand::List {
             filter,
+            all,
             limit,
             format,
-        } => list(&history, filter, *limit, *format),
+        } => {
+            let records = if *all {
+                history::Records::All
+            } else {
+                history::Records::Cases
+            };
+            list(&history, filter, records, *limit, *format)
+        }
         HistoryCommand::Show { id, format } => show(ctx, &history, id, *format),
         HistoryCommand::Export {
             format,
@@ -185,7 +210,11 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             reason,
             officer,
         } => override_cmd(ctx, &history, id, outcome, reason, officer.as_deref()),
-        HistoryCommand::Impact { date, save } => impact(ctx, &history, *date, *save),
+        HistoryCommand::Impact {
+            date,
+            save,
+            include_overrides,
+        } => impact(ctx, &history, *date, *save, *include_overrides),
     };
     result.unwrap_or_else(|(message, status)| fail(message, status))
 }
@@ -224,65 +253,81 @@ struct ListRow<'a> {
     officer: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     supersedes: Option<&'a str>,
+    /// Whether it is its case's current record.
+    current: bool,
 }
 
-fn list(history: &History, filter: &FilterArgs, limit: Option<usize>, format: Format) -> CmdResult {
+fn list(
+    history: &History,
+    filter: &FilterArgs,
+    records: history::Records,
+    limit: Option<usize>,
+    format: Format,
+) -> CmdResult {
     use std::io::Write;
     let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut rows = 0usize;
     let mut failed = None;
-    let skipped = history::newest_matching(history, &query, limit, |s: Summary| {
-        let written = match format {
-            Format::Json => {
-                let row = ListRow {
-                    id: &s.id,
-                    saved_at: s.saved_at.to_string(),
-                    kind: s.kind,
-                    date: s.date,
-                    outcome: s.outcome,
-                    provisional: s.provisional,
-                    reference: &s.details.reference,
-                    counterparty: &s.details.counterparty,
-                    officer: &s.details.officer,
-                    supersedes: s.supersedes.as_deref(),
-                };
-                let sep = if rows == 0 { "[\n  " } else { ",\n  " };
-                serde_json::to_string(&row)
-                    .map_err(std::io::Error::other)
-                    .and_then(|json| write!(out, "{sep}{json}"))
-            }
-            Format::Text => writeln!(
-                out,
-                "{}  {}  {} {:<19}{}  {}  {}{}",
-                sanitize(&s.id),
-                s.date,
-                s.outcome.symbol(),
-                s.outcome.id(),
-                if s.provisional { " provisional" } else { "" },
-                sanitize(&s.details.reference),
-                sanitize(&s.details.counterparty),
-                match s.kind {
-                    RecordKind::Screening => String::new(),
-                    kind => format!(
-                        "  ({} of {})",
-                        kind.label(),
-                        sanitize(s.supersedes.as_deref().unwrap_or("?"))
-                    ),
+    let all = records == history::Records::All;
+    let skipped =
+        history::newest_matching(history, &query, records, limit, |s: Summary, current| {
+            let written = match format {
+                Format::Json => {
+                    let row = ListRow {
+                        id: &s.id,
+                        saved_at: s.saved_at.to_string(),
+                        kind: s.kind,
+                        date: s.date,
+                        outcome: s.outcome,
+                        provisional: s.provisional,
+                        reference: &s.details.reference,
+                        counterparty: &s.details.counterparty,
+                        officer: &s.details.officer,
+                        supersedes: s.supersedes.as_deref(),
+                        current,
+                    };
+                    let sep = if rows == 0 { "[\n  " } else { ",\n  " };
+                    serde_json::to_string(&row)
+                        .map_err(std::io::Error::other)
+                        .and_then(|json| write!(out, "{sep}{json}"))
                 }
-            ),
-        };
-        rows += 1;
-        match written {
-            Ok(()) => true,
-            Err(e) => {
-                failed = Some(e);
-                false
+                Format::Text => writeln!(
+                    out,
+                    "{}{}  {}  {} {:<19}{}  {}  {}{}",
+                    match (all, current) {
+                        (false, _) => "",
+                        (true, true) => "* ",
+                        (true, false) => "  ",
+                    },
+                    sanitize(&s.id),
+                    s.date,
+                    s.outcome.symbol(),
+                    s.outcome.id(),
+                    if s.provisional { " provisional" } else { "" },
+                    sanitize(&s.details.reference),
+                    sanitize(&s.details.counterparty),
+                    match s.kind {
+                        RecordKind::Screening => String::new(),
+                        kind => format!(
+                            "  ({} of {})",
+                            kind.label(),
+                            sanitize(s.supersedes.as_deref().unwrap_or("?"))
+                        ),
+                    }
+                ),
+            };
+            rows += 1;
+            match written {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
             }
-        }
-    })
-    .map_err(runtime)?;
+        })
+        .map_err(runtime)?;
     let end = match (format, rows) {
         (Format::Json, 0) => writeln!(out, "[]"),
         (Format::Json, _) => writeln!(out, "\n]"),
@@ -316,6 +361,10 @@ fn find(history: &History, id: &str) -> Result<Stored, (String, u8)> {
 fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult {
     let stored = find(history, id)?;
     let r = &stored.record;
+    let current = match history.standing(&r.id).map_err(runtime)? {
+        history::Standing::Superseded { current, .. } => Some(current),
+        _ => None,
+    };
     match format {
         Format::Json => println!(
             "{:#}",
@@ -334,11 +383,21 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 "details": r.screening.details,
                 "determination": *r.screening.determination,
                 "rebuilt": r.rebuilt.note(),
+                "current": current.is_none(),
+                "current_record": current.as_deref().unwrap_or(&r.id),
             })
         ),
         Format::Text => {
             let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
             let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            if let Some(current) = &current {
+                println!(
+                    "SUPERSEDED: this is not the case's current record; the current one is {} (`ree-screen history show {}`).",
+                    sanitize(current),
+                    sanitize(current)
+                );
+                println!();
+            }
             for line in view.header() {
                 println!("{}: {}", line.part.label(), line.value);
             }
@@ -424,16 +483,16 @@ fn verify(history: &History) -> CmdResult {
         );
     }
     for p in &report.snapshot_problems {
-        println!("RULE SET ALTERED: {}", sanitize(&p.message));
+        println!("RULE SET: {}", sanitize(&p.message));
     }
     match &report.first_break {
         Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
         None if report.snapshot_problems.is_empty() => {
             println!(
-                "Intact: every record reads, the hash chain holds and every kept rule set matches its hash."
+                "Intact: every record reads, the hash chain holds, and every rule set a record was decided under is kept and matches its hash."
             )
         }
-        None => println!("The chain holds, but a kept rule set was altered."),
+        None => println!("The chain holds, but a rule set is altered or missing."),
     }
     Ok(if report.intact() {
         ExitCode::SUCCESS
@@ -447,9 +506,30 @@ fn save(
     history: &History,
     new: &[NewRecord],
 ) -> Result<Vec<history::Record>, (String, u8)> {
-    history
-        .append(new, &ctx.identity)
-        .map_err(|e| runtime(format!("not saved: {e}")))
+    history.append(new, &ctx.identity).map_err(|e| {
+        let status = if e.not_current.is_some() {
+            EXIT_USAGE
+        } else {
+            1
+        };
+        (format!("not saved: {e}"), status)
+    })
+}
+
+/// Refuse to act on a record that is not its case's current one (exit 2), naming the one
+/// that is. The save checks again under the lock; this refuses before any work is shown.
+fn require_current(history: &History, stored: &Stored) -> Result<(), (String, u8)> {
+    match history.standing(&stored.record.id).map_err(runtime)? {
+        history::Standing::Superseded { current, offset } => Err((
+            history::NotCurrent {
+                id: stored.record.id.clone(),
+                current: Some((current, offset)),
+            }
+            .message(),
+            EXIT_USAGE,
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn rescreen(
@@ -460,6 +540,12 @@ fn rescreen(
     no_save: bool,
 ) -> CmdResult {
     let stored = find(history, id)?;
+    match require_current(history, &stored) {
+        Err(refused) if !no_save => return Err(refused),
+        // Looking is fine, but it is said first.
+        Err((message, _)) => println!("SUPERSEDED: {}", sanitize(&message)),
+        Ok(()) => {}
+    }
     let (screening, diff) =
         history::rescreen(&ctx.rules, &stored.record, date.unwrap_or(ctx.today));
     println!(
@@ -521,6 +607,7 @@ fn override_cmd(
         })?;
     validate_field(Field::Officer, officer).map_err(|m| (m, EXIT_USAGE))?;
     let stored = find(history, id)?;
+    require_current(history, &stored)?;
     let mut screening = stored.record.screening.clone();
     screening.details.officer = officer.to_string();
     let new = NewRecord {
@@ -542,7 +629,13 @@ fn override_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool) -> CmdResult {
+fn impact(
+    ctx: &Context,
+    history: &History,
+    date: Option<Date>,
+    save_them: bool,
+    include_overrides: bool,
+) -> CmdResult {
     let rules = &ctx.rules;
     let found = history::impact(history, rules, date).map_err(runtime)?;
     let on = date.map_or_else(
@@ -562,9 +655,20 @@ fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool)
         c.as_deref()
             .map_or_else(|| "no clause".to_string(), |id| rules.cite_short(id))
     };
-    for c in &found.changed {
+    for (i, c) in found.changed.iter().enumerate() {
+        if c.overridden && (i == 0 || !found.changed[i - 1].overridden) {
+            println!(
+                "Cases whose current record is an officer's override (the override stands; {}):",
+                if include_overrides {
+                    "replaced because --include-overrides was given"
+                } else {
+                    "saved only with --include-overrides"
+                }
+            );
+        }
         println!(
-            "{}  {}  {}  {} -> {}  ({} -> {}){}",
+            "{}{}  {}  {}  {} -> {}  ({} -> {})",
+            if c.overridden { "  " } else { "" },
             sanitize(&c.id),
             sanitize(&c.reference),
             sanitize(&c.counterparty),
@@ -572,18 +676,20 @@ fn impact(ctx: &Context, history: &History, date: Option<Date>, save_them: bool)
             c.outcome_after.id(),
             sanitize(&clause(&c.decided_by_before)),
             sanitize(&clause(&c.decided_by_after)),
-            if c.overridden {
-                "  [officer override stands]"
-            } else {
-                ""
-            }
         );
     }
-    if save_them && !found.changed.is_empty() {
+    let kept = if include_overrides {
+        0
+    } else {
+        found.overrides()
+    };
+    if save_them && kept > 0 {
+        println!("{kept} case(s) on an officer's override left as they are.");
+    }
+    if save_them && found.to_save(include_overrides).next().is_some() {
         let reason = history::impact_reason(rules);
         let new: Vec<NewRecord> = found
-            .changed
-            .iter()
+            .to_save(include_overrides)
             .map(|c| NewRecord {
                 screening: &c.rescreen,
                 kind: RecordKind::Rescreen,

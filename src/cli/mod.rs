@@ -67,6 +67,16 @@ pub enum Format {
     Json,
 }
 
+/// Whether the command decides under the rule set in use (screens, re-screens, works an
+/// impact out), rather than only reading the history or the rules.
+fn decides(command: &Option<Command>) -> bool {
+    match command {
+        None | Some(Command::Screen(_)) | Some(Command::Batch(_)) => true,
+        Some(Command::History(history)) => history_cmd::decides(history),
+        Some(Command::Rules(_)) | Some(Command::Config(_)) => false,
+    }
+}
+
 /// Parse a date argument (`YYYY-MM-DD` or `DD.MM.YYYY`).
 pub fn date_arg(text: &str) -> Result<Date, String> {
     crate::screening::parse_date(text)
@@ -90,10 +100,20 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(ctx) => ctx,
         Err(e) => return fail(e, 1),
     };
+    if let Some(problem) = &ctx.rules_problem {
+        // Nothing is decided under another rule set than the one installed; reading the
+        // history, and repairing the default, go on.
+        if problem.damaged && decides(&cli.command) {
+            return fail(problem, 1);
+        }
+        eprintln!("ree-screen: warning: {problem}");
+    }
     match &cli.command {
         Some(Command::Screen(args)) => screen::run(&ctx, args),
         Some(Command::Rules(args)) => match &args.action {
-            Some(rules_cmd::RulesAction::Install { file }) => rules_cmd::install(&ctx, file),
+            Some(rules_cmd::RulesAction::Install { file, embedded }) => {
+                rules_cmd::install(&ctx, file.as_deref(), *embedded)
+            }
             Some(rules_cmd::RulesAction::List) => rules_cmd::list(&ctx),
             _ => rules_cmd::run(&ctx, args),
         },

@@ -24,7 +24,13 @@ pub enum RulesAction {
     Diff { old: PathBuf, new: PathBuf },
     /// Validate a rule set, keep it in the data directory by its SHA-256 and make it the
     /// default (after --rules and the settings' rules file). Earlier ones stay kept.
-    Install { file: PathBuf },
+    Install {
+        #[arg(required_unless_present = "embedded")]
+        file: Option<PathBuf>,
+        /// Install the rule set shipped in this program (repairs a damaged default).
+        #[arg(long, conflicts_with = "file")]
+        embedded: bool,
+    },
     /// The rule sets kept in the data directory, and which is the default.
     List,
 }
@@ -232,9 +238,13 @@ fn shorten(value: &str) -> String {
     format!("{cut}...")
 }
 
-/// `rules install FILE`.
-pub fn install(ctx: &Context, file: &std::path::Path) -> ExitCode {
-    let new = match rules::load_file(file) {
+/// `rules install FILE` or `rules install --embedded`.
+pub fn install(ctx: &Context, file: Option<&std::path::Path>, embedded: bool) -> ExitCode {
+    let loaded = match file {
+        Some(file) if !embedded => rules::load_file(file),
+        _ => rules::embedded(),
+    };
+    let new = match loaded {
         Ok(r) => r,
         Err(e) => return fail(e, 1),
     };

@@ -4,7 +4,7 @@
 //! replacement of the file shows against it. Exports stream: a first pass surveys the
 //! history (head, count, which records are superseded), later passes write record by record.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -31,14 +31,19 @@ pub struct Provenance {
     pub exported_at: jiff::Timestamp,
 }
 
-/// One pass over the history: its head, its record count and the ids of the records that a
-/// later re-screen or override supersedes (every other record is the current one of its
-/// case). Memory holds the superseded ids only.
+/// One pass over the history: its head, its record count, and each case's current record:
+/// the newest record of the case (the chain from its first screening through each record
+/// superseding the one before), so exactly one per case, even in a fork an earlier version
+/// could leave. Memory holds the records that supersede another, and one entry per case
+/// that has more than one record.
 #[derive(Debug, Default)]
 pub struct Survey {
     pub head: String,
     pub records: usize,
-    pub superseded: HashSet<String>,
+    /// A superseding record's id -> its case (the id of the case's first record).
+    case_of: HashMap<String, String>,
+    /// A case with more than one record -> its newest record.
+    heads: HashMap<String, String>,
     pub bad: Vec<BadLine>,
 }
 
@@ -48,21 +53,22 @@ impl Survey {
             head: super::record::GENESIS.to_string(),
             ..Survey::default()
         };
-        let finder = memchr::memmem::Finder::new(b"\"supersedes\":\"");
         let mut walk = history.walk()?;
         while let Some(item) = walk.next_item()? {
             match item {
                 Item::Record(found) => {
                     survey.records += 1;
                     survey.head = found.link.hash.to_string();
-                    let record = found.link.record;
-                    if let Some(at) = finder.find(record) {
-                        let rest = &record[at + finder.needle().len()..];
-                        if let Some(end) = memchr::memchr(b'"', rest) {
-                            survey
-                                .superseded
-                                .insert(String::from_utf8_lossy(&rest[..end]).into_owned());
-                        }
+                    if let (Some(id), Some(supersedes)) =
+                        super::chain::chain_fields(found.link.record)
+                    {
+                        let case = survey
+                            .case_of
+                            .get(supersedes)
+                            .cloned()
+                            .unwrap_or_else(|| supersedes.to_string());
+                        survey.case_of.insert(id.to_string(), case.clone());
+                        survey.heads.insert(case, id.to_string());
                     }
                 }
                 Item::Bad(b) => survey.bad.push(b),
@@ -72,9 +78,10 @@ impl Survey {
         Ok(survey)
     }
 
-    /// Whether a record is the newest of its case (nothing supersedes it).
+    /// Whether a record is its case's current one (the newest of the case).
     pub fn is_current(&self, id: &str) -> bool {
-        !self.superseded.contains(id)
+        let case = self.case_of.get(id).map_or(id, String::as_str);
+        self.heads.get(case).is_none_or(|head| head == id)
     }
 
     pub fn provenance(&self, history: &History) -> Provenance {

@@ -27,7 +27,8 @@ pub struct ChangedCase {
     pub decided_by_before: Option<String>,
     pub outcome_after: Outcome,
     pub decided_by_after: Option<String>,
-    /// Whether an officer's override stands on the case (its outcome was not the engine's).
+    /// Whether the case's current record is an officer's override: it stands, and an impact
+    /// save replaces it only when asked by name (`--include-overrides`).
     pub overridden: bool,
     /// The case screened again: what `--save` records as a re-screen superseding `id`.
     pub rescreen: Screening,
@@ -38,7 +39,24 @@ pub struct ChangedCase {
 pub struct Impact {
     /// Current records screened again.
     pub cases: usize,
+    /// The cases that change, in file order: first those the engine decided, then (apart)
+    /// those whose current record is an officer's override.
     pub changed: Vec<ChangedCase>,
+}
+
+impl Impact {
+    /// The changed cases an impact save replaces: the engine's, and the officers' overrides
+    /// only when `include_overrides`.
+    pub fn to_save(&self, include_overrides: bool) -> impl Iterator<Item = &ChangedCase> {
+        self.changed
+            .iter()
+            .filter(move |c| include_overrides || !c.overridden)
+    }
+
+    /// How many changed cases stand on an officer's override.
+    pub fn overrides(&self) -> usize {
+        self.changed.iter().filter(|c| c.overridden).count()
+    }
 }
 
 /// The reason a re-screen saved from an impact run gives: the rule set it was screened under.
@@ -107,5 +125,7 @@ pub fn impact(
         },
         |_| {},
     )?;
+    // Officers' overrides apart, after the engine's cases (a stable sort keeps file order).
+    impact.changed.sort_by_key(|c| c.overridden);
     Ok(impact)
 }

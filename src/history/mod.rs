@@ -3,10 +3,12 @@
 //! once beside the history), with review (summaries, filters), re-screening, the impact of
 //! new rules, and exports. Every command reads the file in one pass or from its end.
 
+mod chain;
 pub mod export;
 mod impact;
 mod index_file;
 mod lines;
+mod lock;
 mod query;
 mod record;
 mod record_view;
@@ -15,11 +17,13 @@ mod snapshot;
 mod store;
 mod v1;
 
+pub use chain::{Cases, NotCurrent, Standing};
 pub use impact::{ChangedCase, Impact, impact, impact_reason};
-pub use index_file::INDEX_FILE;
 pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
+pub use lock::{LOCK_TIMEOUT_ENV, Notices};
 pub use query::{
-    Index, PreparedQuery, Query, SkippedLine, Summary, SummaryRef, answers_json, newest_matching,
+    Index, PreparedQuery, Query, Records, SkippedLine, Summary, SummaryRef, answers_json,
+    newest_matching,
 };
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
@@ -30,7 +34,7 @@ pub use record_view::{HeaderLine, Overridden, Part, RecordView, rules_for};
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
 pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
 pub use store::{
-    AcknowledgedGap, BadLine, ChainBreak, FILE_NAME, History, HistoryError, KeptRules, NewRecord,
-    Sharing, Stored, Unfinished, Verification,
+    AcknowledgedGap, BadLine, ChainBreak, DefaultRules, FILE_NAME, History, HistoryError,
+    KeptRules, NewRecord, Sharing, Stored, Unfinished, Verification,
 };
 pub use v1::DESTINATION_NOTE;

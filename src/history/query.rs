@@ -9,7 +9,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::index_file::{Entries, Refreshed, refresh};
+use super::chain::Cases;
+use super::index_file::{Patience, Refreshed, refresh};
 use super::lines::{NewestFirst, RevItem};
 use super::record::{LineProblem, RecordKind, SCHEMA_VERSION, decode_record};
 use super::store::{History, HistoryError};
@@ -231,6 +232,8 @@ pub struct SkippedLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryRef<'a> {
     pub offset: u64,
+    pub id: Cow<'a, str>,
+    pub supersedes: Option<Cow<'a, str>>,
     pub date: Date,
     pub kind: RecordKind,
     pub outcome: Outcome,
@@ -249,6 +252,8 @@ impl Summary {
     pub fn borrowed<'a>(&'a self, answers_json: &'a str) -> SummaryRef<'a> {
         SummaryRef {
             offset: self.offset,
+            id: Cow::Borrowed(&self.id),
+            supersedes: self.supersedes.as_deref().map(Cow::Borrowed),
             date: self.date,
             kind: self.kind,
             outcome: self.outcome,
@@ -267,14 +272,17 @@ pub fn answers_json(answers: &Answers) -> String {
     serde_json::to_string(answers).unwrap_or_default()
 }
 
-/// Summaries of a history, newest first, loaded in chunks: from the derived index beside
-/// the history (`index_file.rs`, brought up to date on opening), or, when it cannot be
-/// written, from the end of the history itself. Records of a batch a crash cut short, and
-/// bytes a later record acknowledged, are left out.
+/// Summaries of a history, newest first, loaded in chunks, each with whether it is its
+/// case's current record: from the user's derived index (`index_file.rs`, brought up to
+/// date on opening if that needs no wait), or, when it cannot be used, from the end of the
+/// history itself. Records of a batch a crash cut short, and bytes a later record
+/// acknowledged, are left out.
 pub struct Index {
     pub skipped: Vec<SkippedLine>,
     lines: Option<Source>,
     lines_seen: usize,
+    /// Which records read so far are their case's current one.
+    cases: Cases,
 }
 
 enum Source {
@@ -286,16 +294,14 @@ impl Index {
     /// Open, updating the derived index; the summaries are read by `load`.
     pub fn open(history: &History) -> Result<Index, HistoryError> {
         use super::index_file::VIEW_BUDGET;
-        let lines = match refresh(history, Some(VIEW_BUDGET)) {
-            Ok(Refreshed::Ready(file)) => Some(Source::Indexed(
-                Entries::new(file).map_err(|e| read_error(history, &e))?,
-            )),
+        let lines = match refresh(history, Some(VIEW_BUDGET), Patience::Now) {
+            Ok(Refreshed::Ready(entries)) => Some(Source::Indexed(entries)),
             Ok(Refreshed::NoHistory) => None,
             Ok(Refreshed::Behind) => {
                 // Far behind (a large batch, or no index yet): catch up in the background
                 // and read the history itself this time, so the first page shows at once.
                 let behind = history.clone();
-                std::thread::spawn(move || refresh(&behind, None));
+                std::thread::spawn(move || refresh(&behind, None, Patience::Wait));
                 history.newest_first()?.map(Source::History)
             }
             // A read-only data directory, say: read the history itself.
@@ -305,6 +311,7 @@ impl Index {
             skipped: Vec::new(),
             lines,
             lines_seen: 0,
+            cases: Cases::default(),
         })
     }
 
@@ -314,14 +321,20 @@ impl Index {
     }
 
     /// Read up to `max` more lines towards the start of the file, handing each record's
-    /// summary to `each`; returns how many lines were read.
+    /// summary to `each` with whether it is its case's current record; returns how many
+    /// lines were read.
     pub fn load(
         &mut self,
         max: usize,
-        mut each: impl FnMut(SummaryRef<'_>),
+        mut each: impl FnMut(SummaryRef<'_>, bool),
     ) -> std::io::Result<usize> {
         let Some(lines) = self.lines.as_mut() else {
             return Ok(0);
+        };
+        let cases = &mut self.cases;
+        let mut each = |summary: SummaryRef<'_>| {
+            let current = cases.current(&summary.id, summary.supersedes.as_deref(), summary.offset);
+            each(summary, current);
         };
         let mut read = 0;
         while read < max {
@@ -369,29 +382,51 @@ impl Index {
     }
 }
 
-/// The newest records that match, newest first, handed to `each` until it returns false or
-/// `limit` have matched; lines that cannot be read are returned. Reads from the end of the
-/// file, so the newest page costs the same whatever the history's size; a search for words
-/// scans large blocks for the words and parses only the lines that hold them.
+/// Which records a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Records {
+    /// Each case's current record.
+    #[default]
+    Cases,
+    /// Every record, current or superseded.
+    All,
+}
+
+/// The newest records that match, newest first, handed to `each` (with whether it is its
+/// case's current record) until it returns false or `limit` have matched; lines that cannot
+/// be read are returned. Reads from the end of the file, so the newest page costs the same
+/// whatever the history's size; a search for words scans large blocks for the words and
+/// parses only the lines that hold them.
 pub fn newest_matching(
     history: &History,
     query: &Query,
+    records: Records,
     limit: Option<usize>,
-    mut each: impl FnMut(Summary) -> bool,
+    mut each: impl FnMut(Summary, bool) -> bool,
 ) -> Result<Vec<SkippedLine>, HistoryError> {
     let mut prepared = query.prepare();
     let mut matched = 0;
     let mut skipped = Vec::new();
-    let mut take = |offset: u64, line: &[u8], from_end: usize, prepared: &mut PreparedQuery| {
+    let mut cases = Cases::default();
+    let mut offer = |summary: Summary, cases: &mut Cases, prepared: &PreparedQuery| {
+        let current = cases.current(&summary.id, summary.supersedes.as_deref(), summary.offset);
+        if (current || records == Records::All) && prepared.matches(&summary) {
+            matched += 1;
+            each(summary, current) && limit.is_none_or(|l| matched < l)
+        } else {
+            true
+        }
+    };
+    let mut take = |offset: u64,
+                    line: &[u8],
+                    from_end: usize,
+                    prepared: &mut PreparedQuery,
+                    cases: &mut Cases| {
         if !prepared.may_match_line(line) {
             return true;
         }
         match Summary::from_line(offset, line) {
-            Ok(summary) if prepared.matches(&summary) => {
-                matched += 1;
-                each(summary) && limit.is_none_or(|l| matched < l)
-            }
-            Ok(_) => true,
+            Ok(summary) => offer(summary, cases, prepared),
             Err(problem) => {
                 skipped.push(SkippedLine {
                     offset,
@@ -407,32 +442,39 @@ pub fn newest_matching(
         return Ok(unreadable);
     }
     if !prepared.raw.is_empty() {
-        search_blocks(history, &mut prepared, &mut take)?;
+        search_blocks(
+            history,
+            &mut prepared,
+            &mut cases,
+            &mut unreadable,
+            &mut take,
+        )?;
         unreadable.append(&mut skipped);
         return Ok(unreadable);
     }
     // Filters on outcome or dates alone look at every record: from the derived index when
     // it is (nearly) up to date, which reads several times faster than the records.
     if !query.is_empty()
-        && let Ok(Refreshed::Ready(file)) = refresh(history, Some(LIST_BUDGET))
+        && let Ok(Refreshed::Ready(mut entries)) =
+            refresh(history, Some(LIST_BUDGET), Patience::Wait)
     {
-        let mut entries = Entries::new(file).map_err(|e| read_error(history, &e))?;
         let mut from_end = 0;
         while let Some(entry) = entries.next_entry().map_err(|e| read_error(history, &e))? {
             from_end += 1;
-            match (entry.s, entry.bad) {
-                (Some(summary), _) if prepared.matches(&summary) => {
-                    matched += 1;
-                    if !each(summary) || limit.is_some_and(|l| matched >= l) {
-                        break;
-                    }
+            let go_on = match (entry.s, entry.bad) {
+                (Some(summary), _) => offer(summary, &mut cases, &prepared),
+                (None, Some((offset, problem))) => {
+                    unreadable.push(SkippedLine {
+                        offset,
+                        from_end,
+                        problem,
+                    });
+                    true
                 }
-                (None, Some((offset, problem))) => unreadable.push(SkippedLine {
-                    offset,
-                    from_end,
-                    problem,
-                }),
-                _ => {}
+                _ => true,
+            };
+            if !go_on {
+                break;
             }
         }
         return Ok(unreadable);
@@ -446,7 +488,7 @@ pub fn newest_matching(
             from_end += 1;
             let go_on = match item {
                 RevItem::Record { offset, line, .. } => {
-                    take(offset, &line, from_end, &mut prepared)
+                    take(offset, &line, from_end, &mut prepared, &mut cases)
                 }
                 RevItem::Bad { offset, problem } => {
                     unreadable.push(SkippedLine {
@@ -476,7 +518,7 @@ fn read_error(history: &History, e: &std::io::Error) -> HistoryError {
 }
 
 /// Hands one line (offset, bytes, position from the end) to a search; false stops it.
-type TakeLine<'a> = dyn FnMut(u64, &[u8], usize, &mut PreparedQuery) -> bool + 'a;
+type TakeLine<'a> = dyn FnMut(u64, &[u8], usize, &mut PreparedQuery, &mut Cases) -> bool + 'a;
 
 /// Bytes searched at a time, newest first.
 const SEARCH_BLOCK: u64 = 8 << 20;
@@ -487,6 +529,8 @@ const SEARCH_BLOCK: u64 = 8 << 20;
 fn search_blocks(
     history: &History,
     prepared: &mut PreparedQuery,
+    cases: &mut Cases,
+    unreadable: &mut Vec<SkippedLine>,
     take: &mut TakeLine,
 ) -> Result<(), HistoryError> {
     use std::os::unix::fs::FileExt;
@@ -499,6 +543,7 @@ fn search_blocks(
         .map_err(failed)?
         .valid_end;
     let acknowledged = memchr::memmem::Finder::new(b"\"acknowledges\":{");
+    let supersedes = memchr::memmem::Finder::new(b"\"supersedes\":\"");
     let mut skip: Vec<(u64, u64)> = Vec::new();
     let mut block = Vec::new();
     let mut lower = Vec::new();
@@ -522,6 +567,16 @@ fn search_blocks(
             let to = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |nl| at + nl);
             (from, to)
         };
+        // Every supersede link of the block first: a record superseding another need not
+        // hold the words.
+        for hit in supersedes.find_iter(text) {
+            let (from, to) = line_at(hit);
+            if let Some(link) = super::record::link_of(&text[from..to])
+                && let (Some(_), Some(id)) = super::chain::chain_fields(link.record)
+            {
+                cases.note(id, start + from as u64);
+            }
+        }
         for hit in acknowledged.find_iter(text) {
             let (from, to) = line_at(hit);
             if let Some(link) = super::record::link_of(&text[from..to])
@@ -545,7 +600,19 @@ fn search_blocks(
             if skip.iter().any(|&(a, b)| offset >= a && offset < b) {
                 continue;
             }
-            if !take(offset, &text[from..to], 0, prepared) {
+            // A line whose hash fails is reported, never listed as a record.
+            let line = &text[from..to];
+            if let Some(problem) =
+                super::record::link_of(line).and_then(|link| super::record::check_link(&link).err())
+            {
+                unreadable.push(SkippedLine {
+                    offset,
+                    from_end: 0,
+                    problem,
+                });
+                continue;
+            }
+            if !take(offset, line, 0, prepared, cases) {
                 return Ok(());
             }
         }

@@ -64,6 +64,15 @@ pub(crate) fn store(dir: &Path, rules: &RuleSet, team: bool) -> Result<(), Histo
     result.map_err(|e| io_error(&path, "keep a copy of the rule set", &e))
 }
 
+/// The rule set a record's bytes name by its SHA-256 (a schema-2 record's `rule_set` comes
+/// last but for `prev`), found without parsing the record.
+pub(crate) fn named_by(record: &[u8]) -> Option<&str> {
+    let key = b"\"sha256\":\"";
+    let at = memchr::memmem::rfind(record, key)? + key.len();
+    let sha = std::str::from_utf8(record.get(at..at + 64)?).ok()?;
+    is_sha256(sha).then_some(sha)
+}
+
 /// What reading a snapshot found.
 #[derive(Debug)]
 pub enum Snapshot {
@@ -224,8 +233,9 @@ pub(crate) fn install(dir: &Path, rules: &RuleSet, team: bool) -> Result<(), His
     writeln!(out, "{}", rules.compiled.sha256).map_err(|e| io_error(&path, "write", &e))?;
     out.commit().map_err(|m| HistoryError::new(&path, m))?;
     if team {
-        // Every member's commands read it.
-        fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o660))
+        // Every member's commands read it; only its owner may change it (or it would not
+        // count: see `store::policy_counts`).
+        fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o640))
             .map_err(|e| io_error(&path, "set the mode of", &e))?;
     }
     Ok(())

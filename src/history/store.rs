@@ -19,7 +19,9 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::chain::{NotCurrent, Standing, standings};
 use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
+use super::lock::{self, Mode, Notices};
 use super::record::{
     Acknowledged, Batch, Draft, EncodedDecision, Frame, GENESIS, LineProblem, MAX_LINE, Record,
     RecordKind, decode_record, encode,
@@ -39,6 +41,9 @@ const WRITE_CHUNK: usize = 8 << 20;
 pub struct HistoryError {
     pub path: PathBuf,
     pub message: String,
+    /// Set when a save was refused because it would supersede a record that is not its
+    /// case's current one (a usage error: the officer acts on the current record instead).
+    pub not_current: Option<NotCurrent>,
 }
 
 impl HistoryError {
@@ -46,6 +51,7 @@ impl HistoryError {
         HistoryError {
             path: path.to_path_buf(),
             message: message.into(),
+            not_current: None,
         }
     }
 }
@@ -120,6 +126,37 @@ pub struct KeptRules {
     pub default: Option<String>,
 }
 
+/// The data directory's installed default rule set.
+#[derive(Debug)]
+pub enum DefaultRules {
+    None,
+    Installed(Box<RuleSet>),
+    /// The file naming it does not count (another member wrote it, or the group can): why.
+    Ignored(String),
+}
+
+/// Whether a file in the data directory that sets policy for everyone using it (the
+/// default rule set; in a team, the settings and trust files other features add) counts:
+/// only when owned by the directory's owner or root and writable by neither the group nor
+/// others. A missing file counts (as nothing).
+pub(crate) fn policy_counts(dir: &Path, path: &Path) -> Result<(), String> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("{}: cannot read it: {e}", path.display())),
+    };
+    let owner = fs::metadata(dir).map(|d| d.uid()).unwrap_or(u32::MAX);
+    if meta.is_file() && (meta.uid() == owner || meta.uid() == 0) && meta.mode() & 0o022 == 0 {
+        return Ok(());
+    }
+    Err(format!(
+        "{} is ignored: a file that sets policy for this data directory counts only when it is a regular file owned by the directory's owner (uid {owner}) or root and not writable by the group or others (it is uid {}, mode {:o})",
+        path.display(),
+        meta.uid(),
+        meta.mode() & 0o7777
+    ))
+}
+
 /// Who may use a data directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sharing {
@@ -137,6 +174,10 @@ pub struct History {
     /// The rule set new screenings are decided under: kept as a snapshot on append, and the
     /// source of clause words for a record whose own rule set is gone.
     rules: Option<Arc<RuleSet>>,
+    /// Where this user's derived index of it lives (None: the user's cache directory).
+    index_dir: Option<PathBuf>,
+    /// Who is told that a lock is being waited for, or that the index was rebuilt.
+    notices: Notices,
 }
 
 impl History {
@@ -144,15 +185,53 @@ impl History {
         History {
             dir: dir.into(),
             rules: None,
+            index_dir: None,
+            notices: Notices::default(),
         }
     }
 
     /// A history whose appends keep `rules` (the rule set in use) as a snapshot.
     pub fn with_rules(dir: impl Into<PathBuf>, rules: Arc<RuleSet>) -> History {
         History {
-            dir: dir.into(),
             rules: Some(rules),
+            ..History::new(dir)
         }
+    }
+
+    /// Keep the derived index in `dir` (a private directory) rather than the user's cache.
+    pub fn with_index_dir(mut self, dir: impl Into<PathBuf>) -> History {
+        self.index_dir = Some(dir.into());
+        self
+    }
+
+    /// Tell `notices`, not standard error, when a lock is being waited for or the index
+    /// was rebuilt.
+    pub fn with_notices(mut self, notices: Notices) -> History {
+        self.notices = notices;
+        self
+    }
+
+    /// The directory of this user's derived index of the history, if there is one.
+    pub fn index_dir(&self) -> Option<PathBuf> {
+        self.index_dir.clone().or_else(super::index_file::cache_dir)
+    }
+
+    /// Bring this user's derived index up to date with the history, waiting (within the
+    /// lock timeout) for another update under way.
+    pub fn update_index(&self) -> Result<(), HistoryError> {
+        super::index_file::refresh(self, None, super::index_file::Patience::Wait).map(drop)
+    }
+
+    /// The file of this user's derived index of the history, once the history exists.
+    pub fn index_path(&self) -> Option<PathBuf> {
+        let source = self.open_for_read().ok()??;
+        super::index_file::locate(&self.index_dir()?, self, &source)
+            .ok()
+            .map(|(index, _)| index)
+    }
+
+    pub(crate) fn notices(&self) -> &Notices {
+        &self.notices
     }
 
     pub fn dir(&self) -> &Path {
@@ -191,31 +270,54 @@ impl History {
     /// directory (`rules install`). Earlier rule sets stay kept.
     pub fn install_rules(&self, rules: &RuleSet) -> Result<(), HistoryError> {
         let sharing = self.prepare_dir()?;
+        let owner = fs::metadata(&self.dir)
+            .map_err(|e| io_error(&self.dir, "use the data directory", &e))?
+            .uid();
+        if ![owner, 0].contains(&current_uid()) {
+            return Err(HistoryError::new(
+                &self.dir,
+                format!(
+                    "only the data directory's owner (uid {owner}) or root can install its default rule set: a default another member writes would not count"
+                ),
+            ));
+        }
         snapshot::install(&self.dir, rules, sharing == Sharing::Team)
     }
 
     /// The installed default rule set, if any (`Context::load` uses it when neither
-    /// `--rules` nor the settings name a rules file).
-    pub fn default_rules(&self) -> Result<Option<RuleSet>, HistoryError> {
+    /// `--rules` nor the settings name a rules file); an error when it names a rule set that
+    /// cannot be used.
+    pub fn default_rules(&self) -> Result<DefaultRules, HistoryError> {
+        let path = self.dir.join(snapshot::DEFAULT_RULES);
+        if let Err(why) = policy_counts(&self.dir, &path) {
+            return Ok(DefaultRules::Ignored(why));
+        }
         match snapshot::default_sha(&self.dir)? {
-            Some(sha) => self.snapshot(&sha)?.map(Some).ok_or_else(|| {
-                HistoryError::new(
-                    &self.dir.join(snapshot::DEFAULT_RULES),
-                    format!(
-                        "names rule set {sha}, which is not kept in {}",
-                        self.dir.join(snapshot::SNAPSHOT_DIR).display()
-                    ),
-                )
-            }),
-            None => Ok(None),
+            Some(sha) => self
+                .snapshot(&sha)?
+                .map(|rules| DefaultRules::Installed(Box::new(rules)))
+                .ok_or_else(|| {
+                    HistoryError::new(
+                        &path,
+                        format!(
+                            "names rule set {sha}, which is not kept in {}",
+                            self.dir.join(snapshot::SNAPSHOT_DIR).display()
+                        ),
+                    )
+                }),
+            None => Ok(DefaultRules::None),
         }
     }
 
-    /// Every kept rule set and which is the default.
+    /// Every kept rule set and which is the default (none when the file naming it does not
+    /// count or does not read: `default_rules` says why).
     pub fn kept_rules(&self) -> Result<KeptRules, HistoryError> {
+        let path = self.dir.join(snapshot::DEFAULT_RULES);
         Ok(KeptRules {
             rule_sets: snapshot::kept(&self.dir)?,
-            default: snapshot::default_sha(&self.dir)?,
+            default: policy_counts(&self.dir, &path)
+                .ok()
+                .and_then(|()| snapshot::default_sha(&self.dir).ok().flatten()),
         })
     }
 
@@ -300,14 +402,34 @@ impl History {
             snapshot::store(&self.dir, rules, sharing == Sharing::Team)?;
         }
         let mut file = self.open_for_append(sharing)?;
-        file.lock()
-            .map_err(|e| io_error(&path, "lock the history", &e))?;
+        lock::acquire(
+            &file,
+            &path,
+            "the history",
+            Mode::Exclusive,
+            &self.notices,
+            lock::timeout(),
+        )?;
         let len = file
             .seek(SeekFrom::End(0))
             .map_err(|e| io_error(&path, "read the history", &e))?;
         let tail = tail_state(&file, len).map_err(|e| io_error(&path, "read the history", &e))?;
+        check_heads(&file, &path, new)?;
         let mut sink = FileSink { file, path: &path };
         append_locked(&mut sink, len, &tail, new, identity)
+    }
+
+    /// Save screenings in one append and return their record ids, in order, or why not
+    /// (what every front end saves a new screening through).
+    pub fn save_screenings(
+        &self,
+        screenings: &[Screening],
+        identity: &Identity,
+    ) -> Result<Vec<String>, String> {
+        let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
+        self.append(&new, identity)
+            .map(|records| records.into_iter().map(|r| r.id).collect())
+            .map_err(|e| format!("not saved: {e}"))
     }
 
     /// Read every line in file order, one at a time.
@@ -346,9 +468,21 @@ impl History {
         Ok(())
     }
 
-    /// Check every line, the chain, the acknowledged gaps and every rule-set snapshot.
+    /// Check every line, the chain, the acknowledged gaps and every rule-set snapshot,
+    /// under a shared lock, so a save in progress is seen whole or not at all.
     pub fn verify(&self) -> Result<Verification, HistoryError> {
-        let mut walk = self.walk()?;
+        let file = self.open_for_read()?;
+        if let Some(file) = &file {
+            lock::acquire(
+                file,
+                &self.path(),
+                "the history",
+                Mode::Shared,
+                &self.notices,
+                lock::timeout(),
+            )?;
+        }
+        let mut walk = Walk::new(file, self.path());
         let mut v = Verification {
             records: 0,
             head: GENESIS.to_string(),
@@ -362,6 +496,8 @@ impl History {
         };
         // The start of unusable bytes not yet acknowledged: (offset, line).
         let mut gap: Option<(u64, usize)> = None;
+        // Each rule set records were decided under, and the first record's line.
+        let mut decided_under: HashMap<String, usize> = HashMap::new();
         while let Some(item) = walk.next_item()? {
             match item {
                 Item::Bad(b) => {
@@ -423,6 +559,9 @@ impl History {
                     }
                     v.head = found.link.hash.to_string();
                     v.records += 1;
+                    if let Some(sha) = snapshot::named_by(found.link.record) {
+                        decided_under.entry(sha.to_string()).or_insert(found.line);
+                    }
                 }
             }
         }
@@ -436,7 +575,22 @@ impl History {
                 ),
             );
         }
-        let (checked, problems) = snapshot::verify_all(&self.dir)?;
+        let (checked, mut problems) = snapshot::verify_all(&self.dir)?;
+        let mut missing: Vec<(String, usize)> = decided_under
+            .into_iter()
+            .filter(|(sha, _)| {
+                fs::symlink_metadata(snapshot::snapshot_path(&self.dir, sha)).is_err()
+            })
+            .collect();
+        missing.sort_by_key(|(_, line)| *line);
+        for (sha, line) in missing {
+            problems.push(SnapshotProblem {
+                file: snapshot::snapshot_path(&self.dir, &sha),
+                message: format!(
+                    "the rule set {sha}, which records from line {line} were decided under, is missing: they can no longer be shown exactly as decided"
+                ),
+            });
+        }
         v.snapshots = checked;
         v.snapshot_problems = problems;
         Ok(v)
@@ -526,6 +680,17 @@ impl History {
         Ok(Some(chosen))
     }
 
+    /// Where the record with this id stands in its case: current, or superseded (and by
+    /// which current record), read from the history's end.
+    pub fn standing(&self, id: &str) -> Result<Standing, HistoryError> {
+        let Some(file) = self.open_for_read()? else {
+            return Ok(Standing::Missing);
+        };
+        let mut found =
+            standings(&file, &[id]).map_err(|e| io_error(&self.path(), "read the history", &e))?;
+        Ok(found.pop().unwrap_or(Standing::Missing))
+    }
+
     /// Lines newest first, reading the file backwards in blocks so the newest records come
     /// without reading the rest.
     pub fn newest_first(&self) -> Result<Option<NewestFirst>, HistoryError> {
@@ -543,17 +708,20 @@ fn current_uid() -> u32 {
     rustix::process::getuid().as_raw()
 }
 
-/// Create a data directory: 0700, or 2770 in team mode (inheriting the group).
+/// Create a directory of the data directory: 0700, or in team mode 3770 (the group's,
+/// setgid so files inherit the group, sticky so members can neither delete nor rename over
+/// each other's files).
 pub(crate) fn create_dir(dir: &Path, team: bool) -> Result<(), HistoryError> {
+    let mode = if team { 0o3770 } else { 0o700 };
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, if team { 0o2770 } else { 0o700 });
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, mode);
     builder
         .create(dir)
         .map_err(|e| io_error(dir, "create the directory", &e))?;
     if team {
         // The umask would take the group's write bit away.
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o2770))
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode))
             .map_err(|e| io_error(dir, "set the directory's mode", &e))?;
     }
     Ok(())
@@ -631,6 +799,29 @@ fn check_file(
                 meta.gid()
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Refuse an append that supersedes a record that is not its case's current one, or the
+/// same record twice: read under the append's lock, from the history's end.
+fn check_heads(file: &File, path: &Path, new: &[NewRecord]) -> Result<(), HistoryError> {
+    let ids: Vec<&str> = new.iter().filter_map(|n| n.supersedes.as_deref()).collect();
+    let found = standings(file, &ids).map_err(|e| io_error(path, "read the history", &e))?;
+    for (i, (id, standing)) in ids.iter().zip(found).enumerate() {
+        let current = match standing {
+            Standing::Current { offset } if ids[..i].contains(id) => Some((id.to_string(), offset)),
+            Standing::Current { .. } => continue,
+            Standing::Superseded { current, offset } => Some((current, offset)),
+            Standing::Missing => None,
+        };
+        let refused = NotCurrent {
+            id: id.to_string(),
+            current,
+        };
+        let mut error = HistoryError::new(path, refused.message());
+        error.not_current = Some(refused);
+        return Err(error);
     }
     Ok(())
 }
@@ -863,12 +1054,13 @@ pub struct Verification {
     pub torn_tail: Option<usize>,
     /// Rule-set snapshots checked against their names.
     pub snapshots: usize,
+    /// Kept rule sets altered, and rule sets records were decided under that are missing.
     pub snapshot_problems: Vec<SnapshotProblem>,
 }
 
 impl Verification {
     /// No record was altered, removed, inserted or reordered, nothing unusable sits in the
-    /// file unacknowledged, and every snapshot is intact.
+    /// file unacknowledged, and every rule set a record was decided under is kept intact.
     pub fn intact(&self) -> bool {
         self.first_break.is_none() && self.snapshot_problems.is_empty()
     }
@@ -930,7 +1122,10 @@ mod tests {
     #[test]
     fn a_write_failing_mid_batch_keeps_nothing_of_the_batch() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let history = History::new(dir.path());
+        let history = History::with_rules(
+            dir.path(),
+            Arc::new(crate::rules::embedded().expect("rules")),
+        );
         let first = screening("PO-0");
         history
             .append(&[NewRecord::screening(&first)], &Identity::default())
@@ -978,7 +1173,10 @@ mod tests {
     #[test]
     fn ids_are_unique_in_a_large_batch() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let history = History::new(dir.path());
+        let history = History::with_rules(
+            dir.path(),
+            Arc::new(crate::rules::embedded().expect("rules")),
+        );
         let one = screening("PO");
         let new: Vec<NewRecord> = (0..100_000).map(|_| NewRecord::screening(&one)).collect();
         let records = history.append(&new, &Identity::default()).expect("saved");

@@ -6,10 +6,14 @@
 //! workbenches on one data directory never overwrite each other's. A running workbench
 //! holds a lock on `drafts/<id>.lock`; the list offered at start-up leaves out the drafts
 //! another running workbench holds. Writes go to a new private temporary file (O_EXCL,
-//! 0600) that is renamed over the draft, so a draft is always whole.
+//! 0600) that is renamed over the draft, so a draft is always whole. Drafts and lock files
+//! are opened without blocking and used only when they are regular files, so a FIFO
+//! planted in their place never hangs start-up. In a team's data directory the folder is
+//! the group's (2770) and each member sees only their own drafts.
 
-use std::fs::{self, File, TryLockError};
-use std::io::Write;
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::DateTime;
@@ -98,18 +102,22 @@ pub fn list(data: &Path) -> (Vec<Draft>, Vec<String>) {
             return (drafts, problems);
         }
     };
+    let me = rustix::process::getuid().as_raw();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(id) = name.strip_suffix(".json").filter(|id| !id.starts_with('.')) else {
             continue;
         };
-        if held_elsewhere(data, id) {
+        // Another member's draft in a team's folder is theirs to resume.
+        if entry.metadata().is_ok_and(|m| m.uid() != me) || held_elsewhere(data, id) {
             continue;
         }
         let file = entry.path();
-        match fs::read(&file)
+        let mut bytes = Vec::new();
+        match open_regular(&file, OpenOptions::new().read(true))
+            .and_then(|mut f| f.read_to_end(&mut bytes))
             .map_err(|e| e.to_string())
-            .and_then(|bytes| serde_json::from_slice::<Draft>(&bytes).map_err(|e| e.to_string()))
+            .and_then(|_| serde_json::from_slice::<Draft>(&bytes).map_err(|e| e.to_string()))
         {
             // The file's name is the id, whatever the file says.
             Ok(draft) => drafts.push(Draft {
@@ -126,9 +134,31 @@ pub fn list(data: &Path) -> (Vec<Draft>, Vec<String>) {
     (drafts, problems)
 }
 
+/// Open a draft or lock file without blocking and never through a symbolic link; anything
+/// but a regular file (a FIFO, a device) is refused.
+fn open_regular(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+    let not_regular =
+        || std::io::Error::other("not a regular file (a FIFO or device?): left alone");
+    let file = options
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+        // A FIFO opened for writing without a reader.
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ENXIO) {
+                not_regular()
+            } else {
+                e
+            }
+        })?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    Ok(file)
+}
+
 /// Whether another running workbench holds the draft `id`.
 fn held_elsewhere(data: &Path, id: &str) -> bool {
-    let Ok(file) = File::options().write(true).open(lock_path(data, id)) else {
+    let Ok(file) = open_regular(&lock_path(data, id), OpenOptions::new().write(true)) else {
         return false;
     };
     matches!(file.try_lock(), Err(TryLockError::WouldBlock))
@@ -148,10 +178,10 @@ pub fn claim(data: &Path, id: &str) -> Result<Claim, String> {
     let target = lock_path(data, id);
     let file = match create_new_private(&target) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => File::options()
-            .write(true)
-            .open(&target)
-            .map_err(|e| format!("cannot open {}: {e}", target.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            open_regular(&target, OpenOptions::new().write(true))
+                .map_err(|e| format!("cannot open {}: {e}", target.display()))?
+        }
         Err(e) => return Err(format!("cannot create {}: {e}", target.display())),
     };
     match file.try_lock() {
@@ -179,20 +209,31 @@ pub fn remove(data: &Path, id: &str) -> Result<(), String> {
     }
 }
 
-#[cfg(unix)]
+/// Make the drafts folder: the user's own (0700), or in a team's data directory the
+/// group's (2770), so every member can keep drafts there.
 fn create_private_dir(dir: &Path) -> Result<(), String> {
-    use std::os::unix::fs::DirBuilderExt;
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let team = dir.parent().is_some_and(|data| {
+        matches!(
+            crate::history::History::new(data).sharing(),
+            Ok(crate::history::Sharing::Team)
+        )
+    });
+    let failed =
+        |e: std::io::Error| format!("cannot create the drafts folder {}: {e}", dir.display());
+    if fs::symlink_metadata(dir).is_ok() {
+        return Ok(());
+    }
     fs::DirBuilder::new()
         .recursive(true)
-        .mode(0o700)
+        .mode(if team { 0o2770 } else { 0o700 })
         .create(dir)
-        .map_err(|e| format!("cannot create the drafts folder {}: {e}", dir.display()))
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> Result<(), String> {
-    fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create the drafts folder {}: {e}", dir.display()))
+        .map_err(failed)?;
+    if team {
+        // The umask would take the group's bits away.
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o2770)).map_err(failed)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -254,6 +295,47 @@ mod tests {
         );
         drop(claim);
         assert_eq!(list(tmp.path()).0, vec![draft]);
+    }
+
+    #[test]
+    fn a_fifo_planted_as_a_draft_or_lock_never_blocks() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let draft = sample("fifo", "2026-11-28T09:00");
+        save(tmp.path(), &draft).expect("saved");
+        fs::remove_file(path(tmp.path(), "fifo")).expect("remove");
+        for fifo in [path(tmp.path(), "fifo"), lock_path(tmp.path(), "fifo")] {
+            rustix::fs::mknodat(
+                rustix::fs::CWD,
+                &fifo,
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o600),
+                0,
+            )
+            .expect("mkfifo");
+        }
+        let (drafts, problems) = list(tmp.path());
+        assert!(drafts.is_empty());
+        assert!(problems[0].contains("not a regular file"), "{problems:?}");
+        let refused = claim(tmp.path(), "fifo").expect_err("a FIFO is no lock file");
+        assert!(refused.contains("not a regular file"), "{refused}");
+    }
+
+    #[test]
+    fn a_teams_drafts_folder_is_the_groups_and_lists_only_ones_own() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o2770)).expect("team");
+        let mine = sample("mine", "2026-11-28T09:00");
+        save(tmp.path(), &mine).expect("saved");
+        let mode = fs::metadata(dir_of(tmp.path()))
+            .expect("dir")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o2770);
+        let theirs = sample("theirs", "2026-11-28T10:00");
+        save(tmp.path(), &theirs).expect("saved");
+        std::os::unix::fs::chown(path(tmp.path(), "theirs"), Some(4242), None).expect("chown");
+        assert_eq!(list(tmp.path()), (vec![mine], vec![]));
     }
 
     #[test]

@@ -1,22 +1,27 @@
-//! The history view's side of the runtime: opens the history, reads it newest first in
-//! chunks while no key is waiting, reads and presents one record, appends re-screens and
-//! overrides, and works out the impact of the rules in use on a thread of its own (it
-//! reads the whole history), waking the event loop when done. Each `HistoryEffect` becomes
-//! a `HistoryEvent` action; nothing here needs a terminal.
+//! The history's side of the runtime: opens the history, reads it newest first in chunks
+//! while no key is waiting, reads and presents one record, and on threads of their own
+//! works out the impact of the rules in use (it reads the whole history) and saves (the
+//! form's screening, the view's re-screens and overrides: a save may wait for the
+//! history's lock, and keys must go on working meanwhile), waking the event loop when done
+//! or when a save is waiting. What the store says meanwhile (a lock waited for, an index
+//! rebuilt) comes back as a notice, never on standard error. Each `HistoryEffect` becomes a
+//! `HistoryEvent` action; nothing here needs a terminal.
 
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 
 use super::action::Action;
 use super::history_rows::Batch;
 use super::history_view::{
-    CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveRequest, StoredRecord,
+    CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveError, SaveRequest, SavedRecords,
+    StoredRecord,
 };
-use crate::history::{self, History, Impact, Index, NewRecord, RecordView, Snapshots};
+use crate::history::{self, History, Impact, Index, NewRecord, Notices, RecordView, Snapshots};
 use crate::identity::Identity;
 use crate::rules::RuleSet;
+use crate::screening::Screening;
 
 /// Tells the event loop that work done elsewhere has finished.
 pub type Waker = Box<dyn Fn() + Send + Sync>;
@@ -37,7 +42,17 @@ pub struct HistoryIo {
     wants_more: bool,
     /// The impact being worked out on its thread.
     impact: Option<Receiver<Result<Impact, String>>>,
+    /// Saves being made on their threads: what each says while it waits, then its result.
+    saving: Vec<Receiver<Saving>>,
+    /// What the store said on this thread (an index rebuilt), not yet shown.
+    notices: Arc<Mutex<Vec<String>>>,
     waker: Option<Arc<Waker>>,
+}
+
+/// What a save on its thread sends.
+enum Saving {
+    Waiting(String),
+    Done(Action),
 }
 
 impl HistoryIo {
@@ -49,6 +64,15 @@ impl HistoryIo {
         rules: Arc<RuleSet>,
         waker: Option<Waker>,
     ) -> HistoryIo {
+        let notices: Arc<Mutex<Vec<String>>> = Arc::default();
+        let heard = Arc::clone(&notices);
+        let history = history.map(|h| {
+            h.with_notices(Notices::new(move |message| {
+                if let Ok(mut heard) = heard.lock() {
+                    heard.push(message.to_string());
+                }
+            }))
+        });
         HistoryIo {
             history,
             identity,
@@ -57,6 +81,8 @@ impl HistoryIo {
             index: None,
             wants_more: false,
             impact: None,
+            saving: Vec::new(),
+            notices,
             waker: waker.map(Arc::new),
         }
     }
@@ -76,7 +102,13 @@ impl HistoryIo {
                 return None;
             }
             HistoryEffect::Read(offset) => HistoryEvent::Read(self.read_at(offset).map(Box::new)),
-            HistoryEffect::Save(requests) => HistoryEvent::Saved(self.save(&requests)),
+            HistoryEffect::Save(requests) => {
+                let identity = self.identity.clone();
+                self.in_background(move |history| {
+                    Action::HistoryEvent(HistoryEvent::Saved(save(history, &requests, &identity)))
+                });
+                return None;
+            }
             HistoryEffect::Impact(date) => {
                 self.start_impact(date);
                 return None;
@@ -100,25 +132,109 @@ impl HistoryIo {
         )))
     }
 
-    /// The impact, once its thread is done (without waiting).
-    pub fn finished(&mut self) -> Option<Action> {
-        let result = match self.impact.as_ref()?.try_recv() {
-            Ok(result) => result,
-            Err(TryRecvError::Empty) => return None,
-            Err(TryRecvError::Disconnected) => Err("the impact could not be worked out".into()),
-        };
-        self.impact = None;
-        Some(impact_event(result))
+    /// Save the form's screening on a thread; its record id (or why not) comes back as
+    /// [`Action::Saved`].
+    pub fn save_screening(&mut self, screening: Screening) {
+        let identity = self.identity.clone();
+        self.in_background(move |history| {
+            Action::Saved(history.and_then(|h| {
+                h.save_screenings(std::slice::from_ref(&screening), &identity)
+                    .and_then(|ids| {
+                        ids.into_iter()
+                            .next()
+                            .ok_or_else(|| "the history returned no record id".to_string())
+                    })
+            }))
+        });
     }
 
-    /// The impact, waiting for its thread (for tests, which have no event loop to wake).
+    /// Run `work` on a thread, with a history whose waits for its lock come back as notices.
+    fn in_background(
+        &mut self,
+        work: impl FnOnce(Result<History, String>) -> Action + Send + 'static,
+    ) {
+        let (send, receive) = channel();
+        self.saving.push(receive);
+        let waker = self.waker.clone();
+        let say = |send: &Sender<Saving>, waker: &Option<Arc<Waker>>, message: Saving| {
+            // The view may have closed meanwhile: then nobody listens, which is fine.
+            let _ = send.send(message);
+            if let Some(wake) = waker {
+                wake();
+            }
+        };
+        let (heard, heard_waker) = (send.clone(), waker.clone());
+        let notices = Notices::new(move |m| {
+            say(&heard, &heard_waker, Saving::Waiting(m.to_string()));
+        });
+        let history = self
+            .history
+            .clone()
+            .map(|h| h.with_notices(notices))
+            .map_err(|e| format!("not saved: no history: {e}"));
+        std::thread::spawn(move || say(&send, &waker, Saving::Done(work(history))));
+    }
+
+    /// What work on another thread gave, or what the store said, once there is something
+    /// (without waiting).
+    pub fn finished(&mut self) -> Option<Action> {
+        if let Some(notice) = self.notices.lock().ok().and_then(|mut n| n.pop()) {
+            return Some(notice_event(notice));
+        }
+        if let Some(impact) = &self.impact {
+            match impact.try_recv() {
+                Ok(result) => {
+                    self.impact = None;
+                    return Some(impact_event(result));
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.impact = None;
+                    return Some(impact_event(Err(
+                        "the impact could not be worked out".into()
+                    )));
+                }
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        for i in 0..self.saving.len() {
+            match self.saving[i].try_recv() {
+                Ok(Saving::Waiting(message)) => return Some(notice_event(message)),
+                Ok(Saving::Done(action)) => {
+                    self.saving.remove(i);
+                    return Some(action);
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.saving.remove(i);
+                    return Some(notice_event("a save ended without a result".into()));
+                }
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        None
+    }
+
+    /// The next result of work on another thread, waiting for it (for tests, which have no
+    /// event loop to wake); None when no work is under way.
     pub fn wait_background(&mut self) -> Option<Action> {
-        let result = self
-            .impact
-            .take()?
-            .recv()
-            .unwrap_or_else(|_| Err("the impact could not be worked out".into()));
-        Some(impact_event(result))
+        if let Some(impact) = self.impact.take() {
+            let result = impact
+                .recv()
+                .unwrap_or_else(|_| Err("the impact could not be worked out".into()));
+            return Some(impact_event(result));
+        }
+        let saving = self.saving.first()?;
+        let message = saving.recv();
+        match message {
+            Ok(Saving::Waiting(message)) => Some(notice_event(message)),
+            Ok(Saving::Done(action)) => {
+                self.saving.remove(0);
+                Some(action)
+            }
+            Err(_) => {
+                self.saving.remove(0);
+                Some(notice_event("a save ended without a result".into()))
+            }
+        }
     }
 
     fn history(&self) -> Result<&History, String> {
@@ -145,32 +261,18 @@ impl HistoryIo {
             .as_ref()
             .map_err(|e| format!("no history: {e}"))?;
         let stored = history.record_at(offset).map_err(|e| e.to_string())?;
+        let current = match history.standing(&stored.record.id) {
+            Ok(history::Standing::Superseded { current, offset }) => Some((current, offset)),
+            _ => None,
+        };
         let snapshots = self.snapshots.get_or_insert_with(|| history.snapshots());
         let (kept, note) = history::rules_for(snapshots, &stored.record, &self.rules);
         let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note);
         Ok(StoredRecord {
             record: stored.record,
             view,
+            current,
         })
-    }
-
-    /// Append the records in one save; their ids.
-    fn save(&self, requests: &[SaveRequest]) -> Result<Vec<String>, String> {
-        let new: Vec<NewRecord> = requests
-            .iter()
-            .map(|r| NewRecord {
-                screening: &r.screening,
-                kind: r.kind,
-                supersedes: Some(r.supersedes.clone()),
-                reason: Some(r.reason.clone()),
-                override_outcome: r.override_outcome,
-            })
-            .collect();
-        let saved = self
-            .history()?
-            .append(&new, &self.identity)
-            .map_err(|e| format!("not saved: {e}"))?;
-        Ok(saved.into_iter().map(|r| r.id).collect())
     }
 
     /// Work the impact out on a thread: it reads every record, which takes seconds in a
@@ -194,6 +296,49 @@ impl HistoryIo {
     }
 }
 
+/// Append the view's records in one save: their ids, and the case's current record now.
+fn save(
+    history: Result<History, String>,
+    requests: &[SaveRequest],
+    identity: &Identity,
+) -> Result<SavedRecords, SaveError> {
+    let history = history.map_err(|message| SaveError {
+        message,
+        current: None,
+    })?;
+    let new: Vec<NewRecord> = requests
+        .iter()
+        .map(|r| NewRecord {
+            screening: &r.screening,
+            kind: r.kind,
+            supersedes: Some(r.supersedes.clone()),
+            reason: Some(r.reason.clone()),
+            override_outcome: r.override_outcome,
+        })
+        .collect();
+    let saved = history.append(&new, identity).map_err(|e| SaveError {
+        message: match &e.not_current {
+            Some(refused) => format!("not saved: {}", refused.message()),
+            None => format!("not saved: {e}"),
+        },
+        current: e.not_current.and_then(|n| n.current),
+    })?;
+    let current = requests
+        .first()
+        .and_then(|r| match history.standing(&r.supersedes) {
+            Ok(history::Standing::Superseded { current, offset }) => Some((current, offset)),
+            _ => None,
+        });
+    Ok(SavedRecords {
+        ids: saved.into_iter().map(|r| r.id).collect(),
+        current,
+    })
+}
+
+fn notice_event(message: String) -> Action {
+    Action::HistoryEvent(HistoryEvent::Notice(message))
+}
+
 fn impact_event(result: Result<Impact, String>) -> Action {
     Action::HistoryEvent(HistoryEvent::Impact(result.map(Box::new)))
 }
@@ -202,7 +347,7 @@ fn impact_event(result: Result<Impact, String>) -> Action {
 fn read_chunk(index: &mut Index, max: usize) -> Result<Chunk, String> {
     let mut rows = Batch::default();
     let lines = index
-        .load(max, |summary| rows.push(summary))
+        .load(max, |summary, current| rows.push(summary, current))
         .map_err(|e| format!("cannot read the history: {e}"))?;
     Ok(Chunk {
         rows,

@@ -20,7 +20,7 @@ use jiff::civil::Date;
 use memchr::memmem::Finder;
 
 use crate::engine::Answers;
-use crate::history::{Query, RecordKind, SummaryRef};
+use crate::history::{Query, RecordKind, Records, SummaryRef};
 use crate::rules::{Outcome, RuleSet};
 
 /// Records a filter checks in one step: a few milliseconds at a million records.
@@ -45,7 +45,8 @@ struct Columns {
     ends: Vec<usize>,
     dates: Vec<Date>,
     /// The outcome's position in `Outcome::ALL` (bits 0-2), the kind's in `KINDS` (bits
-    /// 3-4) and the provisional mark (bit 5).
+    /// 3-4), the provisional mark (bit 5) and whether it is its case's current record
+    /// (bit 6).
     flags: Vec<u8>,
     /// Each record's answer set, by position in its store's sets.
     sets: Vec<u32>,
@@ -55,7 +56,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn push(&mut self, s: &SummaryRef, set: u32) {
+    fn push(&mut self, s: &SummaryRef, current: bool, set: u32) {
         self.offsets.push(s.offset);
         self.dates.push(s.date);
         let outcome = Outcome::ALL
@@ -63,8 +64,10 @@ impl Columns {
             .position(|o| *o == s.outcome)
             .unwrap_or(0);
         let kind = KINDS.iter().position(|k| *k == s.kind).unwrap_or(0);
-        self.flags
-            .push((outcome | kind << 3 | usize::from(s.provisional) << 5) as u8);
+        self.flags.push(
+            (outcome | kind << 3 | usize::from(s.provisional) << 5 | usize::from(current) << 6)
+                as u8,
+        );
         self.sets.push(set);
         for field in [&s.reference, &s.counterparty, &s.officer, &s.notes] {
             if field.contains([FIELD_END, RECORD_END]) {
@@ -92,8 +95,9 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Keep a record read from the history (older than every one kept so far).
-    pub fn push(&mut self, summary: SummaryRef) {
+    /// Keep a record read from the history (older than every one kept so far), and whether
+    /// it is its case's current record.
+    pub fn push(&mut self, summary: SummaryRef, current: bool) {
         let set = match self.seen.get(summary.answers) {
             Some(&set) => set,
             None => {
@@ -104,7 +108,7 @@ impl Batch {
                 set
             }
         };
-        self.columns.push(&summary, set);
+        self.columns.push(&summary, current, set);
     }
 }
 
@@ -116,6 +120,8 @@ pub struct Rows {
     answer_sets: Vec<String>,
     /// Answer sets by their JSON text.
     interned: HashMap<String, u32>,
+    /// Records that are their case's current one.
+    cases: usize,
 }
 
 /// One record as the list shows it.
@@ -128,6 +134,8 @@ pub struct Row<'a> {
     pub outcome: Outcome,
     pub provisional: bool,
     pub kind: RecordKind,
+    /// Whether it is its case's current record.
+    pub current: bool,
     pub reference: &'a str,
     pub counterparty: &'a str,
 }
@@ -139,6 +147,11 @@ impl Rows {
 
     pub fn is_empty(&self) -> bool {
         self.columns.offsets.is_empty()
+    }
+
+    /// How many cases: records that are their case's current one.
+    pub fn cases(&self) -> usize {
+        self.cases
     }
 
     /// Forget every record (the history is read again).
@@ -170,6 +183,7 @@ impl Rows {
             sets: of,
             text,
         } = batch.columns;
+        self.cases += flags.iter().filter(|f| **f & 64 != 0).count();
         let c = &mut self.columns;
         let base = c.text.len();
         c.text.push_str(&text);
@@ -193,6 +207,7 @@ impl Rows {
             outcome: self.outcome(i),
             provisional: flags & 32 != 0,
             kind: KINDS[usize::from(flags >> 3 & 3).min(KINDS.len() - 1)],
+            current: flags & 64 != 0,
             reference: fields.next().unwrap_or_default(),
             counterparty: fields.next().unwrap_or_default(),
         })
@@ -260,6 +275,7 @@ fn lower_into(out: &mut Vec<u8>, text: &str) {
 #[derive(Debug)]
 struct Matcher {
     query: Query,
+    records: Records,
     words: Vec<Finder<'static>>,
     /// Per answer set, one bit per word it holds (`words.len()` bits, in u64s).
     set_hits: Vec<u64>,
@@ -272,7 +288,7 @@ struct Matcher {
 }
 
 impl Matcher {
-    fn new(query: Query) -> Matcher {
+    fn new(query: Query, records: Records) -> Matcher {
         let words = query
             .text
             .to_lowercase()
@@ -281,6 +297,7 @@ impl Matcher {
             .collect();
         Matcher {
             query,
+            records,
             words,
             set_hits: Vec::new(),
             sets: 0,
@@ -313,7 +330,8 @@ impl Matcher {
     fn fields_match(&self, rows: &Rows, r: usize) -> bool {
         let q = &self.query;
         let date = rows.columns.dates[r];
-        q.outcome.is_none_or(|o| rows.outcome(r) == o)
+        (self.records == Records::All || rows.columns.flags[r] & 64 != 0)
+            && q.outcome.is_none_or(|o| rows.outcome(r) == o)
             && q.since.is_none_or(|d| date >= d)
             && q.until.is_none_or(|d| date <= d)
     }
@@ -408,7 +426,7 @@ pub struct Filter {
 impl Default for Filter {
     fn default() -> Filter {
         Filter {
-            matcher: Matcher::new(Query::default()),
+            matcher: Matcher::new(Query::default(), Records::Cases),
             matches: Vec::new(),
             narrowing: None,
             scanned: 0,
@@ -419,6 +437,35 @@ impl Default for Filter {
 impl Filter {
     pub fn query(&self) -> &Query {
         &self.matcher.query
+    }
+
+    /// Whether it shows each case's current record or every record.
+    pub fn records(&self) -> Records {
+        self.matcher.records
+    }
+
+    /// Show cases or every record from now on: each case's current record is among every
+    /// record, so going to cases narrows what was found; going to every record starts over.
+    pub fn set_records(&mut self, records: Records) {
+        if records == self.matcher.records {
+            return;
+        }
+        let query = self.matcher.query.clone();
+        self.matcher = Matcher::new(query, records);
+        if records == Records::Cases {
+            self.narrow();
+        } else {
+            self.reset();
+        }
+    }
+
+    /// Check again only the records found to match so far (and those a narrowing had left).
+    fn narrow(&mut self) {
+        let mut candidates = std::mem::take(&mut self.matches);
+        if let Some((rest, at)) = self.narrowing.take() {
+            candidates.extend_from_slice(&rest[at..]);
+        }
+        self.narrowing = Some((candidates, 0));
     }
 
     /// Positions in the rows of the records found to match so far, newest first.
@@ -448,13 +495,9 @@ impl Filter {
             return;
         }
         let narrows = narrower(&self.matcher.query, &query);
-        self.matcher = Matcher::new(query);
+        self.matcher = Matcher::new(query, self.matcher.records);
         if narrows {
-            let mut candidates = std::mem::take(&mut self.matches);
-            if let Some((rest, at)) = self.narrowing.take() {
-                candidates.extend_from_slice(&rest[at..]);
-            }
-            self.narrowing = Some((candidates, 0));
+            self.narrow();
         } else {
             self.reset();
         }
@@ -520,7 +563,7 @@ mod tests {
                 answers: Answers::new().with("destination", destination),
                 ..rows_summary()
             };
-            batch.push(summary.borrowed(&answers_json(&summary.answers)));
+            batch.push(summary.borrowed(&answers_json(&summary.answers)), true);
         }
         let mut rows = Rows::default();
         rows.append(batch, &rules);
@@ -593,7 +636,7 @@ mod tests {
             ..rows_summary()
         };
         let mut batch = Batch::default();
-        batch.push(summary.borrowed(&answers_json(&summary.answers)));
+        batch.push(summary.borrowed(&answers_json(&summary.answers)), true);
         let mut again = Rows::default();
         again.append(batch, &rules);
         let mut old = Batch::default();
@@ -606,7 +649,7 @@ mod tests {
                 answers: Answers::new().with("destination", destination),
                 ..rows_summary()
             };
-            old.push(summary.borrowed(&answers_json(&summary.answers)));
+            old.push(summary.borrowed(&answers_json(&summary.answers)), true);
         }
         again.append(old, &rules);
         rows = again;

@@ -16,7 +16,7 @@ use super::update::{Effect, moved, scroll_of};
 use super::widgets::scroll_view::ScrollView;
 use super::widgets::text_field::TextField;
 use crate::history::{
-    self, ChangedCase, Diff, Impact, Query, Record, RecordKind, RecordView, SkippedLine,
+    self, ChangedCase, Diff, Impact, Query, Record, RecordKind, RecordView, Records, SkippedLine,
 };
 use crate::rules::{Outcome, RuleSet};
 use crate::screening::{Field, Screening, parse_date, validate_field};
@@ -43,6 +43,10 @@ pub enum HistoryCommand {
     OnDate,
     Override,
     Impact,
+    /// Cases (each case's current record) or every record.
+    AllRecords,
+    /// Open the case's current record from a superseded one.
+    OpenCurrent,
 }
 
 /// Lines read from the history in one go, newest first.
@@ -61,6 +65,9 @@ pub struct Chunk {
 pub struct StoredRecord {
     pub record: Record,
     pub view: RecordView,
+    /// When a later record superseded it: the case's current record, and where its line
+    /// starts. Nothing is done to a superseded record; the officer may open the current one.
+    pub current: Option<(String, u64)>,
 }
 
 /// What the runtime did with the history.
@@ -71,12 +78,33 @@ pub enum HistoryEvent {
     /// More lines towards the start of the file.
     Loaded(Result<Box<Chunk>, String>),
     Read(Result<Box<StoredRecord>, String>),
-    /// Records were appended: their ids, or why not.
-    Saved(Result<Vec<String>, String>),
+    /// Records were appended, or why not.
+    Saved(Result<SavedRecords, SaveError>),
     /// The impact of the rules in use was worked out.
     Impact(Result<Box<Impact>, String>),
     /// No key is waiting: go on filtering.
     Idle,
+    /// What the store says meanwhile: a save waits for the history's lock, the index was
+    /// rebuilt.
+    Notice(String),
+}
+
+/// Records appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedRecords {
+    pub ids: Vec<String>,
+    /// The current record of the case the first one superseded, and where its line starts:
+    /// a record open in the view is superseded once its re-screen or override is saved.
+    pub current: Option<(String, u64)>,
+}
+
+/// Why a save did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveError {
+    pub message: String,
+    /// The save would have superseded a record that is no longer its case's current one
+    /// (another session saved meanwhile): the current record, and where its line starts.
+    pub current: Option<(String, u64)>,
 }
 
 /// A new record to append: a re-screen or an override of `supersedes`.
@@ -500,6 +528,15 @@ fn next_outcome(current: Option<Outcome>) -> Option<Outcome> {
 
 /// The results of the runtime's history IO.
 pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
+    match &event {
+        HistoryEvent::Notice(message) => {
+            app.notice = Some(message.clone());
+            return None;
+        }
+        // The result replaces what was said while the save waited for the history's lock.
+        HistoryEvent::Saved(_) => app.notice = None,
+        _ => {}
+    }
     let rules = &app.rules;
     let view = app.history.as_mut()?;
     match event {
@@ -519,6 +556,7 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             view.work();
             None
         }
+        HistoryEvent::Notice(_) => None,
         HistoryEvent::Read(result) => {
             let Screen::Detail(detail) = &mut view.screen else {
                 return None;
@@ -537,7 +575,7 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             }
             None
         }
-        HistoryEvent::Saved(result) => saved(view, result),
+        HistoryEvent::Saved(result) => saved(view, &app.keys, result),
         HistoryEvent::Impact(result) => {
             if let Some(impact) = view.impact.as_mut() {
                 impact.result = Some(result.map(|b| *b));
@@ -571,7 +609,11 @@ fn loaded(
 
 /// A save came back: show it where it was asked for, and read the history again so the new
 /// records show.
-fn saved(view: &mut HistoryView, result: Result<Vec<String>, String>) -> Option<Effect> {
+fn saved(
+    view: &mut HistoryView,
+    keys: &super::keys::KeyMap,
+    result: Result<SavedRecords, SaveError>,
+) -> Option<Effect> {
     let reload = result.is_ok();
     match &mut view.screen {
         Screen::Detail(detail) => {
@@ -580,10 +622,24 @@ fn saved(view: &mut HistoryView, result: Result<Vec<String>, String>) -> Option<
                 Pane::Override(o) => &mut o.saved,
                 _ => return None,
             };
-            *state = match result {
-                Ok(ids) => SaveState::Saved(ids.join(", ")),
-                Err(message) => SaveState::Failed(message),
+            // Either way the record open is superseded now: by this save, or by another
+            // session's (which this save would have forked).
+            let (state_now, current) = match result {
+                Ok(saved) => (SaveState::Saved(saved.ids.join(", ")), saved.current),
+                // Another session saved to the case meanwhile (said to fit one status line).
+                Err(error) if error.current.is_some() => (
+                    SaveState::Failed(format!(
+                        "Not saved: the case changed meanwhile; Esc, then {} opens its current record",
+                        keys.words_for(Context::HistoryDetail, "open-current")
+                    )),
+                    error.current,
+                ),
+                Err(error) => (SaveState::Failed(error.message), error.current),
             };
+            *state = state_now;
+            if let (Some(current), Some(Ok(stored))) = (current, &mut detail.stored) {
+                stored.current = Some(current);
+            }
             // A case re-screened on its own leaves the impact list, so saving all of them
             // later does not save it twice.
             if reload
@@ -598,8 +654,13 @@ fn saved(view: &mut HistoryView, result: Result<Vec<String>, String>) -> Option<
         Screen::Impact => {
             let impact = view.impact.as_mut()?;
             impact.saved = match result {
-                Ok(ids) => SaveState::Saved(ids.len().to_string()),
-                Err(message) => SaveState::Failed(message),
+                Ok(saved) => SaveState::Saved(saved.ids.len().to_string()),
+                // Another session saved to a case meanwhile (said to fit one status line).
+                Err(error) if error.current.is_some() => SaveState::Failed(format!(
+                    "Not saved: a case changed meanwhile; Esc, then {} works the impact out again",
+                    keys.words_for(Context::HistoryList, "impact")
+                )),
+                Err(error) => SaveState::Failed(error.message),
             };
         }
         Screen::List | Screen::Filter => return None,
@@ -668,6 +729,20 @@ fn on_list(app: &mut App, action: Action) -> Option<Effect> {
             view.fields = FilterField::ALL.map(|f| TextField::new("", f.limit()));
             view.outcome = None;
             view.apply_query();
+        }
+        Action::HistoryCommand(HistoryCommand::AllRecords) => {
+            let records = match view.filter.records() {
+                Records::Cases => Records::All,
+                Records::All => Records::Cases,
+            };
+            view.anchor = view
+                .filter
+                .matches()
+                .get(view.selected)
+                .copied()
+                .or(view.anchor);
+            view.filter.set_records(records);
+            view.work();
         }
         Action::HistoryCommand(HistoryCommand::Impact) => {
             view.impact = Some(Box::new(ImpactView::new(None)));
@@ -759,7 +834,12 @@ fn edit_field(field: &mut TextField, action: &Action) -> bool {
 
 fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
     let (today, size, theme) = (app.today, app.size, app.theme);
-    let (rules, officer, notice) = (&app.rules, &app.defaults.officer, &mut app.notice);
+    let (rules, officer, notice, keys) = (
+        &app.rules,
+        &app.defaults.officer,
+        &mut app.notice,
+        &app.keys,
+    );
     let view = app.history.as_mut()?;
     let Screen::Detail(detail) = &mut view.screen else {
         return None;
@@ -774,11 +854,28 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
         }
         return None;
     }
-    let record = detail
-        .stored
-        .as_ref()
-        .and_then(|s| s.as_ref().ok())
-        .map(|s| &s.record);
+    let stored = detail.stored.as_ref().and_then(|s| s.as_ref().ok());
+    let record = stored.map(|s| &s.record);
+    let current = stored.and_then(|s| s.current.clone());
+    if let (Some((_, offset)), Action::HistoryCommand(command)) = (&current, &action) {
+        match command {
+            HistoryCommand::OpenCurrent => {
+                let offset = *offset;
+                return Some(open_detail(view, offset, None));
+            }
+            HistoryCommand::Rescreen | HistoryCommand::OnDate | HistoryCommand::Override
+                if matches!(detail.pane, Pane::Record) =>
+            {
+                // The banner names the current record; the line must fit 80 columns.
+                *notice = Some(format!(
+                    "Superseded: nothing is done to this record; {} opens the case's current one",
+                    keys.words_for(Context::HistoryDetail, "open-current")
+                ));
+                return None;
+            }
+            _ => {}
+        }
+    }
     match &mut detail.pane {
         Pane::Record => match action {
             Action::Back => {
@@ -978,6 +1075,12 @@ fn on_impact(app: &mut App, action: Action) -> Option<Effect> {
             (Some(Ok(_)), _) if count == 0 => {
                 *notice = Some("No case changes: nothing to save".into());
             }
+            (Some(Ok(found)), _) if found.to_save(false).next().is_none() => {
+                *notice = Some(
+                    "Every case that changes stands on an officer's override: nothing to save"
+                        .into(),
+                );
+            }
             (Some(Ok(_)), _) => app.overlay = Some(Overlay::Confirm(Pending::SaveImpact)),
         },
         Action::Back => {
@@ -999,13 +1102,16 @@ fn on_impact(app: &mut App, action: Action) -> Option<Effect> {
 }
 
 /// The officer confirmed: save every re-screen of the impact as a new record superseding
-/// its case's current one, in one save.
+/// its case's current one, in one save; a case whose current record is an officer's
+/// override stands (the command line replaces it only with `--include-overrides`).
 pub fn save_impact(app: &mut App) -> Option<Effect> {
     let reason = history::impact_reason(&app.rules);
     let impact = app.history.as_mut()?.impact.as_mut()?;
-    let requests = impact
-        .changed()
-        .iter()
+    let Some(Ok(found)) = &impact.result else {
+        return None;
+    };
+    let requests = found
+        .to_save(false)
         .map(|c| SaveRequest {
             screening: c.rescreen.clone(),
             kind: RecordKind::Rescreen,
@@ -1019,12 +1125,18 @@ pub fn save_impact(app: &mut App) -> Option<Effect> {
 
 /// The question the confirmation asks before saving the impact's re-screens.
 pub fn save_impact_question(app: &App) -> String {
-    let count = app
+    let found = app
         .history
         .as_ref()
         .and_then(|h| h.impact.as_ref())
-        .map_or(0, |i| i.changed().len());
+        .and_then(|i| i.result.as_ref()?.as_ref().ok());
+    let (count, overrides) = found.map_or((0, 0), |f| (f.to_save(false).count(), f.overrides()));
+    let stand = if overrides > 0 {
+        format!(" The {overrides} case(s) on an officer's override stand and are not saved.")
+    } else {
+        String::new()
+    };
     format!(
-        "Save {count} re-screen(s) as new records, each superseding its case's current record? The records already saved stay as they are."
+        "Save {count} re-screen(s) as new records, each superseding its case's current record? The records already saved stay as they are.{stand}"
     )
 }

@@ -276,6 +276,8 @@ const TABLE: &[Row] = &[
     ("filter",         &[HistoryList],     &[ch('/')],            A::HistoryCommand(Hc::Filter), Some("filter"), "Filter by text (reference, counterparty, destination, officer, notes) and dates"),
     ("outcome-filter", &[HistoryList],     &[ch('o')],            A::HistoryCommand(Hc::CycleOutcome), None, "Show only one outcome; press again for the next, after the last for all"),
     ("clear-filter",   &[HistoryList],     &[ch('c')],            A::HistoryCommand(Hc::ClearFilter), None, "Clear every filter"),
+    ("all-records",    &[HistoryList],     &[ch('a')],            A::HistoryCommand(Hc::AllRecords), None, "Show every record, superseded ones too; again for cases (each case's current record)"),
+    ("open-current",   &[HistoryDetail],   &[ch('g')],            A::HistoryCommand(Hc::OpenCurrent), None, "Open the case's current record (when this one is superseded)"),
     ("apply-filter",   &[HistoryFilter],   &[ENTER],              A::Next,                Some("list"),     "Back to the list (the filter stays)"),
     ("rescreen",       &[HistoryDetail],   &[ch('r')],            A::HistoryCommand(Hc::Rescreen), Some("re-screen"), "Re-screen this record's answers under the current rules today"),
     ("rescreen-on",    &[HistoryDetail, HistoryDiff], &[ch('d')], A::HistoryCommand(Hc::OnDate), None,      "Re-screen on a date you type"),

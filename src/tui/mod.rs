@@ -117,6 +117,7 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
             waker,
         ),
         last_key: None,
+        saving: None,
     };
     let exit = runtime.event_loop(&mut app, &mut guard, &mut waiter);
     if !watchdog.stand_down() {
@@ -203,6 +204,9 @@ struct Runtime<'a> {
     ctx: &'a Context,
     drafts: Arc<Drafts>,
     history: HistoryIo,
+    /// The record fields of the form's save under way, whose officer is remembered once it
+    /// is saved.
+    saving: Option<crate::screening::Details>,
     /// The last key pressed and when, to tell a held Backspace from a fresh press.
     last_key: Option<(KeyCode, Instant)>,
 }
@@ -235,8 +239,13 @@ impl Runtime<'_> {
                     Err(stop) => return Exit::Stop(stop),
                 }
             }
-            // Work done on another thread (the impact of new rules) comes in first.
+            // Work done on another thread (a save, the impact of new rules) comes in first.
             if let Some(done) = self.history.finished() {
+                if let Action::Saved(Ok(_)) = done
+                    && let Some(details) = self.saving.take()
+                {
+                    self.ctx.remember_officer(&details);
+                }
                 if self.dispatch(app, Some(done)) {
                     return Exit::Quit;
                 }
@@ -308,16 +317,11 @@ impl Runtime<'_> {
     /// Carry out an effect; its outcome comes back as the next action.
     fn perform(&mut self, effect: Effect) -> Option<Action> {
         match effect {
+            // On a thread: the history's lock may be held, and keys go on meanwhile.
             Effect::Save(screening) => {
-                let saved = self.ctx.save(std::slice::from_ref(&*screening));
-                if saved.is_ok() {
-                    self.ctx.remember_officer(&screening.details);
-                }
-                Some(Action::Saved(saved.and_then(|ids| {
-                    ids.into_iter()
-                        .next()
-                        .ok_or_else(|| "the history returned no record id".to_string())
-                })))
+                self.saving = Some(screening.details.clone());
+                self.history.save_screening(*screening);
+                None
             }
             Effect::SaveDraft(draft) => self.drafts.save(&draft).err().map(Action::DraftFailed),
             Effect::DiscardDraft(id) => self.drafts.remove(&id).err().map(Action::DraftFailed),

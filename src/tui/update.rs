@@ -616,6 +616,8 @@ fn save(app: &mut App) -> Option<Effect> {
 }
 
 fn saved(app: &mut App, result: Result<String, String>) -> Option<Effect> {
+    // The result replaces what was said while the save waited for the history's lock.
+    app.notice = None;
     let decision = app.decision.as_mut()?;
     decision.saved = match result {
         Ok(id) => SaveState::Saved(id),

@@ -37,6 +37,87 @@ pub fn screen_args<'a>(stage: &'a str, origin: &'a str, recipient: &'a str) -> [
     ]
 }
 
+/// The binary on the data directory `data` (its index cache inside it), no settings file,
+/// "today" pinned.
+pub fn ree(data: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
+    cmd.env("REE_SCREEN_TODAY", "2025-10-20")
+        .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
+        .env("REE_SCREEN_CACHE_DIR", data.join("cache"))
+        .arg("--data-dir")
+        .arg(data);
+    cmd
+}
+
+/// Run and expect exit 0; the standard output.
+pub fn ok(cmd: &mut Command) -> String {
+    let run = Run::of(cmd);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    run.stdout
+}
+
+/// Whether team tests can run: as root, with `setpriv` to act as the members.
+pub fn can_act_as_members() -> bool {
+    let ok = rustix::process::getuid().is_root()
+        && std::process::Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_ok();
+    if !ok {
+        eprintln!("skipped: needs root and setpriv to act as team members");
+    }
+    ok
+}
+
+/// A team's data directory in `dir`: root's, the group 4321's, setgid and sticky (3770).
+pub fn team_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let team = dir.join("team");
+    std::fs::create_dir(&team).expect("mkdir");
+    std::os::unix::fs::chown(&team, Some(0), Some(4321)).expect("chown");
+    std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o3770)).expect("chmod");
+    team
+}
+
+/// A screening of magnet parts with Chinese content for a military user on `date`.
+pub fn military(reference: &str, date: &str) -> Vec<String> {
+    screen_args("none", "foreign_chinese_content", "military_user")
+        .into_iter()
+        .chain([
+            "--goods",
+            "magnet_parts",
+            "--destination",
+            "US",
+            "--date",
+            date,
+            "--reference",
+            reference,
+        ])
+        .map(str::to_string)
+        .collect()
+}
+
+/// Run the binary as another user (uid = gid = `uid`) in the team group `team`, with no
+/// settings and "today" pinned.
+pub fn as_user(uid: u32, team: u32, data: &std::path::Path, args: &[String]) -> Run {
+    let mut cmd = Command::new("setpriv");
+    cmd.args([
+        &format!("--reuid={uid}"),
+        &format!("--regid={uid}"),
+        &format!("--groups={team}"),
+        "--",
+    ])
+    .arg(assert_cmd::cargo::cargo_bin("ree-screen"))
+    .env("USER", format!("officer{uid}"))
+    .env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
+    .env("REE_SCREEN_TODAY", "2025-10-20")
+    .arg("--data-dir")
+    .arg(data)
+    .args(args);
+    Run::of(&mut cmd)
+}
+
 /// The embedded rule set plus a question `end_use_statement` and a rule on it.
 pub fn extended_rule_set() -> String {
     let text = ree_screen::rules::EMBEDDED_TEXT;

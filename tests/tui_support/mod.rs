@@ -150,12 +150,13 @@ pub fn terminal(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend>
     terminal
 }
 
-/// The workbench's environment for a test: its data directory, "today" and the terminal
-/// pinned, colour on, then `env` on top.
+/// The workbench's environment for a test: its data directory (and cache), "today" and
+/// the terminal pinned, colour on, then `env` on top.
 pub fn pin_env(command: &mut Command, data_dir: &Path, env: &[(&str, &str)]) {
     command
         .env("REE_SCREEN_DATA_DIR", data_dir)
         .env("REE_SCREEN_CONFIG", data_dir.join("no-settings.toml"))
+        .env("REE_SCREEN_CACHE_DIR", data_dir.join("cache"))
         .env("REE_SCREEN_STATE_DIR", data_dir.join("state"))
         .env("REE_SCREEN_TODAY", TODAY)
         .env("TERM", "xterm-256color")

@@ -54,7 +54,25 @@ fn lines(t: Theme, detail: &Detail, width: usize) -> Vec<Line<'static>> {
             u16::try_from(width).unwrap_or(u16::MAX),
             usize::MAX,
         ),
-        Some(Ok(stored)) => record_lines(t, &stored.view, width),
+        Some(Ok(stored)) => {
+            let mut lines = Vec::new();
+            if let Some((current, _)) = &stored.current {
+                // Said first: nothing is to be done to this record, only to the current one.
+                lines.extend(labelled(
+                    "SUPERSEDED: ",
+                    t.warning().add_modifier(Modifier::REVERSED),
+                    &format!(
+                        "not the case's current record; the current one is {}",
+                        crate::text::sanitize(current)
+                    ),
+                    t.warning(),
+                    u16::try_from(width).unwrap_or(u16::MAX),
+                    usize::MAX,
+                ));
+            }
+            lines.extend(record_lines(t, &stored.view, width));
+            lines
+        }
     }
 }
 

@@ -11,18 +11,21 @@ use unicode_width::UnicodeWidthStr;
 
 use super::date_dialog::DATE_BOX;
 use super::{history_detail, impact, override_form, rescreen_diff};
-use crate::history::RecordKind;
+use crate::history::{RecordKind, Records};
 use crate::text::sanitize;
 use crate::tui::app::{App, SaveState};
 use crate::tui::history_view::{FilterField, HistoryView, Pane, Screen};
 use crate::tui::keys::Context;
-use crate::tui::lines::fit;
+use crate::tui::lines::{clip_line, fit};
 use crate::tui::view::{Areas, areas, below, block};
 
 /// Rows above the list's border: the filter bar, the outcome and counts, messages.
 const BAR_ROWS: u16 = 3;
-/// Columns of fixed width: marker, date, outcome, provisional mark, kind, and the gaps.
-const FIXED: usize = 2 + 10 + 1 + 17 + 1 + 5 + 1 + 9 + 2;
+/// Columns of fixed width: the highlight and current markers, the screening date, the
+/// outcome, the kind (or the provisional mark), and the gaps.
+const FIXED: usize = 3 + 10 + 1 + 17 + 1 + 9 + 2;
+/// The reference's widest column; the counterparty takes the rest.
+const REFERENCE: usize = 24;
 
 /// Draw the history view in place of the form; returns the caret of a focused text field.
 pub fn render_view(
@@ -81,6 +84,13 @@ fn status(app: &App, view: &HistoryView) -> Line<'static> {
             Line::styled(format!(" {} - try again", sanitize(message)), t.error())
         }
         // The key bar has no room for these, so the status line names their keys.
+        None if superseded(view) => Line::styled(
+            format!(
+                " Superseded: {} opens the case's current record",
+                app.keys.words_for(Context::HistoryDetail, "open-current")
+            ),
+            t.warning(),
+        ),
         None if view.context() == Context::HistoryDetail => Line::styled(
             format!(
                 " {} re-screens on another date",
@@ -108,10 +118,18 @@ fn status(app: &App, view: &HistoryView) -> Line<'static> {
     }
 }
 
+/// Whether the record open is superseded (nothing is done to it but open the current one).
+fn superseded(view: &HistoryView) -> bool {
+    matches!(&view.screen, Screen::Detail(d)
+        if matches!(d.pane, Pane::Record)
+            && matches!(&d.stored, Some(Ok(s)) if s.current.is_some()))
+}
+
 /// Rows of records a terminal of `size` shows at once.
 pub fn page_height(size: (u16, u16)) -> usize {
     let body = areas(Rect::new(0, 0, size.0, size.1)).body;
-    usize::from(body.height.saturating_sub(BAR_ROWS + 3))
+    // The borders, the column heads and the highlighted record's line.
+    usize::from(body.height.saturating_sub(BAR_ROWS + 4))
 }
 
 /// A count with spaces between thousands ("120 000"), as officers read figures.
@@ -137,8 +155,11 @@ fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) -> Optio
         Some(o) => format!("{} {}", o.symbol(), o.short()),
         None => "any".into(),
     };
-    let total = view.rows.len();
-    let noun = if total == 1 { "record" } else { "records" };
+    let (total, noun) = match view.filter.records() {
+        Records::Cases => (view.rows.cases(), ("case", "cases")),
+        Records::All => (view.rows.len(), ("record", "records")),
+    };
+    let noun = if total == 1 { noun.0 } else { noun.1 };
     let mut counts = if view.filter.query().is_empty() {
         format!("{} {noun}", grouped(total))
     } else {
@@ -184,7 +205,17 @@ fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) -> Optio
     frame.render_widget(Paragraph::new(message), row(2));
 
     let list_area = below(area, BAR_ROWS);
-    let mut outer = block(t, "Saved screenings, newest first");
+    let title = match view.filter.records() {
+        Records::Cases => format!(
+            "Cases (current records), newest saved first ({}: every record)",
+            app.keys.words_for(Context::HistoryList, "all-records")
+        ),
+        Records::All => format!(
+            "Every record (* current), newest saved first ({}: cases)",
+            app.keys.words_for(Context::HistoryList, "all-records")
+        ),
+    };
+    let mut outer = block(t, &title);
     if let Some(skipped) = skipped_note(view) {
         outer = outer.title_bottom(Line::styled(skipped, t.warning()).right_aligned());
     }
@@ -258,16 +289,15 @@ fn rows(app: &App, view: &HistoryView, inner: Rect) -> Vec<Line<'static>> {
     let t = app.theme;
     let width = usize::from(inner.width);
     let rest = width.saturating_sub(FIXED);
-    let reference = (rest * 2 / 5).max(4);
+    let reference = (rest * 2 / 5).clamp(4, REFERENCE);
     let counterparty = rest.saturating_sub(reference).max(4);
     let mut lines = vec![Line::styled(
         format!(
-            "  {} {} {} {} {} {}",
-            fit("Date", 10),
+            "   {} {} {} {} {}",
+            fit("Screened", 10),
             fit("Reference", reference),
             fit("Counterparty", counterparty),
             fit("Outcome", 17),
-            fit("Prov.", 5),
             "Kind"
         ),
         t.heading(),
@@ -292,7 +322,8 @@ fn rows(app: &App, view: &HistoryView, inner: Rect) -> Vec<Line<'static>> {
         lines.push(Line::styled(format!("  {message}"), t.muted()));
         return lines;
     }
-    let page = usize::from(inner.height.saturating_sub(1)).max(1);
+    let all = view.filter.records() == Records::All;
+    let page = usize::from(inner.height.saturating_sub(2)).max(1);
     // Keep the highlight on screen whatever the stored top (after a resize, say).
     let top = view
         .top
@@ -303,12 +334,17 @@ fn rows(app: &App, view: &HistoryView, inner: Rect) -> Vec<Line<'static>> {
             continue;
         };
         let selected = position == view.selected;
-        let kind = match r.kind {
-            RecordKind::Screening => "",
-            kind => kind.label(),
+        let kind = match (r.kind, r.provisional) {
+            (RecordKind::Screening, true) => "prov.",
+            (RecordKind::Screening, false) => "",
+            (kind, _) => kind.label(),
         };
         let outcome = format!("{} {}", r.outcome.symbol(), r.outcome.short());
-        let marker = if selected { "> " } else { "  " };
+        let marker = format!(
+            "{}{} ",
+            if selected { ">" } else { " " },
+            if all && r.current { "*" } else { " " }
+        );
         let line = Line::from(vec![
             Span::raw(format!(
                 "{marker}{} {} {} ",
@@ -317,17 +353,32 @@ fn rows(app: &App, view: &HistoryView, inner: Rect) -> Vec<Line<'static>> {
                 fit(r.counterparty, counterparty)
             )),
             Span::styled(fit(&outcome, 17), t.outcome(r.outcome)),
-            Span::raw(format!(
-                " {} {}",
-                fit(if r.provisional { "prov." } else { "" }, 5),
-                kind
-            )),
+            Span::raw(format!(" {kind}")),
         ]);
         lines.push(if selected {
             line.style(t.highlight())
         } else {
             line
         });
+    }
+    // The highlighted record in full on the last row: what the columns cut.
+    if let Some(r) = view.selected_row() {
+        let room = usize::from(inner.height).saturating_sub(lines.len() + 1);
+        lines.extend(std::iter::repeat_n(Line::default(), room));
+        let mut about = vec![
+            sanitize(r.reference),
+            sanitize(r.counterparty),
+            r.kind.label().to_string(),
+        ];
+        if r.provisional {
+            about.push("provisional".into());
+        }
+        about.push(if r.current { "current" } else { "superseded" }.into());
+        let about: Vec<String> = about.into_iter().filter(|a| !a.is_empty()).collect();
+        lines.push(clip_line(
+            Line::styled(format!("  {}", about.join(" | ")), t.muted()),
+            inner.width,
+        ));
     }
     lines
 }

@@ -1,8 +1,9 @@
 //! What the rules in use change: every case's current record screened again (on its own
 //! screening date, or on one the officer types), and the cases whose outcome or decisive
 //! clause changes, one line each (reference, counterparty, outcome then -> now, decisive
-//! clause then -> now), the highlighted one in words under the list. Enter opens a case
-//! beside its re-screen; `s` saves every re-screen after a confirmation.
+//! clause then -> now), those on an officer's override apart at the end, the highlighted one
+//! in words under the list. Enter opens a case beside its re-screen; `s` saves every
+//! re-screen but the officers' overrides, after a confirmation.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -151,12 +152,20 @@ fn rows(app: &App, impact: &ImpactView, inner: Rect) -> Vec<Line<'static>> {
         ),
         t.heading(),
     )];
-    let page = usize::from(inner.height.saturating_sub(3)).max(1);
+    // Officers' overrides come last, under a line of their own.
+    let apart = changed.iter().position(|c| c.overridden);
+    let page = usize::from(inner.height.saturating_sub(3 + u16::from(apart.is_some()))).max(1);
     let first = impact
         .selected
         .saturating_sub(page.saturating_sub(1))
         .min(changed.len().saturating_sub(page));
     for (i, c) in changed.iter().enumerate().skip(first).take(page) {
+        if apart == Some(i) {
+            lines.push(Line::styled(
+                "  Cases on an officer's override (it stands; not saved):",
+                t.heading(),
+            ));
+        }
         let selected = i == impact.selected;
         let marker = if selected { "> " } else { "  " };
         let line = Line::from(vec![
@@ -202,7 +211,7 @@ fn rows(app: &App, impact: &ImpactView, inner: Rect) -> Vec<Line<'static>> {
 fn in_words(app: &App, c: &ChangedCase) -> [Line<'static>; 2] {
     let t = app.theme;
     let overridden = if c.overridden {
-        "; an officer's override stood"
+        "; an officer's override stands (not saved)"
     } else {
         ""
     };
