@@ -419,6 +419,12 @@ pub struct Screener<'r> {
     default_date: Date,
     defaults: Details,
     cache: HashMap<(Answers, Date), Arc<Determination>>,
+    /// Screens the counterparty and end-user columns, when given.
+    parties: Option<&'r crate::parties::Screener>,
+    /// Per answers and date, the determination with the lists named and no match (most
+    /// named rows), and the last row's determination with its matches.
+    named: HashMap<(Answers, Date), Arc<Determination>>,
+    matched: Option<Arc<Determination>>,
 }
 
 impl<'r> Screener<'r> {
@@ -431,7 +437,16 @@ impl<'r> Screener<'r> {
             default_date,
             defaults,
             cache: HashMap::new(),
+            parties: None,
+            named: HashMap::new(),
+            matched: None,
         }
+    }
+
+    /// Screen the `counterparty` and `end_user` columns against these lists.
+    pub fn with_parties(mut self, parties: &'r crate::parties::Screener) -> Screener<'r> {
+        self.parties = Some(parties);
+        self
     }
 
     pub fn columns(&self) -> &Columns {
@@ -475,14 +490,43 @@ impl<'r> Screener<'r> {
             }
         }
         let rules = self.rules;
-        let determination =
-            self.cache
-                .entry((answers, date))
-                .or_insert_with_key(|(answers, date)| {
-                    let kept = applicable_answers(rules, answers, *date);
-                    Arc::new(determine(rules, &kept, *date))
-                });
-        Ok((determination, details))
+        let key = (answers, date);
+        let determination = self
+            .cache
+            .entry(key.clone())
+            .or_insert_with_key(|(answers, date)| {
+                let kept = applicable_answers(rules, answers, *date);
+                Arc::new(determine(rules, &kept, *date))
+            });
+        let Some(parties) = self.parties else {
+            return Ok((determination, details));
+        };
+        if details.counterparty.is_empty() && details.end_user.is_empty() {
+            return Ok((determination, details));
+        }
+        for field in [Field::Counterparty, Field::EndUser] {
+            let name = field.get(&details).unwrap_or_default();
+            if !name.is_empty() {
+                crate::parties::validate_name(field.label(), name)
+                    .map_err(|m| RowError::column(field.id(), m))?;
+            }
+        }
+        let findings = parties
+            .findings(&details, date, &[])
+            .map_err(|m| RowError::column(Field::Counterparty.id(), m))?;
+        if findings.is_empty() {
+            let base = determination.clone();
+            let named = self.named.entry(key).or_insert_with(|| {
+                let mut d = (*base).clone();
+                d.party_lists = parties.lists.names();
+                Arc::new(d)
+            });
+            return Ok((named, details));
+        }
+        let mut d = (**determination).clone();
+        d.party_lists = parties.lists.names();
+        crate::parties::apply(rules, &mut d, findings);
+        Ok((self.matched.insert(Arc::new(d)), details))
     }
 }
 
@@ -693,7 +737,7 @@ mod tests {
         let columns = Columns::of(&rules());
         assert_eq!(
             columns.list(),
-            "stage, line, goods, origin, recipient, destination, date, reference, counterparty, officer, notes"
+            "stage, line, goods, origin, recipient, destination, foreign_person, know_how, date, reference, counterparty, end_user, officer, notes"
         );
         let twice = RowReader::new(
             "stage,Stage\n".as_bytes(),

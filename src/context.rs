@@ -25,6 +25,8 @@ pub struct Context {
     pub data_dir: Result<PathBuf, String>,
     pub today: Date,
     pub identity: Identity,
+    /// Signs every save (the ssh-agent, or the settings' key file).
+    pub signer: std::sync::Arc<crate::signing::Signer>,
 }
 
 /// The installed default rule set could not be used.
@@ -104,7 +106,9 @@ impl Context {
                 .rule_set(flag.as_ref())
                 .map_err(|e| e.to_string())?,
         };
+        let signer = crate::signing::Signer::from_environment(settings.signing_key.clone());
         Ok(Context {
+            signer: std::sync::Arc::new(signer),
             settings,
             rules,
             rules_problem,
@@ -135,14 +139,43 @@ impl Context {
 
     /// The history in the data directory.
     pub fn history(&self) -> Result<History, String> {
-        self.data_dir
-            .clone()
-            .map(|dir| History::with_rules(dir, std::sync::Arc::new(self.rules.clone())))
+        self.data_dir.clone().map(|dir| {
+            History::with_rules(dir, std::sync::Arc::new(self.rules.clone()))
+                .with_signer(self.signer.clone())
+        })
+    }
+
+    /// Say on stderr whether the newest save was signed (the line commands call it; the
+    /// workbench shows it on the record instead).
+    pub fn report_signature(&self) {
+        if let Some(sealed) = self.signer.last() {
+            eprintln!("ree-screen: saved {}", sealed.describe());
+        }
+    }
+
+    /// The party lists in use (embedded, and those added to the data directory) with their
+    /// index.
+    pub fn screener(&self) -> Result<crate::parties::Screener, String> {
+        let store = self
+            .data_dir
+            .as_ref()
+            .ok()
+            .map(|d| crate::parties::ListStore::new(d));
+        crate::parties::PartyLists::load(store.as_ref()).map(crate::parties::Screener::new)
     }
 
     /// Save screenings in one locked append and return their record ids, in order. The one
     /// seam every front end (form, plain mode, `screen`, `batch`) saves through.
     pub fn save(&self, screenings: &[Screening]) -> Result<Vec<String>, String> {
-        self.history()?.save_screenings(screenings, &self.identity)
+        let history = self.history()?;
+        if screenings
+            .iter()
+            .any(|s| !s.determination.party_lists.is_empty())
+        {
+            // The embedded lists kept by hash, so the records can be shown against them.
+            let lists = crate::parties::PartyLists::embedded()?;
+            crate::parties::ListStore::new(history.dir()).keep_embedded(&lists)?;
+        }
+        history.save_screenings(screenings, &self.identity)
     }
 }

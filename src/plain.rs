@@ -65,7 +65,22 @@ pub fn run(ctx: &Context) -> ExitCode {
             );
         }
     };
+    // The names screened against the party lists; a possible match leaves the result
+    // provisional (the form and `screen --confirm/--dismiss` review matches).
+    let named = !screening.details.counterparty.trim().is_empty()
+        || !screening.details.end_user.trim().is_empty();
+    let screening = match named {
+        true => match ctx
+            .screener()
+            .and_then(|s| screening.with_parties(&ctx.rules, &s, &[]))
+        {
+            Ok(screening) => screening,
+            Err(e) => return fail(format!("{e}; nothing was saved"), 1),
+        },
+        false => screening,
+    };
     let saved = ctx.save(std::slice::from_ref(&screening));
+    ctx.report_signature();
     if saved.is_ok() {
         ctx.remember_officer(&screening.details);
     }
@@ -154,25 +169,39 @@ fn parse_choice(input: &str, count: usize, current: Option<usize>) -> Result<Cho
     }
 }
 
-/// Options of a country question whose code is `text` or whose name contains it.
-pub fn country_matches<'q>(question: &'q Question, text: &str) -> Vec<&'q AnswerOption> {
+/// Options of a question whose id (or another name: a code) is `text`, or whose names
+/// contain each of its words; only those `keep` accepts (countries, or a question's items).
+pub fn option_matches<'q>(
+    question: &'q Question,
+    text: &str,
+    keep: impl Fn(&AnswerOption) -> bool,
+) -> Vec<&'q AnswerOption> {
     let text = text.trim();
-    if let Some(exact) = question
-        .options
-        .iter()
-        .find(|o| o.id.eq_ignore_ascii_case(text))
-    {
+    // An item's code typed in full names it; a country's other names are only names.
+    let exact = |o: &&AnswerOption| {
+        o.id.eq_ignore_ascii_case(text)
+            || (o.class.is_some() && o.also.iter().any(|a| a.eq_ignore_ascii_case(text)))
+    };
+    if let Some(exact) = question.options.iter().filter(|o| keep(o)).find(exact) {
         return vec![exact];
     }
-    let needle = text.to_lowercase();
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
     question
         .options
         .iter()
+        .filter(|o| keep(o))
         .filter(|o| {
-            o.label.to_lowercase().contains(&needle)
-                || o.also.iter().any(|a| a.to_lowercase().contains(&needle))
+            words.iter().all(|w| {
+                o.label.to_lowercase().contains(w.as_str())
+                    || o.also.iter().any(|a| a.to_lowercase().contains(w.as_str()))
+            })
         })
         .collect()
+}
+
+/// Options of a country question whose code is `text` or whose name contains it.
+pub fn country_matches<'q>(question: &'q Question, text: &str) -> Vec<&'q AnswerOption> {
+    option_matches(question, text, |_| true)
 }
 
 /// Asks the questions on `out` and reads the answers from `input`, one line each.
@@ -293,10 +322,16 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         }
     }
 
-    /// A numbered list; returns the chosen option's id.
+    /// A numbered list; returns the chosen option's id. A question with catalogue items
+    /// numbers its own options and takes an item by its name or code.
     fn choose(&mut self, question: &Question, current: Option<&str>) -> Result<String, Stop> {
-        let count = question.options.len();
-        for (i, option) in question.options.iter().enumerate() {
+        let options: Vec<&AnswerOption> = question
+            .options
+            .iter()
+            .filter(|o| o.class.is_none())
+            .collect();
+        let count = options.len();
+        for (i, option) in options.iter().enumerate() {
             let number = format!("{:>4}. ", i + 1);
             self.hanging(
                 &number,
@@ -304,35 +339,87 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 &format!("{}: {}", option.label, option.help),
             )?;
         }
-        let current = current.and_then(|id| question.options.iter().position(|o| o.id == id));
-        let keep = current
-            .map(|c| {
-                format!(
-                    "; - or Enter keeps {}, {}",
-                    c + 1,
-                    question.options[c].label
-                )
-            })
-            .unwrap_or_default();
+        let item = current
+            .and_then(|id| question.option(id))
+            .filter(|o| o.class.is_some());
+        let current = current.and_then(|id| options.iter().position(|o| o.id == id));
+        let keep = match (current, item) {
+            (Some(c), _) => format!("; - or Enter keeps {}, {}", c + 1, options[c].label),
+            (None, Some(item)) => format!("; - or Enter keeps {}", item.label),
+            (None, None) => String::new(),
+        };
+        let items = if question.has_items() {
+            ", or an item's name or code such as dy oxide or 1C902.a"
+        } else {
+            ""
+        };
         loop {
             writeln!(
                 self.out,
-                "Enter a number between 1 and {count} (? N for full help{keep}):"
+                "Enter a number between 1 and {count}{items} (? N for full help{keep}):"
             )?;
             let input = self.line()?;
+            if let Some(item) = item
+                && matches!(input.trim(), "" | "-")
+            {
+                return Ok(item.id.clone());
+            }
             match parse_choice(&input, count, current) {
-                Ok(Choice::Pick(index)) => return Ok(question.options[index].id.clone()),
+                Ok(Choice::Pick(index)) => return Ok(options[index].id.clone()),
                 Ok(Choice::Help(Some(index))) => {
-                    self.option_help(index + 1, &question.options[index])?;
+                    self.option_help(index + 1, options[index])?;
                 }
                 Ok(Choice::Help(None)) => {
-                    for (i, option) in question.options.iter().enumerate() {
+                    for (i, option) in options.iter().enumerate() {
                         self.option_help(i + 1, option)?;
+                    }
+                }
+                Err(_) if question.has_items() && input.trim().parse::<usize>().is_err() => {
+                    if let Some(id) = self.item(question, input.trim())? {
+                        return Ok(id);
                     }
                 }
                 Err(message) => writeln!(self.out, "Not accepted: {message}.")?,
             }
         }
+    }
+
+    /// An item found by its name or code: the one that matches, or None after listing the
+    /// candidates (or saying none matches).
+    fn item(&mut self, question: &Question, input: &str) -> Result<Option<String>, Stop> {
+        let matches = option_matches(question, input, |o| o.class.is_some());
+        match matches.as_slice() {
+            [] => writeln!(
+                self.out,
+                "Not accepted: no item matches \"{}\": try a number, another name or a control code.",
+                sanitize(input)
+            )?,
+            [one] => {
+                writeln!(
+                    self.out,
+                    "Chosen: {} ({}), screened as {}",
+                    one.label,
+                    one.id,
+                    question.label_of(question.screened_as(&one.id))
+                )?;
+                return Ok(Some(one.id.clone()));
+            }
+            many => {
+                writeln!(
+                    self.out,
+                    "{} items match \"{}\"; type more of the name, or an id:",
+                    many.len(),
+                    sanitize(input)
+                )?;
+                for o in many.iter().take(MAX_MATCHES) {
+                    writeln!(self.out, "      {} ({})", o.label, o.id)?;
+                }
+                if many.len() > MAX_MATCHES {
+                    writeln!(self.out, "      ... and {} more", many.len() - MAX_MATCHES)?;
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// A country by code or part of its name; several matches are listed to pick from.
@@ -536,6 +623,8 @@ mod tests {
         assert_eq!(ids("de"), ["DE"]);
         assert_eq!(ids("germ"), ["DE"]);
         assert_eq!(ids("Vietnam"), ["VN"], "common names count");
+        assert_eq!(ids("Deutschland"), ["DE"], "CLDR names count");
+        assert_eq!(ids("德国"), ["DE"]);
         assert!(ids("guinea").len() > 2, "several matches are listed");
         assert!(ids("atlantis").is_empty());
     }

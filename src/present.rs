@@ -6,7 +6,10 @@
 
 use jiff::civil::Date;
 
-use crate::engine::{ClauseResult, ClauseStatus, Determination, Role, TraceStep, applies};
+use crate::engine::{
+    ClauseResult, ClauseStatus, Determination, Role, TraceStep, applies, worst_case_assumption,
+};
+use crate::parties::{FindingKind, ListKind, PartyFinding};
 use crate::rules::{Outcome, QuestionKind, RuleSet, Source, UNKNOWN};
 
 /// One clause, ready to show.
@@ -86,6 +89,9 @@ pub enum Badge {
     Provisional,
     Unverified,
     Verify,
+    /// A name matched an internal list, or a listing whose measures are not known: an
+    /// officer looks before going ahead (the legal outcome is unchanged).
+    Review,
 }
 
 impl Badge {
@@ -94,6 +100,7 @@ impl Badge {
             Badge::Provisional => "PROVISIONAL",
             Badge::Unverified => "UNVERIFIED",
             Badge::Verify => "VERIFY",
+            Badge::Review => "REVIEW",
         }
     }
 }
@@ -196,6 +203,9 @@ pub struct Presentation {
     pub outcome: Outcome,
     pub provisional: bool,
     pub decided_by: Vec<ClauseView>,
+    /// On a provisional result, the answers the worst case assumes for the first deciding
+    /// clause: "if the recipient type is Foreign military user".
+    pub decided_if: Option<String>,
     pub focus: Option<FocusNote>,
     pub licences: Vec<LicenceView>,
     pub duties: Vec<String>,
@@ -207,6 +217,9 @@ pub struct Presentation {
     pub groups: Vec<ClauseGroup>,
     pub why: Vec<WhyStep>,
     pub answers: Vec<AnswerLine>,
+    /// What the names matched, one line each, and the party lists screened against.
+    pub parties: Vec<String>,
+    pub party_lists: Vec<String>,
     /// "cn-rare-earth-2025 2026.11.29, reviewed 2026-11-29, sha256 1a2b3c4d".
     pub rule_set: String,
     pub disclaimer: String,
@@ -264,6 +277,14 @@ impl Presentation {
             .collect()
     }
 
+    /// "if the recipient type is Foreign military user: " before the deciding clause of a
+    /// provisional result, or nothing.
+    pub fn decided_prefix(&self) -> String {
+        self.decided_if
+            .as_ref()
+            .map_or_else(String::new, |c| format!("{c}: "))
+    }
+
     /// One line for the end of plain mode and for lists: outcome and what decides it.
     pub fn summary(&self) -> String {
         let provisional = if self.provisional {
@@ -272,7 +293,12 @@ impl Presentation {
             ""
         };
         match self.decided_by.first() {
-            Some(c) => format!("{}{provisional}; decided by {}", self.headline(), c.short()),
+            Some(c) => format!(
+                "{}{provisional}; decided by {}{}",
+                self.headline(),
+                self.decided_prefix(),
+                c.short()
+            ),
             None => format!(
                 "{}{provisional}; no clause requires a licence",
                 self.headline()
@@ -372,6 +398,9 @@ pub fn option_label(rules: &RuleSet, question: &str, value: &str) -> String {
     match q.option(value) {
         Some(o) if q.kind == QuestionKind::Country && o.id != UNKNOWN => {
             format!("{} ({})", o.label, o.id)
+        }
+        Some(o) if o.class.is_some() => {
+            format!("{} ({})", o.label, q.label_of(q.screened_as(&o.id)))
         }
         Some(o) => o.label.clone(),
         None => crate::text::sanitize(value),
@@ -572,7 +601,8 @@ fn why_step(rules: &RuleSet, d: &Determination, step: &TraceStep) -> WhyStep {
 /// Build the presentation of `d`, with texts from `rules` (the rule set it was decided under,
 /// or the current one when that is gone).
 pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
-    let views: Vec<ClauseView> = d.clauses.iter().map(|c| clause_view(rules, c)).collect();
+    let mut views: Vec<ClauseView> = d.clauses.iter().map(|c| clause_view(rules, c)).collect();
+    views.extend(d.parties.iter().filter_map(party_view));
     let decided_by: Vec<ClauseView> = d
         .decided_by
         .iter()
@@ -581,7 +611,14 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
     let focus = rules.focus.as_ref().and_then(|f| {
         [Role::Decisive, Role::Binding, Role::NotCounting]
             .into_iter()
-            .find_map(|role| views.iter().find(|v| v.focus && v.role == role))
+            .find_map(|role| {
+                // A clause that binds without a licence only carries a duty: not the point.
+                views.iter().find(|v| {
+                    v.focus
+                        && v.role == role
+                        && (role == Role::Decisive || v.effect != Some(Outcome::NoLicenseRequired))
+                })
+            })
             .map(|clause| FocusNote {
                 label: f.label.clone(),
                 clause: clause.clone(),
@@ -665,7 +702,8 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
             text: f.note.clone(),
         });
     }
-    if !d.verify.is_empty() {
+    party_warnings(d, &mut badges, &mut warnings);
+    if !d.verify.is_empty() && !badges.contains(&Badge::Verify) {
         badges.push(Badge::Verify);
     }
     for f in &d.verify {
@@ -715,18 +753,36 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         .map(|s| ScenarioView {
             label: scenario_label(rules, s),
             outcome: s.outcome,
-            decided_by: s.decided_by.first().map(|c| rules.cite_short(c)),
+            decided_by: s.decided_by.first().map(|c| cite_any(rules, d, c)),
         })
         .collect();
 
+    let assumed: Vec<String> = worst_case_assumption(rules, d)
+        .into_iter()
+        .map(|(q, v)| {
+            let title = rules
+                .question(&q)
+                .map_or(q.clone(), |x| x.title.to_lowercase());
+            format!(
+                "the {title} is {}",
+                value_words(rules, &q, &v, d.answers.get(&q))
+            )
+        })
+        .collect();
     Presentation {
         date: d.date,
         outcome: d.outcome,
         provisional: d.provisional,
+        decided_if: (!assumed.is_empty()).then(|| format!("if {}", join_words(&assumed))),
         decided_by,
         focus,
         licences,
-        duties: d.duties.iter().map(|x| x.text.clone()).collect(),
+        // A prohibited export does not happen: the duties of making it do not arise.
+        duties: if d.outcome == Outcome::Prohibited {
+            Vec::new()
+        } else {
+            d.duties.iter().map(|x| x.text.clone()).collect()
+        },
         badges,
         warnings,
         range: d
@@ -738,6 +794,8 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
         groups,
         why: d.trace.iter().map(|t| why_step(rules, d, t)).collect(),
         answers: answer_lines(rules, d),
+        parties: d.parties.iter().map(party_line).collect(),
+        party_lists: d.party_lists.clone(),
         rule_set: format!(
             "{} {}, reviewed {}{}",
             d.rule_set.id,
@@ -753,9 +811,123 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
     }
 }
 
+/// A listing a name matched, as a clause of the determination.
+fn party_view(f: &PartyFinding) -> Option<ClauseView> {
+    let role = f.role?;
+    Some(ClauseView {
+        id: crate::parties::finding_id(f),
+        role,
+        measure: f.announcement.clone(),
+        measure_short: f.short.clone(),
+        article: format!("{}: {}", f.list.label(), f.matched),
+        status: f.status.clone(),
+        status_short: if f.binds { "listed" } else { "not binding" },
+        binds: f.binds,
+        confirmed: true,
+        effect: f.effect,
+        text: f
+            .clauses
+            .iter()
+            .filter(|c| f.reaching.is_empty() || f.reaching.contains(&c.id))
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        note: Some(format!(
+            "{} \"{}\" matched \"{}\" (score {}); {}",
+            f.field.label(),
+            f.given,
+            f.alias,
+            f.score,
+            f.announcement
+        )),
+        verify: (!f.verify.is_empty()).then(|| f.verify.join(" ")),
+        sources: vec![f.source.clone()],
+        focus: false,
+    })
+}
+
+/// "counterparty \"MP Materials Corp.\": match, MP Materials Corp. (alias \"MP Materials\",
+/// score 100), Control List, 2026 No. 23, listed 2026-06-22, in force since 2026-06-22".
+pub fn party_line(f: &PartyFinding) -> String {
+    let alias = if f.alias == f.matched {
+        String::new()
+    } else {
+        format!("alias \"{}\", ", f.alias)
+    };
+    let reason = f
+        .reason
+        .as_ref()
+        .map(|r| format!("; dismissed: {r}"))
+        .unwrap_or_default();
+    format!(
+        "{} \"{}\": {}{}, {} ({alias}score {}), {}, {}, listed {}, {}{reason}",
+        f.field.id(),
+        f.given,
+        f.kind.id(),
+        if f.confirmed { " (confirmed)" } else { "" },
+        f.matched,
+        f.score,
+        f.list.label(),
+        f.short,
+        f.listed_on,
+        f.status
+    )
+}
+
+fn party_warnings(d: &Determination, badges: &mut Vec<Badge>, warnings: &mut Vec<Warning>) {
+    let mut add = |badge: Badge, f: &PartyFinding, text: String| {
+        if !badges.contains(&badge) {
+            badges.push(badge);
+        }
+        warnings.push(Warning {
+            badge: Some(badge),
+            subject: Some(f.cite()),
+            text,
+        });
+    };
+    for f in &d.parties {
+        if f.kind == FindingKind::Possible && f.binds && f.effect.is_some() {
+            add(
+                Badge::Provisional,
+                f,
+                format!(
+                    "possible match for the {} \"{}\" (score {}): the worst case counts this listing until the officer confirms or dismisses it",
+                    f.field.label().to_lowercase(),
+                    f.given,
+                    f.score
+                ),
+            );
+        }
+        if f.review {
+            let why = if f.list == ListKind::Internal {
+                "on the company's internal list: review before going ahead (the legal outcome is unchanged)"
+            } else {
+                "the listing's measures are not known clause by clause: read the notice before going ahead"
+            };
+            add(Badge::Review, f, why.to_string());
+        }
+        if f.kind != FindingKind::Dismissed && f.role.is_some() && !f.verify.is_empty() {
+            add(Badge::Verify, f, f.verify.join(" "));
+        }
+    }
+}
+
+/// A decisive id in words: a rule-set clause, or a listing a name matched.
+pub fn cite_any(rules: &RuleSet, d: &Determination, id: &str) -> String {
+    d.parties
+        .iter()
+        .find(|f| crate::parties::finding_id(f) == id)
+        .map_or_else(|| rules.cite_short(id), PartyFinding::cite)
+}
+
 fn cite_flag(rules: &RuleSet, id: &str) -> String {
     if rules.clause(id).is_some() {
         return rules.cite_short(id);
+    }
+    if let Some((q, v)) = id.split_once('=')
+        && let Some(question) = rules.question(q)
+    {
+        return format!("{} {}", question.title, option_label(rules, q, v));
     }
     format!("rule {id}")
 }
@@ -801,15 +973,33 @@ fn scenario_warning(rules: &RuleSet, d: &Determination, s: &crate::engine::Scena
     let decided = s
         .decided_by
         .first()
-        .map(|c| format!(" ({})", rules.cite_short(c)))
+        .map(|c| format!(" ({})", cite_any(rules, d, c)))
         .unwrap_or_default();
     let same = if s.outcome == d.outcome {
         " (the same)"
     } else {
         ""
     };
+    let leads: Vec<String> = s
+        .measures
+        .iter()
+        .filter_map(|id| rules.measure(id))
+        .flat_map(|m| &m.suspensions)
+        .filter_map(|sus| rules.clause(&sus.by))
+        .filter_map(|c| rules.measure(&c.measure)?.ends.as_ref()?.lead.clone())
+        .fold(Vec::new(), |mut all, lead| {
+            if !all.contains(&lead) {
+                all.push(lead);
+            }
+            all
+        });
+    let lead = if leads.is_empty() {
+        String::new()
+    } else {
+        format!(" Lead: {}.", leads.join("; "))
+    };
     format!(
-        "{}; applied as written. If it was extended: {}{decided}{same}",
+        "{}; applied as written. If it was extended: {}{decided}{same}.{lead}",
         join_words(&ended),
         s.outcome.label()
     )
@@ -897,7 +1087,7 @@ mod tests {
     fn by_answer_rows_name_each_value_group_once_with_what_decides_it() {
         let open_destination = [
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "china_export"),
             ("recipient", "military_user"),
             ("destination", "unknown"),
@@ -906,7 +1096,10 @@ mod tests {
             rows(&open_destination, "2025-10-20"),
             [
                 "Destination country: United States (US) -> prohibited (2024 No. 46 Art. 1)",
-                "Destination country: any country but United States (US) -> licence (No. 18 Item list (1C902-1C908))",
+                "Destination country: any country but China (CN), United States (US) -> licence (No. 18 Item list (1C902-1C908))",
+                "Destination country: China (CN) -> licence (ECL Art. 2 (what an export is))",
+                "Foreign recipient: Yes: a foreign person -> licence (ECL Art. 2 (what an export is))",
+                "Foreign recipient: No: a Chinese person -> no licence (ECL Art. 2 (what an export is))",
             ],
             "never 'any country but ..., United States (US)' beside United States"
         );

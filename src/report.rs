@@ -54,7 +54,7 @@ fn decided(out: &mut Out, p: &Presentation, detail: Detail) {
             out.hanging(
                 "Decided by: ",
                 "  ",
-                &format!("{} ({})", first.full(), first.status),
+                &format!("{}{} ({})", p.decided_prefix(), first.full(), first.status),
             );
             out.line("  ", &first.text);
             match detail {
@@ -145,14 +145,29 @@ pub fn text(p: &Presentation, detail: Detail) -> String {
     }
     out.blank();
     let _ = writeln!(out.text, "Date: {}", p.date);
+    let mut not_applicable = Vec::new();
     for a in &p.answers {
         let value = match a.state {
             AnswerState::Open => format!("{} (open)", a.value),
+            // Concise: the questions that do not apply on one line.
+            AnswerState::NotApplicable if detail == Detail::Concise => {
+                not_applicable.push(a.title.clone());
+                continue;
+            }
             _ => a.value.clone(),
         };
         out.hanging(&format!("{}: ", a.title), "  ", &value);
     }
+    if !not_applicable.is_empty() {
+        out.hanging("Does not apply: ", "  ", &not_applicable.join(", "));
+    }
     out.hanging("Rule set: ", "  ", &p.rule_set);
+    for (i, line) in p.parties.iter().enumerate() {
+        out.hanging(if i == 0 { "Named parties: " } else { "  " }, "    ", line);
+    }
+    for (i, line) in p.party_lists.iter().enumerate() {
+        out.hanging(if i == 0 { "Party lists: " } else { "  " }, "    ", line);
+    }
     out.blank();
     clauses(&mut out, p, detail);
     why(&mut out, p, detail);
@@ -200,6 +215,25 @@ fn clauses(out: &mut Out, p: &Presentation, detail: Detail) {
     }
     out.line("", "Clauses:");
     for g in &p.groups {
+        let mut shown: Vec<&ClauseView> = g.clauses.iter().collect();
+        if g.role == crate::engine::Role::Binding && detail == Detail::Concise {
+            // Clauses that bind without a licence carry the duties listed above: one line.
+            let (duties, rest): (Vec<&ClauseView>, Vec<&ClauseView>) = shown
+                .into_iter()
+                .partition(|c| c.effect == Some(crate::rules::Outcome::NoLicenseRequired));
+            shown = rest;
+            if !duties.is_empty() {
+                let names: Vec<String> = duties.iter().map(|c| c.short()).collect();
+                out.hanging(
+                    &format!("  {}, for the duties: ", g.title),
+                    "    ",
+                    &names.join("; "),
+                );
+            }
+            if shown.is_empty() {
+                continue;
+            }
+        }
         out.line("  ", &format!("{}:", g.title));
         if g.role == crate::engine::Role::Context && detail == Detail::Concise {
             // Context articles one line per measure: they explain, they do not decide.
@@ -217,7 +251,7 @@ fn clauses(out: &mut Out, p: &Presentation, detail: Detail) {
             out.hanging("    - ", "      ", &joined.join("; "));
             continue;
         }
-        for c in &g.clauses {
+        for c in shown {
             let effect = c.effect_words();
             let effect = if effect.is_empty() {
                 String::new()

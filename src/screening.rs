@@ -16,6 +16,9 @@ pub struct Details {
     pub reference: String,
     #[serde(default)]
     pub counterparty: String,
+    /// The end user, when another party than the counterparty (screened by name too).
+    #[serde(default)]
+    pub end_user: String,
     #[serde(default)]
     pub officer: String,
     #[serde(default)]
@@ -37,15 +40,17 @@ pub enum Field {
     Date,
     Reference,
     Counterparty,
+    EndUser,
     Officer,
     Notes,
 }
 
 impl Field {
-    pub const ALL: [Field; 5] = [
+    pub const ALL: [Field; 6] = [
         Field::Date,
         Field::Reference,
         Field::Counterparty,
+        Field::EndUser,
         Field::Officer,
         Field::Notes,
     ];
@@ -56,6 +61,7 @@ impl Field {
             Field::Date => "date",
             Field::Reference => "reference",
             Field::Counterparty => "counterparty",
+            Field::EndUser => "end_user",
             Field::Officer => "officer",
             Field::Notes => "notes",
         }
@@ -66,6 +72,7 @@ impl Field {
             Field::Date => "Screening date",
             Field::Reference => "Reference",
             Field::Counterparty => "Counterparty",
+            Field::EndUser => "End user",
             Field::Officer => "Officer",
             Field::Notes => "Notes",
         }
@@ -84,6 +91,7 @@ impl Field {
             Field::Date => return None,
             Field::Reference => &details.reference,
             Field::Counterparty => &details.counterparty,
+            Field::EndUser => &details.end_user,
             Field::Officer => &details.officer,
             Field::Notes => &details.notes,
         })
@@ -94,6 +102,7 @@ impl Field {
             Field::Date => {}
             Field::Reference => details.reference = value,
             Field::Counterparty => details.counterparty = value,
+            Field::EndUser => details.end_user = value,
             Field::Officer => details.officer = value,
             Field::Notes => details.notes = value,
         }
@@ -203,6 +212,32 @@ impl Screening {
             determination: Arc::new(determine(rules, &answers, date)),
             details,
         }
+    }
+
+    /// The counterparty and end user screened by name: what they matched (with the
+    /// officer's reviews) put beside the determination, and the lists named.
+    pub fn with_parties(
+        self,
+        rules: &RuleSet,
+        screener: &crate::parties::Screener,
+        reviews: &[(String, crate::parties::Review)],
+    ) -> Result<Screening, String> {
+        let findings = screener.findings(&self.details, self.determination.date, reviews)?;
+        Ok(self.with_findings(rules, &screener.lists, findings))
+    }
+
+    /// The findings already made (and reviewed) for these names put beside the
+    /// determination, naming `lists`.
+    pub fn with_findings(
+        mut self,
+        rules: &RuleSet,
+        lists: &crate::parties::PartyLists,
+        findings: Vec<crate::parties::PartyFinding>,
+    ) -> Screening {
+        let d = Arc::make_mut(&mut self.determination);
+        d.party_lists = lists.names();
+        crate::parties::apply(rules, d, findings);
+        self
     }
 }
 

@@ -47,6 +47,10 @@ pub struct Settings {
     /// Rules file used when `--rules` is not given; relative paths are resolved against the
     /// settings file's directory, so the file works from any working directory.
     pub rules: Option<PathBuf>,
+    /// The SSH key saves are signed with when the ssh-agent should not choose: a private key
+    /// file (unencrypted), or a public key naming which of the agent's keys signs; relative
+    /// to the settings file's folder.
+    pub signing_key: Option<PathBuf>,
     /// The officer's keys for form commands, by the command names of the form's key table
     /// (`keys::bindable_names`), in that table's order.
     pub keys: Vec<(&'static str, Key)>,
@@ -148,6 +152,7 @@ impl Settings {
             destination,
             ascii: raw.ascii.unwrap_or(false),
             rules: raw.rules.map(|r| base.join(r)),
+            signing_key: raw.signing_key.map(|k| base.join(k)),
             keys,
             source: Some(file.to_path_buf()),
         })
@@ -212,6 +217,13 @@ impl Settings {
             )),
             None => out.push_str("# rules: not set (the embedded rule set)\n"),
         }
+        match &self.signing_key {
+            Some(key) => out.push_str(&format!(
+                "signing_key = {}\n",
+                quote(&key.display().to_string())
+            )),
+            None => out.push_str("# signing_key: not set (the ssh-agent's key)\n"),
+        }
         out.push_str("\n[keys]\n");
         if self.keys.is_empty() {
             out.push_str("# no overrides\n");
@@ -231,6 +243,7 @@ struct RawSettings {
     destination: Option<Spanned<String>>,
     ascii: Option<bool>,
     rules: Option<PathBuf>,
+    signing_key: Option<PathBuf>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, Spanned<String>>,
 }

@@ -144,7 +144,7 @@ fn batch_of_100k_rows() {
     // The engine without the batch cache, for the rows that are not repeats.
     let concrete = Answers::new()
         .with("stage", "mining")
-        .with("goods", "no18_items")
+        .with("goods", "n61_part1")
         .with("origin", "china_export")
         .with("recipient", "civil")
         .with("destination", "DE");

@@ -55,11 +55,11 @@ fn json_rows(out: &str) -> Vec<Value> {
 }
 
 const MIXED: &str = "reference,counterparty,destination,stage,goods,origin,recipient,date,notes
-PO-1,ACME,DE,none,no18_items,china_export,civil,,
+PO-1,ACME,DE,none,n61_part1,china_export,civil,,
 PO-2,ACME,DE,minning,none,china_export,civil,,typo in stage
-PO-3,ACME,DE,none,no18_items,china_export,civil,20/11/2025,bad date
-\"PO-4,ACME,DE,none,no18_items,china_export,civil,,extra,field
-PO-5,ACME,DE,none,no18_items,no_chinese_nexus,civil,2025-11-20,
+PO-3,ACME,DE,none,n61_part1,china_export,civil,20/11/2025,bad date
+\"PO-4,ACME,DE,none,n61_part1,china_export,civil,,extra,field
+PO-5,ACME,DE,none,n61_part1,no_chinese_nexus,civil,2025-11-20,
 ";
 
 const HEADER: &str = "row,reference,outcome,provisional,decided_by,licences,record_id,error\n";

@@ -75,7 +75,7 @@ fn the_issue_cases_give_the_outcome_and_the_deciding_clause() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
     ];
@@ -122,7 +122,7 @@ fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--recipient",
@@ -138,7 +138,10 @@ fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
     assert_eq!(art3["status"], "in_force");
     assert_eq!(art3["measure"], "MOFCOM Announcement 2025 No. 61");
     assert_eq!(art3["article"], "Art. 3");
-    assert_eq!(art3["source"]["grade"], "official site");
+    assert_eq!(
+        art3["source"]["grade"],
+        "official address; text from a repost"
+    );
     assert!(
         art3["source"]["url"]
             .as_str()
@@ -156,7 +159,7 @@ fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--destination",
@@ -175,7 +178,7 @@ fn json_carries_roles_licences_sources_range_and_the_rule_set_hash() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--recipient",
@@ -305,7 +308,7 @@ fn a_typical_text_report_fits_in_40_lines_decisive_clause_first() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--recipient",
@@ -335,7 +338,7 @@ fn a_typical_text_report_fits_in_40_lines_decisive_clause_first() {
         "--stage",
         "none",
         "--goods",
-        "no18_items",
+        "n61_part1",
         "--origin",
         "china_reexport",
         "--recipient",
@@ -443,7 +446,7 @@ fn rules_lists_statuses_on_a_date_and_checks_files() {
     let bad = data.path().join("bad.json");
     std::fs::write(
         &bad,
-        ree_screen::rules::EMBEDDED_TEXT.replacen("\"schema\": 2", "\"schema\": 2,", 1),
+        ree_screen::rules::EMBEDDED_TEXT.replacen("\"schema\": 3", "\"schema\": 3,", 1),
     )
     .expect("write");
     let out = Run::of(ree(data.path()).args(["rules", "--check", bad.to_str().unwrap_or("")]));
@@ -641,10 +644,10 @@ fn a_stored_answer_the_rules_no_longer_have_makes_a_rescreen_provisional() {
     ]));
     assert_eq!(saved.code, Some(0), "{}", saved.stderr);
     let saved: Value = serde_json::from_str(&saved.stdout).expect("json");
-    assert_eq!(
-        saved["provisional"], false,
-        "answered in full under its rule set"
-    );
+    let open_stage = saved["open"]
+        .as_array()
+        .is_some_and(|open| open.iter().any(|o| o["question"] == "stage"));
+    assert!(!open_stage, "the stage is answered under its rule set");
     let id = saved["record_id"].as_str().expect("record id");
     let again = Run::of(ree(data.path()).args(["history", "rescreen", id, "--no-save"]));
     assert_eq!(again.code, Some(0), "{}", again.stderr);
@@ -704,4 +707,73 @@ fn the_ssh_address_is_stored_and_shown_as_reported() {
         "{}",
         shown.stdout
     );
+}
+
+#[test]
+fn items_are_listed_searched_and_answer_the_goods_question() {
+    let out = run(&["items", "dy"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    for expected in [
+        "dy_oxide  Dysprosium oxide",
+        "class: No. 61 Part 1 materials (No. 18) (n61_part1)",
+        "control code: 1C905.b (inferred, seen in no source: verify)",
+        "dyfe_alloy  Dy-Fe alloy",
+    ] {
+        assert!(
+            out.stdout.contains(expected),
+            "{expected:?} in:\n{}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains("sm_metal"), "{}", out.stdout);
+    let listed = run(&["items", "2846901940"]);
+    assert!(
+        listed.stdout.contains("sm_oxide  Samarium oxide"),
+        "{}",
+        listed.stdout
+    );
+
+    // The item is the answer; the determination keeps the class it was screened as, and
+    // the saved record keeps both.
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = Run::of(ree(data.path()).args([
+        "screen",
+        "--format",
+        "json",
+        "--stage",
+        "none",
+        "--answer",
+        "goods=y_oxide",
+        "--origin",
+        "china_reexport",
+        "--recipient",
+        "civil",
+        "--destination",
+        "US",
+    ]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["answers"]["goods"], "y_oxide");
+    assert_eq!(v["classes"]["goods"], "no18_other");
+    assert_eq!(v["outcome"], "no_license_required");
+    assert_eq!(v["decided_by"][0], "no61-art1-3");
+    let id = v["record_id"].as_str().expect("saved");
+    let shown = Run::of(ree(data.path()).args(["history", "show", id]));
+    assert!(
+        shown
+            .stdout
+            .contains("Yttrium oxide (Other No. 18 items (not in No. 61))"),
+        "{}",
+        shown.stdout
+    );
+    let stored = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert!(stored.contains("\"goods\":\"y_oxide\""), "{stored}");
+    assert!(
+        stored.contains("\"classes\":{\"goods\":\"no18_other\"}"),
+        "{stored}"
+    );
+    // A misspelt item is refused with the valid classes and where the items are listed.
+    let bad = run(&["screen", "--no-save", "--goods", "dy_oxid"]);
+    assert_eq!(bad.code, Some(2));
+    assert!(bad.stderr.contains("ree-screen items"), "{}", bad.stderr);
 }

@@ -73,6 +73,29 @@ struct Sweep {
 
 const CAT_SEP: &str = "catalogue-prohibited-separation";
 
+/// No. 18 (in force from 4 Apr 2025) decides an export from China.
+const NO18_FROM_CHINA: [&str; 6] = [
+    "N",
+    "L:no18-items",
+    "L:no18-items",
+    "L:no18-items",
+    "L:no18-items",
+    "L:no18-items",
+];
+
+/// Goods to a foreign person in China: a (deemed) export once No. 18 is in force.
+const DEEMED_EXPORT: [&str; 6] = [
+    "N",
+    "L:ecl-art2-export",
+    "L:ecl-art2-export",
+    "L:ecl-art2-export",
+    "L:ecl-art2-export",
+    "L:ecl-art2-export",
+];
+
+/// Only No. 61 Art. 1(1) (from 1 Dec 2025, suspended until 10 Nov 2026) decides.
+const ART_1_1_ONLY: [&str; 6] = ["N", "N", "N", "N", "N", "N:no61-art1-1"];
+
 const SWEEPS: &[Sweep] = &[
     // Technology from China to an ordinary civil user in Germany, no goods.
     Sweep {
@@ -152,17 +175,11 @@ const SWEEPS: &[Sweep] = &[
         base: "stage=none origin=china_export recipient=civil destination=DE",
         rows: &[
             ("goods=none", ["N"; 6]),
-            (
-                "goods=no18_items",
-                [
-                    "N",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                ],
-            ),
+            // The three No. 18 classes (and their group) all need No. 18's licence from China.
+            ("goods=n61_part1", NO18_FROM_CHINA),
+            ("goods=n61_part2", NO18_FROM_CHINA),
+            ("goods=no18_other", NO18_FROM_CHINA),
+            ("goods=no18_items", NO18_FROM_CHINA),
             // FAQ No. 5: deep-processed magnet parts are generally outside No. 18.
             (
                 "goods=magnet_parts",
@@ -201,17 +218,7 @@ const SWEEPS: &[Sweep] = &[
     Sweep {
         base: "stage=none goods=no18_items recipient=civil destination=DE",
         rows: &[
-            (
-                "origin=china_export",
-                [
-                    "N",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                    "L:no18-items",
-                ],
-            ),
+            ("origin=china_export", NO18_FROM_CHINA),
             (
                 "origin=china_reexport",
                 ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"],
@@ -349,6 +356,139 @@ const SWEEPS: &[Sweep] = &[
             ),
         ],
     },
+    // No. 61 Annex 1 Part 1 materials (e.g. Dy oxide, Dy-Fe alloy), by the Chinese nexus.
+    Sweep {
+        base: "stage=none goods=n61_part1 recipient=civil destination=DE",
+        rows: &[
+            ("origin=china_export", NO18_FROM_CHINA),
+            (
+                "origin=china_reexport",
+                ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"],
+            ),
+            // Art. 1(1) reaches foreign-made Part 2 items only (regulation.md 8.3).
+            ("origin=foreign_chinese_content", ART_1_1_ONLY),
+            ("origin=foreign_below_threshold", ART_1_1_ONLY),
+            // Art. 1(2) reaches any Annex 1 item made with Chinese technology.
+            (
+                "origin=foreign_chinese_technology",
+                ["N", "N", "N", "N", "N", "L:no61-art1-2"],
+            ),
+        ],
+    },
+    // No. 61 Part 2 magnets and targets made abroad.
+    Sweep {
+        base: "stage=none goods=n61_part2 recipient=civil destination=DE",
+        rows: &[
+            (
+                "origin=foreign_chinese_content",
+                ["N", "N", "N", "N", "N", "L:no61-art1-1"],
+            ),
+            ("origin=foreign_below_threshold", ART_1_1_ONLY),
+            (
+                "origin=china_reexport",
+                ["N", "L:no61-art1-3", "N", "N", "N", "L:no61-art1-3"],
+            ),
+        ],
+    },
+    // Other No. 18 items (Y, Gd, Sm, Lu, Sc oxides, compounds): not in No. 61 Annex 1.
+    Sweep {
+        base: "stage=none goods=no18_other recipient=civil destination=DE",
+        rows: &[
+            ("origin=china_export", NO18_FROM_CHINA),
+            // No No. 61 licence and no report; the No. 18 undertaking still binds (a duty).
+            (
+                "origin=china_reexport",
+                [
+                    "N",
+                    "N:no61-art1-3",
+                    "N:dual-use-end-user-undertaking",
+                    "N:dual-use-end-user-undertaking",
+                    "N:dual-use-end-user-undertaking",
+                    "N:no61-art1-3",
+                ],
+            ),
+            ("origin=foreign_chinese_content", ART_1_1_ONLY),
+            ("origin=foreign_chinese_technology", ["N"; 6]),
+        ],
+    },
+    // A magnet line serviced from China, by whether process know-how passes.
+    Sweep {
+        base: "stage=production_line line=magnet_manufacturing goods=none origin=china_export recipient=civil destination=IN",
+        rows: &[
+            ("know_how=yes", ["P:catalogue-prohibited-metals-magnets"; 6]),
+            // Only 1E902.b, suspended with No. 62; the catalogue's residual risk is a VERIFY.
+            (
+                "know_how=no",
+                [
+                    "N:catalogue-prohibited-metals-magnets",
+                    "L:no62-art1-b",
+                    "N:catalogue-prohibited-metals-magnets",
+                    "N:catalogue-prohibited-metals-magnets",
+                    "N:catalogue-prohibited-metals-magnets",
+                    "L:no62-art1-b",
+                ],
+            ),
+            (
+                "know_how=unknown",
+                ["P:catalogue-prohibited-metals-magnets"; 6],
+            ),
+        ],
+    },
+    Sweep {
+        base: "stage=production_line goods=none origin=china_export recipient=civil destination=IN",
+        rows: &[
+            (
+                "line=secondary_recycling know_how=yes",
+                ["N", "L:no62-art1-a", "N", "N", "N", "L:no62-art1-a"],
+            ),
+            (
+                "line=secondary_recycling know_how=no",
+                ["N", "L:no62-art1-b", "N", "N", "N", "L:no62-art1-b"],
+            ),
+            (
+                "line=mining know_how=no",
+                [
+                    "N:catalogue-restricted-mining",
+                    "L:no62-art1-b",
+                    "N:catalogue-restricted-mining",
+                    "N:catalogue-restricted-mining",
+                    "N:catalogue-restricted-mining",
+                    "L:no62-art1-b",
+                ],
+            ),
+            (
+                "line=smelting_separation know_how=no",
+                [
+                    "N:catalogue-prohibited-separation",
+                    "L:no62-art1-b",
+                    "N:catalogue-prohibited-separation",
+                    "N:catalogue-prohibited-separation",
+                    "N:catalogue-prohibited-separation",
+                    "L:no62-art1-b",
+                ],
+            ),
+        ],
+    },
+    // Goods supplied inside China: an export only to a foreign person (ECL Art. 2).
+    Sweep {
+        base: "stage=none goods=n61_part1 origin=china_export recipient=civil destination=CN",
+        rows: &[
+            ("foreign_person=yes", DEEMED_EXPORT),
+            ("foreign_person=no", ["N:ecl-art2-export"; 6]),
+            ("foreign_person=unknown", DEEMED_EXPORT),
+        ],
+    },
+    // Technology taught inside China: training foreign engineers is an export.
+    Sweep {
+        base: "stage=magnet_manufacturing goods=none origin=china_export recipient=civil destination=CN",
+        rows: &[
+            (
+                "foreign_person=yes",
+                ["P:catalogue-prohibited-metals-magnets"; 6],
+            ),
+            ("foreign_person=no", ["N:ecl-art2-export"; 6]),
+        ],
+    },
 ];
 
 fn check(rules: &RuleSet, spec: &str, on: &str, code: &str) -> Option<String> {
@@ -452,6 +592,94 @@ fn the_named_cases_are_decided_by_the_expected_clause() {
             Outcome::DeniedInPrinciple,
             "no61-art3",
         ),
+        // Issue 16's cases. Chinese Y oxide re-exported to a civil US buyer: Y oxide is a
+        // No. 18 item but not a No. 61 Annex 1 item (regulation.md 8.3).
+        (
+            "stage=none goods=no18_other origin=china_reexport recipient=civil destination=US",
+            "2025-10-20",
+            Outcome::NoLicenseRequired,
+            "no61-art1-3",
+        ),
+        // Humanitarian re-export of Chinese Gd oxide: no licence and no Art. 5 report.
+        (
+            "stage=none goods=no18_other origin=china_reexport recipient=humanitarian destination=DE",
+            "2025-10-20",
+            Outcome::NoLicenseRequired,
+            "no61-art1-3",
+        ),
+        // Japanese-made Dy-Fe alloy with Chinese Dy: Art. 1(1) reaches Part 2 items only.
+        (
+            "stage=none goods=n61_part1 origin=foreign_chinese_content recipient=civil destination=DE",
+            "2026-12-04",
+            Outcome::NoLicenseRequired,
+            "no61-art1-1",
+        ),
+        // A Chinese producer selling Dy oxide to a Chinese magnet maker in China: no export.
+        (
+            "stage=none goods=n61_part1 origin=china_export recipient=civil destination=CN foreign_person=no",
+            "2026-03-02",
+            Outcome::NoLicenseRequired,
+            "ecl-art2-export",
+        ),
+        // Training foreign engineers inside China is an export.
+        (
+            "stage=magnet_manufacturing goods=none origin=china_export recipient=civil destination=CN foreign_person=yes",
+            "2026-03-02",
+            Outcome::Prohibited,
+            "catalogue-prohibited-metals-magnets",
+        ),
+        // Chinese engineers repairing the sintering furnaces of an Indian magnet line during
+        // the suspension, no know-how passing: no licence identified (with a VERIFY).
+        (
+            "stage=production_line line=magnet_manufacturing know_how=no goods=none origin=china_export recipient=civil destination=IN",
+            "2026-03-02",
+            Outcome::NoLicenseRequired,
+            "catalogue-prohibited-metals-magnets",
+        ),
+        // Provisional worst cases lead with the clause that produces them, never No. 18.
+        (
+            "stage=none goods=no18_items origin=china_reexport recipient=military_user destination=unknown",
+            "2026-03-02",
+            Outcome::Prohibited,
+            "no46-art1",
+        ),
+        (
+            "stage=none goods=n61_part1 origin=china_reexport recipient=unknown destination=US",
+            "2026-03-02",
+            Outcome::Prohibited,
+            "no46-art1",
+        ),
+        (
+            "stage=none goods=n61_part1 origin=china_export recipient=unknown destination=JP",
+            "2026-03-02",
+            Outcome::Prohibited,
+            "no2026-1-ban",
+        ),
+        // Technology before 21 Dec 2023: the earlier catalogue, with a VERIFY.
+        (
+            "stage=metal_smelting goods=none origin=china_export recipient=civil destination=DE",
+            "2023-12-20",
+            Outcome::Prohibited,
+            "catalogue-earlier-alloys",
+        ),
+        (
+            "stage=magnet_manufacturing goods=none origin=china_export recipient=civil destination=DE",
+            "2010-06-01",
+            Outcome::Prohibited,
+            "catalogue-earlier-alloys",
+        ),
+        (
+            "stage=mining goods=none origin=china_export recipient=civil destination=DE",
+            "2023-12-20",
+            Outcome::Prohibited,
+            "catalogue-earlier-ion-leaching",
+        ),
+        (
+            "stage=mining goods=none origin=china_export recipient=civil destination=DE",
+            "2023-12-21",
+            Outcome::LicenseRequired,
+            "catalogue-restricted-mining",
+        ),
     ];
     for (spec, on, outcome, first) in cases {
         let d = decided(spec, on);
@@ -514,11 +742,34 @@ fn who_needs_which_licence() {
         "No. 61's licence is the foreign re-exporter's"
     );
     let humanitarian = decided(
-        "stage=none goods=no18_items origin=china_reexport recipient=humanitarian destination=DE",
+        "stage=none goods=n61_part1 origin=china_reexport recipient=humanitarian destination=DE",
         "2025-10-20",
     );
     assert!(humanitarian.licences.is_empty());
-    assert_eq!(humanitarian.duties.len(), 1, "Art. 5's report remains");
+    let duties: Vec<&str> = humanitarian
+        .duties
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
+    assert!(
+        duties.contains(&"no61-humanitarian/chinese_origin"),
+        "Art. 5's report remains: {duties:?}"
+    );
+    // Not an Annex 1 item: no Art. 5 report, only the undertaking given on export.
+    let gd_oxide = decided(
+        "stage=none goods=no18_other origin=china_reexport recipient=humanitarian destination=DE",
+        "2025-10-20",
+    );
+    let duties: Vec<&str> = gd_oxide.duties.iter().map(|d| d.rule.as_str()).collect();
+    assert_eq!(duties, ["reexport-undertaking"]);
+    // Under Art. 1(1) and 1(2) the applicant is the foreign manufacturer or exporter.
+    assert_eq!(
+        licences(
+            "stage=none goods=n61_part2 origin=foreign_chinese_content recipient=civil destination=DE",
+            "2026-12-04"
+        ),
+        [(LicenceKind::DualUse, Party::ForeignManufacturerOrExporter)]
+    );
     // No. 18 has no humanitarian exemption.
     assert_eq!(
         decided(
@@ -577,17 +828,45 @@ fn past_the_suspension_the_result_says_what_an_extension_would_give() {
 
 #[test]
 fn verify_flags_only_what_decides_or_could() {
-    // No. 18's inferred codes matter when No. 18 decides...
+    // No. 18's inferred codes (1C905-1C908) are a note on the customs remark, not a VERIFY
+    // on every No. 18 case.
     let d = decided(
-        "stage=none goods=no18_items origin=china_export recipient=civil destination=DE",
+        "stage=none goods=n61_part1 origin=china_export recipient=civil destination=DE",
         "2026-03-02",
     );
-    assert!(
-        d.verify.iter().any(|f| f.id == "no18-items"),
-        "{:?}",
-        d.verify
-    );
-    // ...not when the catalogue's ban decides and No. 18 only also binds.
+    assert!(d.verify.is_empty(), "{:?}", d.verify);
+    // The open points an officer must see: Hong Kong, Macao and Taiwan (is a supply there
+    // an export?), a repair without know-how (the residual risk), technology before
+    // 21 Dec 2023 (never a plain "no licence").
+    let goods_to = |place: &str| {
+        format!(
+            "stage=none goods=n61_part1 origin=china_export recipient=civil destination={place}"
+        )
+    };
+    let flagged = [
+        (goods_to("HK"), "2026-03-02", "destination=HK"),
+        (goods_to("MO"), "2026-03-02", "destination=MO"),
+        (goods_to("TW"), "2026-03-02", "destination=TW"),
+        (
+            "stage=production_line line=magnet_manufacturing know_how=no goods=none origin=china_export recipient=civil destination=IN".to_string(),
+            "2026-03-02",
+            "line-service-without-know-how-metals-magnets",
+        ),
+        (
+            "stage=mining goods=none origin=china_export recipient=civil destination=DE".to_string(),
+            "2015-01-01",
+            "catalogue-earlier-ion-leaching",
+        ),
+    ];
+    for (spec, on, flag) in flagged {
+        let d = decided(&spec, on);
+        assert!(
+            d.verify.iter().any(|f| f.id == flag),
+            "{spec} on {on}: {:?}",
+            d.verify
+        );
+    }
+    // Not when the catalogue's ban decides and No. 18 only also binds.
     let d = decided(
         "stage=smelting_separation goods=no18_items origin=china_export recipient=civil destination=DE",
         "2026-03-02",
@@ -605,7 +884,7 @@ fn verify_flags_only_what_decides_or_could() {
 #[test]
 fn an_open_answer_gives_the_range_and_the_outcome_per_value() {
     let d = decided(
-        "stage=none goods=no18_items origin=china_reexport recipient=unknown destination=DE",
+        "stage=none goods=n61_part1 origin=china_reexport recipient=unknown destination=DE",
         "2025-10-20",
     );
     assert!(d.provisional);

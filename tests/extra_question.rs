@@ -69,8 +69,8 @@ fn plain_mode_and_the_history_carry_the_added_question() {
         )
     };
     // Date, stage none, goods other, origin exported, recipient civil, statement missing,
-    // destination DE, four record fields, confirm.
-    let run = ree(&["--plain"], "\n7\n6\n1\n9\n2\nDE\nPO-X\n\n\n\ny\n");
+    // destination DE, five record fields, confirm.
+    let run = ree(&["--plain"], "\n7\n8\n1\n9\n2\nDE\nPO-X\n\n\n\n\ny\n");
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains(": End-use statement\n"),

@@ -99,7 +99,7 @@ fn real_history_bytes() -> Vec<u8> {
             let history = History::new(dir.path().join("data"));
             let answers = Answers::new()
                 .with("stage", "none")
-                .with("goods", "no18_items")
+                .with("goods", "n61_part1")
                 .with("origin", "china_reexport");
             let screening = Screening::run(
                 rules(),

@@ -23,7 +23,7 @@ use ree_screen::screening::{Details, Screening};
 const KINDS: [[(&str, &str); 5]; 7] = [
     [
         ("stage", "none"),
-        ("goods", "no18_items"),
+        ("goods", "n61_part1"),
         ("origin", "china_export"),
         ("recipient", "civil"),
         ("destination", "DE"),
@@ -102,6 +102,7 @@ fn realistic(base: &Screening, i: usize) -> Screening {
         details: Details {
             reference: format!("PO-2026-{i:07}"),
             counterparty: COUNTERPARTIES[i % COUNTERPARTIES.len()].to_string(),
+            end_user: String::new(),
             officer: ["J. Roe", "K. Lee", "M. Schmidt"][i % 3].to_string(),
             notes: if i.is_multiple_of(4) {
                 "order book import; end use confirmed by the customer".to_string()
@@ -515,4 +516,202 @@ fn view_benchmark() {
             k.matches
         );
     }
+}
+
+/// A history in `data` whose saves are signed with the ed25519 key at `key` (made by
+/// ssh-keygen unless it exists), and the key's public line; None without ssh-keygen.
+fn signing_history(data: &Path, key: &Path) -> Option<(History, String)> {
+    if !key.exists() {
+        let made = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "jroe", "-f"])
+            .arg(key)
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: ssh-keygen is needed");
+            return None;
+        }
+    }
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let signer = ree_screen::signing::Signer::new(None, Some(key.to_path_buf()));
+    let rules = std::sync::Arc::new(ree_screen::rules::embedded().expect("rules"));
+    let history = History::with_rules(data, rules).with_signer(std::sync::Arc::new(signer));
+    Some((history, public))
+}
+
+/// `history verify` of `data` by the real binary, as a user whose private state is `state`,
+/// once allowed_signers names jroe's key: how to run it (program, arguments, environment).
+struct VerifyRun {
+    bin: String,
+    data: String,
+    state: String,
+}
+
+impl VerifyRun {
+    fn new(data: &Path, public: &str, state: &Path) -> VerifyRun {
+        std::fs::write(
+            data.join(ree_screen::signing::ALLOWED_SIGNERS),
+            format!("jroe {public}"),
+        )
+        .expect("write");
+        let path = |p: &Path| p.to_str().expect("path").to_string();
+        VerifyRun {
+            bin: path(&assert_cmd::cargo::cargo_bin("ree-screen")),
+            data: path(data),
+            state: path(state),
+        }
+    }
+
+    fn args(&self) -> [&str; 4] {
+        ["--data-dir", &self.data, "history", "verify"]
+    }
+
+    fn env(&self) -> [(&str, &str); 2] {
+        [
+            ("REE_SCREEN_CONFIG", "/nonexistent/settings.toml"),
+            ("REE_SCREEN_STATE_DIR", &self.state),
+        ]
+    }
+
+    /// One run: its time and report.
+    fn once(&self) -> (Duration, String) {
+        let (took, _, report) = timed(&self.bin, &self.args(), &self.env());
+        (took, report)
+    }
+
+    /// The best of three: time and peak memory (KiB).
+    fn best(&self) -> (Duration, u64) {
+        best_of(3, &self.bin, &self.args(), &self.env())
+    }
+}
+
+/// `history verify` at 1M records signed save by save (appends of 1,000, each signed with an
+/// ed25519 key the test makes with ssh-keygen, whose user allowed_signers names), against
+/// the same history with its signatures and allowed_signers set aside, and sha256sum; then
+/// what one signature costs to check, for histories saved one record at a time. Set
+/// `REE_BENCH_DATA` to keep the history between runs. Run:
+///
+///     cargo test --release --test history_bench signed_verify_benchmark -- --ignored --nocapture
+#[test]
+#[ignore = "benchmark: run with --release --ignored --nocapture (writes about 1 GB)"]
+fn signed_verify_benchmark() {
+    use ree_screen::signing::{ALLOWED_SIGNERS, SIGNATURES_FILE, Signer};
+    let count = 1_000_000;
+    let temp = tempfile::tempdir().expect("tempdir");
+    let data = std::env::var_os("REE_BENCH_DATA")
+        .map_or_else(|| temp.path().join("data"), std::path::PathBuf::from);
+    let key = data.with_file_name("bench-key");
+    let Some((history, public)) = signing_history(&data, &key) else {
+        return;
+    };
+    if std::fs::metadata(history.path()).map_or(0, |m| m.len()) == 0 {
+        let started = Instant::now();
+        generate(&history, 0, count, &determinations());
+        println!(
+            "generated and signed {count} records in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let verify = VerifyRun::new(&data, &public, &temp.path().join("state"));
+    let (_, report) = verify.once();
+    assert!(report.contains("Intact"), "{report}");
+    assert!(
+        report.contains("1000 save(s) signed by their user"),
+        "{report}"
+    );
+    let (signed, signed_kib) = verify.best();
+    let aside = data.with_file_name("aside");
+    std::fs::create_dir_all(&aside).expect("mkdir");
+    for name in [ALLOWED_SIGNERS, SIGNATURES_FILE] {
+        std::fs::rename(data.join(name), aside.join(name)).expect("set aside");
+    }
+    let (unsigned, _) = verify.best();
+    for name in [ALLOWED_SIGNERS, SIGNATURES_FILE] {
+        std::fs::rename(aside.join(name), data.join(name)).expect("put back");
+    }
+    let path = history.path();
+    let (sha, _) = best_of(3, "sha256sum", &[path.to_str().expect("path")], &[]);
+    println!(
+        "verify at {count} records in 1,000 signed saves: {:.2} s ({} MB peak); without signatures {:.2} s; sha256sum {:.2} s; ratio {:.2}",
+        signed.as_secs_f64(),
+        signed_kib / 1024,
+        unsigned.as_secs_f64(),
+        sha.as_secs_f64(),
+        signed.as_secs_f64() / sha.as_secs_f64()
+    );
+    // One signature's check, as verify makes it, for a history saved a record at a time.
+    let sig = Signer::new(None, Some(key))
+        .sign(&"ab".repeat(32), &[], false)
+        .expect("sign");
+    let public = ssh_key::PublicKey::from(sig.public_key().clone());
+    let n = 10_000;
+    let started = Instant::now();
+    for _ in 0..n {
+        public
+            .verify(
+                ree_screen::signing::NAMESPACE,
+                "ab".repeat(32).as_bytes(),
+                &sig,
+            )
+            .expect("verifies");
+    }
+    let each = started.elapsed() / n;
+    println!(
+        "one ed25519 signature checked in {:.1} µs: {:.0} s more for 1M saves of one record each",
+        each.as_secs_f64() * 1e6,
+        each.as_secs_f64() * 1e6
+    );
+}
+
+/// `history verify` of a history saved one record at a time, each save signed: the first
+/// verify checks every signature, the next only those added since (the user's private
+/// state keeps how much of `history.sig` was found valid). Per save, to scale to 1M. Run:
+///
+///     cargo test --release --test history_bench signed_single_saves_benchmark -- --ignored --nocapture
+#[test]
+#[ignore = "benchmark: run with --release --ignored --nocapture"]
+fn signed_single_saves_benchmark() {
+    let saves = 20_000;
+    let temp = tempfile::tempdir().expect("tempdir");
+    let data = temp.path().join("data");
+    let Some((history, public)) = signing_history(&data, &temp.path().join("key")) else {
+        return;
+    };
+    let kinds = determinations();
+    let identity = Identity {
+        uid: 1000,
+        user: "jroe".into(),
+        ssh_client: None,
+    };
+    let started = Instant::now();
+    for i in 0..saves {
+        let row = realistic(&kinds[(i * 7919) % kinds.len()], i);
+        history
+            .append(&[NewRecord::screening(&row)], &identity)
+            .expect("append");
+    }
+    println!(
+        "{saves} single signed saves in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let verify = VerifyRun::new(&data, &public, &temp.path().join("state"));
+    let (first, report) = verify.once();
+    assert!(report.contains("Intact"), "{report}");
+    let (again, kib) = verify.best();
+    let (sha, _) = best_of(
+        3,
+        "sha256sum",
+        &[history.path().to_str().expect("path")],
+        &[],
+    );
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / saves as f64;
+    println!(
+        "verify of {saves} signed single saves: first {:.2} s ({:.0} µs a save), then {:.2} s ({:.0} µs a save, {} MB peak); sha256sum {:.3} s ({:.1} µs a record)",
+        first.as_secs_f64(),
+        per(first),
+        again.as_secs_f64(),
+        per(again),
+        kib / 1024,
+        sha.as_secs_f64(),
+        per(sha)
+    );
 }

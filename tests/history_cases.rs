@@ -9,17 +9,8 @@ use std::path::Path;
 
 mod cli_support;
 
-use cli_support::{Run, military, ok, ree};
+use cli_support::{Run, military, ok, ree, saved_id};
 use proptest::prelude::*;
-
-/// The id after "Saved as" or "Override saved as".
-fn saved_id(out: &str) -> String {
-    out.lines()
-        .find_map(|l| l.split("saved as ").nth(1).or(l.strip_prefix("Saved as ")))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("a record id")
-        .to_string()
-}
 
 fn override_args<'a>(id: &'a str, outcome: &'a str) -> [&'a str; 9] {
     [

@@ -115,7 +115,11 @@ fn schema_1_records_show_with_their_destination_and_verify() {
         "20261129T130747Z-471c7c46",
         "--no-save",
     ]));
-    assert!(rescreen.contains("Outcome now:"), "{rescreen}");
+    assert!(
+        rescreen.contains("RECORD    (screened for 2025-12-05): ")
+            && rescreen.contains("RE-SCREEN (screened for 2025-10-20): "),
+        "{rescreen}"
+    );
 }
 
 #[test]
@@ -329,7 +333,7 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     let lifted = dir.path().join("lifted.json");
     std::fs::write(
         &lifted,
-        ree_screen::rules::EMBEDDED_TEXT.replacen("2026.11.29", "2026.12.01", 1),
+        ree_screen::rules::EMBEDDED_TEXT.replacen("2026.12.04", "2026.12.05", 1),
     )
     .expect("write");
     let args = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -360,7 +364,7 @@ fn a_team_directory_is_shared_by_its_group_and_nothing_wider() {
     assert!(
         listed
             .stdout
-            .contains("2026.12.01 reviewed 2026-11-29  (default, in use)"),
+            .contains("2026.12.05 reviewed 2026-12-04  (default, in use)"),
         "{}",
         listed.stdout
     );
@@ -521,4 +525,38 @@ fn an_override_is_filed_under_the_deciding_officer_never_the_original_screener()
     let cases = ok(ree(data).args(["history", "list"]));
     assert_eq!(cases.lines().count(), 1, "{cases}");
     assert!(cases.starts_with(newest), "{cases}");
+}
+
+/// A re-screen on an earlier date than the record's reads the right way round: each side
+/// is named (RECORD, RE-SCREEN) with its own screening date, never "then" and "now".
+#[test]
+fn rescreen_on_an_earlier_date_names_the_record_and_the_rescreen_with_their_dates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    let saved = ok(ree(data).args(cli_support::military("PO-EARLY", "2025-12-04")));
+    let id = saved
+        .lines()
+        .find_map(|l| l.strip_prefix("Saved as "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("saved")
+        .to_string();
+    let out = ok(ree(data).args([
+        "history",
+        "rescreen",
+        &id,
+        "--date",
+        "2025-10-01",
+        "--no-save",
+    ]));
+    let record = out
+        .lines()
+        .position(|l| l.starts_with("RECORD    (screened for 2025-12-04): "))
+        .expect(&out);
+    assert!(
+        out.lines()
+            .nth(record + 1)
+            .is_some_and(|l| l.starts_with("RE-SCREEN (screened for 2025-10-01): ")),
+        "{out}"
+    );
+    assert!(!out.contains("then") && !out.contains("now"), "{out}");
 }

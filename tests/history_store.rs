@@ -31,6 +31,7 @@ fn screening(reference: &str, goods: &str, recipient: &str, date: &str) -> Scree
     let details = Details {
         reference: reference.to_string(),
         counterparty: "深圳稀土有限公司".to_string(),
+        end_user: String::new(),
         officer: "J. Roe".to_string(),
         notes: format!("note for {reference}"),
         ..Details::default()
@@ -603,11 +604,13 @@ fn impact_of_a_lifted_suspension_lists_exactly_the_changed_current_cases() {
             supersedes: Some(ids[5].clone()),
             reason: Some("refused anyway".into()),
             override_outcome: Some(Outcome::DeniedInPrinciple),
+            licence: None,
+            approval: None,
         }],
         &who(),
     )
     .expect("override");
-    let found = history::impact(&h, &lifted(), None).expect("impact");
+    let found = history::impact(&h, &lifted(), None, None).expect("impact");
     assert_eq!(found.cases, 6);
     let changed: Vec<(&str, Outcome, Outcome)> = found
         .changed
@@ -636,6 +639,49 @@ fn impact_of_a_lifted_suspension_lists_exactly_the_changed_current_cases() {
     );
 }
 
+/// Under the rule sets before v3 "No. 18 items" was one definite answer; now it is a group
+/// of three classes screened as the worst, provisional: impact lists such records so the
+/// officer settles the class.
+#[test]
+fn impact_lists_a_no18_items_record_that_is_now_provisional() {
+    let v2_like = ree_screen::rules::parse(
+        "v2-like.json",
+        &ree_screen::rules::EMBEDDED_TEXT.replacen(
+            "\"members\": [\"n61_part1\", \"n61_part2\", \"no18_other\"]",
+            "\"example\": \"one answer, as in v2\"",
+            1,
+        ),
+    )
+    .expect("a rule set where no18_items is one answer");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let h = History::with_rules(
+        dir.path().join("data"),
+        std::sync::Arc::new(v2_like.clone()),
+    );
+    let answers = Answers::new()
+        .with("stage", "none")
+        .with("goods", "no18_items")
+        .with("origin", "china_export")
+        .with("recipient", "civil")
+        .with("destination", "DE");
+    let then = Screening::run(
+        &v2_like,
+        &answers,
+        "2026-03-02".parse().expect("date"),
+        Details::default(),
+    );
+    assert!(!then.determination.provisional);
+    save(&h, &[then]);
+    let found = history::impact(&h, &rules(), None, None).expect("impact");
+    assert_eq!(found.changed.len(), 1);
+    let case = &found.changed[0];
+    assert!(case.now_provisional);
+    assert_eq!(
+        (case.outcome_before, case.outcome_after),
+        (Outcome::LicenseRequired, Outcome::LicenseRequired)
+    );
+}
+
 #[test]
 fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -650,6 +696,8 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
             supersedes: Some(id.clone()),
             reason: Some("checked".into()),
             override_outcome: Some(Outcome::Exempt),
+            licence: None,
+            approval: None,
         }],
         &who(),
     )
@@ -660,7 +708,16 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
         bom: true,
         delimiter: b';',
     };
-    let n = export::csv(&mut out, &h, &Query::default(), &rules(), &survey, options).expect("csv");
+    let n = export::csv(
+        &mut out,
+        &h,
+        &Query::default(),
+        &rules(),
+        &survey,
+        options,
+        "2025-10-20".parse().expect("date"),
+    )
+    .expect("csv");
     assert_eq!(n, 2);
     assert!(out.starts_with("\u{feff}".as_bytes()));
     let mut reader = csv::ReaderBuilder::new()
@@ -681,9 +738,25 @@ fn csv_for_excel_opens_with_semicolons_labels_and_the_current_record() {
     );
     assert_eq!(&rows[0][col("history_head")], survey.head.as_str());
     assert_eq!(&rows[0][col("saved_by")], "jroe (uid 1000)");
+    // Answers as their labels, the ids in their own column; the licence needed and who
+    // applies.
+    assert!(
+        rows[1][col("answers")].contains("Destination country: "),
+        "{}",
+        &rows[1][col("answers")]
+    );
+    assert!(rows[1][col("answer_ids")].contains("destination="));
 
     let mut md = Vec::new();
-    export::markdown(&mut md, &h, &Query::default(), &rules(), &survey).expect("md");
+    export::markdown(
+        &mut md,
+        &h,
+        &Query::default(),
+        &rules(),
+        &survey,
+        "2025-10-20".parse().expect("date"),
+    )
+    .expect("md");
     let md = String::from_utf8(md).expect("utf-8");
     let table = md
         .find("| Date | Reference | Counterparty | Outcome | Decided by | Kind |")

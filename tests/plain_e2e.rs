@@ -49,7 +49,7 @@ impl Env {
 /// The date, every question asked, the fields and the confirmation: Chinese-origin No. 18
 /// goods re-exported to a defence contractor in Germany on 2025-10-20 (line does not apply
 /// to stage "none", so it is not asked).
-const ANSWERS: &str = "2025-10-20\n7\n2\n2\n4\nde\nPO-1\nACME GmbH\n\nchecked\ny\n";
+const ANSWERS: &str = "2025-10-20\n7\n2\n2\n4\nde\nPO-1\nACME GmbH\n\n\nchecked\ny\n";
 
 #[test]
 fn piped_answers_print_the_report_and_end_with_the_outcome() {
@@ -59,16 +59,21 @@ fn piped_answers_print_the_report_and_end_with_the_outcome() {
     let rules = ree_screen::rules::embedded().expect("rules");
     let answers = Answers::new()
         .with("stage", "none")
-        .with("goods", "no18_items")
+        .with("goods", "n61_part1")
         .with("origin", "china_reexport")
         .with("recipient", "defense_contractor")
         .with("destination", "DE");
-    let expected = Screening::run(
-        &rules,
-        &answers,
-        Date::constant(2025, 10, 20),
-        Details::default(),
+    // The counterparty is screened by name too: the report names the lists.
+    let screener = ree_screen::parties::Screener::new(
+        ree_screen::parties::PartyLists::embedded().expect("party lists"),
     );
+    let details = Details {
+        counterparty: "ACME GmbH".into(),
+        ..Details::default()
+    };
+    let expected = Screening::run(&rules, &answers, Date::constant(2025, 10, 20), details)
+        .with_parties(&rules, &screener, &[])
+        .expect("screens");
     let report = report::of(&rules, &expected.determination, report::Detail::Concise);
     assert!(
         run.stdout.contains(&report),
@@ -116,7 +121,7 @@ fn piped_answers_print_the_report_and_end_with_the_outcome() {
 #[test]
 fn questions_that_cannot_matter_are_skipped_and_said_so() {
     // No Chinese nexus: neither the recipient nor the destination can change anything.
-    let run = Env::new().run(&["--plain"], "2026-03-02\n7\n2\n6\n\n\n\n\ny\n");
+    let run = Env::new().run(&["--plain"], "2026-03-02\n7\n2\n6\n\n\n\n\n\ny\n");
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
     for question in ["Recipient type", "Destination country"] {
         let skipped = format!("{question}: not needed, no answer changes the determination");
@@ -140,7 +145,7 @@ fn questions_that_cannot_matter_are_skipped_and_said_so() {
 
 #[test]
 fn a_country_is_found_by_part_of_its_name() {
-    let input = "2025-10-20\n7\n2\n2\n4\nkorea\n1\nPO\n\n\n\ny\n";
+    let input = "2025-10-20\n7\n2\n2\n4\nkorea\n1\nPO\n\n\n\n\ny\n";
     let run = Env::new().run(&["--plain"], input);
     assert!(
         run.stdout.contains("countries match \"korea\""),
@@ -159,7 +164,7 @@ fn a_country_is_found_by_part_of_its_name() {
     );
     let run = Env::new().run(
         &["--plain"],
-        "2025-10-20\n7\n2\n2\n4\natlantis\nunknown\n\n\n\n\ny\n",
+        "2025-10-20\n7\n2\n2\n4\natlantis\nunknown\n\n\n\n\n\ny\n",
     );
     assert!(
         run.stdout.contains("no country matches \"atlantis\""),
@@ -211,8 +216,7 @@ fn end_of_input_exits_1_and_saves_nothing() {
 
 #[test]
 fn wrong_entries_reprompt_and_user_text_is_sanitized() {
-    let input =
-        "yesterday\n04/12/2026\n20.10.2025\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\ny\n";
+    let input = "yesterday\n04/12/2026\n20.10.2025\nabc\n0\n? 8\n7\n2\n2\n4\nde\n\u{1b}[2J-ref\n\n\n\n\ny\n";
     let run = Env::new().run(&["--plain"], input);
     for expected in [
         "Not accepted: \"yesterday\" is not a date: use YYYY-MM-DD or DD.MM.YYYY",
@@ -239,7 +243,7 @@ fn wrong_entries_reprompt_and_user_text_is_sanitized() {
 fn settings_fill_the_officer_and_preselect_the_destination() {
     let env = Env::new();
     env.settings("officer = \"Jane Roe\"\ndestination = \"JP\"\n");
-    let run = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\n\nPO-2\n\n\n\ny\n");
+    let run = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\n\nPO-2\n\n\n\n\ny\n");
     let prompt = "Officer, up to 120 characters (- or Enter keeps \"Jane Roe\"):";
     assert!(run.stdout.contains(prompt), "{}", run.stdout);
     assert!(
@@ -260,7 +264,7 @@ fn the_last_officer_entered_is_remembered_privately_unless_the_settings_name_one
     let env = Env::new();
     let first = env.run(
         &["--plain"],
-        "2025-10-20\n7\n2\n2\n4\nde\nPO-1\n\nK. Lee\n\ny\n",
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-1\n\n\nK. Lee\n\ny\n",
     );
     assert!(first.stdout.contains("Officer: K. Lee"), "{}", first.stdout);
     let kept = env.dir.path().join("state").join("last-officer");
@@ -275,7 +279,10 @@ fn the_last_officer_entered_is_remembered_privately_unless_the_settings_name_one
         assert_eq!(mode(&kept) & 0o777, 0o600, "private to the user");
         assert_eq!(mode(kept.parent().expect("dir")) & 0o777, 0o700);
     }
-    let second = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\nde\nPO-2\n\n\n\ny\n");
+    let second = env.run(
+        &["--plain"],
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-2\n\n\n\n\ny\n",
+    );
     let prompt = "Officer, up to 120 characters (- or Enter keeps \"K. Lee\"):";
     assert!(second.stdout.contains(prompt), "{}", second.stdout);
     assert!(
@@ -284,7 +291,10 @@ fn the_last_officer_entered_is_remembered_privately_unless_the_settings_name_one
         second.stdout
     );
     env.settings("officer = \"Jane Roe\"\n");
-    let third = env.run(&["--plain"], "2025-10-20\n7\n2\n2\n4\nde\nPO-3\n\n\n\ny\n");
+    let third = env.run(
+        &["--plain"],
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-3\n\n\n\n\ny\n",
+    );
     assert!(
         third.stdout.contains("Officer: Jane Roe"),
         "the settings win"

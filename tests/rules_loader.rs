@@ -33,7 +33,10 @@ fn bad_json_names_file_line_and_column() {
 
 #[test]
 fn unknown_field_names_its_path() {
-    let (err, _) = parse_edited("\"verify\": \"Codes 1C902", "\"verfy\": \"Codes 1C902");
+    let (err, _) = parse_edited(
+        "\"verify\": \"Known only from",
+        "\"verfy\": \"Known only from",
+    );
     assert!(err.message.contains("unknown field `verfy`"), "{err}");
     assert!(
         err.path
@@ -42,6 +45,42 @@ fn unknown_field_names_its_path() {
         "{err}"
     );
     assert!(err.line.is_some());
+}
+
+#[test]
+fn a_bare_domain_is_not_a_source() {
+    let (err, line) = parse_edited(
+        "\"url\": \"https://thehindu.com/news/international/china-bans-export-of-rare-earth-processing-technologies/article67667281.ece\"",
+        "\"url\": \"https://thehindu.com/\"",
+    );
+    assert!(err.message.contains("not a full address"), "{err}");
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.ends_with(".url") && p.contains("sources[")),
+        "{err}"
+    );
+    assert_eq!(err.line, Some(line));
+    let (err, _) = parse_edited(
+        "\"url\": \"https://chemradar.com/en/news/detail/f3s7t2oy9qf4\"",
+        "\"url\": \"chemradar.com/en/news/detail/f3s7t2oy9qf4\"",
+    );
+    assert!(err.message.contains("not a full address"), "{err}");
+}
+
+#[test]
+fn a_verify_note_on_an_answer_that_does_not_exist_is_refused() {
+    let (err, _) = parse_edited("\"HK\": \"Whether", "\"XX\": \"Whether");
+    assert!(
+        err.message.contains("\"XX\", which is not an option"),
+        "{err}"
+    );
+    assert!(
+        err.path
+            .as_deref()
+            .is_some_and(|p| p.ends_with("verify.XX")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -163,7 +202,7 @@ fn ask_when_may_only_look_back_and_groups_list_real_options() {
 
 #[test]
 fn a_key_given_twice_is_refused() {
-    let (err, line) = parse_edited("\"schema\": 2,", "\"schema\": 2,\n \"schema\": 2,");
+    let (err, line) = parse_edited("\"schema\": 3,", "\"schema\": 3,\n \"schema\": 3,");
     assert!(
         err.message.contains("appears twice") || err.message.contains("duplicate"),
         "{err}"
@@ -190,7 +229,7 @@ fn a_byte_order_mark_is_accepted() {
 
 #[test]
 fn a_rule_set_of_another_schema_is_refused() {
-    let (err, _) = parse_edited("\"schema\": 2,", "\"schema\": 1,");
+    let (err, _) = parse_edited("\"schema\": 3,", "\"schema\": 1,");
     assert!(err.message.contains("schema 1 is not supported"), "{err}");
 }
 
@@ -283,10 +322,15 @@ fn every_clause_and_measure_cites_a_source() {
 #[test]
 fn every_source_traces_to_the_regulation_facts() {
     let facts_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/regulation.md");
-    let Ok(facts) = std::fs::read_to_string(facts_path) else {
+    let Ok(mut facts) = std::fs::read_to_string(facts_path) else {
         eprintln!("skipped: {facts_path} is not present in this checkout");
         return;
     };
+    // The data files beside the facts (item codes, parties) give full addresses too.
+    for data in ["item-codes-2026-12.json", "mofcom-parties-2026-12.json"] {
+        let path = format!("{}/../shared/data/{data}", env!("CARGO_MANIFEST_DIR"));
+        facts.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+    }
     let rules = ree_screen::rules::embedded().expect("valid");
     let sources = rules
         .clauses

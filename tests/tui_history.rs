@@ -74,7 +74,7 @@ const CASES: [Case; 5] = [
     Case {
         answers: &[
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "china_reexport"),
             ("recipient", "civil"),
             ("destination", "DE"),
@@ -109,6 +109,7 @@ fn screening(app: &App, case: &Case) -> Screening {
         Details {
             reference: case.reference.into(),
             counterparty: case.counterparty.into(),
+            end_user: String::new(),
             officer: "A. Officer".into(),
             ..Details::default()
         },
@@ -326,6 +327,30 @@ fn list_reports_skipped_lines_with_their_numbers() {
 }
 
 #[test]
+fn list_warns_when_records_this_user_saw_are_gone() {
+    let mut app = app();
+    let (_dir, history) = saved_history(&app, &CASES[..2]);
+    let before = std::fs::read(history.path()).expect("read");
+    let third = screening(&app, &CASES[2]);
+    history
+        .append(&[NewRecord::screening(&third)], &identity())
+        .expect("append");
+    let _io = opened(&mut app, &history);
+    assert!(!app.history.as_ref().expect("open").head_lost);
+    // The newest save cut off at a line boundary: the chain still holds.
+    std::fs::write(history.path(), before).expect("cut");
+    let mut app = self::app();
+    let _io = opened(&mut app, &history);
+    assert!(app.history.as_ref().expect("open").head_lost);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("RECORDS GONE since you saw them"),
+        "{screen}"
+    );
+    redacted(|| insta::assert_snapshot!("history_records_gone_80x24", screen));
+}
+
+#[test]
 fn empty_history() {
     let mut app = app();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -355,6 +380,8 @@ fn fixed_record(app: &App, case: &Case, override_outcome: Option<Outcome>) -> St
             supersedes: override_outcome.map(|_| "20251019T090000Z-0badcafe0badcafe-0".into()),
             reason: override_outcome.map(|_| "Licence LIC-2025-881 granted".into()),
             override_outcome,
+            licence: None,
+            approval: None,
             identity: identity(),
             screening: screening(app, case),
             rebuilt: Rebuilt::FromSnapshot,
@@ -376,6 +403,7 @@ fn at_detail(mut app: App, stored: &StoredRecord) -> App {
         skipped: Vec::new(),
         lines: 1,
         complete: true,
+        head_lost: false,
     };
     apply(
         &mut app,
@@ -812,6 +840,7 @@ fn a_large_filter_goes_on_in_steps_between_keys_and_gives_what_the_query_gives()
         skipped: Vec::new(),
         lines: 2 * STEP + 10,
         complete: true,
+        head_lost: false,
     };
     apply(
         &mut app,
@@ -854,7 +883,7 @@ fn a_large_filter_goes_on_in_steps_between_keys_and_gives_what_the_query_gives()
 #[test]
 fn esc_returns_to_the_form_with_everything_kept() {
     let mut app = app();
-    answer(&mut app, &[("stage", "none"), ("goods", "no18_items")]);
+    answer(&mut app, &[("stage", "none"), ("goods", "n61_part1")]);
     let answers = app.answers.clone();
     apply(&mut app, [Action::NextField]);
     type_text(&mut app, "PO-77");
@@ -1143,7 +1172,11 @@ fn impact_lists_what_the_rules_change_opens_a_case_and_saves_every_rescreen() {
     type_into(&mut app, &mut io, "2026-12-01");
     drive(&mut app, &mut io, Action::Next);
     let date = "2026-12-01".parse().expect("date");
-    let expected = history::impact(&history, &app.rules, Some(date)).expect("impact");
+    let parties = ree_screen::parties::Screener::new(
+        ree_screen::parties::PartyLists::embedded().expect("party lists"),
+    );
+    let expected =
+        history::impact(&history, &app.rules, Some(date), Some(&parties)).expect("impact");
     assert!(!expected.changed.is_empty());
     assert_eq!(impact(&app), expected);
     redacted(|| {
@@ -1215,6 +1248,8 @@ fn an_override_from_a_record_another_session_moved_on_is_refused_and_offers_the_
                 supersedes: Some(original.record.id.clone()),
                 reason: Some("Licence held".into()),
                 override_outcome: Some(Outcome::LicenseRequired),
+                licence: None,
+                approval: None,
             }],
             &identity(),
         )
@@ -1268,7 +1303,7 @@ fn impact_on(app: &mut App, io: &mut HistoryIo, date: &str) {
 fn the_views_impact_save_refuses_a_case_moved_on_and_leaves_overrides_standing() {
     let (mut app, _dir, history, mut io) = all_cases();
     let date = "2026-12-01".parse().expect("date");
-    let before = history::impact(&history, &app.rules, Some(date)).expect("impact");
+    let before = history::impact(&history, &app.rules, Some(date), None).expect("impact");
     let case = before.changed.first().expect("a case changes");
     impact_on(&mut app, &mut io, "2026-12-01");
     // Meanwhile another session's officer overrides that case, keeping its outcome: the
@@ -1282,6 +1317,8 @@ fn the_views_impact_save_refuses_a_case_moved_on_and_leaves_overrides_standing()
                 supersedes: Some(case.id.clone()),
                 reason: Some("Licence held".into()),
                 override_outcome: Some(case.outcome_before),
+                licence: None,
+                approval: None,
             }],
             &identity(),
         )
@@ -1486,4 +1523,251 @@ fn a_filter_date_typed_day_first_is_applied_and_shown_as_iso() {
     assert_eq!(view.fields[1].value(), "2025-10-05");
     let expected = CASES.iter().filter(|c| c.date >= "2025-10-05").count();
     assert_eq!(references(&app).len(), expected);
+}
+
+/// A licence recorded about a case shows under the case's determination, its expiry
+/// warned of; the licence record is not a case of the list.
+#[test]
+fn a_licence_held_shows_under_the_determination_with_its_expiry() {
+    let mut app = app();
+    let (_dir, history) = saved_history(&app, &CASES[..1]);
+    let case = records(&history).remove(0);
+    let licence = history::Licence {
+        number: "LIC-2025-881".into(),
+        kind: history::LicenceKind::DualUse,
+        authority: "MOFCOM".into(),
+        valid_from: Some("2025-10-21".parse().expect("date")),
+        valid_until: Some("2025-11-01".parse().expect("date")),
+        quantity: "200 kg".into(),
+        refused: false,
+        note: String::new(),
+    };
+    history
+        .append(
+            &[NewRecord {
+                screening: &case.record.screening,
+                kind: RecordKind::Licence,
+                supersedes: None,
+                reason: None,
+                override_outcome: None,
+                licence: Some((case.record.id.clone(), licence)),
+                approval: None,
+            }],
+            &identity(),
+        )
+        .expect("licence");
+    let mut io = opened(&mut app, &history);
+    assert_eq!(references(&app), ["PO-2025-0117"], "one case, not two");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Licence held: No. LIC-2025-881 (dual-use export licence, MOFCOM),"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("LICENCE: EXPIRED: the licence's last valid day was 2025-11-01"),
+        "{screen}"
+    );
+    redacted(|| {
+        insta::assert_snapshot!("history_detail_licence_80x24", render(&mut app, 80, 24));
+        insta::assert_snapshot!("history_detail_licence_60x20", render(&mut app, 60, 20));
+    });
+}
+
+/// The licence key on a case opens the licence form; a problem shows under its field and
+/// holds Enter; once saved the record shows the licence held, read again.
+#[test]
+fn a_licence_is_recorded_from_the_view_and_shows_on_the_case() {
+    let mut app = app();
+    let (_dir, history) = saved_history(&app, &CASES[1..2]);
+    let mut io = opened(&mut app, &history);
+    drive_all(
+        &mut app,
+        &mut io,
+        [
+            Action::Next,
+            Action::HistoryCommand(HistoryCommand::Licence),
+        ],
+    );
+    assert_eq!(app.context(), Context::HistoryLicence);
+    redacted(|| {
+        insta::assert_snapshot!("history_licence_form_80x24", render(&mut app, 80, 24));
+        insta::assert_snapshot!("history_licence_form_60x20", render(&mut app, 60, 20));
+    });
+    // No number, then a date that does not parse: each stops the save under its field.
+    drive(&mut app, &mut io, Action::Next);
+    assert!(render(&mut app, 80, 24).contains("! a licence number is required"));
+    type_into(&mut app, &mut io, "LIC-7");
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::NextField, Action::Edit(Edit::Clear)],
+    );
+    type_into(&mut app, &mut io, "3");
+    drive(&mut app, &mut io, Action::NextField);
+    type_into(&mut app, &mut io, "31/12/2027");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("> Valid until:"), "{screen}");
+    assert_eq!(records(&history).len(), 1, "nothing saved yet");
+    drive(&mut app, &mut io, Action::Edit(Edit::Clear));
+    type_into(&mut app, &mut io, "31.12.2099");
+    drive(&mut app, &mut io, Action::Next);
+
+    let all = records(&history);
+    assert_eq!(all.len(), 2);
+    let licence = all[1].record.licence.as_ref().expect("a licence record");
+    assert_eq!(licence.about, all[0].record.id);
+    assert_eq!(licence.licence.number, "LIC-7");
+    assert_eq!(licence.licence.kind, history::LicenceKind::General);
+    assert_eq!(all[1].record.supersedes, None, "it supersedes nothing");
+    assert_eq!(app.context(), Context::HistoryDetail);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Licence held: No. LIC-7 (general licence (通用许可)), valid until"),
+        "{screen}"
+    );
+    assert!(screen.contains("Licence saved as"), "{screen}");
+}
+
+/// Under a team policy requiring approval, a record that needs a licence shows as pending;
+/// another user approves it from the view with a reason (A), after which it shows who did;
+/// the user who saved a record cannot (R on one they saved is refused with why).
+#[test]
+fn a_second_officer_approves_from_the_view_and_the_saver_cannot() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut app = app();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join("team.toml");
+    std::fs::write(&policy, "approval = \"required\"\n").expect("policy");
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()));
+    // CASES[2]: licence-required or worse; saved by another user than the view's.
+    let theirs = Identity {
+        uid: 2000,
+        user: "kmeier".into(),
+        ssh_client: None,
+    };
+    let other = screening(&app, &CASES[2]);
+    history
+        .append(&[NewRecord::screening(&other)], &theirs)
+        .expect("theirs");
+    let mine = screening(&app, &CASES[0]);
+    history
+        .append(&[NewRecord::screening(&mine)], &identity())
+        .expect("mine");
+    let mut io = opened(&mut app, &history);
+    assert_eq!(references(&app), ["PO-2025-0117", "PO-0003"]);
+    // Mine first (newest): the policy holds it, but I cannot decide on it.
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("PENDING APPROVAL"), "{screen}");
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Decide(history::Verdict::Rejected)),
+    );
+    type_into(&mut app, &mut io, "mine");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("was saved by you"), "{screen}");
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::Back, Action::Back, Action::Down, Action::Next],
+    );
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Decide(history::Verdict::Approved)),
+    );
+    assert_eq!(app.context(), Context::HistoryDecide);
+    redacted(|| {
+        insta::assert_snapshot!("history_approve_80x24", render(&mut app, 80, 24));
+        insta::assert_snapshot!("history_approve_60x20", render(&mut app, 60, 20));
+    });
+    drive(&mut app, &mut io, Action::Next);
+    assert!(render(&mut app, 80, 24).contains("! A reason is required"));
+    type_into(&mut app, &mut io, "End use checked");
+    drive(&mut app, &mut io, Action::Next);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("Approval saved as"), "{screen}");
+    let all = records(&history);
+    assert_eq!(all.len(), 3);
+    let decision = &all[2].record;
+    assert_eq!(
+        decision.approval,
+        Some((all[0].record.id.clone(), history::Verdict::Approved))
+    );
+    assert_eq!(decision.identity.uid, 1000, "filed under the approver");
+    let screen = render(&mut app, 120, 60);
+    assert!(
+        screen.contains("Approval: Approved by jroe (uid 1000): End use checked"),
+        "{screen}"
+    );
+}
+
+/// `e` on the list exports what it shows: the dialog offers a name in the current
+/// directory that follows the format; the file holds the filtered cases only, with the
+/// licence and approval columns; an existing file is never replaced.
+#[test]
+fn the_list_exports_what_it_shows_to_a_file_named_in_a_dialog() {
+    let (mut app, dir, mut io) = all_cases_open();
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Filter),
+    );
+    type_into(&mut app, &mut io, "acme");
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::Next, Action::HistoryCommand(HistoryCommand::Export)],
+    );
+    assert_eq!(app.context(), Context::HistoryExport);
+    insta::assert_snapshot!("history_export_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("history_export_60x20", render(&mut app, 60, 20));
+    // The offered name follows the format: 2 is plain CSV.
+    drive(&mut app, &mut io, Action::Edit(Edit::Clear));
+    type_into(&mut app, &mut io, "2");
+    drive(&mut app, &mut io, Action::NextField);
+    assert!(render(&mut app, 80, 24).contains("File:         ree-screen-history-2025-10-20.csv"));
+    drive(&mut app, &mut io, Action::Edit(Edit::Clear));
+    let path = dir.path().join("acme.csv");
+    type_into(&mut app, &mut io, path.to_str().expect("path"));
+    drive(&mut app, &mut io, Action::Next);
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Exported 2 record(s) to ")),
+        "{:?}",
+        app.notice
+    );
+    assert_eq!(app.context(), Context::HistoryList);
+    let csv = std::fs::read_to_string(&path).expect("export");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    for column in ["licence_kind", "licence_state", "approval", "answers"] {
+        assert!(header.iter().any(|h| h == column), "{column}: {header:?}");
+    }
+    let references: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("row")[header.iter().position(|h| h == "reference").unwrap()].to_string())
+        .collect();
+    assert_eq!(references, ["PO-0002", "ACME-REPAIR"], "{csv}");
+    // Again to the same file: refused, the file kept.
+    drive(
+        &mut app,
+        &mut io,
+        Action::HistoryCommand(HistoryCommand::Export),
+    );
+    drive_all(
+        &mut app,
+        &mut io,
+        [Action::NextField, Action::Edit(Edit::Clear)],
+    );
+    type_into(&mut app, &mut io, path.to_str().expect("path"));
+    drive(&mut app, &mut io, Action::Next);
+    assert!(render(&mut app, 120, 40).contains("exists; give another name"));
+    assert_eq!(std::fs::read_to_string(&path).expect("kept"), csv);
 }

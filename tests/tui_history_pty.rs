@@ -6,6 +6,7 @@
 //! determination as it was. A screening starts from an earlier one, and the officer typed
 //! is remembered. A save waits for the history's lock while keys go on, and gives up.
 
+mod cli_support;
 mod tui_support;
 
 use tui_support::{OCTOBER_KEYS, Pty};
@@ -28,7 +29,7 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.answer_questions(&OCTOBER_KEYS);
     pty.send("\tPO-HIST-1\tAcme GmbH");
     pty.wait_for("Acme GmbH");
-    pty.send(&ENTER.repeat(3));
+    pty.send(&ENTER.repeat(4));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
@@ -72,6 +73,8 @@ fn a_saved_screening_is_listed_filtered_opened_rescreened_and_overridden() {
     pty.wait_for("Superseded: nothing is done to this record; g opens the case's current one");
     pty.send("g");
     pty.wait_for("Record exactly as decided");
+    // The header follows the determination and its duties: a page down shows it.
+    pty.send("\x1b[6~");
     pty.wait_for("Kind: re-screen");
     assert!(!pty.contents().contains("SUPERSEDED"), "{}", pty.contents());
     pty.send("x");
@@ -149,7 +152,7 @@ fn at_result_with_the_history_locked(timeout: &str) -> (tempfile::TempDir, std::
         &[("NO_COLOR", "1"), ("REE_SCREEN_LOCK_TIMEOUT", timeout)],
     );
     pty.answer_questions(&OCTOBER_KEYS);
-    pty.send(&ENTER.repeat(5));
+    pty.send(&ENTER.repeat(6));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
@@ -196,7 +199,7 @@ fn a_screening_starts_from_an_earlier_one_and_the_officer_is_remembered() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
     pty.answer_questions(&OCTOBER_KEYS);
-    pty.send("\tPO-COPY\t\tK. Lee");
+    pty.send("\tPO-COPY\t\t\tK. Lee");
     pty.wait_for("K. Lee");
     pty.send(&ENTER.repeat(2));
     pty.wait_for("Review");
@@ -250,4 +253,114 @@ fn a_screening_starts_from_an_earlier_one_and_the_officer_is_remembered() {
     pty.wait_for("Officer          K. Lee");
     pty.send("\x03");
     pty.drain();
+}
+
+/// The workbench with a screening saved under `reference`, its history view open.
+fn saved_and_listed(reference: &str) -> (tempfile::TempDir, Pty) {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(data.path(), &[("NO_COLOR", "1")]);
+    pty.answer_questions(&OCTOBER_KEYS);
+    pty.send(&format!("{TAB}{reference}"));
+    pty.wait_for(reference);
+    pty.send(&ENTER.repeat(5));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    pty.send("s");
+    pty.wait_for("Saved as");
+    pty.send(CTRL_R);
+    pty.wait_for(reference);
+    (data, pty)
+}
+
+/// The licence key on a saved case: the form takes a number, a kind and a DD.MM.YYYY last
+/// day; the case then shows the licence held and that it expires within 30 days.
+#[test]
+fn a_licence_recorded_from_the_view_shows_on_the_case_with_its_expiry_warning() {
+    let (data, mut pty) = saved_and_listed("PO-LIC-9");
+    pty.send(ENTER);
+    pty.wait_for("Record exactly as decided");
+    pty.send("l");
+    pty.wait_for("Licence held for this case");
+    // "Today" is 2025-10-20: the licence ends in 12 days.
+    pty.send(&format!("LIC-9{TAB}\x152{TAB}01.11.2025{TAB}{TAB}MOFCOM"));
+    pty.wait_for("MOFCOM");
+    pty.send(ENTER);
+    pty.wait_for("Licence saved as");
+    pty.wait_for("Licence held: No. LIC-9 (technology export licence, MOFCOM), valid");
+    pty.wait_for("LICENCE: EXPIRES in 12 day(s), on 2025-11-01");
+    pty.send("q");
+    pty.drain();
+    let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert_eq!(history.lines().count(), 2, "{history}");
+    assert!(
+        history
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("\"kind\":\"licence\""))
+    );
+}
+
+/// `e` on the history list writes what it shows to the file named in the dialog.
+#[test]
+fn the_history_list_exports_to_a_file_named_in_the_dialog() {
+    let (data, mut pty) = saved_and_listed("PO-EXP-1");
+    pty.send("e");
+    pty.wait_for("Export what the list shows");
+    pty.wait_for("File:         ree-screen-history-2025-10-20.csv");
+    let path = data.path().join("cases.json");
+    pty.send(&format!("\x154{TAB}\x15{}", path.display()));
+    pty.wait_for("cases.json");
+    pty.send(ENTER);
+    pty.wait_for("Exported 1 record(s) to");
+    pty.send("q");
+    pty.drain();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("export")).expect("json");
+    assert_eq!(json["records"].as_array().map(Vec::len), Some(1), "{json}");
+}
+
+/// Under the team policy `approval = "required"`, a record one member saved is pending in
+/// the view; the same member's `A` is refused, another member's approves it (both run as
+/// their own uid through `setpriv`; skipped where the tests cannot act as them).
+#[test]
+fn another_member_approves_in_the_view_and_the_saver_cannot() {
+    use std::os::unix::fs::PermissionsExt;
+    if !cli_support::can_act_as_members() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let team = cli_support::team_dir(dir.path());
+    let policy = team.join("team.toml");
+    std::fs::write(&policy, "approval = \"required\"\n").expect("policy");
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let saved = cli_support::as_user(
+        1001,
+        4321,
+        &team,
+        &cli_support::licence_required("PO-TEAM-1"),
+    );
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+
+    let open_record = |uid: u32| {
+        let user = format!("officer{uid}");
+        let mut pty = Pty::spawn_as(uid, 4321, &team, &[("NO_COLOR", "1"), ("USER", &user)]);
+        pty.send(CTRL_R);
+        pty.wait_for("PO-TEAM-1");
+        pty.send(ENTER);
+        pty.wait_for("Approval: PENDING APPROVAL");
+        pty.send("A");
+        pty.wait_for("Approve this record");
+        pty.send(&format!("Checked by {user}{ENTER}"));
+        pty
+    };
+    let mut saver = open_record(1001);
+    saver.wait_for("was saved by you");
+    saver.send("\x03");
+    saver.drain();
+    let mut other = open_record(1002);
+    other.wait_for("Approval saved as");
+    other.wait_for("Approval: Approved by officer1002 (uid 1002): Checked by");
+    other.send("q");
+    other.drain();
 }

@@ -9,6 +9,7 @@ mod tui_support;
 use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
+use ree_screen::screening::Field;
 use ree_screen::tui::action::Action;
 use tui_support::{OCTOBER_KEYS, Pty, drafts};
 
@@ -43,7 +44,7 @@ fn quit_unsaved(pty: &mut Pty) {
 
 /// From the record details, through the review, to the determination.
 fn screen_now(pty: &mut Pty) {
-    pty.send(&ENTER.repeat(5));
+    pty.send(&ENTER.repeat(6));
     pty.wait_for("Review");
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
@@ -56,7 +57,7 @@ fn screens_a_case_with_keys_only_and_restores_the_terminal() {
     pty.answer_questions(&OCTOBER_KEYS);
     pty.send("\tPO-77\t深圳稀土有限公司");
     pty.wait_for("深圳稀土有限公司");
-    pty.send(&ENTER.repeat(3));
+    pty.send(&ENTER.repeat(4));
     pty.wait_for("Review");
     assert!(pty.contents().contains("Counterparty: 深圳稀土有限公司"));
     pty.send(ENTER);
@@ -100,7 +101,7 @@ fn screens_a_case_with_keys_only_and_restores_the_terminal() {
 fn first_options_decided_by() -> String {
     let mut app = tui_support::app();
     tui_support::answer(&mut app, &[]);
-    tui_support::apply(&mut app, (0..6).map(|_| Action::Next));
+    tui_support::apply(&mut app, (0..Field::ALL.len() + 1).map(|_| Action::Next));
     let decision = app.decision.expect("screened");
     decision
         .presentation
@@ -155,14 +156,14 @@ fn no_chinese_nexus_skips_the_questions_that_cannot_matter() {
     let mut pty = Pty::spawn(data.path(), &[]);
     let asked = pty.answer_questions(&[
         ("Technology stage", "7"),
-        ("Goods shipped", "2"),
+        ("Goods shipped", "n61_part1"),
         ("Material origin", "6"),
     ]);
     assert_eq!(
         asked,
         ["Technology stage", "Goods shipped", "Material origin"]
     );
-    pty.send(&ENTER.repeat(5));
+    pty.send(&ENTER.repeat(6));
     pty.wait_for("Review");
     let screen = pty.contents();
     assert!(
@@ -190,7 +191,7 @@ fn keys_typed_before_the_resume_dialog_showed_are_ignored() {
     let screen = again.contents();
     assert!(screen.contains("Resume a draft?"), "{screen}");
     assert!(
-        screen.contains("No. 18 items"),
+        screen.contains("No. 61 Part 1 materi"),
         "its answers so far: {screen}"
     );
     assert!(
@@ -315,6 +316,52 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn tail(output: &[u8]) -> String {
     String::from_utf8_lossy(&output[output.len().saturating_sub(80)..]).into_owned()
+}
+
+/// The names typed are screened as typed; one possible match confirmed, one match
+/// dismissed with a reason, and both kept in the saved record.
+#[test]
+fn name_matches_are_confirmed_and_dismissed_in_the_form() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut pty = Pty::spawn(
+        data.path(),
+        &[("NO_COLOR", "1"), ("REE_SCREEN_TODAY", "2026-12-04")],
+    );
+    pty.answer_questions(&[
+        ("Technology stage", "7"),
+        ("Goods shipped", "2"),
+        ("Material origin", "1"),
+        ("Recipient type", "9"),
+        ("Destination country", "US"),
+    ]);
+    pty.send("\t\tMP Materails\t美國稀土公司");
+    pty.wait_for("Name matches (2)");
+    pty.send("\x04"); // Ctrl-D: dismiss the end user's match
+    pty.wait_for("Dismiss a name match");
+    pty.send("\r");
+    pty.wait_for("A dismissal needs a reason");
+    pty.send("a namesake in Ohio\r");
+    pty.wait_for("dismissed: a namesake in Ohio");
+    pty.send("\x1b[Z\x19"); // Shift-Tab to the counterparty, Ctrl-Y: confirm
+    pty.wait_for("confirmed MP Materials Corp.");
+    pty.send(&ENTER.repeat(4));
+    pty.wait_for("Review");
+    pty.send(ENTER);
+    pty.wait_for("Result - Determination");
+    let screen = pty.contents();
+    assert!(screen.contains("Export prohibited"), "{screen}");
+    assert!(
+        screen.contains("2026 No. 23 Control List: MP Materials"),
+        "{screen}"
+    );
+    pty.send("s");
+    pty.wait_for("Saved");
+    let history = ree_screen::history::History::new(data.path());
+    let text = std::fs::read_to_string(history.path()).expect("history");
+    assert!(text.contains("\"reason\":\"a namesake in Ohio\""), "{text}");
+    assert!(text.contains("\"confirmed\":true"), "{text}");
+    pty.send("q");
+    exit_status(&mut pty);
 }
 
 #[test]

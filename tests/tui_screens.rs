@@ -12,8 +12,8 @@ use ree_screen::tui::app::{App, Overlay, Pending, ResumeList, Step};
 use ree_screen::tui::draft::Draft;
 use ree_screen::tui::theme::Theme;
 use tui_support::{
-    CIVIL, OCTOBER, OPEN_RECIPIENT, answer, app, apply, at_result, at_result_on, render, set_date,
-    terminal, type_text,
+    CIVIL, OCTOBER, OPEN_RECIPIENT, answer, app, apply, at_result, at_result_on, choose, render,
+    set_date, terminal, type_text,
 };
 
 const DETERMINATION_SIZES: [(u16, u16); 3] = [(80, 24), (60, 20), (120, 40)];
@@ -71,14 +71,25 @@ fn determination_provisional_with_a_by_answer_table() {
         &mut app,
         &[
             "provisional",
+            "if the recipient type is Control List party: ECL",
             "Range: licence to prohibited",
             "Control List party -> prohibited",
-            // Each value group once, with what decides it; the licence and who applies whole.
-            "Watch List party -> licence (Dual-Use",
-            "any option but Control List party, Watch",
             "exporter in China",
         ],
     );
+    // Each value group once, with what decides it; at 60x20 the last ones give way to a
+    // line that says where they show.
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&mut app, w, h);
+        for word in [
+            "Watch List party -> licence (Dual-Use",
+            "any option but Control List party, Watch",
+        ] {
+            assert!(screen.contains(word), "{word:?} at {w}x{h}:\n{screen}");
+        }
+    }
+    let small = render(&mut app, 60, 20);
+    assert!(small.contains("more lines: w shows them"), "{small}");
     // Lines an officer acts on wrap rather than end cut ("~" marks a cut), at 80x24 and
     // 60x20 alike; only the paraphrase (shown whole by Enter) may give way.
     for (w, h) in [(80, 24), (60, 20)] {
@@ -86,7 +97,7 @@ fn determination_provisional_with_a_by_answer_table() {
         let summary = screen.lines().take_while(|l| !l.contains("Clauses:"));
         for line in summary.filter(|l| l.contains('~')) {
             assert!(
-                line.contains("Exports of controlled items"),
+                line.contains("A party on the Control List"),
                 "{w}x{h}: {line}"
             );
         }
@@ -161,6 +172,14 @@ fn question_lists() {
 }
 
 #[test]
+fn goods_picker_filtered_by_an_element() {
+    let mut app = app();
+    choose(&mut app, "none");
+    type_text(&mut app, "dy");
+    snap("goods_picker", &mut app);
+}
+
+#[test]
 fn a_long_list_says_how_many_options_are_out_of_sight() {
     let mut app = app();
     answer(&mut app, &OCTOBER);
@@ -199,7 +218,8 @@ fn fill_details(app: &mut App) {
     type_text(app, "PO-2025-0117");
     apply(app, [Action::NextField]);
     type_text(app, "深圳稀土有限公司");
-    apply(app, [Action::NextField]);
+    // The end user is the counterparty: left empty.
+    apply(app, [Action::NextField, Action::NextField]);
     type_text(app, "A. Officer");
 }
 
@@ -209,7 +229,7 @@ fn details_form_with_wide_characters_and_the_date_selected() {
     answer(&mut app, &OCTOBER);
     snap("details_date_selected", &mut app);
     fill_details(&mut app);
-    apply(&mut app, [Action::PrevField]);
+    apply(&mut app, [Action::PrevField, Action::PrevField]);
     snap("details_form", &mut app);
 }
 
@@ -254,7 +274,7 @@ fn review_with_questions_not_needed() {
         &mut app,
         &[
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "no_chinese_nexus"),
         ],
     );
@@ -329,7 +349,7 @@ fn resume_overlay_lists_drafts_with_what_each_key_does() {
         step: Step::Details,
         answers: ree_screen::Answers::new()
             .with("stage", "none")
-            .with("goods", "no18_items")
+            .with("goods", "n61_part1")
             .with("origin", "china_export"),
         answered_anyway: Vec::new(),
         date: "2025-10-19".into(),
@@ -406,6 +426,50 @@ fn character_count_shows_near_the_limit_only() {
     assert!(render(&mut app, 80, 24).contains("Up to 120 characters"));
     type_text(&mut app, "x");
     assert!(render(&mut app, 80, 24).contains("108 of 120 characters"));
+}
+
+#[test]
+fn details_form_with_name_matches_and_a_dismissal() {
+    let screener = ree_screen::parties::Screener::new(
+        ree_screen::parties::PartyLists::embedded().expect("party lists"),
+    );
+    let mut app = app().with_parties(std::sync::Arc::new(screener));
+    // Dysprosium oxide exported from China to a civil buyer in the US.
+    answer(
+        &mut app,
+        &[
+            ("stage", "none"),
+            ("goods", "no18_items"),
+            ("origin", "china_export"),
+            ("recipient", "civil"),
+            ("destination", "US"),
+        ],
+    );
+    set_date(&mut app, "2026-12-04");
+    apply(&mut app, [Action::NextField, Action::NextField]);
+    type_text(&mut app, "MP Materails");
+    apply(&mut app, [Action::NextField]);
+    type_text(&mut app, "美國稀土公司");
+    snap("details_name_matches", &mut app);
+    apply(&mut app, [Action::DismissMatch]);
+    apply(&mut app, [Action::Next]);
+    snap("details_dismiss_needs_a_reason", &mut app);
+    type_text(&mut app, "a namesake in Ohio");
+    apply(
+        &mut app,
+        [Action::Next, Action::PrevField, Action::ConfirmMatch],
+    );
+    assert_eq!(app.overlay, None);
+    snap("details_name_matches_decided", &mut app);
+    apply(&mut app, (0..3).map(|_| Action::NextField));
+    apply(&mut app, [Action::Next, Action::Next]);
+    let decision = app.decision.as_ref().expect("screened");
+    let d = &decision.screening.determination;
+    assert_eq!(d.outcome, ree_screen::rules::Outcome::Prohibited);
+    assert_eq!(d.decided_by, ["party:counterparty:2026-23-06"]);
+    let kinds: Vec<&str> = d.parties.iter().map(|p| p.kind.id()).collect();
+    assert_eq!(kinds, ["match", "dismissed"]);
+    assert_eq!(d.parties[1].reason.as_deref(), Some("a namesake in Ohio"));
 }
 
 #[test]

@@ -130,7 +130,7 @@ fn big_history(dir: &Path) {
         &rules,
         &Answers::new()
             .with("stage", "none")
-            .with("goods", "no18_items")
+            .with("goods", "n61_part1")
             .with("origin", "china_export")
             .with("recipient", "civil")
             .with("destination", "DE"),
@@ -333,9 +333,9 @@ fn a_terminal_closed_while_idle_ends_the_process() {
     let data = tempfile::tempdir().expect("tempdir");
     let mut pty = OwnPty::spawn(data.path());
     pty.wait_for("Question 1");
-    pty.send("7\r");
+    pty.send("6\r");
     // A list: no caret, so the cursor is hidden when the terminal closes.
-    pty.wait_for("Goods shipped");
+    pty.wait_for("Production line");
     assert_hung_up_promptly(pty.close(Duration::from_secs(3)));
     assert!(draft(data.path()).contains("\"stage\""));
 }

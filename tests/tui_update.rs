@@ -26,7 +26,7 @@ fn position(app: &App, question: &str) -> usize {
 fn back_and_forward_keep_answers_and_highlights() {
     let mut app = app();
     choose(&mut app, "magnet_manufacturing");
-    choose(&mut app, "no18_items");
+    choose(&mut app, "n61_part1");
     assert_eq!(
         app.step,
         Step::Question(position(&app, "origin")),
@@ -35,7 +35,7 @@ fn back_and_forward_keep_answers_and_highlights() {
     apply(&mut app, [Action::Back, Action::Back]);
     assert_eq!(app.step, Step::Question(0));
     assert_eq!(app.highlight[0], 3);
-    assert_eq!(app.answers.get("goods"), Some("no18_items"));
+    assert_eq!(app.answers.get("goods"), Some("n61_part1"));
     apply(&mut app, [Action::Next]);
     assert_eq!(
         app.highlight[position(&app, "goods")],
@@ -106,7 +106,7 @@ fn no_chinese_nexus_skips_what_cannot_matter_and_the_review_says_why() {
         &mut app,
         &[
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "no_chinese_nexus"),
         ],
     );
@@ -151,7 +151,7 @@ fn a_question_not_needed_can_still_be_answered_from_the_review_and_then_counts()
         &mut app,
         &[
             ("stage", "none"),
-            ("goods", "no18_items"),
+            ("goods", "n61_part1"),
             ("origin", "no_chinese_nexus"),
         ],
     );
@@ -244,6 +244,87 @@ fn the_country_picker_filters_by_name_or_code_and_always_offers_unknown() {
     assert_eq!(app.step, Step::Details);
 }
 
+/// In picker `q`, each text typed into a cleared filter highlights the option expected.
+fn highlights_after_typing(app: &mut App, q: usize, cases: &[(&str, &str)]) {
+    for (typed, expected) in cases {
+        apply(app, [Action::Edit(Edit::Clear)]);
+        type_text(app, typed);
+        let highlighted = &app.rules.questions[q].options[app.highlight[q]].id;
+        assert_eq!(highlighted, expected, "typing {typed:?}");
+    }
+}
+
+#[test]
+fn a_country_is_found_by_another_name_and_a_name_matching_nothing_keeps_the_question() {
+    let mut app = app();
+    answer(&mut app, &OCTOBER);
+    apply(&mut app, [Action::Back]);
+    let dest = position(&app, "destination");
+    highlights_after_typing(
+        &mut app,
+        dest,
+        &[
+            ("Deutschland", "DE"),
+            ("Allemagne", "DE"),
+            ("德国", "DE"),
+            ("Niemcy", "DE"),
+        ],
+    );
+    apply(&mut app, [Action::Edit(Edit::Clear)]);
+    type_text(&mut app, "Atlantis");
+    apply(&mut app, [Action::Next]);
+    assert_eq!(
+        app.step,
+        Step::Question(dest),
+        "a name matching nothing keeps the question"
+    );
+    assert!(
+        app.picker
+            .filter
+            .error()
+            .is_some_and(|e| e.contains("Atlantis")),
+        "{:?}",
+        app.picker.filter.error()
+    );
+    // Only a move to it chooses "Not known yet".
+    apply(&mut app, [Action::Down, Action::Next]);
+    assert_eq!(app.answers.get("destination"), Some("unknown"));
+}
+
+#[test]
+fn the_goods_are_picked_by_an_items_name_control_code_or_customs_code() {
+    let mut app = app();
+    choose(&mut app, "none");
+    let goods = position(&app, "goods");
+    assert_eq!(app.step, Step::Question(goods));
+    assert!(
+        app.is_picker(goods),
+        "the catalogue's items make goods a picker"
+    );
+    highlights_after_typing(
+        &mut app,
+        goods,
+        &[
+            ("dysprosium oxide", "dy_oxide"),
+            ("dy oxide", "dy_oxide"),
+            ("1C902.a", "sm_metal"),
+            ("2805301910", "sm_metal"),
+            ("p507", "p507"),
+            ("no18_other", "no18_other"),
+        ],
+    );
+    apply(&mut app, [Action::Edit(Edit::Clear)]);
+    type_text(&mut app, "yttrium oxide");
+    apply(&mut app, [Action::Next]);
+    assert_eq!(
+        app.answers.get("goods"),
+        Some("y_oxide"),
+        "the item is the answer"
+    );
+    let origin = position(&app, "origin");
+    assert_eq!(app.step, Step::Question(origin));
+}
+
 #[test]
 fn typing_over_the_prefilled_date_replaces_it_and_is_what_gets_screened() {
     let mut app = app_on("2026-11-29");
@@ -304,7 +385,10 @@ fn an_invalid_date_shows_beside_the_field_and_blocks_going_on_but_not_back() {
         Some(error.as_str()),
         "the message stays"
     );
-    apply(&mut app, [Action::NextField, Action::NextField]);
+    apply(
+        &mut app,
+        (2..Field::ALL.len() - 1).map(|_| Action::NextField),
+    );
     assert_eq!(app.focus, Field::ALL.len() - 1);
     apply(&mut app, [Action::Next]);
     assert_eq!(
@@ -576,7 +660,7 @@ fn draft_from(app: &App, id: &str) -> Draft {
 #[test]
 fn resume_offers_each_draft_and_says_nothing_until_asked() {
     let mut first = at_result(&OCTOBER);
-    apply(&mut first, [Action::Back, Action::Jump(7)]);
+    apply(&mut first, [Action::Back, Action::Jump(9)]);
     let draft = draft_from(&first, "a");
     let other = Draft {
         id: "b".into(),

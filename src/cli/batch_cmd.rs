@@ -26,7 +26,7 @@ pub struct BatchArgs {
     /// CSV file with a header row, or JSON-lines file; `-` reads standard input.
     /// Columns: one per question of the rule set (stage, line, goods, origin, recipient,
     /// destination; an empty or missing one is answered unknown), reference, counterparty,
-    /// officer, notes and date.
+    /// end_user (both screened against the party lists), officer, notes and date.
     pub file: PathBuf,
     /// Input and output format (default: from the file extension, .csv or .jsonl).
     #[arg(long, value_enum)]
@@ -41,6 +41,10 @@ pub struct BatchArgs {
     /// Screen without saving the records to the history.
     #[arg(long)]
     pub no_save: bool,
+    /// Exit with status 4 when a row's outcome is at least this severe, e.g.
+    /// license_required; `internal`: when a row's name is on an internal list.
+    #[arg(long, value_name = "OUTCOME", value_parser = super::screen::fail_on_arg)]
+    pub fail_on: Option<super::screen::FailOn>,
 }
 
 fn is_stdio(path: &Path) -> bool {
@@ -97,12 +101,17 @@ pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
         Ok(reader) => reader,
         Err(e) => return fail(format!("{}: {e}", args.file.display()), 1),
     };
+    let parties = match ctx.screener() {
+        Ok(p) => p,
+        Err(e) => return fail(e, 1),
+    };
     let mut screener = Screener::new(
         rules,
         args.date.unwrap_or(ctx.today),
         ctx.settings.new_details(),
-    );
-    let mut screened = match screen_all(reader, &mut screener, !args.no_save) {
+    )
+    .with_parties(&parties);
+    let mut screened = match screen_all(reader, &mut screener, !args.no_save, args.fail_on) {
         Ok(screened) => screened,
         Err(e) => {
             return fail(
@@ -118,6 +127,7 @@ pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
         );
     }
     let saved = save(ctx, &mut screened);
+    let failing = screened.failing;
     let results = screened.results;
 
     // The output is written only now that the input has been read, and an output file
@@ -136,10 +146,12 @@ pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
     if let Err(e) = written {
         return fail(format!("cannot write the results: {e}"), 1);
     }
-    if summary.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if !summary.failed.is_empty() {
         ExitCode::from(ROWS_FAILED)
+    } else if failing {
+        ExitCode::from(crate::exit::OUTCOME_AT_LEAST)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -173,6 +185,8 @@ struct Screened {
     result_index: Vec<usize>,
     /// Input columns that are not batch columns.
     ignored: Vec<String>,
+    /// Whether some row meets `--fail-on`.
+    failing: bool,
 }
 
 /// Save every screening in one append and put the record ids into the results.
@@ -181,6 +195,7 @@ fn save(ctx: &Context, screened: &mut Screened) -> Result<(), String> {
         return Ok(());
     }
     let ids = ctx.save(&screened.screenings)?;
+    ctx.report_signature();
     if ids.len() != screened.screenings.len() {
         return Err(format!(
             "the history returned {} record ids for {} records",
@@ -199,7 +214,9 @@ fn screen_all<R: Read>(
     mut reader: RowReader<R>,
     screener: &mut Screener,
     keep: bool,
+    fail_on: Option<super::screen::FailOn>,
 ) -> Result<Screened, String> {
+    let mut failing = false;
     let progress = io::stderr().is_terminal();
     let mut results = Vec::new();
     let mut screenings = Vec::new();
@@ -213,6 +230,7 @@ fn screen_all<R: Read>(
         };
         let result = match screened {
             Ok((determination, details)) => {
+                failing |= fail_on.is_some_and(|f| f.fails(determination));
                 let result = RowResult::screened(record.row, determination, &details);
                 if keep {
                     result_index.push(results.len());
@@ -255,5 +273,6 @@ fn screen_all<R: Read>(
         screenings,
         result_index,
         ignored: reader.ignored_columns.into_iter().collect(),
+        failing,
     })
 }

@@ -20,6 +20,7 @@ use crate::history::{
 use crate::report;
 use crate::rules::Outcome;
 use crate::screening::{Field, validate_field};
+use crate::signing;
 use crate::text::sanitize;
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +37,14 @@ pub enum HistoryCommand {
         limit: Option<usize>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Instead: the licences held that expire within DAYS days (or have expired), the
+        /// soonest first; each case's newest licence only.
+        #[arg(long, value_name = "DAYS", conflicts_with_all = ["all", "limit"])]
+        expiring: Option<i32>,
+        /// Only cases whose current record waits for a second officer's approval (team
+        /// policy `approval = "required"` in the data directory's team.toml).
+        #[arg(long, conflicts_with_all = ["all", "expiring"])]
+        pending: bool,
     },
     /// Show one record exactly as it was decided.
     Show {
@@ -61,8 +70,16 @@ pub enum HistoryCommand {
         #[arg(long, value_parser = delimiter_arg)]
         delimiter: Option<u8>,
     },
-    /// Check every line, the hash chain and the kept rule sets; exit 0 only when intact.
-    Verify,
+    /// Check every line, the hash chain, the kept rule sets, the signatures and the head you
+    /// last saw; exit 0 only when intact.
+    Verify {
+        /// Also check the history still holds this anchor (a line `history anchor` printed).
+        #[arg(long, value_name = "LINE")]
+        anchor: Option<String>,
+    },
+    /// Verify, then print the head as one line (head hash, record count, date) to keep
+    /// outside the machine; `verify --anchor LINE` checks it later.
+    Anchor,
     /// Print the history file's path.
     Path,
     /// Screen a record's answers again under the current rules and show what changed.
@@ -89,6 +106,48 @@ pub enum HistoryCommand {
         /// (default: the settings' officer; required when the settings name none).
         #[arg(long)]
         officer: Option<String>,
+    },
+    /// Record a licence granted (or refused) for a case: a record of its own that points at
+    /// the case's current record and never becomes it.
+    Licence {
+        /// The case's current record (or an unambiguous start of its id).
+        id: String,
+        /// The licence's number as issued.
+        #[arg(long)]
+        number: String,
+        #[arg(long, value_enum)]
+        kind: history::LicenceKind,
+        /// Its last valid day (required unless --refused).
+        #[arg(long, value_parser = date_arg)]
+        valid_until: Option<Date>,
+        #[arg(long, value_parser = date_arg)]
+        valid_from: Option<Date>,
+        /// Who issued it (e.g. MOFCOM).
+        #[arg(long, default_value = "")]
+        authority: String,
+        /// The quantity or value it covers.
+        #[arg(long, default_value = "")]
+        quantity: String,
+        /// The application was refused (the number is the application's).
+        #[arg(long)]
+        refused: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Approve a case's current record that waits for a second officer (team policy): filed
+    /// under this operating-system user, who must not be the one who saved it.
+    Approve {
+        id: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reject a case's current record that waits for a second officer (team policy).
+    Reject {
+        id: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
     },
     /// Screen the current record of every case again under the rules in use (--rules, the
     /// settings' or the installed default) and list the cases whose outcome or decisive
@@ -168,17 +227,35 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
         Ok(h) => h,
         Err(e) => return fail(e, 1),
     };
+    if !matches!(
+        command,
+        HistoryCommand::Path | HistoryCommand::Verify { .. } | HistoryCommand::Anchor
+    ) && let Some(warning) = signing::check_and_note(&history, signing::LOCK_WAIT)
+    {
+        eprintln!("ree-screen: WARNING: {}", sanitize(&warning));
+    }
     let result = match command {
         HistoryCommand::Path => {
             println!("{}", crate::text::shown_path(history.path()));
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::List {
+            expiring: Some(days),
+            format,
+            ..
+        } => expiring(ctx, &history, *days, *format),
+        HistoryCommand::List {
             filter,
             all,
             limit,
             format,
+            expiring: None,
+            pending,
         } => {
+            if *pending {
+                return pending_list(&history, filter, *limit, *format)
+                    .unwrap_or_else(|(message, status)| fail(message, status));
+            }
             let records = if *all {
                 history::Records::All
             } else {
@@ -200,7 +277,8 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             };
             export_cmd(ctx, &history, *format, filter, output.as_ref(), csv)
         }
-        HistoryCommand::Verify => verify(&history),
+        HistoryCommand::Verify { anchor } => verify(&history, anchor.as_deref(), false),
+        HistoryCommand::Anchor => verify(&history, None, true),
         HistoryCommand::Rescreen { id, date, no_save } => {
             rescreen(ctx, &history, id, *date, *no_save)
         }
@@ -210,6 +288,35 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
             reason,
             officer,
         } => override_cmd(ctx, &history, id, outcome, reason, officer.as_deref()),
+        HistoryCommand::Approve { id, reason } => {
+            decide(ctx, &history, id, history::Verdict::Approved, reason)
+        }
+        HistoryCommand::Reject { id, reason } => {
+            decide(ctx, &history, id, history::Verdict::Rejected, reason)
+        }
+        HistoryCommand::Licence {
+            id,
+            number,
+            kind,
+            valid_until,
+            valid_from,
+            authority,
+            quantity,
+            refused,
+            note,
+        } => {
+            let licence = history::Licence {
+                number: number.trim().to_string(),
+                kind: *kind,
+                authority: authority.trim().to_string(),
+                valid_from: *valid_from,
+                valid_until: *valid_until,
+                quantity: quantity.trim().to_string(),
+                refused: *refused,
+                note: note.trim().to_string(),
+            };
+            licence_cmd(ctx, &history, id, licence)
+        }
         HistoryCommand::Impact {
             date,
             save,
@@ -310,6 +417,7 @@ fn list(
                     sanitize(&s.details.counterparty),
                     match s.kind {
                         RecordKind::Screening => String::new(),
+                        RecordKind::Licence => "  (licence)".to_string(),
                         kind => format!(
                             "  ({} of {})",
                             kind.label(),
@@ -365,6 +473,15 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
         history::Standing::Superseded { current, .. } => Some(current),
         _ => None,
     };
+    let licence = if r.kind.stands_for_case() {
+        history.licence_held(&r.id).map_err(runtime)?
+    } else {
+        r.licence.clone()
+    };
+    let (approval, policy_problem) = history.approval_state(r).map_err(runtime)?;
+    if let Some(why) = &policy_problem {
+        eprintln!("ree-screen: {}", sanitize(why));
+    }
     match format {
         Format::Json => println!(
             "{:#}",
@@ -380,16 +497,31 @@ fn show(ctx: &Context, history: &History, id: &str, format: Format) -> CmdResult
                 "reason": r.reason,
                 "override_outcome": r.override_outcome,
                 "identity": r.identity,
+                "signature": signing::describe(history, &stored),
                 "details": r.screening.details,
                 "determination": *r.screening.determination,
                 "rebuilt": r.rebuilt.note(),
                 "current": current.is_none(),
                 "current_record": current.as_deref().unwrap_or(&r.id),
+                "approval": approval.word(),
+                "approval_decision": match &approval {
+                    history::ApprovalState::Decided(d) => Some(d),
+                    _ => None,
+                },
+                "licence": licence.as_ref().map(|l| serde_json::json!({
+                    "record": l.id,
+                    "about": l.about,
+                    "licence": l.licence,
+                    "warning": l.licence.warning(ctx.today),
+                })),
             })
         ),
         Format::Text => {
             let (kept, note) = history::rules_for(&mut history.snapshots(), r, &ctx.rules);
-            let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note);
+            let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&ctx.rules), note)
+                .with_licence(licence.as_ref(), ctx.today)
+                .with_approval(&approval);
+            view.signature = Some(signing::describe(history, &stored));
             if let Some(current) = &current {
                 println!(
                     "SUPERSEDED: this is not the case's current record; the current one is {} (`ree-screen history show {}`).",
@@ -432,25 +564,28 @@ fn export_cmd(
         .map(|b| format!("line {}: {}", b.line, b.problem))
         .collect();
     report_unusable(history, &places);
-    let write = |out: &mut dyn Write| -> Result<usize, String> {
-        match format {
-            ExportFormat::Csv => export::csv(out, history, &query, &ctx.rules, &survey, csv),
-            ExportFormat::Json => export::json(out, history, &query, &survey),
-            ExportFormat::Md => export::markdown(out, history, &query, &ctx.rules, &survey),
+    let format = match format {
+        ExportFormat::Csv => export::Format::Csv(csv),
+        ExportFormat::Json => export::Format::Json,
+        ExportFormat::Md => export::Format::Markdown,
+    };
+    let selection = export::Selection::from(&query);
+    let exported = match output {
+        Some(path) => export::write_file(
+            path, true, format, history, selection, &ctx.rules, &survey, ctx.today,
+        )
+        .map_err(runtime)?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let exported = export::write(
+                &mut out, format, history, selection, &ctx.rules, &survey, ctx.today,
+            )
+            .map_err(runtime)?;
+            out.flush().map_err(runtime)?;
+            exported
         }
     };
-    let target = output.map_or(std::path::Path::new("-"), PathBuf::as_path);
-    let mut out = crate::files::Output::open(target).map_err(runtime)?;
-    let mut buffered = std::io::BufWriter::new(&mut out);
-    let exported = write(&mut buffered).map_err(runtime)?;
-    buffered.flush().map_err(|e| {
-        runtime(format!(
-            "{}: cannot write the export: {e}",
-            target.display()
-        ))
-    })?;
-    drop(buffered);
-    out.finish().map_err(runtime)?;
     eprintln!(
         "ree-screen: exported {} of {} records; history head hash {}",
         exported, survey.records, survey.head
@@ -458,8 +593,43 @@ fn export_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(history: &History) -> CmdResult {
-    let report = history.verify().map_err(runtime)?;
+/// `history verify`, or with `anchor_it` `history anchor`: the anchor line is printed only
+/// when everything holds.
+fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult {
+    let mut heads = signing::HeadCheck::new(history, anchor).map_err(|m| (m, EXIT_USAGE))?;
+    let mut audit =
+        signing::Audit::new(history.dir(), heads.checked_signatures()).map_err(runtime)?;
+    let lock = signing::SharedLock::acquire(history, signing::LOCK_WAIT);
+    let report = history
+        .verify_each(|found| {
+            audit.record(
+                found.line,
+                found.offset,
+                found.link.hash,
+                found.link.record,
+                found.frame.batch,
+            );
+            heads.record(found.offset, found.link.hash);
+        })
+        .map_err(runtime)?;
+    let mut signatures = audit.finish();
+    let intact = report.intact() && signatures.intact();
+    let heads = heads.finish(
+        history,
+        intact,
+        lock.is_some(),
+        signatures.named > 0,
+        signatures.read.take(),
+    );
+    drop(lock);
+    let intact = intact && heads.intact();
+    if anchor_it && intact {
+        println!(
+            "{}",
+            signing::anchor_line(&report.head, report.records as u64, jiff::Timestamp::now())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "{}: {} records, head hash {}; {} kept rule set(s) checked",
         crate::text::shown_path(history.path()),
@@ -485,20 +655,67 @@ fn verify(history: &History) -> CmdResult {
     for p in &report.snapshot_problems {
         println!("RULE SET: {}", sanitize(&p.message));
     }
+    print_signatures(&signatures);
+    for held in &heads.held {
+        println!("Head: {held}.");
+    }
+    for lost in &heads.lost {
+        println!("HEAD LOST: {}.", sanitize(lost));
+    }
+    if let Some(gone) = &heads.signers_gone {
+        println!("SIGNERS GONE: {}.", sanitize(gone));
+    }
     match &report.first_break {
         Some(b) => println!("BROKEN at line {}: {}", b.line, b.message),
-        None if report.snapshot_problems.is_empty() => {
-            println!(
-                "Intact: every record reads, the hash chain holds, and every rule set a record was decided under is kept and matches its hash."
-            )
+        None if !report.snapshot_problems.is_empty() => {
+            println!("The chain holds, but a rule set is altered or missing.")
         }
-        None => println!("The chain holds, but a rule set is altered or missing."),
+        None if !signatures.intact() => println!(
+            "The chain holds, but the signatures show {} problem(s).",
+            signatures.findings.len()
+        ),
+        None if !heads.lost.is_empty() => {
+            println!("The chain holds, but records you saw or anchored are gone.")
+        }
+        None if !heads.intact() => {
+            println!("The chain holds, but the allowed_signers you verified with is gone.")
+        }
+        None => println!(
+            "Intact: every record reads, the hash chain holds, every rule set a record was decided under is kept and matches its hash, and every save that must be signed is."
+        ),
     }
-    Ok(if report.intact() {
+    if anchor_it {
+        println!("Not anchored: the history does not verify.");
+    }
+    Ok(if intact {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn print_signatures(report: &signing::SignatureReport) {
+    if let Some(problem) = &report.trust_problem {
+        println!("WARNING: {problem}; no user is held to signing");
+    }
+    let who = match report.named {
+        0 => "no allowed_signers counts, so no user must sign".to_string(),
+        n => format!("allowed_signers names {n} user(s), who must sign"),
+    };
+    println!(
+        "Signatures: {} save(s) signed by their user, {} not; {who}.",
+        report.signed_saves, report.unsigned_saves
+    );
+    for finding in &report.findings {
+        match finding.line {
+            0 => println!("SIGNED SAVE MISSING: {}", sanitize(&finding.message)),
+            line => println!(
+                "SIGNATURE FAILS at line {line} ({}): {}",
+                sanitize(&finding.user),
+                sanitize(&finding.message)
+            ),
+        }
+    }
 }
 
 fn save(
@@ -506,14 +723,16 @@ fn save(
     history: &History,
     new: &[NewRecord],
 ) -> Result<Vec<history::Record>, (String, u8)> {
-    history.append(new, &ctx.identity).map_err(|e| {
+    let saved = history.append(new, &ctx.identity).map_err(|e| {
         let status = if e.not_current.is_some() {
             EXIT_USAGE
         } else {
             1
         };
         (format!("not saved: {e}"), status)
-    })
+    })?;
+    ctx.report_signature();
+    Ok(saved)
 }
 
 /// Refuse to act on a record that is not its case's current one (exit 2), naming the one
@@ -549,11 +768,9 @@ fn rescreen(
     let (screening, diff) =
         history::rescreen(&ctx.rules, &stored.record, date.unwrap_or(ctx.today));
     println!(
-        "Re-screen of {} (screened {} on {}), now on {}:",
+        "Re-screen of record {} (saved {}):",
         sanitize(&stored.record.id),
         stored.record.saved_at,
-        stored.record.screening.determination.date,
-        screening.determination.date
     );
     print!(
         "{}",
@@ -568,6 +785,8 @@ fn rescreen(
         supersedes: Some(stored.record.id.clone()),
         reason: Some("re-screen".to_string()),
         override_outcome: None,
+        licence: None,
+        approval: None,
     };
     for r in save(ctx, history, &[new])? {
         println!(
@@ -616,6 +835,8 @@ fn override_cmd(
         supersedes: Some(stored.record.id.clone()),
         reason: Some(reason.to_string()),
         override_outcome: Some(outcome),
+        licence: None,
+        approval: None,
     };
     for r in save(ctx, history, &[new])? {
         println!(
@@ -629,6 +850,177 @@ fn override_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
+fn licence_cmd(ctx: &Context, history: &History, id: &str, licence: history::Licence) -> CmdResult {
+    licence.check().map_err(|m| (m, EXIT_USAGE))?;
+    let stored = find(history, id)?;
+    if !stored.record.kind.stands_for_case() {
+        return Err((
+            format!(
+                "record {} is a licence record: give the case's current record",
+                sanitize(&stored.record.id)
+            ),
+            EXIT_USAGE,
+        ));
+    }
+    require_current(history, &stored)?;
+    let new = NewRecord {
+        screening: &stored.record.screening,
+        kind: RecordKind::Licence,
+        supersedes: None,
+        reason: None,
+        override_outcome: None,
+        licence: Some((stored.record.id.clone(), licence)),
+        approval: None,
+    };
+    for r in save(ctx, history, &[new])? {
+        let held = r.licence.as_ref().map(|l| &l.licence);
+        println!(
+            "Licence {} saved as {} (about {}): {}",
+            if held.is_some_and(|l| l.refused) {
+                "refusal"
+            } else {
+                "held"
+            },
+            r.id,
+            sanitize(&stored.record.id),
+            sanitize(&held.map(history::Licence::describe).unwrap_or_default())
+        );
+        if let Some(warning) = held.and_then(|l| l.warning(ctx.today)) {
+            println!("{}", sanitize(&warning));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history approve` / `history reject`: a decision record about a case's current record
+/// that waits for a second officer, by another operating-system user than the one who
+/// saved it.
+fn decide(
+    ctx: &Context,
+    history: &History,
+    id: &str,
+    verdict: history::Verdict,
+    reason: &str,
+) -> CmdResult {
+    if reason.trim().is_empty() {
+        return Err((
+            "a decision needs a reason (--reason TEXT)".to_string(),
+            EXIT_USAGE,
+        ));
+    }
+    let stored = find(history, id)?;
+    let r = &stored.record;
+    history
+        .check_decision(r, &ctx.identity)
+        .map_err(|m| (m, EXIT_USAGE))?;
+    require_current(history, &stored)?;
+    let new = NewRecord {
+        screening: &r.screening,
+        kind: RecordKind::Approval,
+        supersedes: None,
+        reason: Some(reason.trim().to_string()),
+        override_outcome: None,
+        licence: None,
+        approval: Some((r.id.clone(), verdict)),
+    };
+    for saved in save(ctx, history, &[new])? {
+        println!(
+            "Record {} {} by {}: saved as {}",
+            sanitize(&r.id),
+            verdict.label(),
+            sanitize(&ctx.identity.describe()),
+            saved.id
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history list --pending`: the cases whose current record waits for a second officer.
+fn pending_list(
+    history: &History,
+    filter: &FilterArgs,
+    limit: Option<usize>,
+    format: Format,
+) -> CmdResult {
+    let query = filter.query().map_err(|m| (m, EXIT_USAGE))?;
+    let survey = export::Survey::of(history).map_err(runtime)?;
+    if let Some(why) = &survey.policy_problem {
+        eprintln!("ree-screen: {}", sanitize(why));
+    }
+    let mut rows = Vec::new();
+    history::newest_matching(history, &query, history::Records::Cases, None, |s, _| {
+        if survey.policy.needs_approval(s.kind, s.outcome) && !survey.decisions.contains_key(&s.id)
+        {
+            rows.push(s);
+        }
+        limit.is_none_or(|l| rows.len() < l)
+    })
+    .map_err(runtime)?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows).map_err(runtime)?),
+        Format::Text => {
+            for s in &rows {
+                println!(
+                    "{}  {}  {} {:<19}  {}  {}  saved as {}",
+                    sanitize(&s.id),
+                    s.date,
+                    s.outcome.symbol(),
+                    s.outcome.id(),
+                    sanitize(&s.details.reference),
+                    sanitize(&s.details.counterparty),
+                    s.kind.label()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history list --expiring DAYS`: each case's newest licence that ends within DAYS days.
+fn expiring(ctx: &Context, history: &History, days: i32, format: Format) -> CmdResult {
+    let survey = export::Survey::of(history).map_err(runtime)?;
+    let mut found: Vec<&history::LicenceRecord> = survey
+        .licences
+        .all()
+        .into_iter()
+        .filter(|l| {
+            survey
+                .licences
+                .standing_for(&l.about)
+                .is_some_and(|s| s.id == l.id)
+        })
+        .filter(|l| l.licence.expires_within(ctx.today, days))
+        .collect();
+    found.sort_by_key(|l| l.licence.valid_until);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&found).map_err(runtime)?),
+        Format::Text => {
+            for l in &found {
+                println!(
+                    "{}  {}  about {}{}",
+                    l.licence
+                        .valid_until
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    sanitize(&l.licence.describe()),
+                    sanitize(&l.about),
+                    l.licence
+                        .warning(ctx.today)
+                        .map(|w| format!("  {}", sanitize(&w)))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    let places: Vec<String> = survey
+        .bad
+        .iter()
+        .map(|b| format!("line {}: {}", b.line, b.problem))
+        .collect();
+    report_unusable(history, &places);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn impact(
     ctx: &Context,
     history: &History,
@@ -637,7 +1029,8 @@ fn impact(
     include_overrides: bool,
 ) -> CmdResult {
     let rules = &ctx.rules;
-    let found = history::impact(history, rules, date).map_err(runtime)?;
+    let parties = ctx.screener().map_err(runtime)?;
+    let found = history::impact(history, rules, date, Some(&parties)).map_err(runtime)?;
     let on = date.map_or_else(
         || "each case's own screening date".to_string(),
         |d| d.to_string(),
@@ -667,7 +1060,7 @@ fn impact(
             );
         }
         println!(
-            "{}{}  {}  {}  {} -> {}  ({} -> {})",
+            "{}{}  {}  {}  {} -> {}  ({} -> {}){}",
             if c.overridden { "  " } else { "" },
             sanitize(&c.id),
             sanitize(&c.reference),
@@ -676,6 +1069,11 @@ fn impact(
             c.outcome_after.id(),
             sanitize(&clause(&c.decided_by_before)),
             sanitize(&clause(&c.decided_by_after)),
+            if c.now_provisional && !c.overridden {
+                "  [now provisional: settle the open answer]"
+            } else {
+                ""
+            }
         );
     }
     let kept = if include_overrides {
@@ -696,6 +1094,8 @@ fn impact(
                 supersedes: Some(c.id.clone()),
                 reason: Some(reason.clone()),
                 override_outcome: None,
+                licence: None,
+                approval: None,
             })
             .collect();
         let saved = save(ctx, history, &new)?;

@@ -5,6 +5,8 @@
 mod batch_cmd;
 mod config_cmd;
 mod history_cmd;
+mod items_cmd;
+mod parties_cmd;
 mod rules_cmd;
 mod screen;
 
@@ -48,16 +50,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Screen one transaction without the interactive form.
-    Screen(screen::ScreenArgs),
+    Screen(Box<screen::ScreenArgs>),
     /// List the measures and their status on a date, or check a rules file.
     Rules(rules_cmd::RulesArgs),
     /// Screen many transactions from a CSV or JSON-lines file.
     Batch(batch_cmd::BatchArgs),
     /// Show where the settings file is and the settings in effect.
     Config(config_cmd::ConfigArgs),
+    /// List the items of the goods catalogue (name, class, control and customs codes).
+    Items(items_cmd::ItemsArgs),
     /// Review, verify, re-screen and export the screening history.
     #[command(subcommand)]
     History(history_cmd::HistoryCommand),
+    /// Search China's party lists by name, and add or retire lists of your own.
+    #[command(subcommand)]
+    Parties(parties_cmd::PartiesCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -73,7 +80,10 @@ fn decides(command: &Option<Command>) -> bool {
     match command {
         None | Some(Command::Screen(_)) | Some(Command::Batch(_)) => true,
         Some(Command::History(history)) => history_cmd::decides(history),
-        Some(Command::Rules(_)) | Some(Command::Config(_)) => false,
+        Some(Command::Rules(_))
+        | Some(Command::Config(_))
+        | Some(Command::Items(_))
+        | Some(Command::Parties(_)) => false,
     }
 }
 
@@ -118,7 +128,9 @@ pub fn run(cli: Cli) -> ExitCode {
             _ => rules_cmd::run(&ctx, args),
         },
         Some(Command::Batch(args)) => batch_cmd::run(&ctx, args),
+        Some(Command::Items(args)) => items_cmd::run(&ctx, args),
         Some(Command::History(command)) => history_cmd::run(&ctx, command),
+        Some(Command::Parties(command)) => parties_cmd::run(&ctx, command),
         Some(Command::Config(_)) => ExitCode::SUCCESS,
         None if crate::plain::should_use(cli.plain) => crate::plain::run(&ctx),
         None => crate::tui::run(&ctx, ctx.settings.ascii(cli.ascii)),

@@ -12,6 +12,7 @@ use super::{Format, date_arg};
 use crate::context::Context;
 use crate::engine::{Answers, Determination, normalise};
 use crate::exit::{OUTCOME_AT_LEAST, USAGE, fail};
+use crate::parties::Review;
 use crate::report::{self, Detail};
 use crate::rules::{Outcome, RuleSet};
 use crate::screening::{Details, Field, Screening, validate_field};
@@ -26,7 +27,8 @@ pub struct ScreenArgs {
     /// magnet_manufacturing, secondary_recycling, unknown
     #[arg(long)]
     pub line: Option<String>,
-    /// Goods shipped: none, no18_items, magnet_parts, no57_items, no56_items, other, unknown
+    /// Goods shipped: none, n61_part1, n61_part2, no18_other, magnet_parts, no57_items,
+    /// no56_items, other, no18_items (a No. 18 item of a kind not known), unknown
     #[arg(long)]
     pub goods: Option<String>,
     /// Material origin: china_export, china_reexport, foreign_chinese_content,
@@ -49,8 +51,18 @@ pub struct ScreenArgs {
     pub date: Option<Date>,
     #[arg(long, default_value = "")]
     pub reference: String,
-    #[arg(long, default_value = "")]
-    pub counterparty: String,
+    /// The counterparty's name, screened against the party lists.
+    #[arg(long)]
+    pub counterparty: Option<String>,
+    /// The end user's name, when another party; screened against the party lists.
+    #[arg(long)]
+    pub end_user: Option<String>,
+    /// Confirm a possible match: the entry id `parties search` or the JSON shows.
+    #[arg(long, value_name = "ENTRY")]
+    pub confirm: Vec<String>,
+    /// Dismiss a match as another party, with the reason: ENTRY=REASON.
+    #[arg(long, value_name = "ENTRY=REASON")]
+    pub dismiss: Vec<String>,
     #[arg(long, default_value = "")]
     pub officer: String,
     #[arg(long, default_value = "")]
@@ -64,9 +76,93 @@ pub struct ScreenArgs {
     #[arg(long)]
     pub no_save: bool,
     /// Exit with status 4 when the outcome is at least this severe (for scripts), e.g.
-    /// license_required.
-    #[arg(long, value_name = "OUTCOME", value_parser = outcome_arg)]
-    pub fail_on: Option<Outcome>,
+    /// license_required; `internal`: when a name is on an internal list.
+    #[arg(long, value_name = "OUTCOME", value_parser = fail_on_arg)]
+    pub fail_on: Option<FailOn>,
+}
+
+/// When a script wants a non-zero exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    AtLeast(Outcome),
+    /// A name matched an internal list (not dismissed).
+    Internal,
+}
+
+impl FailOn {
+    pub fn fails(self, d: &Determination) -> bool {
+        match self {
+            FailOn::AtLeast(threshold) => d.outcome >= threshold,
+            FailOn::Internal => d.parties.iter().any(|p| {
+                p.list == crate::parties::ListKind::Internal
+                    && p.kind != crate::parties::FindingKind::Dismissed
+            }),
+        }
+    }
+}
+
+pub fn fail_on_arg(text: &str) -> Result<FailOn, String> {
+    if text == "internal" {
+        return Ok(FailOn::Internal);
+    }
+    outcome_arg(text)
+        .map(FailOn::AtLeast)
+        .map_err(|e| format!("{e}, or internal"))
+}
+
+/// The officer's reviews from `--confirm ENTRY` and `--dismiss ENTRY=REASON`.
+pub fn reviews(confirm: &[String], dismiss: &[String]) -> Result<Vec<(String, Review)>, String> {
+    let mut out: Vec<(String, Review)> = confirm
+        .iter()
+        .map(|e| (e.trim().to_string(), Review::Confirm))
+        .collect();
+    for pair in dismiss {
+        let (entry, reason) = pair.split_once('=').ok_or_else(|| {
+            format!(
+                "--dismiss takes ENTRY=REASON (a dismissal needs a reason), not '{}'",
+                crate::text::sanitize(pair)
+            )
+        })?;
+        if reason.trim().is_empty() {
+            return Err(format!(
+                "--dismiss {}: a dismissal needs a reason",
+                crate::text::sanitize(entry)
+            ));
+        }
+        out.push((
+            entry.trim().to_string(),
+            Review::Dismiss(reason.trim().to_string()),
+        ));
+    }
+    Ok(out)
+}
+
+/// The `parties` array of the JSON output: per finding what the officer needs to act on.
+pub fn parties_json(d: &Determination) -> Value {
+    Value::Array(
+        d.parties
+            .iter()
+            .map(|p| {
+                let mut v = json!({
+                    "field": p.field.id(),
+                    "given": p.given,
+                    "matched": p.matched,
+                    "alias": p.alias,
+                    "list": p.list.id(),
+                    "announcement": p.announcement,
+                    "listed_on": p.listed_on,
+                    "status": p.status,
+                    "score": p.score,
+                    "kind": p.kind.id(),
+                    "entry": p.entry,
+                });
+                if let (Some(reason), Some(object)) = (&p.reason, v.as_object_mut()) {
+                    object.insert("reason".into(), json!(reason));
+                }
+                v
+            })
+            .collect(),
+    )
 }
 
 /// Parse an outcome id, listing the valid ones when it is not.
@@ -166,6 +262,7 @@ pub fn json(rules: &RuleSet, screening: &Screening, record_id: Option<&str>) -> 
         }
     }
     if let Some(object) = value.as_object_mut() {
+        object.insert("parties".into(), parties_json(d));
         object.insert("details".into(), json!(screening.details));
         object.insert("record_id".into(), json!(record_id));
     }
@@ -181,7 +278,8 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
     let defaults = ctx.settings.new_details();
     let details = Details {
         reference: args.reference.clone(),
-        counterparty: args.counterparty.clone(),
+        counterparty: args.counterparty.clone().unwrap_or_default(),
+        end_user: args.end_user.clone().unwrap_or_default(),
         officer: if args.officer.is_empty() {
             defaults.officer
         } else {
@@ -197,7 +295,38 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
             return fail(message, USAGE);
         }
     }
+    for (field, given) in [
+        (Field::Counterparty, &args.counterparty),
+        (Field::EndUser, &args.end_user),
+    ] {
+        if let Some(name) = given
+            && let Err(message) = crate::parties::validate_name(field.label(), name)
+        {
+            return fail(message, USAGE);
+        }
+    }
+    let reviews = match reviews(&args.confirm, &args.dismiss) {
+        Ok(r) => r,
+        Err(message) => return fail(message, USAGE),
+    };
     let screening = Screening::run(rules, &answers, args.date.unwrap_or(ctx.today), details);
+    let named = args.counterparty.is_some() || args.end_user.is_some();
+    let screening = if named {
+        match ctx
+            .screener()
+            .and_then(|s| screening.with_parties(rules, &s, &reviews))
+        {
+            Ok(s) => s,
+            Err(message) => return fail(message, USAGE),
+        }
+    } else if !reviews.is_empty() {
+        return fail(
+            "--confirm and --dismiss review the matches of --counterparty or --end-user: give a name",
+            USAGE,
+        );
+    } else {
+        screening
+    };
     // Save first so the printed report can name its record; print it whatever happens.
     let saved = (!args.no_save).then(|| {
         ctx.save(std::slice::from_ref(&screening)).and_then(|ids| {
@@ -206,6 +335,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
                 .ok_or_else(|| "not saved: no record id returned".to_string())
         })
     });
+    ctx.report_signature();
     let record_id = saved
         .as_ref()
         .and_then(|s| s.as_ref().ok())
@@ -231,7 +361,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
         return fail(message, 1);
     }
     match args.fail_on {
-        Some(threshold) if screening.determination.outcome >= threshold => {
+        Some(fail_on) if fail_on.fails(&screening.determination) => {
             ExitCode::from(OUTCOME_AT_LEAST)
         }
         _ => ExitCode::SUCCESS,

@@ -106,8 +106,18 @@ pub fn valid_values(question: &crate::rules::Question) -> String {
             )
         }
         crate::rules::QuestionKind::Choice => {
-            let valid: Vec<&str> = question.option_ids().collect();
-            format!("valid values are {}", valid.join(", "))
+            let valid: Vec<&str> = question
+                .options
+                .iter()
+                .filter(|o| o.class.is_none())
+                .map(|o| o.id.as_str())
+                .collect();
+            let items = if question.has_items() {
+                " or an item id (`ree-screen items` lists them)"
+            } else {
+                ""
+            };
+            format!("valid values are {}{items}", valid.join(", "))
         }
     }
 }

@@ -21,9 +21,10 @@ use crate::rules::{ClauseKind, CompiledCondition, Outcome, RuleSet};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Candidate {
     pub values: Vec<Option<usize>>,
-    /// A stand-in for cases not listed (beyond the budget): an open question has no value,
-    /// and a rule fired on the first option its condition allows.
-    pub stand_in: bool,
+    /// For a stand-in for cases not listed (beyond the budget), the open questions it stands
+    /// for: they have no value, and a rule fired on the first option its condition allows.
+    /// Empty for a listed case.
+    pub stand_in_for: Vec<usize>,
 }
 
 /// The cases the answers stand for, each evaluated. Beyond the budget, two stand-ins instead
@@ -127,7 +128,7 @@ impl<'r> Evaluator<'r> {
         self.each_case(answers, &order, &mut |values| {
             candidates.push(Candidate {
                 values: values.to_vec(),
-                stand_in: false,
+                stand_in_for: Vec::new(),
             });
             true
         });
@@ -199,7 +200,7 @@ impl<'r> Evaluator<'r> {
         let values: Vec<Option<usize>> = (0..self.rules.questions.len())
             .map(|q| open.settled(q))
             .collect();
-        let not_expanded = (0..self.rules.questions.len())
+        let not_expanded: Vec<usize> = (0..self.rules.questions.len())
             .filter(|&q| open.settled(q).is_none() && open.may_apply[q])
             .filter(|&q| {
                 answers.get(&self.rules.questions[q].id).is_some()
@@ -210,7 +211,7 @@ impl<'r> Evaluator<'r> {
             candidates: vec![
                 Candidate {
                     values,
-                    stand_in: true,
+                    stand_in_for: not_expanded.clone(),
                 };
                 2
             ],
@@ -296,9 +297,10 @@ impl<'r> Evaluator<'r> {
         self.rules.rules[self.rules.compiled.rules[rule].rule].outcome
     }
 
-    /// The clauses of the rules that bind at `outcome` in `cases`, most telling first: those
-    /// of rules that rest most on what the officer answered (not on assumed values), then
-    /// those deciding the most cases, then a rule's own clauses before those of its fact case.
+    /// The clauses of the rules that bind at `outcome` in `cases`, most telling first: a
+    /// rule's own clauses before those of its fact case (which only classify the item: No. 18
+    /// on a re-export), then those of rules that rest most on what the officer answered (not
+    /// on assumed values), then those deciding the most cases.
     pub fn decided_by<'e>(
         &self,
         cases: impl Iterator<Item = &'e Evaluated>,
@@ -313,11 +315,11 @@ impl<'r> Evaluator<'r> {
                 answers
                     .get(&q.id)
                     .and_then(|a| q.option(a))
-                    .is_some_and(|o| o.is_leaf())
+                    .is_some_and(|o| o.is_definite())
             })
             .collect();
-        // Per clause: (grounded answers, cases decided, position in its rule).
-        let mut ranks: HashMap<usize, (usize, usize, usize)> = HashMap::new();
+        // Per clause: (only classifies, grounded answers, cases decided, position in its rule).
+        let mut ranks: HashMap<usize, (bool, usize, usize, usize)> = HashMap::new();
         for case in cases {
             let mut seen: Vec<usize> = Vec::new();
             for &r in case
@@ -326,21 +328,34 @@ impl<'r> Evaluator<'r> {
                 .filter(|&&r| self.binds[r] && self.outcome_of(r) == outcome)
             {
                 let rule = &self.rules.compiled.rules[r];
-                let grounded = rule.when.0.iter().filter(|(q, _)| given[*q]).count();
+                // A `not` condition (its last slot, "does not apply", holds) only scopes the
+                // rule ("not to China"): it does not make it rest more on the answers.
+                let grounded = rule
+                    .when
+                    .0
+                    .iter()
+                    .filter(|(q, set)| given[*q] && set.last() != Some(&true))
+                    .count();
+                let own = self.rules.rules[rule.rule].clauses.len();
                 for (position, &c) in rule.clauses.iter().enumerate() {
-                    let rank = ranks.entry(c).or_insert((grounded, 0, position));
-                    rank.0 = rank.0.max(grounded);
-                    rank.2 = rank.2.min(position);
+                    let classifies = position >= own;
+                    let rank = ranks
+                        .entry(c)
+                        .or_insert((classifies, grounded, 0, position));
+                    rank.0 = rank.0 && classifies;
+                    rank.1 = rank.1.max(grounded);
+                    rank.3 = rank.3.min(position);
                     if !seen.contains(&c) {
                         seen.push(c);
-                        rank.1 += 1;
+                        rank.2 += 1;
                     }
                 }
             }
         }
-        let mut ranked: Vec<(usize, (usize, usize, usize))> = ranks.into_iter().collect();
-        ranked.sort_by_key(|&(c, (grounded, count, position))| {
+        let mut ranked: Vec<(usize, (bool, usize, usize, usize))> = ranks.into_iter().collect();
+        ranked.sort_by_key(|&(c, (classifies, grounded, count, position))| {
             (
+                classifies,
                 std::cmp::Reverse(grounded),
                 std::cmp::Reverse(count),
                 position,
@@ -441,12 +456,12 @@ impl<'r> Evaluator<'r> {
                 let question = &self.rules.questions[*q];
                 let option = match candidate.values[*q] {
                     Some(v) => v,
-                    None if candidate.stand_in => (0..question.options.len())
+                    None if candidate.stand_in_for.contains(q) => (0..question.options.len())
                         .find(|&o| set[o] && question.options[o].is_leaf())?,
                     None => return None,
                 };
                 let value = &question.options[option].id;
-                let given = answers.get(&question.id);
+                let given = answers.get(&question.id).map(|g| question.screened_as(g));
                 Some(Because {
                     question: question.id.clone(),
                     value: value.clone(),
@@ -469,10 +484,15 @@ impl<'r> Evaluator<'r> {
             ClauseStatus::InForce {
                 lapsed: Some(l), ..
             } => format!(
-                "{}'s suspension of {} ended on {}; no source says what followed, so it is applied as written",
+                "{}'s suspension of {} ended on {}; {}, so it is applied as written",
                 by_name(&l.by),
                 measure.short,
-                l.until
+                l.until,
+                self.rules
+                    .clause(&l.by)
+                    .and_then(|c| self.rules.measure(&c.measure))
+                    .and_then(|m| m.ends.as_ref()?.lead.clone())
+                    .unwrap_or_else(|| "no source says what followed".to_string())
             ),
             ClauseStatus::Suspended { until, by, .. } => format!(
                 "{} is suspended by {} until {}, but no source after {} confirms the suspension",

@@ -163,6 +163,9 @@ pub struct Determination {
     pub date: Date,
     /// The answers as given; a question missing here was not asked.
     pub answers: Answers,
+    /// For each answer given as a catalogue item, the class it was screened as.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub classes: BTreeMap<String, String>,
     pub outcome: Outcome,
     /// Some answer is open and the outcome is the worst case over its values.
     pub provisional: bool,
@@ -187,6 +190,13 @@ pub struct Determination {
     /// Unconfirmed statuses that decide or could change the outcome.
     pub unverified: Vec<Flag>,
     pub rule_set: RuleSetInfo,
+    /// Listed parties the counterparty's and end user's names matched, put in by
+    /// `parties::apply` (the engine itself screens answers only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<crate::parties::PartyFinding>,
+    /// The party lists the names were screened against (embedded version, added hashes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub party_lists: Vec<String>,
 }
 
 impl Determination {
@@ -277,7 +287,7 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
             if !binds {
                 continue;
             }
-            if let Some(licence) = rule.licence {
+            if let Some(licence) = rules.licence_of(compiled) {
                 match licences
                     .iter_mut()
                     .find(|l| l.kind == licence.kind && l.obtained_by == licence.obtained_by)
@@ -316,10 +326,19 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
     licences.sort_by_key(|l| std::cmp::Reverse(l.outcome));
 
     let scenarios = scenarios(rules, answers, date);
-    let (verify, unverified) = flags(rules, &evaluator, &fired, &clauses, outcome, &scenarios);
+    let (mut verify, unverified) = flags(rules, &evaluator, &fired, &clauses, outcome, &scenarios);
+    verify.extend(answer_flags(rules, answers));
+    let classes = answers
+        .iter()
+        .filter_map(|(q, v)| {
+            let class = rules.question(q)?.option(v)?.class.clone()?;
+            Some((q.to_string(), class))
+        })
+        .collect();
     Determination {
         date,
         answers: answers.clone(),
+        classes,
         outcome,
         provisional,
         open,
@@ -342,6 +361,8 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
         verify,
         unverified,
         rule_set: rules.info(),
+        parties: Vec::new(),
+        party_lists: Vec::new(),
     }
 }
 
@@ -415,6 +436,42 @@ fn open_answers(
         }
     }
     (open, by_answer)
+}
+
+/// The open points of the answers given (e.g. a destination whose status the sources leave
+/// open), as verify flags with the id `question=option`.
+fn answer_flags(rules: &RuleSet, answers: &Answers) -> Vec<Flag> {
+    answers
+        .iter()
+        .filter_map(|(q, v)| {
+            let note = rules.question(q)?.verify.get(v)?;
+            Some(Flag {
+                id: format!("{q}={v}"),
+                note: note.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The answers a provisional result's worst case assumes for its first deciding clause: for
+/// each open answer whose values do not all give the worst outcome, the first value that
+/// gives it through that clause (a question that applies only in some of the cases is left
+/// open). Screening with these answers gives the worst outcome.
+pub fn worst_case_assumption(rules: &RuleSet, d: &Determination) -> Vec<(String, String)> {
+    let Some(first) = d.decided_by.first() else {
+        return Vec::new();
+    };
+    d.by_answer
+        .iter()
+        .filter(|b| b.values.iter().any(|v| v.outcome != d.outcome))
+        .filter(|b| applies(rules, &d.answers, d.date, &b.question) == Some(true))
+        .filter_map(|b| {
+            b.values
+                .iter()
+                .find(|v| v.outcome == d.outcome && v.decided_by.contains(first))
+                .map(|v| (b.question.clone(), v.value.clone()))
+        })
+        .collect()
 }
 
 /// Past the end of a suspension that no source confirms, what the result would be had it

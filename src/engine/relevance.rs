@@ -63,7 +63,7 @@ fn verdict(evaluators: &[Evaluator], values: &[Option<usize>]) -> Verdict {
                 };
                 clauses.extend(compiled.clauses.iter().map(|&c| (c, role, rule.outcome)));
                 if e.binds(r)
-                    && let Some(l) = rule.licence
+                    && let Some(l) = e.rules.licence_of(compiled)
                 {
                     licences.push((l.kind, l.obtained_by));
                 }

@@ -30,6 +30,9 @@ pub struct ChangedCase {
     /// Whether the case's current record is an officer's override: it stands, and an impact
     /// save replaces it only when asked by name (`--include-overrides`).
     pub overridden: bool,
+    /// A definite result that is now provisional (a v1/v2 `no18_items` answer is a group of
+    /// classes under v3): the officer should settle the answer.
+    pub now_provisional: bool,
     /// The case screened again: what `--save` records as a re-screen superseding `id`.
     pub rescreen: Screening,
 }
@@ -69,13 +72,14 @@ pub fn impact_reason(rules: &RuleSet) -> String {
 
 /// Screen the current record of every case again under `rules`, on `date` or, when None, on
 /// each case's own screening date (so only the change of rules shows), and list the cases
-/// whose outcome or decisive clause changes (for a case an officer overrode: whose outcome
-/// differs from the officer's), in file order. Two passes over the history;
+/// whose outcome or decisive clause changes, or whose definite result is now provisional
+/// (for a case an officer overrode: whose outcome differs from the officer's), in file order. Two passes over the history;
 /// memory holds the superseded ids, one record, and the changed cases.
 pub fn impact(
     history: &History,
     rules: &RuleSet,
     date: Option<Date>,
+    parties: Option<&crate::parties::Screener>,
 ) -> Result<Impact, HistoryError> {
     let survey = Survey::of(history)?;
     let mut made: HashMap<(Answers, Date), Arc<Determination>> = HashMap::new();
@@ -93,16 +97,27 @@ pub fn impact(
             let then = &r.screening.determination;
             let on = date.unwrap_or(then.date);
             let answers = crate::screening::applicable_answers(rules, &then.answers, on);
-            let now = made
+            let mut now = made
                 .entry((answers.clone(), on))
                 .or_insert_with(|| Arc::new(crate::engine::determine(rules, &answers, on)))
                 .clone();
+            // Names screened again against the lists in use, so a newly listed party shows.
+            let details = &r.screening.details;
+            if let Some(p) = parties
+                && !(details.counterparty.trim().is_empty() && details.end_user.trim().is_empty())
+            {
+                let mut d = (*now).clone();
+                d.party_lists = p.lists.names();
+                crate::parties::apply(rules, &mut d, p.findings_again(details, on, &then.parties));
+                now = Arc::new(d);
+            }
             let before = (r.effective_outcome(), then.decided_by.first().cloned());
             let after = (now.outcome, now.decided_by.first().cloned());
             // An officer's override stands on its outcome, not on a clause.
+            let now_provisional = now.provisional && !then.provisional;
             let changed = match r.override_outcome {
                 Some(decided) => decided != now.outcome,
-                None => before != after,
+                None => before != after || now_provisional,
             };
             if changed {
                 impact.changed.push(ChangedCase {
@@ -115,6 +130,7 @@ pub fn impact(
                     outcome_after: after.0,
                     decided_by_after: after.1,
                     overridden: r.override_outcome.is_some(),
+                    now_provisional,
                     rescreen: Screening {
                         determination: now,
                         details: r.screening.details.clone(),

@@ -458,6 +458,28 @@ impl NewestFirst {
     }
 }
 
+/// Hand each good record's bytes to `each`, newest first, until it returns a value or the
+/// start of the file: what the records that point at another (a licence, a decision) are
+/// looked for with.
+pub(crate) fn newest_records<T>(
+    file: &std::fs::File,
+    mut each: impl FnMut(&[u8]) -> std::ops::ControlFlow<Option<T>>,
+) -> std::io::Result<Option<T>> {
+    let mut lines = NewestFirst::new(ReverseLines::new(file.try_clone()?)?);
+    while let Some(item) = lines.next_item()? {
+        let RevItem::Record { line, .. } = item else {
+            continue;
+        };
+        let Some(link) = super::record::link_of(&line) else {
+            continue;
+        };
+        if let std::ops::ControlFlow::Break(found) = each(link.record) {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

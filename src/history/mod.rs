@@ -3,10 +3,12 @@
 //! once beside the history), with review (summaries, filters), re-screening, the impact of
 //! new rules, and exports. Every command reads the file in one pass or from its end.
 
+mod approval;
 mod chain;
 pub mod export;
 mod impact;
 mod index_file;
+mod licence;
 mod lines;
 mod lock;
 mod query;
@@ -17,8 +19,12 @@ mod snapshot;
 mod store;
 mod v1;
 
+pub use approval::{
+    Approval, ApprovalState, Decision as ApprovalDecision, TEAM_FILE, TeamPolicy, Verdict,
+};
 pub use chain::{Cases, NotCurrent, Standing};
 pub use impact::{ChangedCase, Impact, impact, impact_reason};
+pub use licence::{EXPIRY_WARNING_DAYS, Licence, LicenceKind, LicenceRecord, Licences, Validity};
 pub use lines::{FoundRecord, Item, NewestFirst, RevItem, RevLine, ReverseLines, Walk};
 pub use lock::{LOCK_TIMEOUT_ENV, Notices};
 pub use query::{
@@ -28,11 +34,12 @@ pub use query::{
 pub use record::{
     Acknowledged, Batch, Decision, GENESIS, LineProblem, Link, MAX_LINE, Rebuilt, Record,
     RecordKind, SCHEMA_VERSION, StoredClause, StoredDuty, chain_hash, check_link, decode,
-    decode_record, link_of,
+    decode_record, frame_of, link_of,
 };
 pub use record_view::{HeaderLine, Overridden, Part, RecordView, rules_for};
 pub use rescreen::{ClauseChange, Diff, diff, diff_text, rescreen};
 pub use snapshot::{DEFAULT_RULES, SNAPSHOT_DIR, Snapshot, SnapshotProblem, Snapshots};
+pub(crate) use store::policy_file_counts;
 pub use store::{
     AcknowledgedGap, BadLine, ChainBreak, DefaultRules, FILE_NAME, History, HistoryError,
     KeptRules, NewRecord, Sharing, Stored, Unfinished, Verification,

@@ -333,7 +333,9 @@ impl Index {
         };
         let cases = &mut self.cases;
         let mut each = |summary: SummaryRef<'_>| {
-            let current = cases.current(&summary.id, summary.supersedes.as_deref(), summary.offset);
+            // A licence record only points at a case.
+            let current = summary.kind.stands_for_case()
+                && cases.current(&summary.id, summary.supersedes.as_deref(), summary.offset);
             each(summary, current);
         };
         let mut read = 0;
@@ -409,7 +411,8 @@ pub fn newest_matching(
     let mut skipped = Vec::new();
     let mut cases = Cases::default();
     let mut offer = |summary: Summary, cases: &mut Cases, prepared: &PreparedQuery| {
-        let current = cases.current(&summary.id, summary.supersedes.as_deref(), summary.offset);
+        let current = summary.kind.stands_for_case()
+            && cases.current(&summary.id, summary.supersedes.as_deref(), summary.offset);
         if (current || records == Records::All) && prepared.matches(&summary) {
             matched += 1;
             each(summary, current) && limit.is_none_or(|l| matched < l)

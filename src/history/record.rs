@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use super::approval::Verdict;
+use super::licence::{Licence, LicenceRecord};
 use super::v1;
 use crate::engine::{
     Answers, ByAnswer, ClauseResult, ClauseStatus, Determination, Duty, Flag, LicenceNeed,
@@ -50,6 +52,10 @@ pub enum RecordKind {
     Rescreen,
     /// An officer's decision that replaces the engine's outcome, with a reason.
     Override,
+    /// A licence granted or refused, recorded about a case: never its current record.
+    Licence,
+    /// A second officer's approval or rejection of a record: never a case's current record.
+    Approval,
 }
 
 impl RecordKind {
@@ -58,7 +64,15 @@ impl RecordKind {
             RecordKind::Screening => "screening",
             RecordKind::Rescreen => "re-screen",
             RecordKind::Override => "override",
+            RecordKind::Licence => "licence",
+            RecordKind::Approval => "approval",
         }
+    }
+
+    /// Whether a record of this kind can be a case's current record (a licence only points
+    /// at one).
+    pub fn stands_for_case(self) -> bool {
+        !matches!(self, RecordKind::Licence | RecordKind::Approval)
     }
 }
 
@@ -114,6 +128,11 @@ pub struct Record {
     pub reason: Option<String>,
     /// The outcome the officer decided, for an override; the engine's stays in `screening`.
     pub override_outcome: Option<Outcome>,
+    /// For a licence record: the licence, and the record it was recorded about (whose
+    /// screening it carries).
+    pub licence: Option<LicenceRecord>,
+    /// For an approval record: the record decided on, and the decision.
+    pub approval: Option<(String, Verdict)>,
     /// Who saved it: the operating-system user and SSH client, beside the officer typed.
     pub identity: Identity,
     pub screening: Screening,
@@ -181,6 +200,15 @@ pub struct Decision {
     /// Ids of the clauses whose status no source confirms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unverified: Vec<String>,
+    /// The class each answer given as a catalogue item was screened as.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub classes: std::collections::BTreeMap<String, String>,
+    /// The listed parties the names matched, as decided (with the officer's confirmations
+    /// and dismissals), and the party lists screened against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<crate::parties::PartyFinding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub party_lists: Vec<String>,
 }
 
 /// The essentials' lists as JSON arrays rather than objects: a provisional screening lists
@@ -461,6 +489,9 @@ impl Decision {
             scenarios: d.scenarios.clone(),
             verify: ids(&d.verify),
             unverified: ids(&d.unverified),
+            classes: d.classes.clone(),
+            parties: d.parties.clone(),
+            party_lists: d.party_lists.clone(),
         }
     }
 
@@ -475,16 +506,13 @@ impl Decision {
     ) -> Determination {
         let note_of = |id: &str| {
             rules
-                .and_then(|r| {
-                    r.clause(id)
-                        .and_then(|c| c.verify.clone())
-                        .or_else(|| r.rules.iter().find(|x| x.id == id)?.verify.clone())
-                })
+                .and_then(|r| r.verify_note(id))
                 .unwrap_or_else(|| "flagged when decided; the note is in the rule set".to_string())
         };
         Determination {
             date: self.date,
             answers,
+            classes: self.classes.clone(),
             outcome: self.outcome,
             provisional: self.provisional,
             open: self.open.clone(),
@@ -543,6 +571,8 @@ impl Decision {
                 })
                 .collect(),
             rule_set,
+            parties: self.parties.clone(),
+            party_lists: self.party_lists.clone(),
         }
     }
 
@@ -628,6 +658,13 @@ struct LineRecord<'a> {
     reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     override_outcome: Option<Outcome>,
+    /// For a licence record, the record it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    about: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    licence: Option<Licence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    verdict: Option<Verdict>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     batch: Option<Batch>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -654,6 +691,7 @@ fn non_empty_fields<S: serde::Serializer>(d: &Details, s: S) -> Result<S::Ok, S:
     let fields = [
         ("reference", &d.reference),
         ("counterparty", &d.counterparty),
+        ("end_user", &d.end_user),
         ("officer", &d.officer),
         ("notes", &d.notes),
         ("copied_from", &d.copied_from),
@@ -674,6 +712,8 @@ pub(crate) struct Draft<'a> {
     pub supersedes: Option<String>,
     pub reason: Option<String>,
     pub override_outcome: Option<Outcome>,
+    pub licence: Option<&'a (String, Licence)>,
+    pub approval: Option<&'a (String, Verdict)>,
     pub frame: Frame,
     pub identity: &'a Identity,
     pub details: &'a Details,
@@ -711,6 +751,13 @@ pub(crate) fn encode(
         supersedes: draft.supersedes.clone(),
         reason: draft.reason.clone(),
         override_outcome: draft.override_outcome,
+        about: draft
+            .licence
+            .map(|(about, _)| about)
+            .or(draft.approval.map(|(about, _)| about))
+            .cloned(),
+        licence: draft.licence.map(|(_, licence)| licence.clone()),
+        verdict: draft.approval.map(|(_, verdict)| *verdict),
         batch: draft.frame.batch,
         acknowledges: draft.frame.acknowledges,
         identity: draft.identity.clone(),
@@ -896,6 +943,15 @@ pub fn decode_record(bytes: &[u8]) -> Result<Record, LineProblem> {
             let answers: Answers = serde_json::from_str(r.answers.get()).map_err(unreadable)?;
             let decision: Decision = serde_json::from_str(r.decision.get()).map_err(unreadable)?;
             let determination = decision.determination(answers, r.rule_set, None);
+            let approval = r.about.clone().zip(r.verdict);
+            let licence = r
+                .about
+                .zip(r.licence)
+                .map(|(about, licence)| LicenceRecord {
+                    id: r.id.to_string(),
+                    about,
+                    licence,
+                });
             Ok(Record {
                 schema: r.schema,
                 id: r.id.into_owned(),
@@ -905,6 +961,8 @@ pub fn decode_record(bytes: &[u8]) -> Result<Record, LineProblem> {
                 supersedes: r.supersedes,
                 reason: r.reason,
                 override_outcome: r.override_outcome,
+                licence,
+                approval,
                 identity: r.identity,
                 screening: Screening {
                     determination: std::sync::Arc::new(determination),
@@ -1013,6 +1071,8 @@ mod tests {
             supersedes: Some("y".into()),
             reason: Some("because".into()),
             override_outcome: Some(Outcome::Exempt),
+            licence: None,
+            approval: None,
             frame: Frame {
                 batch: Some(Batch {
                     start: 7,

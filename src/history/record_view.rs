@@ -7,7 +7,10 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 
+use super::approval::ApprovalState;
+use super::licence::{Licence, LicenceRecord};
 use super::record::{Record, RecordKind};
 use super::snapshot::Snapshots;
 use super::store::Stored;
@@ -29,6 +32,14 @@ pub enum Part {
     /// An officer's decision that replaces the engine's outcome.
     Override,
     Reason,
+    /// On a licence record: the record it was recorded about.
+    About,
+    /// The licence held (or refused) for the case; on a licence record, the one it records.
+    Licence,
+    /// The licence held has expired, expires soon, or is not valid yet.
+    LicenceWarning,
+    /// Pending a second officer's approval, or approved or rejected, and by whom.
+    Approval,
     /// A record field the officer filled (reference, counterparty, officer, notes).
     Field(Field),
     RuleSet,
@@ -36,6 +47,8 @@ pub enum Part {
     /// come from.
     Note,
     Hash,
+    /// Who signed the save (see `crate::signing`).
+    Signature,
 }
 
 impl Part {
@@ -49,16 +62,21 @@ impl Part {
             Part::CopiedFrom => "Copied from",
             Part::Override => "OFFICER OVERRIDE",
             Part::Reason => "Reason",
+            Part::About => "About",
+            Part::Licence => "Licence held",
+            Part::LicenceWarning => "LICENCE",
+            Part::Approval => "Approval",
             Part::Field(field) => field.label(),
             Part::RuleSet => "Rule set",
             Part::Note => "Note",
             Part::Hash => "Hash",
+            Part::Signature => "Signature",
         }
     }
 
     /// Whether it must stand out (an override replaces the outcome shown below it).
     pub fn emphasis(self) -> bool {
-        self == Part::Override
+        matches!(self, Part::Override | Part::LicenceWarning | Part::Approval)
     }
 }
 
@@ -93,14 +111,33 @@ pub struct RecordView {
     pub copied_from: Option<String>,
     pub reason: Option<String>,
     pub overridden: Option<Overridden>,
+    /// On a licence record: the record it was recorded about.
+    pub about: Option<String>,
+    /// The licence held (or refused) for the case, and what to warn of on the day shown.
+    pub licence: Option<(String, Option<String>)>,
+    /// Where it stands for a second officer's approval, when the team's policy or a
+    /// decision makes that a question.
+    pub approval: Option<String>,
     /// The record fields that are filled, in the form's order.
     pub fields: Vec<(Field, String)>,
     /// "cn-rare-earth-2025 2026.11.29, reviewed 2026-11-29, sha256 <64 hex>".
     pub rule_set: String,
     pub notes: Vec<String>,
     pub hash: String,
+    /// "signed by <principal> (fingerprint)" or "unsigned", when it was looked up.
+    pub signature: Option<String>,
     /// The determination as decided, through the same presenter as a new screening's.
     pub presentation: Presentation,
+}
+
+/// "No. X (kind, authority), valid until D", or "REFUSED: No. X ...", sanitised.
+fn licence_text(licence: &Licence) -> String {
+    let text = licence.describe();
+    sanitize(&if licence.refused {
+        format!("REFUSED: {text}")
+    } else {
+        text
+    })
 }
 
 /// The rule set to present a record with: the one it was decided under when it is kept and
@@ -161,6 +198,12 @@ impl RecordView {
                 outcome,
                 engine: d.outcome,
             }),
+            about: r.licence.as_ref().map(|l| sanitize(&l.about)),
+            licence: r.licence.as_ref().map(|l| (licence_text(&l.licence), None)),
+            approval: r
+                .approval
+                .as_ref()
+                .map(|(on, verdict)| sanitize(&format!("{} record {on}", verdict.label()))),
             fields,
             rule_set: sanitize(&format!(
                 "{} {}, reviewed {}{sha}",
@@ -174,8 +217,31 @@ impl RecordView {
                 .map(|n| sanitize(&n))
                 .collect(),
             hash: sanitize(&stored.hash),
+            signature: None,
             presentation: present(rules, d),
         }
+    }
+
+    /// With the licence recorded about the record's case, and what to warn of `today` (a
+    /// licence record shows its own licence).
+    pub fn with_licence(mut self, found: Option<&LicenceRecord>, today: Date) -> RecordView {
+        if self.about.is_none() {
+            self.licence = found.map(|l| {
+                (
+                    licence_text(&l.licence),
+                    l.licence.warning(today).map(|w| sanitize(&w)),
+                )
+            });
+        }
+        self
+    }
+
+    /// With where the record stands for approval (a decision record keeps its own line).
+    pub fn with_approval(mut self, state: &ApprovalState) -> RecordView {
+        if self.approval.is_none() {
+            self.approval = state.describe().map(|text| sanitize(&text));
+        }
+        self
     }
 
     /// The header, part by part, in order.
@@ -200,6 +266,9 @@ impl RecordView {
                 .clone()
                 .unwrap_or_else(|| "not recorded (schema 1)".into()),
         );
+        if let Some(signature) = &self.signature {
+            add(Part::Signature, signature.clone());
+        }
         if let Some(original) = &self.supersedes {
             add(Part::Supersedes, original.clone());
         }
@@ -220,6 +289,18 @@ impl RecordView {
         }
         if let Some(reason) = &self.reason {
             add(Part::Reason, reason.clone());
+        }
+        if let Some(about) = &self.about {
+            add(Part::About, about.clone());
+        }
+        if let Some(approval) = &self.approval {
+            add(Part::Approval, approval.clone());
+        }
+        if let Some((licence, warning)) = &self.licence {
+            add(Part::Licence, licence.clone());
+            if let Some(warning) = warning {
+                add(Part::LicenceWarning, warning.clone());
+            }
         }
         for (field, value) in &self.fields {
             add(Part::Field(*field), value.clone());
@@ -266,6 +347,8 @@ mod tests {
                 supersedes: Some("20251019T090000Z-0badcafe-0".into()),
                 reason: Some("Licence \u{202e}granted".into()),
                 override_outcome: Some(Outcome::CaseByCase),
+                licence: None,
+                approval: None,
                 identity: Identity {
                     uid: 1000,
                     user: "jroe".into(),

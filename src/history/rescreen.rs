@@ -24,6 +24,9 @@ pub struct ClauseChange {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diff {
+    /// The screening dates of the record and of the re-screen.
+    pub date_before: Date,
+    pub date_after: Date,
     pub outcome_before: Outcome,
     pub outcome_after: Outcome,
     pub provisional_before: bool,
@@ -92,6 +95,8 @@ pub fn diff(rules: &RuleSet, before: &Screening, after: &Screening) -> Diff {
         format!("{} {}", r.id, r.version)
     };
     Diff {
+        date_before: before.determination.date,
+        date_after: after.determination.date,
         outcome_before: b.outcome,
         outcome_after: a.outcome,
         provisional_before: b.provisional,
@@ -122,9 +127,9 @@ pub fn rescreen(rules: &RuleSet, record: &Record, date: Date) -> (Screening, Dif
     (new, changes)
 }
 
-/// The diff as lines for people: "then" and "now" side by side where they differ.
+/// The diff as lines for people: the RECORD and the RE-SCREEN, each with its screening
+/// date (the re-screen's may be the earlier one), where they differ.
 pub fn diff_text(d: &Diff) -> String {
-    let mut out = String::new();
     let outcome = |o: Outcome, provisional: bool| {
         format!(
             "{} {}{}",
@@ -133,17 +138,16 @@ pub fn diff_text(d: &Diff) -> String {
             if provisional { " (provisional)" } else { "" }
         )
     };
-    out.push_str(&format!(
-        "Outcome then: {}\n",
-        outcome(d.outcome_before, d.provisional_before)
-    ));
-    out.push_str(&format!(
-        "Outcome now:  {}\n",
+    let mut out = format!(
+        "RECORD    (screened for {}): {}\nRE-SCREEN (screened for {}): {}\n",
+        d.date_before,
+        outcome(d.outcome_before, d.provisional_before),
+        d.date_after,
         outcome(d.outcome_after, d.provisional_after)
-    ));
+    );
     if d.rule_set_before != d.rule_set_after {
         out.push_str(&format!(
-            "Rule set then: {}; now: {}\n",
+            "Rule set of the record: {}; of the re-screen: {}\n",
             d.rule_set_before, d.rule_set_after
         ));
     }
@@ -157,7 +161,7 @@ pub fn diff_text(d: &Diff) -> String {
     }
     for c in &d.clauses {
         out.push_str(&format!(
-            "- {}\n    then: {}\n    now:  {}\n",
+            "- {}\n    record:    {}\n    re-screen: {}\n",
             c.cited_as,
             c.before.as_deref().unwrap_or("did not bear on the case"),
             c.after.as_deref().unwrap_or("does not bear on the case")

@@ -185,7 +185,11 @@ impl Snapshots {
         let d = &record.screening.determination;
         match &*self.get(record.rule_set_sha256()) {
             Snapshot::Found(rules) => {
-                let again = crate::engine::determine(rules, &d.answers, d.date);
+                let mut again = crate::engine::determine(rules, &d.answers, d.date);
+                if !d.parties.is_empty() {
+                    crate::parties::apply(rules, &mut again, d.parties.clone());
+                }
+                again.party_lists = d.party_lists.clone();
                 let now = Decision::of(&again);
                 if now == stored {
                     record.screening.determination = Arc::new(again);

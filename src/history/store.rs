@@ -19,8 +19,10 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::approval::{ApprovalState, Decision, TeamPolicy, Verdict};
 use super::chain::{NotCurrent, Standing, standings};
-use super::lines::{Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
+use super::licence::{Licence, LicenceRecord};
+use super::lines::{FoundRecord, Item, NewestFirst, RevItem, ReverseLines, Walk, trim_newline};
 use super::lock::{self, Mode, Notices};
 use super::record::{
     Acknowledged, Batch, Draft, EncodedDecision, Frame, GENESIS, LineProblem, MAX_LINE, Record,
@@ -95,6 +97,10 @@ pub struct NewRecord<'a> {
     pub supersedes: Option<String>,
     pub reason: Option<String>,
     pub override_outcome: Option<Outcome>,
+    /// For a licence record: the record it is about, and the licence.
+    pub licence: Option<(String, Licence)>,
+    /// For an approval record: the record decided on, and the decision.
+    pub approval: Option<(String, Verdict)>,
 }
 
 impl<'a> NewRecord<'a> {
@@ -105,6 +111,8 @@ impl<'a> NewRecord<'a> {
             supersedes: None,
             reason: None,
             override_outcome: None,
+            licence: None,
+            approval: None,
         }
     }
 }
@@ -145,6 +153,16 @@ pub(crate) fn policy_counts(dir: &Path, path: &Path) -> Result<(), String> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(format!("{}: cannot read it: {e}", path.display())),
     };
+    policy_file_counts(dir, path, &meta)
+}
+
+/// [`policy_counts`] for a file already open, by its `fstat`: the file checked is the file
+/// read (`allowed_signers`).
+pub(crate) fn policy_file_counts(
+    dir: &Path,
+    path: &Path,
+    meta: &fs::Metadata,
+) -> Result<(), String> {
     let owner = fs::metadata(dir).map(|d| d.uid()).unwrap_or(u32::MAX);
     if meta.is_file() && (meta.uid() == owner || meta.uid() == 0) && meta.mode() & 0o022 == 0 {
         return Ok(());
@@ -178,6 +196,8 @@ pub struct History {
     index_dir: Option<PathBuf>,
     /// Who is told that a lock is being waited for, or that the index was rebuilt.
     notices: Notices,
+    /// Signs each save under the lock (see `crate::signing`).
+    signer: Option<Arc<crate::signing::Signer>>,
 }
 
 impl History {
@@ -187,6 +207,7 @@ impl History {
             rules: None,
             index_dir: None,
             notices: Notices::default(),
+            signer: None,
         }
     }
 
@@ -232,6 +253,12 @@ impl History {
 
     pub(crate) fn notices(&self) -> &Notices {
         &self.notices
+    }
+
+    /// This history, its saves signed by `signer`.
+    pub fn with_signer(mut self, signer: Arc<crate::signing::Signer>) -> History {
+        self.signer = Some(signer);
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -416,7 +443,11 @@ impl History {
         let tail = tail_state(&file, len).map_err(|e| io_error(&path, "read the history", &e))?;
         check_heads(&file, &path, new)?;
         let mut sink = FileSink { file, path: &path };
-        append_locked(&mut sink, len, &tail, new, identity)
+        let seal = |head: &str, offset: u64| match &self.signer {
+            Some(signer) => signer.seal(self, sharing == Sharing::Team, head, offset, identity),
+            None => Ok(()),
+        };
+        append_locked(&mut sink, len, &tail, new, identity, &seal)
     }
 
     /// Save screenings in one append and return their record ids, in order, or why not
@@ -471,6 +502,15 @@ impl History {
     /// Check every line, the chain, the acknowledged gaps and every rule-set snapshot,
     /// under a shared lock, so a save in progress is seen whole or not at all.
     pub fn verify(&self) -> Result<Verification, HistoryError> {
+        self.verify_each(|_| {})
+    }
+
+    /// [`History::verify`], handing each good record of the chain, in file order, to `each`
+    /// (the signatures' check walks with it: one pass over the file, under the same lock).
+    pub fn verify_each(
+        &self,
+        mut each: impl FnMut(&FoundRecord),
+    ) -> Result<Verification, HistoryError> {
         let file = self.open_for_read()?;
         if let Some(file) = &file {
             lock::acquire(
@@ -562,6 +602,7 @@ impl History {
                     if let Some(sha) = snapshot::named_by(found.link.record) {
                         decided_under.entry(sha.to_string()).or_insert(found.line);
                     }
+                    each(&found);
                 }
             }
         }
@@ -691,6 +732,70 @@ impl History {
         Ok(found.pop().unwrap_or(Standing::Missing))
     }
 
+    /// The newest licence recorded about the case of record `id` (about it or a record it
+    /// supersedes), read from the history's end back to the case's first record.
+    pub fn licence_held(&self, id: &str) -> Result<Option<LicenceRecord>, HistoryError> {
+        let Some(file) = self.open_for_read()? else {
+            return Ok(None);
+        };
+        super::licence::held(&file, id).map_err(|e| io_error(&self.path(), "read the history", &e))
+    }
+
+    /// The newest approval or rejection of record `id`, read from the history's end back to
+    /// the record.
+    pub fn approval_decision(&self, id: &str) -> Result<Option<Decision>, HistoryError> {
+        let Some(file) = self.open_for_read()? else {
+            return Ok(None);
+        };
+        super::approval::decision(&file, id)
+            .map_err(|e| io_error(&self.path(), "read the history", &e))
+    }
+
+    /// Why `identity` may not approve or reject `record`, if it may not: the team's policy
+    /// must count and hold the record for approval, nobody may have decided on it yet, and
+    /// the decider must be another operating-system user (by uid) than the one who saved it.
+    /// That it is its case's current record is checked by the save, under the lock.
+    pub fn check_decision(&self, record: &Record, identity: &Identity) -> Result<(), String> {
+        let policy = TeamPolicy::of(&self.dir)?;
+        let id = crate::text::sanitize(&record.id);
+        if !policy.needs_approval(record.kind, record.effective_outcome()) {
+            return Err(format!(
+                "record {id} does not wait for approval: the team's policy ({}) asks a second officer only for licence-required or worse and for overrides",
+                self.dir.join(super::approval::TEAM_FILE).display()
+            ));
+        }
+        if let Some(done) = self
+            .approval_decision(&record.id)
+            .map_err(|e| e.to_string())?
+        {
+            return Err(format!(
+                "record {id} is already {} by {} ({})",
+                done.verdict.label(),
+                crate::text::sanitize(&done.by),
+                crate::text::sanitize(&done.id)
+            ));
+        }
+        // By uid, which no variable or flag sets: the name may come from the environment.
+        if identity.uid == record.identity.uid {
+            return Err(format!(
+                "record {id} was saved by you ({}): another officer approves or rejects it",
+                crate::text::sanitize(&record.identity.describe())
+            ));
+        }
+        Ok(())
+    }
+
+    /// Where `record` stands for approval under the team's policy, and why the policy was
+    /// taken as strict, if it was.
+    pub fn approval_state(
+        &self,
+        record: &Record,
+    ) -> Result<(ApprovalState, Option<String>), HistoryError> {
+        let (policy, why) = TeamPolicy::or_strict(&self.dir);
+        let decision = self.approval_decision(&record.id)?;
+        Ok((policy.state(record, decision), why))
+    }
+
     /// Lines newest first, reading the file backwards in blocks so the newest records come
     /// without reading the rest.
     pub fn newest_first(&self) -> Result<Option<NewestFirst>, HistoryError> {
@@ -804,26 +909,83 @@ fn check_file(
 }
 
 /// Refuse an append that supersedes a record that is not its case's current one, or the
-/// same record twice: read under the append's lock, from the history's end.
+/// same record twice, or records a licence about a record that is not its case's current
+/// one: read under the append's lock, from the history's end.
 fn check_heads(file: &File, path: &Path, new: &[NewRecord]) -> Result<(), HistoryError> {
-    let ids: Vec<&str> = new.iter().filter_map(|n| n.supersedes.as_deref()).collect();
-    let found = standings(file, &ids).map_err(|e| io_error(path, "read the history", &e))?;
-    for (i, (id, standing)) in ids.iter().zip(found).enumerate() {
-        let current = match standing {
-            Standing::Current { offset } if ids[..i].contains(id) => Some((id.to_string(), offset)),
-            Standing::Current { .. } => continue,
-            Standing::Superseded { current, offset } => Some((current, offset)),
-            Standing::Missing => None,
-        };
+    let read = |e: io::Error| io_error(path, "read the history", &e);
+    let refuse = |id: &str, current: Option<(String, u64)>| {
         let refused = NotCurrent {
             id: id.to_string(),
             current,
         };
         let mut error = HistoryError::new(path, refused.message());
         error.not_current = Some(refused);
-        return Err(error);
+        error
+    };
+    // Each record acted on: superseded, or pointed at by a licence or a decision.
+    let targets: Vec<(&str, bool)> = new
+        .iter()
+        .filter_map(|n| match (&n.supersedes, &n.licence, &n.approval) {
+            (Some(id), _, _) => Some((id.as_str(), true)),
+            (None, Some((about, _)), _) | (None, None, Some((about, _))) => {
+                Some((about.as_str(), false))
+            }
+            (None, None, None) => None,
+        })
+        .collect();
+    let ids: Vec<&str> = targets.iter().map(|(id, _)| *id).collect();
+    let found = standings(file, &ids).map_err(read)?;
+    for (i, ((id, supersedes), standing)) in targets.iter().zip(found).enumerate() {
+        let twice = *supersedes && targets[..i].contains(&(id, true));
+        match standing {
+            Standing::Current { offset } if twice => {
+                return Err(refuse(id, Some((id.to_string(), offset))));
+            }
+            Standing::Current { offset } => {
+                // A licence or a decision only points at a case: nothing is done to it.
+                if !stands_for_case(file, offset).map_err(read)? {
+                    return Err(HistoryError::new(
+                        path,
+                        format!(
+                            "record {} is a licence or approval record: act on the case's record",
+                            crate::text::sanitize(id)
+                        ),
+                    ));
+                }
+            }
+            Standing::Superseded { current, offset } => {
+                return Err(refuse(id, Some((current, offset))));
+            }
+            Standing::Missing => return Err(refuse(id, None)),
+        }
+    }
+    // Decided once: checked under the lock, so two officers cannot both decide.
+    for (about, _) in new.iter().filter_map(|n| n.approval.as_ref()) {
+        if let Some(done) = super::approval::decision(file, about).map_err(read)? {
+            return Err(HistoryError::new(
+                path,
+                format!(
+                    "record {} is already {} by {}",
+                    crate::text::sanitize(about),
+                    done.verdict.label(),
+                    crate::text::sanitize(&done.by)
+                ),
+            ));
+        }
     }
     Ok(())
+}
+
+/// Whether the record whose line starts at `offset` can be a case's record (not a licence
+/// or a decision): its kind comes before the record's free text.
+fn stands_for_case(file: &File, offset: u64) -> io::Result<bool> {
+    let mut head = vec![0u8; 512];
+    let n = file.read_at(&mut head, offset)?;
+    head.truncate(n);
+    let head = memchr::memmem::find(&head, b"\"identity\":").map_or(&head[..], |end| &head[..end]);
+    Ok(!["licence", "approval"].iter().any(|kind| {
+        memchr::memmem::find(head, format!("\"kind\":\"{kind}\"").as_bytes()).is_some()
+    }))
 }
 
 /// Where an append continues: the newest good record's hash, where the usable part of the
@@ -890,6 +1052,11 @@ impl Sink for FileSink<'_> {
     }
 }
 
+/// Called under the lock with the hash of a save's last line, and where that line starts,
+/// once its lines are synced; an error undoes the save (the signature of a user who must
+/// sign, see `crate::signing`).
+pub(crate) type Seal<'a> = dyn Fn(&str, u64) -> Result<(), String> + 'a;
+
 /// Encode and write `new` after `tail`, all or nothing: on any error the file is cut back to
 /// `len` (under the same lock) before the error is returned.
 pub(crate) fn append_locked(
@@ -898,13 +1065,20 @@ pub(crate) fn append_locked(
     tail: &TailState,
     new: &[NewRecord],
     identity: &Identity,
+    seal: &Seal,
 ) -> Result<Vec<Record>, HistoryError> {
     let path = sink.path().to_path_buf();
-    let written = write_records(sink, len, tail, new, identity).and_then(|records| {
-        sink.sync()
-            .map(|()| records)
-            .map_err(|e| (e, "flush the history to disk"))
-    });
+    let written = write_records(sink, len, tail, new, identity)
+        .and_then(|(records, head, offset)| {
+            sink.sync()
+                .map(|()| (records, head, offset))
+                .map_err(|e| (e, "flush the history to disk"))
+        })
+        .and_then(|(records, head, offset)| {
+            seal(&head, offset)
+                .map(|()| records)
+                .map_err(|m| (io::Error::other(m), "sign the save"))
+        });
     match written {
         Ok(records) => Ok(records),
         Err((e, doing)) => {
@@ -923,13 +1097,14 @@ pub(crate) fn append_locked(
 
 type WriteResult<T> = Result<T, (io::Error, &'static str)>;
 
+/// The records written, the hash of the last one and where its line starts.
 fn write_records(
     sink: &mut dyn Sink,
     len: u64,
     tail: &TailState,
     new: &[NewRecord],
     identity: &Identity,
-) -> WriteResult<Vec<Record>> {
+) -> WriteResult<(Vec<Record>, String, u64)> {
     // A torn last line stays as it is; the new records start on a fresh line.
     let mut out = if tail.ends_with_newline {
         String::new()
@@ -949,6 +1124,8 @@ fn write_records(
         .map_err(|e| (io::Error::other(e), "read the clock"))?;
     let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let mut prev = tail.prev.clone();
+    // Bytes already written in earlier chunks, and where the newest line starts.
+    let (mut flushed, mut last_start) = (0u64, start);
     let mut records = Vec::with_capacity(new.len());
     let mut encoded: HashMap<*const Determination, EncodedDecision> = HashMap::new();
     let encode_error = |e: serde_json::Error| (io::Error::other(e), "encode a record");
@@ -967,6 +1144,8 @@ fn write_records(
             supersedes: entry.supersedes.clone(),
             reason: entry.reason.clone(),
             override_outcome: entry.override_outcome,
+            licence: entry.licence.as_ref(),
+            approval: entry.approval.as_ref(),
             frame: Frame {
                 batch: (new.len() > 1).then_some(Batch {
                     start,
@@ -980,7 +1159,13 @@ fn write_records(
             prev: &prev,
         };
         let (line, hash) = encode(&draft, &encoded[&key]).map_err(encode_error)?;
+        last_start = len + flushed + out.len() as u64;
         out.push_str(&line);
+        let licence = entry.licence.clone().map(|(about, licence)| LicenceRecord {
+            id: id.clone(),
+            about,
+            licence,
+        });
         records.push(Record {
             schema: super::record::SCHEMA_VERSION,
             id,
@@ -990,6 +1175,8 @@ fn write_records(
             supersedes: entry.supersedes.clone(),
             reason: entry.reason.clone(),
             override_outcome: entry.override_outcome,
+            licence,
+            approval: entry.approval.clone(),
             identity: identity.clone(),
             screening: entry.screening.clone(),
             rebuilt: super::record::Rebuilt::FromSnapshot,
@@ -1000,12 +1187,13 @@ fn write_records(
         if out.len() >= WRITE_CHUNK {
             sink.write_all(out.as_bytes())
                 .map_err(|e| (e, "write to the history"))?;
+            flushed += out.len() as u64;
             out.clear();
         }
     }
     sink.write_all(out.as_bytes())
         .map_err(|e| (e, "write to the history"))?;
-    Ok(records)
+    Ok((records, prev, last_start))
 }
 
 /// A batch's records that did not all reach the file.
@@ -1155,7 +1343,14 @@ mod tests {
                 path: history.path(),
                 budget,
             };
-            let Err(err) = append_locked(&mut sink, len, &tail, &new, &Identity::default()) else {
+            let Err(err) = append_locked(
+                &mut sink,
+                len,
+                &tail,
+                &new,
+                &Identity::default(),
+                &|_, _| Ok(()),
+            ) else {
                 panic!("the write was to fail");
             };
             assert!(err.message.contains("disk is full"), "{err}");

@@ -177,6 +177,7 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
     });
     let determination = Determination {
         date: s.date,
+        classes: Default::default(),
         outcome: s.outcome,
         provisional: s.provisional,
         open: s
@@ -213,6 +214,8 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
             reviewed: s.rule_set.reviewed,
             sha256: String::new(),
         },
+        parties: Vec::new(),
+        party_lists: Vec::new(),
     };
     let d = s.details;
     let notes = match (d.notes.is_empty(), d.destination.is_empty()) {
@@ -229,12 +232,15 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
         supersedes: r.supersedes,
         reason: r.reason,
         override_outcome: r.override_outcome,
+        licence: None,
+        approval: None,
         identity: Default::default(),
         screening: Screening {
             determination: std::sync::Arc::new(determination),
             details: Details {
                 reference: d.reference,
                 counterparty: d.counterparty,
+                end_user: String::new(),
                 officer: d.officer,
                 notes,
                 ..Details::default()

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::model::{
     AnswerOption, ClauseKind, Compiled, CompiledCondition, CompiledQuestion, CompiledRule,
-    Condition, Match, Outcome, QuestionKind, RULES_SCHEMA, RuleSet, UNKNOWN,
+    Condition, Match, Outcome, QuestionKind, RULES_SCHEMA, RULES_SCHEMA_OLDEST, RuleSet, UNKNOWN,
 };
 use crate::json::{Seg, key, locate, render_path, strip_position};
 
@@ -139,8 +139,13 @@ pub fn parse(name: &str, source: &str) -> Result<RuleSet, RulesError> {
     }
     within_limits(&rules).map_err(at)?;
     add_countries(&mut rules).map_err(at)?;
+    {
+        let options = Options::of(&rules);
+        validate(&rules, &options).map_err(at)?;
+    }
+    add_items(&mut rules);
+    // The items catalogue adds options: looked up again for compiling.
     let options = Options::of(&rules);
-    validate(&rules, &options).map_err(at)?;
     let compiled = compile(&rules, &options, source);
     rules.compiled = compiled;
     Ok(rules)
@@ -172,7 +177,7 @@ pub mod limits {
     /// What screening may spend enumerating the cases of open answers, in cases times the
     /// steps each takes (see `Evaluator::affordable`); beyond it each rule is checked on its
     /// own (`engine::determine`).
-    pub const EXPANSION_BUDGET: u64 = 8_000_000;
+    pub const EXPANSION_BUDGET: u64 = 16_000_000;
 }
 
 /// Refuse a rule set with more questions, options, rules ... than the limits allow, naming
@@ -444,6 +449,8 @@ pub fn countries() -> &'static [AnswerOption] {
                         relates_to: None,
                         members: Vec::new(),
                         also: c.also,
+                        class: None,
+                        code: None,
                     })
                     .collect()
             })
@@ -478,6 +485,50 @@ fn add_countries(rules: &mut RuleSet) -> Result<(), Issue> {
     Ok(())
 }
 
+/// The catalogue's items as options of the question they answer, after its own options, each
+/// standing for its class. An item whose class the rule set lacks (an older rule set), or whose
+/// id an option already has, is left out: the rule set's own options always win.
+fn add_items(rules: &mut RuleSet) {
+    let catalogue = super::items::catalogue();
+    let Some(question) = rules
+        .questions
+        .iter_mut()
+        .find(|q| q.id == catalogue.question())
+    else {
+        return;
+    };
+    for item in &catalogue.items {
+        let fits = question.option(&item.class).is_some_and(|o| o.is_leaf())
+            && question.option(&item.id).is_none();
+        if !fits {
+            continue;
+        }
+        let seen = item.code_grade != super::items::CodeGrade::NotSeen;
+        let also = seen
+            .then(|| item.code.clone())
+            .into_iter()
+            .chain(item.customs.iter().map(|c| c.code.clone()))
+            .chain(item.also.iter().cloned())
+            .collect();
+        question.options.push(AnswerOption {
+            id: item.id.clone(),
+            label: item.name.clone(),
+            help: item.description.clone(),
+            example: None,
+            relates_to: Some(format!(
+                "control code {}; reference customs codes {}",
+                item.code_words(),
+                item.customs_words()
+            )),
+            members: Vec::new(),
+            also,
+            class: Some(item.class.clone()),
+            // Never shown bare, so an inferred code cannot pass for a confirmed one.
+            code: seen.then(|| format!("{} {}", item.code, item.code_grade.tag())),
+        });
+    }
+}
+
 fn check_unique<'a>(
     ids: impl Iterator<Item = &'a str>,
     base: &[Seg],
@@ -506,11 +557,11 @@ fn snake_case(id: &str) -> bool {
 /// Cross-checks that serde cannot express: references resolve, ids are unique, date windows
 /// are ordered and do not overlap, rules cite only operative clauses and say which licence.
 fn validate(rules: &RuleSet, options: &Options) -> Result<(), Issue> {
-    if rules.schema != RULES_SCHEMA {
+    if !(RULES_SCHEMA_OLDEST..=RULES_SCHEMA).contains(&rules.schema) {
         return Err(issue(
             vec![key("schema")],
             format!(
-                "rule-set schema {} is not supported; this program reads schema {RULES_SCHEMA}",
+                "rule-set schema {} is not supported; this program reads schemas {RULES_SCHEMA_OLDEST} to {RULES_SCHEMA}",
                 rules.schema
             ),
         ));
@@ -690,6 +741,15 @@ fn validate_questions(rules: &RuleSet, lookup: &Options) -> Result<(), Issue> {
                 format!("question {} must offer the option \"{UNKNOWN}\"", q.id),
             ));
         }
+        if let Some(missing) = q.verify.keys().find(|v| q.option(v).is_none()) {
+            return Err(issue(
+                [base.as_slice(), &[key("verify"), key(missing)]].concat(),
+                format!(
+                    "verify names \"{missing}\", which is not an option of {}",
+                    q.id
+                ),
+            ));
+        }
         if q.leaf_options().next().is_none() {
             return Err(issue(
                 options,
@@ -804,9 +864,39 @@ fn validate_citations(
     Ok(())
 }
 
+/// A source is a full address (scheme, host and the page), never a bare domain: an officer
+/// must be able to open the very page the fact comes from.
+fn validate_sources(
+    schema: u32,
+    sources: &[super::model::Source],
+    at: &[Seg],
+) -> Result<(), Issue> {
+    if schema < 3 {
+        return Ok(()); // older rule sets, kept with their records, cited bare domains
+    }
+    for (j, s) in sources.iter().enumerate() {
+        let rest = s
+            .url
+            .strip_prefix("https://")
+            .or_else(|| s.url.strip_prefix("http://"));
+        let page = rest.and_then(|r| r.split_once('/')).map(|(_, path)| path);
+        if page.is_none_or(|path| path.trim_matches('/').is_empty()) {
+            return Err(issue(
+                idx(at, j, "url"),
+                format!(
+                    "source \"{}\" is not a full address: give the page (https://host/path), not a bare domain",
+                    s.url
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn validate_measures(rules: &RuleSet) -> Result<(), Issue> {
     for (i, m) in rules.measures.iter().enumerate() {
         let at = |field: &str| idx(&[key("measures")], i, field);
+        validate_sources(rules.schema, &m.sources, &at("sources"))?;
         if m.effective < m.published {
             return Err(issue(
                 at("effective"),
@@ -894,6 +984,7 @@ fn validate_clauses(rules: &RuleSet) -> Result<(), Issue> {
                 format!("clause \"{}\" cites no source", c.id),
             ));
         }
+        validate_sources(rules.schema, &c.sources, &at("sources"))?;
         if c.text.trim().is_empty() {
             return Err(issue(
                 at("text"),
@@ -937,6 +1028,14 @@ fn covers(
     if o.id == UNKNOWN {
         return leaf_positions(question);
     }
+    if let Some(class) = &o.class {
+        return question
+            .options
+            .iter()
+            .position(|x| &x.id == class)
+            .into_iter()
+            .collect();
+    }
     if o.is_group() {
         return o
             .members
@@ -962,13 +1061,15 @@ fn compile_condition(rules: &RuleSet, options: &Options, when: &Condition) -> Co
                 }
             }
         }
+        // The last slot: a case where the question does not apply.
         let set = match m {
-            Match::AnyOf(_) => listed,
+            Match::AnyOf(_) => listed.into_iter().chain([false]).collect(),
             Match::Not { .. } => question
                 .options
                 .iter()
                 .zip(listed)
                 .map(|(o, l)| o.is_leaf() && !l)
+                .chain([true])
                 .collect(),
         };
         out.push((q, set));

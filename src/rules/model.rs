@@ -13,8 +13,13 @@ use serde::{Deserialize, Serialize};
 /// to every other option, so rules never name it.
 pub const UNKNOWN: &str = "unknown";
 
-/// The rule-set format this program reads.
-pub const RULES_SCHEMA: u32 = 2;
+/// The rule-set format this program writes and reads. Schema 3 adds answer verify notes,
+/// a fact case's applicant, the lead on what followed a measure's end, and requires every
+/// source to be a full address.
+pub const RULES_SCHEMA: u32 = 3;
+
+/// The oldest format still read, so the rule sets kept with older records still load.
+pub const RULES_SCHEMA_OLDEST: u32 = 2;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -78,6 +83,11 @@ pub struct Question {
     /// Asked only when the earlier answers match; otherwise the question does not apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_when: Option<Condition>,
+    /// Open points the sources leave about particular answers, by option id (e.g. whether a
+    /// supply to Hong Kong is an export): raised as a "verify" flag whenever that answer is
+    /// given.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub verify: BTreeMap<String, String>,
 }
 
 impl Question {
@@ -98,6 +108,19 @@ impl Question {
     pub fn label_of<'a>(&'a self, id: &'a str) -> &'a str {
         self.option(id).map_or(id, |o| o.label.as_str())
     }
+
+    /// The option an answer is screened as: an item's class, else the answer itself.
+    pub fn screened_as<'a>(&'a self, id: &'a str) -> &'a str {
+        self.option(id)
+            .and_then(|o| o.class.as_deref())
+            .unwrap_or(id)
+    }
+
+    /// Whether the catalogue's items answer this question (it is then picked from a list
+    /// filtered by typing, like a country).
+    pub fn has_items(&self) -> bool {
+        self.options.iter().any(|o| o.class.is_some())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -116,9 +139,16 @@ pub struct AnswerOption {
     /// known"). Screened as the worst of its members and marked provisional.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<String>,
-    /// Other names to find it by (countries: common names).
+    /// Other names to find it by (countries: common names; items: codes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<String>,
+    /// An item of the catalogue (added by the loader, never written in a rule set): an
+    /// answer screened exactly as the option it belongs to, its class.
+    #[serde(skip)]
+    pub class: Option<String>,
+    /// An item's control code with its grade, where one was seen (`1C902.a repost`).
+    #[serde(skip)]
+    pub code: Option<String>,
 }
 
 impl AnswerOption {
@@ -126,9 +156,14 @@ impl AnswerOption {
         !self.members.is_empty()
     }
 
-    /// A concrete answer: neither `unknown` nor a group.
+    /// A concrete answer the rules tell apart: neither `unknown`, a group nor an item.
     pub fn is_leaf(&self) -> bool {
-        self.id != UNKNOWN && !self.is_group()
+        self.id != UNKNOWN && !self.is_group() && self.class.is_none()
+    }
+
+    /// A definite answer: a concrete option, or an item (which stands for exactly one).
+    pub fn is_definite(&self) -> bool {
+        self.is_leaf() || self.class.is_some()
     }
 }
 
@@ -173,6 +208,10 @@ pub struct FactCase {
     pub label: String,
     pub when: Condition,
     pub clauses: Vec<String>,
+    /// Who applies for the licence of a rule firing through this case, where that differs
+    /// from the rule's (No. 61 Art. 1(1)-(2): the foreign manufacturer or exporter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obtained_by: Option<Party>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -206,6 +245,10 @@ pub struct End {
     pub last_day: Date,
     /// Why it ends, in words ("its one-year term ends", "replaced by the 2023 revision").
     pub why: String,
+    /// The best lead on what followed, where no official text says, with its grade
+    /// ("MOFCOM said on 28 Sep 2026 ... (machine extractions only)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
 }
 
 /// A window, both ends inclusive, in which a measure is suspended by another measure.
@@ -234,7 +277,9 @@ pub enum Grade {
 impl Grade {
     pub fn describe(self) -> &'static str {
         match self {
-            Grade::O => "official site",
+            // No official page's text could be read here: the address is cited by
+            // independent sources and the wording comes from a repost.
+            Grade::O => "official address; text from a repost",
             Grade::P => "repost of the official text",
             Grade::S => "secondary",
             Grade::X => "machine extraction: verify",
@@ -411,6 +456,8 @@ pub enum Party {
     ExporterInChina,
     /// The foreign party that exports the items from outside China.
     ForeignReexporter,
+    /// No. 61 Art. 1(1)-(2): the foreign party that made the item abroad or exports it.
+    ForeignManufacturerOrExporter,
 }
 
 impl Party {
@@ -418,6 +465,7 @@ impl Party {
         match self {
             Party::ExporterInChina => "exporter_in_china",
             Party::ForeignReexporter => "foreign_reexporter",
+            Party::ForeignManufacturerOrExporter => "foreign_manufacturer_or_exporter",
         }
     }
 
@@ -425,6 +473,7 @@ impl Party {
         match self {
             Party::ExporterInChina => "the exporter in China",
             Party::ForeignReexporter => "the foreign re-exporter",
+            Party::ForeignManufacturerOrExporter => "the foreign manufacturer or exporter",
         }
     }
 }
@@ -493,16 +542,19 @@ pub struct CompiledQuestion {
     pub ask_when: Option<CompiledCondition>,
 }
 
-/// A condition as, per question position, the set of option positions that match.
+/// A condition as, per question position, the set of option positions that match: one slot
+/// per option, then one for a case where the question does not apply (which only a `not`
+/// condition matches: "anything but no" holds where nothing was asked).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CompiledCondition(pub Vec<(usize, Vec<bool>)>);
 
 impl CompiledCondition {
     /// Whether a case (per question, its option or None where it does not apply) matches.
     pub fn holds(&self, values: &[Option<usize>]) -> bool {
-        self.0
-            .iter()
-            .all(|(q, set)| values.get(*q).copied().flatten().is_some_and(|v| set[v]))
+        self.0.iter().all(|(q, set)| {
+            let slot = values.get(*q).copied().flatten().unwrap_or(set.len() - 1);
+            set[slot]
+        })
     }
 
     /// Whether the condition names question `q`.
@@ -572,6 +624,31 @@ impl RuleSet {
             ),
             None => clause_id.to_string(),
         }
+    }
+
+    /// The licence a compiled rule requires, with the applicant its fact case names.
+    pub fn licence_of(&self, compiled: &CompiledRule) -> Option<Licence> {
+        let mut licence = self.rules[compiled.rule].licence?;
+        if let Some(party) = compiled
+            .case
+            .and_then(|(f, c)| self.facts[f].cases[c].obtained_by)
+        {
+            licence.obtained_by = party;
+        }
+        Some(licence)
+    }
+
+    /// The open point behind a verify flag: a clause's, a rule's, or an answer's
+    /// (`question=option`).
+    pub fn verify_note(&self, id: &str) -> Option<String> {
+        if let Some(c) = self.clause(id) {
+            return c.verify.clone();
+        }
+        if let Some(r) = self.rules.iter().find(|r| r.id == id) {
+            return r.verify.clone();
+        }
+        let (question, option) = id.split_once('=')?;
+        self.question(question)?.verify.get(option).cloned()
     }
 
     pub fn info(&self) -> RuleSetInfo {

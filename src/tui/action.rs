@@ -43,6 +43,10 @@ pub enum Action {
     Why,
     /// Determination: answer an open question now and screen again.
     AnswerOpen,
+    /// Form: confirm the first possible match of the name field (or of any name).
+    ConfirmMatch,
+    /// Form: dismiss the first match of the name field, with a reason.
+    DismissMatch,
     /// A question's list: highlight "Not known yet".
     NotKnown,
     /// A determination (on screen or stored): start a new screening from it.

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::draft::Draft;
 use super::history_view::HistoryView;
 use super::keys::{Context, KeyMap};
+use super::matches::Matches;
 use super::theme::Theme;
 use super::view::too_small;
 use super::widgets::scroll_view::ScrollView;
@@ -99,6 +100,11 @@ pub enum Overlay {
     KeepDate {
         old: Date,
     },
+    /// Dismissing a name match: the officer types why it is another party.
+    DismissMatch {
+        finding: Box<crate::parties::PartyFinding>,
+        reason: TextField,
+    },
 }
 
 /// Whether the determination on screen is in the history.
@@ -157,15 +163,19 @@ impl Default for ResultView {
     }
 }
 
-/// The filter of a country question's list: typed text and the options it matches.
+/// The filter of a list picked by typing (a country, a goods item): typed text and the
+/// options it matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picker {
     pub filter: TextField,
     /// Option positions that match, best first; `unknown` always among them.
     pub matches: Vec<usize>,
+    /// The officer moved the highlight since the filter last changed: only then may Enter
+    /// choose `unknown` for a text that matches nothing else.
+    pub moved: bool,
 }
 
-/// Most characters a country filter takes.
+/// Most characters a picker's filter takes.
 const FILTER_LIMIT: usize = 40;
 
 impl Picker {
@@ -173,38 +183,50 @@ impl Picker {
         let mut picker = Picker {
             filter: TextField::new("", FILTER_LIMIT),
             matches: Vec::new(),
+            moved: false,
         };
         picker.refilter(rules, q);
         picker
     }
 
-    /// Match the options of question `q` against the filter: a code typed in full first,
-    /// then names (or other names) that start with the text, then those that contain it,
-    /// each in list order. `unknown` is always offered, last.
+    /// Match the options of question `q` against the filter: an id or code typed in full
+    /// first, then names (or other names: codes, symbols) that start with the text, then
+    /// those with a word that starts with it, then those that contain it, each in list
+    /// order. Several words must each match ("dy oxide"). `unknown` is always offered, last.
     pub fn refilter(&mut self, rules: &RuleSet, q: usize) {
         let Some(question) = rules.questions.get(q) else {
             self.matches.clear();
             return;
         };
         let needle = self.filter.value().trim().to_lowercase();
-        let rank = |o: &crate::rules::AnswerOption| -> Option<u8> {
-            if needle.is_empty() {
-                return Some(0);
-            }
+        let rank_word = |o: &crate::rules::AnswerOption, word: &str| -> Option<u8> {
             let names = || {
                 std::iter::once(&o.label)
                     .chain(&o.also)
                     .map(|n| n.to_lowercase())
             };
-            if o.id.to_lowercase() == needle {
+            let word_starts =
+                |n: &String| n.split([' ', '-', ',', '(']).any(|p| p.starts_with(word));
+            if o.id.to_lowercase() == word || o.also.iter().any(|a| a.to_lowercase() == word) {
                 Some(0)
-            } else if names().any(|n| n.starts_with(&needle)) {
+            } else if names().any(|n| n.starts_with(word)) {
                 Some(1)
-            } else if names().any(|n| n.contains(&needle)) {
+            } else if names().any(|n| word_starts(&n)) {
                 Some(2)
+            } else if names().any(|n| n.contains(word)) {
+                Some(3)
             } else {
                 None
             }
+        };
+        let rank = |o: &crate::rules::AnswerOption| -> Option<u8> {
+            if needle == o.id.to_lowercase() {
+                return Some(0);
+            }
+            needle
+                .split_whitespace()
+                .map(|word| rank_word(o, word))
+                .try_fold(0, |worst, r| r.map(|r| worst.max(r)))
         };
         let mut ranked: Vec<(u8, usize)> = question
             .options
@@ -279,6 +301,8 @@ pub struct App {
     /// The time now, injected like `today` (tests see midnight of `today`).
     pub clock: Box<dyn Fn() -> DateTime>,
     relevance: Relevance,
+    /// The counterparty and end user screened by name as they are typed.
+    pub matches: Matches,
 }
 
 impl App {
@@ -313,9 +337,17 @@ impl App {
             started: today.to_datetime(jiff::civil::Time::midnight()),
             clock: Box::new(move || today.to_datetime(jiff::civil::Time::midnight())),
             relevance: Relevance::default(),
+            matches: Matches::default(),
         };
         app.refresh();
         app
+    }
+
+    /// Screen the names typed against these party lists.
+    pub fn with_parties(mut self, screener: std::sync::Arc<crate::parties::Screener>) -> App {
+        self.matches = Matches::new(Some(screener));
+        self.refresh();
+        self
     }
 
     /// Prefill this and every later new screening with `defaults` and `preselected`.
@@ -344,6 +376,7 @@ impl App {
         self.result = ResultView::default();
         self.overlay = None;
         self.notice = None;
+        self.matches.clear();
         self.highlight_answers();
         self.enter_step();
         self.refresh();
@@ -376,13 +409,13 @@ impl App {
         }
     }
 
-    /// Whether question `q` is picked from a filtered list (a country) rather than a
+    /// Whether question `q` is picked from a filtered list (a country, a goods item) rather than a
     /// numbered one.
     pub fn is_picker(&self, q: usize) -> bool {
         self.rules
             .questions
             .get(q)
-            .is_some_and(|question| question.kind == QuestionKind::Country)
+            .is_some_and(|question| question.kind == QuestionKind::Country || question.has_items())
     }
 
     /// Which commands are live now.
@@ -395,6 +428,8 @@ impl App {
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Resume(_)) => Context::Resume,
             Some(Overlay::KeepDate { .. }) => Context::KeepDate,
+            // Typing the reason: the form's text keys.
+            Some(Overlay::DismissMatch { .. }) => Context::Form,
             None => self.screen_context(),
         }
     }
@@ -448,6 +483,8 @@ impl App {
             self.relevance.skips = self.compute_skips();
             self.relevance.key = Some(key);
         }
+        let (details, date) = (self.details(), self.date());
+        self.matches.refresh(&details, date);
     }
 
     fn relevance_key(&self) -> (Answers, Date, BTreeSet<String>) {

@@ -15,8 +15,8 @@ use jiff::civil::Date;
 use super::action::Action;
 use super::history_rows::Batch;
 use super::history_view::{
-    CHUNK, Chunk, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveError, SaveRequest, SavedRecords,
-    StoredRecord,
+    CHUNK, Chunk, ExportRequest, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveError, SaveRequest,
+    SavedRecords, StoredRecord,
 };
 use crate::history::{self, History, Impact, Index, NewRecord, Notices, RecordView, Snapshots};
 use crate::identity::Identity;
@@ -111,6 +111,14 @@ impl HistoryIo {
             }
             HistoryEffect::Impact(date) => {
                 self.start_impact(date);
+                return None;
+            }
+            // On a thread: it reads every record.
+            HistoryEffect::Export(request) => {
+                let rules = Arc::clone(&self.rules);
+                self.in_background(move |history| {
+                    Action::HistoryEvent(HistoryEvent::Exported(export(history, &request, &rules)))
+                });
                 return None;
             }
         };
@@ -247,8 +255,13 @@ impl HistoryIo {
     fn open(&mut self) -> Result<Chunk, String> {
         self.index = None;
         self.wants_more = false;
-        let mut index = Index::open(self.history()?).map_err(|e| e.to_string())?;
-        let chunk = read_chunk(&mut index, FIRST_PAGE)?;
+        let history = self.history()?;
+        // Without waiting for a save in progress: the view opens at once.
+        let head_lost =
+            crate::signing::check_and_note(history, std::time::Duration::ZERO).is_some();
+        let mut index = Index::open(history).map_err(|e| e.to_string())?;
+        let mut chunk = read_chunk(&mut index, FIRST_PAGE)?;
+        chunk.head_lost = head_lost;
         self.index = Some(index);
         Ok(chunk)
     }
@@ -267,7 +280,20 @@ impl HistoryIo {
         };
         let snapshots = self.snapshots.get_or_insert_with(|| history.snapshots());
         let (kept, note) = history::rules_for(snapshots, &stored.record, &self.rules);
-        let view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note);
+        // A licence that cannot be read leaves the record shown without it.
+        let licence = if stored.record.kind.stands_for_case() {
+            history.licence_held(&stored.record.id).ok().flatten()
+        } else {
+            None
+        };
+        let approval = history
+            .approval_state(&stored.record)
+            .map_err(|e| e.to_string())?
+            .0;
+        let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note)
+            .with_licence(licence.as_ref(), crate::context::today()?)
+            .with_approval(&approval);
+        view.signature = Some(crate::signing::describe(history, &stored));
         Ok(StoredRecord {
             record: stored.record,
             view,
@@ -286,7 +312,12 @@ impl HistoryIo {
         std::thread::spawn(move || {
             let result = history
                 .map_err(|e| format!("no history: {e}"))
-                .and_then(|h| history::impact(&h, &rules, date).map_err(|e| e.to_string()));
+                .and_then(|h| {
+                    let store = crate::parties::ListStore::new(h.dir());
+                    let parties = crate::parties::PartyLists::load(Some(&store))
+                        .map(crate::parties::Screener::new)?;
+                    history::impact(&h, &rules, date, Some(&parties)).map_err(|e| e.to_string())
+                });
             // The view may have closed meanwhile: then nobody listens, which is fine.
             let _ = send.send(result);
             if let Some(wake) = waker {
@@ -294,6 +325,31 @@ impl HistoryIo {
             }
         });
     }
+}
+
+/// Write the view's export to its new file: how many records, and the file as named.
+fn export(
+    history: Result<History, String>,
+    request: &ExportRequest,
+    rules: &RuleSet,
+) -> Result<(usize, std::path::PathBuf), String> {
+    let history = history?;
+    let survey = history::export::Survey::of(&history).map_err(|e| e.to_string())?;
+    let selection = history::export::Selection {
+        query: &request.query,
+        records: request.records,
+    };
+    let count = history::export::write_file(
+        &request.path,
+        false,
+        request.format.export(),
+        &history,
+        selection,
+        rules,
+        &survey,
+        crate::context::today()?,
+    )?;
+    Ok((count, request.path.clone()))
 }
 
 /// Append the view's records in one save: their ids, and the case's current record now.
@@ -306,14 +362,29 @@ fn save(
         message,
         current: None,
     })?;
+    // A decision is checked against the record as stored: policy, once, by another user.
+    for r in requests.iter().filter(|r| r.verdict.is_some()) {
+        let checked = match history.find(&r.supersedes) {
+            Ok(Some(stored)) => history.check_decision(&stored.record, identity),
+            Ok(None) => Err(format!("there is no record {}", r.supersedes)),
+            Err(e) => Err(e.to_string()),
+        };
+        checked.map_err(|why| SaveError {
+            message: format!("not saved: {why}"),
+            current: None,
+        })?;
+    }
     let new: Vec<NewRecord> = requests
         .iter()
         .map(|r| NewRecord {
             screening: &r.screening,
             kind: r.kind,
-            supersedes: Some(r.supersedes.clone()),
-            reason: Some(r.reason.clone()),
+            // A licence or a decision points at the record; every other save supersedes it.
+            supersedes: (r.licence.is_none() && r.verdict.is_none()).then(|| r.supersedes.clone()),
+            reason: (!r.reason.is_empty()).then(|| r.reason.clone()),
             override_outcome: r.override_outcome,
+            licence: r.licence.clone().map(|l| (r.supersedes.clone(), l)),
+            approval: r.verdict.map(|v| (r.supersedes.clone(), v)),
         })
         .collect();
     let saved = history.append(&new, identity).map_err(|e| SaveError {
@@ -354,5 +425,6 @@ fn read_chunk(index: &mut Index, max: usize) -> Result<Chunk, String> {
         skipped: std::mem::take(&mut index.skipped),
         lines,
         complete: index.complete(),
+        head_lost: false,
     })
 }

@@ -5,6 +5,8 @@
 //! and their results come back as `HistoryEvent`s. The records and their filter live in
 //! `history_rows`; each screen draws in its own module under `screens/`.
 
+use std::path::PathBuf;
+
 use jiff::civil::Date;
 
 use super::action::Action;
@@ -16,7 +18,8 @@ use super::update::{Effect, moved, scroll_of};
 use super::widgets::scroll_view::ScrollView;
 use super::widgets::text_field::TextField;
 use crate::history::{
-    self, ChangedCase, Diff, Impact, Query, Record, RecordKind, RecordView, Records, SkippedLine,
+    self, ChangedCase, Diff, Impact, Licence, LicenceKind, Query, Record, RecordKind, RecordView,
+    Records, SkippedLine, Verdict,
 };
 use crate::rules::{Outcome, RuleSet};
 use crate::screening::{Field, Screening, parse_date, validate_field};
@@ -47,6 +50,12 @@ pub enum HistoryCommand {
     AllRecords,
     /// Open the case's current record from a superseded one.
     OpenCurrent,
+    /// Record the licence granted (or refused) for the case.
+    Licence,
+    /// Approve or reject the record, as the second officer.
+    Decide(Verdict),
+    /// Export what the list shows to a file.
+    Export,
 }
 
 /// Lines read from the history in one go, newest first.
@@ -58,6 +67,8 @@ pub struct Chunk {
     pub lines: usize,
     /// Whether the start of the file was reached.
     pub complete: bool,
+    /// Whether the history no longer holds the head this user saw (see `crate::signing`).
+    pub head_lost: bool,
 }
 
 /// A record as read from its line, and as every front end presents it.
@@ -82,6 +93,8 @@ pub enum HistoryEvent {
     Saved(Result<SavedRecords, SaveError>),
     /// The impact of the rules in use was worked out.
     Impact(Result<Box<Impact>, String>),
+    /// An export was written: how many records, to which file; or why not.
+    Exported(Result<(usize, PathBuf), String>),
     /// No key is waiting: go on filtering.
     Idle,
     /// What the store says meanwhile: a save waits for the history's lock, the index was
@@ -115,6 +128,10 @@ pub struct SaveRequest {
     pub supersedes: String,
     pub reason: String,
     pub override_outcome: Option<Outcome>,
+    /// A licence recorded about `supersedes` (which it then does not supersede).
+    pub licence: Option<Licence>,
+    /// A second officer's decision on `supersedes` (which it then does not supersede).
+    pub verdict: Option<Verdict>,
 }
 
 /// IO the history view asks of the runtime.
@@ -133,6 +150,113 @@ pub enum HistoryEffect {
     /// Screen every case's current record again under the rules in use, on this date or
     /// (None) on each case's own screening date.
     Impact(Option<Date>),
+    /// Write the records the list shows to a new file.
+    Export(Box<ExportRequest>),
+}
+
+/// What the export dialog asks for: the list's filter, in a format, to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    pub query: Query,
+    pub records: Records,
+    pub format: ExportFormat,
+    pub path: PathBuf,
+}
+
+/// The export dialog's formats, by number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// CSV with a byte-order mark and `;`, which Excel opens in columns.
+    Excel,
+    Csv,
+    Markdown,
+    Json,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] = [
+        ExportFormat::Excel,
+        ExportFormat::Csv,
+        ExportFormat::Markdown,
+        ExportFormat::Json,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Excel => "CSV for Excel",
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Markdown => "Markdown",
+            ExportFormat::Json => "JSON",
+        }
+    }
+
+    /// The name the dialog offers, in the current directory.
+    pub fn file_name(self, today: Date) -> String {
+        let extension = match self {
+            ExportFormat::Excel | ExportFormat::Csv => "csv",
+            ExportFormat::Markdown => "md",
+            ExportFormat::Json => "json",
+        };
+        format!("ree-screen-history-{today}.{extension}")
+    }
+
+    pub fn export(self) -> history::export::Format {
+        use history::export::{CsvOptions, Format};
+        match self {
+            ExportFormat::Excel => Format::Csv(CsvOptions {
+                bom: true,
+                delimiter: b';',
+            }),
+            ExportFormat::Csv => Format::Csv(CsvOptions::default()),
+            ExportFormat::Markdown => Format::Markdown,
+            ExportFormat::Json => Format::Json,
+        }
+    }
+}
+
+/// The export dialog: the format by its number, then the file (prefilled with a name in the
+/// current directory that follows the format until the officer edits it).
+pub struct ExportDialog {
+    /// `FORMAT` and `FILE`.
+    pub fields: [TextField; 2],
+    pub focus: usize,
+    pub saved: SaveState,
+}
+
+pub const FORMAT: usize = 0;
+pub const FILE: usize = 1;
+
+impl ExportDialog {
+    fn new(today: Date) -> ExportDialog {
+        let mut fields = [
+            TextField::new("1", 1),
+            TextField::new(&ExportFormat::Excel.file_name(today), MAX_TEXT),
+        ];
+        fields[FORMAT].focus();
+        ExportDialog {
+            fields,
+            focus: FORMAT,
+            saved: SaveState::Unsaved,
+        }
+    }
+
+    fn format(&self) -> Option<ExportFormat> {
+        let n: usize = self.fields[FORMAT].value().trim().parse().ok()?;
+        ExportFormat::ALL.get(n.checked_sub(1)?).copied()
+    }
+
+    fn focus(&mut self, to: usize, today: Date) {
+        self.fields[self.focus].blur();
+        // The offered name follows the format until the officer types another.
+        if let Some(format) = self.format() {
+            let name = self.fields[FILE].value();
+            if ExportFormat::ALL.iter().any(|f| f.file_name(today) == name) {
+                self.fields[FILE] = TextField::new(&format.file_name(today), MAX_TEXT);
+            }
+        }
+        self.focus = to % self.fields.len();
+        self.fields[self.focus].focus();
+    }
 }
 
 /// The filter bar's fields, in order.
@@ -165,6 +289,8 @@ impl FilterField {
 /// Which part of the history view is on screen.
 pub enum Screen {
     List,
+    /// Exporting what the list shows.
+    Export(Box<ExportDialog>),
     Filter,
     Detail(Box<Detail>),
     /// The impact of the rules in use (`HistoryView::impact`).
@@ -190,6 +316,15 @@ pub enum Pane {
     Date(TextField),
     Rescreen(Box<Rescreened>),
     Override(Box<OverrideForm>),
+    Licence(Box<LicenceForm>),
+    Decide(Box<DecisionForm>),
+}
+
+/// A second officer approving or rejecting a record: the reason is required.
+pub struct DecisionForm {
+    pub verdict: Verdict,
+    pub reason: TextField,
+    pub saved: SaveState,
 }
 
 /// A record's answers screened again, beside what was decided then.
@@ -287,6 +422,151 @@ impl OverrideForm {
     }
 }
 
+/// The licence form's fields, in tab order: what each is called and how much it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenceField {
+    Number,
+    Kind,
+    ValidUntil,
+    ValidFrom,
+    Authority,
+    Quantity,
+    Refused,
+    Note,
+}
+
+impl LicenceField {
+    pub const ALL: [LicenceField; 8] = [
+        LicenceField::Number,
+        LicenceField::Kind,
+        LicenceField::ValidUntil,
+        LicenceField::ValidFrom,
+        LicenceField::Authority,
+        LicenceField::Quantity,
+        LicenceField::Refused,
+        LicenceField::Note,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LicenceField::Number => "Number (required)",
+            LicenceField::Kind => "Kind (1-4)",
+            LicenceField::ValidUntil => "Valid until",
+            LicenceField::ValidFrom => "Valid from",
+            LicenceField::Authority => "Authority",
+            LicenceField::Quantity => "Quantity/value",
+            LicenceField::Refused => "Refused (y/n)",
+            LicenceField::Note => "Note",
+        }
+    }
+
+    /// What the field wants, shown under it while it has focus.
+    pub fn hint(self) -> &'static str {
+        match self {
+            LicenceField::Number => "The number on the licence (or on the refused application)",
+            LicenceField::Kind => {
+                "1 dual-use export  2 technology export  3 general (通用许可)  4 other"
+            }
+            LicenceField::ValidUntil => {
+                "Its last valid day, YYYY-MM-DD or DD.MM.YYYY (none if refused)"
+            }
+            LicenceField::ValidFrom => "Its first valid day, if the licence says",
+            LicenceField::Authority => "Who issued it, e.g. MOFCOM",
+            LicenceField::Quantity => "The quantity or value it covers, if any",
+            LicenceField::Refused => "y: the application was refused",
+            LicenceField::Note => "Anything else to keep with it",
+        }
+    }
+
+    fn limit(self) -> usize {
+        match self {
+            LicenceField::Kind | LicenceField::Refused => 20,
+            LicenceField::ValidUntil | LicenceField::ValidFrom => DATE_CHARS,
+            _ => 500,
+        }
+    }
+}
+
+/// Recording the licence granted (or refused) for a case: every part a text field, the
+/// kind by its number, checked on Enter, each problem under its field.
+pub struct LicenceForm {
+    pub fields: [TextField; 8],
+    /// Position in `LicenceField::ALL`.
+    pub focus: usize,
+    pub saved: SaveState,
+}
+
+impl LicenceForm {
+    fn new() -> LicenceForm {
+        let mut form = LicenceForm {
+            fields: LicenceField::ALL.map(|f| {
+                let start = match f {
+                    LicenceField::Kind => "1",
+                    LicenceField::Refused => "n",
+                    _ => "",
+                };
+                TextField::new(start, f.limit())
+            }),
+            focus: 0,
+            saved: SaveState::Unsaved,
+        };
+        form.fields[0].focus();
+        form
+    }
+
+    fn focus(&mut self, to: usize) {
+        self.fields[self.focus].blur();
+        self.focus = to % self.fields.len();
+        self.fields[self.focus].focus();
+    }
+
+    fn value(&self, field: LicenceField) -> &str {
+        self.fields[field as usize].value().trim()
+    }
+
+    /// The licence as typed, or the first field in the way and why.
+    fn licence(&self) -> Result<Licence, (LicenceField, String)> {
+        use LicenceField as F;
+        let kind = match self.value(F::Kind) {
+            "1" => LicenceKind::DualUse,
+            "2" => LicenceKind::Technology,
+            "3" => LicenceKind::General,
+            "4" => LicenceKind::Other,
+            _ => return Err((F::Kind, "Type 1, 2, 3 or 4".into())),
+        };
+        let refused = match self.value(F::Refused).to_lowercase().as_str() {
+            "y" | "yes" => true,
+            "n" | "no" | "" => false,
+            _ => return Err((F::Refused, "Type y or n".into())),
+        };
+        let date = |field: F| match self.value(field) {
+            "" => Ok(None),
+            text => parse_date(text).map(Some).map_err(|m| (field, m)),
+        };
+        let licence = Licence {
+            number: self.value(F::Number).to_string(),
+            kind,
+            authority: self.value(F::Authority).to_string(),
+            valid_from: date(F::ValidFrom)?,
+            valid_until: date(F::ValidUntil)?,
+            quantity: self.value(F::Quantity).to_string(),
+            refused,
+            note: self.value(F::Note).to_string(),
+        };
+        licence.check().map_err(|message| {
+            let field = if licence.number.is_empty() {
+                F::Number
+            } else if message.contains("valid from") {
+                F::ValidFrom
+            } else {
+                F::ValidUntil
+            };
+            (field, message)
+        })?;
+        Ok(licence)
+    }
+}
+
 /// What the rules in use change, case by case.
 pub struct ImpactView {
     /// The date every case is screened on; None: each case's own screening date.
@@ -329,6 +609,8 @@ pub struct HistoryView {
     pub complete: bool,
     /// Why the history could not be (fully) read.
     pub failure: Option<String>,
+    /// Whether the history, as it was opened, no longer holds the head this user saw.
+    pub head_lost: bool,
     /// One field per `FilterField::ALL`.
     pub fields: [TextField; 3],
     pub filter_focus: usize,
@@ -353,6 +635,7 @@ impl HistoryView {
             lines_read: 0,
             complete: false,
             failure: None,
+            head_lost: false,
             fields: FilterField::ALL.map(|f| TextField::new("", f.limit())),
             filter_focus: 0,
             outcome: None,
@@ -368,6 +651,7 @@ impl HistoryView {
         match &self.screen {
             Screen::List => Context::HistoryList,
             Screen::Filter => Context::HistoryFilter,
+            Screen::Export(_) => Context::HistoryExport,
             Screen::Detail(detail) => match detail.pane {
                 Pane::Record => Context::HistoryDetail,
                 Pane::Date(_) => Context::HistoryDate,
@@ -376,6 +660,8 @@ impl HistoryView {
                     Context::HistoryOverrideOutcome
                 }
                 Pane::Override(_) => Context::HistoryOverride,
+                Pane::Licence(_) => Context::HistoryLicence,
+                Pane::Decide(_) => Context::HistoryDecide,
             },
             Screen::Impact => match self.impact.as_ref().and_then(|i| i.asking.as_ref()) {
                 Some(_) => Context::HistoryImpactDate,
@@ -387,10 +673,13 @@ impl HistoryView {
     pub fn title(&self) -> String {
         match &self.screen {
             Screen::List | Screen::Filter => "History".into(),
+            Screen::Export(_) => "History - Export".into(),
             Screen::Detail(detail) => match &detail.pane {
                 Pane::Record | Pane::Date(_) => "History - Record".into(),
                 Pane::Rescreen(r) => format!("History - Re-screen on {}", r.date),
                 Pane::Override(_) => "History - Override".into(),
+                Pane::Licence(_) => "History - Licence".into(),
+                Pane::Decide(_) => "History - Approval".into(),
             },
             Screen::Impact => "History - Impact of the rules in use".into(),
         }
@@ -549,6 +838,7 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             view.top = 0;
             view.anchor = None;
             view.failure = None;
+            view.head_lost = result.as_ref().is_ok_and(|c| c.head_lost);
             loaded(view, rules, result)
         }
         HistoryEvent::Loaded(result) => loaded(view, rules, result),
@@ -575,7 +865,23 @@ pub fn on_event(app: &mut App, event: HistoryEvent) -> Option<Effect> {
             }
             None
         }
-        HistoryEvent::Saved(result) => saved(view, &app.keys, result),
+        HistoryEvent::Saved(result) => saved(view, &app.keys, &mut app.notice, result),
+        HistoryEvent::Exported(result) => {
+            if let Screen::Export(dialog) = &mut view.screen {
+                match result {
+                    Ok((count, path)) => {
+                        app.notice =
+                            Some(format!("Exported {count} record(s) to {}", path.display()));
+                        view.screen = Screen::List;
+                    }
+                    Err(message) => {
+                        dialog.saved = SaveState::Failed(message.clone());
+                        dialog.fields[FILE].set_error(Some(message));
+                    }
+                }
+            }
+            None
+        }
         HistoryEvent::Impact(result) => {
             if let Some(impact) = view.impact.as_mut() {
                 impact.result = Some(result.map(|b| *b));
@@ -612,6 +918,7 @@ fn loaded(
 fn saved(
     view: &mut HistoryView,
     keys: &super::keys::KeyMap,
+    notice: &mut Option<String>,
     result: Result<SavedRecords, SaveError>,
 ) -> Option<Effect> {
     let reload = result.is_ok();
@@ -620,6 +927,36 @@ fn saved(
             let state = match &mut detail.pane {
                 Pane::Rescreen(r) => &mut r.saved,
                 Pane::Override(o) => &mut o.saved,
+                // Saved: the record shows the licence, read again.
+                Pane::Licence(_) | Pane::Decide(_) if let Ok(saved) = &result => {
+                    let what = match &detail.pane {
+                        Pane::Decide(form) => match form.verdict {
+                            Verdict::Approved => "Approval",
+                            Verdict::Rejected => "Rejection",
+                        },
+                        _ => "Licence",
+                    };
+                    *notice = Some(format!("{what} saved as {}", saved.ids.join(", ")));
+                    detail.pane = Pane::Record;
+                    return Some(Effect::History(HistoryEffect::Read(detail.offset)));
+                }
+                // Not saved: why goes under the form's first field, wrapped, not cut in
+                // the status line.
+                Pane::Licence(_) | Pane::Decide(_) => {
+                    let why = result.err().map(|e| e.message);
+                    match &mut detail.pane {
+                        Pane::Licence(l) => {
+                            l.saved = SaveState::Unsaved;
+                            l.fields[0].set_error(why);
+                        }
+                        Pane::Decide(d) => {
+                            d.saved = SaveState::Unsaved;
+                            d.reason.set_error(why);
+                        }
+                        _ => {}
+                    }
+                    return None;
+                }
                 _ => return None,
             };
             // Either way the record open is superseded now: by this save, or by another
@@ -663,7 +1000,7 @@ fn saved(
                 Err(error) => SaveState::Failed(error.message),
             };
         }
-        Screen::List | Screen::Filter => return None,
+        Screen::List | Screen::Filter | Screen::Export(_) => return None,
     }
     reload.then_some(Effect::History(HistoryEffect::Open))
 }
@@ -699,7 +1036,49 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         }
         Screen::Detail(_) => on_detail(app, action),
         Screen::Impact => on_impact(app, action),
+        Screen::Export(_) => on_export(app, action),
     }
+}
+
+fn on_export(app: &mut App, action: Action) -> Option<Effect> {
+    let today = app.today;
+    let view = app.history.as_mut()?;
+    let Screen::Export(dialog) = &mut view.screen else {
+        return None;
+    };
+    match action {
+        action if edit_field(&mut dialog.fields[dialog.focus], &action) => {}
+        Action::Back => view.screen = Screen::List,
+        Action::NextField | Action::PrevField => dialog.focus(dialog.focus + 1, today),
+        Action::Next => {
+            let Some(format) = dialog.format() else {
+                dialog.fields[FORMAT].set_error(Some("Type 1, 2, 3 or 4".into()));
+                dialog.focus(FORMAT, today);
+                return None;
+            };
+            dialog.focus(dialog.focus, today);
+            let path = dialog.fields[FILE].value().trim().to_string();
+            if path.is_empty() {
+                dialog.fields[FILE].set_error(Some("Name the file to write".into()));
+                dialog.focus(FILE, today);
+                return None;
+            }
+            if matches!(dialog.saved, SaveState::Saving) {
+                return None;
+            }
+            dialog.saved = SaveState::Saving;
+            return Some(Effect::History(HistoryEffect::Export(Box::new(
+                ExportRequest {
+                    query: view.filter.query().clone(),
+                    records: view.filter.records(),
+                    format,
+                    path: PathBuf::from(path),
+                },
+            ))));
+        }
+        _ => {}
+    }
+    None
 }
 
 fn on_list(app: &mut App, action: Action) -> Option<Effect> {
@@ -743,6 +1122,9 @@ fn on_list(app: &mut App, action: Action) -> Option<Effect> {
                 .or(view.anchor);
             view.filter.set_records(records);
             view.work();
+        }
+        Action::HistoryCommand(HistoryCommand::Export) => {
+            view.screen = Screen::Export(Box::new(ExportDialog::new(app.today)));
         }
         Action::HistoryCommand(HistoryCommand::Impact) => {
             view.impact = Some(Box::new(ImpactView::new(None)));
@@ -863,7 +1245,11 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                 let offset = *offset;
                 return Some(open_detail(view, offset, None));
             }
-            HistoryCommand::Rescreen | HistoryCommand::OnDate | HistoryCommand::Override
+            HistoryCommand::Rescreen
+            | HistoryCommand::OnDate
+            | HistoryCommand::Override
+            | HistoryCommand::Licence
+            | HistoryCommand::Decide(_)
                 if matches!(detail.pane, Pane::Record) =>
             {
                 // The banner names the current record; the line must fit 80 columns.
@@ -896,6 +1282,23 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                 let standing = record?.effective_outcome();
                 detail.pane = Pane::Override(Box::new(OverrideForm::new(standing, officer)));
             }
+            Action::HistoryCommand(HistoryCommand::Licence) if record.is_some() => {
+                if record.is_some_and(|r| !r.kind.stands_for_case()) {
+                    *notice =
+                        Some("A licence record: record a licence on the case's record".into());
+                    return None;
+                }
+                detail.pane = Pane::Licence(Box::new(LicenceForm::new()));
+            }
+            Action::HistoryCommand(HistoryCommand::Decide(verdict)) if record.is_some() => {
+                let mut reason = TextField::new("", MAX_REASON);
+                reason.focus();
+                detail.pane = Pane::Decide(Box::new(DecisionForm {
+                    verdict,
+                    reason,
+                    saved: SaveState::Unsaved,
+                }));
+            }
             _ => {}
         },
         Pane::Date(field) => {
@@ -927,6 +1330,8 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
                     supersedes: record?.id.clone(),
                     reason: "re-screen".into(),
                     override_outcome: None,
+                    licence: None,
+                    verdict: None,
                 };
                 return save(&mut rescreened.saved, notice, vec![request]);
             }
@@ -934,6 +1339,64 @@ fn on_detail(app: &mut App, action: Action) -> Option<Effect> {
         },
         Pane::Override(_) if action == Action::Back => detail.pane = Pane::Record,
         Pane::Override(form) => return on_override(form, record?, notice, action),
+        Pane::Licence(_) if action == Action::Back => detail.pane = Pane::Record,
+        Pane::Licence(form) => return on_licence(form, record?, notice, action),
+        Pane::Decide(_) if action == Action::Back => detail.pane = Pane::Record,
+        Pane::Decide(form) => {
+            if edit_field(&mut form.reason, &action) || action != Action::Next {
+                return None;
+            }
+            let reason = form.reason.value().trim().to_string();
+            if reason.is_empty() {
+                form.reason
+                    .set_error(Some("A reason is required: say why".into()));
+                return None;
+            }
+            let record = record?;
+            let request = SaveRequest {
+                screening: record.screening.clone(),
+                kind: RecordKind::Approval,
+                supersedes: record.id.clone(),
+                reason,
+                override_outcome: None,
+                licence: None,
+                verdict: Some(form.verdict),
+            };
+            return save(&mut form.saved, notice, vec![request]);
+        }
+    }
+    None
+}
+
+fn on_licence(
+    form: &mut LicenceForm,
+    record: &Record,
+    notice: &mut Option<String>,
+    action: Action,
+) -> Option<Effect> {
+    match action {
+        action if edit_field(&mut form.fields[form.focus], &action) => {}
+        Action::NextField => form.focus(form.focus + 1),
+        Action::PrevField => form.focus(form.focus + LicenceField::ALL.len() - 1),
+        Action::Next => match form.licence() {
+            Err((field, message)) => {
+                form.fields[field as usize].set_error(Some(message));
+                form.focus(field as usize);
+            }
+            Ok(licence) => {
+                let request = SaveRequest {
+                    screening: record.screening.clone(),
+                    kind: RecordKind::Licence,
+                    supersedes: record.id.clone(),
+                    reason: String::new(),
+                    override_outcome: None,
+                    licence: Some(licence),
+                    verdict: None,
+                };
+                return save(&mut form.saved, notice, vec![request]);
+            }
+        },
+        _ => {}
     }
     None
 }
@@ -998,6 +1461,8 @@ fn on_override(
                 supersedes: record.id.clone(),
                 reason,
                 override_outcome: Some(outcome),
+                licence: None,
+                verdict: None,
             };
             return save(&mut form.saved, notice, vec![request]);
         }
@@ -1118,6 +1583,8 @@ pub fn save_impact(app: &mut App) -> Option<Effect> {
             supersedes: c.id.clone(),
             reason: reason.clone(),
             override_outcome: None,
+            licence: None,
+            verdict: None,
         })
         .collect();
     save(&mut impact.saved, &mut app.notice, requests)

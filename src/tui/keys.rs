@@ -7,6 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::{Action, Edit, HistoryCommand};
+use crate::history::Verdict;
 pub use crate::keys::{Key, Modifier, bindable_names};
 
 /// Which set of commands is live: one per kind of screen, plus the overlays.
@@ -38,6 +39,12 @@ pub enum Context {
     HistoryDiff,
     /// Typing an override's reason or officer.
     HistoryOverride,
+    /// Typing a licence held (or refused) for a case.
+    HistoryLicence,
+    /// Typing the reason for approving or rejecting a record.
+    HistoryDecide,
+    /// The export dialog: a format and a file.
+    HistoryExport,
     /// Choosing an override's outcome (its list has focus).
     HistoryOverrideOutcome,
     /// The cases whose outcome or decisive clause the rules in use (or a date) change.
@@ -56,6 +63,9 @@ impl Context {
                 | Context::HistoryFilter
                 | Context::HistoryDate
                 | Context::HistoryOverride
+                | Context::HistoryLicence
+                | Context::HistoryDecide
+                | Context::HistoryExport
                 | Context::HistoryImpactDate
         )
     }
@@ -80,9 +90,9 @@ pub struct Command {
 }
 
 use Context::{
-    Confirm, Form, Help, HistoryDate, HistoryDetail, HistoryDiff, HistoryFilter, HistoryImpact,
-    HistoryImpactDate, HistoryList, HistoryOverride, HistoryOverrideOutcome, KeepDate, List,
-    Picker, Result as ResultCtx, Resume, Review,
+    Confirm, Form, Help, HistoryDate, HistoryDecide, HistoryDetail, HistoryDiff, HistoryExport,
+    HistoryFilter, HistoryImpact, HistoryImpactDate, HistoryLicence, HistoryList, HistoryOverride,
+    HistoryOverrideOutcome, KeepDate, List, Picker, Result as ResultCtx, Resume, Review,
 };
 
 /// Where Up and Down move something (the review has nothing to move).
@@ -111,6 +121,9 @@ const SCREENS: &[Context] = &[
     HistoryDiff,
     HistoryOverride,
     HistoryOverrideOutcome,
+    HistoryLicence,
+    HistoryDecide,
+    HistoryExport,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -131,6 +144,9 @@ const ALL: &[Context] = &[
     HistoryDiff,
     HistoryOverride,
     HistoryOverrideOutcome,
+    HistoryLicence,
+    HistoryDecide,
+    HistoryExport,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -143,6 +159,9 @@ const HISTORY: &[Context] = &[
     HistoryDiff,
     HistoryOverride,
     HistoryOverrideOutcome,
+    HistoryLicence,
+    HistoryDecide,
+    HistoryExport,
     HistoryImpact,
     HistoryImpactDate,
 ];
@@ -153,11 +172,21 @@ const TEXT: &[Context] = &[
     HistoryFilter,
     HistoryDate,
     HistoryOverride,
+    HistoryLicence,
+    HistoryDecide,
+    HistoryExport,
     HistoryImpactDate,
 ];
 /// Where several fields take turns. Tab and Shift-Tab (and Up/Down between text fields)
 /// only move between them: they never leave the screen.
-const FIELDS: &[Context] = &[Form, HistoryFilter, HistoryOverride, HistoryOverrideOutcome];
+const FIELDS: &[Context] = &[
+    Form,
+    HistoryFilter,
+    HistoryOverride,
+    HistoryOverrideOutcome,
+    HistoryLicence,
+    HistoryExport,
+];
 /// Where a long text scrolls by pages.
 const PAGED: &[Context] = &[
     Help,
@@ -266,6 +295,8 @@ const TABLE: &[Row] = &[
     ("change",         &[Review],          DIGITS,                A::Jump(0),             Some("change"),   "Change the answer of line N (a question not needed too)"),
     ("next",           &[List, Picker, Form, Review], &[ENTER],   A::Next,                Some("next"),     "List: choose and go on. Form: next field, on the last one go on. Review: screen now"),
     ("open-clause",    &[ResultCtx],       &[ENTER],              A::Next,                Some("clause"),   "Open the highlighted clause in full (text, note, sources); again to close"),
+    ("confirm-match",  &[Form],            &[ctrl('y')],          A::ConfirmMatch,        None,             "Confirm the first possible name match of this field: the listing applies"),
+    ("dismiss-match",  &[Form],            &[ctrl('d')],          A::DismissMatch,        None,             "Dismiss the first name match of this field as another party, with a reason"),
     ("why",            &[ResultCtx],       &[ch('w')],            A::Why,                 Some("why"),      "Show or hide the why-trace: each step's answers and the clauses it fired"),
     ("answer",         &[ResultCtx],       &[ch('a')],            A::AnswerOpen,          None,             "Answer an open question now and screen again"),
     ("save",           &[ResultCtx, HistoryDiff], &[ch('s')],     A::Save,                Some("save"),     "Save the screening to the history"),
@@ -282,6 +313,13 @@ const TABLE: &[Row] = &[
     ("rescreen",       &[HistoryDetail],   &[ch('r')],            A::HistoryCommand(Hc::Rescreen), Some("re-screen"), "Re-screen this record's answers under the current rules today"),
     ("rescreen-on",    &[HistoryDetail, HistoryDiff], &[ch('d')], A::HistoryCommand(Hc::OnDate), None,      "Re-screen on a date you type"),
     ("override",       &[HistoryDetail],   &[ch('x')],            A::HistoryCommand(Hc::Override), Some("override"), "Override the outcome, with a reason and the deciding officer (saved as a new record)"),
+    ("licence",        &[HistoryDetail],   &[ch('l')],            A::HistoryCommand(Hc::Licence), Some("licence"), "Record the licence granted (or refused) for this case: a record that points at it"),
+    ("save-licence",   &[HistoryLicence],  &[ENTER],              A::Next,                Some("save"),     "Save the licence as a record of the case (a number, and the last valid day unless refused)"),
+    ("export",         &[HistoryList],     &[ch('e')],            A::HistoryCommand(Hc::Export), None,     "Export what the list shows (CSV for Excel, CSV, Markdown, JSON) to a file you name"),
+    ("write-export",   &[HistoryExport],   &[ENTER],              A::Next,                Some("export"),   "Write the export (a new file: an existing one is never replaced)"),
+    ("approve",        &[HistoryDetail],   &[ch('A')],            A::HistoryCommand(Hc::Decide(Verdict::Approved)), None, "Approve this record as the second officer (team policy), with a reason"),
+    ("reject",         &[HistoryDetail],   &[ch('R')],            A::HistoryCommand(Hc::Decide(Verdict::Rejected)), None, "Reject this record as the second officer (team policy), with a reason"),
+    ("save-decision",  &[HistoryDecide],   &[ENTER],              A::Next,                Some("save"),     "Save the approval or rejection, filed under you"),
     ("rescreen-date",  &[HistoryDate],     &[ENTER],              A::Next,                Some("re-screen"), "Re-screen on this date"),
     ("save-override",  OVERRIDE,          &[ENTER],              A::Next,                Some("save"),     "Save the override as a new record (a reason and the officer are required)"),
     ("impact",         &[HistoryList],     &[ch('i')],            A::HistoryCommand(Hc::Impact), Some("impact"), "What the rules in use change: every case's current record screened again"),

@@ -10,6 +10,7 @@ pub mod history_rows;
 pub mod history_view;
 pub mod keys;
 pub mod lines;
+pub mod matches;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
@@ -54,6 +55,10 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
         .with_defaults(ctx.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
     app.remembers_officer = settings.officer.is_empty();
+    match ctx.screener() {
+        Ok(screener) => app = app.with_parties(std::sync::Arc::new(screener)),
+        Err(e) => app.notice = Some(format!("Names are not screened: {e}")),
+    }
     // "Today" may be pinned; the time of day is the clock's.
     let today = ctx.today;
     app.clock = Box::new(move || today.to_datetime(jiff::ZonedDateTime::now().time()));

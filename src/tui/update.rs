@@ -13,7 +13,9 @@ use super::screens::result;
 use super::view::too_small;
 use super::widgets::scroll_view::Scroll;
 use crate::present::present;
+use crate::rules::UNKNOWN;
 use crate::screening::{Field, Screening, parse_date, validate_field};
+use crate::text::sanitize;
 
 use super::widgets::text_field::TextField;
 
@@ -89,6 +91,9 @@ fn dispatch(app: &mut App, action: Action) -> Option<Effect> {
 
 fn on_overlay(app: &mut App, overlay: Overlay, action: Action) -> Option<Effect> {
     match (overlay, action) {
+        (Overlay::DismissMatch { finding, reason }, action) => {
+            on_dismiss(app, finding, reason, action)
+        }
         (Overlay::Help(_), Action::CloseOverlay) => None,
         (Overlay::Help(_), Action::Quit) => ask_before(app, Pending::Quit),
         (Overlay::Help(mut scroll), action) => {
@@ -307,7 +312,10 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
     match action {
         Action::Type(c) => filtered(app, q, |f| f.insert(&c.to_string())),
         Action::Paste(text) => filtered(app, q, |f| f.insert(&text)),
-        Action::NotKnown => not_known(app, q),
+        Action::NotKnown => {
+            not_known(app, q);
+            app.picker.moved = true;
+        }
         Action::Edit(edit) => filtered(app, q, |f| {
             f.edit(edit);
         }),
@@ -316,6 +324,15 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
                 || app.picker.matches.first().copied(),
                 |_| Some(app.highlight[q]),
             )?;
+            // A typed name that matches nothing never silently becomes "Not known yet".
+            let unknown = app.rules.questions[q].options[choice].id == UNKNOWN;
+            if unknown && !app.picker.moved && !app.picker.filter.is_empty() {
+                let typed = sanitize(app.picker.filter.value());
+                app.picker.filter.set_error(Some(format!(
+                    "no match for \"{typed}\": try a code or another name, or move to Not known yet"
+                )));
+                return None;
+            }
             return choose(app, q, choice);
         }
         Action::Back => return before_question(app, q),
@@ -324,6 +341,7 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
                 .and_then(|i| app.picker.matches.get(i).copied());
             if let Some(option) = to {
                 app.highlight[q] = option;
+                app.picker.moved = true;
             }
         }
     }
@@ -333,12 +351,11 @@ fn on_picker(app: &mut App, q: usize, action: Action) -> Option<Effect> {
 /// Highlight question `q`'s "Not known yet" (every list offers it; the picker always
 /// matches it), for Enter to choose.
 fn not_known(app: &mut App, q: usize) {
-    let unknown = app.rules.questions.get(q).and_then(|question| {
-        question
-            .options
-            .iter()
-            .position(|o| o.id == crate::rules::UNKNOWN)
-    });
+    let unknown = app
+        .rules
+        .questions
+        .get(q)
+        .and_then(|question| question.options.iter().position(|o| o.id == UNKNOWN));
     match unknown {
         Some(at) => app.highlight[q] = at,
         None => app.notice = Some("This question has no \"Not known yet\"".into()),
@@ -353,7 +370,11 @@ fn filtered(app: &mut App, q: usize, change: impl FnOnce(&mut TextField)) {
         return;
     }
     app.picker.refilter(&app.rules, q);
-    if let Some(&best) = app.picker.matches.first() {
+    app.picker.moved = false;
+    // "Not known yet" is never highlighted for the officer: only a move puts it there.
+    if let Some(&best) = app.picker.matches.first()
+        && app.rules.questions[q].options[best].id != UNKNOWN
+    {
         app.highlight[q] = best;
     }
 }
@@ -382,6 +403,8 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
         Action::Edit(edit) => {
             field.edit(edit);
         }
+        Action::ConfirmMatch => confirm_match(app),
+        Action::DismissMatch => dismiss_match(app),
         Action::NextField => focus_field(app, (app.focus + 1) % count),
         Action::PrevField => focus_field(app, (app.focus + count - 1) % count),
         // Enter leaves a field only when it is valid.
@@ -406,6 +429,75 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
         }
         _ => {}
     }
+    None
+}
+
+/// The name field with focus, if it is one.
+fn focused_name(app: &App) -> Option<crate::parties::Field> {
+    match Field::ALL.get(app.focus) {
+        Some(Field::Counterparty) => Some(crate::parties::Field::Counterparty),
+        Some(Field::EndUser) => Some(crate::parties::Field::EndUser),
+        _ => None,
+    }
+}
+
+fn confirm_match(app: &mut App) {
+    let Some(finding) = app.matches.next_open(focused_name(app), false).cloned() else {
+        app.notice = Some("No possible match to confirm.".into());
+        return;
+    };
+    let (details, date) = (app.details(), app.date());
+    app.matches
+        .review(&finding, crate::parties::Review::Confirm, &details, date);
+    app.notice = Some(format!("Confirmed: {}", finding.cite()));
+}
+
+fn dismiss_match(app: &mut App) {
+    let Some(finding) = app.matches.next_open(focused_name(app), true).cloned() else {
+        app.notice = Some("No match to dismiss.".into());
+        return;
+    };
+    app.overlay = Some(Overlay::DismissMatch {
+        finding: Box::new(finding),
+        reason: TextField::new("", crate::screening::MAX_SHORT_FIELD),
+    });
+}
+
+/// The dismissal's reason being typed: Enter files it (a reason is required), Esc cancels.
+fn on_dismiss(
+    app: &mut App,
+    finding: Box<crate::parties::PartyFinding>,
+    mut reason: TextField,
+    action: Action,
+) -> Option<Effect> {
+    match action {
+        Action::Type(c) => reason.insert(&c.to_string()),
+        Action::Paste(text) => reason.insert(&text),
+        Action::Edit(edit) => {
+            reason.edit(edit);
+        }
+        Action::Next if reason.value().trim().is_empty() => {
+            reason.set_error(Some(
+                "A dismissal needs a reason: why is it another party?".into(),
+            ));
+        }
+        Action::Next => {
+            let (details, date) = (app.details(), app.date());
+            let why = reason.value().trim().to_string();
+            app.matches.review(
+                &finding,
+                crate::parties::Review::Dismiss(why),
+                &details,
+                date,
+            );
+            app.notice = Some(format!("Dismissed: {}", finding.cite()));
+            return None;
+        }
+        Action::Back | Action::CloseOverlay => return None,
+        Action::Quit => return ask_before(app, Pending::Quit),
+        _ => {}
+    }
+    app.overlay = Some(Overlay::DismissMatch { finding, reason });
     None
 }
 
@@ -471,7 +563,15 @@ fn screen(app: &mut App) -> Option<Effect> {
             return go_to(app, Step::Details);
         }
     };
-    let screening = Screening::run(&app.rules, &app.engine_answers(), date, app.details());
+    let mut screening = Screening::run(&app.rules, &app.engine_answers(), date, app.details());
+    if let Some(screener) = app.matches.screener() {
+        let details = app.details();
+        if !(details.counterparty.trim().is_empty() && details.end_user.trim().is_empty()) {
+            app.matches.refresh(&details, date);
+            screening =
+                screening.with_findings(&app.rules, &screener.lists, app.matches.found.clone());
+        }
+    }
     let presentation = present(&app.rules, &screening.determination);
     app.decision = Some(Decision {
         screening,

@@ -75,6 +75,13 @@ pub fn view(app: &App, frame: &mut Frame) -> Option<Position> {
             screens::confirm::render(app, frame, area)
         }
         Some(Overlay::Resume(list)) => screens::resume::render(app, list, frame, area),
+        Some(Overlay::DismissMatch { finding, reason }) => {
+            let at = screens::form::render_dismiss(app, finding, reason, frame, area);
+            if let Some(position) = at {
+                frame.set_cursor_position(position);
+            }
+            return at;
+        }
         None => {}
     }
     let caret = caret.filter(|_| app.overlay.is_none());

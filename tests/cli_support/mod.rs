@@ -136,3 +136,35 @@ pub fn extended_rule_set() -> String {
     assert_ne!(out, text, "the rule set was extended");
     out
 }
+
+/// The record id a save printed: after "Saved as" or "... saved as".
+pub fn saved_id(out: &str) -> String {
+    out.lines()
+        .find_map(|l| l.split("saved as ").nth(1).or(l.strip_prefix("Saved as ")))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a record id")
+        .to_string()
+}
+
+/// A screening whose outcome is "licence required" (rare-earth items exported from China).
+pub fn licence_required(reference: &str) -> Vec<String> {
+    [
+        "screen",
+        "--stage",
+        "none",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_export",
+        "--recipient",
+        "civil",
+        "--destination",
+        "DE",
+        "--date",
+        "2025-10-20",
+        "--reference",
+        reference,
+    ]
+    .map(str::to_string)
+    .to_vec()
+}

@@ -107,7 +107,7 @@ pub fn at_result(answers: &[(&str, &str)]) -> App {
 /// Art. 3 decides on 2025-10-20.
 pub const OCTOBER: [(&str, &str); 5] = [
     ("stage", "none"),
-    ("goods", "no18_items"),
+    ("goods", "n61_part1"),
     ("origin", "china_reexport"),
     ("recipient", "defense_contractor"),
     ("destination", "DE"),
@@ -117,7 +117,7 @@ pub const OCTOBER: [(&str, &str); 5] = [
 /// Art. 1(3) would apply; past 2026-11-10 it applies as written.
 pub const CIVIL: [(&str, &str); 5] = [
     ("stage", "none"),
-    ("goods", "no18_items"),
+    ("goods", "n61_part1"),
     ("origin", "china_reexport"),
     ("recipient", "civil"),
     ("destination", "DE"),
@@ -127,7 +127,7 @@ pub const CIVIL: [(&str, &str); 5] = [
 /// to prohibited.
 pub const OPEN_RECIPIENT: [(&str, &str); 5] = [
     ("stage", "none"),
-    ("goods", "no18_items"),
+    ("goods", "n61_part1"),
     ("origin", "china_export"),
     ("recipient", "unknown"),
     ("destination", "DE"),
@@ -190,7 +190,14 @@ pub struct Pty {
 
 impl Pty {
     pub fn spawn(data_dir: &Path, env: &[(&str, &str)]) -> Pty {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ree-screen"));
+        Pty::start(
+            Command::new(env!("CARGO_BIN_EXE_ree-screen")),
+            data_dir,
+            env,
+        )
+    }
+
+    fn start(mut command: Command, data_dir: &Path, env: &[(&str, &str)]) -> Pty {
         pin_env(&mut command, data_dir, env);
         let session = Session::spawn(command).expect("spawn ree-screen in a pty");
         Pty {
@@ -198,6 +205,19 @@ impl Pty {
             output: Vec::new(),
             screen: vt100::Parser::default(),
         }
+    }
+
+    /// The workbench run as another user (uid = gid = `uid`) in the team group `group`,
+    /// through `setpriv` (the tests run as root), on the team's data directory.
+    pub fn spawn_as(uid: u32, group: u32, data_dir: &Path, env: &[(&str, &str)]) -> Pty {
+        let mut command = Command::new("setpriv");
+        command
+            .arg(format!("--reuid={uid}"))
+            .arg(format!("--regid={uid}"))
+            .arg(format!("--groups={group}"))
+            .arg("--")
+            .arg(env!("CARGO_BIN_EXE_ree-screen"));
+        Pty::start(command, data_dir, env)
     }
 
     /// Read what the program writes until it has been quiet for `quiet`, or `limit` passes.
@@ -322,7 +342,7 @@ impl Pty {
 /// recipient defence contractor, destination DE (by their digits in the lists).
 pub const OCTOBER_KEYS: [(&str, &str); 5] = [
     ("Technology stage", "7"),
-    ("Goods shipped", "2"),
+    ("Goods shipped", "n61_part1"),
     ("Material origin", "2"),
     ("Recipient type", "4"),
     ("Destination country", "DE"),

@@ -6,7 +6,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use crate::parties::{FindingKind, PartyFinding};
+use crate::tui::keys::Context;
+use crate::tui::lines::fit;
 
 use crate::screening::Field;
 use crate::text::{sanitize, wrap};
@@ -69,7 +73,132 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
             );
         }
     }
+    // The matches take the rows below the last field's note.
+    let rest = Rect::new(inner.x, y, inner.width, inner.bottom().saturating_sub(y));
+    render_matches(app, frame, rest);
     caret
+}
+
+/// What the names typed match, two lines each, with the keys that confirm and dismiss.
+fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme;
+    let found = &app.matches.found;
+    if area.height < 2 || found.is_empty() {
+        return;
+    }
+    let width = usize::from(area.width);
+    let keys = format!(
+        "{} confirm  {} dismiss (with a reason)",
+        app.keys.words_for(Context::Form, "confirm-match"),
+        app.keys.words_for(Context::Form, "dismiss-match")
+    );
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("Name matches ({})", found.len()), t.heading()),
+        Span::styled(format!("  {keys}"), t.muted()),
+    ])];
+    let room = usize::from(area.height).saturating_sub(1);
+    let shown = if found.len() * 2 <= room {
+        found.len()
+    } else {
+        room.saturating_sub(1) / 2
+    };
+    for f in found.iter().take(shown) {
+        let kind = match f.kind {
+            FindingKind::Match if f.confirmed => "confirmed",
+            FindingKind::Match => "match",
+            FindingKind::Possible => "POSSIBLE",
+            FindingKind::Dismissed => "dismissed",
+        };
+        let alias = if f.alias == f.matched {
+            String::new()
+        } else {
+            format!(", as \"{}\"", f.alias)
+        };
+        let head = format!(
+            "{:>3} {kind:<9} {}  ({}{alias})",
+            f.score,
+            f.matched,
+            f.field.label().to_lowercase()
+        );
+        let tail = match &f.reason {
+            Some(reason) => format!("    {}, {}; dismissed: {reason}", f.list.label(), f.short),
+            None => format!(
+                "    {}, {}, listed {}; {}",
+                f.list.label(),
+                f.short,
+                f.listed_on,
+                f.status
+            ),
+        };
+        let style = match f.kind {
+            FindingKind::Possible => t.error(),
+            FindingKind::Dismissed => t.muted(),
+            FindingKind::Match => t.heading(),
+        };
+        lines.push(Line::styled(
+            fit(&head, width).trim_end().to_string(),
+            style,
+        ));
+        lines.push(Line::styled(
+            fit(&tail, width).trim_end().to_string(),
+            t.muted(),
+        ));
+    }
+    if shown < found.len() {
+        lines.push(Line::styled(
+            format!(
+                "  and {} more: each is decided in turn",
+                found.len() - shown
+            ),
+            t.muted(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The dismissal dialog: which match, and the reason being typed.
+pub fn render_dismiss(
+    app: &App,
+    finding: &PartyFinding,
+    reason: &TextField,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let t = app.theme;
+    let width = area.width.min(70);
+    let text = format!(
+        "Dismiss {} for the {} \"{}\" as another party? Type why, then Enter; Esc keeps the match.",
+        finding.cite(),
+        finding.field.label().to_lowercase(),
+        finding.given
+    );
+    let mut lines = vec![Line::raw(sanitize(&text)), Line::default(), Line::default()];
+    if let Some(e) = reason.error() {
+        lines.push(Line::styled(sanitize(e), t.error()));
+    }
+    let height = crate::tui::view::popup_height(&lines, width);
+    let popup = crate::tui::view::centered(area, width, height);
+    frame.render_widget(Clear, popup);
+    let outer = block(t, "Dismiss a name match");
+    let inner = outer.inner(popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(outer),
+        popup,
+    );
+    let text_rows = crate::tui::view::popup_height(&[Line::raw(sanitize(&text))], width) - 2;
+    let row = Rect::new(
+        inner.x,
+        inner.y.saturating_add(text_rows + 1),
+        inner.width,
+        1,
+    )
+    .intersection(inner);
+    let label = "Reason: ";
+    frame.render_widget(Paragraph::new(Span::styled(label, t.heading())), row);
+    let input = Rect::new(row.x + 8, row.y, row.width.saturating_sub(8), 1).intersection(row);
+    reason.render(frame, input, true, Default::default())
 }
 
 fn pad() -> String {

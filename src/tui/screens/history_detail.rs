@@ -98,9 +98,40 @@ pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'stat
         ));
     }
     lines.extend(summary_lines(t, p, w, usize::MAX, None));
+    // The licence held settles the case, and a second officer's approval is awaited or
+    // given: right under the determination, warnings marked.
+    let header = view.header();
+    for line in header.iter().filter(|l| l.part == Part::Licence) {
+        let label = format!("{}: ", line.part.label());
+        lines.extend(labelled(
+            &label,
+            t.heading(),
+            &line.value,
+            Style::new(),
+            w,
+            usize::MAX,
+        ));
+    }
+    let warnings = [Part::LicenceWarning, Part::Approval];
+    for line in warnings
+        .iter()
+        .flat_map(|part| header.iter().filter(move |l| l.part == *part))
+    {
+        lines.extend(labelled(
+            &format!("{}: ", line.part.label()),
+            t.warning().add_modifier(Modifier::REVERSED),
+            &line.value,
+            t.warning(),
+            w,
+            usize::MAX,
+        ));
+    }
     lines.push(Line::default());
-    for line in view.header() {
-        if line.part == Part::Override {
+    for line in header {
+        if matches!(
+            line.part,
+            Part::Override | Part::Licence | Part::LicenceWarning | Part::Approval
+        ) {
             continue;
         }
         let label = format!("{}: ", line.part.label());

@@ -10,7 +10,10 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::date_dialog::DATE_BOX;
-use super::{history_detail, impact, override_form, rescreen_diff};
+use super::{
+    decision_form, export_dialog, history_detail, impact, licence_form, override_form,
+    rescreen_diff,
+};
 use crate::history::{RecordKind, Records};
 use crate::text::sanitize;
 use crate::tui::app::{App, SaveState};
@@ -43,6 +46,7 @@ pub fn render_view(
     frame.render_widget(Paragraph::new(header), areas.header);
     let caret = match &view.screen {
         Screen::List | Screen::Filter => render(app, view, frame, areas.body),
+        Screen::Export(dialog) => export_dialog::render(app, view, dialog, frame, areas.body),
         Screen::Detail(detail) => match &detail.pane {
             Pane::Record | Pane::Date(_) => history_detail::render(app, detail, frame, areas.body),
             Pane::Rescreen(rescreened) => {
@@ -50,6 +54,8 @@ pub fn render_view(
                 None
             }
             Pane::Override(form) => override_form::render(app, detail, form, frame, areas.body),
+            Pane::Licence(form) => licence_form::render(app, detail, form, frame, areas.body),
+            Pane::Decide(form) => decision_form::render(app, detail, form, frame, areas.body),
         },
         Screen::Impact => view
             .impact
@@ -69,6 +75,8 @@ fn status(app: &App, view: &HistoryView) -> Line<'static> {
         Screen::Detail(detail) => match &detail.pane {
             Pane::Rescreen(r) => Some(&r.saved),
             Pane::Override(o) => Some(&o.saved),
+            Pane::Licence(l) => Some(&l.saved),
+            Pane::Decide(d) => Some(&d.saved),
             _ => None,
         },
         _ => None,
@@ -218,6 +226,13 @@ fn render(app: &App, view: &HistoryView, frame: &mut Frame, area: Rect) -> Optio
     let mut outer = block(t, &title);
     if let Some(skipped) = skipped_note(view) {
         outer = outer.title_bottom(Line::styled(skipped, t.warning()).right_aligned());
+    }
+    if view.head_lost {
+        // The records this user saw last time are gone: cut off, or the file replaced.
+        outer = outer.title_bottom(Line::styled(
+            " RECORDS GONE since you saw them: run ree-screen history verify ",
+            t.warning(),
+        ));
     }
     let inner = outer.inner(list_area);
     frame.render_widget(outer, list_area);

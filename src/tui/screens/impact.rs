@@ -212,6 +212,8 @@ fn in_words(app: &App, c: &ChangedCase) -> [Line<'static>; 2] {
     let t = app.theme;
     let overridden = if c.overridden {
         "; an officer's override stands (not saved)"
+    } else if c.now_provisional {
+        "; now provisional: settle the open answer"
     } else {
         ""
     };

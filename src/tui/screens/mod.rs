@@ -2,11 +2,14 @@
 
 pub mod confirm;
 pub mod date_dialog;
+pub mod decision_form;
+pub mod export_dialog;
 pub mod form;
 pub mod help;
 pub mod history_detail;
 pub mod history_list;
 pub mod impact;
+pub mod licence_form;
 pub mod list;
 pub mod override_form;
 pub mod picker;

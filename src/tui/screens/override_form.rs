@@ -14,6 +14,7 @@ use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::history_view::{Detail, OFFICER, OverrideFocus, OverrideForm, REASON};
 use crate::tui::keys::Context;
+use crate::tui::theme::Theme;
 use crate::tui::view::{block, popup_height};
 
 /// The text fields' labels, padded to one width.
@@ -38,13 +39,7 @@ pub fn render(
     let roomy = inner.height >= ROOMY;
     let mut lines = Vec::new();
     if roomy {
-        if let Some(Ok(stored)) = &detail.stored {
-            let o = stored.record.effective_outcome();
-            lines.push(Line::from(vec![
-                Span::raw(format!("Record {}: ", stored.view.id)),
-                Span::styled(format!("{} {}", o.symbol(), o.label()), t.outcome(o)),
-            ]));
-        }
+        lines.extend(record_line(t, detail));
         lines.push(Line::styled(
             "Saved as a new record referring to this one, filed under the officer below; the record itself never changes.",
             t.muted(),
@@ -136,6 +131,18 @@ pub fn render(
         frame.render_widget(Paragraph::new(note), note_row);
     }
     caret
+}
+
+/// "Record ID: [!!] outcome": what a form about a stored record acts on.
+pub fn record_line(t: Theme, detail: &Detail) -> Option<Line<'static>> {
+    let Some(Ok(stored)) = &detail.stored else {
+        return None;
+    };
+    let o = stored.record.effective_outcome();
+    Some(Line::from(vec![
+        Span::raw(format!("Record {}: ", stored.view.id)),
+        Span::styled(format!("{} {}", o.symbol(), o.label()), t.outcome(o)),
+    ]))
 }
 
 /// The focus marker before a label: `> ` where the keys act, blanks elsewhere.

@@ -1,5 +1,6 @@
-//! A country question: a filter field (type part of a name, another name or the code) over
-//! the list of matching countries, the highlight in view, `unknown` always offered last.
+//! A question picked by typing (a country; the goods, with the catalogue's items): a filter
+//! field (part of a name, another name or a code) over the list of matching options, the
+//! highlight in view, `unknown` always offered last.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -7,13 +8,33 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use crate::rules::UNKNOWN;
+use crate::rules::{AnswerOption, Question, QuestionKind, UNKNOWN};
 use crate::text::wrap;
 use crate::tui::app::{App, Step};
 use crate::tui::lines::{cap, fit};
 use crate::tui::view::block;
 
 const FILTER_LABEL: &str = "Type a name or code: ";
+
+/// One row of the list: a country with its code, an item with its control code and the class
+/// it is screened as, any other option by its label.
+fn entry(question: &Question, option: &AnswerOption) -> String {
+    match &option.class {
+        _ if option.id == UNKNOWN => option.label.clone(),
+        Some(class) => {
+            let code = option
+                .code
+                .as_ref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            format!("{}{code} -> {}", option.label, question.label_of(class))
+        }
+        None if question.kind == QuestionKind::Country => {
+            format!("{} ({})", option.label, option.id)
+        }
+        None => option.label.clone(),
+    }
+}
 
 /// Draw the picker; returns the caret of the filter field.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
@@ -46,13 +67,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
 
     let filter_row = row(y);
     let picker = &app.picker;
-    let countries = question.options.iter().filter(|o| o.id != UNKNOWN).count();
+    let listed = question.options.iter().filter(|o| o.id != UNKNOWN).count();
     let found = picker
         .matches
         .iter()
         .filter(|&&o| question.options[o].id != UNKNOWN)
         .count();
-    let count = format!("  {found} of {countries}");
+    let count = format!("  {found} of {listed}");
     let label_width = u16::try_from(FILTER_LABEL.width()).unwrap_or(0);
     let count_width = u16::try_from(count.width()).unwrap_or(0);
     frame.render_widget(
@@ -100,11 +121,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
     for &o in picker.matches.iter().skip(first).take(rows) {
         let option = &question.options[o];
         let selected = o == highlight;
-        let mut text = if option.id == UNKNOWN {
-            option.label.clone()
-        } else {
-            format!("{} ({})", option.label, option.id)
-        };
+        let mut text = entry(question, option);
         if chosen == Some(option.id.as_str()) {
             text.push_str(" (chosen)");
         }

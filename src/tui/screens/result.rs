@@ -236,7 +236,13 @@ pub fn summary_lines(
     // What decides it, the paraphrase, and the other decisive clauses.
     match p.decided_by.split_first() {
         Some((first, rest)) => {
-            let head = format!("{}, {}; {}", first.short(), first.measure, first.status);
+            let head = format!(
+                "{}{}, {}; {}",
+                p.decided_prefix(),
+                first.short(),
+                first.measure,
+                first.status
+            );
             let decided = labelled(
                 "Decided by: ",
                 t.heading(),
