@@ -52,15 +52,17 @@ impl std::fmt::Display for RulesProblem {
     }
 }
 
-/// Today's local date, or `REE_SCREEN_TODAY` when set.
-pub fn today() -> Date {
-    if let Some(date) = std::env::var(TODAY_ENV)
-        .ok()
-        .and_then(|t| crate::screening::parse_date(&t).ok())
-    {
-        return date;
+/// Today's local date, or `REE_SCREEN_TODAY` when set; a value that is not a date in range is
+/// an error, never silently today.
+pub fn today() -> Result<Date, String> {
+    match std::env::var_os(TODAY_ENV) {
+        None => Ok(jiff::ZonedDateTime::now().date()),
+        Some(value) => value
+            .to_str()
+            .ok_or_else(|| "it is not text".to_string())
+            .and_then(crate::screening::parse_date)
+            .map_err(|e| format!("{TODAY_ENV} is set, but {e}; unset it or give YYYY-MM-DD")),
     }
-    jiff::ZonedDateTime::now().date()
 }
 
 impl Context {
@@ -111,7 +113,7 @@ impl Context {
             rules,
             rules_problem,
             data_dir,
-            today: today(),
+            today: today()?,
             identity: Identity::current(),
         })
     }

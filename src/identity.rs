@@ -9,8 +9,14 @@ pub struct Identity {
     pub uid: u32,
     /// The account name for `uid` (from /etc/passwd, else `$USER`).
     pub user: String,
-    /// The SSH client's address when the session came in over SSH.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The SSH client's address as the environment reports it (`SSH_CLIENT`, which any
+    /// process can set): stored and shown as reported, never as a verified fact.
+    #[serde(
+        default,
+        rename = "ssh_client_reported",
+        alias = "ssh_client",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssh_client: Option<String>,
 }
 
@@ -35,12 +41,12 @@ impl Identity {
         }
     }
 
-    /// "jdoe (uid 1000) from 10.0.0.5".
+    /// "jdoe (uid 1000); SSH client 10.0.0.5 as reported by the environment".
     pub fn describe(&self) -> String {
         let from = self
             .ssh_client
             .as_ref()
-            .map(|c| format!(" from {c}"))
+            .map(|c| format!("; SSH client {c} as reported by the environment"))
             .unwrap_or_default();
         format!("{} (uid {}){from}", self.user, self.uid)
     }
@@ -70,7 +76,20 @@ mod tests {
             user: "jdoe".into(),
             ssh_client: Some("10.0.0.5".into()),
         };
-        assert_eq!(id.describe(), "jdoe (uid 1000) from 10.0.0.5");
+        assert_eq!(
+            id.describe(),
+            "jdoe (uid 1000); SSH client 10.0.0.5 as reported by the environment"
+        );
+        // Stored as reported; records saved before still read.
+        let stored = serde_json::to_string(&id).expect("json");
+        assert!(
+            stored.contains("\"ssh_client_reported\":\"10.0.0.5\""),
+            "{stored}"
+        );
+        let earlier: Identity =
+            serde_json::from_str(r#"{"uid":1000,"user":"jdoe","ssh_client":"10.0.0.5"}"#)
+                .expect("earlier record");
+        assert_eq!(earlier, id);
         assert_eq!(Identity::current().uid, rustix::process::getuid().as_raw());
     }
 }

@@ -659,6 +659,32 @@ pub fn present(rules: &RuleSet, d: &Determination) -> Presentation {
             ),
         });
     }
+    for o in &d.open {
+        let Some(question) = rules.question(&o.question) else {
+            continue;
+        };
+        if let Some(gone) = o.given.as_deref().filter(|g| question.option(g).is_none()) {
+            warnings.push(Warning {
+                badge: Some(Badge::Provisional),
+                subject: Some(question.title.clone()),
+                text: format!(
+                    "the answer \"{}\" is not an option of this rule set (it is gone), so every value was screened; answer it again",
+                    crate::text::sanitize(gone)
+                ),
+            });
+        }
+    }
+    if !d.not_expanded.is_empty() {
+        // The open answers are named in the provisional warning above.
+        warnings.push(Warning {
+            badge: Some(Badge::Provisional),
+            subject: None,
+            text: format!(
+                "the {} open answers have too many combinations to screen one by one: each rule was checked on its own, so this is the most severe outcome any combination could give and every clause that could apply is listed; answer them to narrow it",
+                d.not_expanded.len()
+            ),
+        });
+    }
     for s in &d.scenarios {
         warnings.push(Warning {
             badge: None,

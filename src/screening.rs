@@ -149,12 +149,24 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         ));
     };
     // Two digits always fit an i8.
-    match (year, month, day) {
+    let date = match (year, month, day) {
         (Some(y), Some(m), Some(d)) => Date::new(y, m as i8, d as i8).ok(),
         _ => None,
     }
-    .ok_or_else(|| format!("{text} is not a real calendar date"))
+    .ok_or_else(|| format!("{text} is not a real calendar date"))?;
+    if !(FIRST_DATE..=LAST_DATE).contains(&date) {
+        return Err(format!(
+            "{text} is outside the dates ree-screen screens ({FIRST_DATE} to {LAST_DATE}); check the year"
+        ));
+    }
+    Ok(date)
 }
+
+/// The first and last dates a screening may be for: a date outside (a year typed 0025 for
+/// 2025) would be screened as a time before or after every measure, giving a lighter result
+/// than the date meant.
+pub const FIRST_DATE: Date = jiff::civil::date(1990, 1, 1);
+pub const LAST_DATE: Date = jiff::civil::date(2099, 12, 31);
 
 /// Check a record field's length and content; the message names the field.
 pub fn validate_field(field: Field, value: &str) -> Result<(), String> {

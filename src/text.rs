@@ -32,6 +32,12 @@ pub fn sanitize(input: &str) -> String {
     out
 }
 
+/// A path as printed: the data directory and other paths come from the environment, and are
+/// sanitised like any other text.
+pub fn shown_path(path: impl AsRef<std::path::Path>) -> String {
+    sanitize(&path.as_ref().display().to_string())
+}
+
 /// As [`sanitize`], but keeps line breaks: for multi-line messages and reports.
 pub fn sanitize_lines(input: &str) -> String {
     let mut out = String::with_capacity(input.len());

@@ -320,3 +320,80 @@ fn extra_columns_are_ignored_by_name() {
         run.stderr
     );
 }
+
+/// `-o` replaces only a regular file: a FIFO with no reader is a clear error at once (not a
+/// hang, and no regular file in its place), a symlink is followed and kept, another user's
+/// symlink in a sticky folder is refused, and `-o -` is standard output.
+#[test]
+fn outputs_are_written_where_they_are_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let env = Env::new();
+    let stdin = "stage,origin,recipient,reference\nnone,no_chinese_nexus,civil,P2\n";
+    let fifo = env.dir.path().join("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    let run = env.batch(
+        &[&"-", &"--format", &"csv", &"--no-save", &"-o", &fifo],
+        stdin,
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is a FIFO and no process is reading from it"),
+        "{}",
+        run.stderr
+    );
+    let kind = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
+    assert!(kind.is_fifo(), "the FIFO is still a FIFO");
+
+    let target = env.file("real.csv", "old");
+    let link = env.dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let run = env.batch(
+        &[&"-", &"--format", &"csv", &"--no-save", &"-o", &link],
+        stdin,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(std::fs::symlink_metadata(&link).expect("meta").is_symlink());
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("read")
+            .contains("P2")
+    );
+
+    let run = env.batch(
+        &[&"-", &"--format", &"csv", &"--no-save", &"-o", &"-"],
+        stdin,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("P2"), "{}", run.stdout);
+    assert!(!env.dir.path().join("-").exists());
+
+    if rustix::process::geteuid().is_root() {
+        use std::os::unix::fs::PermissionsExt;
+        let shared = env.dir.path().join("shared");
+        std::fs::create_dir(&shared).expect("mkdir");
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).expect("chmod");
+        let planted = shared.join("out.csv");
+        std::os::unix::fs::symlink(&target, &planted).expect("symlink");
+        std::os::unix::fs::lchown(&planted, Some(1001), Some(1001)).expect("lchown");
+        let before = std::fs::read_to_string(&target).expect("read");
+        let run = env.batch(
+            &[&"-", &"--format", &"csv", &"--no-save", &"-o", &planted],
+            stdin,
+        );
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("symlink owned by another user (uid 1001)"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), before);
+    }
+}

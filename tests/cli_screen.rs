@@ -492,10 +492,221 @@ fn text_from_a_rules_file_cannot_reach_the_terminal_raw() {
         1,
     );
     std::fs::write(&path, evil).expect("write");
-    let out = Run::of(ree(data.path()).args(["rules", "--rules", path.to_str().unwrap_or("")]));
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'));
-    assert!(out.stdout.contains("\\u{1b}]0;pwned"), "shown escaped");
+    // Refused where it is read, naming the place, so no front end (report, plain mode, the
+    // form's titles, exports) can print it.
+    for args in [
+        vec!["rules", "--rules", path.to_str().unwrap_or("")],
+        vec![
+            "screen",
+            "--rules",
+            path.to_str().unwrap_or(""),
+            "--no-save",
+        ],
+    ] {
+        let out = Run::of(ree(data.path()).args(&args));
+        assert_eq!(out.code, Some(1), "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert!(
+            out.stderr.contains("at measures[")
+                && out.stderr.contains(".title: the text holds U+001B"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{202e}'));
+    }
+}
+
+/// The data directory comes from the environment: printed sanitised like any other text.
+#[test]
+fn the_data_directory_is_printed_sanitised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("da\u{1b}[31mta\u{202e}");
+    let saved =
+        Run::of(ree(&data).args(["screen", "--stage", "none", "--origin", "no_chinese_nexus"]));
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+    let verify = Run::of(ree(&data).args(["history", "verify"]));
+    assert_eq!(verify.code, Some(0), "{}", verify.stderr);
+    for out in [&saved.stdout, &verify.stdout] {
+        assert!(out.contains("da\\u{1b}[31mta\\u{202e}"), "{out}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+            "{out}"
+        );
+    }
+}
+
+/// Refuse instead of guessing: a pinned "today" that is not a date, a date outside
+/// 1990-01-01..2099-12-31 wherever a date is read, one question answered twice differently.
+#[test]
+fn guesses_are_refused() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let screen = ["screen", "--stage", "none", "--no-save"];
+    for today in ["yesterday", "2025-13-01", "0025-10-20"] {
+        let out = Run::of(ree(data.path()).env("REE_SCREEN_TODAY", today).args(screen));
+        assert_eq!(out.code, Some(2), "{today}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("REE_SCREEN_TODAY is set, but"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty());
+    }
+    for date in ["0025-10-20", "9999-12-31", "1989-12-31", "2100-01-01"] {
+        for args in [
+            vec!["screen", "--stage", "none", "--no-save", "--date", date],
+            vec!["rules", "--date", date],
+            vec!["history", "list", "--since", date],
+        ] {
+            let out = Run::of(ree(data.path()).args(&args));
+            assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+            assert!(
+                out.stderr
+                    .contains("outside the dates ree-screen screens (1990-01-01 to 2099-12-31)"),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+    for date in ["1990-01-01", "2099-12-31"] {
+        let out = Run::of(ree(data.path()).args([
+            "screen",
+            "--stage",
+            "none",
+            "--no-save",
+            "--date",
+            date,
+        ]));
+        assert_eq!(out.code, Some(0), "{date}: {}", out.stderr);
+    }
+    let out = run(&[
+        "screen",
+        "--stage",
+        "none",
+        "--answer",
+        "stage=mining",
+        "--no-save",
+    ]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "stage is answered twice, differently: --stage none and --answer stage=mining"
+        ),
+        "{}",
+        out.stderr
+    );
+    let same = run(&[
+        "screen",
+        "--stage",
+        "none",
+        "--answer",
+        "stage=NONE",
+        "--no-save",
+    ]);
+    assert_eq!(
+        same.code,
+        Some(0),
+        "the same answer twice is no conflict: {}",
+        same.stderr
+    );
+}
+
+/// A stored answer the rule set no longer has: the re-screen is provisional and says which
+/// answer is gone, rather than screening it silently as every value.
+#[test]
+fn a_stored_answer_the_rules_no_longer_have_makes_a_rescreen_provisional() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let old = data.path().join("old.json");
+    std::fs::write(
+        &old,
+        ree_screen::rules::EMBEDDED_TEXT.replacen(
+            "\"options\": [",
+            "\"options\": [{\"id\": \"legacy_stage\", \"label\": \"Legacy stage\", \"help\": \"\"},",
+            1,
+        ),
+    )
+    .expect("write");
+    let saved = Run::of(ree(data.path()).args([
+        "--rules",
+        old.to_str().unwrap_or(""),
+        "screen",
+        "--stage",
+        "legacy_stage",
+        "--goods",
+        "no18_items",
+        "--origin",
+        "china_export",
+        "--recipient",
+        "civil",
+        "--destination",
+        "DE",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+    let saved: Value = serde_json::from_str(&saved.stdout).expect("json");
+    let open_stage = saved["open"]
+        .as_array()
+        .is_some_and(|open| open.iter().any(|o| o["question"] == "stage"));
+    assert!(!open_stage, "the stage is answered under its rule set");
+    let id = saved["record_id"].as_str().expect("record id");
+    let again = Run::of(ree(data.path()).args(["history", "rescreen", id, "--no-save"]));
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    assert!(again.stdout.contains("(provisional)"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains(
+            "Answer gone: Technology stage: legacy_stage is not an option of the rule set now"
+        ),
+        "{}",
+        again.stdout
+    );
+    // The engine and the report say so too.
+    let rules = ree_screen::rules::embedded().expect("embedded");
+    let answers = ree_screen::engine::Answers::new()
+        .with("stage", "legacy_stage")
+        .with("goods", "no18_items")
+        .with("origin", "china_export")
+        .with("recipient", "civil")
+        .with("destination", "DE");
+    let d = ree_screen::engine::determine(&rules, &answers, "2026-03-02".parse().expect("date"));
+    assert!(d.provisional);
+    assert!(
+        d.open
+            .iter()
+            .any(|o| o.question == "stage" && o.given.as_deref() == Some("legacy_stage"))
+    );
+    let report = ree_screen::report::of(&rules, &d, ree_screen::report::Detail::Concise);
+    assert!(
+        report.contains("the answer \"legacy_stage\" is not an option of"),
+        "{report}"
+    );
+}
+
+/// The SSH client address comes from the environment (any process can set `SSH_CLIENT`):
+/// stored and shown as reported, not as fact.
+#[test]
+fn the_ssh_address_is_stored_and_shown_as_reported() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let saved = Run::of(
+        ree(data.path())
+            .env("SSH_CLIENT", "10.1.2.3 5555 22")
+            .args(["screen", "--stage", "none", "--format", "json"]),
+    );
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+    let saved: Value = serde_json::from_str(&saved.stdout).expect("json");
+    let id = saved["record_id"].as_str().expect("record id");
+    let line = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
+    assert!(
+        line.contains("\"ssh_client_reported\":\"10.1.2.3\""),
+        "{line}"
+    );
+    let shown = Run::of(ree(data.path()).args(["history", "show", id]));
+    assert!(
+        shown
+            .stdout
+            .contains("SSH client 10.1.2.3 as reported by the environment"),
+        "{}",
+        shown.stdout
+    );
 }
 
 #[test]

@@ -159,6 +159,39 @@ fn excel_export_is_private_with_a_bom_and_semicolons() {
     assert!(
         md.contains("| Date | Reference | Counterparty | Outcome | Decided by | Kind | Record |")
     );
+    // `-o -` is standard output, not a file named "-".
+    let dashed = ok(ree(data)
+        .current_dir(data)
+        .args(["history", "export", "--format", "md", "-o", "-"]));
+    assert!(dashed.contains("| Date | Reference |"), "{dashed}");
+    assert!(!data.join("-").exists());
+}
+
+/// Record fields reach the Markdown export as text: no HTML tag, no link, no table cell.
+#[test]
+fn markdown_export_escapes_html_and_links_in_record_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    ok(ree(data)
+        .args(military("<script>alert(1)</script>", "2025-12-05"))
+        .args([
+            "--counterparty",
+            "[click](javascript:alert(1)) | x",
+            "--notes",
+            "<img src=x onerror=alert(1)> ![i](javascript:y)",
+        ]));
+    let md = ok(ree(data).args(["history", "export", "--format", "md"]));
+    // Escaped brackets make no link; an unescaped one would.
+    let unescaped = md.replace("\\]", "").replace("\\[", "");
+    for raw in ["<script>", "](javascript:", "<img", "[click"] {
+        assert!(!unescaped.contains(raw), "{raw} passed through:\n{md}");
+    }
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+    assert!(
+        md.contains("\\[click\\](javascript:alert(1)) \\| x"),
+        "{md}"
+    );
+    assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;"), "{md}");
 }
 
 #[test]

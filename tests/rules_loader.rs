@@ -372,3 +372,15 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_question_id_that_is_a_record_field_is_refused() {
+    let (err, line) = parse_edited("\"id\": \"stage\"", "\"id\": \"reference\"");
+    assert!(
+        err.message
+            .contains("question id \"reference\" is the record field reference"),
+        "{err}"
+    );
+    assert_eq!(err.line, Some(line), "{err}");
+    assert_eq!(err.path.as_deref(), Some("questions[0].id"), "{err}");
+}

@@ -12,7 +12,7 @@ use super::date_arg;
 use crate::batch::{BatchFormat, Columns, ResultWriter, RowReader, RowResult, Screener, Summary};
 use crate::context::Context;
 use crate::exit::{ROWS_FAILED, USAGE, fail};
-use crate::files::AtomicOutput;
+use crate::files::Output;
 use crate::screening::Screening;
 
 /// Row errors echoed on stderr as they happen; the rest are only in the output.
@@ -90,6 +90,13 @@ pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
             USAGE,
         );
     }
+    // Opened before anything is screened or saved, so an output that cannot be written (a
+    // FIFO nobody reads, a refused symlink) stops the batch first; an existing file is only
+    // replaced once the results are complete.
+    let output = match Output::open(args.output.as_deref().unwrap_or(Path::new("-"))) {
+        Ok(output) => output,
+        Err(e) => return fail(format!("cannot write the results: {e}"), 1),
+    };
     let reader = match RowReader::new(input, format, Columns::of(rules)) {
         Ok(reader) => reader,
         Err(e) => return fail(format!("{}: {e}", args.file.display()), 1),
@@ -126,7 +133,7 @@ pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
     // The output is written only now that the input has been read, and an output file
     // replaces an existing one only once it is complete.
     let mut summary = Summary::default();
-    let written = write_results(&args.output, format, &results, &mut summary);
+    let written = write_results(output, format, &results, &mut summary);
     eprint!("{summary}");
     if let Err(e) = saved {
         return fail(
@@ -151,7 +158,7 @@ pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
 /// Write every result (to standard output, or to a file replaced only when complete),
 /// counting them into `summary`.
 fn write_results(
-    output: &Option<PathBuf>,
+    mut output: Output,
     format: BatchFormat,
     results: &[RowResult],
     summary: &mut Summary,
@@ -164,14 +171,8 @@ fn write_results(
         }
         writer.finish()
     };
-    match output {
-        Some(path) if !is_stdio(path) => {
-            let mut file = AtomicOutput::create(path)?;
-            write_all(&mut BufWriter::new(&mut file)).map_err(|e| e.to_string())?;
-            file.commit()
-        }
-        _ => write_all(&mut BufWriter::new(io::stdout().lock())).map_err(|e| e.to_string()),
-    }
+    write_all(&mut BufWriter::new(&mut output)).map_err(|e| e.to_string())?;
+    output.finish()
 }
 
 /// What `screen_all` produced.

@@ -28,15 +28,18 @@ pub fn run(args: &ConfigArgs) -> ExitCode {
         Err(e) => return fail(e, 1),
     };
     match args.action {
-        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Path => println!("{}", crate::text::shown_path(path)),
         ConfigAction::Show => {
             let settings = match Settings::load_from(&path) {
                 Ok(settings) => settings,
                 Err(e) => return fail(e, 1),
             };
             match &settings.source {
-                Some(file) => println!("# Settings from {}", file.display()),
-                None => println!("# {} does not exist: built-in defaults", path.display()),
+                Some(file) => println!("# Settings from {}", crate::text::shown_path(file)),
+                None => println!(
+                    "# {} does not exist: built-in defaults",
+                    crate::text::shown_path(path)
+                ),
             }
             print!("{}", settings.to_toml());
         }

@@ -236,7 +236,7 @@ pub fn run(ctx: &Context, command: &HistoryCommand) -> ExitCode {
     }
     let result = match command {
         HistoryCommand::Path => {
-            println!("{}", history.path().display());
+            println!("{}", crate::text::shown_path(history.path()));
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::List {
@@ -340,7 +340,7 @@ fn report_unusable(history: &History, places: &[String]) {
     eprintln!(
         "ree-screen: {} line(s) of {} skipped (left unchanged in the file; `history verify` checks them):",
         places.len(),
-        history.path().display()
+        crate::text::shown_path(history.path())
     );
     for place in places {
         eprintln!("  {place}");
@@ -459,7 +459,7 @@ fn find(history: &History, id: &str) -> Result<Stored, (String, u8)> {
             format!(
                 "no record with id \"{}\" in {}",
                 sanitize(id),
-                history.path().display()
+                crate::text::shown_path(history.path())
             ),
             1,
         )
@@ -632,7 +632,7 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
     }
     println!(
         "{}: {} records, head hash {}; {} kept rule set(s) checked",
-        history.path().display(),
+        crate::text::shown_path(history.path()),
         report.records,
         report.head,
         report.snapshots
@@ -789,7 +789,11 @@ fn rescreen(
         approval: None,
     };
     for r in save(ctx, history, &[new])? {
-        println!("Saved as {} to {}", r.id, history.path().display());
+        println!(
+            "Saved as {} to {}",
+            r.id,
+            crate::text::shown_path(history.path())
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1098,7 +1102,7 @@ fn impact(
         println!(
             "Saved {} re-screen(s) to {}",
             saved.len(),
-            history.path().display()
+            crate::text::shown_path(history.path())
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -102,6 +102,10 @@ pub fn run(cli: Cli) -> ExitCode {
         })) => return rules_cmd::diff(old, new),
         _ => {}
     }
+    // A pinned "today" that cannot be read is a usage error, before anything else.
+    if let Err(e) = crate::context::today() {
+        return fail(e, crate::exit::USAGE);
+    }
     let ctx = match Context::load(cli.rules.as_deref(), cli.data_dir.as_deref()) {
         Ok(ctx) => ctx,
         Err(e) => return fail(e, 1),

@@ -117,7 +117,7 @@ pub fn check(args: &RulesArgs) -> ExitCode {
         Ok(r) => {
             println!(
                 "{}: valid rule set {} version {} ({} questions, {} measures, {} clauses, {} rules; sha256 {})",
-                path.display(),
+                crate::text::shown_path(path),
                 sanitize(&r.id),
                 sanitize(&r.version),
                 r.questions.len(),
@@ -260,7 +260,7 @@ pub fn install(ctx: &Context, file: Option<&std::path::Path>, embedded: bool) ->
         sanitize(&new.id),
         sanitize(&new.version),
         new.compiled.sha256,
-        history.dir().display()
+        crate::text::shown_path(history.dir())
     );
     ExitCode::SUCCESS
 }
@@ -276,7 +276,10 @@ pub fn list(ctx: &Context) -> ExitCode {
         Err(e) => return fail(e, 1),
     };
     if kept.is_empty() {
-        println!("No rule set is kept in {} yet.", history.dir().display());
+        println!(
+            "No rule set is kept in {} yet.",
+            crate::text::shown_path(history.dir())
+        );
     }
     for (sha, snapshot) in &kept {
         let mark = match (

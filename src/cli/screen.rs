@@ -180,7 +180,8 @@ pub fn outcome_arg(text: &str) -> Result<Outcome, String> {
 impl ScreenArgs {
     /// Every question of the rule set answered: from its flag, `--answer`, else unknown.
     fn answers(&self, rules: &RuleSet) -> Result<Answers, String> {
-        let mut given: Vec<(String, String)> = [
+        // (question, value, how it was given)
+        let mut given: Vec<(String, String, String)> = [
             ("stage", &self.stage),
             ("line", &self.line),
             ("goods", &self.goods),
@@ -189,7 +190,10 @@ impl ScreenArgs {
             ("destination", &self.destination),
         ]
         .into_iter()
-        .filter_map(|(q, v)| v.as_ref().map(|v| (q.to_string(), v.clone())))
+        .filter_map(|(q, v)| {
+            v.as_ref()
+                .map(|v| (q.to_string(), v.clone(), format!("--{q} {v}")))
+        })
         .collect();
         for pair in &self.answers {
             let (q, v) = pair.split_once('=').ok_or_else(|| {
@@ -198,10 +202,28 @@ impl ScreenArgs {
                     crate::text::sanitize(pair)
                 )
             })?;
-            given.push((q.trim().to_string(), v.to_string()));
+            given.push((
+                q.trim().to_string(),
+                v.to_string(),
+                format!("--answer {pair}"),
+            ));
         }
         let mut answers = Answers::all_unknown(rules);
-        for (q, v) in given {
+        for (i, (q, v, how)) in given.iter().enumerate() {
+            // One question answered twice differently is refused, not settled by the order.
+            if let Some((_, _, earlier)) = given[..i]
+                .iter()
+                .find(|(eq, ev, _)| eq == q && normalise(rules, q, ev) != normalise(rules, q, v))
+            {
+                return Err(format!(
+                    "{} is answered twice, differently: {} and {}; give one answer",
+                    crate::text::sanitize(q),
+                    crate::text::sanitize(earlier),
+                    crate::text::sanitize(how)
+                ));
+            }
+        }
+        for (q, v, _) in given {
             if rules.question(&q).is_none() {
                 let known: Vec<&str> = rules.questions.iter().map(|q| q.id.as_str()).collect();
                 return Err(format!(
@@ -327,7 +349,10 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> ExitCode {
             };
             print!("{}", report::of(rules, &screening.determination, detail));
             if let (Some(id), Ok(history)) = (record_id, ctx.history()) {
-                println!("Saved as {id} to {}", history.path().display());
+                println!(
+                    "Saved as {id} to {}",
+                    crate::text::shown_path(history.path())
+                );
             }
         }
         Format::Json => println!("{:#}", json(rules, &screening, record_id)),

@@ -1,21 +1,39 @@
 //! Screening concrete cases: the answers expanded into every case they could stand for (one
 //! option per class of options no rule tells apart), each case evaluated against the
 //! compiled rules, and the per-clause roles gathered from the cases that decide.
+//!
+//! The expansion is bounded: when the cases the open answers stand for would take more than
+//! the rule set's budget to screen, no case is enumerated. Each rule is then checked on its
+//! own for whether some case could fire it (and whether every case does), which gives the
+//! worst outcome any case could give without listing the cases.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 
 use super::status::{ClauseStatus, Reading, clause_status, confirmed};
 use super::{Because, ClauseResult, Role};
 use crate::engine::Answers;
-use crate::rules::{ClauseKind, Outcome, RuleSet};
+use crate::rules::{ClauseKind, CompiledCondition, Outcome, RuleSet};
 
 /// One concrete case: per question (in rule-set order) the option it takes, or None where
 /// the question does not apply.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Candidate {
     pub values: Vec<Option<usize>>,
+    /// For a stand-in for cases not listed (beyond the budget), the open questions it stands
+    /// for: they have no value, and a rule fired on the first option its condition allows.
+    /// Empty for a listed case.
+    pub stand_in_for: Vec<usize>,
+}
+
+/// The cases the answers stand for, each evaluated. Beyond the budget, two stand-ins instead
+/// (see [`Evaluator::expand`]) and the open answers that were not expanded.
+pub struct Expansion {
+    pub candidates: Vec<Candidate>,
+    pub evaluated: Vec<Evaluated>,
+    /// Positions of the open questions whose values were not enumerated.
+    pub not_expanded: Vec<usize>,
 }
 
 /// A case's result: the compiled rules that fired, the most severe outcome of those that
@@ -68,42 +86,167 @@ impl<'r> Evaluator<'r> {
         answers: &Answers,
         values: &[Option<usize>],
     ) -> Vec<Option<usize>> {
-        let compiled = &self.rules.compiled.questions[q];
-        if let Some(when) = &compiled.ask_when
+        if let Some(when) = &self.rules.compiled.questions[q].ask_when
             && !when.holds(values)
         {
             return vec![None];
         }
+        self.options_for(q, answers).into_iter().map(Some).collect()
+    }
+
+    /// The options question `q` takes where it applies: the answer itself, or one option per
+    /// class it covers.
+    fn options_for(&self, q: usize, answers: &Answers) -> Vec<usize> {
+        let compiled = &self.rules.compiled.questions[q];
         let question = &self.rules.questions[q];
         let given = answers
             .get(&question.id)
             .and_then(|id| question.options.iter().position(|o| o.id == id));
         let covered = match given {
-            Some(p) if question.options[p].is_leaf() => return vec![Some(p)],
+            Some(p) if question.options[p].is_leaf() => return vec![p],
             Some(p) => &compiled.covers[p],
             None => &compiled.leaves,
         };
         let mut seen = vec![false; compiled.classes.len()];
         covered
             .iter()
-            .filter(|&&leaf| {
+            .copied()
+            .filter(|&leaf| {
                 compiled.class_of[leaf].is_some_and(|c| !std::mem::replace(&mut seen[c], true))
             })
-            .map(|&leaf| Some(leaf))
             .collect()
     }
 
-    /// Every case the answers could stand for.
-    pub fn expand(&self, answers: &Answers) -> Vec<Candidate> {
+    /// Every case the answers could stand for, evaluated; or, beyond the budget, the two
+    /// stand-ins of [`Evaluator::each_rule_alone`].
+    pub fn expand(&self, answers: &Answers) -> Expansion {
+        if !self.affordable(answers, 1) {
+            return self.each_rule_alone(answers);
+        }
         let order: Vec<usize> = (0..self.rules.questions.len()).collect();
-        let mut out = Vec::new();
+        let mut candidates = Vec::new();
         self.each_case(answers, &order, &mut |values| {
-            out.push(Candidate {
+            candidates.push(Candidate {
                 values: values.to_vec(),
+                stand_in_for: Vec::new(),
             });
             true
         });
-        out
+        let evaluated = candidates.iter().map(|c| self.evaluate(c)).collect();
+        Expansion {
+            candidates,
+            evaluated,
+            not_expanded: Vec::new(),
+        }
+    }
+
+    /// Whether screening every case of `answers`, `evaluations` times each, fits the rule
+    /// set's budget: the cases times what each costs (every rule's conditions and clauses,
+    /// each question's value, and a pass per value of each open answer for the outcome by
+    /// value), which bounds both the time and the memory the cases take.
+    pub fn affordable(&self, answers: &Answers, evaluations: u64) -> bool {
+        let rules: usize = (self.rules.compiled.rules.iter())
+            .map(|r| r.when.0.len() + r.clauses.len() + 1)
+            .sum();
+        let values: usize = (0..self.rules.questions.len())
+            .map(|q| self.options_for(q, answers).len() + 1)
+            .sum();
+        let per_case = ((rules + values) as u64).saturating_mul(evaluations).max(1);
+        let limit = (self.rules.compiled.expansion_budget / per_case).max(1);
+        self.cases_within(answers, limit).is_some()
+    }
+
+    /// How many cases the answers stand for (at most), or None when more than `limit`. The
+    /// product of the values each question can take bounds it; when that is over the limit,
+    /// the cases are counted, listing only the questions up to the last one an `ask_when`
+    /// governs (the ones after it multiply), and giving up past the limit.
+    fn cases_within(&self, answers: &Answers, limit: u64) -> Option<u64> {
+        let questions = self.rules.questions.len();
+        let sizes: Vec<u64> = (0..questions)
+            .map(|q| (self.options_for(q, answers).len() as u64).max(1))
+            .collect();
+        let product = sizes.iter().fold(1u64, |p, &s| p.saturating_mul(s));
+        if product <= limit {
+            return Some(product);
+        }
+        let last = (0..questions)
+            .rev()
+            .find(|&q| self.rules.compiled.questions[q].ask_when.is_some())?;
+        let tail = sizes[last + 1..]
+            .iter()
+            .fold(1u64, |p, &s| p.saturating_mul(s));
+        let order: Vec<usize> = (0..=last).collect();
+        let mut count = 0u64;
+        let counted = self.each_case(answers, &order, &mut |_| {
+            count = count.saturating_add(tail);
+            count <= limit
+        });
+        counted.then_some(count)
+    }
+
+    /// The result without enumerating cases: a stand-in case where every rule that some case
+    /// could fire fires (its outcome is the worst any case gives, so never lighter than
+    /// screening every case), and one where only the rules every case fires do (a lower
+    /// bound for the best outcome). The open answers are named as not expanded.
+    fn each_rule_alone(&self, answers: &Answers) -> Expansion {
+        let open = OpenCases::of(self, answers);
+        let rules = &self.rules.compiled.rules;
+        let possible: Vec<usize> = (0..rules.len())
+            .filter(|&r| open.satisfiable(&rules[r].when))
+            .collect();
+        let certain: Vec<usize> = (0..rules.len())
+            .filter(|&r| open.certain(&rules[r].when))
+            .collect();
+        let values: Vec<Option<usize>> = (0..self.rules.questions.len())
+            .map(|q| open.settled(q))
+            .collect();
+        let not_expanded: Vec<usize> = (0..self.rules.questions.len())
+            .filter(|&q| open.settled(q).is_none() && open.may_apply[q])
+            .filter(|&q| {
+                answers.get(&self.rules.questions[q].id).is_some()
+                    || possible.iter().any(|&r| rules[r].when.names(q))
+            })
+            .collect();
+        Expansion {
+            candidates: vec![
+                Candidate {
+                    values,
+                    stand_in_for: not_expanded.clone(),
+                };
+                2
+            ],
+            evaluated: vec![self.evaluated_of(possible), self.evaluated_of(certain)],
+            not_expanded,
+        }
+    }
+
+    /// Whether question `q` applies, from its `ask_when` checked as a whole rather than case
+    /// by case: Some when every case agrees, None when it may go either way.
+    pub fn applies_unlisted(&self, q: usize, answers: &Answers) -> Option<bool> {
+        let open = OpenCases::of(self, answers);
+        match (open.may_apply[q], open.may_not_apply[q]) {
+            (true, false) => Some(true),
+            (false, _) => Some(false),
+            (true, true) => None,
+        }
+    }
+
+    /// A case that fires exactly `fired`.
+    fn evaluated_of(&self, fired: Vec<usize>) -> Evaluated {
+        let mut binding = Outcome::NoLicenseRequired;
+        let mut would_be = Outcome::NoLicenseRequired;
+        for &r in &fired {
+            let outcome = self.outcome_of(r);
+            would_be = would_be.max(outcome);
+            if self.binds[r] {
+                binding = binding.max(outcome);
+            }
+        }
+        Evaluated {
+            fired,
+            binding,
+            would_be,
+        }
     }
 
     /// Call `visit` with every case, assigning questions in `order` (which must put each
@@ -144,25 +287,10 @@ impl<'r> Evaluator<'r> {
     }
 
     pub fn evaluate_values(&self, values: &[Option<usize>]) -> Evaluated {
-        let mut fired = Vec::new();
-        let mut binding = Outcome::NoLicenseRequired;
-        let mut would_be = Outcome::NoLicenseRequired;
-        for (i, rule) in self.rules.compiled.rules.iter().enumerate() {
-            if !rule.when.holds(values) {
-                continue;
-            }
-            let outcome = self.rules.rules[rule.rule].outcome;
-            would_be = would_be.max(outcome);
-            if self.binds[i] {
-                binding = binding.max(outcome);
-            }
-            fired.push(i);
-        }
-        Evaluated {
-            fired,
-            binding,
-            would_be,
-        }
+        let fired = (0..self.rules.compiled.rules.len())
+            .filter(|&r| self.rules.compiled.rules[r].when.holds(values))
+            .collect();
+        self.evaluated_of(fired)
     }
 
     fn outcome_of(&self, rule: usize) -> Outcome {
@@ -324,9 +452,15 @@ impl<'r> Evaluator<'r> {
             .when
             .0
             .iter()
-            .filter_map(|(q, _)| {
+            .filter_map(|(q, set)| {
                 let question = &self.rules.questions[*q];
-                let value = &question.options[candidate.values[*q]?].id;
+                let option = match candidate.values[*q] {
+                    Some(v) => v,
+                    None if candidate.stand_in_for.contains(q) => (0..question.options.len())
+                        .find(|&o| set[o] && question.options[o].is_leaf())?,
+                    None => return None,
+                };
+                let value = &question.options[option].id;
                 let given = answers.get(&question.id).map(|g| question.screened_as(g));
                 Some(Because {
                     question: question.id.clone(),
@@ -372,5 +506,121 @@ impl<'r> Evaluator<'r> {
                 measure.verified_until, measure.short
             ),
         }
+    }
+}
+
+/// What the answers leave open, per question, for checking a condition without listing the
+/// cases: the options it can take, and whether it can apply and can fail to apply.
+struct OpenCases<'e> {
+    evaluator: &'e Evaluator<'e>,
+    /// Per question, per option: whether some case gives it that option.
+    covered: Vec<Vec<bool>>,
+    may_apply: Vec<bool>,
+    may_not_apply: Vec<bool>,
+}
+
+impl<'e> OpenCases<'e> {
+    fn of(evaluator: &'e Evaluator<'e>, answers: &Answers) -> OpenCases<'e> {
+        let rules = evaluator.rules;
+        let covered = rules
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(q, question)| {
+                let compiled = &rules.compiled.questions[q];
+                let given = answers
+                    .get(&question.id)
+                    .and_then(|id| question.options.iter().position(|o| o.id == id));
+                let mut set = vec![false; question.options.len()];
+                for &leaf in given.map_or(&compiled.leaves, |p| &compiled.covers[p]) {
+                    set[leaf] = true;
+                }
+                set
+            })
+            .collect();
+        let mut open = OpenCases {
+            evaluator,
+            covered,
+            may_apply: Vec::new(),
+            may_not_apply: Vec::new(),
+        };
+        // An `ask_when` names only earlier questions, so each is worked out from those.
+        for compiled in &rules.compiled.questions {
+            let (may, may_not) = match &compiled.ask_when {
+                None => (true, false),
+                Some(when) => (open.satisfiable(when), !open.certain(when)),
+            };
+            open.may_apply.push(may);
+            open.may_not_apply.push(may_not);
+        }
+        open
+    }
+
+    /// The one option a question takes in every case (an answered question that applies).
+    fn settled(&self, q: usize) -> Option<usize> {
+        let mut options = (0..self.covered[q].len()).filter(|&o| self.covered[q][o]);
+        match (options.next(), options.next()) {
+            (Some(only), None) if self.may_apply[q] && !self.may_not_apply[q] => Some(only),
+            _ => None,
+        }
+    }
+
+    /// Whether a condition's set matches a case where its question does not apply (the slot
+    /// after the options, where the condition has one).
+    fn matches_not_applying(&self, q: usize, set: &[bool]) -> bool {
+        set.get(self.covered[q].len()).copied().unwrap_or(false)
+    }
+
+    /// Whether some case satisfies `when`. A question it needs answered (its set has no
+    /// place for "does not apply") brings in that question's own `ask_when`; the sets are then
+    /// checked per question, which is exact for conditions that need every question they
+    /// name to apply, and otherwise errs towards "satisfiable" (never lighter).
+    fn satisfiable(&self, when: &CompiledCondition) -> bool {
+        let questions = &self.evaluator.rules.compiled.questions;
+        let mut need: BTreeMap<usize, Vec<bool>> = BTreeMap::new();
+        let mut pending: Vec<&(usize, Vec<bool>)> = when.0.iter().collect();
+        let mut brought_in: Vec<usize> = Vec::new();
+        loop {
+            for (q, set) in pending.drain(..) {
+                match need.get_mut(q) {
+                    Some(merged) => merged.iter_mut().zip(set).for_each(|(m, s)| *m &= *s),
+                    None => {
+                        need.insert(*q, set.clone());
+                    }
+                }
+            }
+            for (&q, set) in &need {
+                if !self.matches_not_applying(q, set) && !brought_in.contains(&q) {
+                    brought_in.push(q);
+                    if let Some(ask) = &questions[q].ask_when {
+                        pending.extend(&ask.0);
+                    }
+                }
+            }
+            if pending.is_empty() {
+                break;
+            }
+        }
+        need.iter().all(|(&q, set)| {
+            let by_value = self.may_apply[q]
+                && self.covered[q]
+                    .iter()
+                    .zip(set)
+                    .any(|(&covered, &matches)| covered && matches);
+            by_value || (self.may_not_apply[q] && self.matches_not_applying(q, set))
+        })
+    }
+
+    /// Whether every case satisfies `when`: every way each question it names can turn out
+    /// matches.
+    fn certain(&self, when: &CompiledCondition) -> bool {
+        when.0.iter().all(|(q, set)| {
+            let values_match = !self.may_apply[*q]
+                || self.covered[*q]
+                    .iter()
+                    .zip(set)
+                    .all(|(&covered, &matches)| !covered || matches);
+            values_match && (!self.may_not_apply[*q] || self.matches_not_applying(*q, set))
+        })
     }
 }

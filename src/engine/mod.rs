@@ -22,7 +22,7 @@ pub use relevance::{applies, question_matters};
 pub use status::{ClauseStatus, Lapsed, Reading, clause_status, confirmed};
 
 use crate::rules::{LicenceKind, Outcome, Party, RuleSet, RuleSetInfo, UNKNOWN};
-use candidates::{Candidate, Evaluated, Evaluator};
+use candidates::{Candidate, Evaluated, Evaluator, Expansion};
 
 /// What part a clause plays in this determination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -172,6 +172,10 @@ pub struct Determination {
     pub open: Vec<OpenAnswer>,
     pub range: Range,
     pub by_answer: Vec<ByAnswer>,
+    /// The open answers whose combinations were too many to screen one by one: the result
+    /// comes from checking each rule on its own (the worst any case could give).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_expanded: Vec<String>,
     /// The clauses that decide the outcome, the most telling first.
     pub decided_by: Vec<String>,
     pub licences: Vec<LicenceNeed>,
@@ -209,8 +213,11 @@ impl Determination {
 /// lighter result than any value it stands for.
 pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determination {
     let evaluator = Evaluator::new(rules, date, Reading::AsScheduled);
-    let candidates = evaluator.expand(answers);
-    let evaluated: Vec<Evaluated> = candidates.iter().map(|c| evaluator.evaluate(c)).collect();
+    let Expansion {
+        candidates,
+        evaluated,
+        not_expanded,
+    } = evaluator.expand(answers);
     let worst = evaluated
         .iter()
         .map(|e| (e.binding, e.would_be))
@@ -239,9 +246,14 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
                 .unwrap_or(usize::MAX),
         )
     });
-    let (open, by_answer) = open_answers(rules, &evaluator, answers, &candidates, &evaluated);
+    let (mut open, by_answer) = open_answers(rules, &evaluator, answers, &candidates, &evaluated);
+    open.extend(not_expanded.iter().map(|&q| OpenAnswer {
+        question: rules.questions[q].id.clone(),
+        given: answers.get(&rules.questions[q].id).map(str::to_string),
+    }));
     let explicitly_open = open.iter().any(|o| o.given.is_some());
-    let provisional = explicitly_open || best != outcome || !by_answer.is_empty();
+    let provisional =
+        explicitly_open || best != outcome || !by_answer.is_empty() || !not_expanded.is_empty();
 
     let mut fired: Vec<RuleResult> = Vec::new();
     let mut trace: Vec<TraceStep> = Vec::new();
@@ -335,6 +347,10 @@ pub fn determine(rules: &RuleSet, answers: &Answers, date: Date) -> Determinatio
             worst: outcome,
         },
         by_answer,
+        not_expanded: not_expanded
+            .iter()
+            .map(|&q| rules.questions[q].id.clone())
+            .collect(),
         decided_by,
         licences,
         duties,
@@ -368,8 +384,10 @@ fn open_answers(
     let mut by_answer = Vec::new();
     for (q, question) in rules.questions.iter().enumerate() {
         let given = answers.get(&question.id);
+        // Unknown, a group, or a value the rule set no longer has (a stored answer screened
+        // again): each is screened as every value it could be.
         let explicitly_open =
-            given.is_some_and(|g| g == UNKNOWN || question.option(g).is_some_and(|o| o.is_group()));
+            given.is_some_and(|g| g == UNKNOWN || question.option(g).is_none_or(|o| o.is_group()));
         if given.is_some() && !explicitly_open {
             continue;
         }
@@ -464,11 +482,7 @@ fn scenarios(rules: &RuleSet, answers: &Answers, date: Date) -> Vec<Scenario> {
         return Vec::new();
     }
     let evaluator = Evaluator::new(rules, date, Reading::SuspensionsExtended);
-    let evaluated: Vec<Evaluated> = evaluator
-        .expand(answers)
-        .iter()
-        .map(|c| evaluator.evaluate(c))
-        .collect();
+    let evaluated = evaluator.expand(answers).evaluated;
     let worst = evaluated
         .iter()
         .map(|e| (e.binding, e.would_be))

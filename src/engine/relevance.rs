@@ -17,6 +17,9 @@ pub fn applies(rules: &RuleSet, answers: &Answers, date: Date, question: &str) -
         return Some(true);
     };
     let evaluator = Evaluator::new(rules, date, Reading::AsScheduled);
+    if !evaluator.affordable(answers, 1) {
+        return evaluator.applies_unlisted(q, answers);
+    }
     let order: Vec<usize> = (0..q).collect();
     let (mut yes, mut no) = (false, false);
     evaluator.each_case(answers, &order, &mut |values| {
@@ -103,6 +106,10 @@ pub fn question_matters(rules: &RuleSet, answers: &Answers, date: Date, question
     let mut evaluators = vec![Evaluator::new(rules, date, Reading::AsScheduled)];
     if !lapsed_unconfirmed(rules, date).is_empty() {
         evaluators.push(Evaluator::new(rules, date, Reading::SuspensionsExtended));
+    }
+    // Too many cases to compare: ask rather than skip a question that might matter.
+    if !evaluators[0].affordable(&open, evaluators.len() as u64) {
+        return true;
     }
     // Cases come grouped by the other questions' values, this one varying innermost: a
     // group whose cases differ means the answer matters.

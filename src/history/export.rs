@@ -199,8 +199,9 @@ pub fn write_file(
             path.display()
         ));
     }
-    // Written beside the target and moved into place only when complete.
-    let mut file = crate::files::AtomicOutput::create(path)?;
+    // A regular file is written beside the target and moved into place only when complete;
+    // `-`, a device, a FIFO or a symlink as `files::Output` says.
+    let mut file = crate::files::Output::open(path)?;
     let mut buffered = std::io::BufWriter::new(&mut file);
     let exported = write(
         &mut buffered,
@@ -215,7 +216,7 @@ pub fn write_file(
         .flush()
         .map_err(|e| format!("{}: cannot write the export: {e}", path.display()))?;
     drop(buffered);
-    file.commit()?;
+    file.finish()?;
     Ok(exported)
 }
 
@@ -528,9 +529,25 @@ pub fn json<'q>(
     Ok(exported)
 }
 
-/// Markdown cell text: one line, no pipes breaking the table, no control characters.
-fn cell(text: &str) -> String {
-    sanitize(text).replace('|', "\\|")
+/// Record text in Markdown, never at the start of a line: one line, no control characters,
+/// HTML's `<`, `>` and `&` as entities, and the characters that make links, images,
+/// emphasis, code and table cells backslash-escaped, so a field can neither inject a tag nor
+/// make a link (`[x](javascript:...)`) or a cell.
+fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in sanitize(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Write the Markdown report: the provenance, a summary table of the matching records
@@ -549,8 +566,8 @@ pub fn markdown<'q>(
     let provenance = survey.provenance(history);
     write!(
         out,
-        "# Screening history export\n\n- History: `{}`\n- Head hash: `{}` ({} records in the history)\n- Exported at: {}\n\n| Date | Reference | Counterparty | Outcome | Decided by | Kind | Record |\n|---|---|---|---|---|---|---|\n",
-        provenance.path, provenance.head, provenance.records, provenance.exported_at
+        "# Screening history export\n\n- History: {}\n- Head hash: `{}` ({} records in the history)\n- Exported at: {}\n\n| Date | Reference | Counterparty | Outcome | Decided by | Kind | Record |\n|---|---|---|---|---|---|---|\n",
+        markdown_text(&provenance.path), provenance.head, provenance.records, provenance.exported_at
     )
     .map_err(io)?;
     let mut snapshots = history.snapshots();
@@ -564,12 +581,12 @@ pub fn markdown<'q>(
             out,
             "| {} | {} | {} | {} {}{} | {} | {}{} | {} |",
             d.date,
-            cell(&r.screening.details.reference),
-            cell(&r.screening.details.counterparty),
+            markdown_text(&r.screening.details.reference),
+            markdown_text(&r.screening.details.counterparty),
             outcome.symbol(),
             outcome.short(),
             if d.provisional { " (provisional)" } else { "" },
-            cell(
+            markdown_text(
                 &d.decided_by
                     .first()
                     .map(|c| rules.cite_short(c))
@@ -581,7 +598,7 @@ pub fn markdown<'q>(
             } else {
                 " (superseded)"
             },
-            cell(&r.id),
+            markdown_text(&r.id),
         )
         .map_err(io)
     })?;
@@ -608,10 +625,12 @@ fn section(view: &RecordView) -> String {
         .map_or("(no reference)", |(_, value)| value.as_str());
     let mut text = format!(
         "\n## {} - {} - {}\n\n",
-        view.id, view.presentation.date, reference
+        markdown_text(&view.id),
+        view.presentation.date,
+        markdown_text(reference)
     );
     for line in view.header() {
-        let item = format!("{}: {}", line.part.label(), line.value);
+        let item = format!("{}: {}", line.part.label(), markdown_text(&line.value));
         if line.part.emphasis() {
             text.push_str(&format!("- **{item}**\n"));
         } else {

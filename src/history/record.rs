@@ -521,6 +521,7 @@ impl Decision {
                 worst: self.outcome,
             },
             by_answer: self.by_answer.clone(),
+            not_expanded: Vec::new(),
             decided_by: self.decided_by.clone(),
             licences: self.licences.clone(),
             duties: self

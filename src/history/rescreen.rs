@@ -33,6 +33,9 @@ pub struct Diff {
     pub provisional_after: bool,
     pub rule_set_before: String,
     pub rule_set_after: String,
+    /// Stored answers the rule set now has no option for ("Technology stage: legacy"):
+    /// screened as every value, so the re-screen is provisional.
+    pub answers_gone: Vec<String>,
     pub clauses: Vec<ClauseChange>,
 }
 
@@ -100,6 +103,18 @@ pub fn diff(rules: &RuleSet, before: &Screening, after: &Screening) -> Diff {
         provisional_after: a.provisional,
         rule_set_before: version(before),
         rule_set_after: version(after),
+        answers_gone: a
+            .open
+            .iter()
+            .filter_map(|o| {
+                let question = rules.question(&o.question)?;
+                let given = o.given.as_deref()?;
+                question
+                    .option(given)
+                    .is_none()
+                    .then(|| format!("{}: {given}", question.title))
+            })
+            .collect(),
         clauses,
     }
 }
@@ -134,6 +149,11 @@ pub fn diff_text(d: &Diff) -> String {
         out.push_str(&format!(
             "Rule set of the record: {}; of the re-screen: {}\n",
             d.rule_set_before, d.rule_set_after
+        ));
+    }
+    for gone in &d.answers_gone {
+        out.push_str(&format!(
+            "Answer gone: {gone} is not an option of the rule set now, so every value was screened (provisional)\n"
         ));
     }
     if d.clauses.is_empty() {

@@ -193,6 +193,7 @@ pub fn decode(bytes: &[u8]) -> Result<Record, serde_json::Error> {
             worst: s.outcome,
         },
         by_answer: Vec::new(),
+        not_expanded: Vec::new(),
         decided_by: clauses
             .iter()
             .filter(|c| c.role == Role::Decisive)

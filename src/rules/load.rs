@@ -92,6 +92,20 @@ pub fn parse(name: &str, source: &str) -> Result<RuleSet, RulesError> {
         path,
         message,
     };
+    let at = |issue: Issue| {
+        let position = locate(text, &issue.path);
+        error(
+            position.map(|p| p.0),
+            position.map(|p| p.1),
+            Some(render_path(&issue.path)),
+            issue.message,
+        )
+    };
+    // Texts, lists and nesting first, so nothing beyond them is built; a syntax error is left
+    // to the reading below, which names the field.
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+        within_text_limits(&value, &mut Vec::new()).map_err(at)?;
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let mut rules: RuleSet = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -123,20 +137,270 @@ pub fn parse(name: &str, source: &str) -> Result<RuleSet, RulesError> {
             ),
         ));
     }
-    let at = |issue: Issue| {
-        let position = locate(text, &issue.path);
-        error(
-            position.map(|p| p.0),
-            position.map(|p| p.1),
-            Some(render_path(&issue.path)),
-            issue.message,
-        )
-    };
+    within_limits(&rules).map_err(at)?;
     add_countries(&mut rules).map_err(at)?;
-    validate(&rules).map_err(at)?;
+    {
+        let options = Options::of(&rules);
+        validate(&rules, &options).map_err(at)?;
+    }
     add_items(&mut rules);
-    rules.compiled = compile(&rules, source);
+    // The items catalogue adds options: looked up again for compiling.
+    let options = Options::of(&rules);
+    let compiled = compile(&rules, &options, source);
+    rules.compiled = compiled;
     Ok(rules)
+}
+
+// Limits. A rule set is data anyone can install, so its size is bounded: loading, compiling
+// and screening under any accepted rule set take bounded time and memory (see the README's
+// benchmark). The embedded one is far inside every limit.
+
+/// What a rule set may hold, and what screening may spend on it.
+pub mod limits {
+    /// The most questions a rule set may ask.
+    pub const QUESTIONS: usize = 40;
+    /// The most options one question may have, the countries of a country question included.
+    pub const OPTIONS: usize = 400;
+    pub const MEASURES: usize = 200;
+    pub const CLAUSES: usize = 2_000;
+    pub const RULES: usize = 1_000;
+    pub const FACTS: usize = 100;
+    pub const FACT_CASES: usize = 200;
+    /// The most rules once each rule on a fact stands for one rule per case of the fact.
+    pub const COMPILED_RULES: usize = 4_000;
+    /// The most items of any other list (sources, group members, values in a condition ...).
+    pub const LIST: usize = 400;
+    /// The longest text (any string: an id, a title, a clause's paraphrase), in bytes.
+    pub const TEXT_BYTES: usize = 4_096;
+    /// The deepest nesting of JSON arrays and objects (the format itself needs 8).
+    pub const NESTING: usize = 16;
+    /// What screening may spend enumerating the cases of open answers, in cases times the
+    /// steps each takes (see `Evaluator::affordable`); beyond it each rule is checked on its
+    /// own (`engine::determine`).
+    pub const EXPANSION_BUDGET: u64 = 16_000_000;
+}
+
+/// Refuse a rule set with more questions, options, rules ... than the limits allow, naming
+/// the first place that exceeds one.
+fn within_limits(rules: &RuleSet) -> Result<(), Issue> {
+    let countries_added = |q: &super::model::Question| {
+        if q.kind == QuestionKind::Country {
+            countries().len()
+        } else {
+            0
+        }
+    };
+    let counts: [(Vec<Seg>, usize, usize, &str); 5] = [
+        (
+            vec![key("questions")],
+            rules.questions.len(),
+            limits::QUESTIONS,
+            "questions",
+        ),
+        (
+            vec![key("measures")],
+            rules.measures.len(),
+            limits::MEASURES,
+            "measures",
+        ),
+        (
+            vec![key("clauses")],
+            rules.clauses.len(),
+            limits::CLAUSES,
+            "clauses",
+        ),
+        (
+            vec![key("rules")],
+            rules.rules.len(),
+            limits::RULES,
+            "rules",
+        ),
+        (
+            vec![key("facts")],
+            rules.facts.len(),
+            limits::FACTS,
+            "facts",
+        ),
+    ];
+    let options = rules.questions.iter().enumerate().map(|(i, q)| {
+        (
+            vec![key("questions"), Seg::Index(i), key("options")],
+            q.options.len() + countries_added(q),
+            limits::OPTIONS,
+            "options (with the countries of a country question)",
+        )
+    });
+    let cases = rules.facts.iter().enumerate().map(|(i, f)| {
+        (
+            vec![key("facts"), Seg::Index(i), key("cases")],
+            f.cases.len(),
+            limits::FACT_CASES,
+            "cases",
+        )
+    });
+    for (path, count, max, what) in counts.into_iter().chain(options).chain(cases) {
+        if count > max {
+            return Err(issue(
+                path,
+                format!("{count} {what}; a rule set may have at most {max}"),
+            ));
+        }
+    }
+    let mut compiled = 0;
+    for (i, r) in rules.rules.iter().enumerate() {
+        compiled += r
+            .if_fact
+            .as_ref()
+            .and_then(|f| rules.facts.iter().find(|x| &x.id == f))
+            .map_or(1, |f| f.cases.len());
+        if compiled > limits::COMPILED_RULES {
+            return Err(issue(
+                idx(&[key("rules")], i, "if_fact"),
+                format!(
+                    "with each rule on a fact counted once per case of the fact, the rules up to here make {compiled}; a rule set may have at most {}",
+                    limits::COMPILED_RULES
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Rule-set text reaches terminals, reports and exports as it is: a control character, a
+/// line break or a bidirectional formatting character (which can make text display in
+/// another order than it reads) is refused rather than shown, so no front end can be made
+/// to print it.
+fn unsafe_text(path: &[Seg], text: &str) -> Issue {
+    let c = text
+        .chars()
+        .find(|&c| crate::text::sanitize(&c.to_string()) != c.to_string())
+        .unwrap_or_default();
+    issue(
+        path.to_vec(),
+        format!(
+            "the text holds U+{:04X}, a control, line-break or bidirectional formatting character; rule-set text must be plain",
+            u32::from(c)
+        ),
+    )
+}
+
+/// Every string plain (see [`unsafe_text`]) and within [`limits::TEXT_BYTES`], every list not counted above within
+/// [`limits::LIST`], nesting within [`limits::NESTING`].
+fn within_text_limits(value: &serde_json::Value, path: &mut Vec<Seg>) -> Result<(), Issue> {
+    use serde_json::Value;
+    if path.len() >= limits::NESTING {
+        return Err(issue(
+            path.clone(),
+            format!(
+                "nested deeper than {} levels; the rule-set format never needs more",
+                limits::NESTING
+            ),
+        ));
+    }
+    // The lists with limits of their own, checked on the rule set itself.
+    let counted = match path.as_slice() {
+        [Seg::Key(list)] => {
+            ["questions", "measures", "clauses", "rules", "facts"].contains(&list.as_str())
+        }
+        [Seg::Key(parent), Seg::Index(_), Seg::Key(list)] => {
+            matches!(
+                (parent.as_str(), list.as_str()),
+                ("questions", "options") | ("facts", "cases")
+            )
+        }
+        _ => false,
+    };
+    match value {
+        Value::String(s) if crate::text::sanitize(s) != *s => Err(unsafe_text(path, s)),
+        Value::String(s) if s.len() > limits::TEXT_BYTES => Err(issue(
+            path.clone(),
+            format!(
+                "text of {} bytes; a rule set's texts may be at most {} bytes",
+                s.len(),
+                limits::TEXT_BYTES
+            ),
+        )),
+        Value::Array(items) if items.len() > limits::LIST && !counted => Err(issue(
+            path.clone(),
+            format!(
+                "a list of {} items; lists may have at most {}",
+                items.len(),
+                limits::LIST
+            ),
+        )),
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+            path.push(Seg::Index(i));
+            let checked = within_text_limits(item, path);
+            path.pop();
+            checked
+        }),
+        Value::Object(fields) => fields.iter().try_for_each(|(k, item)| {
+            if crate::text::sanitize(k) != *k {
+                return Err(unsafe_text(path, k));
+            }
+            if k.len() > limits::TEXT_BYTES {
+                return Err(issue(
+                    path.clone(),
+                    format!(
+                        "a key of {} bytes; keys may be at most {} bytes",
+                        k.len(),
+                        limits::TEXT_BYTES
+                    ),
+                ));
+            }
+            path.push(key(k));
+            let checked = within_text_limits(item, path);
+            path.pop();
+            checked
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Per question, option positions by id and the leaves each option stands for, and clause
+/// positions by id, worked out once: conditions, groups and rules name these by id, and a
+/// rule set may name a great many.
+struct Options<'r> {
+    ids: Vec<HashMap<&'r str, usize>>,
+    covers: Vec<Vec<Vec<usize>>>,
+    clauses: HashMap<&'r str, usize>,
+}
+
+impl<'r> Options<'r> {
+    fn of(rules: &'r RuleSet) -> Options<'r> {
+        let ids: Vec<HashMap<&str, usize>> = rules
+            .questions
+            .iter()
+            .map(|q| {
+                (q.options.iter().enumerate())
+                    .map(|(i, o)| (o.id.as_str(), i))
+                    .collect()
+            })
+            .collect();
+        let covers = rules
+            .questions
+            .iter()
+            .zip(&ids)
+            .map(|(question, ids)| {
+                (0..question.options.len())
+                    .map(|o| covers(question, ids, o))
+                    .collect()
+            })
+            .collect();
+        let clauses = (rules.clauses.iter().enumerate())
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        Options {
+            ids,
+            covers,
+            clauses,
+        }
+    }
+
+    /// The position of option `id` of question `q`.
+    fn position(&self, q: usize, id: &str) -> Option<usize> {
+        self.ids[q].get(id).copied()
+    }
 }
 
 struct Issue {
@@ -292,7 +556,7 @@ fn snake_case(id: &str) -> bool {
 
 /// Cross-checks that serde cannot express: references resolve, ids are unique, date windows
 /// are ordered and do not overlap, rules cite only operative clauses and say which licence.
-fn validate(rules: &RuleSet) -> Result<(), Issue> {
+fn validate(rules: &RuleSet, options: &Options) -> Result<(), Issue> {
     if !(RULES_SCHEMA_OLDEST..=RULES_SCHEMA).contains(&rules.schema) {
         return Err(issue(
             vec![key("schema")],
@@ -310,7 +574,7 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
             ));
         }
     }
-    validate_questions(rules)?;
+    validate_questions(rules, options)?;
     check_unique(
         rules.measures.iter().map(|m| m.id.as_str()),
         &[key("measures")],
@@ -350,20 +614,20 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
             return Err(issue(base, format!("fact \"{}\" has no case", fact.id)));
         }
         for (j, case) in fact.cases.iter().enumerate() {
-            validate_condition(rules, &case.when, &idx(&base, j, "when"), None)?;
-            validate_citations(rules, &case.clauses, &idx(&base, j, "clauses"))?;
+            validate_condition(rules, options, &case.when, &idx(&base, j, "when"), None)?;
+            validate_citations(rules, options, &case.clauses, &idx(&base, j, "clauses"))?;
         }
     }
     for (i, r) in rules.rules.iter().enumerate() {
         let at = |field: &str| idx(&[key("rules")], i, field);
-        validate_condition(rules, &r.when, &at("when"), None)?;
+        validate_condition(rules, options, &r.when, &at("when"), None)?;
         if r.clauses.is_empty() && r.if_fact.is_none() {
             return Err(issue(
                 at("clauses"),
                 format!("rule \"{}\" cites no clause", r.id),
             ));
         }
-        validate_citations(rules, &r.clauses, &at("clauses"))?;
+        validate_citations(rules, options, &r.clauses, &at("clauses"))?;
         if let Some(fact) = &r.if_fact
             && !rules.facts.iter().any(|f| &f.id == fact)
         {
@@ -392,7 +656,7 @@ fn validate(rules: &RuleSet) -> Result<(), Issue> {
     Ok(())
 }
 
-fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
+fn validate_questions(rules: &RuleSet, lookup: &Options) -> Result<(), Issue> {
     check_unique(
         rules.questions.iter().map(|q| q.id.as_str()),
         &[key("questions")],
@@ -413,6 +677,20 @@ fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
                 format!(
                     "question id \"{}\" must be lower-case letters, digits and _",
                     q.id
+                ),
+            ));
+        }
+        if let Some(field) = crate::screening::Field::ALL
+            .into_iter()
+            .find(|f| f.id() == q.id)
+        {
+            return Err(issue(
+                [base.as_slice(), &[key("id")]].concat(),
+                format!(
+                    "question id \"{}\" is the record field {} (the --{} flag and batch column); choose another id",
+                    q.id,
+                    field.label().to_lowercase(),
+                    field.id()
                 ),
             ));
         }
@@ -437,7 +715,7 @@ fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
             }
             for (k, m) in o.members.iter().enumerate() {
                 let at = [idx(&options, j, "members").as_slice(), &[Seg::Index(k)]].concat();
-                match q.option(m) {
+                match lookup.position(i, m).map(|p| &q.options[p]) {
                     Some(member) if member.is_leaf() => {}
                     Some(_) => {
                         return Err(issue(
@@ -481,6 +759,7 @@ fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
         if let Some(when) = &q.ask_when {
             validate_condition(
                 rules,
+                lookup,
                 when,
                 &[base.as_slice(), &[key("ask_when")]].concat(),
                 Some(i),
@@ -494,6 +773,7 @@ fn validate_questions(rules: &RuleSet) -> Result<(), Issue> {
 /// earlier), and each value is one of its options other than `unknown`.
 fn validate_condition(
     rules: &RuleSet,
+    options: &Options,
     when: &Condition,
     at: &[Seg],
     before: Option<usize>,
@@ -525,21 +805,24 @@ fn validate_condition(
                 "empty list never matches; leave the question out to match any answer",
             ));
         }
-        for (j, v) in m.values().iter().enumerate() {
+        let value_at = |j: usize| {
             let mut vat = qat.clone();
             if matches!(m, Match::Not { .. }) {
                 vat.push(key("not"));
             }
             vat.push(Seg::Index(j));
+            vat
+        };
+        for (j, v) in m.values().iter().enumerate() {
             if v == UNKNOWN {
                 return Err(issue(
-                    vat,
+                    value_at(j),
                     format!(
                         "conditions must not name \"{UNKNOWN}\": the engine expands it to every option"
                     ),
                 ));
             }
-            if question.option(v).is_none() {
+            if options.position(position, v).is_none() {
                 let valid: Vec<&str> = question
                     .options
                     .iter()
@@ -548,7 +831,7 @@ fn validate_condition(
                     .take(20)
                     .collect();
                 return Err(issue(
-                    vat,
+                    value_at(j),
                     format!("unknown {qid} option \"{v}\" (valid: {})", valid.join(", ")),
                 ));
             }
@@ -557,10 +840,15 @@ fn validate_condition(
     Ok(())
 }
 
-fn validate_citations(rules: &RuleSet, clauses: &[String], at: &[Seg]) -> Result<(), Issue> {
+fn validate_citations(
+    rules: &RuleSet,
+    options: &Options,
+    clauses: &[String],
+    at: &[Seg],
+) -> Result<(), Issue> {
     for (j, c) in clauses.iter().enumerate() {
         let cat = [at, &[Seg::Index(j)]].concat();
-        match rules.clause(c) {
+        match options.clauses.get(c.as_str()).map(|&i| &rules.clauses[i]) {
             None => return Err(issue(cat, format!("cites missing clause \"{c}\""))),
             Some(clause) if clause.kind == ClauseKind::Context => {
                 return Err(issue(
@@ -731,7 +1019,11 @@ fn leaf_positions(question: &super::model::Question) -> Vec<usize> {
 
 /// Positions of the options a value stands for: itself, a group's members, or every
 /// concrete option for `unknown`.
-fn covers(question: &super::model::Question, option: usize) -> Vec<usize> {
+fn covers(
+    question: &super::model::Question,
+    ids: &HashMap<&str, usize>,
+    option: usize,
+) -> Vec<usize> {
     let o = &question.options[option];
     if o.id == UNKNOWN {
         return leaf_positions(question);
@@ -748,13 +1040,13 @@ fn covers(question: &super::model::Question, option: usize) -> Vec<usize> {
         return o
             .members
             .iter()
-            .filter_map(|m| question.options.iter().position(|x| &x.id == m))
+            .filter_map(|m| ids.get(m.as_str()).copied())
             .collect();
     }
     vec![option]
 }
 
-fn compile_condition(rules: &RuleSet, when: &Condition) -> CompiledCondition {
+fn compile_condition(rules: &RuleSet, options: &Options, when: &Condition) -> CompiledCondition {
     let mut out = Vec::new();
     for (qid, m) in when {
         let Some(q) = rules.question_position(qid) else {
@@ -763,8 +1055,8 @@ fn compile_condition(rules: &RuleSet, when: &Condition) -> CompiledCondition {
         let question = &rules.questions[q];
         let mut listed = vec![false; question.options.len()];
         for v in m.values() {
-            if let Some(p) = question.options.iter().position(|o| &o.id == v) {
-                for leaf in covers(question, p) {
+            if let Some(p) = options.position(q, v) {
+                for &leaf in &options.covers[q][p] {
                     listed[leaf] = true;
                 }
             }
@@ -807,7 +1099,7 @@ fn intersect(a: &CompiledCondition, b: &CompiledCondition) -> Option<CompiledCon
     Some(CompiledCondition(merged.into_iter().collect()))
 }
 
-fn compile(rules: &RuleSet, source: &str) -> Compiled {
+fn compile(rules: &RuleSet, options: &Options, source: &str) -> Compiled {
     let clause_pos: HashMap<&str, usize> = rules
         .clauses
         .iter()
@@ -821,7 +1113,7 @@ fn compile(rules: &RuleSet, source: &str) -> Compiled {
     };
     let mut compiled_rules = Vec::new();
     for (r, rule) in rules.rules.iter().enumerate() {
-        let when = compile_condition(rules, &rule.when);
+        let when = compile_condition(rules, options, &rule.when);
         let fact = rule
             .if_fact
             .as_ref()
@@ -836,7 +1128,8 @@ fn compile(rules: &RuleSet, source: &str) -> Compiled {
             }),
             Some(f) => {
                 for (c, case) in rules.facts[f].cases.iter().enumerate() {
-                    let Some(merged) = intersect(&when, &compile_condition(rules, &case.when))
+                    let Some(merged) =
+                        intersect(&when, &compile_condition(rules, options, &case.when))
                     else {
                         continue;
                     };
@@ -860,7 +1153,11 @@ fn compile(rules: &RuleSet, source: &str) -> Compiled {
     let ask_when: Vec<Option<CompiledCondition>> = rules
         .questions
         .iter()
-        .map(|q| q.ask_when.as_ref().map(|w| compile_condition(rules, w)))
+        .map(|q| {
+            q.ask_when
+                .as_ref()
+                .map(|w| compile_condition(rules, options, w))
+        })
         .collect();
     let questions = rules
         .questions
@@ -877,25 +1174,23 @@ fn compile(rules: &RuleSet, source: &str) -> Compiled {
                 .flat_map(|c| c.0.iter().filter(|(cq, _)| *cq == q).map(|(_, set)| set))
                 .collect();
             let mut classes: Vec<Vec<usize>> = Vec::new();
-            let mut signatures: Vec<Vec<bool>> = Vec::new();
+            // A leaf's signature: one bit per condition, whether it matches.
+            let mut signatures: HashMap<Vec<u64>, usize> = HashMap::new();
             let mut class_of = vec![None; question.options.len()];
             for &leaf in &leaves {
-                let signature: Vec<bool> = conditions.iter().map(|set| set[leaf]).collect();
-                let class = match signatures.iter().position(|s| *s == signature) {
-                    Some(c) => c,
-                    None => {
-                        signatures.push(signature);
-                        classes.push(Vec::new());
-                        classes.len() - 1
-                    }
-                };
+                let mut signature = vec![0u64; conditions.len().div_ceil(64)];
+                for (i, set) in conditions.iter().enumerate() {
+                    signature[i / 64] |= u64::from(set[leaf]) << (i % 64);
+                }
+                let class = *signatures.entry(signature).or_insert_with(|| {
+                    classes.push(Vec::new());
+                    classes.len() - 1
+                });
                 classes[class].push(leaf);
                 class_of[leaf] = Some(class);
             }
             CompiledQuestion {
-                covers: (0..question.options.len())
-                    .map(|o| covers(question, o))
-                    .collect(),
+                covers: options.covers[q].clone(),
                 leaves,
                 classes,
                 class_of,
@@ -905,6 +1200,7 @@ fn compile(rules: &RuleSet, source: &str) -> Compiled {
         .collect();
     Compiled {
         sha256: format!("{:x}", Sha256::digest(source.as_bytes())),
+        expansion_budget: limits::EXPANSION_BUDGET,
         text: Arc::from(source),
         questions,
         rules: compiled_rules,

@@ -8,6 +8,6 @@ mod model;
 pub use diff::{Change, ItemChange, diff};
 pub use items::{Catalogue, CodeGrade, CustomsCode, Item, catalogue};
 pub use load::{
-    EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, countries, embedded, load, load_file, parse,
+    EMBEDDED_NAME, EMBEDDED_TEXT, RulesError, countries, embedded, limits, load, load_file, parse,
 };
 pub use model::*;

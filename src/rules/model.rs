@@ -522,6 +522,9 @@ pub struct Compiled {
     pub rules: Vec<CompiledRule>,
     /// Position in `RuleSet::measures` of each clause's measure.
     pub clause_measure: Vec<usize>,
+    /// How much work screening may spend enumerating the cases of open answers (cases times
+    /// the steps each takes); beyond it the engine checks each rule on its own.
+    pub expansion_budget: u64,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -291,7 +291,7 @@ impl HistoryIo {
             .map_err(|e| e.to_string())?
             .0;
         let mut view = RecordView::new(&stored, kept.as_deref().unwrap_or(&self.rules), note)
-            .with_licence(licence.as_ref(), crate::context::today())
+            .with_licence(licence.as_ref(), crate::context::today()?)
             .with_approval(&approval);
         view.signature = Some(crate::signing::describe(history, &stored));
         Ok(StoredRecord {
@@ -347,7 +347,7 @@ fn export(
         selection,
         rules,
         &survey,
-        crate::context::today(),
+        crate::context::today()?,
     )?;
     Ok((count, request.path.clone()))
 }
