@@ -317,3 +317,30 @@ fn malformed_settings_refuse_to_start() {
         "no prompt before the settings are fixed"
     );
 }
+
+/// Under the team policy `officer = "required"` plain mode asks for the officer until one
+/// is given, and saves the screening with it.
+#[test]
+fn a_team_requiring_an_officer_asks_again_for_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    std::fs::create_dir(env.data_dir()).expect("data dir");
+    std::fs::set_permissions(env.data_dir(), std::fs::Permissions::from_mode(0o700))
+        .expect("chmod");
+    let policy = env.data_dir().join("team.toml");
+    std::fs::write(&policy, "officer = \"required\"\n").expect("policy");
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let run = env.run(
+        &["--plain"],
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-1\n\n\n\nK. Lee\n\ny\n",
+    );
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Not accepted: the team's policy requires an officer"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Officer: K. Lee"), "{}", run.stdout);
+    assert!(run.stdout.contains("Saved as "), "{}", run.stdout);
+}
