@@ -188,11 +188,7 @@ fn a_policy_file_the_group_can_change_does_not_count_and_holds_records_pending()
 /// A data directory whose owner requires an officer on every save.
 fn officer_required(dir: &Path) -> std::path::PathBuf {
     let data = dir.join("data");
-    std::fs::create_dir(&data).expect("data dir");
-    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).expect("chmod");
-    let policy = data.join("team.toml");
-    std::fs::write(&policy, "officer = \"required\"\n").expect("policy");
-    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    cli_support::with_team_policy(&data, "officer = \"required\"\n");
     data
 }
 

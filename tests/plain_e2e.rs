@@ -322,14 +322,8 @@ fn malformed_settings_refuse_to_start() {
 /// is given, and saves the screening with it.
 #[test]
 fn a_team_requiring_an_officer_asks_again_for_one() {
-    use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
-    std::fs::create_dir(env.data_dir()).expect("data dir");
-    std::fs::set_permissions(env.data_dir(), std::fs::Permissions::from_mode(0o700))
-        .expect("chmod");
-    let policy = env.data_dir().join("team.toml");
-    std::fs::write(&policy, "officer = \"required\"\n").expect("policy");
-    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    cli_support::with_team_policy(&env.data_dir(), "officer = \"required\"\n");
     let run = env.run(
         &["--plain"],
         "2025-10-20\n7\n2\n2\n4\nde\nPO-1\n\n\n\nK. Lee\n\ny\n",
