@@ -173,8 +173,12 @@ fn a_save_waits_for_the_lock_saying_so_while_keys_go_on() {
     pty.send(ENTER);
     pty.wait_for("Result - Determination");
     drop(held);
-    pty.wait_for("Saved as");
+    // The determination on screen was screened again meanwhile: the save is of the earlier.
+    pty.wait_for("The earlier determination was saved as");
+    // The one screened since is not saved: quitting asks first.
     pty.send("q");
+    pty.wait_for("Quit anyway?");
+    pty.send("y");
     pty.drain();
     let history = std::fs::read_to_string(data.path().join("history.jsonl")).expect("history");
     assert_eq!(history.lines().count(), 1, "{history}");
