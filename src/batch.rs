@@ -148,7 +148,7 @@ impl RowError {
         }
     }
 
-    fn column(column: &str, message: String) -> RowError {
+    pub fn column(column: &str, message: String) -> RowError {
         RowError {
             column: Some(column.to_string()),
             message,

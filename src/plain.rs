@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use crate::context::Context;
 use crate::engine::{Answers, applies, question_matters};
 use crate::exit::fail;
+use crate::history::OFFICER_REQUIRED;
 use crate::present::{AnswerState, present};
 use crate::report::{self, Detail};
 use crate::rules::{AnswerOption, Question, QuestionKind, RuleSet};
@@ -44,7 +45,10 @@ fn wanted(flag: bool, term: Option<&str>, accessible: Option<&str>, terminal: bo
 /// Run one screening in plain mode on stdin/stdout, print the report and save the record.
 /// Exit status 1 (nothing saved) when input ends early or the record cannot be saved.
 pub fn run(ctx: &Context) -> ExitCode {
-    let mut prompter = Prompter::new(io::stdin().lock(), io::stdout().lock());
+    // The team's policy asks for the officer here rather than refusing the save at the end.
+    let officer_required = ctx.history().is_ok_and(|h| h.check_officer("").is_err());
+    let mut prompter =
+        Prompter::new(io::stdin().lock(), io::stdout().lock()).requiring_officer(officer_required);
     let start = Start {
         details: ctx.new_details(),
         answers: ctx.settings.preselected(&ctx.rules),
@@ -208,11 +212,23 @@ pub fn country_matches<'q>(question: &'q Question, text: &str) -> Vec<&'q Answer
 pub struct Prompter<R, W> {
     input: R,
     out: W,
+    /// The team's policy refuses a screening without an officer.
+    officer_required: bool,
 }
 
 impl<R: BufRead, W: Write> Prompter<R, W> {
     pub fn new(input: R, out: W) -> Prompter<R, W> {
-        Prompter { input, out }
+        Prompter {
+            input,
+            out,
+            officer_required: false,
+        }
+    }
+
+    /// Ask for the officer until one is given.
+    pub fn requiring_officer(mut self, required: bool) -> Prompter<R, W> {
+        self.officer_required = required;
+        self
     }
 
     /// Ask the date, every question that applies and matters, the record fields, show a
@@ -524,11 +540,20 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             )?;
             let input = self.line()?;
             let input = input.trim();
-            if input.is_empty() || input == "-" {
-                return Ok(current.to_string());
-            }
-            match validate_field(field, input) {
-                Ok(()) => return Ok(input.to_string()),
+            let (value, checked) = if input.is_empty() || input == "-" {
+                (current, Ok(()))
+            } else {
+                (input, validate_field(field, input))
+            };
+            let checked = checked.and_then(|()| {
+                if field == Field::Officer && self.officer_required && value.trim().is_empty() {
+                    Err(OFFICER_REQUIRED.to_string())
+                } else {
+                    Ok(())
+                }
+            });
+            match checked {
+                Ok(()) => return Ok(value.to_string()),
                 Err(message) => writeln!(self.out, "Not accepted: {message}.")?,
             }
         }

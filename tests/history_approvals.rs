@@ -184,3 +184,57 @@ fn a_policy_file_the_group_can_change_does_not_count_and_holds_records_pending()
     let show = member(1002, &team, &["history", "show", &id]);
     assert!(!show.stdout.contains("Approval:"), "{}", show.stdout);
 }
+
+/// A data directory whose owner requires an officer on every save.
+fn officer_required(dir: &Path) -> std::path::PathBuf {
+    let data = dir.join("data");
+    cli_support::with_team_policy(&data, "officer = \"required\"\n");
+    data
+}
+
+#[test]
+fn a_team_requiring_an_officer_refuses_a_screen_without_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = officer_required(dir.path());
+    let refused = Run::of(cli_support::ree(&data).args(licence_required("PO-OFF-1")));
+    assert_eq!(refused.code, Some(1), "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("not saved: the team's policy requires an officer"),
+        "{}",
+        refused.stderr
+    );
+    let mut with = licence_required("PO-OFF-2");
+    with.extend(["--officer".to_string(), "K. Lee".to_string()]);
+    let saved = Run::of(cli_support::ree(&data).args(with));
+    saved_id(&saved);
+    let list = Run::of(cli_support::ree(&data).args(["history", "list"]));
+    assert!(list.stdout.contains("PO-OFF-2"), "{}", list.stdout);
+    assert!(!list.stdout.contains("PO-OFF-1"), "{}", list.stdout);
+}
+
+#[test]
+fn a_team_requiring_an_officer_refuses_batch_rows_without_one_by_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = officer_required(dir.path());
+    let input = dir.path().join("orders.csv");
+    std::fs::write(
+        &input,
+        "reference,stage,goods,origin,recipient,destination,officer\n\
+         PO-B1,none,n61_part1,china_export,civil,DE,K. Lee\n\
+         PO-B2,none,n61_part1,china_export,civil,DE,\n",
+    )
+    .expect("input");
+    let run = Run::of(cli_support::ree(&data).arg("batch").arg(&input));
+    assert_eq!(run.code, Some(3), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("line 3: officer: not saved: the team's policy requires an officer"),
+        "{}",
+        run.stdout
+    );
+    let list = Run::of(cli_support::ree(&data).args(["history", "list"]));
+    assert!(list.stdout.contains("PO-B1"), "{}", list.stdout);
+    assert!(!list.stdout.contains("PO-B2"), "{}", list.stdout);
+}

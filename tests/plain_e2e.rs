@@ -317,3 +317,24 @@ fn malformed_settings_refuse_to_start() {
         "no prompt before the settings are fixed"
     );
 }
+
+/// Under the team policy `officer = "required"` plain mode asks for the officer until one
+/// is given, and saves the screening with it.
+#[test]
+fn a_team_requiring_an_officer_asks_again_for_one() {
+    let env = Env::new();
+    cli_support::with_team_policy(&env.data_dir(), "officer = \"required\"\n");
+    let run = env.run(
+        &["--plain"],
+        "2025-10-20\n7\n2\n2\n4\nde\nPO-1\n\n\n\nK. Lee\n\ny\n",
+    );
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Not accepted: the team's policy requires an officer"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Officer: K. Lee"), "{}", run.stdout);
+    assert!(run.stdout.contains("Saved as "), "{}", run.stdout);
+}

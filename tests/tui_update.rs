@@ -928,3 +928,31 @@ fn a_new_screening_starts_from_the_determination_with_todays_date_and_this_offic
         "2025-10-20"
     );
 }
+
+/// Under a team policy that requires an officer, a save without one is refused before the
+/// history is asked: the form opens on the Officer field with why beside it.
+#[test]
+fn saving_without_an_officer_the_team_requires_goes_to_the_officer_field() {
+    let mut app = at_result(&OCTOBER);
+    app.officer_required = true;
+    assert!(matches!(
+        update(&mut app, Action::Save),
+        Some(Effect::SaveDraft(_))
+    ));
+    assert_eq!(app.step, Step::Details);
+    assert_eq!(app.focus, ree_screen::tui::app::field_index(Field::Officer));
+    assert!(
+        app.field(Field::Officer)
+            .error()
+            .is_some_and(|e| e.contains("requires an officer")),
+        "{:?}",
+        app.field(Field::Officer).error()
+    );
+    type_text(&mut app, "A. Officer");
+    apply(&mut app, (0..Field::ALL.len() + 1).map(|_| Action::Next));
+    assert_eq!(app.step, Step::Result);
+    assert!(matches!(
+        update(&mut app, Action::Save),
+        Some(Effect::Save(s)) if s.details.officer == "A. Officer"
+    ));
+}

@@ -9,11 +9,13 @@ use clap::Args;
 use jiff::civil::Date;
 
 use super::date_arg;
-use crate::batch::{BatchFormat, Columns, ResultWriter, RowReader, RowResult, Screener, Summary};
+use crate::batch::{
+    BatchFormat, Columns, ResultWriter, RowError, RowReader, RowResult, Screener, Summary,
+};
 use crate::context::Context;
 use crate::exit::{ROWS_FAILED, USAGE, fail};
 use crate::files::Output;
-use crate::screening::Screening;
+use crate::screening::{Field, Screening};
 
 /// Row errors echoed on stderr as they happen; the rest are only in the output.
 const ERRORS_ON_STDERR: usize = 20;
@@ -111,7 +113,20 @@ pub fn run(ctx: &Context, args: &BatchArgs) -> ExitCode {
         ctx.settings.new_details(),
     )
     .with_parties(&parties);
-    let mut screened = match screen_all(reader, &mut screener, !args.no_save, args.fail_on) {
+    // Rows to be saved are refused one by one when the team requires an officer.
+    let history = (!args.no_save).then(|| ctx.history().ok()).flatten();
+    let officer_ok = |officer: &str| match &history {
+        Some(history) => history.check_officer(officer),
+        None => Ok(()),
+    };
+    let screening = screen_all(
+        reader,
+        &mut screener,
+        !args.no_save,
+        args.fail_on,
+        &officer_ok,
+    );
+    let mut screened = match screening {
         Ok(screened) => screened,
         Err(e) => {
             return fail(
@@ -210,11 +225,13 @@ fn save(ctx: &Context, screened: &mut Screened) -> Result<(), String> {
 }
 
 /// Screen every row, echoing the first row errors and, on a terminal, a progress count.
+/// A row to be kept whose officer `officer_ok` refuses fails with why.
 fn screen_all<R: Read>(
     mut reader: RowReader<R>,
     screener: &mut Screener,
     keep: bool,
     fail_on: Option<super::screen::FailOn>,
+    officer_ok: &dyn Fn(&str) -> Result<(), String>,
 ) -> Result<Screened, String> {
     let mut failing = false;
     let progress = io::stderr().is_terminal();
@@ -227,7 +244,13 @@ fn screen_all<R: Read>(
         let screened = match &record.fields {
             Ok(fields) => screener.screen(fields),
             Err(error) => Err(error.clone()),
-        };
+        }
+        .and_then(|(determination, details)| {
+            if keep && let Err(why) = officer_ok(&details.officer) {
+                return Err(RowError::column(Field::Officer.id(), why));
+            }
+            Ok((determination, details))
+        });
         let result = match screened {
             Ok((determination, details)) => {
                 failing |= fail_on.is_some_and(|f| f.fails(determination));

@@ -30,30 +30,48 @@ pub const TEAM_FILE: &str = "team.toml";
 pub struct TeamPolicy {
     /// `"required"`: a second officer approves what needs a licence or is overridden.
     #[serde(default)]
-    pub approval: Approval,
+    pub approval: Requirement,
+    /// `"required"`: no screening is saved without the officer's name.
+    #[serde(default)]
+    pub officer: Requirement,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Approval {
+pub enum Requirement {
     #[default]
     Optional,
     Required,
 }
 
+/// Why a save is refused when the team requires an officer and none is given.
+pub const OFFICER_REQUIRED: &str = "the team's policy requires an officer: enter the officer's name (team.toml: officer = \"required\")";
+
 impl TeamPolicy {
-    /// The team's settings in `dir`, for reading the history: a file that does not count or
-    /// does not parse is taken as requiring approval (the stricter reading: nothing shows as
-    /// settled that a policy may hold pending), with why.
+    /// The team's settings in `dir`: a file that does not count or does not parse is taken
+    /// as requiring approval and an officer (the stricter reading: nothing shows as settled
+    /// that a policy may hold pending, nothing is saved that it may refuse), with why.
     pub fn or_strict(dir: &Path) -> (TeamPolicy, Option<String>) {
         match TeamPolicy::of(dir) {
             Ok(policy) => (policy, None),
             Err(why) => (
                 TeamPolicy {
-                    approval: Approval::Required,
+                    approval: Requirement::Required,
+                    officer: Requirement::Required,
                 },
-                Some(format!("{why}; approval is taken as required")),
+                Some(format!(
+                    "{why}; approval is taken as required, and an officer on each save"
+                )),
             ),
+        }
+    }
+
+    /// Whether a screening filed by `officer` may be saved under this policy.
+    pub fn check_officer(&self, officer: &str) -> Result<(), &'static str> {
+        if self.officer == Requirement::Required && officer.trim().is_empty() {
+            Err(OFFICER_REQUIRED)
+        } else {
+            Ok(())
         }
     }
 
@@ -74,7 +92,7 @@ impl TeamPolicy {
     /// Whether a record of `kind` whose outcome stands at `outcome` waits for a second
     /// officer's decision under this policy.
     pub fn needs_approval(&self, kind: RecordKind, outcome: Outcome) -> bool {
-        self.approval == Approval::Required
+        self.approval == Requirement::Required
             && (kind == RecordKind::Override
                 || (kind.stands_for_case() && outcome >= Outcome::LicenseRequired))
     }
@@ -191,4 +209,20 @@ pub(crate) fn approval_of(record: &[u8]) -> Option<(String, Decision)> {
             reason: r.reason.unwrap_or_default(),
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_team_file_takes_approval_and_officer_and_refuses_any_other_key() {
+        let policy: TeamPolicy =
+            toml::from_str("approval = \"required\"\nofficer = \"required\"\n").expect("parse");
+        assert_eq!(policy.officer, Requirement::Required);
+        assert_eq!(policy.check_officer("  "), Err(OFFICER_REQUIRED));
+        assert_eq!(policy.check_officer("K. Lee"), Ok(()));
+        assert_eq!(TeamPolicy::default().check_officer(""), Ok(()));
+        assert!(toml::from_str::<TeamPolicy>("officers = \"required\"\n").is_err());
+    }
 }

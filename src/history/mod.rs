@@ -20,7 +20,8 @@ mod store;
 mod v1;
 
 pub use approval::{
-    Approval, ApprovalState, Decision as ApprovalDecision, TEAM_FILE, TeamPolicy, Verdict,
+    ApprovalState, Decision as ApprovalDecision, OFFICER_REQUIRED, Requirement, TEAM_FILE,
+    TeamPolicy, Verdict,
 };
 pub use chain::{Cases, NotCurrent, Standing};
 pub use impact::{ChangedCase, Impact, impact, impact_reason};

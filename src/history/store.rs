@@ -457,10 +457,23 @@ impl History {
         screenings: &[Screening],
         identity: &Identity,
     ) -> Result<Vec<String>, String> {
+        for screening in screenings {
+            self.check_officer(&screening.details.officer)?;
+        }
         let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
         self.append(&new, identity)
             .map(|records| records.into_iter().map(|r| r.id).collect())
             .map_err(|e| format!("not saved: {e}"))
+    }
+
+    /// Whether a screening filed by `officer` may be saved under the team's policy (read
+    /// the stricter way when its file does not count), or why not.
+    pub fn check_officer(&self, officer: &str) -> Result<(), String> {
+        let (policy, problem) = TeamPolicy::or_strict(&self.dir);
+        policy.check_officer(officer).map_err(|why| match problem {
+            Some(problem) => format!("not saved: {why} ({problem})"),
+            None => format!("not saved: {why}"),
+        })
     }
 
     /// Read every line in file order, one at a time.

@@ -261,6 +261,8 @@ pub struct App {
     /// Whether the officer of a saved screening becomes the next one's (the settings name
     /// none, so the last officer entered is remembered).
     pub remembers_officer: bool,
+    /// The team's policy refuses a screening without an officer.
+    pub officer_required: bool,
     /// Answers a new screening starts with (the settings' destination): highlighted, not
     /// chosen.
     pub preselected: Answers,
@@ -320,6 +322,7 @@ impl App {
             keys: KeyMap::default(),
             defaults: Details::default(),
             remembers_officer: false,
+            officer_required: false,
             save_in_flight: false,
             preselected: Answers::new(),
             step: Step::Question(0),

@@ -55,6 +55,7 @@ pub fn run(ctx: &Context, ascii: bool) -> ExitCode {
         .with_defaults(ctx.new_details(), settings.preselected(&ctx.rules));
     app.keys = keys;
     app.remembers_officer = settings.officer.is_empty();
+    app.officer_required = ctx.history().is_ok_and(|h| h.check_officer("").is_err());
     match ctx.screener() {
         Ok(screener) => app = app.with_parties(std::sync::Arc::new(screener)),
         Err(e) => app.notice = Some(format!("Names are not screened: {e}")),

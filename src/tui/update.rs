@@ -704,6 +704,16 @@ fn answer_open(app: &mut App) -> Option<Effect> {
 
 fn save(app: &mut App) -> Option<Effect> {
     let decision = app.decision.as_mut()?;
+    let unsaved = matches!(decision.saved, SaveState::Unsaved | SaveState::Failed(_));
+    if unsaved && app.officer_required && decision.screening.details.officer.trim().is_empty() {
+        // Refused before the history is asked: the officer goes where it is typed.
+        let i = field_index(Field::Officer);
+        app.fields[i].set_error(Some(crate::history::OFFICER_REQUIRED.to_string()));
+        app.focus = i;
+        app.return_to = None;
+        return go_to(app, Step::Details);
+    }
+    let decision = app.decision.as_mut()?;
     match &decision.saved {
         SaveState::Saved(id) => app.notice = Some(format!("Already saved as {id}")),
         SaveState::Saving => {}

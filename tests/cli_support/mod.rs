@@ -168,3 +168,14 @@ pub fn licence_required(reference: &str) -> Vec<String> {
     .map(str::to_string)
     .to_vec()
 }
+
+/// A personal data directory `data`, created private, whose owner set the team policy
+/// `text` in team.toml (so it counts).
+pub fn with_team_policy(data: &std::path::Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir(data).expect("data dir");
+    std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let policy = data.join("team.toml");
+    std::fs::write(&policy, text).expect("policy");
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+}

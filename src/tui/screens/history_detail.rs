@@ -97,7 +97,7 @@ pub fn record_lines(t: Theme, view: &RecordView, width: usize) -> Vec<Line<'stat
             usize::MAX,
         ));
     }
-    lines.extend(summary_lines(t, p, w, usize::MAX, None));
+    lines.extend(summary_lines(t, p, w, usize::MAX, None, true));
     // The licence held settles the case, and a second officer's approval is awaited or
     // given: right under the determination, warnings marked.
     let header = view.header();

@@ -49,17 +49,27 @@ fn layout(app: &App, decision: &Decision, area: Rect) -> (Layout, Vec<Line<'stat
         Pane::Clause | Pane::Why => 5,
     };
     let answer = key(app, "answer");
-    let mut summary = summary_lines(
-        app.theme,
-        &decision.presentation,
-        area.width,
-        budget,
-        Some(&answer),
-    );
+    let summary_with = |paraphrase: bool| {
+        summary_lines(
+            app.theme,
+            &decision.presentation,
+            area.width,
+            budget,
+            Some(&answer),
+            paraphrase,
+        )
+    };
     // What the summary may not cut can take the room of the clause box, down to one row;
     // past that, the last line says how much more there is and where it shows (the
     // by-answer rows come last, and the why pane has them all).
     let cap = usize::from(area.height.saturating_sub(3)).max(1);
+    // The decisive clause's paraphrase shows whole or not at all (Enter opens the clause):
+    // whole in the list while everything fits, never in place of a badge or a warning, and
+    // not above an open pane, which needs the room.
+    let mut summary = summary_with(app.result.pane == Pane::List);
+    if app.result.pane == Pane::List && summary.len() > cap {
+        summary = summary_with(false);
+    }
     if app.result.pane != Pane::List {
         // The pane open below is what is being read.
         summary.truncate(budget);
@@ -196,16 +206,19 @@ struct Part {
     min: usize,
 }
 
-/// The top of the screen, within `budget` lines: parts shrink (paraphrase first, then the
-/// by-answer rows, then the licence) before any is left out. `answer_key`, when the open
-/// answers can be answered here, is named beside the range. The history's record detail
-/// shows a stored determination with the same lines.
+/// The top of the screen, within `budget` lines: parts shrink (the other decisive clauses
+/// first, then the by-answer rows, then the licence) before any is left out. With
+/// `paraphrase` the decisive clause's paraphrase follows it, wrapped whole: it carries the
+/// meaning, so it is never cut. `answer_key`, when the open answers can be answered here,
+/// is named beside the range. The history's record detail shows a stored determination
+/// with the same lines.
 pub fn summary_lines(
     t: Theme,
     p: &Presentation,
     width: u16,
     budget: usize,
     answer_key: Option<&str>,
+    paraphrase: bool,
 ) -> Vec<Line<'static>> {
     let full = usize::MAX;
     let mut parts: Vec<(u8, Part)> = Vec::new();
@@ -253,14 +266,11 @@ pub fn summary_lines(
             );
             let min = decided.len();
             parts.push((6, part(decided, min)));
-            // The paraphrase gives way first, whole lines at a time (Enter shows it in full).
-            parts.push((
-                1,
-                part(
-                    labelled("  ", Style::new(), &first.text, Style::new(), width, full),
-                    0,
-                ),
-            ));
+            if paraphrase {
+                let lines = labelled("  ", Style::new(), &first.text, Style::new(), width, full);
+                let min = lines.len();
+                parts.push((1, part(lines, min)));
+            }
             if !rest.is_empty() {
                 // The October 2025 clause first, so a cut line keeps it.
                 let mut rest: Vec<&ClauseView> = rest.iter().collect();
