@@ -88,18 +88,45 @@ pub struct Index {
     /// Per name: its entry, its position among the entry's names, its words.
     names: Vec<(u32, u16, Vec<String>)>,
     exact: HashMap<String, Vec<u32>>,
-    grams: HashMap<[char; 3], Vec<u32>>,
+    grams: HashMap<u64, Vec<u32>>,
+    /// Every name's trigrams, sorted, one run per name (`gram_runs[id]..gram_runs[id + 1]`),
+    /// so counting what a candidate shares with the query allocates nothing.
+    name_grams: Vec<u64>,
+    gram_runs: Vec<u32>,
 }
 
-fn trigrams(normal: &str) -> Vec<[char; 3]> {
-    let padded: Vec<char> = std::iter::once(' ')
+/// A name's distinct trigrams (padded with a space at both ends), each packed into a u64
+/// (three 21-bit chars), sorted.
+fn trigrams(normal: &str) -> Vec<u64> {
+    let padded: Vec<u64> = std::iter::once(' ')
         .chain(normal.chars())
         .chain(std::iter::once(' '))
+        .map(u64::from)
         .collect();
-    let mut grams: Vec<[char; 3]> = padded.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+    let mut grams: Vec<u64> = padded
+        .windows(3)
+        .map(|w| (w[0] << 42) | (w[1] << 21) | w[2])
+        .collect();
     grams.sort_unstable();
     grams.dedup();
     grams
+}
+
+/// How many of two sorted runs' values they share.
+fn shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 impl Index {
@@ -109,6 +136,8 @@ impl Index {
             names: Vec::new(),
             exact: HashMap::new(),
             grams: HashMap::new(),
+            name_grams: Vec::new(),
+            gram_runs: vec![0],
         };
         for (l, listing) in lists.listings.iter().enumerate() {
             for (e, entry) in listing.entries.iter().enumerate() {
@@ -123,7 +152,9 @@ impl Index {
                     let normal = w.join(" ");
                     for gram in trigrams(&normal) {
                         index.grams.entry(gram).or_default().push(id);
+                        index.name_grams.push(gram);
                     }
+                    index.gram_runs.push(index.name_grams.len() as u32);
                     index.exact.entry(normal).or_default().push(id);
                     index.names.push((position, n as u16, w));
                 }
@@ -154,13 +185,9 @@ impl Index {
         let mut candidates: Vec<u32> = Vec::new();
         for ids in &by_rarity[..grams.len() - needed + 1] {
             for &id in *ids {
-                if seen.insert(id)
-                    && trigrams(&self.names[id as usize].2.join(" "))
-                        .iter()
-                        .filter(|g| grams.binary_search(g).is_ok())
-                        .count()
-                        >= needed
-                {
+                let run =
+                    self.gram_runs[id as usize] as usize..self.gram_runs[id as usize + 1] as usize;
+                if seen.insert(id) && shared(&self.name_grams[run], &grams) >= needed {
                     candidates.push(id);
                 }
             }
