@@ -1,6 +1,6 @@
 //! Matching a name against the lists: every name, Chinese name and alias of every entry,
-//! word by word, a score from 0 to 100 per name, and a character-trigram prefilter so a
-//! large list stays fast.
+//! word by word, a score from 0 to 100 per name, and a word index so a large list stays
+//! fast (only names holding a word near enough to a query word are scored).
 //!
 //! The rule: two names are compared word by word (in any order). A word of three letters
 //! or fewer counts only when it is the same word ("MPM" is not "MP"); a longer word may
@@ -96,52 +96,17 @@ pub struct NameMatch {
     pub score: u8,
 }
 
-/// The names of every entry, normalised once, with a trigram index over them.
+/// The names of every entry, normalised once, with a word index over them.
 pub struct Index {
     /// (listing, entry) per indexed entry.
     pub entries: Vec<(usize, usize)>,
     /// Per name: its entry, its position among the entry's names, its words.
     names: Vec<(u32, u16, Vec<String>)>,
-    exact: HashMap<String, Vec<u32>>,
-    grams: HashMap<u64, Vec<u32>>,
-    /// Every name's trigrams, sorted, one run per name (`gram_runs[id]..gram_runs[id + 1]`),
-    /// so counting what a candidate shares with the query allocates nothing.
-    name_grams: Vec<u64>,
-    gram_runs: Vec<u32>,
-}
-
-/// A name's distinct trigrams (padded with a space at both ends), each packed into a u64
-/// (three 21-bit chars), sorted.
-fn trigrams(normal: &str) -> Vec<u64> {
-    let padded: Vec<u64> = std::iter::once(' ')
-        .chain(normal.chars())
-        .chain(std::iter::once(' '))
-        .map(u64::from)
-        .collect();
-    let mut grams: Vec<u64> = padded
-        .windows(3)
-        .map(|w| (w[0] << 42) | (w[1] << 21) | w[2])
-        .collect();
-    grams.sort_unstable();
-    grams.dedup();
-    grams
-}
-
-/// How many of two sorted runs' values they share.
-fn shared(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
+    /// Every distinct word of the names, with its letter mask and length in chars.
+    vocabulary: Vec<(String, u64, usize)>,
+    word_ids: HashMap<String, u32>,
+    /// Per word of the vocabulary, the names holding it.
+    postings: Vec<Vec<u32>>,
 }
 
 impl Index {
@@ -149,10 +114,9 @@ impl Index {
         let mut index = Index {
             entries: Vec::new(),
             names: Vec::new(),
-            exact: HashMap::new(),
-            grams: HashMap::new(),
-            name_grams: Vec::new(),
-            gram_runs: vec![0],
+            vocabulary: Vec::new(),
+            word_ids: HashMap::new(),
+            postings: Vec::new(),
         };
         for (l, listing) in lists.listings.iter().enumerate() {
             for (e, entry) in listing.entries.iter().enumerate() {
@@ -164,18 +128,45 @@ impl Index {
                         continue;
                     }
                     let id = index.names.len() as u32;
-                    let normal = w.join(" ");
-                    for gram in trigrams(&normal) {
-                        index.grams.entry(gram).or_default().push(id);
-                        index.name_grams.push(gram);
+                    for word in &w {
+                        let next = index.vocabulary.len() as u32;
+                        let word_id = *index.word_ids.entry(word.clone()).or_insert(next);
+                        if word_id == next {
+                            let chars = word.chars().count();
+                            index
+                                .vocabulary
+                                .push((word.clone(), letter_mask(word), chars));
+                            index.postings.push(Vec::new());
+                        }
+                        let names = &mut index.postings[word_id as usize];
+                        if names.last() != Some(&id) {
+                            names.push(id);
+                        }
                     }
-                    index.gram_runs.push(index.name_grams.len() as u32);
-                    index.exact.entry(normal).or_default().push(id);
                     index.names.push((position, n as u16, w));
                 }
             }
         }
         index
+    }
+
+    /// The words of the vocabulary a query word may pair with (similarity above 0).
+    fn neighbours(&self, word: &str) -> Vec<u32> {
+        let chars = word.chars().count();
+        if chars <= 3 {
+            return self.word_ids.get(word).into_iter().copied().collect();
+        }
+        let mask = letter_mask(word);
+        (0..self.vocabulary.len() as u32)
+            .filter(|&id| {
+                let (other, other_mask, other_chars) = &self.vocabulary[id as usize];
+                let allowed = if chars.max(*other_chars) >= 8 { 2 } else { 1 };
+                chars.abs_diff(*other_chars) <= allowed
+                    && (mask & !other_mask).count_ones() as usize <= allowed
+                    && (other_mask & !mask).count_ones() as usize <= allowed
+                    && word_similarity(word, other) > 0.0
+            })
+            .collect()
     }
 
     /// Every entry with a name scoring at least [`POSSIBLE_AT`], best name per entry, best
@@ -185,31 +176,43 @@ impl Index {
         if q.is_empty() {
             return Vec::new();
         }
-        let normal = q.join(" ");
-        let grams = trigrams(&normal);
-        // A name sharing under a third of the query's trigrams cannot reach the threshold,
-        // so it holds one of the rarest (all but needed - 1) of them: only their names are
-        // counted, against the query's trigrams.
-        let needed = grams.len().div_ceil(3).max(1);
-        let mut by_rarity: Vec<&[u32]> = grams
+        // Which query words a possible match must pair. With Q the query's letters, k its
+        // words and f = 1 - POSSIBLE_AT / 100, a name's unpaired letters (U on the query's
+        // side, V on the name's) are at most f of both names' letters, and a paired name
+        // word is at most two letters longer than its partner, so U + V <= f (2Q + 2k + V)
+        // and U <= 2f (Q + k). Query words holding more letters than that cannot all go
+        // unpaired: the names of the rarest such words are the only candidates.
+        let f = f64::from(100 - POSSIBLE_AT) / 100.0;
+        let letters: usize = q.iter().map(|w| w.chars().count()).sum();
+        let most_unpaired = 2.0 * f * (letters + q.len()) as f64;
+        let mut by_rarity: Vec<(usize, usize, Vec<u32>)> = q
             .iter()
-            .map(|g| self.grams.get(g).map_or(&[][..], Vec::as_slice))
+            .map(|w| {
+                let near = self.neighbours(w);
+                let names = near
+                    .iter()
+                    .map(|&id| self.postings[id as usize].len())
+                    .sum();
+                (names, w.chars().count(), near)
+            })
             .collect();
-        by_rarity.sort_by_key(|ids| ids.len());
+        by_rarity.sort_by_key(|(names, _, _)| *names);
         let mut seen = vec![false; self.names.len()];
         let mut candidates: Vec<u32> = Vec::new();
-        for ids in &by_rarity[..grams.len() - needed + 1] {
-            for &id in *ids {
-                let run =
-                    self.gram_runs[id as usize] as usize..self.gram_runs[id as usize + 1] as usize;
-                if !std::mem::replace(&mut seen[id as usize], true)
-                    && shared(&self.name_grams[run], &grams) >= needed
-                {
-                    candidates.push(id);
+        let mut covered = 0;
+        for (_, chars, near) in by_rarity {
+            for word in near {
+                for &id in &self.postings[word as usize] {
+                    if !std::mem::replace(&mut seen[id as usize], true) {
+                        candidates.push(id);
+                    }
                 }
             }
+            covered += chars;
+            if covered as f64 > most_unpaired {
+                break;
+            }
         }
-        candidates.extend(self.exact.get(&normal).into_iter().flatten());
         let mut best: HashMap<u32, NameMatch> = HashMap::new();
         for id in candidates {
             let (entry, n, w) = &self.names[id as usize];
@@ -257,7 +260,57 @@ mod tests {
         assert!(s("Lockheed Martin", "Raytheon Missiles") < 20);
     }
 
+    /// Every entry of `lists` with its best name's score, scoring every name: what the
+    /// index must find without its prefilter.
+    fn every_name(lists: &PartyLists, query: &str) -> Vec<(usize, u8)> {
+        let q = words(query);
+        let mut found: Vec<(usize, u8)> = lists
+            .entries()
+            .enumerate()
+            .filter_map(|(i, (_, entry))| {
+                let best = entry.names().map(|n| score(&q, &words(n))).max()?;
+                (best >= POSSIBLE_AT).then_some((i, best))
+            })
+            .collect();
+        found.sort_by_key(|&(i, s)| (std::cmp::Reverse(s), i));
+        found
+    }
+
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// The word index finds what scoring every name finds, for names of the lists
+        /// with a typo, a word dropped or a word added.
+        #[test]
+        fn the_index_misses_no_possible_match(
+            pick in 0usize..273,
+            edit in 0usize..3,
+            at in 0usize..40,
+            letter in proptest::char::range('a', 'z'),
+        ) {
+            let lists = PartyLists::embedded().expect("lists");
+            let index = Index::new(&lists);
+            let (_, entry) = lists.entries().nth(pick).expect("entry");
+            let mut name: Vec<String> = words(&entry.name);
+            let w = at % name.len();
+            match edit {
+                0 => {
+                    let mut chars: Vec<char> = name[w].chars().collect();
+                    let c = at % chars.len();
+                    chars[c] = letter;
+                    name[w] = chars.into_iter().collect();
+                }
+                1 if name.len() > 1 => {
+                    name.remove(w);
+                }
+                _ => name.insert(w, format!("{letter}ex")),
+            }
+            let query = name.join(" ");
+            let found: Vec<(usize, u8)> =
+                index.search(&query).iter().map(|m| (m.entry, m.score)).collect();
+            proptest::prop_assert_eq!(found, every_name(&lists, &query), "{}", query);
+        }
+
         /// The cheap refusals never refuse two words within the allowed distance: the
         /// similarity is what the edit distance alone gives.
         #[test]
