@@ -223,29 +223,26 @@ impl Index {
         let f = f64::from(100 - POSSIBLE_AT) / 100.0;
         let letters: usize = q.iter().map(|w| w.chars().count()).sum();
         let most_unpaired = 2.0 * f * (letters + q.len()) as f64;
-        let mut by_rarity: Vec<(usize, usize, Vec<u32>)> = q
-            .iter()
-            .map(|w| {
-                let near = self.neighbours(w);
-                let names = near
-                    .iter()
-                    .map(|&id| self.postings[id as usize].len())
-                    .sum();
-                (names, w.chars().count(), near)
-            })
-            .collect();
-        by_rarity.sort_by_key(|(names, _, _)| *names);
+        // Rarity by the word's own names: finding a word's near words scans the
+        // vocabulary, so the common words (often enough not needed) are looked at last.
+        let mut by_rarity: Vec<&String> = q.iter().collect();
+        by_rarity.sort_by_key(|w| {
+            self.word_ids
+                .get(*w)
+                .map_or(0, |&id| self.postings[id as usize].len())
+        });
         let mut seen = vec![false; self.names.len()];
         let mut candidates: Vec<u32> = Vec::new();
         let mut covered = 0;
-        for (_, chars, near) in by_rarity {
-            for word in near {
-                for &id in &self.postings[word as usize] {
+        for word in by_rarity {
+            for near in self.neighbours(word) {
+                for &id in &self.postings[near as usize] {
                     if !std::mem::replace(&mut seen[id as usize], true) {
                         candidates.push(id);
                     }
                 }
             }
+            let chars = word.chars().count();
             covered += chars;
             if covered as f64 > most_unpaired {
                 break;
