@@ -425,6 +425,9 @@ pub struct Screener<'r> {
     /// named rows), and the last row's determination with its matches.
     named: HashMap<(Answers, Date), Arc<Determination>>,
     matched: Option<Arc<Determination>>,
+    /// Per (counterparty, end user, date), what the lists found: an order book names the
+    /// same parties over and over, and each is screened once.
+    found: HashMap<(String, String, Date), Vec<crate::parties::PartyFinding>>,
 }
 
 impl<'r> Screener<'r> {
@@ -440,6 +443,7 @@ impl<'r> Screener<'r> {
             parties: None,
             named: HashMap::new(),
             matched: None,
+            found: HashMap::new(),
         }
     }
 
@@ -511,9 +515,17 @@ impl<'r> Screener<'r> {
                     .map_err(|m| RowError::column(field.id(), m))?;
             }
         }
-        let findings = parties
-            .findings(&details, date, &[])
-            .map_err(|m| RowError::column(Field::Counterparty.id(), m))?;
+        let names = (details.counterparty.clone(), details.end_user.clone(), date);
+        let findings = match self.found.get(&names) {
+            Some(findings) => findings.clone(),
+            None => {
+                let findings = parties
+                    .findings(&details, date, &[])
+                    .map_err(|m| RowError::column(Field::Counterparty.id(), m))?;
+                self.found.insert(names, findings.clone());
+                findings
+            }
+        };
         if findings.is_empty() {
             let base = determination.clone();
             let named = self.named.entry(key).or_insert_with(|| {

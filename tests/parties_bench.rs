@@ -15,44 +15,73 @@ use ree_screen::screening::Details;
 const ENTRIES: usize = 100_000;
 const ROWS: usize = 20_000;
 
-const WORDS: [&str; 24] = [
-    "Advanced",
-    "Rare",
-    "Earth",
-    "Magnetics",
-    "Precision",
-    "Defense",
-    "Systems",
-    "Photonics",
-    "Aerospace",
-    "Metals",
-    "Dynamics",
-    "Northern",
-    "Pacific",
-    "Atlantic",
-    "Materials",
-    "Robotics",
-    "Technologies",
-    "Industrial",
-    "Global",
-    "Holdings",
-    "Research",
-    "Optics",
-    "Marine",
-    "Energy",
+/// Syllables of the made-up company words: 40 of them make about 66 000 distinct words of
+/// two or three syllables, so names share words about as often as real lists do.
+const SYLLABLES: [&str; 40] = [
+    "ka", "lo", "mer", "vin", "tra", "sol", "dex", "ar", "bel", "cor", "dan", "fi", "gor", "hal",
+    "is", "jun", "kel", "lum", "mar", "nor", "os", "pra", "quin", "ros", "sen", "tal", "ul", "ven",
+    "wex", "yor", "zan", "bri", "cha", "dor", "el", "fen", "gla", "hux", "ib", "jor",
 ];
 
-/// A made-up company name per number: three or four words and a legal form.
+/// The words real company names end with, shared by many names.
+const SECTORS: [&str; 16] = [
+    "Materials",
+    "Technologies",
+    "Industries",
+    "Systems",
+    "Aerospace",
+    "Electronics",
+    "Metals",
+    "Trading",
+    "Holdings",
+    "Magnetics",
+    "Defense",
+    "Photonics",
+    "Energy",
+    "Robotics",
+    "International",
+    "Group",
+];
+
+/// A made-up word, the same for the same seed.
+fn word(seed: u64) -> String {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    let mut next = || {
+        x ^= x >> 31;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        (x >> 33) as usize
+    };
+    let count = 2 + next() % 2;
+    let mut w: String = (0..count)
+        .map(|_| SYLLABLES[next() % SYLLABLES.len()])
+        .collect();
+    w[..1].make_ascii_uppercase();
+    w
+}
+
+/// A made-up company name per number: two distinct words, a sector word and a legal form.
 fn name(i: usize) -> String {
-    let w = |k: usize| WORDS[(i / k) % WORDS.len()];
     let forms = ["Inc.", "GmbH", "Ltd.", "Corp.", "LLC"];
+    let i64 = i as u64;
     format!(
-        "{} {} {} {i:05} {}",
-        w(1),
-        w(24),
-        w(576),
+        "{} {} {} {}",
+        word(i64 * 3),
+        word(i64 * 3 + 1),
+        SECTORS[i % SECTORS.len()],
         forms[i % forms.len()]
     )
+}
+
+/// Another name the entry is known by.
+fn alias(i: usize) -> String {
+    format!("{} {} Trading", word(i as u64 * 3), word(i as u64 * 3 + 2))
+}
+
+/// `name` with its first word's second and third letters swapped: one typo.
+fn typo(name: &str) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    chars.swap(1, 2);
+    chars.into_iter().collect()
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
@@ -76,8 +105,9 @@ fn party_lists_at_100k_entries() {
     for i in 0..ENTRIES {
         let _ = writeln!(
             csv,
-            "{},Alias {i:05} Trading,US,control_list,2026-01-01,https://example.org/notice-{}",
+            "{},{},US,control_list,2026-01-01,https://example.org/notice-{}",
             name(i),
+            alias(i),
             i / 100,
         );
     }
@@ -100,11 +130,7 @@ fn party_lists_at_100k_entries() {
         add_time.as_secs_f64() * 1e3
     );
 
-    let queries = [
-        name(4242),
-        "Advanced Rare Eatrh 04242".to_string(),
-        "MP Materials".to_string(),
-    ];
+    let queries = [name(4242), typo(&name(4242)), "MP Materials".to_string()];
     for query in &queries {
         let mut best = Duration::MAX;
         for _ in 0..5 {
@@ -130,7 +156,8 @@ fn party_lists_at_100k_entries() {
         "lists loaded and indexed in the form: {:.0} ms",
         load.as_secs_f64() * 1e3
     );
-    let typed = "Advanced Rare Earth 04242 Inc";
+    let typed = name(4242);
+    let typed = typed.as_str();
     let mut slowest = Duration::ZERO;
     for end in 1..=typed.len() {
         let details = Details {

@@ -1,6 +1,6 @@
 //! Matching a name against the lists: every name, Chinese name and alias of every entry,
-//! word by word, a score from 0 to 100 per name, and a character-trigram prefilter so a
-//! large list stays fast.
+//! word by word, a score from 0 to 100 per name, and a word index so a large list stays
+//! fast (only names holding a word near enough to a query word are scored).
 //!
 //! The rule: two names are compared word by word (in any order). A word of three letters
 //! or fewer counts only when it is the same word ("MPM" is not "MP"); a longer word may
@@ -28,11 +28,64 @@ fn word_similarity(a: &str, b: &str) -> f64 {
     }
     let longest = la.max(lb);
     let allowed = if longest >= 8 { 2 } else { 1 };
-    let distance = strsim::osa_distance(a, b);
+    // Cheap refusals first (most word pairs of a list are far apart): an edit changes the
+    // length by at most one, and brings in at most one letter the other word lacks.
+    if la.abs_diff(lb) > allowed {
+        return 0.0;
+    }
+    let (ma, mb) = (letter_mask(a), letter_mask(b));
+    if (ma & !mb).count_ones() as usize > allowed || (mb & !ma).count_ones() as usize > allowed {
+        return 0.0;
+    }
+    let distance = if a.is_ascii() && b.is_ascii() && longest < 64 {
+        match within(a.as_bytes(), b.as_bytes(), allowed) {
+            Some(distance) => distance,
+            None => return 0.0,
+        }
+    } else {
+        strsim::osa_distance(a, b)
+    };
     if distance > allowed {
         return 0.0;
     }
     1.0 - distance as f64 / longest as f64
+}
+
+/// The optimal-string-alignment distance of two short ASCII words (under 64 letters) if it
+/// is at most `most`, stopping as soon as two rows exceed it (list words are mostly far
+/// apart); None beyond it.
+fn within(a: &[u8], b: &[u8], most: usize) -> Option<usize> {
+    let mut before = [0usize; 64];
+    let mut previous: [usize; 64] = std::array::from_fn(|j| j);
+    let mut row = [0usize; 64];
+    let mut previous_over = false;
+    for i in 1..=a.len() {
+        row[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (previous[j] + 1)
+                .min(row[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            row[j] = d;
+        }
+        let over = row[..=b.len()].iter().all(|&d| d > most);
+        if over && previous_over {
+            return None;
+        }
+        previous_over = over;
+        before = previous;
+        previous = row;
+    }
+    Some(previous[b.len()]).filter(|&d| d <= most)
+}
+
+/// Which letters a word holds, one bit per letter modulo 64 (letters sharing a bit only
+/// make the refusal above rarer, never wrong).
+fn letter_mask(word: &str) -> u64 {
+    word.chars().fold(0, |mask, c| mask | 1 << (c as u32 % 64))
 }
 
 /// The score of a name (its normalised words) against a query's words, 0 to 100.
@@ -81,25 +134,17 @@ pub struct NameMatch {
     pub score: u8,
 }
 
-/// The names of every entry, normalised once, with a trigram index over them.
+/// The names of every entry, normalised once, with a word index over them.
 pub struct Index {
     /// (listing, entry) per indexed entry.
     pub entries: Vec<(usize, usize)>,
     /// Per name: its entry, its position among the entry's names, its words.
     names: Vec<(u32, u16, Vec<String>)>,
-    exact: HashMap<String, Vec<u32>>,
-    grams: HashMap<[char; 3], Vec<u32>>,
-}
-
-fn trigrams(normal: &str) -> Vec<[char; 3]> {
-    let padded: Vec<char> = std::iter::once(' ')
-        .chain(normal.chars())
-        .chain(std::iter::once(' '))
-        .collect();
-    let mut grams: Vec<[char; 3]> = padded.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
-    grams.sort_unstable();
-    grams.dedup();
-    grams
+    /// Every distinct word of the names, with its letter mask and length in chars.
+    vocabulary: Vec<(String, u64, usize)>,
+    word_ids: HashMap<String, u32>,
+    /// Per word of the vocabulary, the names holding it.
+    postings: Vec<Vec<u32>>,
 }
 
 impl Index {
@@ -107,8 +152,9 @@ impl Index {
         let mut index = Index {
             entries: Vec::new(),
             names: Vec::new(),
-            exact: HashMap::new(),
-            grams: HashMap::new(),
+            vocabulary: Vec::new(),
+            word_ids: HashMap::new(),
+            postings: Vec::new(),
         };
         for (l, listing) in lists.listings.iter().enumerate() {
             for (e, entry) in listing.entries.iter().enumerate() {
@@ -120,16 +166,45 @@ impl Index {
                         continue;
                     }
                     let id = index.names.len() as u32;
-                    let normal = w.join(" ");
-                    for gram in trigrams(&normal) {
-                        index.grams.entry(gram).or_default().push(id);
+                    for word in &w {
+                        let next = index.vocabulary.len() as u32;
+                        let word_id = *index.word_ids.entry(word.clone()).or_insert(next);
+                        if word_id == next {
+                            let chars = word.chars().count();
+                            index
+                                .vocabulary
+                                .push((word.clone(), letter_mask(word), chars));
+                            index.postings.push(Vec::new());
+                        }
+                        let names = &mut index.postings[word_id as usize];
+                        if names.last() != Some(&id) {
+                            names.push(id);
+                        }
                     }
-                    index.exact.entry(normal).or_default().push(id);
                     index.names.push((position, n as u16, w));
                 }
             }
         }
         index
+    }
+
+    /// The words of the vocabulary a query word may pair with (similarity above 0).
+    fn neighbours(&self, word: &str) -> Vec<u32> {
+        let chars = word.chars().count();
+        if chars <= 3 {
+            return self.word_ids.get(word).into_iter().copied().collect();
+        }
+        let mask = letter_mask(word);
+        (0..self.vocabulary.len() as u32)
+            .filter(|&id| {
+                let (other, other_mask, other_chars) = &self.vocabulary[id as usize];
+                let allowed = if chars.max(*other_chars) >= 8 { 2 } else { 1 };
+                chars.abs_diff(*other_chars) <= allowed
+                    && (mask & !other_mask).count_ones() as usize <= allowed
+                    && (other_mask & !mask).count_ones() as usize <= allowed
+                    && word_similarity(word, other) > 0.0
+            })
+            .collect()
     }
 
     /// Every entry with a name scoring at least [`POSSIBLE_AT`], best name per entry, best
@@ -139,33 +214,40 @@ impl Index {
         if q.is_empty() {
             return Vec::new();
         }
-        let normal = q.join(" ");
-        let grams = trigrams(&normal);
-        // A name sharing under a third of the query's trigrams cannot reach the threshold,
-        // so it holds one of the rarest (all but needed - 1) of them: only their names are
-        // counted, against the query's trigrams.
-        let needed = grams.len().div_ceil(3).max(1);
-        let mut by_rarity: Vec<&[u32]> = grams
-            .iter()
-            .map(|g| self.grams.get(g).map_or(&[][..], Vec::as_slice))
-            .collect();
-        by_rarity.sort_by_key(|ids| ids.len());
-        let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        // Which query words a possible match must pair. With Q the query's letters, k its
+        // words and f = 1 - POSSIBLE_AT / 100, a name's unpaired letters (U on the query's
+        // side, V on the name's) are at most f of both names' letters, and a paired name
+        // word is at most two letters longer than its partner, so U + V <= f (2Q + 2k + V)
+        // and U <= 2f (Q + k). Query words holding more letters than that cannot all go
+        // unpaired: the names of the rarest such words are the only candidates.
+        let f = f64::from(100 - POSSIBLE_AT) / 100.0;
+        let letters: usize = q.iter().map(|w| w.chars().count()).sum();
+        let most_unpaired = 2.0 * f * (letters + q.len()) as f64;
+        // Rarity by the word's own names: finding a word's near words scans the
+        // vocabulary, so the common words (often enough not needed) are looked at last.
+        let mut by_rarity: Vec<&String> = q.iter().collect();
+        by_rarity.sort_by_key(|w| {
+            self.word_ids
+                .get(*w)
+                .map_or(0, |&id| self.postings[id as usize].len())
+        });
+        let mut seen = vec![false; self.names.len()];
         let mut candidates: Vec<u32> = Vec::new();
-        for ids in &by_rarity[..grams.len() - needed + 1] {
-            for &id in *ids {
-                if seen.insert(id)
-                    && trigrams(&self.names[id as usize].2.join(" "))
-                        .iter()
-                        .filter(|g| grams.binary_search(g).is_ok())
-                        .count()
-                        >= needed
-                {
-                    candidates.push(id);
+        let mut covered = 0;
+        for word in by_rarity {
+            for near in self.neighbours(word) {
+                for &id in &self.postings[near as usize] {
+                    if !std::mem::replace(&mut seen[id as usize], true) {
+                        candidates.push(id);
+                    }
                 }
             }
+            let chars = word.chars().count();
+            covered += chars;
+            if covered as f64 > most_unpaired {
+                break;
+            }
         }
-        candidates.extend(self.exact.get(&normal).into_iter().flatten());
         let mut best: HashMap<u32, NameMatch> = HashMap::new();
         for id in candidates {
             let (entry, n, w) = &self.names[id as usize];
@@ -211,5 +293,92 @@ mod tests {
         );
         assert_eq!(s("Materials MP", "MP Materials"), 97);
         assert!(s("Lockheed Martin", "Raytheon Missiles") < 20);
+    }
+
+    /// Every entry of `lists` with its best name's score, scoring every name: what the
+    /// index must find without its prefilter.
+    fn every_name(lists: &PartyLists, query: &str) -> Vec<(usize, u8)> {
+        let q = words(query);
+        let mut found: Vec<(usize, u8)> = lists
+            .entries()
+            .enumerate()
+            .filter_map(|(i, (_, entry))| {
+                let best = entry.names().map(|n| score(&q, &words(n))).max()?;
+                (best >= POSSIBLE_AT).then_some((i, best))
+            })
+            .collect();
+        found.sort_by_key(|&(i, s)| (std::cmp::Reverse(s), i));
+        found
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// The word index finds what scoring every name finds, for names of the lists
+        /// with a typo, a word dropped or a word added.
+        #[test]
+        fn the_index_misses_no_possible_match(
+            pick in 0usize..273,
+            edit in 0usize..3,
+            at in 0usize..40,
+            letter in proptest::char::range('a', 'z'),
+        ) {
+            let lists = PartyLists::embedded().expect("lists");
+            let index = Index::new(&lists);
+            let (_, entry) = lists.entries().nth(pick).expect("entry");
+            let mut name: Vec<String> = words(&entry.name);
+            let w = at % name.len();
+            match edit {
+                0 => {
+                    let mut chars: Vec<char> = name[w].chars().collect();
+                    let c = at % chars.len();
+                    chars[c] = letter;
+                    name[w] = chars.into_iter().collect();
+                }
+                1 if name.len() > 1 => {
+                    name.remove(w);
+                }
+                _ => name.insert(w, format!("{letter}ex")),
+            }
+            let query = name.join(" ");
+            let found: Vec<(usize, u8)> =
+                index.search(&query).iter().map(|m| (m.entry, m.score)).collect();
+            proptest::prop_assert_eq!(found, every_name(&lists, &query), "{}", query);
+        }
+
+        /// The cheap refusals never refuse two words within the allowed distance: the
+        /// similarity is what the edit distance alone gives.
+        #[test]
+        fn refusals_agree_with_the_edit_distance(
+            a in "[a-f]{4,10}",
+            other in "[a-f]{4,10}",
+            edits in proptest::collection::vec((0usize..4, 0usize..12, proptest::char::range('a', 'f')), 0..3),
+            near in proptest::bool::ANY,
+        ) {
+            // Half the time `b` is `a` after a few edits (swap, change, delete, insert), so
+            // pairs within the distance are tried as often as far ones.
+            let mut b: Vec<char> = if near { a.chars().collect() } else { other.chars().collect() };
+            for (kind, at, c) in edits {
+                let i = at % b.len();
+                match kind {
+                    0 if i + 1 < b.len() => b.swap(i, i + 1),
+                    1 => b[i] = c,
+                    2 if b.len() > 4 => { b.remove(i); }
+                    _ => b.insert(i, c),
+                }
+            }
+            let b: String = b.into_iter().collect();
+            let longest = a.len().max(b.len());
+            let allowed = if longest >= 8 { 2 } else { 1 };
+            let distance = strsim::osa_distance(&a, &b);
+            let expected = if a == b {
+                1.0
+            } else if distance > allowed {
+                0.0
+            } else {
+                1.0 - distance as f64 / longest as f64
+            };
+            proptest::prop_assert_eq!(word_similarity(&a, &b), expected);
+        }
     }
 }
