@@ -519,6 +519,8 @@ impl<'r> Screener<'r> {
         let findings = match self.found.get(&names) {
             Some(findings) => findings.clone(),
             None => {
+                // Many names: near words are looked up in a table rather than scanned.
+                parties.index.prepare_for_many();
                 let findings = parties
                     .findings(&details, date, &[])
                     .map_err(|m| RowError::column(Field::Counterparty.id(), m))?;

@@ -302,6 +302,67 @@ pub fn strip_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
+/// Free disk space a derived file (an index) always leaves, beyond what it writes: it must
+/// never take the last space a save needs.
+const KEEP_FREE: u64 = 256 << 20;
+
+/// Make a private cache directory if needed and check it is this user's alone (0700).
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if std::fs::symlink_metadata(dir).is_err() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let meta = std::fs::symlink_metadata(dir)?;
+    if !meta.is_dir() || meta.uid() != uid() || meta.mode() & 0o077 != 0 {
+        return Err(std::io::Error::other(format!(
+            "{} is not a private directory of this user (it must be 0700 and yours)",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+fn uid() -> u32 {
+    rustix::process::getuid().as_raw()
+}
+
+/// Open a file this user keeps privately: never through a symbolic link, without blocking
+/// on a FIFO, and only a regular 0600 file of this user with one link.
+pub(crate) fn open_private(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let file = options
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .mode(0o600)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.nlink() != 1 || meta.uid() != uid() || meta.mode() & 0o777 != 0o600 {
+        return Err(std::io::Error::other(
+            "not a private regular file of this user",
+        ));
+    }
+    Ok(file)
+}
+
+/// Whether `bytes` more can be written in `dir` and still leave [`KEEP_FREE`].
+pub(crate) fn room_for(dir: &Path, bytes: u64) -> std::io::Result<()> {
+    let stat = rustix::fs::statvfs(dir).map_err(std::io::Error::from)?;
+    let free = stat.f_bavail.saturating_mul(stat.f_frsize);
+    if free < bytes.saturating_add(KEEP_FREE) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            format!(
+                "{} MiB free, and the index keeps {} MiB free for saves",
+                free >> 20,
+                KEEP_FREE >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,9 @@ pub fn impact(
     parties: Option<&crate::parties::Screener>,
 ) -> Result<Impact, HistoryError> {
     let survey = Survey::of(history)?;
+    if let Some(p) = parties {
+        p.index.prepare_for_many();
+    }
     let mut made: HashMap<(Answers, Date), Arc<Determination>> = HashMap::new();
     let mut impact = Impact {
         cases: 0,

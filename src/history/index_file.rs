@@ -21,7 +21,7 @@
 use std::borrow::Cow;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -31,14 +31,11 @@ use super::lines::{Item, RevLine, ReverseLines, Walk};
 use super::query::{Summary, SummaryRef};
 use super::record::{LineProblem, link_of};
 use super::store::{History, HistoryError, io_error};
+use crate::files::{open_private, private_dir, room_for};
 
 /// Version 3: the index names its own inode, and summaries carry the id and what they
 /// supersede (readers tell each case's current record).
 const HEADER_START: &str = "ree-screen history index 3 inode ";
-
-/// Free disk space an index write always leaves, beyond what it writes: the index must
-/// never take the last space a save needs.
-const KEEP_FREE: u64 = 256 << 20;
 
 /// One history line, as indexed.
 #[derive(Debug, Serialize, Deserialize)]
@@ -94,42 +91,6 @@ pub(crate) fn locate(
         dir.join(format!("{name}.idx")),
         dir.join(format!("{name}.lock")),
     ))
-}
-
-/// Make the cache directory if needed and check it is this user's alone (0700).
-fn private_dir(dir: &Path) -> io::Result<()> {
-    if fs::symlink_metadata(dir).is_err() {
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir)?;
-    }
-    let meta = fs::symlink_metadata(dir)?;
-    if !meta.is_dir() || meta.uid() != uid() || meta.mode() & 0o077 != 0 {
-        return Err(io::Error::other(format!(
-            "{} is not a private directory of this user (it must be 0700 and yours)",
-            dir.display()
-        )));
-    }
-    Ok(())
-}
-
-fn uid() -> u32 {
-    rustix::process::getuid().as_raw()
-}
-
-/// Open a file this user keeps privately: never through a symbolic link, without blocking
-/// on a FIFO, and only a regular 0600 file of this user with one link.
-fn open_private(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
-    let file = options
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .mode(0o600)
-        .open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() || meta.nlink() != 1 || meta.uid() != uid() || meta.mode() & 0o777 != 0o600 {
-        return Err(io::Error::other("not a private regular file of this user"));
-    }
-    Ok(file)
 }
 
 /// The index as found: a file this program made (its header names its own inode), or why
@@ -248,23 +209,6 @@ pub(crate) fn refresh(
             .say(&format!("{notice}; it was rebuilt from the history"));
     }
     Ok(Refreshed::Ready(entries))
-}
-
-/// Whether `bytes` more can be written in `dir` and still leave [`KEEP_FREE`].
-fn room_for(dir: &Path, bytes: u64) -> io::Result<()> {
-    let stat = rustix::fs::statvfs(dir).map_err(io::Error::from)?;
-    let free = stat.f_bavail.saturating_mul(stat.f_frsize);
-    if free < bytes.saturating_add(KEEP_FREE) {
-        return Err(io::Error::new(
-            io::ErrorKind::StorageFull,
-            format!(
-                "{} MiB free, and the index keeps {} MiB free for saves",
-                free >> 20,
-                KEEP_FREE >> 20
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// Build the index afresh in a new private file and rename it into place; the temporary

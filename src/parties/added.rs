@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::cache::{self, PreparedList};
 use super::names::{normalise, validate_name};
 use super::{Entry, ListKind, Listing, ListingClause, Scope};
 use crate::rules::{Grade, Outcome, Source};
@@ -370,6 +371,7 @@ impl ListStore {
         };
         catalogue.push(added.clone());
         self.write_catalogue(&catalogue).map_err(one)?;
+        cache::write(&added.sha256, &PreparedList::new(listings));
         Ok((added, notices))
     }
 
@@ -418,18 +420,49 @@ impl ListStore {
         write_atomic(&path, super::EMBEDDED_TEXT.as_bytes())
     }
 
-    /// The lists in use, parsed from their kept copies.
-    pub fn in_use(&self) -> Result<Vec<(AddedList, Vec<Listing>)>, String> {
+    /// The lists in use, each from its prebuilt index in the user's cache, or else parsed
+    /// from its kept copy (whose hash is checked) and its index kept for next time.
+    pub fn in_use(&self) -> Result<Vec<AddedSource>, String> {
         let mut out = Vec::new();
         for list in self.catalogue()?.into_iter().filter(|l| !l.retired) {
-            let path = self.path_of(&list.sha256);
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let (listings, _) =
-                parse_csv(&list.file, &list.sha256[..8], &bytes).map_err(|p| p.join("; "))?;
-            out.push((list, listings));
+            let prepared = match cache::read(&list.sha256) {
+                Some(prepared) => prepared,
+                None => {
+                    let prepared = self.prepare(&list)?;
+                    cache::write(&list.sha256, &prepared);
+                    prepared
+                }
+            };
+            out.push(AddedSource { list, prepared });
         }
         Ok(out)
     }
+
+    /// Parse a kept list, refusing a copy changed since it was added.
+    fn prepare(&self, list: &AddedList) -> Result<PreparedList, String> {
+        let path = self.path_of(&list.sha256);
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let found = format!("{:x}", Sha256::digest(&bytes));
+        if found != list.sha256 {
+            return Err(format!(
+                "{}: the kept copy of {} was changed since it was added (its SHA-256 is now {}): add the list again, or retire it with `parties retire {}`",
+                path.display(),
+                crate::text::sanitize(&list.file),
+                &found[..16],
+                &list.sha256[..16]
+            ));
+        }
+        let (listings, _) =
+            parse_csv(&list.file, &list.sha256[..8], &bytes).map_err(|p| p.join("; "))?;
+        Ok(PreparedList::new(listings))
+    }
+}
+
+/// An added list in use, as screening reads it.
+#[derive(Debug)]
+pub struct AddedSource {
+    pub list: AddedList,
+    pub prepared: PreparedList,
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -128,10 +128,8 @@ impl PartyLists {
         index
             .search(name)
             .into_iter()
-            .map(|m| {
-                let (l, e) = index.entries[m.entry];
-                let listing = &self.listings[l];
-                let entry = &listing.entries[e];
+            .filter_map(|m| {
+                let (listing, entry) = self.entry_at(m.entry)?;
                 let status: Status = listing.status_on(date);
                 let mut verify: Vec<String> = listing.verify.clone();
                 verify.extend(entry.verify.iter().cloned());
@@ -141,7 +139,7 @@ impl PartyLists {
                 {
                     verify.push(note.to_string());
                 }
-                PartyFinding {
+                Some(PartyFinding {
                     field,
                     given: name.to_string(),
                     entry: entry.id.clone(),
@@ -169,7 +167,7 @@ impl PartyLists {
                     effect: None,
                     reaching: Vec::new(),
                     review: false,
-                }
+                })
             })
             .collect()
     }

@@ -8,8 +8,15 @@
 //! counts for what is left of it. The score weighs every word by its length over both
 //! names, so a missing or extra word costs what it weighs. Identical normal forms score
 //! 100 (a match); the same words in another order score at most 97.
+//!
+//! The index ([`NameIndex`]) is flat arrays (a sorted vocabulary, the names holding each
+//! word, each name's words), so an added list's index is written once to the user's cache
+//! and read back without parsing the list (`cache.rs`). The near words of a query word are
+//! found by scanning the vocabulary's lengths and letter masks, which is quick for one name;
+//! screening many names (a batch, an impact run) first builds a table of the vocabulary's
+//! deletion variants ([`Index::prepare_for_many`]) and looks near words up instead.
 
-use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use super::PartyLists;
 use super::names::words;
@@ -17,24 +24,25 @@ use super::names::words;
 /// From this score on a name is a possible match (below 100, which is a match).
 pub const POSSIBLE_AT: u8 = 85;
 
-/// How similar one word is to another, 0.0 to 1.0 (see the module's rule).
-fn word_similarity(a: &str, b: &str) -> f64 {
+/// Edits a pair of words may differ by: two when the longer has eight letters or more.
+fn allowed_edits(longest: usize) -> usize {
+    if longest >= 8 { 2 } else { 1 }
+}
+
+/// How similar one word is to another, 0.0 to 1.0 (see the module's rule), given their
+/// lengths in chars.
+fn word_similarity(a: &str, la: usize, b: &str, lb: usize) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (la, lb) = (a.chars().count(), b.chars().count());
     if la <= 3 || lb <= 3 {
         return 0.0;
     }
     let longest = la.max(lb);
-    let allowed = if longest >= 8 { 2 } else { 1 };
+    let allowed = allowed_edits(longest);
     // Cheap refusals first (most word pairs of a list are far apart): an edit changes the
     // length by at most one, and brings in at most one letter the other word lacks.
-    if la.abs_diff(lb) > allowed {
-        return 0.0;
-    }
-    let (ma, mb) = (letter_mask(a), letter_mask(b));
-    if (ma & !mb).count_ones() as usize > allowed || (mb & !ma).count_ones() as usize > allowed {
+    if la.abs_diff(lb) > allowed || !masks_allow(letter_mask(a), letter_mask(b), allowed) {
         return 0.0;
     }
     let distance = if a.is_ascii() && b.is_ascii() && longest < 64 {
@@ -49,6 +57,11 @@ fn word_similarity(a: &str, b: &str) -> f64 {
         return 0.0;
     }
     1.0 - distance as f64 / longest as f64
+}
+
+/// Whether two words' letter masks leave them within `allowed` edits.
+fn masks_allow(a: u64, b: u64, allowed: usize) -> bool {
+    (a & !b).count_ones() as usize <= allowed && (b & !a).count_ones() as usize <= allowed
 }
 
 /// The optimal-string-alignment distance of two short ASCII words (under 64 letters) if it
@@ -88,35 +101,62 @@ fn letter_mask(word: &str) -> u64 {
     word.chars().fold(0, |mask, c| mask | 1 << (c as u32 % 64))
 }
 
+/// A word with its length in chars (counted once: scoring compares it many times).
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    text: &'a str,
+    chars: usize,
+}
+
+impl<'a> Word<'a> {
+    fn new(text: &'a str) -> Word<'a> {
+        Word {
+            text,
+            chars: text.chars().count(),
+        }
+    }
+}
+
 /// The score of a name (its normalised words) against a query's words, 0 to 100.
 pub fn score(query: &[String], name: &[String]) -> u8 {
+    let query: Vec<Word> = query.iter().map(|w| Word::new(w)).collect();
+    let name: Vec<Word> = name.iter().map(|w| Word::new(w)).collect();
+    score_words(&query, &name)
+}
+
+fn score_words(query: &[Word], name: &[Word]) -> u8 {
     if query.is_empty() || name.is_empty() {
         return 0;
     }
-    if query == name {
+    if query.len() == name.len() && query.iter().zip(name).all(|(q, n)| q.text == n.text) {
         return 100;
     }
-    let len = |w: &String| w.chars().count() as f64;
-    let total: f64 = query.iter().map(len).sum::<f64>() + name.iter().map(len).sum::<f64>();
+    let total: usize = query.iter().chain(name).map(|w| w.chars).sum();
     // Longest query words first take their best partner.
     let mut order: Vec<usize> = (0..query.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(query[i].chars().count()));
+    order.sort_by_key(|&i| std::cmp::Reverse(query[i].chars));
     let mut used = vec![false; name.len()];
     let mut weighed = 0.0;
     let mut paired: Vec<(usize, usize)> = Vec::new();
     for i in order {
+        let q = query[i];
         let best = (0..name.len())
             .filter(|&j| !used[j])
-            .map(|j| (j, word_similarity(&query[i], &name[j])))
+            .map(|j| {
+                (
+                    j,
+                    word_similarity(q.text, q.chars, name[j].text, name[j].chars),
+                )
+            })
             .filter(|(_, s)| *s > 0.0)
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((j, s)) = best {
             used[j] = true;
-            weighed += s * (len(&query[i]) + len(&name[j]));
+            weighed += s * (q.chars + name[j].chars) as f64;
             paired.push((i, j));
         }
     }
-    let mut value = (weighed / total * 100.0).floor().min(99.0);
+    let mut value = (weighed / total as f64 * 100.0).floor().min(99.0);
     paired.sort_unstable();
     if paired.windows(2).any(|w| w[0].1 > w[1].1) {
         value = value.min(97.0);
@@ -124,8 +164,9 @@ pub fn score(query: &[String], name: &[String]) -> u8 {
     value as u8
 }
 
-/// One entry a query matched: the entry's position in [`Index::entries`], which of its names
-/// scored best and the score.
+/// One entry a query matched: the entry's number (in [`PartyLists::entry_at`] order for
+/// an [`Index`], in its own list's order for a [`NameIndex`]), which of its names scored
+/// best and the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NameMatch {
     pub entry: usize,
@@ -134,77 +175,504 @@ pub struct NameMatch {
     pub score: u8,
 }
 
-/// The names of every entry, normalised once, with a word index over them.
+/// The word index of one list's names, as flat arrays (see the module's note).
+#[derive(Debug)]
+pub struct NameIndex {
+    /// The distinct words of the names, sorted, concatenated; word `i` is
+    /// `word_text[word_start[i]..word_start[i + 1]]`.
+    pub(super) word_text: String,
+    pub(super) word_start: Vec<u32>,
+    /// Per word: its length in chars and its letter mask.
+    pub(super) word_chars: Vec<u32>,
+    pub(super) word_mask: Vec<u64>,
+    /// Per word, the names holding it: `postings[posting_start[i]..posting_start[i + 1]]`.
+    pub(super) posting_start: Vec<u32>,
+    pub(super) postings: Vec<u32>,
+    /// Per name: its entry, its position among the entry's names, and its words (ids).
+    pub(super) name_entry: Vec<u32>,
+    pub(super) name_position: Vec<u32>,
+    pub(super) name_word_start: Vec<u32>,
+    pub(super) name_words: Vec<u32>,
+    /// Built on demand for screening many names.
+    deletions: OnceLock<Deletions>,
+}
+
+/// Words longer than this (in chars) stay out of the deletion table (their variants grow
+/// with the square of their length) and are always compared.
+const LONGEST_IN_TABLE: usize = 32;
+
+impl NameIndex {
+    /// The index of `names`: (entry number, position among the entry's names, name).
+    pub fn build<'a>(names: impl IntoIterator<Item = (u32, u32, &'a str)>) -> NameIndex {
+        let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let mut vocabulary: Vec<String> = Vec::new();
+        let mut name_entry = Vec::new();
+        let mut name_position = Vec::new();
+        let mut name_word_start = vec![0u32];
+        let mut name_words: Vec<u32> = Vec::new();
+        for (entry, position, name) in names {
+            let w = words(name);
+            if w.is_empty() {
+                continue;
+            }
+            for word in w {
+                let next = vocabulary.len() as u32;
+                let id = *ids.entry(word).or_insert_with_key(|word| {
+                    vocabulary.push(word.clone());
+                    next
+                });
+                name_words.push(id);
+            }
+            name_entry.push(entry);
+            name_position.push(position);
+            name_word_start.push(name_words.len() as u32);
+        }
+        // Sorted vocabulary: a word is found by binary search, with no hash map to rebuild
+        // when the index is read back.
+        let mut order: Vec<u32> = (0..vocabulary.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| vocabulary[a as usize].cmp(&vocabulary[b as usize]));
+        let mut new_id = vec![0u32; vocabulary.len()];
+        for (sorted, &old) in order.iter().enumerate() {
+            new_id[old as usize] = sorted as u32;
+        }
+        for id in &mut name_words {
+            *id = new_id[*id as usize];
+        }
+        let mut word_text = String::new();
+        let mut word_start = vec![0u32];
+        let mut word_chars = Vec::with_capacity(order.len());
+        let mut word_mask = Vec::with_capacity(order.len());
+        for &old in &order {
+            let word = &vocabulary[old as usize];
+            word_text.push_str(word);
+            word_start.push(word_text.len() as u32);
+            word_chars.push(word.chars().count() as u32);
+            word_mask.push(letter_mask(word));
+        }
+        // Postings: names in order, each once per word.
+        let mut counts = vec![0u32; order.len() + 1];
+        let mut per_name: Vec<(u32, u32)> = Vec::with_capacity(name_words.len());
+        for n in 0..name_entry.len() {
+            let mut w: Vec<u32> =
+                name_words[name_word_start[n] as usize..name_word_start[n + 1] as usize].to_vec();
+            w.sort_unstable();
+            w.dedup();
+            for id in w {
+                counts[id as usize + 1] += 1;
+                per_name.push((id, n as u32));
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let posting_start = counts.clone();
+        let mut postings = vec![0u32; per_name.len()];
+        let mut next = counts;
+        for (id, n) in per_name {
+            postings[next[id as usize] as usize] = n;
+            next[id as usize] += 1;
+        }
+        NameIndex {
+            word_text,
+            word_start,
+            word_chars,
+            word_mask,
+            posting_start,
+            postings,
+            name_entry,
+            name_position,
+            name_word_start,
+            name_words,
+            deletions: OnceLock::new(),
+        }
+    }
+
+    /// An index from its arrays (read back from a file), if they fit together.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn from_parts(
+        word_text: String,
+        word_start: Vec<u32>,
+        word_chars: Vec<u32>,
+        word_mask: Vec<u64>,
+        posting_start: Vec<u32>,
+        postings: Vec<u32>,
+        name_entry: Vec<u32>,
+        name_position: Vec<u32>,
+        name_word_start: Vec<u32>,
+        name_words: Vec<u32>,
+    ) -> Result<NameIndex, String> {
+        let words = word_chars.len();
+        let names = name_entry.len();
+        let offsets_fit = |starts: &[u32], count: usize, len: usize| {
+            starts.len() == count + 1
+                && starts.first() == Some(&0)
+                && starts.last().map(|&l| l as usize) == Some(len)
+                && starts.windows(2).all(|w| w[0] <= w[1])
+        };
+        let fits = word_mask.len() == words
+            && offsets_fit(&word_start, words, word_text.len())
+            && offsets_fit(&posting_start, words, postings.len())
+            && name_position.len() == names
+            && offsets_fit(&name_word_start, names, name_words.len())
+            && postings.iter().all(|&n| (n as usize) < names)
+            && name_words.iter().all(|&w| (w as usize) < words)
+            && word_start
+                .iter()
+                .all(|&s| word_text.is_char_boundary(s as usize));
+        if !fits {
+            return Err("the index's parts do not fit together".into());
+        }
+        Ok(NameIndex {
+            word_text,
+            word_start,
+            word_chars,
+            word_mask,
+            posting_start,
+            postings,
+            name_entry,
+            name_position,
+            name_word_start,
+            name_words,
+            deletions: OnceLock::new(),
+        })
+    }
+
+    /// Whether every name belongs to an entry numbered below `entries`.
+    pub(super) fn entries_below(&self, entries: usize) -> bool {
+        self.name_entry.iter().all(|&e| (e as usize) < entries)
+    }
+
+    fn word(&self, id: u32) -> Word<'_> {
+        let (start, end) = (
+            self.word_start[id as usize] as usize,
+            self.word_start[id as usize + 1] as usize,
+        );
+        // Checked UTF-8 with boundaries at every start when built or read back.
+        let text = self.word_text.get(start..end).unwrap_or_default();
+        Word {
+            text,
+            chars: self.word_chars[id as usize] as usize,
+        }
+    }
+
+    /// The id of a word of the vocabulary.
+    fn find(&self, word: &str) -> Option<u32> {
+        let (mut low, mut high) = (0usize, self.word_chars.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            match self.word(middle as u32).text.cmp(word) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(middle as u32),
+            }
+        }
+        None
+    }
+
+    fn postings_of(&self, id: u32) -> &[u32] {
+        &self.postings
+            [self.posting_start[id as usize] as usize..self.posting_start[id as usize + 1] as usize]
+    }
+
+    /// The words of the vocabulary a query word may pair with: every word with a
+    /// similarity above 0 and, from the deletion table, a few more (scoring checks them).
+    fn neighbours(&self, word: Word) -> Vec<u32> {
+        if word.chars <= 3 {
+            return self.find(word.text).into_iter().collect();
+        }
+        if let Some(table) = self.deletions.get()
+            && word.chars <= LONGEST_IN_TABLE
+        {
+            let mut found = table.lookup(word.text);
+            found.extend_from_slice(&table.long);
+            found.sort_unstable();
+            found.dedup();
+            // Only the cheap refusals: the edit distance costs more than scoring the few
+            // names the others bring (scoring checks it).
+            found.retain(|&id| self.may_be_near(word, id));
+            return found;
+        }
+        (0..self.word_chars.len() as u32)
+            .filter(|&id| {
+                self.may_be_near(word, id) && {
+                    let other = self.word(id);
+                    word_similarity(word.text, word.chars, other.text, other.chars) > 0.0
+                }
+            })
+            .collect()
+    }
+
+    /// Whether word `id` passes the cheap refusals of [`word_similarity`] against `word`.
+    fn may_be_near(&self, word: Word, id: u32) -> bool {
+        let chars = self.word_chars[id as usize] as usize;
+        let allowed = allowed_edits(chars.max(word.chars));
+        chars > 3
+            && chars.abs_diff(word.chars) <= allowed
+            && masks_allow(letter_mask(word.text), self.word_mask[id as usize], allowed)
+    }
+
+    /// Build the deletion table now (see the module's note); later searches use it.
+    pub fn prepare_for_many(&self) {
+        self.deletions.get_or_init(|| Deletions::build(self));
+    }
+
+    /// Every entry with a name scoring at least [`POSSIBLE_AT`] against the query's words,
+    /// best name per entry, in no particular order.
+    fn search(&self, q: &[Word]) -> Vec<NameMatch> {
+        // How many of the query's letters a possible match may leave unpaired. A paired
+        // word pair weighs (1 - d / longest)(a + b) <= 2 min(a, b), as its distance d is at
+        // least the difference of the lengths; so with Q the query's letters, U of them
+        // unpaired and M the shorter sides' letters of the pairs (M <= Q - U, and the name
+        // holds at least M letters), a score is at most 2M / (Q + M) <= 2(Q - U) / (2Q - U).
+        // That reaches p = POSSIBLE_AT / 100 only when U <= 2Q(1 - p) / (2 - p).
+        let p = f64::from(POSSIBLE_AT) / 100.0;
+        let letters: usize = q.iter().map(|w| w.chars).sum();
+        let most_unpaired = 2.0 * letters as f64 * (1.0 - p) / (2.0 - p) + 1e-9;
+        let near: Vec<Vec<u32>> = q.iter().map(|w| self.neighbours(*w)).collect();
+        let weight =
+            |i: usize| -> usize { near[i].iter().map(|&id| self.postings_of(id).len()).sum() };
+        // The query words in order of how many names hold a word near them. Names holding
+        // none near the first words, whose letters exceed what may go unpaired, cannot
+        // match; words after those are taken too while their names are few, so that a
+        // name must hold near words of enough of them.
+        let mut order: Vec<usize> = (0..q.len()).collect();
+        order.sort_by_key(|&i| weight(i));
+        // (name, query word) packed in one number, sorted: each name's query words taken.
+        let mut pairs: Vec<u64> = Vec::new();
+        let mut taken = vec![false; q.len()];
+        let mut covered = 0;
+        for i in order {
+            if covered as f64 > most_unpaired && weight(i) > 4 * pairs.len() + 64 {
+                break;
+            }
+            for &id in &near[i] {
+                pairs.extend(
+                    self.postings_of(id)
+                        .iter()
+                        .map(|&name| (u64::from(name) << 32) | i as u64),
+                );
+            }
+            covered += q[i].chars;
+            taken[i] = true;
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        // A name leaving more of the query's letters unpaired than may go unpaired (a query
+        // word is surely unpaired when none of the name's words is near it) is no
+        // candidate: scoring only the others.
+        let mut candidates: Vec<u32> = Vec::new();
+        for group in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let name = (group[0] >> 32) as usize;
+            let words = &self.name_words
+                [self.name_word_start[name] as usize..self.name_word_start[name + 1] as usize];
+            let paired_taken: usize = group
+                .iter()
+                .map(|&p| q[(p & 0xffff_ffff) as usize].chars)
+                .sum();
+            let paired_others: usize = (0..q.len())
+                .filter(|&i| !taken[i] && words.iter().any(|w| near[i].binary_search(w).is_ok()))
+                .map(|i| q[i].chars)
+                .sum();
+            if (letters - paired_taken - paired_others) as f64 <= most_unpaired {
+                candidates.push(name as u32);
+            }
+        }
+        let mut found: Vec<NameMatch> = Vec::new();
+        let mut name: Vec<Word> = Vec::new();
+        for id in candidates {
+            let id = id as usize;
+            name.clear();
+            name.extend(
+                self.name_words
+                    [self.name_word_start[id] as usize..self.name_word_start[id + 1] as usize]
+                    .iter()
+                    .map(|&w| self.word(w)),
+            );
+            let s = score_words(q, &name);
+            if s < POSSIBLE_AT {
+                continue;
+            }
+            let m = NameMatch {
+                entry: self.name_entry[id] as usize,
+                name: self.name_position[id] as usize,
+                score: s,
+            };
+            // Names are in entry order, so an entry's names are neighbours here.
+            match found.last_mut() {
+                Some(last) if last.entry == m.entry => {
+                    if (s, std::cmp::Reverse(m.name)) > (last.score, std::cmp::Reverse(last.name)) {
+                        *last = m;
+                    }
+                }
+                _ => found.push(m),
+            }
+        }
+        found
+    }
+}
+
+/// The deletion variants of the vocabulary's words (up to one deletion, two from eight
+/// letters on), by hash: two words within the allowed edits always share a variant (an
+/// edit script's substitutions, transpositions and deletions on one side, substitutions,
+/// transpositions and insertions on the other, deleted leave the same word), so a query
+/// word's variants find every near word, and the edit distance then checks each.
+#[derive(Debug)]
+struct Deletions {
+    /// Sorted hashes of the variants, and the word each came from.
+    hashes: Vec<u64>,
+    words: Vec<u32>,
+    /// Where the hashes with each value of their top bits start.
+    buckets: Vec<u32>,
+    shift: u32,
+    /// Words too long for the table.
+    long: Vec<u32>,
+}
+
+impl Deletions {
+    fn build(index: &NameIndex) -> Deletions {
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut long = Vec::new();
+        for id in 0..index.word_chars.len() as u32 {
+            let word = index.word(id);
+            if word.chars <= 3 {
+                continue;
+            }
+            if word.chars > LONGEST_IN_TABLE {
+                long.push(id);
+                continue;
+            }
+            each_variant(word.text, |hash| pairs.push((hash, id)));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let bits = (usize::BITS - pairs.len().max(1).leading_zeros()).clamp(1, 24);
+        let shift = 64 - bits;
+        let mut buckets = vec![0u32; (1 << bits) + 1];
+        for &(hash, _) in &pairs {
+            buckets[(hash >> shift) as usize + 1] += 1;
+        }
+        for i in 1..buckets.len() {
+            buckets[i] += buckets[i - 1];
+        }
+        Deletions {
+            hashes: pairs.iter().map(|p| p.0).collect(),
+            words: pairs.iter().map(|p| p.1).collect(),
+            buckets,
+            shift,
+            long,
+        }
+    }
+
+    /// The words sharing a variant with `word` (a superset of its near words).
+    fn lookup(&self, word: &str) -> Vec<u32> {
+        let mut found = Vec::new();
+        each_variant(word, |hash| {
+            let bucket = (hash >> self.shift) as usize;
+            let (start, end) = (
+                self.buckets[bucket] as usize,
+                self.buckets[bucket + 1] as usize,
+            );
+            for i in start..end {
+                if self.hashes[i] == hash {
+                    found.push(self.words[i]);
+                }
+            }
+        });
+        found
+    }
+}
+
+/// Call `each` with the hash of `word` and of each of its deletion variants: one char
+/// deleted, and two from eight chars on.
+fn each_variant(word: &str, mut each: impl FnMut(u64)) {
+    let bounds: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(word.len()))
+        .collect();
+    let chars = bounds.len() - 1;
+    let bytes = word.as_bytes();
+    let char_at = |i: usize| &bytes[bounds[i]..bounds[i + 1]];
+    let hash_without = |skip: [usize; 2]| {
+        let mut hash = Fnv::default();
+        for i in (0..chars).filter(|i| !skip.contains(i)) {
+            hash.write(char_at(i));
+        }
+        hash.finish()
+    };
+    each(hash_without([usize::MAX; 2]));
+    for a in 0..chars {
+        each(hash_without([a, usize::MAX]));
+        if chars >= 8 {
+            for b in a + 1..chars {
+                each(hash_without([a, b]));
+            }
+        }
+    }
+}
+
+/// FNV-1a with a final mix, so the top bits (the table's buckets) spread.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x
+    }
+}
+
+/// The word indexes of every list in use, each list's entries numbered after the lists
+/// before it (the order of [`PartyLists::entry_at`]).
 pub struct Index {
-    /// (listing, entry) per indexed entry.
-    pub entries: Vec<(usize, usize)>,
-    /// Per name: its entry, its position among the entry's names, its words.
-    names: Vec<(u32, u16, Vec<String>)>,
-    /// Every distinct word of the names, with its letter mask and length in chars.
-    vocabulary: Vec<(String, u64, usize)>,
-    word_ids: HashMap<String, u32>,
-    /// Per word of the vocabulary, the names holding it.
-    postings: Vec<Vec<u32>>,
+    segments: Vec<(usize, Arc<NameIndex>)>,
 }
 
 impl Index {
     pub fn new(lists: &PartyLists) -> Index {
-        let mut index = Index {
-            entries: Vec::new(),
-            names: Vec::new(),
-            vocabulary: Vec::new(),
-            word_ids: HashMap::new(),
-            postings: Vec::new(),
-        };
-        for (l, listing) in lists.listings.iter().enumerate() {
-            for (e, entry) in listing.entries.iter().enumerate() {
-                let position = index.entries.len() as u32;
-                index.entries.push((l, e));
-                for (n, name) in entry.names().enumerate() {
-                    let w = words(name);
-                    if w.is_empty() {
-                        continue;
-                    }
-                    let id = index.names.len() as u32;
-                    for word in &w {
-                        let next = index.vocabulary.len() as u32;
-                        let word_id = *index.word_ids.entry(word.clone()).or_insert(next);
-                        if word_id == next {
-                            let chars = word.chars().count();
-                            index
-                                .vocabulary
-                                .push((word.clone(), letter_mask(word), chars));
-                            index.postings.push(Vec::new());
-                        }
-                        let names = &mut index.postings[word_id as usize];
-                        if names.last() != Some(&id) {
-                            names.push(id);
-                        }
-                    }
-                    index.names.push((position, n as u16, w));
-                }
+        let mut segments = Vec::new();
+        let mut base = 0usize;
+        let mut number = 0u32;
+        let mut names: Vec<(u32, u32, &str)> = Vec::new();
+        for listing in &lists.listings {
+            for entry in &listing.entries {
+                names.extend(
+                    entry
+                        .names()
+                        .enumerate()
+                        .map(|(n, name)| (number, n as u32, name)),
+                );
+                number += 1;
             }
         }
-        index
+        segments.push((base, Arc::new(NameIndex::build(names))));
+        base += number as usize;
+        for added in &lists.added {
+            segments.push((base, added.prepared.names()));
+            base += added.prepared.entry_count();
+        }
+        Index { segments }
     }
 
-    /// The words of the vocabulary a query word may pair with (similarity above 0).
-    fn neighbours(&self, word: &str) -> Vec<u32> {
-        let chars = word.chars().count();
-        if chars <= 3 {
-            return self.word_ids.get(word).into_iter().copied().collect();
+    /// Build every list's deletion table (before screening many names).
+    pub fn prepare_for_many(&self) {
+        for (_, segment) in &self.segments {
+            segment.prepare_for_many();
         }
-        let mask = letter_mask(word);
-        (0..self.vocabulary.len() as u32)
-            .filter(|&id| {
-                let (other, other_mask, other_chars) = &self.vocabulary[id as usize];
-                let allowed = if chars.max(*other_chars) >= 8 { 2 } else { 1 };
-                chars.abs_diff(*other_chars) <= allowed
-                    && (mask & !other_mask).count_ones() as usize <= allowed
-                    && (other_mask & !mask).count_ones() as usize <= allowed
-                    && word_similarity(word, other) > 0.0
-            })
-            .collect()
     }
 
     /// Every entry with a name scoring at least [`POSSIBLE_AT`], best name per entry, best
@@ -214,61 +682,14 @@ impl Index {
         if q.is_empty() {
             return Vec::new();
         }
-        // Which query words a possible match must pair. With Q the query's letters, k its
-        // words and f = 1 - POSSIBLE_AT / 100, a name's unpaired letters (U on the query's
-        // side, V on the name's) are at most f of both names' letters, and a paired name
-        // word is at most two letters longer than its partner, so U + V <= f (2Q + 2k + V)
-        // and U <= 2f (Q + k). Query words holding more letters than that cannot all go
-        // unpaired: the names of the rarest such words are the only candidates.
-        let f = f64::from(100 - POSSIBLE_AT) / 100.0;
-        let letters: usize = q.iter().map(|w| w.chars().count()).sum();
-        let most_unpaired = 2.0 * f * (letters + q.len()) as f64;
-        // Rarity by the word's own names: finding a word's near words scans the
-        // vocabulary, so the common words (often enough not needed) are looked at last.
-        let mut by_rarity: Vec<&String> = q.iter().collect();
-        by_rarity.sort_by_key(|w| {
-            self.word_ids
-                .get(*w)
-                .map_or(0, |&id| self.postings[id as usize].len())
-        });
-        let mut seen = vec![false; self.names.len()];
-        let mut candidates: Vec<u32> = Vec::new();
-        let mut covered = 0;
-        for word in by_rarity {
-            for near in self.neighbours(word) {
-                for &id in &self.postings[near as usize] {
-                    if !std::mem::replace(&mut seen[id as usize], true) {
-                        candidates.push(id);
-                    }
-                }
-            }
-            let chars = word.chars().count();
-            covered += chars;
-            if covered as f64 > most_unpaired {
-                break;
-            }
+        let q: Vec<Word> = q.iter().map(|w| Word::new(w)).collect();
+        let mut found: Vec<NameMatch> = Vec::new();
+        for (base, segment) in &self.segments {
+            found.extend(segment.search(&q).into_iter().map(|m| NameMatch {
+                entry: base + m.entry,
+                ..m
+            }));
         }
-        let mut best: HashMap<u32, NameMatch> = HashMap::new();
-        for id in candidates {
-            let (entry, n, w) = &self.names[id as usize];
-            let s = score(&q, w);
-            if s < POSSIBLE_AT {
-                continue;
-            }
-            let m = NameMatch {
-                entry: *entry as usize,
-                name: *n as usize,
-                score: s,
-            };
-            best.entry(*entry)
-                .and_modify(|b| {
-                    if (s, std::cmp::Reverse(m.name)) > (b.score, std::cmp::Reverse(b.name)) {
-                        *b = m;
-                    }
-                })
-                .or_insert(m);
-        }
-        let mut found: Vec<NameMatch> = best.into_values().collect();
         found.sort_by_key(|m| (std::cmp::Reverse(m.score), m.entry));
         found
     }
@@ -293,6 +714,31 @@ mod tests {
         );
         assert_eq!(s("Materials MP", "MP Materials"), 97);
         assert!(s("Lockheed Martin", "Raytheon Missiles") < 20);
+    }
+
+    /// Cases property tests once found: a word added before the first (the index must
+    /// still find the name), and a query word two deletions from a name's word of eight
+    /// letters (the deletion table must hold two-deletion variants).
+    #[test]
+    fn cases_found_by_the_property_tests() {
+        let lists = PartyLists::embedded().expect("lists");
+        let (_, entry) = lists.entries().next().expect("entry");
+        let query = format!("aex {}", entry.name);
+        let found: Vec<(usize, u8)> = Index::new(&lists)
+            .search(&query)
+            .iter()
+            .map(|m| (m.entry, m.score))
+            .collect();
+        assert_eq!(found, every_name(&lists, &query));
+
+        let index = NameIndex::build([(0, 0, "aa cebcec")]);
+        index.prepare_for_many();
+        let near = index.neighbours(Word::new("cebceaac"));
+        assert_eq!(
+            near,
+            [index.find("cebcec").expect("word")],
+            "two edits from cebcec"
+        );
     }
 
     /// Every entry of `lists` with its best name's score, scoring every name: what the
@@ -346,6 +792,32 @@ mod tests {
             proptest::prop_assert_eq!(found, every_name(&lists, &query), "{}", query);
         }
 
+        /// With the deletion table built, a search finds what scanning the vocabulary
+        /// finds: names of made-up words from few letters (so near words abound), queried
+        /// with typos, swaps, dropped and added letters.
+        #[test]
+        fn the_deletion_table_finds_what_the_scan_finds(
+            names in proptest::collection::vec("[a-e]{2,11}( [a-e]{2,11}){0,2}", 1..60),
+            query in "[a-e]{2,11}( [a-e]{2,11}){0,2}",
+        ) {
+            let build = || NameIndex::build(
+                names.iter().enumerate().map(|(i, n)| (i as u32, 0, n.as_str())),
+            );
+            let (scan, table) = (build(), build());
+            table.prepare_for_many();
+            let q: Vec<String> = words(&query);
+            let q: Vec<Word> = q.iter().map(|w| Word::new(w)).collect();
+            proptest::prop_assert_eq!(table.search(&q), scan.search(&q));
+            for w in &q {
+                let mut near = table.neighbours(*w);
+                near.retain(|&id| {
+                    let other = table.word(id);
+                    word_similarity(w.text, w.chars, other.text, other.chars) > 0.0
+                });
+                proptest::prop_assert_eq!(near, scan.neighbours(*w));
+            }
+        }
+
         /// The cheap refusals never refuse two words within the allowed distance: the
         /// similarity is what the edit distance alone gives.
         #[test]
@@ -378,7 +850,7 @@ mod tests {
             } else {
                 1.0 - distance as f64 / longest as f64
             };
-            proptest::prop_assert_eq!(word_similarity(&a, &b), expected);
+            proptest::prop_assert_eq!(word_similarity(&a, a.len(), &b, b.len()), expected);
         }
     }
 }

@@ -11,9 +11,12 @@
 
 mod added;
 mod apply;
+mod cache;
 mod matcher;
 mod names;
 mod scope;
+
+use std::borrow::Cow;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -21,9 +24,10 @@ use sha2::{Digest, Sha256};
 
 use crate::rules::{Grade, Outcome, Source};
 
-pub use added::{AddedList, ListStore, parse_csv};
+pub use added::{AddedList, AddedSource, ListStore, parse_csv};
 pub use apply::{Field, FindingKind, PartyFinding, Review, apply, finding_id};
-pub use matcher::{Index, NameMatch, POSSIBLE_AT, score};
+pub use cache::PreparedList;
+pub use matcher::{Index, NameIndex, NameMatch, POSSIBLE_AT, score};
 pub use names::{normalise, validate_name, words};
 pub use scope::{Reach, Scope, item_scope};
 
@@ -306,7 +310,7 @@ struct EmbeddedFile {
 }
 
 /// The lists in use: the embedded ones and those the officer added and has not retired.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PartyLists {
     /// "mofcom-parties 2026.12.04".
     pub version: String,
@@ -314,9 +318,10 @@ pub struct PartyLists {
     pub sha256: String,
     /// The newest listing the embedded lists hold.
     pub current_to: Date,
+    /// The embedded listings, with their entries.
     pub listings: Vec<Listing>,
-    /// The added lists in use, by hash and file name.
-    pub added: Vec<AddedList>,
+    /// The added lists in use, whose entries are read when needed.
+    pub added: Vec<AddedSource>,
 }
 
 impl PartyLists {
@@ -343,10 +348,7 @@ impl PartyLists {
     pub fn load(store: Option<&ListStore>) -> Result<PartyLists, String> {
         let mut lists = PartyLists::embedded()?;
         if let Some(store) = store {
-            for (list, listings) in store.in_use()? {
-                lists.listings.extend(listings);
-                lists.added.push(list);
-            }
+            lists.added = store.in_use()?;
         }
         Ok(lists)
     }
@@ -357,21 +359,66 @@ impl PartyLists {
             .chain(
                 self.added
                     .iter()
-                    .map(|a| format!("added {} sha256 {}", a.file, &a.sha256[..16])),
+                    .map(|a| format!("added {} sha256 {}", a.list.file, &a.list.sha256[..16])),
             )
             .collect()
     }
 
-    pub fn entry(&self, id: &str) -> Option<(&Listing, &Entry)> {
-        self.listings
-            .iter()
-            .find_map(|l| l.entries.iter().find(|e| e.id == id).map(|e| (l, e)))
+    /// How many entries there are, embedded and added.
+    pub fn entry_count(&self) -> usize {
+        self.listings.iter().map(|l| l.entries.len()).sum::<usize>()
+            + self
+                .added
+                .iter()
+                .map(|a| a.prepared.entry_count())
+                .sum::<usize>()
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = (&Listing, &Entry)> {
+    /// Entry `number`, counting the embedded listings' entries in order, then each added
+    /// list's (the numbering of [`Index`]).
+    pub fn entry_at(&self, mut number: usize) -> Option<(&Listing, Cow<'_, Entry>)> {
+        for listing in &self.listings {
+            match listing.entries.get(number) {
+                Some(entry) => return Some((listing, Cow::Borrowed(entry))),
+                None => number -= listing.entries.len(),
+            }
+        }
+        for added in &self.added {
+            match added.prepared.entry(number) {
+                Some((listing, entry)) => return Some((listing, Cow::Owned(entry))),
+                None => number -= added.prepared.entry_count(),
+            }
+        }
+        None
+    }
+
+    pub fn entry(&self, id: &str) -> Option<(&Listing, Cow<'_, Entry>)> {
         self.listings
             .iter()
-            .flat_map(|l| l.entries.iter().map(move |e| (l, e)))
+            .find_map(|l| {
+                l.entries
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| (l, Cow::Borrowed(e)))
+            })
+            .or_else(|| {
+                self.added.iter().find_map(|a| {
+                    let (listing, entry) = a.prepared.entry(a.prepared.position(id)?)?;
+                    Some((listing, Cow::Owned(entry)))
+                })
+            })
+    }
+
+    /// Every entry with its listing, in the order of [`PartyLists::entry_at`].
+    pub fn entries(&self) -> impl Iterator<Item = (&Listing, Cow<'_, Entry>)> {
+        self.listings
+            .iter()
+            .flat_map(|l| l.entries.iter().map(move |e| (l, Cow::Borrowed(e))))
+            .chain(self.added.iter().flat_map(|a| {
+                (0..a.prepared.entry_count())
+                    .filter_map(|i| a.prepared.entry(i))
+                    .map(|(l, e)| (l, Cow::Owned(e)))
+            }))
     }
 }
 
@@ -469,7 +516,7 @@ mod tests {
         assert_eq!(listing.list, ListKind::ControlList);
         assert_eq!(entry.name_zh.as_deref(), Some("芒廷帕斯材料公司"));
         assert_eq!(entry.grade, Grade::X, "seen only in a compilation");
-        let mut ids: Vec<&str> = lists.entries().map(|(_, e)| e.id.as_str()).collect();
+        let mut ids: Vec<String> = lists.entries().map(|(_, e)| e.id.clone()).collect();
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), 273, "entry ids are unique");
