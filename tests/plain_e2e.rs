@@ -338,3 +338,179 @@ fn a_team_requiring_an_officer_asks_again_for_one() {
     assert!(run.stdout.contains("Officer: K. Lee"), "{}", run.stdout);
     assert!(run.stdout.contains("Saved as "), "{}", run.stdout);
 }
+
+/// Dysprosium oxide exported from China to an ordinary civil user in the US on 2026-12-04,
+/// the counterparty and end user as given, then "Screen now? y".
+fn named(counterparty: &str, end_user: &str) -> String {
+    format!("2026-12-04\n7\ndy oxide\n1\n9\nUS\nPO-9\n{counterparty}\n{end_user}\nK. Lee\n\ny\n")
+}
+
+/// The record a run saved, read back as `history show --format json` gives it.
+fn saved_record(env: &Env, run: &Run) -> serde_json::Value {
+    let id = run
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Saved as "))
+        .unwrap_or_else(|| panic!("not saved:\n{}\n{}", run.stdout, run.stderr));
+    let shown = env.run(&["history", "show", id, "--format", "json"], "");
+    assert_eq!(shown.code, Some(0), "{}", shown.stderr);
+    serde_json::from_str(&shown.stdout).expect("json record")
+}
+
+/// Plain mode puts each name match to the officer after the names are screened: confirm,
+/// dismiss with a reason (an empty one is asked again), or leave open; the result and the
+/// saved record carry what was decided.
+#[test]
+fn plain_mode_confirms_dismisses_or_leaves_open_each_name_match() {
+    // (counterparty, end user, answers to the match questions, shown, not shown, result
+    // line, (kind, confirmed, reason) of each finding in the record)
+    type Kept<'a> = (&'a str, bool, Option<&'a str>);
+    let cases: [(&str, &str, &str, &[&str], &[&str], &str, &[Kept]); 6] = [
+        (
+            "MP Materails",
+            "",
+            "y\n",
+            &[
+                "Name match 1 of 1: possible match, score 90 of 100",
+                "   Counterparty: MP Materails",
+                "   Listed party: MP Materials Corp. (entry 2026-23-06)",
+                "   List: Control List",
+                "   Announcement: MOFCOM Announcement 2026 No. 23",
+                "   Listed on: 2026-06-22",
+                "   Status on 2026-12-04: in force since 2026-06-22",
+                "Is this the same party? y confirms it, n dismisses it (a reason is asked), Enter leaves it open:",
+                "Confirmed: 2026 No. 23, Control List: MP Materials Corp.",
+            ],
+            &["PROVISIONAL"],
+            "RESULT: [XX] Export prohibited; decided by 2026 No. 23 Control List: MP Materials Corp.",
+            &[("match", true, None)],
+        ),
+        (
+            "MP Materails",
+            "",
+            "n\nAnother firm: Austin, TX\n",
+            &[
+                "Why is it another party? Type the reason, up to 120 characters (required):",
+                "Dismissed: 2026 No. 23, Control List: MP Materials Corp.",
+                "dismissed: Another firm: Austin, TX",
+            ],
+            &["PROVISIONAL", "Not accepted"],
+            "RESULT: [ !] Licence required; decided by No. 18 Item list (1C902-1C908)",
+            &[("dismissed", false, Some("Another firm: Austin, TX"))],
+        ),
+        (
+            "MP Materails",
+            "",
+            "n\n\n   \nSame name, other address\n",
+            &["Not accepted: a dismissal needs a reason: type why it is another party."],
+            &["PROVISIONAL"],
+            "RESULT: [ !] Licence required; decided by No. 18 Item list (1C902-1C908)",
+            &[("dismissed", false, Some("Same name, other address"))],
+        ),
+        (
+            "MP Materails",
+            "",
+            "maybe\n\n",
+            &[
+                "Not accepted: \"maybe\": answer y, n, or press Enter.",
+                "Left open: the result stays provisional while this possible match is open.",
+                "PROVISIONAL: 2026 No. 23, Control List: MP Materials Corp.: possible match",
+            ],
+            &["Confirmed:", "Dismissed:"],
+            "RESULT: [XX] Export prohibited (provisional); decided by 2026 No. 23 Control List: MP Materials Corp.",
+            &[("possible", false, None)],
+        ),
+        (
+            "MP Materials Corp.",
+            "MP Materails",
+            "\nn\nA different company\n",
+            &[
+                "Name match 1 of 2: match, score 100 of 100",
+                "Is this the same party? y or Enter keeps the match, n dismisses it (a reason is asked):",
+                "Kept as a match.",
+                "Name match 2 of 2: possible match, score 90 of 100",
+                "   End user: MP Materails",
+            ],
+            &["PROVISIONAL"],
+            "RESULT: [XX] Export prohibited; decided by 2026 No. 23 Control List: MP Materials Corp.",
+            &[
+                ("match", false, None),
+                ("dismissed", false, Some("A different company")),
+            ],
+        ),
+        (
+            "MP Materials Corp.",
+            "",
+            "n\nA namesake in Nevada\n",
+            &["Dismissed: 2026 No. 23, Control List: MP Materials Corp."],
+            &["PROVISIONAL"],
+            "RESULT: [ !] Licence required; decided by No. 18 Item list (1C902-1C908)",
+            &[("dismissed", false, Some("A namesake in Nevada"))],
+        ),
+    ];
+    for (counterparty, end_user, answers, shown, absent, result, kept) in cases {
+        let env = Env::new();
+        let case = format!("{counterparty:?}/{end_user:?} answered {answers:?}");
+        let run = env.run(&["--plain"], &(named(counterparty, end_user) + answers));
+        assert_eq!(run.code, Some(0), "{case}\n{}\n{}", run.stdout, run.stderr);
+        for text in shown {
+            assert!(
+                run.stdout.contains(text),
+                "{case}: {text:?} not in:\n{}",
+                run.stdout
+            );
+        }
+        for text in absent {
+            assert!(
+                !run.stdout.contains(text),
+                "{case}: {text:?} in:\n{}",
+                run.stdout
+            );
+        }
+        assert_eq!(
+            run.stdout.lines().last(),
+            Some(result),
+            "{case}:\n{}",
+            run.stdout
+        );
+        let record = saved_record(&env, &run);
+        let parties = record["determination"]["parties"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{case}: no parties in {record}"));
+        let got: Vec<Kept> = parties
+            .iter()
+            .map(|p| {
+                (
+                    p["kind"].as_str().unwrap_or("?"),
+                    p["confirmed"].as_bool().unwrap_or(false),
+                    p["reason"].as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(got, kept, "{case}");
+        assert!(
+            parties
+                .iter()
+                .all(|p| p["entry"] == "2026-23-06" && p["matched"] == "MP Materials Corp."),
+            "{case}: {parties:?}"
+        );
+    }
+}
+
+/// Input that ends while a match is being reviewed saves nothing.
+#[test]
+fn input_ending_during_a_match_review_saves_nothing() {
+    let env = Env::new();
+    for answers in ["", "n\n", "n\n\n"] {
+        let run = env.run(&["--plain"], &(named("MP Materails", "") + answers));
+        assert_eq!(run.code, Some(1), "{answers:?}: {}", run.stdout);
+        assert!(
+            run.stderr
+                .contains("input ended before the screening was complete; nothing was saved"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stdout.contains("Saved as"), "{}", run.stdout);
+    }
+    assert!(!env.data_dir().join("history.jsonl").exists());
+}
