@@ -760,6 +760,37 @@ mod tests {
         assert!(parse_choice("\u{1b}[2J", 8, None).is_err_and(|e| !e.contains('\u{1b}')));
     }
 
+    /// The reason for a dismissal is asked again while it is empty or too long; what is
+    /// kept is the reason as typed, trimmed.
+    #[test]
+    fn a_dismissal_asks_again_until_its_reason_fits() {
+        let screener =
+            crate::parties::Screener::new(crate::parties::PartyLists::embedded().expect("lists"));
+        let date = Date::constant(2026, 12, 4);
+        let details = Details {
+            counterparty: "MP Materails".into(),
+            ..Details::default()
+        };
+        let mut findings = screener.findings(&details, date, &[]).expect("screened");
+        let input = format!("n\n\n{}\n  too near the Ohio one  \n", "x".repeat(121));
+        let mut out = Vec::new();
+        Prompter::new(input.as_bytes(), &mut out)
+            .review_matches(&mut findings, date)
+            .expect("reviewed");
+        let out = String::from_utf8(out).expect("utf-8");
+        assert_eq!(out.matches("Why is it another party?").count(), 3, "{out}");
+        assert!(
+            out.contains("Not accepted: a dismissal needs a reason"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Not accepted: the reason is 121 characters; at most 120 allowed."),
+            "{out}"
+        );
+        assert_eq!(findings[0].kind, FindingKind::Dismissed);
+        assert_eq!(findings[0].reason.as_deref(), Some("too near the Ohio one"));
+    }
+
     #[test]
     fn countries_match_by_code_name_and_common_name() {
         let rules = crate::rules::embedded().expect("rules");

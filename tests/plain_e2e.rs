@@ -357,23 +357,40 @@ fn saved_record(env: &Env, run: &Run) -> serde_json::Value {
     serde_json::from_str(&shown.stdout).expect("json record")
 }
 
+/// A finding as the record keeps it: kind, confirmed, the dismissal's reason.
+type Kept = (&'static str, bool, Option<&'static str>);
+
+/// One way through the match questions: the names, the answers typed to them, what plain
+/// mode says and must not say, its last line, and each finding as the record keeps it.
+struct Case {
+    counterparty: &'static str,
+    end_user: &'static str,
+    answers: &'static str,
+    shown: &'static [&'static str],
+    absent: &'static [&'static str],
+    result: &'static str,
+    kept: &'static [Kept],
+}
+
+const PROHIBITED: &str =
+    "RESULT: [XX] Export prohibited; decided by 2026 No. 23 Control List: MP Materials Corp.";
+const LICENCE: &str = "RESULT: [ !] Licence required; decided by No. 18 Item list (1C902-1C908)";
+
 /// Plain mode puts each name match to the officer after the names are screened: confirm,
 /// dismiss with a reason (an empty one is asked again), or leave open; the result and the
 /// saved record carry what was decided.
 #[test]
 fn plain_mode_confirms_dismisses_or_leaves_open_each_name_match() {
-    // (counterparty, end user, answers to the match questions, shown, not shown, result
-    // line, (kind, confirmed, reason) of each finding in the record)
-    type Kept<'a> = (&'a str, bool, Option<&'a str>);
-    let cases: [(&str, &str, &str, &[&str], &[&str], &str, &[Kept]); 6] = [
-        (
-            "MP Materails",
-            "",
-            "y\n",
-            &[
+    let cases = [
+        Case {
+            counterparty: "MP Materails",
+            end_user: "",
+            answers: "y\n",
+            shown: &[
                 "Name match 1 of 1: possible match, score 90 of 100",
                 "   Counterparty: MP Materails",
                 "   Listed party: MP Materials Corp. (entry 2026-23-06)",
+                "   Name it matched: MP Materials Corp.",
                 "   List: Control List",
                 "   Announcement: MOFCOM Announcement 2026 No. 23",
                 "   Listed on: 2026-06-22",
@@ -381,74 +398,83 @@ fn plain_mode_confirms_dismisses_or_leaves_open_each_name_match() {
                 "Is this the same party? y confirms it, n dismisses it (a reason is asked), Enter leaves it open:",
                 "Confirmed: 2026 No. 23, Control List: MP Materials Corp.",
             ],
-            &["PROVISIONAL"],
-            "RESULT: [XX] Export prohibited; decided by 2026 No. 23 Control List: MP Materials Corp.",
-            &[("match", true, None)],
-        ),
-        (
-            "MP Materails",
-            "",
-            "n\nAnother firm: Austin, TX\n",
-            &[
+            absent: &["PROVISIONAL"],
+            result: PROHIBITED,
+            kept: &[("match", true, None)],
+        },
+        Case {
+            counterparty: "MP Materails",
+            end_user: "",
+            answers: "n\nAnother firm: Austin, TX\n",
+            shown: &[
                 "Why is it another party? Type the reason, up to 120 characters (required):",
                 "Dismissed: 2026 No. 23, Control List: MP Materials Corp.",
                 "dismissed: Another firm: Austin, TX",
             ],
-            &["PROVISIONAL", "Not accepted"],
-            "RESULT: [ !] Licence required; decided by No. 18 Item list (1C902-1C908)",
-            &[("dismissed", false, Some("Another firm: Austin, TX"))],
-        ),
-        (
-            "MP Materails",
-            "",
-            "n\n\n   \nSame name, other address\n",
-            &["Not accepted: a dismissal needs a reason: type why it is another party."],
-            &["PROVISIONAL"],
-            "RESULT: [ !] Licence required; decided by No. 18 Item list (1C902-1C908)",
-            &[("dismissed", false, Some("Same name, other address"))],
-        ),
-        (
-            "MP Materails",
-            "",
-            "maybe\n\n",
-            &[
+            absent: &["PROVISIONAL", "Not accepted"],
+            result: LICENCE,
+            kept: &[("dismissed", false, Some("Another firm: Austin, TX"))],
+        },
+        Case {
+            counterparty: "MP Materails",
+            end_user: "",
+            answers: "n\n\n   \nSame name, other address\n",
+            shown: &["Not accepted: a dismissal needs a reason: type why it is another party."],
+            absent: &["PROVISIONAL"],
+            result: LICENCE,
+            kept: &[("dismissed", false, Some("Same name, other address"))],
+        },
+        Case {
+            counterparty: "MP Materails",
+            end_user: "",
+            answers: "maybe\n\n",
+            shown: &[
                 "Not accepted: \"maybe\": answer y, n, or press Enter.",
                 "Left open: the result stays provisional while this possible match is open.",
                 "PROVISIONAL: 2026 No. 23, Control List: MP Materials Corp.: possible match",
             ],
-            &["Confirmed:", "Dismissed:"],
-            "RESULT: [XX] Export prohibited (provisional); decided by 2026 No. 23 Control List: MP Materials Corp.",
-            &[("possible", false, None)],
-        ),
-        (
-            "MP Materials Corp.",
-            "MP Materails",
-            "\nn\nA different company\n",
-            &[
+            absent: &["Confirmed:", "Dismissed:"],
+            result: "RESULT: [XX] Export prohibited (provisional); decided by 2026 No. 23 Control List: MP Materials Corp.",
+            kept: &[("possible", false, None)],
+        },
+        Case {
+            counterparty: "MP Materials Corp.",
+            end_user: "MP Materails",
+            answers: "\nn\nA different company\n",
+            shown: &[
                 "Name match 1 of 2: match, score 100 of 100",
                 "Is this the same party? y or Enter keeps the match, n dismisses it (a reason is asked):",
                 "Kept as a match.",
                 "Name match 2 of 2: possible match, score 90 of 100",
                 "   End user: MP Materails",
             ],
-            &["PROVISIONAL"],
-            "RESULT: [XX] Export prohibited; decided by 2026 No. 23 Control List: MP Materials Corp.",
-            &[
+            absent: &["PROVISIONAL"],
+            result: PROHIBITED,
+            kept: &[
                 ("match", false, None),
                 ("dismissed", false, Some("A different company")),
             ],
-        ),
-        (
-            "MP Materials Corp.",
-            "",
-            "n\nA namesake in Nevada\n",
-            &["Dismissed: 2026 No. 23, Control List: MP Materials Corp."],
-            &["PROVISIONAL"],
-            "RESULT: [ !] Licence required; decided by No. 18 Item list (1C902-1C908)",
-            &[("dismissed", false, Some("A namesake in Nevada"))],
-        ),
+        },
+        Case {
+            counterparty: "MP Materials Corp.",
+            end_user: "",
+            answers: "n\nA namesake in Nevada\n",
+            shown: &["Dismissed: 2026 No. 23, Control List: MP Materials Corp."],
+            absent: &["PROVISIONAL"],
+            result: LICENCE,
+            kept: &[("dismissed", false, Some("A namesake in Nevada"))],
+        },
     ];
-    for (counterparty, end_user, answers, shown, absent, result, kept) in cases {
+    for Case {
+        counterparty,
+        end_user,
+        answers,
+        shown,
+        absent,
+        result,
+        kept,
+    } in cases
+    {
         let env = Env::new();
         let case = format!("{counterparty:?}/{end_user:?} answered {answers:?}");
         let run = env.run(&["--plain"], &(named(counterparty, end_user) + answers));
@@ -477,7 +503,7 @@ fn plain_mode_confirms_dismisses_or_leaves_open_each_name_match() {
         let parties = record["determination"]["parties"]
             .as_array()
             .unwrap_or_else(|| panic!("{case}: no parties in {record}"));
-        let got: Vec<Kept> = parties
+        let got: Vec<(&str, bool, Option<&str>)> = parties
             .iter()
             .map(|p| {
                 (
