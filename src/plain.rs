@@ -640,7 +640,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 }
                 None if possible => writeln!(
                     self.out,
-                    "Left open: the result stays provisional while this possible match is open."
+                    "Left open: it counts as a possible match, the worst case, until it is confirmed or dismissed."
                 )?,
                 None => writeln!(self.out, "Kept as a match.")?,
             }

@@ -439,7 +439,7 @@ fn plain_mode_confirms_dismisses_or_leaves_open_each_name_match() {
             answers: "maybe\n\n",
             shown: &[
                 "Not accepted: \"maybe\": answer y, n, or press Enter.",
-                "Left open: the result stays provisional while this possible match is open.",
+                "Left open: it counts as a possible match, the worst case, until it is confirmed or dismissed.",
                 "PROVISIONAL: 2026 No. 23, Control List: MP Materials Corp.: possible match",
             ],
             absent: &["Confirmed:", "Dismissed:"],
