@@ -12,6 +12,7 @@ use crate::context::Context;
 use crate::engine::{Answers, applies, question_matters};
 use crate::exit::fail;
 use crate::history::OFFICER_REQUIRED;
+use crate::parties::{FindingKind, PartyFinding, Review};
 use crate::present::{AnswerState, present};
 use crate::report::{self, Detail};
 use crate::rules::{AnswerOption, Question, QuestionKind, RuleSet};
@@ -54,8 +55,12 @@ pub fn run(ctx: &Context) -> ExitCode {
         answers: ctx.settings.preselected(&ctx.rules),
         date: ctx.today,
     };
-    let screening = match prompter.screening(&ctx.rules, start) {
+    let screening = match prompter
+        .screening(&ctx.rules, start)
+        .and_then(|screening| named_parties(ctx, &mut prompter, screening))
+    {
         Ok(screening) => screening,
+        Err(Stop::Lists(message)) => return fail(format!("{message}; nothing was saved"), 1),
         Err(Stop::EndOfInput) => {
             return fail(
                 "input ended before the screening was complete; nothing was saved",
@@ -68,20 +73,6 @@ pub fn run(ctx: &Context) -> ExitCode {
                 1,
             );
         }
-    };
-    // The names screened against the party lists; a possible match leaves the result
-    // provisional (the form and `screen --confirm/--dismiss` review matches).
-    let named = !screening.details.counterparty.trim().is_empty()
-        || !screening.details.end_user.trim().is_empty();
-    let screening = match named {
-        true => match ctx
-            .screener()
-            .and_then(|s| screening.with_parties(&ctx.rules, &s, &[]))
-        {
-            Ok(screening) => screening,
-            Err(e) => return fail(format!("{e}; nothing was saved"), 1),
-        },
-        false => screening,
     };
     let saved = ctx.save(std::slice::from_ref(&screening));
     ctx.report_signature();
@@ -112,6 +103,25 @@ pub fn run(ctx: &Context) -> ExitCode {
     }
 }
 
+/// The counterparty and end user screened against the party lists; each name match is put
+/// to the officer (confirm, dismiss with a reason, or leave open) before the result, and the
+/// result carries the reviews.
+fn named_parties<R: BufRead, W: Write>(
+    ctx: &Context,
+    prompter: &mut Prompter<R, W>,
+    screening: Screening,
+) -> Result<Screening, Stop> {
+    let details = &screening.details;
+    if details.counterparty.trim().is_empty() && details.end_user.trim().is_empty() {
+        return Ok(screening);
+    }
+    let screener = ctx.screener().map_err(Stop::Lists)?;
+    let date = screening.determination.date;
+    let mut findings = screener.findings(details, date, &[]).map_err(Stop::Lists)?;
+    prompter.review_matches(&mut findings, date)?;
+    Ok(screening.with_findings(&ctx.rules, &screener.lists, findings))
+}
+
 /// What a new screening starts from.
 pub struct Start {
     pub details: Details,
@@ -126,6 +136,8 @@ pub enum Stop {
     /// Input ended (Ctrl-D, a closed pipe, a dropped connection).
     EndOfInput,
     Io(io::Error),
+    /// The names could not be screened (the party lists did not load).
+    Lists(String),
 }
 
 impl From<io::Error> for Stop {
@@ -579,6 +591,119 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         Ok(())
     }
 
+    /// Put each name match to the officer in turn: the same party (confirmed), another
+    /// party (dismissed, with a reason), or left open. A possible match left open keeps the
+    /// result provisional; a match stays a match unless dismissed.
+    pub fn review_matches(
+        &mut self,
+        findings: &mut [PartyFinding],
+        date: Date,
+    ) -> Result<(), Stop> {
+        let count = findings.len();
+        if count == 0 {
+            return Ok(());
+        }
+        writeln!(
+            self.out,
+            "\nName matches: {count}. Each is shown in turn for you to confirm or dismiss."
+        )?;
+        for (i, finding) in findings.iter_mut().enumerate() {
+            self.show_finding(i + 1, count, finding, date)?;
+            let possible = finding.kind == FindingKind::Possible;
+            let prompt = if possible {
+                "Is this the same party? y confirms it, n dismisses it (a reason is asked), Enter leaves it open:"
+            } else {
+                "Is this the same party? y or Enter keeps the match, n dismisses it (a reason is asked):"
+            };
+            let same = loop {
+                writeln!(self.out, "{prompt}")?;
+                match self.line()?.trim().to_ascii_lowercase().as_str() {
+                    "y" | "yes" => break Some(true),
+                    "n" | "no" => break Some(false),
+                    "" | "-" => break None,
+                    other => writeln!(
+                        self.out,
+                        "Not accepted: \"{}\": answer y, n, or press Enter.",
+                        sanitize(other)
+                    )?,
+                }
+            };
+            match same {
+                Some(true) => {
+                    // Confirming never fails; a match stays one.
+                    let _ = finding.review(&Review::Confirm);
+                    writeln!(self.out, "Confirmed: {}", finding.cite())?;
+                }
+                Some(false) => {
+                    self.dismiss(finding)?;
+                    writeln!(self.out, "Dismissed: {}", finding.cite())?;
+                }
+                None if possible => writeln!(
+                    self.out,
+                    "Left open: it counts as a possible match, the worst case, until it is confirmed or dismissed."
+                )?,
+                None => writeln!(self.out, "Kept as a match.")?,
+            }
+        }
+        Ok(())
+    }
+
+    /// One finding, one fact a line.
+    fn show_finding(
+        &mut self,
+        number: usize,
+        count: usize,
+        f: &PartyFinding,
+        date: Date,
+    ) -> io::Result<()> {
+        let kind = match f.kind {
+            FindingKind::Possible => "possible match",
+            _ => "match",
+        };
+        writeln!(
+            self.out,
+            "\nName match {number} of {count}: {kind}, score {} of 100",
+            f.score
+        )?;
+        let status = format!("Status on {date}");
+        for (label, value) in [
+            (f.field.label(), sanitize(&f.given)),
+            ("Listed party", format!("{} (entry {})", f.matched, f.entry)),
+            ("Name it matched", f.alias.clone()),
+            ("List", f.list.label().to_string()),
+            ("Announcement", f.announcement.clone()),
+            ("Listed on", f.listed_on.to_string()),
+            (status.as_str(), f.status.clone()),
+        ] {
+            self.wrapped("   ", &format!("{label}: {value}"))?;
+        }
+        Ok(())
+    }
+
+    /// Dismiss `finding` as another party, asking for the reason until one is given.
+    fn dismiss(&mut self, finding: &mut PartyFinding) -> Result<(), Stop> {
+        let max = crate::screening::MAX_SHORT_FIELD;
+        loop {
+            writeln!(
+                self.out,
+                "Why is it another party? Type the reason, up to {max} characters (required):"
+            )?;
+            let reason = self.line()?;
+            let length = reason.trim().chars().count();
+            let checked = match length {
+                0 => Err("a dismissal needs a reason: type why it is another party".to_string()),
+                n if n > max => Err(format!(
+                    "the reason is {n} characters; at most {max} allowed"
+                )),
+                _ => finding.review(&Review::Dismiss(reason)),
+            };
+            match checked {
+                Ok(()) => return Ok(()),
+                Err(message) => writeln!(self.out, "Not accepted: {}.", sanitize(&message))?,
+            }
+        }
+    }
+
     fn yes_no(&mut self, prompt: &str) -> Result<bool, Stop> {
         loop {
             writeln!(self.out, "{prompt}")?;
@@ -633,6 +758,37 @@ mod tests {
         );
         assert!(parse_choice("? 9", 8, None).is_err_and(|e| e.contains("no option \"9\"")));
         assert!(parse_choice("\u{1b}[2J", 8, None).is_err_and(|e| !e.contains('\u{1b}')));
+    }
+
+    /// The reason for a dismissal is asked again while it is empty or too long; what is
+    /// kept is the reason as typed, trimmed.
+    #[test]
+    fn a_dismissal_asks_again_until_its_reason_fits() {
+        let screener =
+            crate::parties::Screener::new(crate::parties::PartyLists::embedded().expect("lists"));
+        let date = Date::constant(2026, 12, 4);
+        let details = Details {
+            counterparty: "MP Materails".into(),
+            ..Details::default()
+        };
+        let mut findings = screener.findings(&details, date, &[]).expect("screened");
+        let input = format!("n\n\n{}\n  too near the Ohio one  \n", "x".repeat(121));
+        let mut out = Vec::new();
+        Prompter::new(input.as_bytes(), &mut out)
+            .review_matches(&mut findings, date)
+            .expect("reviewed");
+        let out = String::from_utf8(out).expect("utf-8");
+        assert_eq!(out.matches("Why is it another party?").count(), 3, "{out}");
+        assert!(
+            out.contains("Not accepted: a dismissal needs a reason"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Not accepted: the reason is 121 characters; at most 120 allowed."),
+            "{out}"
+        );
+        assert_eq!(findings[0].kind, FindingKind::Dismissed);
+        assert_eq!(findings[0].reason.as_deref(), Some("too near the Ohio one"));
     }
 
     #[test]

@@ -192,8 +192,17 @@ fn redirected_input_starts_plain_mode_without_the_flag() {
 #[test]
 fn end_of_input_exits_1_and_saves_nothing() {
     let env = Env::new();
-    for partial in ["", "\n7\n", "\n7\n2\n2\n4\nde\n\n\n\n\n"] {
-        let run = env.run(&["--plain"], partial);
+    // The last three end while a name match is reviewed.
+    let reviewing = named("MP Materails", "");
+    for partial in [
+        "".to_string(),
+        "\n7\n".to_string(),
+        "\n7\n2\n2\n4\nde\n\n\n\n\n".to_string(),
+        reviewing.clone(),
+        reviewing.clone() + "n\n",
+        reviewing + "n\n\n",
+    ] {
+        let run = env.run(&["--plain"], &partial);
         assert_eq!(run.code, Some(1), "input {partial:?}");
         assert_eq!(
             run.stderr.lines().count(),
@@ -337,4 +346,188 @@ fn a_team_requiring_an_officer_asks_again_for_one() {
     );
     assert!(run.stdout.contains("Officer: K. Lee"), "{}", run.stdout);
     assert!(run.stdout.contains("Saved as "), "{}", run.stdout);
+}
+
+/// Dysprosium oxide exported from China to an ordinary civil user in the US on 2026-12-04,
+/// the counterparty and end user as given, then "Screen now? y".
+fn named(counterparty: &str, end_user: &str) -> String {
+    format!("2026-12-04\n7\ndy oxide\n1\n9\nUS\nPO-9\n{counterparty}\n{end_user}\nK. Lee\n\ny\n")
+}
+
+/// The record a run saved, read back as `history show --format json` gives it.
+fn saved_record(env: &Env, run: &Run) -> serde_json::Value {
+    let id = run
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Saved as "))
+        .unwrap_or_else(|| panic!("not saved:\n{}\n{}", run.stdout, run.stderr));
+    let shown = env.run(&["history", "show", id, "--format", "json"], "");
+    assert_eq!(shown.code, Some(0), "{}", shown.stderr);
+    serde_json::from_str(&shown.stdout).expect("json record")
+}
+
+/// A finding as the record keeps it: kind, confirmed, the dismissal's reason.
+type Kept = (&'static str, bool, Option<&'static str>);
+
+/// One way through the match questions: the names, the answers typed to them, what plain
+/// mode says and must not say, its last line, and each finding as the record keeps it.
+struct Case {
+    counterparty: &'static str,
+    end_user: &'static str,
+    answers: &'static str,
+    shown: &'static [&'static str],
+    absent: &'static [&'static str],
+    result: &'static str,
+    kept: &'static [Kept],
+}
+
+const PROHIBITED: &str =
+    "RESULT: [XX] Export prohibited; decided by 2026 No. 23 Control List: MP Materials Corp.";
+const LICENCE: &str = "RESULT: [ !] Licence required; decided by No. 18 Item list (1C902-1C908)";
+
+/// Plain mode puts each name match to the officer after the names are screened: confirm,
+/// dismiss with a reason (an empty one is asked again), or leave open; the result and the
+/// saved record carry what was decided.
+#[test]
+fn plain_mode_confirms_dismisses_or_leaves_open_each_name_match() {
+    let cases = [
+        Case {
+            counterparty: "MP Materails",
+            end_user: "",
+            answers: "y\n",
+            shown: &[
+                "Name match 1 of 1: possible match, score 90 of 100",
+                "   Counterparty: MP Materails",
+                "   Listed party: MP Materials Corp. (entry 2026-23-06)",
+                "   Name it matched: MP Materials Corp.",
+                "   List: Control List",
+                "   Announcement: MOFCOM Announcement 2026 No. 23",
+                "   Listed on: 2026-06-22",
+                "   Status on 2026-12-04: in force since 2026-06-22",
+                "Is this the same party? y confirms it, n dismisses it (a reason is asked), Enter leaves it open:",
+                "Confirmed: 2026 No. 23, Control List: MP Materials Corp.",
+            ],
+            absent: &["PROVISIONAL"],
+            result: PROHIBITED,
+            kept: &[("match", true, None)],
+        },
+        Case {
+            counterparty: "MP Materails",
+            end_user: "",
+            answers: "n\nAnother firm: Austin, TX\n",
+            shown: &[
+                "Why is it another party? Type the reason, up to 120 characters (required):",
+                "Dismissed: 2026 No. 23, Control List: MP Materials Corp.",
+                "dismissed: Another firm: Austin, TX",
+            ],
+            absent: &["PROVISIONAL", "Not accepted"],
+            result: LICENCE,
+            kept: &[("dismissed", false, Some("Another firm: Austin, TX"))],
+        },
+        Case {
+            counterparty: "MP Materails",
+            end_user: "",
+            answers: "n\n\n   \nSame name, other address\n",
+            shown: &["Not accepted: a dismissal needs a reason: type why it is another party."],
+            absent: &["PROVISIONAL"],
+            result: LICENCE,
+            kept: &[("dismissed", false, Some("Same name, other address"))],
+        },
+        Case {
+            counterparty: "MP Materails",
+            end_user: "",
+            answers: "maybe\n\n",
+            shown: &[
+                "Not accepted: \"maybe\": answer y, n, or press Enter.",
+                "Left open: it counts as a possible match, the worst case, until it is confirmed or dismissed.",
+                "PROVISIONAL: 2026 No. 23, Control List: MP Materials Corp.: possible match",
+            ],
+            absent: &["Confirmed:", "Dismissed:"],
+            result: "RESULT: [XX] Export prohibited (provisional); decided by 2026 No. 23 Control List: MP Materials Corp.",
+            kept: &[("possible", false, None)],
+        },
+        Case {
+            counterparty: "MP Materials Corp.",
+            end_user: "MP Materails",
+            answers: "\nn\nA different company\n",
+            shown: &[
+                "Name match 1 of 2: match, score 100 of 100",
+                "Is this the same party? y or Enter keeps the match, n dismisses it (a reason is asked):",
+                "Kept as a match.",
+                "Name match 2 of 2: possible match, score 90 of 100",
+                "   End user: MP Materails",
+            ],
+            absent: &["PROVISIONAL"],
+            result: PROHIBITED,
+            kept: &[
+                ("match", false, None),
+                ("dismissed", false, Some("A different company")),
+            ],
+        },
+        Case {
+            counterparty: "MP Materials Corp.",
+            end_user: "",
+            answers: "n\nA namesake in Nevada\n",
+            shown: &["Dismissed: 2026 No. 23, Control List: MP Materials Corp."],
+            absent: &["PROVISIONAL"],
+            result: LICENCE,
+            kept: &[("dismissed", false, Some("A namesake in Nevada"))],
+        },
+    ];
+    for Case {
+        counterparty,
+        end_user,
+        answers,
+        shown,
+        absent,
+        result,
+        kept,
+    } in cases
+    {
+        let env = Env::new();
+        let case = format!("{counterparty:?}/{end_user:?} answered {answers:?}");
+        let run = env.run(&["--plain"], &(named(counterparty, end_user) + answers));
+        assert_eq!(run.code, Some(0), "{case}\n{}\n{}", run.stdout, run.stderr);
+        for text in shown {
+            assert!(
+                run.stdout.contains(text),
+                "{case}: {text:?} not in:\n{}",
+                run.stdout
+            );
+        }
+        for text in absent {
+            assert!(
+                !run.stdout.contains(text),
+                "{case}: {text:?} in:\n{}",
+                run.stdout
+            );
+        }
+        assert_eq!(
+            run.stdout.lines().last(),
+            Some(result),
+            "{case}:\n{}",
+            run.stdout
+        );
+        let record = saved_record(&env, &run);
+        let parties = record["determination"]["parties"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{case}: no parties in {record}"));
+        let got: Vec<(&str, bool, Option<&str>)> = parties
+            .iter()
+            .map(|p| {
+                (
+                    p["kind"].as_str().unwrap_or("?"),
+                    p["confirmed"].as_bool().unwrap_or(false),
+                    p["reason"].as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(got, kept, "{case}");
+        assert!(
+            parties
+                .iter()
+                .all(|p| p["entry"] == "2026-23-06" && p["matched"] == "MP Materials Corp."),
+            "{case}: {parties:?}"
+        );
+    }
 }

@@ -355,6 +355,7 @@ fn resume_overlay_lists_drafts_with_what_each_key_does() {
             counterparty: "深圳稀土有限公司".into(),
             ..Details::default()
         },
+        reviews: Vec::new(),
     };
     let mut app = app();
     app.overlay = Some(Overlay::Resume(ResumeList {

@@ -747,6 +747,128 @@ fn resume_offers_each_draft_and_says_nothing_until_asked() {
     assert_eq!(declined.step, Step::Question(0));
 }
 
+/// A fresh workbench on 2026-12-04 that screens names against the embedded lists.
+fn naming_app() -> App {
+    let screener = ree_screen::parties::Screener::new(
+        ree_screen::parties::PartyLists::embedded().expect("party lists"),
+    );
+    app_on("2026-12-04").with_parties(std::sync::Arc::new(screener))
+}
+
+/// Each name match shown: field, entry, kind, whether confirmed, the dismissal's reason.
+type Shown = (
+    ree_screen::parties::Field,
+    String,
+    &'static str,
+    bool,
+    Option<String>,
+);
+
+fn shown(app: &App) -> Vec<Shown> {
+    app.matches
+        .found
+        .iter()
+        .map(|f| {
+            (
+                f.field,
+                f.entry.clone(),
+                f.kind.id(),
+                f.confirmed,
+                f.reason.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The officer's confirmations and dismissals go into the draft as they are made, and a
+/// resumed draft shows the matches as decided (and screens with them) where the same entry
+/// still matches the same name; a name changed in the file, or a dismissal left there
+/// without a reason, does not carry a decision over.
+#[test]
+fn a_resumed_draft_keeps_the_confirmed_and_dismissed_name_matches() {
+    use ree_screen::parties::{Field::Counterparty, Field::EndUser, Review};
+    let mut before = naming_app();
+    // No. 18 items exported from China to a civil buyer in the US.
+    answer(
+        &mut before,
+        &[
+            ("stage", "none"),
+            ("goods", "no18_items"),
+            ("origin", "china_export"),
+            ("recipient", "civil"),
+            ("destination", "US"),
+        ],
+    );
+    apply(&mut before, [Action::NextField, Action::NextField]);
+    type_text(&mut before, "MP Materails");
+    apply(&mut before, [Action::NextField]);
+    type_text(&mut before, "MP Materials Corp.");
+    let confirmed = apply(&mut before, [Action::PrevField, Action::ConfirmMatch]);
+    assert!(
+        matches!(confirmed.as_slice(), [Effect::SaveDraft(d)] if d.reviews.len() == 1),
+        "a confirmation is kept at once: {confirmed:?}"
+    );
+    apply(&mut before, [Action::NextField, Action::DismissMatch]);
+    type_text(&mut before, "a namesake in Ohio");
+    let dismissed = apply(&mut before, [Action::Next]);
+    assert!(
+        matches!(dismissed.as_slice(), [Effect::SaveDraft(d)] if d.reviews.len() == 2),
+        "a dismissal is kept at once: {dismissed:?}"
+    );
+    let mp = "2026-23-06".to_string();
+    let decided = vec![
+        (Counterparty, mp.clone(), "match", true, None),
+        (
+            EndUser,
+            mp.clone(),
+            "dismissed",
+            false,
+            Some("a namesake in Ohio".to_string()),
+        ),
+    ];
+    assert_eq!(shown(&before), decided);
+    let draft = draft_from(&before, "named");
+    let resume = |draft: &Draft| {
+        let mut app = naming_app();
+        app.overlay = Some(Overlay::Resume(ResumeList {
+            drafts: vec![draft.clone()],
+            selected: 0,
+        }));
+        apply(&mut app, [Action::Yes]);
+        assert_eq!(app.overlay, None);
+        app
+    };
+    let mut resumed = resume(&draft);
+    assert_eq!(shown(&resumed), decided);
+    assert_eq!(resumed.draft(), Some(draft.clone()), "kept as it was");
+    apply(
+        &mut resumed,
+        (0..Field::ALL.len() + 1).map(|_| Action::Next),
+    );
+    let decision = resumed.decision.as_ref().expect("screened");
+    let d = &decision.screening.determination;
+    assert_eq!(d.outcome, Outcome::Prohibited);
+    assert!(d.parties[0].confirmed, "the possible match was confirmed");
+    assert_eq!(d.decided_by, ["party:counterparty:2026-23-06"]);
+    assert_eq!(d.parties[1].reason.as_deref(), Some("a namesake in Ohio"));
+
+    let mut renamed = draft.clone();
+    renamed.details.end_user = "MP Materials".into();
+    let undecided_end_user = (EndUser, mp.clone(), "match", false, None);
+    assert_eq!(
+        shown(&resume(&renamed)),
+        [decided[0].clone(), undecided_end_user.clone()],
+        "the dismissal was of another name as typed"
+    );
+    let mut no_reason = draft.clone();
+    no_reason.reviews[1].review = Review::Dismiss(" \u{7} ".into());
+    assert_eq!(
+        shown(&resume(&no_reason)),
+        [decided[0].clone(), undecided_end_user],
+        "a dismissal without a reason is not taken from the file"
+    );
+}
+
 #[test]
 fn a_resumed_draft_from_another_day_asks_whether_to_keep_its_date() {
     let old = at_result_on("2025-10-20", &OCTOBER);

@@ -59,8 +59,10 @@ impl FindingKind {
     }
 }
 
-/// What the officer decided about one finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the officer decided about one finding (kept in a draft as `{"decision": "confirm"}`
+/// or `{"decision": "dismiss", "reason": ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", content = "reason", rename_all = "snake_case")]
 pub enum Review {
     Confirm,
     /// With the reason, which is required.

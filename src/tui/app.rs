@@ -603,6 +603,7 @@ impl App {
             answered_anyway: self.answered_anyway.iter().cloned().collect(),
             date,
             details,
+            reviews: self.matches.reviews.clone(),
         })
     }
 
@@ -627,6 +628,7 @@ impl App {
                 self.fields[field_index(field)].set_value(value);
             }
         }
+        self.matches.restore(&draft.reviews);
         self.step = match draft.step {
             Step::Result => Step::Review,
             Step::Question(q) if q >= self.rules.questions.len() => Step::Review,

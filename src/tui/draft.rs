@@ -20,6 +20,7 @@ use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
 use super::app::Step;
+use super::matches::NameReview;
 use crate::engine::Answers;
 use crate::files::{create_new_private, random_hex};
 use crate::screening::Details;
@@ -43,6 +44,10 @@ pub struct Draft {
     /// The date as typed, which may not be valid yet.
     pub date: String,
     pub details: Details,
+    /// The officer's confirmations and dismissals of name matches (entry, field, name as
+    /// typed, reason); a draft from before they were kept has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<NameReview>,
 }
 
 /// A name for a new workbench's draft: the start time, then randomness, so names sort by
@@ -252,6 +257,7 @@ mod tests {
                 counterparty: "深圳稀土有限公司".into(),
                 ..Details::default()
             },
+            reviews: Vec::new(),
         }
     }
 
@@ -336,6 +342,62 @@ mod tests {
         save(tmp.path(), &theirs).expect("saved");
         std::os::unix::fs::chown(path(tmp.path(), "theirs"), Some(4242), None).expect("chown");
         assert_eq!(list(tmp.path()), (vec![mine], vec![]));
+    }
+
+    #[test]
+    fn the_officers_confirmations_and_dismissals_round_trip() {
+        use crate::parties::{Field as Name, Review};
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let review = |field, given: &str, review| NameReview {
+            field,
+            given: given.into(),
+            entry: "2026-23-06".into(),
+            review,
+        };
+        let draft = Draft {
+            reviews: vec![
+                review(Name::Counterparty, "MP Materails", Review::Confirm),
+                review(
+                    Name::EndUser,
+                    "MP Materials Corp.",
+                    Review::Dismiss("a namesake in Ohio".into()),
+                ),
+            ],
+            ..sample("reviewed", "2026-12-04T09:00")
+        };
+        save(tmp.path(), &draft).expect("saved");
+        let text = fs::read_to_string(path(tmp.path(), "reviewed")).expect("read");
+        for part in [
+            r#""field": "counterparty""#,
+            r#""given": "MP Materails""#,
+            r#""entry": "2026-23-06""#,
+            r#""decision": "confirm""#,
+            r#""decision": "dismiss""#,
+            r#""reason": "a namesake in Ohio""#,
+        ] {
+            assert!(text.contains(part), "{part} not in {text}");
+        }
+        assert_eq!(list(tmp.path()), (vec![draft], vec![]));
+    }
+
+    /// A draft written before drafts kept the officer's reviews still loads, with none.
+    #[test]
+    fn a_draft_from_before_reviews_were_kept_still_loads() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        fs::create_dir_all(dir_of(tmp.path())).expect("dir");
+        let old = r#"{
+  "id": "old",
+  "started": "2026-11-28T09:00:00",
+  "step": "details",
+  "answers": {"stage": "mining"},
+  "answered_anyway": [],
+  "date": "2025-10-2",
+  "details": {"counterparty": "深圳稀土有限公司"}
+}"#;
+        fs::write(path(tmp.path(), "old"), old).expect("write");
+        let (drafts, problems) = list(tmp.path());
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(drafts, vec![sample("old", "2026-11-28T09:00")]);
     }
 
     #[test]

@@ -5,12 +5,14 @@
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
+use super::widgets::text_field::TextField;
 use crate::parties::{Field, FindingKind, PartyFinding, Review, Screener};
 use crate::screening::Details;
 
 /// An officer's decision about one entry matched by one name as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameReview {
     pub field: Field,
     pub given: String,
@@ -101,6 +103,33 @@ impl Matches {
             review,
         });
         self.recompute(details, date);
+    }
+
+    /// Take over the decisions of a resumed draft; each applies again where the same entry
+    /// still matches the same name. The file may have been edited by hand: a reason is
+    /// cleaned as typed text would be, and a dismissal left without one is dropped.
+    pub fn restore(&mut self, reviews: &[NameReview]) {
+        self.reviews = reviews
+            .iter()
+            .filter_map(|r| {
+                let review = match &r.review {
+                    Review::Confirm => Review::Confirm,
+                    Review::Dismiss(reason) => {
+                        let field = TextField::new(reason, crate::screening::MAX_SHORT_FIELD);
+                        let reason = field.value().trim();
+                        if reason.is_empty() {
+                            return None;
+                        }
+                        Review::Dismiss(reason.to_string())
+                    }
+                };
+                Some(NameReview {
+                    review,
+                    ..r.clone()
+                })
+            })
+            .collect();
+        self.key = None;
     }
 
     /// Forget every decision (a new screening).

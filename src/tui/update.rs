@@ -403,7 +403,7 @@ fn on_form(app: &mut App, action: Action) -> Option<Effect> {
         Action::Edit(edit) => {
             field.edit(edit);
         }
-        Action::ConfirmMatch => confirm_match(app),
+        Action::ConfirmMatch => return confirm_match(app),
         Action::DismissMatch => dismiss_match(app),
         Action::NextField => focus_field(app, (app.focus + 1) % count),
         Action::PrevField => focus_field(app, (app.focus + count - 1) % count),
@@ -441,15 +441,17 @@ fn focused_name(app: &App) -> Option<crate::parties::Field> {
     }
 }
 
-fn confirm_match(app: &mut App) {
+/// Confirm the first possible match of the name field; the draft keeps the decision.
+fn confirm_match(app: &mut App) -> Option<Effect> {
     let Some(finding) = app.matches.next_open(focused_name(app), false).cloned() else {
         app.notice = Some("No possible match to confirm.".into());
-        return;
+        return None;
     };
     let (details, date) = (app.details(), app.date());
     app.matches
         .review(&finding, crate::parties::Review::Confirm, &details, date);
     app.notice = Some(format!("Confirmed: {}", finding.cite()));
+    app.draft().map(|d| Effect::SaveDraft(Box::new(d)))
 }
 
 fn dismiss_match(app: &mut App) {
@@ -491,7 +493,8 @@ fn on_dismiss(
                 date,
             );
             app.notice = Some(format!("Dismissed: {}", finding.cite()));
-            return None;
+            // The reason took typing: keep it at once.
+            return app.draft().map(|d| Effect::SaveDraft(Box::new(d)));
         }
         Action::Back | Action::CloseOverlay => return None,
         Action::Quit => return ask_before(app, Pending::Quit),
