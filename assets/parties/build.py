@@ -181,6 +181,10 @@ CHECKS = {
     },
     "uel-20230216b": {
         "sources": [
+            ("https://phoebe.bbspink.com/test/read.cgi/club/1674460010/576", "S",
+             "forum repost of a Japanese news report of 16 Feb 2023: the two companies may not "
+             "import or export in relation to China or invest anew there, their executives may "
+             "not enter, and each is fined twice the value of its arms-sale contracts with Taiwan"),
             ("http://www.ytbyz.com/ask/680398ImdQJnvWB", "P",
              "repost of the MOFCOM spokesperson's answers on the 16 Feb 2023 notices: the two "
              "companies may not engage in import or export activities related to China; Chinese "
@@ -190,12 +194,34 @@ CHECKS = {
         "measures": (
             "The listed companies may not engage in import or export activities related to "
             "China; exporters may not export (or transit or trans-ship) where they know the "
-            "actual importer or user is one of them.",
-            "P", "ytbyz.com/ask/680398ImdQJnvWB", None,
+            "actual importer or user is one of them. A report [S] adds: no new investment in "
+            "China, and a fine of twice the value of their arms-sale contracts with Taiwan.",
+            "P", "ytbyz.com/ask/680398ImdQJnvWB; phoebe.bbspink.com/test/read.cgi/club/1674460010/576", None,
         ),
     },
     "uel-20240520": TWO_NOTICES_OF_20_MAY_2024,
     "uel-20240520b": TWO_NOTICES_OF_20_MAY_2024,
+    "uel-20250204": {
+        "sources": [
+            ("http://en.people.cn/n3/2025/0214/c90000-20276666.html", "S",
+             "Xinhua, 13 Feb 2025: PVH Corp. and Illumina, Inc. were added on 4 Feb 2025 and "
+             "could be subject to one or more of the measures of Art. 10 of the UEL Provisions"),
+            ("https://www.financetom.com/business/pvh-illumina-added-to-chinas-unreliable-companies-list-330859.htm", "S",
+             "MT Newswires, 4 Feb 2025: PVH and Illumina added (agree)"),
+        ],
+        "verify": [
+            "No measures set by this notice were seen: MOFCOM's spokesperson said on 13 Feb 2025 "
+            "that the two firms could be subject to one or more measures under Art. 10 (Xinhua "
+            "[S]); later notices on them were not found."
+        ],
+        "entries": {
+            "PVH Group": {
+                "aliases": ["PVH Corp."],
+                "verify": "Xinhua and MT Newswires call it 'PVH Corp.' (kept as an alias); the "
+                "compilation writes 'PVH Group' (PVH集团).",
+            },
+        },
+    },
     "2025-1": {
         "sources": [
             (COMPILATION_B, "X",
