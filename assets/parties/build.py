@@ -20,6 +20,8 @@ What it does, and why (the data is rough; nothing uncertain is guessed):
   reports and other compilations that agree are listed as the listing's corroboration, fill
   gaps (announcement numbers, status changes, measures clause by clause) with their grade,
   and whatever disagrees stays as the data has it, with a VERIFY note saying what differs;
+- adds MISSING_ROWS, listings the compilation lacks that the sources name in full, each entry
+  graded by the source that names it;
 - merges duplicate entries of one listing, saying so on stderr.
 The output is deterministic: run it twice, get the same bytes.
 """
@@ -508,6 +510,71 @@ CHECKS = {
         ],
     },
 }
+# Listings the compilation lacks that the stored sources name in full, in the compilation's own
+# row format; each entry is graded by the source that names it.
+UEL_2025_3 = "https://www.mofcom.gov.cn/zcfb/blgg/gg/2025/art/2025/art_a4e1d7ae955d409780b01fa4a08a1331.html"
+MISSING_ROWS = [
+    {
+        "list": "Unreliable Entity List (不可靠实体清单)",
+        "name_en": name_en,
+        "aliases": [],
+        "name_zh": name_zh,
+        "type": "Company",
+        "country": "US",
+        "date_effective": "2025-01-15",
+        "end_date": None,
+        "note": None,
+        "address": None,
+        "official_url_cited": UEL_2025_3,
+        "announcement": "UEL Working Mechanism Announcement [2025] No. 3",
+        "announcement_label_grade": "X",
+        "announcement_label_source": "a third-party list gives 〔2025〕3号 (4 US entities, "
+        "15 Jan 2025) at this address",
+        "status_changes": [],
+        "grade": "S",
+    }
+    for name_en, name_zh in [
+        ("Pacific Rim Defense", "环太平洋防务公司"),
+        ("AEVEX Aerospace", "AEVEX航天公司"),
+        ("LKD Aerospace", "LKD航天公司"),
+        ("Summit Technologies Inc.", "顶峰科技公司"),
+    ]
+]
+CHECKS["uel-2025-3"] = {
+    "sources": [
+        ("https://sputniknews.cn//20250115/1063646933.html", "S",
+         "quotes the notice of 15 Jan 2025: the four companies in Chinese and English and its "
+         "four measures; in force on publication"),
+        ("http://markspestcontrol.com/news/guoji/2025-01-15/1531991.html", "S",
+         "repost of Xinhua, 15 Jan 2025: the four Chinese names and the four measures agree"),
+        (COMPILATION_C, "X", "〔2025〕3号, 4 US entities, 15 Jan 2025"),
+    ],
+    "measures": (
+        "The listed companies may not engage in import or export activities related to China "
+        "or make new investments in China; their senior managers may not enter China, and their "
+        "work permits and stay or residence status in China are refused or cancelled.",
+        "S", "sputniknews.cn 20250115/1063646933; Xinhua via markspestcontrol.com", None,
+    ),
+    "verify": [
+        "Not in the compilation the lists are built from: added from a news agency's quotation "
+        "of the notice [S]; no later status (suspension or stop) was found."
+    ],
+}
+# What the check left as it found it, for the next one.
+STILL_OPEN = [
+    "No official notice's text was readable in the stored sources: every entry of the "
+    "compilation stays [X], with reposts, reports and other compilations that agree named "
+    "as corroboration.",
+    "UEL listing of 2 Jan 2025 (10 US defence firms): reports give the count and the measures "
+    "(i-cable.com; taisounds.com: five Lockheed Martin units, three General Dynamics units, the "
+    "Javelin joint venture and Raytheon Missile Systems) but not the ten names: not added.",
+    "UEL listing of 14 Jan 2025 (7 US entities, Inter-Coastal Electronics and six others, "
+    "a China News Service report in the stored pages): names not found: not added.",
+    "UEL [2025] No. 6 of 4 Mar 2025 (a third-party list gives its address, "
+    "art_5476ce842c764bd09fa530b97ebf96bb.html): what it did was not found.",
+    "2026 No. 30 and Orders 2026 Nos. 2 and 3: seen only in compilations.",
+]
+
 
 def iso_date(text):
     """YYYY-MM-DD or DD.MM.YYYY, as YYYY-MM-DD; anything else is an error."""
@@ -680,7 +747,7 @@ def main():
     data = json.loads(raw)
     listings, order = {}, []
     no_number = {}
-    for row in data["entries"]:
+    for row in data["entries"] + MISSING_ROWS:
         lst = LISTS[row["list"]]
         date = iso_date(row["date_effective"])
         key = (lst, date, row["announcement"], row["official_url_cited"])
@@ -801,6 +868,7 @@ def main():
         "current_to": "2026-08-05",
         "grade": meta["grade"],
         "known_gaps": meta["known_gaps"],
+        "still_open_after_check": STILL_OPEN,
         "listings": result,
     }
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -464,7 +464,7 @@ mod tests {
     #[test]
     fn the_embedded_lists_load_with_every_designation() {
         let lists = PartyLists::embedded().expect("embedded lists");
-        assert_eq!(lists.entries().count(), 273);
+        assert_eq!(lists.entries().count(), 277);
         let (listing, entry) = lists
             .entries()
             .find(|(_, e)| e.name == "MP Materials Corp.")
@@ -476,7 +476,7 @@ mod tests {
         let mut ids: Vec<&str> = lists.entries().map(|(_, e)| e.id.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 273, "entry ids are unique");
+        assert_eq!(ids.len(), 277, "entry ids are unique");
     }
 
     #[test]
