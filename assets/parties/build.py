@@ -329,20 +329,26 @@ CHECKS = {
              "Lianhe Zaobao, 9 Jul 2025: the eight Chinese names agree; exports of dual-use items "
              "prohibited, ongoing exports to stop, exceptional exports on application"),
             ("https://www.mirrordaily.news/story/9690", "S", "the eight names and the measures agree"),
-            (COMPILATION_B, "X", "all 8 English and Chinese names agree; No. 35"),
+            (COMPILATION_B, "X",
+             "all 8 English and Chinese names agree (up to a space after a comma); No. 35"),
         ],
     },
     "order-2025-5": {
-        "number_grade": ("P", "yxiu.cn/finance/ch/760082.html reprinting the order"),
+        "number_grade": (
+            "S",
+            "etnet.com.hk ETN350813847 and udn.com/news/story/7333/8936880 name 商务部令2025年第5号",
+        ),
         "sources": [
-            ("https://www.yxiu.cn/finance/ch/760082.html", "P",
-             "reprints MOFCOM Order 二〇二五年第5号 and its decision (source: MOFCOM website): the "
-             "two banks agree; in force 13 Aug 2025"),
             ("http://news.sxrb.com/GB/314064/10363253.html", "P",
              "reprints the decision: organisations and individuals in China may not trade or "
-             "cooperate with UAB Urbo Bankas and AB Mano Bankas"),
+             "cooperate with UAB Urbo Bankas and AB Mano Bankas; in force 13 Aug 2025"),
+            ("https://www.yxiu.cn/finance/ch/760082.html", "S",
+             "MOFCOM Order 二〇二五年第5号 and its decision, paraphrased with an added summary: "
+             "the two banks agree"),
+            ("https://www.etnet.com.hk/www/tc/stocks/ah_news_detail.php?newsid=ETN350813847", "S",
+             "'商務部令二零二五年第５號', the two banks and the measure agree"),
         ],
-        "measures": (NO_DEALINGS, "P", "yxiu.cn/finance/ch/760082.html; news.sxrb.com/GB/314064/10363253.html", None),
+        "measures": (NO_DEALINGS, "P", "news.sxrb.com/GB/314064/10363253.html", None),
     },
     "2025-51": {
         "sources": [
