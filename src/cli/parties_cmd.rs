@@ -193,6 +193,10 @@ fn show(lists: &PartyLists, id: &str, today: Date) -> ExitCode {
         listing.source.url,
         listing.source.grade.describe()
     );
+    for seen in &listing.corroboration {
+        let note = seen.note.as_deref().unwrap_or_default();
+        println!("Seen in [{:?}] {}: {note}", seen.grade, seen.url);
+    }
     for clause in &listing.clauses {
         let effect = clause.effect.map_or("decides nothing", |e| e.label());
         println!("Clause: {} ({effect}): {}", clause.article, clause.text);

@@ -247,6 +247,7 @@ pub fn parse_csv(
                     verify: vec![format!(
                         "Added by an officer from {file}; not checked against the notice by ree-screen."
                     )],
+                    corroboration: Vec::new(),
                     entries: Vec::new(),
                 });
                 listing_at.insert(listing_key, listings.len() - 1);

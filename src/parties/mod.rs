@@ -188,6 +188,10 @@ pub struct Listing {
     pub timeline: Vec<StatusEvent>,
     #[serde(default)]
     pub verify: Vec<String>,
+    /// Reposts, reports and other compilations found to agree with the listing (graded
+    /// each), where its official text could not be read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corroboration: Vec<Source>,
     pub entries: Vec<Entry>,
 }
 
@@ -507,7 +511,7 @@ mod tests {
     #[test]
     fn the_embedded_lists_load_with_every_designation() {
         let lists = PartyLists::embedded().expect("embedded lists");
-        assert_eq!(lists.entries().count(), 273);
+        assert_eq!(lists.entries().count(), 277);
         let (listing, entry) = lists
             .entries()
             .find(|(_, e)| e.name == "MP Materials Corp.")
@@ -519,7 +523,7 @@ mod tests {
         let mut ids: Vec<String> = lists.entries().map(|(_, e)| e.id.clone()).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 273, "entry ids are unique");
+        assert_eq!(ids.len(), 277, "entry ids are unique");
     }
 
     #[test]
@@ -535,13 +539,34 @@ mod tests {
             ("2025-22", "2025-06-01", "suspended"),
             ("2025-22", "2025-09-01", "stopped"),
             ("2025-21", "2025-09-01", "suspended"),
-            ("uel-20250404", "2025-09-01", "unknown"),
+            ("uel-20250404", "2025-09-01", "suspended"),
             ("order-2025-5", "2026-04-24", "stopped"),
         ];
         for (id, on, expected) in cases {
             let status = listing(id).status_on(date(on));
             assert_eq!(status.id(), expected, "{id} on {on}: {}", status.words());
         }
+    }
+
+    #[test]
+    fn a_gap_no_source_fills_is_unknown() {
+        let lists = PartyLists::embedded().expect("lists");
+        let mut listing = lists
+            .listings
+            .iter()
+            .find(|l| l.id == "uel-20250404")
+            .expect("listing")
+            .clone();
+        // As built before the 12 Aug 2025 continuation was found.
+        listing.timeline[1] = StatusEvent {
+            from: date("2025-08-12"),
+            state: State::Unknown,
+            until: None,
+            text: "no status recorded".into(),
+            sources: Vec::new(),
+            verify: None,
+        };
+        assert_eq!(listing.status_on(date("2025-09-01")).id(), "unknown");
     }
 
     #[test]
