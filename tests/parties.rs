@@ -660,6 +660,77 @@ fn added_lists_are_checked_kept_retired_and_applied() {
     );
 }
 
+/// An added list is screened from its prebuilt index in the user's cache; a damaged or
+/// missing index is built again from the kept copy with the same results, and a kept copy
+/// changed since it was added is refused, naming it, rather than screened.
+#[test]
+fn an_added_lists_index_is_rebuilt_when_damaged_and_a_changed_copy_is_refused() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let list = data.path().join("notice.csv");
+    std::fs::write(
+        &list,
+        "name,aliases,country,list,listed_on,source\n\
+         Zeta Magnetics Ltd,Zeta Mag,JP,control_list,2026-11-01,https://example.org/notice\n",
+    )
+    .expect("write");
+    let added = Run::of(ree(data.path()).args(["parties", "add-list"]).arg(&list));
+    assert_eq!(added.code, Some(0), "{}", added.stderr);
+    let sha = added
+        .stdout
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(';'))
+        .find(|w| w.len() == 64)
+        .expect("hash")
+        .to_string();
+    let index = data
+        .path()
+        .join("cache")
+        .join("party-lists")
+        .join(format!("{sha}.idx"));
+    assert!(index.is_file(), "add-list keeps the index");
+    let search = || Run::of(ree(data.path()).args(["parties", "search", "Zeta Magnetcs"]));
+    let first = search();
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert!(
+        first.stdout.contains("possible Zeta Magnetics Ltd"),
+        "{}",
+        first.stdout
+    );
+
+    let mut bytes = std::fs::read(&index).expect("index");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(&index, &bytes).expect("damage");
+    assert_eq!(
+        search().stdout,
+        first.stdout,
+        "a damaged index is built again"
+    );
+    assert_ne!(
+        std::fs::read(&index).expect("index"),
+        bytes,
+        "and kept anew"
+    );
+    std::fs::remove_file(&index).expect("remove");
+    assert_eq!(
+        search().stdout,
+        first.stdout,
+        "a missing index is built again"
+    );
+
+    let kept = data.path().join("party-lists").join(format!("{sha}.csv"));
+    let text = std::fs::read_to_string(&kept).expect("kept");
+    std::fs::write(&kept, text.replace("Zeta", "Zeda")).expect("change");
+    std::fs::remove_file(&index).expect("remove");
+    let changed = search();
+    assert_eq!(changed.code, Some(1), "{}", changed.stdout);
+    assert!(
+        changed.stderr.contains("was changed since it was added"),
+        "{}",
+        changed.stderr
+    );
+}
+
 #[test]
 fn batch_screens_the_name_columns() {
     let data = tempfile::tempdir().expect("tempdir");
