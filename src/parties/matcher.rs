@@ -197,6 +197,10 @@ pub struct NameIndex {
     deletions: OnceLock<Deletions>,
 }
 
+/// Up to this many names holding a word near a query word that must be paired are scored
+/// as found, without first checking the other query words.
+const SCORED_AS_FOUND: usize = 48;
+
 /// Words longer than this (in chars) stay out of the deletion table (their variants grow
 /// with the square of their length) and are always compared.
 const LONGEST_IN_TABLE: usize = 32;
@@ -428,7 +432,35 @@ impl NameIndex {
         let p = f64::from(POSSIBLE_AT) / 100.0;
         let letters: usize = q.iter().map(|w| w.chars).sum();
         let most_unpaired = 2.0 * letters as f64 * (1.0 - p) / (2.0 - p) + 1e-9;
-        let near: Vec<Vec<u32>> = q.iter().map(|w| self.neighbours(*w)).collect();
+        // A query word longer than that must be paired: when one of them has few names
+        // holding a word near it (the rarest by its own names, as a guess), those names
+        // are scored as they are.
+        let rarest_needed = (0..q.len())
+            .filter(|&i| q[i].chars as f64 > most_unpaired)
+            .min_by_key(|&i| {
+                self.find(q[i].text)
+                    .map_or(0, |id| self.postings_of(id).len())
+            });
+        let mut first_near = None;
+        if let Some(i) = rarest_needed {
+            let near = self.neighbours(q[i]);
+            let mut names: Vec<u32> = near
+                .iter()
+                .flat_map(|&id| self.postings_of(id).iter().copied())
+                .collect();
+            if names.len() <= SCORED_AS_FOUND {
+                names.sort_unstable();
+                names.dedup();
+                return self.score_names(q, names);
+            }
+            first_near = Some((i, near));
+        }
+        let near: Vec<Vec<u32>> = (0..q.len())
+            .map(|i| match &first_near {
+                Some((first, near)) if *first == i => near.clone(),
+                _ => self.neighbours(q[i]),
+            })
+            .collect();
         let weight =
             |i: usize| -> usize { near[i].iter().map(|&id| self.postings_of(id).len()).sum() };
         // The query words in order of how many names hold a word near them. Names holding
@@ -477,6 +509,11 @@ impl NameIndex {
                 candidates.push(name as u32);
             }
         }
+        self.score_names(q, candidates)
+    }
+
+    /// The names (ids, in order) scoring at least [`POSSIBLE_AT`], best name per entry.
+    fn score_names(&self, q: &[Word], candidates: Vec<u32>) -> Vec<NameMatch> {
         let mut found: Vec<NameMatch> = Vec::new();
         let mut name: Vec<Word> = Vec::new();
         for id in candidates {
@@ -583,57 +620,64 @@ impl Deletions {
 }
 
 /// Call `each` with the hash of `word` and of each of its deletion variants: one char
-/// deleted, and two from eight chars on.
+/// deleted, and two from eight chars on. The hash is polynomial in the chars (an odd base,
+/// so it can be divided by), so each variant's hash comes from prefix sums at no cost per
+/// char; hits are checked, so a collision only costs a comparison. `word` has at most
+/// [`LONGEST_IN_TABLE`] chars.
 fn each_variant(word: &str, mut each: impl FnMut(u64)) {
-    let bounds: Vec<usize> = word
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(word.len()))
-        .collect();
-    let chars = bounds.len() - 1;
-    let bytes = word.as_bytes();
-    let char_at = |i: usize| &bytes[bounds[i]..bounds[i + 1]];
-    let hash_without = |skip: [usize; 2]| {
-        let mut hash = Fnv::default();
-        for i in (0..chars).filter(|i| !skip.contains(i)) {
-            hash.write(char_at(i));
-        }
-        hash.finish()
-    };
-    each(hash_without([usize::MAX; 2]));
+    // sums[i]: the first i chars, char j weighted by BASE^j.
+    let mut sums = [0u64; LONGEST_IN_TABLE + 1];
+    let mut power = 1u64;
+    let mut chars = 0;
+    for (i, c) in word.chars().take(LONGEST_IN_TABLE).enumerate() {
+        sums[i + 1] = sums[i].wrapping_add(u64::from(c).wrapping_mul(power));
+        power = power.wrapping_mul(BASE);
+        chars = i + 1;
+    }
+    let shifted =
+        |from: usize, to: usize, by: u64| sums[to].wrapping_sub(sums[from]).wrapping_mul(by);
+    let finish = |hash: u64, len: usize| mix(hash.wrapping_add((len as u64) << 56));
+    each(finish(sums[chars], chars));
     for a in 0..chars {
-        each(hash_without([a, usize::MAX]));
+        let before = sums[a];
+        each(finish(
+            before.wrapping_add(shifted(a + 1, chars, BASE_INVERSE)),
+            chars - 1,
+        ));
         if chars >= 8 {
             for b in a + 1..chars {
-                each(hash_without([a, b]));
+                each(finish(
+                    before
+                        .wrapping_add(shifted(a + 1, b, BASE_INVERSE))
+                        .wrapping_add(shifted(b + 1, chars, BASE_INVERSE_SQUARED)),
+                    chars - 2,
+                ));
             }
         }
     }
 }
 
-/// FNV-1a with a final mix, so the top bits (the table's buckets) spread.
-struct Fnv(u64);
+const BASE: u64 = 0x0000_0100_0000_01b3;
+const BASE_INVERSE: u64 = inverse(BASE);
+const BASE_INVERSE_SQUARED: u64 = BASE_INVERSE.wrapping_mul(BASE_INVERSE);
 
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
+/// The inverse of an odd number modulo 2^64 (Newton's iteration doubles the correct bits).
+const fn inverse(odd: u64) -> u64 {
+    let mut x = odd;
+    let mut i = 0;
+    while i < 6 {
+        x = x.wrapping_mul(2u64.wrapping_sub(odd.wrapping_mul(x)));
+        i += 1;
     }
+    x
 }
 
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^= x >> 33;
-        x
-    }
+/// A final mix, so the top bits (the table's buckets) spread.
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x
 }
 
 /// The word indexes of every list in use, each list's entries numbered after the lists
@@ -739,6 +783,32 @@ mod tests {
             [index.find("cebcec").expect("word")],
             "two edits from cebcec"
         );
+    }
+
+    /// A variant's hash is the hash of the word it spells, however it was reached.
+    #[test]
+    fn a_variants_hash_is_its_words_hash() {
+        assert_eq!(BASE.wrapping_mul(BASE_INVERSE), 1);
+        let hash = |w: &str| {
+            let mut first = None;
+            each_variant(w, |h| {
+                first.get_or_insert(h);
+            });
+            first.expect("the word itself")
+        };
+        let mut all = Vec::new();
+        each_variant("materiäls", |h| all.push(h));
+        for (deleted, expected) in [
+            ("ateriäls", true),
+            ("mteriäls", true),
+            ("materils", true),
+            ("mteriäl", true),
+            ("materiäl", true),
+            ("mterials", false),
+        ] {
+            assert_eq!(all.contains(&hash(deleted)), expected, "{deleted}");
+        }
+        assert_eq!(all.len(), 1 + 9 + 36);
     }
 
     /// Every entry of `lists` with its best name's score, scoring every name: what the
