@@ -638,8 +638,7 @@ fn each_variant(word: &str, mut each: impl FnMut(u64)) {
         |from: usize, to: usize, by: u64| sums[to].wrapping_sub(sums[from]).wrapping_mul(by);
     let finish = |hash: u64, len: usize| mix(hash.wrapping_add((len as u64) << 56));
     each(finish(sums[chars], chars));
-    for a in 0..chars {
-        let before = sums[a];
+    for (a, &before) in sums.iter().enumerate().take(chars) {
         each(finish(
             before.wrapping_add(shifted(a + 1, chars, BASE_INVERSE)),
             chars - 1,
