@@ -268,6 +268,9 @@ fn a_country_is_found_by_another_name_and_a_name_matching_nothing_keeps_the_ques
             ("Allemagne", "DE"),
             ("德国", "DE"),
             ("Niemcy", "DE"),
+            // Both words in one name come first (GB matches "st" in another language).
+            ("united st", "US"),
+            ("united k", "GB"),
         ],
     );
     apply(&mut app, [Action::Edit(Edit::Clear)]);

@@ -230,8 +230,9 @@ pub fn parse_csv(
                     id: format!("{id}-{}", listings.len() + 1),
                     list,
                     name: name_of_listing,
+                    // Cited as "SHORT, LIST: NAME": the list's name is not repeated.
                     short: if announcement.is_empty() {
-                        format!("{} {listed_on}", list.label())
+                        format!("added list of {listed_on}")
                     } else {
                         announcement.to_string()
                     },

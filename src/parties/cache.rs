@@ -19,7 +19,8 @@ use super::matcher::NameIndex;
 use super::{Entry, Listing};
 use crate::rules::Grade;
 
-/// Version 1. A change of the layout, or of how names are normalised, changes it.
+/// Version 1. A change of the layout, of how names are normalised or of what the list's
+/// parser makes of a row changes it.
 const MAGIC: &[u8] = b"ree-screen party index 1\n";
 
 /// Between an entry's fields, and between its aliases (names never hold control
