@@ -947,3 +947,37 @@ fn a_key_file_named_in_the_settings_signs_without_an_agent() {
     assert_ne!(run.code, Some(0), "the user is named now: {}", run.stderr);
     says(&run.stderr, "no ssh-agent is running");
 }
+
+/// Workbenches of one user saving at once, each to its own history, all keep their seen
+/// heads: the state file is changed under a lock, so no save's note overwrites another's.
+#[test]
+fn saves_at_once_each_keep_their_seen_head() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let state = root.path().join("state");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let data = root.path().join(format!("data-{i}"));
+            std::fs::create_dir_all(&data).expect("data dir");
+            StdCommand::new(assert_cmd::cargo::cargo_bin("ree-screen"))
+                .env("REE_SCREEN_TODAY", "2025-10-20")
+                .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
+                .env_remove("SSH_AUTH_SOCK")
+                .env("REE_SCREEN_STATE_DIR", &state)
+                .arg("--data-dir")
+                .arg(&data)
+                .args(screen(&format!("PO-{i}")))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().expect("wait").success());
+    }
+    let seen: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(state.join("seen-heads.json")).expect("seen heads"),
+    )
+    .expect("json");
+    assert_eq!(seen.len(), 8, "{:?}", seen.keys().collect::<Vec<_>>());
+}

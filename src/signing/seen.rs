@@ -96,6 +96,9 @@ pub fn note(history: &History, head: Head) {
     let (Some(file), Some(key)) = (state_file(), key_of(history)) else {
         return;
     };
+    let Ok(_locked) = lock_state(&file) else {
+        return;
+    };
     let mut all = load_all(&file);
     // A head the history lost stays noted: it is the evidence.
     if let Some(old) = all.get(&key)
@@ -122,9 +125,9 @@ pub fn note(history: &History, head: Head) {
     let _ = write_private(&file, &all);
 }
 
-/// Written whole (a new private file renamed over the old) in a directory only its user
-/// can enter.
-fn write_private(file: &Path, all: &BTreeMap<String, Head>) -> Result<(), String> {
+/// The state file's directory, made if needed, and checked to be this user's and not
+/// writable by others.
+fn private_state_dir(file: &Path) -> Result<&Path, String> {
     let dir = file.parent().ok_or("no state directory")?;
     fs::DirBuilder::new()
         .recursive(true)
@@ -135,6 +138,30 @@ fn write_private(file: &Path, all: &BTreeMap<String, Head>) -> Result<(), String
     if meta.uid() != rustix::process::getuid().as_raw() || meta.mode() & 0o022 != 0 {
         return Err(format!("{} is not private", dir.display()));
     }
+    Ok(dir)
+}
+
+/// Held while the state file is read, changed and written back, so that two workbenches
+/// (or threads) noting at once never lose each other's heads.
+fn lock_state(file: &Path) -> Result<File, String> {
+    let dir = private_state_dir(file)?;
+    let lock = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(dir.join(format!(".{SEEN_FILE}.lock")))
+        .map_err(|e| e.to_string())?;
+    lock.lock().map_err(|e| e.to_string())?;
+    Ok(lock)
+}
+
+/// Written whole (a new private file renamed over the old) in a directory only its user
+/// can enter.
+fn write_private(file: &Path, all: &BTreeMap<String, Head>) -> Result<(), String> {
+    let dir = private_state_dir(file)?;
     let temp = dir.join(format!(".{SEEN_FILE}.{}.tmp", crate::files::random_hex(8)?));
     let text = serde_json::to_string_pretty(all).map_err(|e| e.to_string())?;
     let mut out = crate::files::create_new_private(&temp).map_err(|e| e.to_string())?;
