@@ -186,7 +186,8 @@ fn parse_choice(input: &str, count: usize, current: Option<usize>) -> Result<Cho
 }
 
 /// Options of a question whose id (or another name: a code) is `text`, or whose names
-/// contain each of its words; only those `keep` accepts (countries, or a question's items).
+/// hold each of its words, best first; only those `keep` accepts (countries, or a
+/// question's items).
 pub fn option_matches<'q>(
     question: &'q Question,
     text: &str,
@@ -201,17 +202,11 @@ pub fn option_matches<'q>(
     if let Some(exact) = question.options.iter().filter(|o| keep(o)).find(exact) {
         return vec![exact];
     }
-    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
-    question
-        .options
-        .iter()
+    // Ranked as the form's pickers rank them ("united st": the United States first).
+    crate::rules::rank_options(question, text)
+        .into_iter()
+        .map(|i| &question.options[i])
         .filter(|o| keep(o))
-        .filter(|o| {
-            words.iter().all(|w| {
-                o.label.to_lowercase().contains(w.as_str())
-                    || o.also.iter().any(|a| a.to_lowercase().contains(w.as_str()))
-            })
-        })
         .collect()
 }
 

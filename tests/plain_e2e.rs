@@ -145,7 +145,7 @@ fn questions_that_cannot_matter_are_skipped_and_said_so() {
 
 #[test]
 fn a_country_is_found_by_part_of_its_name() {
-    let input = "2025-10-20\n7\n2\n2\n4\nkorea\n1\nPO\n\n\n\n\ny\n";
+    let input = "2025-10-20\n7\n2\n2\n4\nkorea\n2\nPO\n\n\n\n\ny\n";
     let run = Env::new().run(&["--plain"], input);
     assert!(
         run.stdout.contains("countries match \"korea\""),
@@ -154,7 +154,7 @@ fn a_country_is_found_by_part_of_its_name() {
     );
     assert!(
         run.stdout
-            .contains("1. Korea, Democratic People's Republic of (KP)"),
+            .contains("2. Korea, Democratic People's Republic of (KP)"),
         "{}",
         run.stdout
     );

@@ -189,79 +189,14 @@ impl Picker {
         picker
     }
 
-    /// Match the options of question `q` against the filter: an id or code typed in full
-    /// first, then names (or other names: codes, symbols) that start with the text, then
-    /// those with a word that starts with it, then those that contain it, each in list
-    /// order. Several words must each match ("dy oxide"), best all in one name ("united
-    /// st": United States, the shorter of such names first, before United Kingdom, whose
-    /// "st" is in another language's name). `unknown` is always offered, last.
+    /// Match the options of question `q` against the filter (see [`rank_options`]);
+    /// `unknown` is always offered, last.
     pub fn refilter(&mut self, rules: &RuleSet, q: usize) {
         let Some(question) = rules.questions.get(q) else {
             self.matches.clear();
             return;
         };
-        let needle = self.filter.value().trim().to_lowercase();
-        let words: Vec<&str> = needle.split_whitespace().collect();
-        // How a word matches a name: 0 it is the name, 1 the name starts with it, 2 a word
-        // of the name does, 3 the name holds it.
-        let in_name = |name: &str, word: &str| -> Option<u8> {
-            if name == word {
-                Some(0)
-            } else if name.starts_with(word) {
-                Some(1)
-            } else if name
-                .split([' ', '-', ',', '('])
-                .any(|p| p.starts_with(word))
-            {
-                Some(2)
-            } else if name.contains(word) {
-                Some(3)
-            } else {
-                None
-            }
-        };
-        fn worst(ranks: impl Iterator<Item = Option<u8>>) -> Option<u8> {
-            let mut ranks = ranks;
-            ranks.try_fold(0, |worst, r| r.map(|r| worst.max(r)))
-        }
-        let rank = |o: &crate::rules::AnswerOption| -> Option<(u8, usize)> {
-            if words.is_empty() || needle == o.id.to_lowercase() {
-                return Some((0, 0));
-            }
-            let names: Vec<String> = std::iter::once(&o.label)
-                .chain(&o.also)
-                .map(|n| n.to_lowercase())
-                .collect();
-            let in_one = names
-                .iter()
-                .filter_map(|n| {
-                    // Of several words all in one name, the shorter name is the nearer.
-                    let length = if words.len() > 1 {
-                        n.chars().count()
-                    } else {
-                        0
-                    };
-                    worst(words.iter().map(|w| in_name(n, w))).map(|r| (r, length))
-                })
-                .min();
-            in_one.or_else(|| {
-                let across = worst(
-                    words
-                        .iter()
-                        .map(|w| names.iter().filter_map(|n| in_name(n, w)).min()),
-                );
-                across.map(|r| (r + 4, usize::MAX))
-            })
-        };
-        let mut ranked: Vec<((u8, usize), usize)> = question
-            .options
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.id != UNKNOWN)
-            .filter_map(|(i, o)| rank(o).map(|r| (r, i)))
-            .collect();
-        ranked.sort_unstable();
-        self.matches = ranked.into_iter().map(|(_, i)| i).collect();
+        self.matches = crate::rules::rank_options(question, self.filter.value());
         self.matches
             .extend(question.options.iter().position(|o| o.id == UNKNOWN));
     }
