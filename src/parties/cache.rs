@@ -15,7 +15,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::matcher::NameIndex;
+use super::matcher::{NameArrays, NameIndex, offsets_fit};
 use super::{Entry, Listing};
 use crate::rules::Grade;
 
@@ -107,7 +107,7 @@ impl PreparedList {
         section(&mut body, &u32s(&self.entry_listing));
         section(&mut body, &u32s(&self.entry_start));
         section(&mut body, self.entry_text.as_bytes());
-        let n = &self.names;
+        let n = &self.names.arrays;
         section(&mut body, n.word_text.as_bytes());
         section(&mut body, &u32s(&n.word_start));
         section(&mut body, &u32s(&n.word_chars));
@@ -151,27 +151,21 @@ impl PreparedList {
             .map_err(|_| "its entries are not UTF-8 text")?;
         let word_text =
             String::from_utf8(body.next()?.to_vec()).map_err(|_| "its words are not UTF-8 text")?;
-        let word_start = body.u32s()?;
-        let word_chars = body.u32s()?;
-        let word_mask = body.u64s()?;
-        let names = NameIndex::from_parts(
+        let names = NameIndex::from_arrays(NameArrays {
             word_text,
-            word_start,
-            word_chars,
-            word_mask,
-            body.u32s()?,
-            body.u32s()?,
-            body.u32s()?,
-            body.u32s()?,
-            body.u32s()?,
-            body.u32s()?,
-        )?;
+            word_start: body.u32s()?,
+            word_chars: body.u32s()?,
+            word_mask: body.u64s()?,
+            posting_start: body.u32s()?,
+            postings: body.u32s()?,
+            name_entry: body.u32s()?,
+            name_position: body.u32s()?,
+            name_word_start: body.u32s()?,
+            name_words: body.u32s()?,
+        })?;
         let entries = entry_listing.len();
         let fits = body.0.is_empty()
-            && entry_start.len() == entries + 1
-            && entry_start.first() == Some(&0)
-            && entry_start.last().map(|&e| e as usize) == Some(entry_text.len())
-            && entry_start.windows(2).all(|w| w[0] <= w[1])
+            && offsets_fit(&entry_start, entries, entry_text.len())
             && entry_start
                 .iter()
                 .all(|&s| entry_text.is_char_boundary(s as usize))
@@ -286,24 +280,22 @@ impl<'a> Sections<'a> {
     }
 
     fn u32s(&mut self) -> Result<Vec<u32>, String> {
-        let bytes = self.next()?;
-        if bytes.len() % 4 != 0 {
-            return Err("a section is cut short".into());
-        }
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        self.numbers(u32::from_le_bytes)
     }
 
     fn u64s(&mut self) -> Result<Vec<u64>, String> {
+        self.numbers(u64::from_le_bytes)
+    }
+
+    /// The next section as little-endian numbers of `N` bytes.
+    fn numbers<const N: usize, T>(&mut self, from: fn([u8; N]) -> T) -> Result<Vec<T>, String> {
         let bytes = self.next()?;
-        if bytes.len() % 8 != 0 {
+        if bytes.len() % N != 0 {
             return Err("a section is cut short".into());
         }
         Ok(bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+            .chunks_exact(N)
+            .map(|c| from(std::array::from_fn(|i| c[i])))
             .collect())
     }
 }

@@ -178,23 +178,37 @@ pub struct NameMatch {
 /// The word index of one list's names, as flat arrays (see the module's note).
 #[derive(Debug)]
 pub struct NameIndex {
-    /// The distinct words of the names, sorted, concatenated; word `i` is
-    /// `word_text[word_start[i]..word_start[i + 1]]`.
-    pub(super) word_text: String,
-    pub(super) word_start: Vec<u32>,
-    /// Per word: its length in chars and its letter mask.
-    pub(super) word_chars: Vec<u32>,
-    pub(super) word_mask: Vec<u64>,
-    /// Per word, the names holding it: `postings[posting_start[i]..posting_start[i + 1]]`.
-    pub(super) posting_start: Vec<u32>,
-    pub(super) postings: Vec<u32>,
-    /// Per name: its entry, its position among the entry's names, and its words (ids).
-    pub(super) name_entry: Vec<u32>,
-    pub(super) name_position: Vec<u32>,
-    pub(super) name_word_start: Vec<u32>,
-    pub(super) name_words: Vec<u32>,
+    pub(super) arrays: NameArrays,
     /// Built on demand for screening many names.
     deletions: OnceLock<Deletions>,
+}
+
+/// What a [`NameIndex`] is made of, and what its file keeps.
+#[derive(Debug)]
+pub(super) struct NameArrays {
+    /// The distinct words of the names, sorted, concatenated; word `i` is
+    /// `word_text[word_start[i]..word_start[i + 1]]`.
+    pub word_text: String,
+    pub word_start: Vec<u32>,
+    /// Per word: its length in chars and its letter mask.
+    pub word_chars: Vec<u32>,
+    pub word_mask: Vec<u64>,
+    /// Per word, the names holding it: `postings[posting_start[i]..posting_start[i + 1]]`.
+    pub posting_start: Vec<u32>,
+    pub postings: Vec<u32>,
+    /// Per name: its entry, its position among the entry's names, and its words (ids).
+    pub name_entry: Vec<u32>,
+    pub name_position: Vec<u32>,
+    pub name_word_start: Vec<u32>,
+    pub name_words: Vec<u32>,
+}
+
+/// Whether `starts` are the `count + 1` ordered offsets of parts filling `len`.
+pub(super) fn offsets_fit(starts: &[u32], count: usize, len: usize) -> bool {
+    starts.len() == count + 1
+        && starts.first() == Some(&0)
+        && starts.last().map(|&l| l as usize) == Some(len)
+        && starts.windows(2).all(|w| w[0] <= w[1])
 }
 
 /// Up to this many names holding a word near a query word that must be paired are scored
@@ -277,91 +291,69 @@ impl NameIndex {
             next[id as usize] += 1;
         }
         NameIndex {
-            word_text,
-            word_start,
-            word_chars,
-            word_mask,
-            posting_start,
-            postings,
-            name_entry,
-            name_position,
-            name_word_start,
-            name_words,
+            arrays: NameArrays {
+                word_text,
+                word_start,
+                word_chars,
+                word_mask,
+                posting_start,
+                postings,
+                name_entry,
+                name_position,
+                name_word_start,
+                name_words,
+            },
             deletions: OnceLock::new(),
         }
     }
 
     /// An index from its arrays (read back from a file), if they fit together.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn from_parts(
-        word_text: String,
-        word_start: Vec<u32>,
-        word_chars: Vec<u32>,
-        word_mask: Vec<u64>,
-        posting_start: Vec<u32>,
-        postings: Vec<u32>,
-        name_entry: Vec<u32>,
-        name_position: Vec<u32>,
-        name_word_start: Vec<u32>,
-        name_words: Vec<u32>,
-    ) -> Result<NameIndex, String> {
-        let words = word_chars.len();
-        let names = name_entry.len();
-        let offsets_fit = |starts: &[u32], count: usize, len: usize| {
-            starts.len() == count + 1
-                && starts.first() == Some(&0)
-                && starts.last().map(|&l| l as usize) == Some(len)
-                && starts.windows(2).all(|w| w[0] <= w[1])
-        };
-        let fits = word_mask.len() == words
-            && offsets_fit(&word_start, words, word_text.len())
-            && offsets_fit(&posting_start, words, postings.len())
-            && name_position.len() == names
-            && offsets_fit(&name_word_start, names, name_words.len())
-            && postings.iter().all(|&n| (n as usize) < names)
-            && name_words.iter().all(|&w| (w as usize) < words)
-            && word_start
+    pub(super) fn from_arrays(arrays: NameArrays) -> Result<NameIndex, String> {
+        let a = &arrays;
+        let (words, names) = (a.word_chars.len(), a.name_entry.len());
+        let fits = a.word_mask.len() == words
+            && offsets_fit(&a.word_start, words, a.word_text.len())
+            && offsets_fit(&a.posting_start, words, a.postings.len())
+            && a.name_position.len() == names
+            && offsets_fit(&a.name_word_start, names, a.name_words.len())
+            && a.postings.iter().all(|&n| (n as usize) < names)
+            && a.name_words.iter().all(|&w| (w as usize) < words)
+            && a.word_start
                 .iter()
-                .all(|&s| word_text.is_char_boundary(s as usize));
+                .all(|&s| a.word_text.is_char_boundary(s as usize));
         if !fits {
             return Err("the index's parts do not fit together".into());
         }
         Ok(NameIndex {
-            word_text,
-            word_start,
-            word_chars,
-            word_mask,
-            posting_start,
-            postings,
-            name_entry,
-            name_position,
-            name_word_start,
-            name_words,
+            arrays,
             deletions: OnceLock::new(),
         })
     }
 
     /// Whether every name belongs to an entry numbered below `entries`.
     pub(super) fn entries_below(&self, entries: usize) -> bool {
-        self.name_entry.iter().all(|&e| (e as usize) < entries)
+        self.arrays
+            .name_entry
+            .iter()
+            .all(|&e| (e as usize) < entries)
     }
 
     fn word(&self, id: u32) -> Word<'_> {
         let (start, end) = (
-            self.word_start[id as usize] as usize,
-            self.word_start[id as usize + 1] as usize,
+            self.arrays.word_start[id as usize] as usize,
+            self.arrays.word_start[id as usize + 1] as usize,
         );
         // Checked UTF-8 with boundaries at every start when built or read back.
-        let text = self.word_text.get(start..end).unwrap_or_default();
+        let text = self.arrays.word_text.get(start..end).unwrap_or_default();
         Word {
             text,
-            chars: self.word_chars[id as usize] as usize,
+            chars: self.arrays.word_chars[id as usize] as usize,
         }
     }
 
     /// The id of a word of the vocabulary.
     fn find(&self, word: &str) -> Option<u32> {
-        let (mut low, mut high) = (0usize, self.word_chars.len());
+        let (mut low, mut high) = (0usize, self.arrays.word_chars.len());
         while low < high {
             let middle = (low + high) / 2;
             match self.word(middle as u32).text.cmp(word) {
@@ -374,8 +366,8 @@ impl NameIndex {
     }
 
     fn postings_of(&self, id: u32) -> &[u32] {
-        &self.postings
-            [self.posting_start[id as usize] as usize..self.posting_start[id as usize + 1] as usize]
+        &self.arrays.postings[self.arrays.posting_start[id as usize] as usize
+            ..self.arrays.posting_start[id as usize + 1] as usize]
     }
 
     /// The words of the vocabulary a query word may pair with: every word with a
@@ -396,7 +388,7 @@ impl NameIndex {
             found.retain(|&id| self.may_be_near(word, id));
             return found;
         }
-        (0..self.word_chars.len() as u32)
+        (0..self.arrays.word_chars.len() as u32)
             .filter(|&id| {
                 self.may_be_near(word, id) && {
                     let other = self.word(id);
@@ -408,11 +400,15 @@ impl NameIndex {
 
     /// Whether word `id` passes the cheap refusals of [`word_similarity`] against `word`.
     fn may_be_near(&self, word: Word, id: u32) -> bool {
-        let chars = self.word_chars[id as usize] as usize;
+        let chars = self.arrays.word_chars[id as usize] as usize;
         let allowed = allowed_edits(chars.max(word.chars));
         chars > 3
             && chars.abs_diff(word.chars) <= allowed
-            && masks_allow(letter_mask(word.text), self.word_mask[id as usize], allowed)
+            && masks_allow(
+                letter_mask(word.text),
+                self.arrays.word_mask[id as usize],
+                allowed,
+            )
     }
 
     /// Build the deletion table now (see the module's note); later searches use it.
@@ -495,8 +491,8 @@ impl NameIndex {
         let mut candidates: Vec<u32> = Vec::new();
         for group in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
             let name = (group[0] >> 32) as usize;
-            let words = &self.name_words
-                [self.name_word_start[name] as usize..self.name_word_start[name + 1] as usize];
+            let words = &self.arrays.name_words[self.arrays.name_word_start[name] as usize
+                ..self.arrays.name_word_start[name + 1] as usize];
             let paired_taken: usize = group
                 .iter()
                 .map(|&p| q[(p & 0xffff_ffff) as usize].chars)
@@ -520,8 +516,8 @@ impl NameIndex {
             let id = id as usize;
             name.clear();
             name.extend(
-                self.name_words
-                    [self.name_word_start[id] as usize..self.name_word_start[id + 1] as usize]
+                self.arrays.name_words[self.arrays.name_word_start[id] as usize
+                    ..self.arrays.name_word_start[id + 1] as usize]
                     .iter()
                     .map(|&w| self.word(w)),
             );
@@ -530,8 +526,8 @@ impl NameIndex {
                 continue;
             }
             let m = NameMatch {
-                entry: self.name_entry[id] as usize,
-                name: self.name_position[id] as usize,
+                entry: self.arrays.name_entry[id] as usize,
+                name: self.arrays.name_position[id] as usize,
                 score: s,
             };
             // Names are in entry order, so an entry's names are neighbours here.
@@ -569,7 +565,7 @@ impl Deletions {
     fn build(index: &NameIndex) -> Deletions {
         let mut pairs: Vec<(u64, u32)> = Vec::new();
         let mut long = Vec::new();
-        for id in 0..index.word_chars.len() as u32 {
+        for id in 0..index.arrays.word_chars.len() as u32 {
             let word = index.word(id);
             if word.chars <= 3 {
                 continue;
