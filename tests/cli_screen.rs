@@ -10,6 +10,7 @@ fn ree(data: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("ree-screen").expect("binary built");
     cmd.env("REE_SCREEN_TODAY", "2025-10-20")
         .env("REE_SCREEN_DATA_DIR", data)
+        .env("REE_SCREEN_STATE_DIR", data.join("state"))
         .env("REE_SCREEN_CONFIG", data.join("settings.toml"));
     cmd
 }

@@ -134,7 +134,9 @@ fn read_history(bytes: &[u8]) {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).expect("mode");
     }
-    let history = History::new(&data).with_index_dir(data.join("cache"));
+    let history = History::new(&data)
+        .with_index_dir(data.join("cache"))
+        .with_state_dir(data.join("state"));
     let file = history.path();
     std::fs::write(&file, bytes).expect("write");
     #[cfg(unix)]

@@ -255,6 +255,7 @@ fn save_from_processes(data: &Path, writers: usize, each: usize) {
                 for i in 0..each {
                     let status = StdCommand::new(&bin)
                         .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
+                        .env("REE_SCREEN_STATE_DIR", data.join("state"))
                         .arg("--data-dir")
                         .arg(&data)
                         .args(military(&format!("W{w}-{i}"), "2025-12-05"))
@@ -397,6 +398,7 @@ fn a_batch_killed_while_saving_counts_all_or_nothing() {
     let history = data.join("history.jsonl");
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("ree-screen"))
         .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
+        .env("REE_SCREEN_STATE_DIR", data.join("state"))
         .arg("--data-dir")
         .arg(data)
         .args(["batch"])

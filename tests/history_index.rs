@@ -17,6 +17,7 @@ fn ree(data: &Path, cache: &Path) -> Command {
     cmd.env("REE_SCREEN_TODAY", "2025-10-20")
         .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
         .env("REE_SCREEN_CACHE_DIR", cache)
+        .env("REE_SCREEN_STATE_DIR", data.join("state"))
         .arg("--data-dir")
         .arg(data);
     cmd

@@ -25,6 +25,7 @@ fn rules() -> RuleSet {
 fn history(dir: &Path) -> History {
     History::with_rules(dir.join("data"), std::sync::Arc::new(rules()))
         .with_index_dir(dir.join("cache"))
+        .with_state_dir(dir.join("state"))
 }
 
 fn screening(reference: &str, goods: &str, recipient: &str, date: &str) -> Screening {

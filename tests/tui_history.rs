@@ -130,7 +130,8 @@ fn identity() -> Identity {
 fn saved_history(app: &App, cases: &[Case]) -> (tempfile::TempDir, History) {
     let dir = tempfile::tempdir().expect("tempdir");
     let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()))
-        .with_index_dir(dir.path().join("cache"));
+        .with_index_dir(dir.path().join("cache"))
+        .with_state_dir(dir.path().join("state"));
     let screenings: Vec<Screening> = cases.iter().map(|c| screening(app, c)).collect();
     let new: Vec<NewRecord> = screenings.iter().map(NewRecord::screening).collect();
     if !new.is_empty() {
@@ -354,8 +355,9 @@ fn list_warns_when_records_this_user_saw_are_gone() {
 fn empty_history() {
     let mut app = app();
     let dir = tempfile::tempdir().expect("tempdir");
-    let history =
-        History::new(dir.path().join("none-yet")).with_index_dir(dir.path().join("cache"));
+    let history = History::new(dir.path().join("none-yet"))
+        .with_index_dir(dir.path().join("cache"))
+        .with_state_dir(dir.path().join("state"));
     let _io = opened(&mut app, &history);
     insta::assert_snapshot!("history_empty_80x24", render(&mut app, 80, 24));
 }
@@ -977,7 +979,9 @@ fn the_override_keys_choose_with_up_down_and_move_fields_with_tab() {
 fn large_history_loads_a_first_page_then_the_rest_in_chunks() {
     let mut app = app();
     let dir = tempfile::tempdir().expect("tempdir");
-    let history = History::new(dir.path()).with_index_dir(dir.path().join("cache"));
+    let history = History::new(dir.path())
+        .with_index_dir(dir.path().join("cache"))
+        .with_state_dir(dir.path().join("state"));
     let one = screening(&app, &CASES[1]);
     let new: Vec<NewRecord> = (0..FIRST_PAGE + 50)
         .map(|_| NewRecord::screening(&one))
@@ -1641,7 +1645,9 @@ fn a_second_officer_approves_from_the_view_and_the_saver_cannot() {
     let policy = dir.path().join("team.toml");
     std::fs::write(&policy, "approval = \"required\"\n").expect("policy");
     std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()));
+    let history = History::with_rules(dir.path(), Arc::new(app.rules.clone()))
+        .with_index_dir(dir.path().join("cache"))
+        .with_state_dir(dir.path().join("state"));
     // CASES[2]: licence-required or worse; saved by another user than the view's.
     let theirs = Identity {
         uid: 2000,

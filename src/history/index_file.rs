@@ -491,7 +491,9 @@ mod tests {
     #[test]
     fn far_behind_waits_and_a_cut_update_is_rebuilt_in_a_new_file() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let history = History::new(dir.path()).with_index_dir(dir.path().join("cache"));
+        let history = History::new(dir.path())
+            .with_index_dir(dir.path().join("cache"))
+            .with_state_dir(dir.path().join("state"));
         save(&history, 3);
         assert!(matches!(
             refresh(&history, Some(10), Patience::Wait),
@@ -541,7 +543,9 @@ mod tests {
     #[test]
     fn an_index_with_another_link_inode_owner_or_mode_is_discarded_untouched() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let history = History::new(dir.path()).with_index_dir(dir.path().join("cache"));
+        let history = History::new(dir.path())
+            .with_index_dir(dir.path().join("cache"))
+            .with_state_dir(dir.path().join("state"));
         save(&history, 2);
         assert_eq!(entries(&history), 2);
         let path = history.index_path().expect("index");

@@ -194,6 +194,8 @@ pub struct History {
     rules: Option<Arc<RuleSet>>,
     /// Where this user's derived index of it lives (None: the user's cache directory).
     index_dir: Option<PathBuf>,
+    /// Where this user's seen heads are kept (None: the user's state directory).
+    state_dir: Option<PathBuf>,
     /// Who is told that a lock is being waited for, or that the index was rebuilt.
     notices: Notices,
     /// Signs each save under the lock (see `crate::signing`).
@@ -206,6 +208,7 @@ impl History {
             dir: dir.into(),
             rules: None,
             index_dir: None,
+            state_dir: None,
             notices: Notices::default(),
             signer: None,
         }
@@ -223,6 +226,18 @@ impl History {
     pub fn with_index_dir(mut self, dir: impl Into<PathBuf>) -> History {
         self.index_dir = Some(dir.into());
         self
+    }
+
+    /// Keep this user's seen heads in `dir` (a private directory) rather than the user's
+    /// state directory.
+    pub fn with_state_dir(mut self, dir: impl Into<PathBuf>) -> History {
+        self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// The directory of this user's private state (the heads seen of histories).
+    pub fn state_dir(&self) -> Option<PathBuf> {
+        self.state_dir.clone().or_else(crate::state::dir)
     }
 
     /// Tell `notices`, not standard error, when a lock is being waited for or the index

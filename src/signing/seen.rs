@@ -66,8 +66,8 @@ impl Head {
 }
 
 /// The user's private state file, if there is a place for it.
-fn state_file() -> Option<PathBuf> {
-    crate::state::dir().map(|d| d.join(SEEN_FILE))
+fn state_file(history: &History) -> Option<PathBuf> {
+    history.state_dir().map(|d| d.join(SEEN_FILE))
 }
 
 /// The key of a history in the state file: its file's canonical path.
@@ -86,14 +86,14 @@ fn load_all(file: &Path) -> BTreeMap<String, Head> {
 
 /// The newest head this user has seen of `history`.
 pub fn seen_head(history: &History) -> Option<Head> {
-    let (file, key) = (state_file()?, key_of(history)?);
+    let (file, key) = (state_file(history)?, key_of(history)?);
     load_all(&file).remove(&key)
 }
 
 /// Keep `head` as the newest seen of `history`, unless one already kept lies further on.
 /// Errors are not the caller's concern: a state that cannot be written notes nothing.
 pub fn note(history: &History, head: Head) {
-    let (Some(file), Some(key)) = (state_file(), key_of(history)) else {
+    let (Some(file), Some(key)) = (state_file(history), key_of(history)) else {
         return;
     };
     let Ok(_locked) = lock_state(&file) else {

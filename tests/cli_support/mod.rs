@@ -37,13 +37,14 @@ pub fn screen_args<'a>(stage: &'a str, origin: &'a str, recipient: &'a str) -> [
     ]
 }
 
-/// The binary on the data directory `data` (its index cache inside it), no settings file,
-/// "today" pinned.
+/// The binary on the data directory `data` (its index cache and the user's private state
+/// inside it), no settings file, "today" pinned.
 pub fn ree(data: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("ree-screen").expect("binary");
     cmd.env("REE_SCREEN_TODAY", "2025-10-20")
         .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
         .env("REE_SCREEN_CACHE_DIR", data.join("cache"))
+        .env("REE_SCREEN_STATE_DIR", data.join("state"))
         .arg("--data-dir")
         .arg(data);
     cmd
