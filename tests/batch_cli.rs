@@ -34,6 +34,7 @@ impl Env {
                 .env("REE_SCREEN_TODAY", "2025-11-20")
                 .env("REE_SCREEN_DATA_DIR", self.dir.path().join("data"))
                 .env("REE_SCREEN_STATE_DIR", self.dir.path().join("state"))
+                .env("REE_SCREEN_CACHE_DIR", self.dir.path().join("cache"))
                 .env("REE_SCREEN_CONFIG", self.dir.path().join("settings.toml"))
                 .arg("batch")
                 .args(args.iter().map(|a| a.as_ref()))

@@ -11,6 +11,7 @@ fn ree(data: &std::path::Path) -> Command {
     cmd.env("REE_SCREEN_TODAY", "2025-10-20")
         .env("REE_SCREEN_DATA_DIR", data)
         .env("REE_SCREEN_STATE_DIR", data.join("state"))
+        .env("REE_SCREEN_CACHE_DIR", data.join("cache"))
         .env("REE_SCREEN_CONFIG", data.join("settings.toml"));
     cmd
 }

@@ -62,6 +62,7 @@ fn plain_mode_and_the_history_carry_the_added_question() {
                 .env("REE_SCREEN_DATA_DIR", dir.path().join("data"))
                 .env("REE_SCREEN_CONFIG", dir.path().join("settings.toml"))
                 .env("REE_SCREEN_STATE_DIR", dir.path().join("state"))
+                .env("REE_SCREEN_CACHE_DIR", dir.path().join("cache"))
                 .arg("--rules")
                 .arg(&rules)
                 .args(args)

@@ -104,6 +104,7 @@ fn ree(data: &Path, agent: Option<&Agent>) -> Command {
         .env("REE_SCREEN_CONFIG", data.join("no-settings.toml"))
         .env_remove("SSH_AUTH_SOCK")
         .env("REE_SCREEN_STATE_DIR", state_of(data))
+        .env("REE_SCREEN_CACHE_DIR", data.with_file_name("cache"))
         .arg("--data-dir")
         .arg(data);
     if let Some(agent) = agent {
@@ -571,6 +572,7 @@ impl Team {
         cmd.env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
             .env("REE_SCREEN_TODAY", "2025-10-20")
             .env("REE_SCREEN_STATE_DIR", self.own_dir(uid, "state"))
+            .env("REE_SCREEN_CACHE_DIR", self.own_dir(uid, "cache"))
             .arg("--data-dir")
             .arg(&self.dir)
             .args(args);
@@ -681,6 +683,7 @@ fn in_a_team_a_forged_attribution_is_caught_naming_line_and_user() {
         .env("SSH_AUTH_SOCK", bobs_agent)
         .env("REE_SCREEN_CONFIG", "/nonexistent/settings.toml")
         .env("REE_SCREEN_STATE_DIR", team.own_dir(BOB, "state"))
+        .env("REE_SCREEN_CACHE_DIR", team.own_dir(BOB, "cache"))
         .arg("--data-dir")
         .arg(&team.dir)
         .args(screen("ALICE-BY-BOB"));

@@ -38,6 +38,7 @@ impl Env {
                 .env("REE_SCREEN_DATA_DIR", self.data_dir())
                 .env("REE_SCREEN_CONFIG", self.dir.path().join("settings.toml"))
                 .env("REE_SCREEN_STATE_DIR", self.dir.path().join("state"))
+                .env("REE_SCREEN_CACHE_DIR", self.dir.path().join("cache"))
                 .env_remove("ACCESSIBLE")
                 .env("TERM", "xterm")
                 .args(args)

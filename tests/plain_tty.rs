@@ -12,6 +12,7 @@ fn spawn(env: &[(&str, &str)], args: &[&str]) -> expectrl::session::OsSession {
     cmd.env("REE_SCREEN_TODAY", "2025-11-20")
         .env("REE_SCREEN_CONFIG", dir.join("settings.toml"))
         .env("REE_SCREEN_STATE_DIR", dir.join("state"))
+        .env("REE_SCREEN_CACHE_DIR", dir.join("cache"))
         .env("REE_SCREEN_DATA_DIR", dir.join("data"))
         .env_remove("ACCESSIBLE")
         .env("TERM", "xterm")
