@@ -7,7 +7,7 @@ mod tui_support;
 
 use ratatui::style::{Color, Modifier};
 use ree_screen::screening::{Details, Field};
-use ree_screen::tui::action::Action;
+use ree_screen::tui::action::{Action, SavedRecord};
 use ree_screen::tui::app::{App, Overlay, Pending, ResumeList, Step};
 use ree_screen::tui::draft::Draft;
 use ree_screen::tui::theme::Theme;
@@ -297,6 +297,31 @@ fn saved_and_failed_status() {
         [Action::Save, Action::Saved(Ok("r-000042".into()))],
     );
     insta::assert_snapshot!("saved_80x24", render(&mut app, 80, 24));
+    // Where the workbench signs saves, the status says whether this one was.
+    for (id, signed, shown) in [
+        ("r-000043", true, " Saved as r-000043, signed"),
+        ("r-000044", false, " Saved as r-000044, unsigned"),
+    ] {
+        apply(
+            &mut app,
+            [
+                Action::Back,
+                Action::Next,
+                Action::Save,
+                Action::Saved(Ok(SavedRecord {
+                    id: id.into(),
+                    signed: Some(signed),
+                })),
+            ],
+        );
+        let screen = render(&mut app, 80, 24);
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.trim_matches('"').trim_end() == shown),
+            "{shown:?} in:\n{screen}"
+        );
+    }
 }
 
 #[test]

@@ -228,6 +228,11 @@ impl History {
         self
     }
 
+    /// What became of this process's newest save's signature, if it signs saves.
+    pub fn last_seal(&self) -> Option<crate::signing::Sealed> {
+        self.signer.as_ref().and_then(|s| s.last())
+    }
+
     /// Keep this user's seen heads in `dir` (a private directory) rather than the user's
     /// state directory.
     pub fn with_state_dir(mut self, dir: impl Into<PathBuf>) -> History {

@@ -62,8 +62,8 @@ pub enum Action {
     /// delete, but never goes back a step.
     Repeated(Box<Action>),
     Resize(u16, u16),
-    /// The runtime tried to save the screening: the record id or the error.
-    Saved(Result<String, String>),
+    /// The runtime tried to save the screening: the record or the error.
+    Saved(Result<SavedRecord, String>),
     /// The runtime could not write or remove the draft.
     DraftFailed(String),
     /// Open the history view (inside it: reload it).
@@ -72,4 +72,21 @@ pub enum Action {
     HistoryCommand(HistoryCommand),
     /// What the runtime read from or saved to the history.
     HistoryEvent(HistoryEvent),
+}
+
+/// A saved screening: its record id and, where this workbench signs saves (or tried to),
+/// whether this one was signed (the record view says with which key, or why not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedRecord {
+    pub id: String,
+    pub signed: Option<bool>,
+}
+
+impl From<&str> for SavedRecord {
+    fn from(id: &str) -> SavedRecord {
+        SavedRecord {
+            id: id.to_string(),
+            signed: None,
+        }
+    }
 }

@@ -252,6 +252,9 @@ pub struct App {
     /// came from may have been left (Esc) or screened anew meanwhile, so its answer must
     /// not be taken for the one on screen, and no second save may start before it.
     pub save_in_flight: bool,
+    /// Whether the newest save was signed, shown with "Saved as" (None where this
+    /// workbench does not sign saves).
+    pub saved_signed: Option<bool>,
     pub result: ResultView,
     pub overlay: Option<Overlay>,
     /// A one-line message about something the runtime did (e.g. the draft could not be written).
@@ -284,6 +287,7 @@ impl App {
             remembers_officer: false,
             officer_required: false,
             save_in_flight: false,
+            saved_signed: None,
             preselected: Answers::new(),
             step: Step::Question(0),
             answers: Answers::new(),

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 
-use super::action::Action;
+use super::action::{Action, SavedRecord};
 use super::history_rows::Batch;
 use super::history_view::{
     CHUNK, Chunk, ExportRequest, FIRST_PAGE, HistoryEffect, HistoryEvent, SaveError, SaveRequest,
@@ -146,12 +146,19 @@ impl HistoryIo {
         let identity = self.identity.clone();
         self.in_background(move |history| {
             Action::Saved(history.and_then(|h| {
-                h.save_screenings(std::slice::from_ref(&screening), &identity)
+                let id = h
+                    .save_screenings(std::slice::from_ref(&screening), &identity)
                     .and_then(|ids| {
                         ids.into_iter()
                             .next()
                             .ok_or_else(|| "the history returned no record id".to_string())
-                    })
+                    })?;
+                Ok(SavedRecord {
+                    id,
+                    signed: h
+                        .last_seal()
+                        .map(|s| matches!(s, crate::signing::Sealed::Signed { .. })),
+                })
             }))
         });
     }

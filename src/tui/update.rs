@@ -2,7 +2,7 @@
 //! the runtime must do (save, write the draft, quit) as an `Effect`. No IO happens here, so
 //! every behaviour is testable with plain values.
 
-use super::action::Action;
+use super::action::{Action, SavedRecord};
 use super::app::{
     App, CopySource, Decision, Overlay, Pane, Pending, ResultView, SaveState, Skip, Step,
     field_index,
@@ -735,7 +735,7 @@ fn save(app: &mut App) -> Option<Effect> {
     None
 }
 
-fn saved(app: &mut App, result: Result<String, String>) -> Option<Effect> {
+fn saved(app: &mut App, result: Result<SavedRecord, String>) -> Option<Effect> {
     // The result replaces what was said while the save waited for the history's lock.
     app.notice = None;
     app.save_in_flight = false;
@@ -746,14 +746,17 @@ fn saved(app: &mut App, result: Result<String, String>) -> Option<Effect> {
     if !on_screen {
         // The officer left the determination that was saved: say what became of it.
         app.notice = Some(match result {
-            Ok(id) => format!("The earlier determination was saved as {id}"),
+            Ok(saved) => format!("The earlier determination was saved as {}", saved.id),
             Err(message) => format!("The earlier determination was not saved: {message}"),
         });
         return None;
     }
     let decision = app.decision.as_mut()?;
     decision.saved = match result {
-        Ok(id) => SaveState::Saved(id),
+        Ok(saved) => {
+            app.saved_signed = saved.signed;
+            SaveState::Saved(saved.id)
+        }
         Err(message) => SaveState::Failed(message),
     };
     let officer = &decision.screening.details.officer;

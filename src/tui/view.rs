@@ -118,7 +118,13 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         (None, Some(SaveState::Unsaved)) => Line::styled(" Not saved yet", t.warning()),
         (None, Some(SaveState::Saving)) => Line::styled(" Saving...", t.muted()),
         (None, Some(SaveState::Saved(id))) => {
-            Line::styled(format!(" Saved as {}", sanitize(id)), t.success())
+            // The key, or why none signed, is in the record (80 columns hold no more).
+            let signed = match app.saved_signed {
+                Some(true) => ", signed",
+                Some(false) => ", unsigned",
+                None => "",
+            };
+            Line::styled(format!(" Saved as {}{signed}", sanitize(id)), t.success())
         }
         (None, Some(SaveState::Failed(message))) => {
             Line::styled(format!(" Not saved: {}", sanitize(message)), t.error())
