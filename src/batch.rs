@@ -410,9 +410,6 @@ fn parse_json_row(
     Ok(fields)
 }
 
-/// Distinct names after which a batch builds the lists' deletion table.
-const MANY_NAMES: usize = 64;
-
 /// Screens rows against one rule set. Rows with the same answers and date share one
 /// determination (an order book repeats a handful of combinations), so a large batch costs
 /// a few engine calls plus a clone per row.
@@ -522,10 +519,8 @@ impl<'r> Screener<'r> {
         let findings = match self.found.get(&names) {
             Some(findings) => findings.clone(),
             None => {
-                // Many names: near words are then looked up in a table rather than
-                // scanned (building it costs about as much as scanning for 300 names of a
-                // list of 100,000).
-                if self.found.len() == MANY_NAMES {
+                // Many names: near words are then looked up in a table, not scanned.
+                if self.found.len() == crate::parties::MANY_NAMES {
                     parties.index.prepare_for_many();
                 }
                 let findings = parties

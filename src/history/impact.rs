@@ -82,9 +82,7 @@ pub fn impact(
     parties: Option<&crate::parties::Screener>,
 ) -> Result<Impact, HistoryError> {
     let survey = Survey::of(history)?;
-    if let Some(p) = parties {
-        p.index.prepare_for_many();
-    }
+    let mut names_screened = 0usize;
     let mut made: HashMap<(Answers, Date), Arc<Determination>> = HashMap::new();
     let mut impact = Impact {
         cases: 0,
@@ -109,6 +107,11 @@ pub fn impact(
             if let Some(p) = parties
                 && !(details.counterparty.trim().is_empty() && details.end_user.trim().is_empty())
             {
+                // Many names: near words are then looked up in a table, not scanned.
+                names_screened += 1;
+                if names_screened == crate::parties::MANY_NAMES {
+                    p.index.prepare_for_many();
+                }
                 let mut d = (*now).clone();
                 d.party_lists = p.lists.names();
                 crate::parties::apply(rules, &mut d, p.findings_again(details, on, &then.parties));

@@ -211,6 +211,10 @@ pub(super) fn offsets_fit(starts: &[u32], count: usize, len: usize) -> bool {
         && starts.windows(2).all(|w| w[0] <= w[1])
 }
 
+/// Names screened after which a batch or an impact run builds the deletion table (building
+/// it costs about as much as scanning the vocabulary for 300 names of a list of 100,000).
+pub const MANY_NAMES: usize = 64;
+
 /// Up to this many names holding a word near a query word that must be paired are scored
 /// as found, without first checking the other query words.
 const SCORED_AS_FOUND: usize = 48;

@@ -27,7 +27,7 @@ use crate::rules::{Grade, Outcome, Source};
 pub use added::{AddedList, AddedSource, ListStore, parse_csv};
 pub use apply::{Field, FindingKind, PartyFinding, Review, apply, finding_id};
 pub use cache::PreparedList;
-pub use matcher::{Index, NameIndex, NameMatch, POSSIBLE_AT, score};
+pub use matcher::{Index, MANY_NAMES, NameIndex, NameMatch, POSSIBLE_AT, score};
 pub use names::{normalise, validate_name, words};
 pub use scope::{Reach, Scope, item_scope};
 
