@@ -19,9 +19,9 @@ use super::matcher::{NameArrays, NameIndex, offsets_fit};
 use super::{Entry, Listing};
 use crate::rules::Grade;
 
-/// Version 1. A change of the layout, of how names are normalised or of what the list's
-/// parser makes of a row changes it.
-const MAGIC: &[u8] = b"ree-screen party index 1\n";
+/// Version 1 of the layout, and the program's version: another release (which may
+/// normalise names or parse rows differently) builds the index again rather than trust it.
+const MAGIC: &str = concat!("ree-screen party index 1 ", env!("CARGO_PKG_VERSION"), "\n");
 
 /// Between an entry's fields, and between its aliases (names never hold control
 /// characters: the list's parser refuses them).
@@ -120,7 +120,7 @@ impl PreparedList {
         section(&mut body, &u32s(&n.name_word_start));
         section(&mut body, &u32s(&n.name_words));
         let mut out = Vec::with_capacity(body.len() + 128);
-        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(MAGIC.as_bytes());
         out.extend_from_slice(sha256.as_bytes());
         out.push(b'\n');
         out.extend_from_slice(&checksum(&body).to_le_bytes());
@@ -132,7 +132,7 @@ impl PreparedList {
     /// cannot be used.
     pub fn from_bytes(bytes: &[u8], sha256: &str) -> Result<PreparedList, String> {
         let rest = bytes
-            .strip_prefix(MAGIC)
+            .strip_prefix(MAGIC.as_bytes())
             .ok_or("not a party index of this version")?;
         let rest = rest
             .strip_prefix(sha256.as_bytes())
