@@ -178,8 +178,16 @@ pub fn validate_field(field: Field, value: &str) -> Result<(), String> {
             field.max_chars()
         ));
     }
-    if field == Field::Date {
-        parse_date(value)?;
+    match field {
+        Field::Date => {
+            parse_date(value)?;
+        }
+        // Names are screened against the lists: one with a control character is refused
+        // wherever it is typed, not kept in a record (a blank field names nobody).
+        Field::Counterparty | Field::EndUser if !value.is_empty() => {
+            crate::parties::validate_name(field.label(), value)?;
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -244,6 +252,17 @@ impl Screening {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_with_a_control_character_is_refused_in_either_name_field() {
+        for field in [Field::Counterparty, Field::EndUser] {
+            let refused = validate_field(field, "Bad\u{7}Name").expect_err("refused");
+            assert!(refused.contains("control character (U+0007)"), "{refused}");
+            assert_eq!(validate_field(field, ""), Ok(()), "blank: nobody named");
+            assert_eq!(validate_field(field, "MP Materials Corp."), Ok(()));
+        }
+        assert_eq!(validate_field(Field::Reference, "PO-1"), Ok(()));
+    }
 
     #[test]
     fn dates_parse_as_iso_or_day_month_year_and_slashes_are_refused_as_ambiguous() {
