@@ -731,6 +731,55 @@ fn an_added_lists_index_is_rebuilt_when_damaged_and_a_changed_copy_is_refused() 
     );
 }
 
+/// `history verify` checks every kept party list against its hash, as it does rule sets:
+/// an added list changed after it was kept fails it, naming the file.
+#[test]
+fn history_verify_checks_the_kept_party_lists() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let list = data.path().join("notice.csv");
+    std::fs::write(
+        &list,
+        "name,aliases,country,list,listed_on,source\n\
+         Zeta Magnetics Ltd,,JP,control_list,2026-11-01,https://example.org/notice\n",
+    )
+    .expect("write");
+    let added = Run::of(ree(data.path()).args(["parties", "add-list"]).arg(&list));
+    assert_eq!(added.code, Some(0), "{}", added.stderr);
+    let saved = Run::of(
+        ree(data.path())
+            .args(DONE_WHEN)
+            .args(["--counterparty", "Zeta Magnetics"]),
+    );
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+    let verify = || Run::of(ree(data.path()).args(["history", "verify"]));
+    let intact = verify();
+    assert_eq!(intact.code, Some(0), "{}", intact.stdout);
+    assert!(
+        intact.stdout.contains("2 kept party list(s) checked"),
+        "the added list and the embedded lists: {}",
+        intact.stdout
+    );
+    let kept = std::fs::read_dir(data.path().join("party-lists"))
+        .expect("kept lists")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .expect("kept csv");
+    let text = std::fs::read_to_string(&kept).expect("read");
+    std::fs::write(&kept, text.replace("Zeta", "Zeda")).expect("change");
+    let altered = verify();
+    assert_ne!(altered.code, Some(0), "{}", altered.stdout);
+    assert!(
+        altered.stdout.contains("PARTY LIST:") && altered.stdout.contains("no longer matches"),
+        "{}",
+        altered.stdout
+    );
+    assert!(
+        altered.stdout.contains("a kept party list is altered"),
+        "{}",
+        altered.stdout
+    );
+}
+
 #[test]
 fn batch_screens_the_name_columns() {
     let data = tempfile::tempdir().expect("tempdir");

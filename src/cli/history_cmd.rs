@@ -631,11 +631,12 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{}: {} records, head hash {}; {} kept rule set(s) checked",
+        "{}: {} records, head hash {}; {} kept rule set(s) and {} kept party list(s) checked",
         crate::text::shown_path(history.path()),
         report.records,
         report.head,
-        report.snapshots
+        report.snapshots,
+        report.party_lists
     );
     for bad in &report.bad {
         println!("line {}: {}", bad.line, bad.problem);
@@ -655,6 +656,9 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
     for p in &report.snapshot_problems {
         println!("RULE SET: {}", sanitize(&p.message));
     }
+    for p in &report.party_list_problems {
+        println!("PARTY LIST: {}", sanitize(&p.message));
+    }
     print_signatures(&signatures);
     for held in &heads.held {
         println!("Head: {held}.");
@@ -670,6 +674,9 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
         None if !report.snapshot_problems.is_empty() => {
             println!("The chain holds, but a rule set is altered or missing.")
         }
+        None if !report.party_list_problems.is_empty() => {
+            println!("The chain holds, but a kept party list is altered.")
+        }
         None if !signatures.intact() => println!(
             "The chain holds, but the signatures show {} problem(s).",
             signatures.findings.len()
@@ -681,7 +688,7 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
             println!("The chain holds, but the allowed_signers you verified with is gone.")
         }
         None => println!(
-            "Intact: every record reads, the hash chain holds, every rule set a record was decided under is kept and matches its hash, and every save that must be signed is."
+            "Intact: every record reads, the hash chain holds, every rule set a record was decided under and every kept party list is kept and matches its hash, and every save that must be signed is."
         ),
     }
     if anchor_it {

@@ -566,6 +566,8 @@ impl History {
             torn_tail: None,
             snapshots: 0,
             snapshot_problems: Vec::new(),
+            party_lists: 0,
+            party_list_problems: Vec::new(),
         };
         // The start of unusable bytes not yet acknowledged: (offset, line).
         let mut gap: Option<(u64, usize)> = None;
@@ -667,6 +669,14 @@ impl History {
         }
         v.snapshots = checked;
         v.snapshot_problems = problems;
+        let (lists, list_problems) = crate::parties::ListStore::new(&self.dir)
+            .verify_kept()
+            .map_err(|m| HistoryError::new(&self.dir, m))?;
+        v.party_lists = lists;
+        v.party_list_problems = list_problems
+            .into_iter()
+            .map(|(file, message)| SnapshotProblem { file, message })
+            .collect();
         Ok(v)
     }
 
@@ -1277,13 +1287,20 @@ pub struct Verification {
     pub snapshots: usize,
     /// Kept rule sets altered, and rule sets records were decided under that are missing.
     pub snapshot_problems: Vec<SnapshotProblem>,
+    /// Kept party lists (added lists, the embedded lists by hash) checked against their names.
+    pub party_lists: usize,
+    /// Kept party lists altered since they were kept.
+    pub party_list_problems: Vec<SnapshotProblem>,
 }
 
 impl Verification {
     /// No record was altered, removed, inserted or reordered, nothing unusable sits in the
-    /// file unacknowledged, and every rule set a record was decided under is kept intact.
+    /// file unacknowledged, every rule set a record was decided under is kept intact, and
+    /// so is every kept party list.
     pub fn intact(&self) -> bool {
-        self.first_break.is_none() && self.snapshot_problems.is_empty()
+        self.first_break.is_none()
+            && self.snapshot_problems.is_empty()
+            && self.party_list_problems.is_empty()
     }
 }
 

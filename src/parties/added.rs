@@ -422,6 +422,44 @@ impl ListStore {
         write_atomic(&path, super::EMBEDDED_TEXT.as_bytes())
     }
 
+    /// Check every kept list (added CSVs and the embedded lists kept by hash) against its
+    /// name: how many were checked, and each one whose content no longer matches.
+    pub fn verify_kept(&self) -> Result<(usize, Vec<(PathBuf, String)>), String> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, Vec::new())),
+            Err(e) => return Err(format!("{}: {e}", self.dir.display())),
+        };
+        let mut checked = 0;
+        let mut problems = Vec::new();
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("{}: {e}", self.dir.display()))?
+                .path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some(sha) = name
+                .strip_suffix(".csv")
+                .or_else(|| name.strip_suffix(".json"))
+                .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+            else {
+                continue; // the catalogue, or a temporary file of an interrupted add
+            };
+            checked += 1;
+            match std::fs::read(&path) {
+                Ok(bytes) if format!("{:x}", Sha256::digest(&bytes)) == sha => {}
+                Ok(_) => problems.push((
+                    path.clone(),
+                    format!("{name} was changed since it was kept: its content no longer matches its hash"),
+                )),
+                Err(e) => problems.push((path.clone(), format!("{name}: cannot read it: {e}"))),
+            }
+        }
+        Ok((checked, problems))
+    }
+
     /// The lists in use, each from its prebuilt index in the user's cache, or else parsed
     /// from its kept copy (whose hash is checked) and its index kept for next time.
     pub fn in_use(&self) -> Result<Vec<AddedSource>, String> {
