@@ -660,20 +660,17 @@ fn added_lists_are_checked_kept_retired_and_applied() {
     );
 }
 
-/// An added list is screened from its prebuilt index in the user's cache; a damaged or
-/// missing index is built again from the kept copy with the same results, and a kept copy
-/// changed since it was added is refused, naming it, rather than screened.
-#[test]
-fn an_added_lists_index_is_rebuilt_when_damaged_and_a_changed_copy_is_refused() {
-    let data = tempfile::tempdir().expect("tempdir");
-    let list = data.path().join("notice.csv");
+/// Add a one-entry Control List notice (Zeta Magnetics Ltd) to `data`; the kept copy's
+/// SHA-256 and path.
+fn add_zeta_notice(data: &std::path::Path) -> (String, std::path::PathBuf) {
+    let list = data.join("notice.csv");
     std::fs::write(
         &list,
         "name,aliases,country,list,listed_on,source\n\
          Zeta Magnetics Ltd,Zeta Mag,JP,control_list,2026-11-01,https://example.org/notice\n",
     )
     .expect("write");
-    let added = Run::of(ree(data.path()).args(["parties", "add-list"]).arg(&list));
+    let added = Run::of(ree(data).args(["parties", "add-list"]).arg(&list));
     assert_eq!(added.code, Some(0), "{}", added.stderr);
     let sha = added
         .stdout
@@ -682,6 +679,23 @@ fn an_added_lists_index_is_rebuilt_when_damaged_and_a_changed_copy_is_refused() 
         .find(|w| w.len() == 64)
         .expect("hash")
         .to_string();
+    let kept = data.join("party-lists").join(format!("{sha}.csv"));
+    (sha, kept)
+}
+
+/// Change the kept copy of a list after it was added.
+fn tamper(kept: &std::path::Path) {
+    let text = std::fs::read_to_string(kept).expect("kept");
+    std::fs::write(kept, text.replace("Zeta", "Zeda")).expect("change");
+}
+
+/// An added list is screened from its prebuilt index in the user's cache; a damaged or
+/// missing index is built again from the kept copy with the same results, and a kept copy
+/// changed since it was added is refused, naming it, rather than screened.
+#[test]
+fn an_added_lists_index_is_rebuilt_when_damaged_and_a_changed_copy_is_refused() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (sha, kept) = add_zeta_notice(data.path());
     let index = data
         .path()
         .join("cache")
@@ -718,9 +732,7 @@ fn an_added_lists_index_is_rebuilt_when_damaged_and_a_changed_copy_is_refused() 
         "a missing index is built again"
     );
 
-    let kept = data.path().join("party-lists").join(format!("{sha}.csv"));
-    let text = std::fs::read_to_string(&kept).expect("kept");
-    std::fs::write(&kept, text.replace("Zeta", "Zeda")).expect("change");
+    tamper(&kept);
     std::fs::remove_file(&index).expect("remove");
     let changed = search();
     assert_eq!(changed.code, Some(1), "{}", changed.stdout);
@@ -736,15 +748,7 @@ fn an_added_lists_index_is_rebuilt_when_damaged_and_a_changed_copy_is_refused() 
 #[test]
 fn history_verify_checks_the_kept_party_lists() {
     let data = tempfile::tempdir().expect("tempdir");
-    let list = data.path().join("notice.csv");
-    std::fs::write(
-        &list,
-        "name,aliases,country,list,listed_on,source\n\
-         Zeta Magnetics Ltd,,JP,control_list,2026-11-01,https://example.org/notice\n",
-    )
-    .expect("write");
-    let added = Run::of(ree(data.path()).args(["parties", "add-list"]).arg(&list));
-    assert_eq!(added.code, Some(0), "{}", added.stderr);
+    let (_, kept) = add_zeta_notice(data.path());
     let saved = Run::of(
         ree(data.path())
             .args(DONE_WHEN)
@@ -759,13 +763,7 @@ fn history_verify_checks_the_kept_party_lists() {
         "the added list and the embedded lists: {}",
         intact.stdout
     );
-    let kept = std::fs::read_dir(data.path().join("party-lists"))
-        .expect("kept lists")
-        .map(|e| e.expect("entry").path())
-        .find(|p| p.extension().is_some_and(|e| e == "csv"))
-        .expect("kept csv");
-    let text = std::fs::read_to_string(&kept).expect("read");
-    std::fs::write(&kept, text.replace("Zeta", "Zeda")).expect("change");
+    tamper(&kept);
     let altered = verify();
     assert_ne!(altered.code, Some(0), "{}", altered.stdout);
     assert!(
