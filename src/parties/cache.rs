@@ -123,35 +123,41 @@ impl PreparedList {
         out.extend_from_slice(MAGIC.as_bytes());
         out.extend_from_slice(sha256.as_bytes());
         out.push(b'\n');
-        out.extend_from_slice(&checksum(&body).to_le_bytes());
+        let mut sum = Checksum::new();
+        sum.update(&body);
+        out.extend_from_slice(&sum.finish().to_le_bytes());
         out.extend_from_slice(&body);
         out
     }
 
     /// Read back a file made by [`PreparedList::to_bytes`] for the list `sha256`, or why it
-    /// cannot be used.
-    pub fn from_bytes(bytes: &[u8], sha256: &str) -> Result<PreparedList, String> {
-        let rest = bytes
+    /// cannot be used. Each part is read straight into its own array (no copy of the
+    /// whole file: at 100,000 entries the memory first touched is what a search costs).
+    pub fn read_from(mut file: impl Read, size: u64, sha256: &str) -> Result<PreparedList, String> {
+        let mut head = vec![0u8; MAGIC.len() + sha256.len() + 1 + 8];
+        file.read_exact(&mut head).map_err(|_| "it is cut short")?;
+        let rest = head
             .strip_prefix(MAGIC.as_bytes())
             .ok_or("not a party index of this version")?;
         let rest = rest
             .strip_prefix(sha256.as_bytes())
             .and_then(|r| r.strip_prefix(b"\n"))
             .ok_or("it indexes another list")?;
-        let (sum, body) = rest.split_first_chunk::<8>().ok_or("it is cut short")?;
-        if checksum(body) != u64::from_le_bytes(*sum) {
-            return Err("its content does not match its checksum".into());
-        }
-        let mut body = Sections(body);
+        let sum = u64::from_le_bytes(rest.try_into().map_err(|_| "it is cut short")?);
+        let mut body = Sections {
+            file,
+            left: size.saturating_sub(head.len() as u64),
+            checksum: Checksum::new(),
+        };
         let listings: Vec<Listing> =
-            serde_json::from_slice(body.next()?).map_err(|e| format!("its listings: {e}"))?;
+            serde_json::from_slice(&body.bytes()?).map_err(|e| format!("its listings: {e}"))?;
         let entry_listing = body.u32s()?;
         let entry_start = body.u32s()?;
-        let entry_text = String::from_utf8(body.next()?.to_vec())
-            .map_err(|_| "its entries are not UTF-8 text")?;
+        let entry_text =
+            String::from_utf8(body.bytes()?).map_err(|_| "its entries are not UTF-8 text")?;
         let word_text =
-            String::from_utf8(body.next()?.to_vec()).map_err(|_| "its words are not UTF-8 text")?;
-        let names = NameIndex::from_arrays(NameArrays {
+            String::from_utf8(body.bytes()?).map_err(|_| "its words are not UTF-8 text")?;
+        let arrays = NameArrays {
             word_text,
             word_start: body.u32s()?,
             word_chars: body.u32s()?,
@@ -162,10 +168,16 @@ impl PreparedList {
             name_position: body.u32s()?,
             name_word_start: body.u32s()?,
             name_words: body.u32s()?,
-        })?;
+        };
+        if body.file.read(&mut [0u8; 1]).map_err(|e| e.to_string())? != 0 {
+            return Err("it goes on after its last part".into());
+        }
+        if body.checksum.finish() != sum {
+            return Err("its content does not match its checksum".into());
+        }
+        let names = NameIndex::from_arrays(arrays)?;
         let entries = entry_listing.len();
-        let fits = body.0.is_empty()
-            && offsets_fit(&entry_start, entries, entry_text.len())
+        let fits = offsets_fit(&entry_start, entries, entry_text.len())
             && entry_start
                 .iter()
                 .all(|&s| entry_text.is_char_boundary(s as usize))
@@ -227,31 +239,69 @@ fn decode(text: &str) -> Entry {
 /// A 64-bit checksum of a body against accidental damage (a torn write, a flipped bit):
 /// the file is the user's own, so a cryptographic hash would only cost time (it was a
 /// third of a whole search at 100,000 entries). Each step is a bijection of its lane and
-/// the next eight bytes, so one changed word always changes the sum.
-fn checksum(bytes: &[u8]) -> u64 {
+/// the next eight bytes, so one changed word always changes the sum. Fed in parts, as a
+/// file is read; the sum is the same however the body is cut.
+struct Checksum {
+    lanes: [u64; 4],
+    /// Bytes waiting for a whole step of 32.
+    pending: [u8; 32],
+    pending_len: usize,
+    total: u64,
+}
+
+impl Checksum {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut lanes: [u64; 4] = [
-        0x243F_6A88_85A3_08D3,
-        0x1319_8A2E_0370_7344,
-        0xA409_3822_299F_31D0,
-        0x082E_FA98_EC4E_6C89,
-    ];
-    let mut step = |chunk: &[u8]| {
+
+    fn new() -> Checksum {
+        Checksum {
+            lanes: [
+                0x243F_6A88_85A3_08D3,
+                0x1319_8A2E_0370_7344,
+                0xA409_3822_299F_31D0,
+                0x082E_FA98_EC4E_6C89,
+            ],
+            pending: [0; 32],
+            pending_len: 0,
+            total: 0,
+        }
+    }
+
+    fn step(lanes: &mut [u64; 4], chunk: &[u8]) {
         for (lane, word) in lanes.iter_mut().zip(chunk.chunks_exact(8)) {
             let v = u64::from_le_bytes(std::array::from_fn(|i| word[i]));
-            *lane = (*lane ^ v).wrapping_mul(K).rotate_left(29);
+            *lane = (*lane ^ v).wrapping_mul(Self::K).rotate_left(29);
         }
-    };
-    let mut chunks = bytes.chunks_exact(32);
-    for chunk in &mut chunks {
-        step(chunk);
     }
-    let mut tail = [0u8; 32];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    step(&tail);
-    lanes.iter().fold(bytes.len() as u64, |sum, lane| {
-        (sum ^ lane).wrapping_mul(K).rotate_left(31)
-    })
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        self.total += bytes.len() as u64;
+        if self.pending_len > 0 {
+            let take = bytes.len().min(32 - self.pending_len);
+            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&bytes[..take]);
+            self.pending_len += take;
+            bytes = &bytes[take..];
+            if self.pending_len < 32 {
+                return;
+            }
+            Self::step(&mut self.lanes, &self.pending);
+            self.pending_len = 0;
+        }
+        let mut chunks = bytes.chunks_exact(32);
+        for chunk in &mut chunks {
+            Self::step(&mut self.lanes, chunk);
+        }
+        let tail = chunks.remainder();
+        self.pending[..tail.len()].copy_from_slice(tail);
+        self.pending_len = tail.len();
+    }
+
+    fn finish(mut self) -> u64 {
+        self.pending[self.pending_len..].fill(0);
+        Self::step(&mut self.lanes, &self.pending);
+        self.lanes.iter().fold(self.total, |sum, lane| {
+            (sum ^ lane).wrapping_mul(Self::K).rotate_left(31)
+        })
+    }
 }
 
 fn section(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -263,20 +313,47 @@ fn u32s(values: &[u32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-/// The sections of a body, one after another.
-struct Sections<'a>(&'a [u8]);
+/// The sections of a body, read one after another, each fed to the checksum.
+struct Sections<R> {
+    file: R,
+    /// Bytes of the file not read yet.
+    left: u64,
+    checksum: Checksum,
+}
 
-impl<'a> Sections<'a> {
-    fn next(&mut self) -> Result<&'a [u8], String> {
-        let cut = "it is cut short".to_string();
-        let (len, rest) = self.0.split_first_chunk::<8>().ok_or(cut.clone())?;
-        let len = usize::try_from(u64::from_le_bytes(*len)).map_err(|_| cut.clone())?;
-        if rest.len() < len {
-            return Err(cut);
+/// Bytes read at a time into a numbers section (a buffer that stays in the cache).
+const CHUNK: usize = 64 * 1024;
+
+impl<R: Read> Sections<R> {
+    /// The next section's length, refusing one longer than what is left of the file (a
+    /// damaged length must not allocate without bound).
+    fn length(&mut self) -> Result<usize, String> {
+        let mut len = [0u8; 8];
+        self.file
+            .read_exact(&mut len)
+            .map_err(|_| "it is cut short")?;
+        self.checksum.update(&len);
+        let len = u64::from_le_bytes(len);
+        self.left = self.left.saturating_sub(8);
+        if len > self.left {
+            return Err("it is cut short".into());
         }
-        let (section, rest) = rest.split_at(len);
-        self.0 = rest;
-        Ok(section)
+        self.left -= len;
+        usize::try_from(len).map_err(|_| "a part is too long".to_string())
+    }
+
+    fn bytes(&mut self) -> Result<Vec<u8>, String> {
+        let len = self.length()?;
+        let mut out = Vec::with_capacity(len);
+        let read = (&mut self.file)
+            .take(len as u64)
+            .read_to_end(&mut out)
+            .map_err(|e| e.to_string())?;
+        if read < len {
+            return Err("it is cut short".into());
+        }
+        self.checksum.update(&out);
+        Ok(out)
     }
 
     fn u32s(&mut self) -> Result<Vec<u32>, String> {
@@ -287,16 +364,26 @@ impl<'a> Sections<'a> {
         self.numbers(u64::from_le_bytes)
     }
 
-    /// The next section as little-endian numbers of `N` bytes.
+    /// The next section as little-endian numbers of `N` bytes, read a chunk at a time.
     fn numbers<const N: usize, T>(&mut self, from: fn([u8; N]) -> T) -> Result<Vec<T>, String> {
-        let bytes = self.next()?;
-        if bytes.len() % N != 0 {
+        let len = self.length()?;
+        if len % N != 0 {
             return Err("a section is cut short".into());
         }
-        Ok(bytes
-            .chunks_exact(N)
-            .map(|c| from(std::array::from_fn(|i| c[i])))
-            .collect())
+        let mut out = Vec::with_capacity(len / N);
+        let mut chunk = vec![0u8; CHUNK.min(len)];
+        let mut left = len;
+        while left > 0 {
+            let part = &mut chunk[..CHUNK.min(left)];
+            self.file.read_exact(part).map_err(|_| "it is cut short")?;
+            self.checksum.update(part);
+            out.extend(
+                part.chunks_exact(N)
+                    .map(|c| from(std::array::from_fn(|i| c[i]))),
+            );
+            left -= part.len();
+        }
+        Ok(out)
     }
 }
 
@@ -313,15 +400,13 @@ fn path_in(dir: &Path, sha256: &str) -> PathBuf {
 pub fn read(sha256: &str) -> Option<PreparedList> {
     let dir = dir()?;
     crate::files::private_dir(&dir).ok()?;
-    let mut file = crate::files::open_private(
+    let file = crate::files::open_private(
         &path_in(&dir, sha256),
         std::fs::OpenOptions::new().read(true),
     )
     .ok()?;
     let size = file.metadata().ok()?.len();
-    let mut bytes = Vec::with_capacity(usize::try_from(size).ok()?);
-    file.read_to_end(&mut bytes).ok()?;
-    PreparedList::from_bytes(&bytes, sha256).ok()
+    PreparedList::read_from(std::io::BufReader::new(file), size, sha256).ok()
 }
 
 /// Keep `prepared` as the index of the list `sha256`, if the user has a cache with room;
@@ -355,6 +440,10 @@ mod tests {
         Acme Magnetics GmbH,Acme Magnet,DE,control_list,2026-01-02,https://example.org/1,,,2026 No. 99,\n\
         Gamma Trading,,,internal,2026-03-04,own list,,,,\n";
 
+    fn read_back(bytes: &[u8], sha256: &str) -> Result<PreparedList, String> {
+        PreparedList::read_from(bytes, bytes.len() as u64, sha256)
+    }
+
     fn parsed() -> Vec<Listing> {
         super::super::parse_csv("t.csv", "abcd1234", LIST.as_bytes())
             .expect("list")
@@ -365,7 +454,7 @@ mod tests {
     fn a_prepared_list_reads_back_every_entry_and_listing_as_parsed() {
         let listings = parsed();
         let bytes = PreparedList::new(listings.clone()).to_bytes("ab12");
-        let back = PreparedList::from_bytes(&bytes, "ab12").expect("read back");
+        let back = read_back(&bytes, "ab12").expect("read back");
         let entries: Vec<(String, Entry)> = (0..back.entry_count())
             .map(|i| {
                 back.entry(i)
@@ -394,21 +483,54 @@ mod tests {
     #[test]
     fn a_damaged_or_foreign_index_is_refused() {
         let bytes = PreparedList::new(parsed()).to_bytes("ab12");
-        assert!(
-            PreparedList::from_bytes(&bytes, "cd34").is_err(),
-            "another list"
-        );
+        assert!(read_back(&bytes, "cd34").is_err(), "another list");
         let mut flipped = bytes.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
+        assert!(read_back(&flipped, "ab12").is_err(), "checksum");
         assert!(
-            PreparedList::from_bytes(&flipped, "ab12").is_err(),
-            "checksum"
-        );
-        assert!(
-            PreparedList::from_bytes(&bytes[..bytes.len() - 3], "ab12").is_err(),
+            read_back(&bytes[..bytes.len() - 3], "ab12").is_err(),
             "cut short"
         );
-        assert!(PreparedList::from_bytes(b"ree-screen party index 0\n", "ab12").is_err());
+        assert!(read_back(b"ree-screen party index 0\n", "ab12").is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(
+            read_back(&longer, "ab12").err().as_deref(),
+            Some("it goes on after its last part")
+        );
+        // A damaged length is refused before anything is allocated for it.
+        let mut huge = bytes.clone();
+        let first = MAGIC.len() + "ab12\n".len() + 8;
+        huge[first..first + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(
+            read_back(&huge, "ab12").err().as_deref(),
+            Some("it is cut short")
+        );
+    }
+
+    /// The checksum is fed a part at a time as the file is read: any cut gives the sum of
+    /// the whole.
+    #[test]
+    fn the_checksum_is_the_same_however_its_body_is_cut() {
+        let body: Vec<u8> = (0..200u8).map(|b| b.wrapping_mul(37)).collect();
+        let whole = {
+            let mut sum = Checksum::new();
+            sum.update(&body);
+            sum.finish()
+        };
+        for first in 0..body.len() {
+            for second in [first, first + 1, first + 31, first + 33, body.len()] {
+                let second = second.min(body.len());
+                let mut sum = Checksum::new();
+                sum.update(&body[..first]);
+                sum.update(&body[first..second]);
+                sum.update(&body[second..]);
+                assert_eq!(sum.finish(), whole, "cut at {first} and {second}");
+            }
+        }
+        let mut shorter = Checksum::new();
+        shorter.update(&body[..199]);
+        assert_ne!(shorter.finish(), whole, "the length counts");
     }
 }
