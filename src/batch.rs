@@ -427,7 +427,7 @@ pub struct Screener<'r> {
     matched: Option<Arc<Determination>>,
     /// Per (counterparty, end user, date), what the lists found: an order book names the
     /// same parties over and over, and each is screened once.
-    found: HashMap<(String, String, Date), Vec<crate::parties::PartyFinding>>,
+    found: HashMap<PartyNames, Vec<crate::parties::PartyFinding>>,
 }
 
 impl<'r> Screener<'r> {
@@ -461,6 +461,111 @@ impl<'r> Screener<'r> {
     /// cell is answered `unknown`. The determination is borrowed from the cache: clone it
     /// only to keep it (a `Screening` to save).
     pub fn screen(&mut self, fields: &Fields) -> Result<(&Arc<Determination>, Details), RowError> {
+        let (answers, date, details) = self.read(fields)?;
+        let rules = self.rules;
+        let key = (answers, date);
+        let determination = self
+            .cache
+            .entry(key.clone())
+            .or_insert_with_key(|(answers, date)| {
+                let kept = applicable_answers(rules, answers, *date);
+                Arc::new(determine(rules, &kept, *date))
+            });
+        let Some(parties) = self.parties else {
+            return Ok((determination, details));
+        };
+        let Some(names) = names_of(&details, date)? else {
+            return Ok((determination, details));
+        };
+        let findings = match self.found.get(&names) {
+            Some(findings) => findings.clone(),
+            None => {
+                // Many names: near words are then looked up in a table, not scanned.
+                if self.found.len() == crate::parties::MANY_NAMES {
+                    parties.index.prepare_for_many();
+                }
+                let findings = parties
+                    .findings(&details, date, &[])
+                    .map_err(|m| RowError::column(Field::Counterparty.id(), m))?;
+                self.found.insert(names, findings.clone());
+                findings
+            }
+        };
+        if findings.is_empty() {
+            let base = determination.clone();
+            let named = self.named.entry(key).or_insert_with(|| {
+                let mut d = (*base).clone();
+                d.party_lists = parties.lists.names();
+                Arc::new(d)
+            });
+            return Ok((named, details));
+        }
+        let mut d = (**determination).clone();
+        d.party_lists = parties.lists.names();
+        crate::parties::apply(rules, &mut d, findings);
+        Ok((self.matched.insert(Arc::new(d)), details))
+    }
+
+    /// Search the names of `rows` not searched yet on every core at once, so that
+    /// [`Screener::screen`] finds them ready: the names are most of a batch's time. Rows
+    /// with errors are left to `screen`, which reports them.
+    pub fn prepare_names<'a>(&mut self, rows: impl IntoIterator<Item = &'a Fields>) {
+        let Some(parties) = self.parties else {
+            return;
+        };
+        let mut wanted: Vec<PartyNames> = rows
+            .into_iter()
+            .filter_map(|fields| {
+                let (_, date, details) = self.read(fields).ok()?;
+                names_of(&details, date).ok().flatten()
+            })
+            .filter(|names| !self.found.contains_key(names))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return;
+        }
+        if self.found.len() + wanted.len() > crate::parties::MANY_NAMES {
+            parties.index.prepare_for_many();
+        }
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(wanted.len());
+        let found: Vec<(PartyNames, Vec<crate::parties::PartyFinding>)> =
+            std::thread::scope(|scope| {
+                let searches: Vec<_> = wanted
+                    .chunks(wanted.len().div_ceil(workers))
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .filter_map(|names| {
+                                    let details = Details {
+                                        counterparty: names.0.clone(),
+                                        end_user: names.1.clone(),
+                                        ..Details::default()
+                                    };
+                                    let found = parties.findings(&details, names.2, &[]).ok()?;
+                                    Some((names.clone(), found))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                searches
+                    .into_iter()
+                    .flat_map(|search| {
+                        search
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            });
+        self.found.extend(found);
+    }
+
+    /// A row's answers, date and record fields, or its first problem.
+    fn read(&self, fields: &Fields) -> Result<(Answers, Date, Details), RowError> {
         let mut answers = Answers::new();
         for question in &self.rules.questions {
             let value = fields.get(&self.columns, &question.id).trim();
@@ -493,57 +598,30 @@ impl<'r> Screener<'r> {
                 field.set(&mut details, value.to_string());
             }
         }
-        let rules = self.rules;
-        let key = (answers, date);
-        let determination = self
-            .cache
-            .entry(key.clone())
-            .or_insert_with_key(|(answers, date)| {
-                let kept = applicable_answers(rules, answers, *date);
-                Arc::new(determine(rules, &kept, *date))
-            });
-        let Some(parties) = self.parties else {
-            return Ok((determination, details));
-        };
-        if details.counterparty.is_empty() && details.end_user.is_empty() {
-            return Ok((determination, details));
-        }
-        for field in [Field::Counterparty, Field::EndUser] {
-            let name = field.get(&details).unwrap_or_default();
-            if !name.is_empty() {
-                crate::parties::validate_name(field.label(), name)
-                    .map_err(|m| RowError::column(field.id(), m))?;
-            }
-        }
-        let names = (details.counterparty.clone(), details.end_user.clone(), date);
-        let findings = match self.found.get(&names) {
-            Some(findings) => findings.clone(),
-            None => {
-                // Many names: near words are then looked up in a table, not scanned.
-                if self.found.len() == crate::parties::MANY_NAMES {
-                    parties.index.prepare_for_many();
-                }
-                let findings = parties
-                    .findings(&details, date, &[])
-                    .map_err(|m| RowError::column(Field::Counterparty.id(), m))?;
-                self.found.insert(names, findings.clone());
-                findings
-            }
-        };
-        if findings.is_empty() {
-            let base = determination.clone();
-            let named = self.named.entry(key).or_insert_with(|| {
-                let mut d = (*base).clone();
-                d.party_lists = parties.lists.names();
-                Arc::new(d)
-            });
-            return Ok((named, details));
-        }
-        let mut d = (**determination).clone();
-        d.party_lists = parties.lists.names();
-        crate::parties::apply(rules, &mut d, findings);
-        Ok((self.matched.insert(Arc::new(d)), details))
+        Ok((answers, date, details))
     }
+}
+
+/// A row's counterparty, end user and date: what its party findings depend on.
+type PartyNames = (String, String, Date);
+
+/// The names `details` gives to screen on `date`, if any, each checked.
+fn names_of(details: &Details, date: Date) -> Result<Option<PartyNames>, RowError> {
+    if details.counterparty.is_empty() && details.end_user.is_empty() {
+        return Ok(None);
+    }
+    for field in [Field::Counterparty, Field::EndUser] {
+        let name = field.get(details).unwrap_or_default();
+        if !name.is_empty() {
+            crate::parties::validate_name(field.label(), name)
+                .map_err(|m| RowError::column(field.id(), m))?;
+        }
+    }
+    Ok(Some((
+        details.counterparty.clone(),
+        details.end_user.clone(),
+        date,
+    )))
 }
 
 /// One output row: the row's result or its error.
@@ -733,6 +811,57 @@ mod tests {
             .expect("header")
             .collect::<Result<Vec<_>, _>>()
             .expect("no I/O error")
+    }
+
+    /// Names searched ahead on every core give each row what searching it alone gives:
+    /// matches, possible matches, repeats, refused names, other dates, and enough names
+    /// for the deletion table.
+    #[test]
+    fn names_searched_ahead_give_each_row_what_it_gives_alone() {
+        let rules = rules();
+        let parties =
+            crate::parties::Screener::new(crate::parties::PartyLists::embedded().expect("lists"));
+        let mut input =
+            String::from("stage,goods,origin,recipient,destination,counterparty,end_user,date\n");
+        let names = [
+            "MP Materials Corp.",
+            "MP Materails Corp.",
+            "MPM Materials Ltd",
+            "\u{7}bell",
+            "",
+        ];
+        for (i, name) in names.iter().cycle().take(3 * names.len()).enumerate() {
+            let date = ["2026-03-02", "2026-12-04"][i % 2];
+            input.push_str(&format!(
+                "none,no18_items,china_export,civil,US,{name},{},{date}\n",
+                names[(i + 1) % names.len()]
+            ));
+        }
+        for i in 0..crate::parties::MANY_NAMES + 8 {
+            input.push_str(&format!(
+                "none,no18_items,china_export,civil,US,Company {i} Trading,,\n"
+            ));
+        }
+        let rows = records(BatchFormat::Csv, &input);
+        let fields: Vec<&Fields> = rows
+            .iter()
+            .map(|r| r.fields.as_ref().expect("fields"))
+            .collect();
+        let date = Date::constant(2026, 12, 4);
+        let screen_all = |screener: &mut Screener| -> Vec<String> {
+            fields
+                .iter()
+                .map(|f| format!("{:?}", screener.screen(f)))
+                .collect()
+        };
+        let alone =
+            screen_all(&mut Screener::new(&rules, date, Details::default()).with_parties(&parties));
+        let mut ahead = Screener::new(&rules, date, Details::default()).with_parties(&parties);
+        ahead.prepare_names(fields.iter().copied());
+        assert!(ahead.found.len() > crate::parties::MANY_NAMES);
+        assert_eq!(screen_all(&mut ahead), alone);
+        assert!(alone.iter().any(|r| r.contains("Prohibited")));
+        assert!(alone.iter().any(|r| r.contains("Err(")), "the refused name");
     }
 
     #[test]

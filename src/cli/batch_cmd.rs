@@ -22,6 +22,8 @@ const ERRORS_ON_STDERR: usize = 20;
 
 /// Rows between progress updates (and the least input that shows any).
 const PROGRESS_EVERY: usize = 10_000;
+/// Rows read ahead of screening, whose names are searched together.
+const NAMES_AHEAD: usize = 2_048;
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -239,47 +241,67 @@ fn screen_all<R: Read>(
     let mut screenings = Vec::new();
     let mut result_index = Vec::new();
     let mut errors = 0;
-    for record in reader.by_ref() {
-        let record = record?;
-        let screened = match &record.fields {
-            Ok(fields) => screener.screen(fields),
-            Err(error) => Err(error.clone()),
+    let mut ahead = Vec::with_capacity(NAMES_AHEAD);
+    loop {
+        // Rows are read some way ahead, so their names are searched on every core at once.
+        ahead.clear();
+        for record in reader.by_ref() {
+            let failed = record.is_err();
+            ahead.push(record);
+            if failed || ahead.len() == NAMES_AHEAD {
+                break;
+            }
         }
-        .and_then(|(determination, details)| {
-            if keep && let Err(why) = officer_ok(&details.officer) {
-                return Err(RowError::column(Field::Officer.id(), why));
+        if ahead.is_empty() {
+            break;
+        }
+        screener.prepare_names(
+            ahead
+                .iter()
+                .filter_map(|record| record.as_ref().ok()?.fields.as_ref().ok()),
+        );
+        for record in ahead.drain(..) {
+            let record = record?;
+            let screened = match &record.fields {
+                Ok(fields) => screener.screen(fields),
+                Err(error) => Err(error.clone()),
             }
-            Ok((determination, details))
-        });
-        let result = match screened {
-            Ok((determination, details)) => {
-                failing |= fail_on.is_some_and(|f| f.fails(determination));
-                let result = RowResult::screened(record.row, determination, &details);
-                if keep {
-                    result_index.push(results.len());
-                    screenings.push(Screening {
-                        determination: determination.clone(),
-                        details,
-                    });
+            .and_then(|(determination, details)| {
+                if keep && let Err(why) = officer_ok(&details.officer) {
+                    return Err(RowError::column(Field::Officer.id(), why));
                 }
-                result
-            }
-            Err(error) => {
-                let result = RowResult::failed(&record, screener.columns(), &error);
-                errors += 1;
-                if errors <= ERRORS_ON_STDERR {
-                    eprintln!(
-                        "ree-screen: row {}, {}",
-                        record.row,
-                        crate::text::sanitize(result.error.as_deref().unwrap_or_default())
-                    );
+                Ok((determination, details))
+            });
+            let result = match screened {
+                Ok((determination, details)) => {
+                    failing |= fail_on.is_some_and(|f| f.fails(determination));
+                    let result = RowResult::screened(record.row, determination, &details);
+                    if keep {
+                        result_index.push(results.len());
+                        screenings.push(Screening {
+                            determination: determination.clone(),
+                            details,
+                        });
+                    }
+                    result
                 }
-                result
+                Err(error) => {
+                    let result = RowResult::failed(&record, screener.columns(), &error);
+                    errors += 1;
+                    if errors <= ERRORS_ON_STDERR {
+                        eprintln!(
+                            "ree-screen: row {}, {}",
+                            record.row,
+                            crate::text::sanitize(result.error.as_deref().unwrap_or_default())
+                        );
+                    }
+                    result
+                }
+            };
+            results.push(result);
+            if progress && results.len() % PROGRESS_EVERY == 0 {
+                eprint!("\rScreened {} rows...", results.len());
             }
-        };
-        results.push(result);
-        if progress && results.len() % PROGRESS_EVERY == 0 {
-            eprint!("\rScreened {} rows...", results.len());
         }
     }
     if progress && results.len() >= PROGRESS_EVERY {
