@@ -515,6 +515,11 @@ impl<'r> Screener<'r> {
         };
         let mut wanted: Vec<PartyNames> = rows
             .into_iter()
+            .filter(|fields| {
+                [Field::Counterparty, Field::EndUser]
+                    .iter()
+                    .any(|f| !fields.get(&self.columns, f.id()).trim().is_empty())
+            })
             .filter_map(|fields| {
                 let (_, date, details) = self.read(fields).ok()?;
                 names_of(&details, date).ok().flatten()
