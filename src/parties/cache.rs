@@ -1,7 +1,8 @@
 //! The prebuilt index of an added list: its listings, its entries and the word index of
 //! their names in one file, so a process screens names against a list of 100,000 entries
 //! without parsing it (reading the file is a few milliseconds; parsing the list, half a
-//! second). An entry is decoded only when a name matches it.
+//! second). The entries' text is checked with the rest but left in the file: an entry is
+//! read and decoded only when a name matches it.
 //!
 //! Like the history's index it is derived data and never trusted across users: it lives in
 //! the reading user's private cache (`REE_SCREEN_CACHE_DIR` or the platform's, a 0700
@@ -11,9 +12,11 @@
 //! not hold together is ignored and built again from the kept list (whose own SHA-256 is
 //! checked first). Writing it is never required: without a cache the list is parsed each time.
 
-use std::io::Read;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::matcher::{NameArrays, NameIndex, offsets_fit};
 use super::{Entry, Listing};
@@ -35,10 +38,22 @@ pub struct PreparedList {
     listings: Vec<Listing>,
     /// Per entry, its listing (a position in `listings`).
     entry_listing: Vec<u32>,
-    /// Per entry, its fields: `entry_text[entry_start[i]..entry_start[i + 1]]`.
+    /// Per entry, where its fields are in the entries' text: `entry_start[i]..entry_start[i + 1]`.
     entry_start: Vec<u32>,
-    entry_text: String,
+    entry_text: EntryText,
     names: Arc<NameIndex>,
+}
+
+/// Where the entries' text is.
+#[derive(Debug)]
+enum EntryText {
+    /// A list just parsed.
+    Held(String),
+    /// An index read back: the text (most of the file, of which a search needs a few
+    /// entries) stays in the file, from byte `at`, checked with the rest of the file when
+    /// it was opened, and is read an entry at a time. Files are replaced by renaming, so
+    /// the open file keeps what was checked.
+    InFile { file: Mutex<File>, at: u64 },
 }
 
 impl PreparedList {
@@ -67,7 +82,7 @@ impl PreparedList {
             listings,
             entry_listing,
             entry_start,
-            entry_text,
+            entry_text: EntryText::Held(entry_text),
             names: Arc::new(names),
         }
     }
@@ -84,19 +99,56 @@ impl PreparedList {
         &self.listings
     }
 
-    /// Entry `i` (in the list's order) and its listing.
+    /// Entry `i` (in the list's order) and its listing. An entry whose text cannot be read
+    /// (the file failed after it was checked) still comes with its listing, named as
+    /// unreadable: a match is never dropped.
     pub fn entry(&self, i: usize) -> Option<(&Listing, Entry)> {
         let listing = &self.listings[*self.entry_listing.get(i)? as usize];
-        let text = &self.entry_text[self.entry_start[i] as usize..self.entry_start[i + 1] as usize];
-        Some((listing, decode(text)))
+        let text = self.text(self.entry_start[i], self.entry_start[i + 1]);
+        Some((listing, entry_of(i, text.as_deref().map_err(Clone::clone))))
+    }
+
+    /// Every entry with its listing, in the list's order (the text read once).
+    pub fn entries(&self) -> impl Iterator<Item = (&Listing, Entry)> {
+        let text = self.text(0, self.entry_start[self.entry_count()]);
+        (0..self.entry_count()).map(move |i| {
+            let listing = &self.listings[self.entry_listing[i] as usize];
+            let fields = match &text {
+                Ok(t) => t
+                    .get(self.entry_start[i] as usize..self.entry_start[i + 1] as usize)
+                    .ok_or_else(|| "its entries do not fit their text".to_string()),
+                Err(why) => Err(why.clone()),
+            };
+            (listing, entry_of(i, fields))
+        })
     }
 
     /// The position of the entry with this id.
     pub fn position(&self, id: &str) -> Option<usize> {
-        (0..self.entry_count()).find(|&i| {
-            let text = &self.entry_text[self.entry_start[i] as usize..];
-            text.split(FIELD).next() == Some(id)
-        })
+        self.entries().position(|(_, entry)| entry.id == id)
+    }
+
+    /// The entries' text from byte `start` to `end`.
+    fn text(&self, start: u32, end: u32) -> Result<Cow<'_, str>, String> {
+        let (start, end) = (start as usize, end as usize);
+        match &self.entry_text {
+            EntryText::Held(text) => text
+                .get(start..end)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| "its entries do not fit their text".into()),
+            EntryText::InFile { file, at } => {
+                let mut file = file
+                    .lock()
+                    .map_err(|_| "another thread failed reading it")?;
+                let mut bytes = vec![0u8; end.saturating_sub(start)];
+                file.seek(SeekFrom::Start(at + start as u64))
+                    .and_then(|_| file.read_exact(&mut bytes))
+                    .map_err(|e| e.to_string())?;
+                String::from_utf8(bytes)
+                    .map(Cow::Owned)
+                    .map_err(|_| "its entries are not UTF-8 text".into())
+            }
+        }
     }
 
     /// The file's bytes, naming the list by `sha256`.
@@ -106,7 +158,11 @@ impl PreparedList {
         section(&mut body, &listings);
         section(&mut body, &u32s(&self.entry_listing));
         section(&mut body, &u32s(&self.entry_start));
-        section(&mut body, self.entry_text.as_bytes());
+        let Ok(text) = self.text(0, self.entry_start[self.entry_count()]) else {
+            // Nothing to keep: the next process builds it again.
+            return Vec::new();
+        };
+        section(&mut body, text.as_bytes());
         let n = &self.names.arrays;
         section(&mut body, n.word_text.as_bytes());
         section(&mut body, &u32s(&n.word_start));
@@ -131,11 +187,16 @@ impl PreparedList {
     }
 
     /// Read back a file made by [`PreparedList::to_bytes`] for the list `sha256`, or why it
-    /// cannot be used. Each part is read straight into its own array (no copy of the
-    /// whole file: at 100,000 entries the memory first touched is what a search costs).
-    pub fn read_from(mut file: impl Read, size: u64, sha256: &str) -> Result<PreparedList, String> {
+    /// cannot be used. Each part of the word index is read straight into its own array, and
+    /// the entries' text only through the checksum (see [`EntryText::InFile`]): at 100,000
+    /// entries the memory first touched is most of what a search costs.
+    pub fn read_from(file: File, sha256: &str) -> Result<PreparedList, String> {
+        let size = file.metadata().map_err(|e| e.to_string())?.len();
+        let mut reader = std::io::BufReader::new(&file);
         let mut head = vec![0u8; MAGIC.len() + sha256.len() + 1 + 8];
-        file.read_exact(&mut head).map_err(|_| "it is cut short")?;
+        reader
+            .read_exact(&mut head)
+            .map_err(|_| "it is cut short")?;
         let rest = head
             .strip_prefix(MAGIC.as_bytes())
             .ok_or("not a party index of this version")?;
@@ -145,7 +206,7 @@ impl PreparedList {
             .ok_or("it indexes another list")?;
         let sum = u64::from_le_bytes(rest.try_into().map_err(|_| "it is cut short")?);
         let mut body = Sections {
-            file,
+            file: reader,
             left: size.saturating_sub(head.len() as u64),
             checksum: Checksum::new(),
         };
@@ -153,8 +214,8 @@ impl PreparedList {
             serde_json::from_slice(&body.bytes()?).map_err(|e| format!("its listings: {e}"))?;
         let entry_listing = body.u32s()?;
         let entry_start = body.u32s()?;
-        let entry_text =
-            String::from_utf8(body.bytes()?).map_err(|_| "its entries are not UTF-8 text")?;
+        let text_len = body.skim()?;
+        let text_at = size - body.left - text_len;
         let word_text =
             String::from_utf8(body.bytes()?).map_err(|_| "its words are not UTF-8 text")?;
         let arrays = NameArrays {
@@ -177,10 +238,7 @@ impl PreparedList {
         }
         let names = NameIndex::from_arrays(arrays)?;
         let entries = entry_listing.len();
-        let fits = offsets_fit(&entry_start, entries, entry_text.len())
-            && entry_start
-                .iter()
-                .all(|&s| entry_text.is_char_boundary(s as usize))
+        let fits = offsets_fit(&entry_start, entries, text_len as usize)
             && entry_listing.iter().all(|&l| (l as usize) < listings.len())
             && names.entries_below(entries);
         if !fits {
@@ -190,9 +248,30 @@ impl PreparedList {
             listings,
             entry_listing,
             entry_start,
-            entry_text,
+            entry_text: EntryText::InFile {
+                file: Mutex::new(file),
+                at: text_at,
+            },
             names: Arc::new(names),
         })
+    }
+}
+
+/// Entry `i` from its fields, or, when they could not be read, an entry that says so (its
+/// listing still applies: see [`PreparedList::entry`]).
+fn entry_of(i: usize, fields: Result<&str, String>) -> Entry {
+    match fields {
+        Ok(fields) => decode(fields),
+        Err(why) => {
+            let mut entry = decode("");
+            entry.id = format!("unreadable-{}", i + 1);
+            entry.name = format!(
+                "(entry {} of this added list could not be read from its index: {}; screen again to rebuild the index)",
+                i + 1,
+                crate::text::sanitize(&why)
+            );
+            entry
+        }
     }
 }
 
@@ -342,6 +421,20 @@ impl<R: Read> Sections<R> {
         usize::try_from(len).map_err(|_| "a part is too long".to_string())
     }
 
+    /// Pass over the next section, feeding it to the checksum only; its length.
+    fn skim(&mut self) -> Result<u64, String> {
+        let len = self.length()?;
+        let mut chunk = vec![0u8; CHUNK.min(len)];
+        let mut left = len;
+        while left > 0 {
+            let part = &mut chunk[..CHUNK.min(left)];
+            self.file.read_exact(part).map_err(|_| "it is cut short")?;
+            self.checksum.update(part);
+            left -= part.len();
+        }
+        Ok(len as u64)
+    }
+
     fn bytes(&mut self) -> Result<Vec<u8>, String> {
         let len = self.length()?;
         let mut out = Vec::with_capacity(len);
@@ -405,8 +498,7 @@ pub fn read(sha256: &str) -> Option<PreparedList> {
         std::fs::OpenOptions::new().read(true),
     )
     .ok()?;
-    let size = file.metadata().ok()?.len();
-    PreparedList::read_from(std::io::BufReader::new(file), size, sha256).ok()
+    PreparedList::read_from(file, sha256).ok()
 }
 
 /// Keep `prepared` as the index of the list `sha256`, if the user has a cache with room;
@@ -440,8 +532,12 @@ mod tests {
         Acme Magnetics GmbH,Acme Magnet,DE,control_list,2026-01-02,https://example.org/1,,,2026 No. 99,\n\
         Gamma Trading,,,internal,2026-03-04,own list,,,,\n";
 
+    /// `bytes` written to a file and read back; the file stays open in the list.
     fn read_back(bytes: &[u8], sha256: &str) -> Result<PreparedList, String> {
-        PreparedList::read_from(bytes, bytes.len() as u64, sha256)
+        let mut file = tempfile::tempfile().expect("temp file");
+        std::io::Write::write_all(&mut file, bytes).expect("write");
+        file.seek(SeekFrom::Start(0)).expect("seek");
+        PreparedList::read_from(file, sha256)
     }
 
     fn parsed() -> Vec<Listing> {
@@ -507,6 +603,29 @@ mod tests {
             read_back(&huge, "ab12").err().as_deref(),
             Some("it is cut short")
         );
+    }
+
+    /// An entry read after the file was checked and then damaged is named as unreadable,
+    /// with its listing: a match is never dropped.
+    #[test]
+    fn an_entry_that_cannot_be_read_later_keeps_its_listing_and_says_so() {
+        let listings = parsed();
+        let bytes = PreparedList::new(listings.clone()).to_bytes("ab12");
+        let path = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(path.path(), &bytes).expect("write");
+        let back =
+            PreparedList::read_from(File::open(path.path()).expect("open"), "ab12").expect("read");
+        assert_eq!(back.entry(1).expect("entry").1.name, "Beta Metals Ltd.");
+        // Cut in place (the program never does: it renames a new file into place).
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path.path())
+            .and_then(|f| f.set_len(bytes.len() as u64 / 3))
+            .expect("cut");
+        let (listing, entry) = back.entry(1).expect("entry");
+        assert_eq!(listing.id, listings[1].id);
+        assert!(entry.name.contains("could not be read"), "{}", entry.name);
+        assert_eq!(back.entries().count(), back.entry_count());
     }
 
     /// The checksum is fed a part at a time as the file is read: any cut gives the sum of

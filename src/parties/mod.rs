@@ -418,11 +418,11 @@ impl PartyLists {
         self.listings
             .iter()
             .flat_map(|l| l.entries.iter().map(move |e| (l, Cow::Borrowed(e))))
-            .chain(self.added.iter().flat_map(|a| {
-                (0..a.prepared.entry_count())
-                    .filter_map(|i| a.prepared.entry(i))
-                    .map(|(l, e)| (l, Cow::Owned(e)))
-            }))
+            .chain(
+                self.added
+                    .iter()
+                    .flat_map(|a| a.prepared.entries().map(|(l, e)| (l, Cow::Owned(e)))),
+            )
     }
 }
 
