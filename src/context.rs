@@ -167,15 +167,6 @@ impl Context {
     /// Save screenings in one locked append and return their record ids, in order. The one
     /// seam every front end (form, plain mode, `screen`, `batch`) saves through.
     pub fn save(&self, screenings: &[Screening]) -> Result<Vec<String>, String> {
-        let history = self.history()?;
-        if screenings
-            .iter()
-            .any(|s| !s.determination.party_lists.is_empty())
-        {
-            // The embedded lists kept by hash, so the records can be shown against them.
-            let lists = crate::parties::PartyLists::embedded()?;
-            crate::parties::ListStore::new(history.dir()).keep_embedded(&lists)?;
-        }
-        history.save_screenings(screenings, &self.identity)
+        self.history()?.save_screenings(screenings, &self.identity)
     }
 }

@@ -744,7 +744,8 @@ fn an_added_lists_index_is_rebuilt_when_damaged_and_a_changed_copy_is_refused() 
 }
 
 /// `history verify` checks every kept party list against its hash, as it does rule sets:
-/// an added list changed after it was kept fails it, naming the file.
+/// an added list changed after it was kept fails it, naming the file, and so does one a
+/// record was screened against that is no longer kept.
 #[test]
 fn history_verify_checks_the_kept_party_lists() {
     let data = tempfile::tempdir().expect("tempdir");
@@ -775,6 +776,17 @@ fn history_verify_checks_the_kept_party_lists() {
         altered.stdout.contains("a kept party list is altered"),
         "{}",
         altered.stdout
+    );
+    std::fs::remove_file(&kept).expect("remove");
+    let gone = verify();
+    assert_ne!(gone.code, Some(0), "{}", gone.stdout);
+    assert!(
+        gone.stdout.contains("PARTY LIST: the party list added")
+            && gone
+                .stdout
+                .contains("which records from line 1 were screened against, is not kept"),
+        "a list the record names is gone: {}",
+        gone.stdout
     );
 }
 

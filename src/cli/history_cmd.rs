@@ -675,7 +675,7 @@ fn verify(history: &History, anchor: Option<&str>, anchor_it: bool) -> CmdResult
             println!("The chain holds, but a rule set is altered or missing.")
         }
         None if !report.party_list_problems.is_empty() => {
-            println!("The chain holds, but a kept party list is altered.")
+            println!("The chain holds, but a kept party list is altered or missing.")
         }
         None if !signatures.intact() => println!(
             "The chain holds, but the signatures show {} problem(s).",

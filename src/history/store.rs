@@ -448,6 +448,16 @@ impl History {
         {
             snapshot::store(&self.dir, rules, sharing == Sharing::Team)?;
         }
+        if new
+            .iter()
+            .any(|n| !n.screening.determination.party_lists.is_empty())
+        {
+            // The embedded party lists kept by hash too, so the records can be shown
+            // against them after an upgrade (added lists are kept when added).
+            crate::parties::PartyLists::embedded()
+                .and_then(|lists| crate::parties::ListStore::new(&self.dir).keep_embedded(&lists))
+                .map_err(|m| HistoryError::new(&self.dir, m))?;
+        }
         let mut file = self.open_for_append(sharing)?;
         lock::acquire(
             &file,
@@ -573,6 +583,7 @@ impl History {
         let mut gap: Option<(u64, usize)> = None;
         // Each rule set records were decided under, and the first record's line.
         let mut decided_under: HashMap<String, usize> = HashMap::new();
+        let mut screened_against: HashMap<String, usize> = HashMap::new();
         while let Some(item) = walk.next_item()? {
             match item {
                 Item::Bad(b) => {
@@ -637,6 +648,9 @@ impl History {
                     if let Some(sha) = snapshot::named_by(found.link.record) {
                         decided_under.entry(sha.to_string()).or_insert(found.line);
                     }
+                    for list in crate::parties::lists_named_by(found.link.record) {
+                        screened_against.entry(list).or_insert(found.line);
+                    }
                     each(&found);
                 }
             }
@@ -669,9 +683,15 @@ impl History {
         }
         v.snapshots = checked;
         v.snapshot_problems = problems;
-        let (lists, list_problems) = crate::parties::ListStore::new(&self.dir)
+        let store = crate::parties::ListStore::new(&self.dir);
+        let (lists, mut list_problems) = store
             .verify_kept()
             .map_err(|m| HistoryError::new(&self.dir, m))?;
+        list_problems.extend(
+            store
+                .missing(screened_against)
+                .map_err(|m| HistoryError::new(&self.dir, m))?,
+        );
         v.party_lists = lists;
         v.party_list_problems = list_problems
             .into_iter()

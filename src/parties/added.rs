@@ -460,6 +460,48 @@ impl ListStore {
         Ok((checked, problems))
     }
 
+    /// The lists records were screened against (name, as [`PartyLists::names`] gives it,
+    /// and the first line naming it) that are not kept here, each with why it matters.
+    pub fn missing(
+        &self,
+        named: impl IntoIterator<Item = (String, usize)>,
+    ) -> Result<Vec<(PathBuf, String)>, String> {
+        let kept: Vec<String> = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries
+                .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("{}: {e}", self.dir.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(format!("{}: {e}", self.dir.display())),
+        };
+        let kept: Vec<&str> = kept
+            .iter()
+            .filter_map(|f| f.strip_suffix(".csv").or_else(|| f.strip_suffix(".json")))
+            .filter(|sha| sha.len() == 64)
+            .collect();
+        let mut missing: Vec<(String, usize)> = named
+            .into_iter()
+            .filter(|(name, _)| {
+                // A name ends with the first 16 hex digits of the list's SHA-256.
+                let prefix = name.rsplit(' ').next().unwrap_or_default();
+                let hex = prefix.len() == 16 && prefix.bytes().all(|b| b.is_ascii_hexdigit());
+                !(hex && kept.iter().any(|sha| sha.starts_with(prefix)))
+            })
+            .collect();
+        missing.sort_by_key(|(_, line)| *line);
+        Ok(missing
+            .into_iter()
+            .map(|(name, line)| {
+                (
+                    self.dir.clone(),
+                    format!(
+                        "the party list {name}, which records from line {line} were screened against, is not kept: they can no longer be shown exactly as decided"
+                    ),
+                )
+            })
+            .collect())
+    }
+
     /// The lists in use, each from its prebuilt index in the user's cache, or else parsed
     /// from its kept copy (whose hash is checked) and its index kept for next time.
     pub fn in_use(&self) -> Result<Vec<AddedSource>, String> {

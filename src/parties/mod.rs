@@ -426,6 +426,20 @@ impl PartyLists {
     }
 }
 
+/// The party lists a saved record's line names (its determination's `party_lists`), read
+/// without decoding the record: `history verify` checks each is still kept.
+pub fn lists_named_by(record: &[u8]) -> Vec<String> {
+    let key = b"\"party_lists\":";
+    let Some(at) = memchr::memmem::find(record, key) else {
+        return Vec::new();
+    };
+    serde_json::Deserializer::from_slice(&record[at + key.len()..])
+        .into_iter::<Vec<String>>()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default()
+}
+
 /// The lists in use with their index: what screens a screening's names.
 pub struct Screener {
     pub lists: PartyLists,
