@@ -485,7 +485,9 @@ fn details_form_with_name_matches_and_a_dismissal() {
     assert_eq!(app.overlay, None);
     snap("details_name_matches_decided", &mut app);
     apply(&mut app, (0..3).map(|_| Action::NextField));
-    apply(&mut app, [Action::Next, Action::Next]);
+    apply(&mut app, [Action::Next]);
+    snap("review_with_name_matches", &mut app);
+    apply(&mut app, [Action::Next]);
     let decision = app.decision.as_ref().expect("screened");
     let d = &decision.screening.determination;
     assert_eq!(d.outcome, ree_screen::rules::Outcome::Prohibited);
@@ -493,6 +495,29 @@ fn details_form_with_name_matches_and_a_dismissal() {
     let kinds: Vec<&str> = d.parties.iter().map(|p| p.kind.id()).collect();
     assert_eq!(kinds, ["match", "dismissed"]);
     assert_eq!(d.parties[1].reason.as_deref(), Some("a namesake in Ohio"));
+}
+
+/// An open possible match is named on the review, with how to decide it, before the
+/// officer asks for the determination.
+#[test]
+fn the_review_says_an_open_possible_match_makes_the_result_provisional() {
+    let screener = ree_screen::parties::Screener::new(
+        ree_screen::parties::PartyLists::embedded().expect("party lists"),
+    );
+    let mut app = app().with_parties(std::sync::Arc::new(screener));
+    answer(&mut app, &OCTOBER);
+    set_date(&mut app, "2026-12-04");
+    apply(&mut app, [Action::NextField, Action::NextField]);
+    type_text(&mut app, "MP Materails");
+    apply(&mut app, (0..3).map(|_| Action::NextField));
+    apply(&mut app, [Action::Next]);
+    assert_eq!(app.step, Step::Review);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("90 POSSIBLE MP Materials Corp. (counterparty): 2026 No. 23"),
+        "{screen}"
+    );
+    assert!(screen.contains("A possible name match is open"), "{screen}");
 }
 
 #[test]

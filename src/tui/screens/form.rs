@@ -5,6 +5,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
@@ -15,6 +16,7 @@ use crate::tui::lines::fit;
 use crate::screening::Field;
 use crate::text::{sanitize, wrap};
 use crate::tui::app::App;
+use crate::tui::theme::Theme;
 use crate::tui::view::block;
 use crate::tui::widgets::text_field::TextField;
 
@@ -79,6 +81,37 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<Position> {
     caret
 }
 
+/// " 95 confirmed MP Materials Corp.  (counterparty, as "alias")": a finding's score, its
+/// kind as the officer left it, and what matched which field.
+pub fn finding_head(f: &PartyFinding) -> String {
+    let kind = match f.kind {
+        FindingKind::Match if f.confirmed => "confirmed",
+        FindingKind::Match => "match",
+        FindingKind::Possible => "POSSIBLE",
+        FindingKind::Dismissed => "dismissed",
+    };
+    let alias = if f.alias == f.matched {
+        String::new()
+    } else {
+        format!(", as \"{}\"", f.alias)
+    };
+    format!(
+        "{:>3} {kind:<9} {}  ({}{alias})",
+        f.score,
+        f.matched,
+        f.field.label().to_lowercase()
+    )
+}
+
+/// An open possible match stands out; a dismissed one recedes.
+pub fn finding_style(t: Theme, f: &PartyFinding) -> Style {
+    match f.kind {
+        FindingKind::Possible => t.error(),
+        FindingKind::Dismissed => t.muted(),
+        FindingKind::Match => t.heading(),
+    }
+}
+
 /// What the names typed match, two lines each, with the keys that confirm and dismiss.
 fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme;
@@ -103,23 +136,7 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
         room.saturating_sub(1) / 2
     };
     for f in found.iter().take(shown) {
-        let kind = match f.kind {
-            FindingKind::Match if f.confirmed => "confirmed",
-            FindingKind::Match => "match",
-            FindingKind::Possible => "POSSIBLE",
-            FindingKind::Dismissed => "dismissed",
-        };
-        let alias = if f.alias == f.matched {
-            String::new()
-        } else {
-            format!(", as \"{}\"", f.alias)
-        };
-        let head = format!(
-            "{:>3} {kind:<9} {}  ({}{alias})",
-            f.score,
-            f.matched,
-            f.field.label().to_lowercase()
-        );
+        let head = finding_head(f);
         let tail = match &f.reason {
             Some(reason) => format!("    {}, {}; dismissed: {reason}", f.list.label(), f.short),
             None => format!(
@@ -130,14 +147,9 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
                 f.status
             ),
         };
-        let style = match f.kind {
-            FindingKind::Possible => t.error(),
-            FindingKind::Dismissed => t.muted(),
-            FindingKind::Match => t.heading(),
-        };
         lines.push(Line::styled(
             fit(&head, width).trim_end().to_string(),
-            style,
+            finding_style(t, f),
         ));
         lines.push(Line::styled(
             fit(&tail, width).trim_end().to_string(),

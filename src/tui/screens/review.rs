@@ -14,6 +14,7 @@ use crate::rules::UNKNOWN;
 use crate::screening::Field;
 use crate::text::sanitize;
 use crate::tui::app::{App, Skip, Step};
+use crate::tui::keys::Context;
 use crate::tui::lines::hanging;
 use crate::tui::view::block;
 
@@ -94,10 +95,44 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             )));
         }
     }
+    // The name matches as the officer left them: an open possible match makes the result
+    // provisional, so it is seen before Enter.
+    for f in &app.matches.found {
+        lines.extend(hanging(
+            "     ",
+            Style::new(),
+            &format!(
+                "{}: {}, {}",
+                sanitize(super::form::finding_head(f).trim_start()),
+                f.short,
+                f.list.label()
+            ),
+            super::form::finding_style(t, f),
+            area.width.saturating_sub(2),
+            9,
+            usize::MAX,
+        ));
+    }
+    let open_match = app
+        .matches
+        .found
+        .iter()
+        .any(|f| f.kind == crate::parties::FindingKind::Possible);
     lines.push(Line::default());
     if provisional {
         lines.push(Line::styled(
             "Some answers are not known yet: the result will be provisional, the worst case over what they could be.",
+            t.warning(),
+        ));
+    }
+    if open_match {
+        lines.push(Line::styled(
+            format!(
+                "A possible name match is open: the result will be provisional, its listing the worst case, until it is confirmed or dismissed ({}, then {} or {}).",
+                app.rules.questions.len() + 1,
+                app.keys.words_for(Context::Form, "confirm-match"),
+                app.keys.words_for(Context::Form, "dismiss-match")
+            ),
             t.warning(),
         ));
     }
