@@ -463,50 +463,41 @@ impl NameIndex {
             .collect();
         let weight =
             |i: usize| -> usize { near[i].iter().map(|&id| self.postings_of(id).len()).sum() };
-        // The query words in order of how many names hold a word near them. Names holding
+        // The query words in order of how many names hold a word near them: names holding
         // none near the first words, whose letters exceed what may go unpaired, cannot
-        // match; words after those are taken too while their names are few, so that a
-        // name must hold near words of enough of them.
+        // match, so only the names holding one are looked at.
         let mut order: Vec<usize> = (0..q.len()).collect();
         order.sort_by_key(|&i| weight(i));
-        // (name, query word) packed in one number, sorted: each name's query words taken.
-        let mut pairs: Vec<u64> = Vec::new();
-        let mut taken = vec![false; q.len()];
+        let mut names: Vec<u32> = Vec::new();
         let mut covered = 0;
         for i in order {
-            if covered as f64 > most_unpaired && weight(i) > 4 * pairs.len() + 64 {
+            if covered as f64 > most_unpaired {
                 break;
             }
             for &id in &near[i] {
-                pairs.extend(
-                    self.postings_of(id)
-                        .iter()
-                        .map(|&name| (u64::from(name) << 32) | i as u64),
-                );
+                names.extend_from_slice(self.postings_of(id));
             }
             covered += q[i].chars;
-            taken[i] = true;
         }
-        pairs.sort_unstable();
-        pairs.dedup();
+        names.sort_unstable();
+        names.dedup();
         // A name leaving more of the query's letters unpaired than may go unpaired (a query
         // word is surely unpaired when none of the name's words is near it) is no
         // candidate: scoring only the others.
+        let marks = NearMarks::new(&near);
+        let surely_paired: usize = q.iter().skip(NearMarks::WORDS).map(|w| w.chars).sum();
         let mut candidates: Vec<u32> = Vec::new();
-        for group in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
-            let name = (group[0] >> 32) as usize;
-            let words = &self.arrays.name_words[self.arrays.name_word_start[name] as usize
-                ..self.arrays.name_word_start[name + 1] as usize];
-            let paired_taken: usize = group
-                .iter()
-                .map(|&p| q[(p & 0xffff_ffff) as usize].chars)
-                .sum();
-            let paired_others: usize = (0..q.len())
-                .filter(|&i| !taken[i] && words.iter().any(|w| near[i].binary_search(w).is_ok()))
-                .map(|i| q[i].chars)
-                .sum();
-            if (letters - paired_taken - paired_others) as f64 <= most_unpaired {
-                candidates.push(name as u32);
+        for name in names {
+            let words = &self.arrays.name_words[self.arrays.name_word_start[name as usize] as usize
+                ..self.arrays.name_word_start[name as usize + 1] as usize];
+            let near_to = words.iter().fold(0u64, |set, &w| set | marks.of(w));
+            let paired: usize = surely_paired
+                + (0..q.len().min(NearMarks::WORDS))
+                    .filter(|&i| near_to & 1 << i != 0)
+                    .map(|i| q[i].chars)
+                    .sum::<usize>();
+            if (letters - paired) as f64 <= most_unpaired {
+                candidates.push(name);
             }
         }
         self.score_names(q, candidates)
@@ -545,6 +536,50 @@ impl NameIndex {
             }
         }
         found
+    }
+}
+
+/// For each vocabulary word near a query word, which query words it is near (bit `i` for
+/// word `i`), in a small open-addressed table: a name's words are looked up once each.
+/// Query words from the 64th on are not marked; the search counts them as paired, which
+/// only lets more names be scored.
+struct NearMarks {
+    /// (word id, query words), `u32::MAX` for an empty slot.
+    slots: Vec<(u32, u64)>,
+    shift: u32,
+}
+
+impl NearMarks {
+    const WORDS: usize = 64;
+
+    fn new(near: &[Vec<u32>]) -> NearMarks {
+        let count: usize = near.iter().take(Self::WORDS).map(Vec::len).sum();
+        let bits = (usize::BITS - (2 * count).max(1).leading_zeros()).clamp(4, 30);
+        let mut marks = NearMarks {
+            slots: vec![(u32::MAX, 0); 1 << bits],
+            shift: 32 - bits,
+        };
+        for (i, words) in near.iter().take(Self::WORDS).enumerate() {
+            for &word in words {
+                let slot = marks.slot(word);
+                marks.slots[slot] = (word, marks.slots[slot].1 | 1 << i);
+            }
+        }
+        marks
+    }
+
+    /// The slot holding `word`, or the empty one where it goes (the table is at most half
+    /// full, so there always is one).
+    fn slot(&self, word: u32) -> usize {
+        let mut slot = (word.wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
+        while self.slots[slot].0 != word && self.slots[slot].0 != u32::MAX {
+            slot = (slot + 1) & (self.slots.len() - 1);
+        }
+        slot
+    }
+
+    fn of(&self, word: u32) -> u64 {
+        self.slots[self.slot(word)].1
     }
 }
 
@@ -773,6 +808,17 @@ mod tests {
             .map(|m| (m.entry, m.score))
             .collect();
         assert_eq!(found, every_name(&lists, &query));
+
+        // More query words than the search marks (64): the rest count as paired.
+        let long: String = (0..70).map(|i| format!("word{i} ")).collect::<String>() + &entry.name;
+        assert_eq!(
+            Index::new(&lists)
+                .search(&long)
+                .iter()
+                .map(|m| (m.entry, m.score))
+                .collect::<Vec<_>>(),
+            every_name(&lists, &long)
+        );
 
         let index = NameIndex::build([(0, 0, "aa cebcec")]);
         index.prepare_for_many();
