@@ -400,7 +400,7 @@ struct Sections<R> {
     checksum: Checksum,
 }
 
-/// Bytes read at a time into a numbers section (a buffer that stays in the cache).
+/// Bytes read at a time from a section of numbers or the entries' text.
 const CHUNK: usize = 64 * 1024;
 
 impl<R: Read> Sections<R> {
@@ -424,15 +424,24 @@ impl<R: Read> Sections<R> {
     /// Pass over the next section, feeding it to the checksum only; its length.
     fn skim(&mut self) -> Result<u64, String> {
         let len = self.length()?;
+        self.in_chunks(len, |_| {})?;
+        Ok(len as u64)
+    }
+
+    /// Read `len` bytes a chunk at a time (a buffer that stays in the processor's cache),
+    /// each fed to the checksum and then to `each`. Chunks are a multiple of 8 bytes long
+    /// but for the last.
+    fn in_chunks(&mut self, len: usize, mut each: impl FnMut(&[u8])) -> Result<(), String> {
         let mut chunk = vec![0u8; CHUNK.min(len)];
         let mut left = len;
         while left > 0 {
             let part = &mut chunk[..CHUNK.min(left)];
             self.file.read_exact(part).map_err(|_| "it is cut short")?;
             self.checksum.update(part);
+            each(part);
             left -= part.len();
         }
-        Ok(len as u64)
+        Ok(())
     }
 
     fn bytes(&mut self) -> Result<Vec<u8>, String> {
@@ -464,18 +473,12 @@ impl<R: Read> Sections<R> {
             return Err("a section is cut short".into());
         }
         let mut out = Vec::with_capacity(len / N);
-        let mut chunk = vec![0u8; CHUNK.min(len)];
-        let mut left = len;
-        while left > 0 {
-            let part = &mut chunk[..CHUNK.min(left)];
-            self.file.read_exact(part).map_err(|_| "it is cut short")?;
-            self.checksum.update(part);
+        self.in_chunks(len, |part| {
             out.extend(
                 part.chunks_exact(N)
                     .map(|c| from(std::array::from_fn(|i| c[i]))),
             );
-            left -= part.len();
-        }
+        })?;
         Ok(out)
     }
 }
