@@ -382,12 +382,17 @@ fn resume_overlay_lists_drafts_with_what_each_key_does() {
         },
         reviews: Vec::new(),
     };
+    let mut older = draft("a", "2025-10-18T09:05", "PO-7\u{1b}[2J");
+    older.details.end_user = "Acme GmbH".into();
+    older.reviews = vec![ree_screen::tui::matches::NameReview {
+        field: ree_screen::parties::Field::EndUser,
+        given: "Acme GmbH".into(),
+        entry: "internal-1".into(),
+        review: ree_screen::parties::Review::Dismiss("another Acme".into()),
+    }];
     let mut app = app();
     app.overlay = Some(Overlay::Resume(ResumeList {
-        drafts: vec![
-            draft("b", "2025-10-19T16:40", "PO-8"),
-            draft("a", "2025-10-18T09:05", "PO-7\u{1b}[2J"),
-        ],
+        drafts: vec![draft("b", "2025-10-19T16:40", "PO-8"), older],
         selected: 0,
     }));
     snap("resume_drafts", &mut app);

@@ -69,19 +69,28 @@ pub fn render(app: &App, list: &ResumeList, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// "PO-77, Deutsche Magnet GmbH, date 2025-10-20".
+/// "PO-77, Deutsche Magnet GmbH, end user Acme, date 2025-10-20".
 fn names(draft: &Draft) -> String {
     let mut parts: Vec<String> = [&draft.details.reference, &draft.details.counterparty]
         .into_iter()
         .filter(|s| !s.trim().is_empty())
         .map(|s| sanitize(s))
         .collect();
+    if !draft.details.end_user.trim().is_empty() {
+        parts.push(format!("end user {}", sanitize(&draft.details.end_user)));
+    }
     parts.push(format!("date {}", sanitize(&draft.date)));
     parts.join(", ")
 }
 
-/// The answers so far, in question order: "Goods shipped: No. 18 items; ...".
+/// The name matches decided, first (the line may be cut), then the answers so far in
+/// question order: "1 name match decided; Goods shipped: No. 18 items; ...".
 fn answers(app: &App, draft: &Draft) -> String {
+    let decided = match draft.reviews.len() {
+        0 => None,
+        1 => Some("1 name match decided".to_string()),
+        n => Some(format!("{n} name matches decided")),
+    };
     let given: Vec<String> = app
         .rules
         .questions
@@ -93,9 +102,13 @@ fn answers(app: &App, draft: &Draft) -> String {
                 .map(|id| format!("{}: {}", q.title, option_label(&app.rules, &q.id, id)))
         })
         .collect();
-    if given.is_empty() {
+    let answers = if given.is_empty() {
         "no answers yet".into()
     } else {
         given.join("; ")
+    };
+    match decided {
+        Some(decided) => format!("{decided}; {answers}"),
+        None => answers,
     }
 }
