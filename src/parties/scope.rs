@@ -112,36 +112,28 @@ mod tests {
     fn controlled_items_reach_exports_and_transfers() {
         let rules = crate::rules::embedded().expect("rules");
         let on: Date = "2026-12-04".parse().expect("date");
-        let reach = |goods: &str, origin: &str, stage: &str, scope: Scope| {
+        let reach = |goods: &str, origin: &str, scope: Scope| {
             let answers = Answers::new()
-                .with("stage", stage)
+                .with("stage", "none")
                 .with("goods", goods)
                 .with("origin", origin);
             item_scope(&rules, &answers, on, scope)
         };
-        assert_eq!(
-            reach("no18_items", "china_export", "none", Scope::Export),
-            Reach::Yes
-        );
-        assert_eq!(
-            reach("other", "china_export", "none", Scope::Export),
-            Reach::No
-        );
-        assert_eq!(
-            reach("unknown", "china_export", "none", Scope::Export),
-            Reach::Maybe
-        );
-        assert_eq!(
-            reach("no18_items", "unknown", "none", Scope::Export),
-            Reach::Maybe
-        );
-        assert_eq!(
-            reach("no18_items", "china_export", "none", Scope::Transfer),
-            Reach::No
-        );
-        assert_eq!(
-            reach("no18_items", "china_reexport", "none", Scope::Transfer),
-            Reach::Yes
-        );
+        // (goods, origin, scope, reach): an unknown answer may reach; a transfer scope
+        // reaches re-exports only.
+        for (goods, origin, scope, expected) in [
+            ("no18_items", "china_export", Scope::Export, Reach::Yes),
+            ("other", "china_export", Scope::Export, Reach::No),
+            ("unknown", "china_export", Scope::Export, Reach::Maybe),
+            ("no18_items", "unknown", Scope::Export, Reach::Maybe),
+            ("no18_items", "china_export", Scope::Transfer, Reach::No),
+            ("no18_items", "china_reexport", Scope::Transfer, Reach::Yes),
+        ] {
+            assert_eq!(
+                reach(goods, origin, scope),
+                expected,
+                "{goods}, {origin}, {scope:?}"
+            );
+        }
     }
 }
