@@ -608,23 +608,19 @@ def announcement(label, lst, date, index):
     """(id, name, short) of a listing announcement from its label, or one made from its list
     and date when the number was not found."""
     if label:
-        m = re.match(r"MOFCOM Announcement (\d{4}) No\. (\d+)", label)
-        if m:
-            return f"{m[1]}-{m[2]}", f"MOFCOM Announcement {m[1]} No. {m[2]}", f"{m[1]} No. {m[2]}"
-        m = re.match(r"UEL Working Mechanism Announcement \[(\d{4})\] No\. (\d+)", label)
-        if m:
-            return (
-                f"uel-{m[1]}-{m[2]}",
-                f"UEL Working Mechanism Announcement [{m[1]}] No. {m[2]}",
-                f"UEL [{m[1]}] No. {m[2]}",
-            )
-        m = re.match(r"MOFCOM Order (\d{4}) No\. (\d+)", label)
-        if m:
-            return (
-                f"order-{m[1]}-{m[2]}",
-                f"MOFCOM Order {m[1]} No. {m[2]}",
-                f"Order {m[1]} No. {m[2]}",
-            )
+        # (pattern, id, name, short), the year and number filled in.
+        kinds = [
+            (r"MOFCOM Announcement (\d{4}) No\. (\d+)",
+             "{0}-{1}", "MOFCOM Announcement {0} No. {1}", "{0} No. {1}"),
+            (r"UEL Working Mechanism Announcement \[(\d{4})\] No\. (\d+)",
+             "uel-{0}-{1}", "UEL Working Mechanism Announcement [{0}] No. {1}", "UEL [{0}] No. {1}"),
+            (r"MOFCOM Order (\d{4}) No\. (\d+)",
+             "order-{0}-{1}", "MOFCOM Order {0} No. {1}", "Order {0} No. {1}"),
+        ]
+        for pattern, *forms in kinds:
+            m = re.match(pattern, label)
+            if m:
+                return tuple(form.format(m[1], m[2]) for form in forms)
         raise SystemExit(f"announcement label not understood: {label!r}")
     words = {
         "control_list": "Control List notice",
